@@ -1,0 +1,13 @@
+//! Guichet's sea-orm entities, one file per table. Models are storage types only: they never
+//! derive `Deserialize` (input types live at the edge, per role).
+#![expect(
+    missing_docs,
+    reason = "columns are named for the domain; each table's doc comment says what a row is"
+)]
+
+pub mod account;
+pub mod account_role;
+pub mod offer;
+pub mod organisation;
+pub mod team;
+pub mod team_member;

@@ -1,0 +1,25 @@
+//! A hosted offer (service) provided by one organisation.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `offer`.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "offer")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub provider_id: i64,
+    /// `implementation` | `production` | `obsolete`.
+    pub status: String,
+    pub revision: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

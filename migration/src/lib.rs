@@ -1,0 +1,21 @@
+//! Guichet's schema, one change per file. Migrations are append-only once landed: to change a
+//! table, add a new file rather than editing an old one. `guichet migrate` applies them (and
+//! `guichet serve` does at start).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_organisations_accounts_teams;
+mod m20261124_000002_offers;
+
+/// The ordered list of every migration of Guichet.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_organisations_accounts_teams::Migration),
+            Box::new(m20261124_000002_offers::Migration),
+        ]
+    }
+}

@@ -1,0 +1,47 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI 3 document generated from the handlers'
+//! annotations, and its browsable documentation at `/api/docs`.
+
+pub mod v1;
+
+use axum::{
+    Router,
+    http::{HeaderValue, header},
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::state::AppState;
+
+/// The document's header; paths are added by the routers of [`v1`].
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Guichet API",
+        description = "The service desk of a consortium's hosted offers. Errors are \
+            `{\"error\": {\"code\", \"message\", \"details\"}}` with the HTTP status that fits."
+    ),
+    tags(
+        (name = "system", description = "Health and documentation"),
+    )
+)]
+struct ApiDoc;
+
+/// The API's routes, the OpenAPI document at `/api/v1/openapi.json` and the docs UI.
+pub fn routes() -> Router<AppState> {
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(v1::routes())
+        .split_for_parts();
+    // Swagger UI's page styles itself inline; only this page gets that allowance.
+    let docs = Router::from(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                 img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+                 base-uri 'self'; frame-ancestors 'none'",
+            ),
+        ));
+    router.merge(docs)
+}

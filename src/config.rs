@@ -1,0 +1,186 @@
+//! Layered configuration: the shipped `config.toml` (compiled in, so every default exists even
+//! without the file), then the `config.toml` on disk, then `GUICHET_*` environment variables.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Toml},
+};
+use serde::Deserialize;
+
+/// The defaults, exactly as shipped: one source of truth for the file and the binary.
+const SHIPPED: &str = include_str!("../config.toml");
+
+/// Every setting of a Guichet process. Unknown keys are rejected so that a typo is not ignored.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// Public base URL; empty means `http://<listen>`.
+    pub base_url: String,
+    /// Database URL; empty means the SQLite file under `data_dir`.
+    pub database_url: String,
+    /// Pool size for PostgreSQL and MariaDB.
+    pub database_max_connections: u32,
+    /// Folder for the SQLite file, attachments and `.eml` mail.
+    pub data_dir: PathBuf,
+    /// Load the demo consortium into an empty database at start.
+    pub demo: bool,
+    /// SMTP URL; empty means `.eml` files under `data_dir/mail`.
+    pub smtp_url: String,
+    /// tracing filter.
+    pub log: String,
+    /// Mark cookies `Secure`.
+    pub secure_cookies: bool,
+    /// Request timeout in seconds.
+    pub request_timeout_secs: u64,
+    /// Largest request body in bytes.
+    pub body_limit_bytes: usize,
+    /// Grace period for in-flight requests at shutdown, in seconds.
+    pub shutdown_grace_secs: u64,
+}
+
+/// A configuration that could not be read; the message names the key and where it came from.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(#[from] Box<figment::Error>);
+
+impl Config {
+    /// The shipped defaults only: what tests start from, free of the caller's environment.
+    pub fn defaults() -> Figment {
+        Figment::from(Toml::string(SHIPPED))
+    }
+
+    /// Defaults, then the config file (`GUICHET_CONFIG` or `./config.toml`), then the
+    /// environment (`DATABASE_URL`, then `GUICHET_*`).
+    pub fn figment() -> Figment {
+        let file = std::env::var("GUICHET_CONFIG").unwrap_or_else(|_| "config.toml".into());
+        Self::defaults()
+            .merge(Toml::file(file))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::prefixed("GUICHET_").ignore(&["CONFIG"]))
+    }
+
+    /// Reads and checks a configuration.
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let config: Self = figment.extract().map_err(Box::new)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Values that parse but make no sense are refused here, naming their key.
+    fn check(&self) -> Result<(), ConfigError> {
+        let refuse = |key: &str, why: &str| {
+            Err(ConfigError(Box::new(figment::Error::from(format!(
+                "invalid value for key `{key}`: {why}"
+            )))))
+        };
+        if self.database_max_connections == 0 {
+            return refuse("database_max_connections", "must be at least 1");
+        }
+        if self.request_timeout_secs == 0 {
+            return refuse("request_timeout_secs", "must be at least 1");
+        }
+        if self.body_limit_bytes < 1024 {
+            return refuse("body_limit_bytes", "must be at least 1024");
+        }
+        let url = self.database_url.as_str();
+        if !(url.is_empty()
+            || url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://")
+            || url.starts_with("mysql://")
+            || url.starts_with("mariadb://"))
+        {
+            return refuse(
+                "database_url",
+                "expected sqlite:, postgres://, mysql:// or mariadb://",
+            );
+        }
+        if !(self.smtp_url.is_empty()
+            || self.smtp_url.starts_with("smtp://")
+            || self.smtp_url.starts_with("smtps://"))
+        {
+            return refuse("smtp_url", "expected smtp:// or smtps://");
+        }
+        Ok(())
+    }
+
+    /// The database URL to connect to, with the embedded SQLite default filled in.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("guichet.db").display()
+            )
+        } else if let Some(rest) = self.database_url.strip_prefix("mariadb://") {
+            format!("mysql://{rest}")
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The public base URL, `http://<listen>` when none is configured.
+    pub fn base_url(&self) -> String {
+        if self.base_url.is_empty() {
+            format!("http://{}", self.listen)
+        } else {
+            self.base_url.trim_end_matches('/').to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_file_holds_every_key() {
+        let config = Config::from_figment(Config::defaults());
+        assert!(config.is_ok(), "{config:?}");
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let err = Config::from_figment(Config::defaults().merge(("listen", "nowhere")))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("listen"), "{err}");
+        let err = Config::from_figment(Config::defaults().merge(("database_url", "oracle://x")))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("database_url"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused() {
+        let err = Config::from_figment(Config::defaults().merge(("lisen", "x")))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("lisen"), "{err}");
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail closure must return figment's own error type"
+    )]
+    fn environment_overrides_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("GUICHET_LISTEN", "127.0.0.1:18080");
+            jail.set_env("DATABASE_URL", "postgres://plain");
+            let config = Config::from_figment(Config::figment()).map_err(|e| e.to_string())?;
+            assert_eq!(config.listen.port(), 18080);
+            assert_eq!(config.database_url, "postgres://plain");
+            jail.set_env("GUICHET_DATABASE_URL", "mysql://prefixed");
+            let config = Config::from_figment(Config::figment()).map_err(|e| e.to_string())?;
+            assert_eq!(config.database_url, "mysql://prefixed");
+            Ok(())
+        });
+    }
+}

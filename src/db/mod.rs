@@ -1,0 +1,85 @@
+//! The database: connecting with the right options for each of the three backends, and applying
+//! the migrations.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+
+use crate::config::Config;
+
+/// Opens the pool for `config`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL and
+/// MariaDB with the configured pool size.
+pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") && url.contains("mode=rwc") {
+        // The SQLite file is created by the driver, but its folder must exist.
+        if let Some(folder) = sqlite_folder(&url) {
+            std::fs::create_dir_all(&folder)
+                .map_err(|e| DbErr::Custom(format!("creating {}: {e}", folder.display())))?;
+        }
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    if !options.get_url().starts_with("sqlite:") {
+        options.max_connections(config.database_max_connections);
+    } else {
+        // One connection: SQLite has a single writer, and a second pooled connection that
+        // upgrades a read transaction to a write one fails with SQLITE_BUSY at once.
+        options.max_connections(1);
+    }
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Answers whether the database responds, for `/healthz`.
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}
+
+/// Which of the three databases this is.
+pub fn backend(db: &DatabaseConnection) -> DbBackend {
+    db.get_database_backend()
+}
+
+/// The folder of a `sqlite://path?...` URL, if it has one.
+fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .split('?')
+        .next()?;
+    let parent = std::path::Path::new(path).parent()?;
+    (!parent.as_os_str().is_empty()).then(|| parent.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_folder;
+
+    #[test]
+    fn finds_the_folder_of_a_sqlite_url() {
+        assert_eq!(
+            sqlite_folder("sqlite://data/guichet.db?mode=rwc"),
+            Some("data".into())
+        );
+        assert_eq!(sqlite_folder("sqlite://scratch.db?mode=rwc"), None);
+        assert_eq!(
+            sqlite_folder("sqlite:///tmp/x/g.db?mode=rwc"),
+            Some("/tmp/x".into())
+        );
+    }
+}

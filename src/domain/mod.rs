@@ -1,0 +1,4 @@
+//! Pure rules of the domain: no I/O, each with table-driven tests.
+
+pub mod email;
+pub mod role;

@@ -1,0 +1,275 @@
+//! The layers every request goes through: request id and tracing, timeouts, body limits,
+//! compression, security headers, and the rendering of pages and error pages.
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    body::{Body, to_bytes},
+    extract::{DefaultBodyLimit, Request, State},
+    http::{HeaderName, HeaderValue, StatusCode, header},
+    middleware::{self, Next},
+    response::{Html, IntoResponse, Response},
+};
+use serde_json::json;
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::{
+    error::{ErrorInfo, error_body},
+    i18n::Lang,
+    state::AppState,
+    view::PendingPage,
+};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// No inline script or style anywhere, nothing from other origins, no framing.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+    base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Wraps the routes with every cross-cutting layer, outermost first.
+pub fn layers(router: Router<AppState>, state: AppState) -> Router {
+    let config = state.config.clone();
+    let timeout = Duration::from_secs(config.request_timeout_secs);
+    let hsts = config
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    router
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                        // Every log line of the request carries its id, method and path.
+                        let id = request
+                            .headers()
+                            .get(REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!(
+                            "request",
+                            id,
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                        )
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(security_header(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(CSP),
+                ))
+                .layer(security_header(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(security_header(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                ))
+                .layer(security_header(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                ))
+                .layer(security_header(
+                    HeaderName::from_static("cross-origin-opener-policy"),
+                    HeaderValue::from_static("same-origin"),
+                ))
+                .layer(security_header(
+                    HeaderName::from_static("permissions-policy"),
+                    HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    hsts,
+                ))
+                .layer(CompressionLayer::new())
+                // Inside compression (it reads error bodies), outside everything that can
+                // refuse a request (panics, timeouts, body limits, the router itself).
+                .layer(middleware::from_fn_with_state(state.clone(), finish))
+                .layer(CatchPanicLayer::new())
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    timeout,
+                ))
+                .layer(RequestBodyLimitLayer::new(config.body_limit_bytes)),
+        )
+        .with_state(state)
+}
+
+fn security_header(name: HeaderName, value: HeaderValue) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, value)
+}
+
+/// Whether a path belongs to the JSON API, whose errors are JSON whatever went wrong.
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// The code of an error response that no handler produced (the router's 405, the timeout's 408,
+/// the body limit's 413, an extractor's rejection…).
+fn code_for(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "validation",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    }
+}
+
+/// Finishes every response: renders the pages handlers returned as [`crate::view::Page`];
+/// gives every error the shape of [`crate::error::AppError`]'s, whoever refused the request (the
+/// router's 405, the timeout's 408, the body limit's 413, an extractor's rejection, a panic);
+/// and shows errors outside `/api/` as an HTML page in the visitor's language.
+async fn finish(
+    State(state): State<AppState>,
+    lang: Lang,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if let Some(page) = response.extensions().get::<PendingPage>().cloned() {
+        let (parts, _) = response.into_parts();
+        return match state.views.render(page.template, lang, &path, page.ctx) {
+            Ok(html) => (parts, Html(html)).into_response(),
+            Err(err) => {
+                tracing::error!(error = ?err, template = page.template, "page rendering failed");
+                error_page(
+                    &state,
+                    lang,
+                    &path,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    &[],
+                )
+            }
+        };
+    }
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let response = match response.extensions().get::<ErrorInfo>() {
+        Some(_) => response,
+        // A handler's own JSON answer with an error status (e.g. /healthz's 503) stays as it is.
+        None if is_json(&response) => return response,
+        None => as_json_error(response).await,
+    };
+    if is_api(&path) {
+        return response;
+    }
+    let info = response.extensions().get::<ErrorInfo>().cloned();
+    let Some(info) = info else {
+        return response;
+    };
+    let mut page = error_page(&state, lang, &path, status, info.code, &info.fields);
+    for name in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(value) = response.headers().get(&name) {
+            page.headers_mut().insert(name, value.clone());
+        }
+    }
+    page
+}
+
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// Rewrites an error response that no handler shaped into the API's JSON error body.
+async fn as_json_error(response: Response) -> Response {
+    let status = response.status();
+    let (mut parts, body) = response.into_parts();
+    // Rejection texts are short; anything long is not worth echoing, and server errors say
+    // nothing of their cause.
+    let text = to_bytes(body, 4096)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .filter(|t| !t.trim().is_empty() && status.is_client_error())
+        .unwrap_or_else(|| {
+            status
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_ascii_lowercase()
+        });
+    let code = code_for(status);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    parts.extensions.insert(ErrorInfo {
+        code,
+        message: text.clone(),
+        fields: vec![],
+    });
+    let body = Body::from(error_body(code, &text, json!({})).to_string());
+    Response::from_parts(parts, body)
+}
+
+fn error_page(
+    state: &AppState,
+    lang: Lang,
+    path: &str,
+    status: StatusCode,
+    code: &str,
+    fields: &[crate::error::FieldError],
+) -> Response {
+    let ctx = minijinja::context! { code => code, fields => minijinja::Value::from(minijinja::value::Serde(fields)) };
+    match state.views.render("error.html", lang, path, ctx) {
+        Ok(html) => (status, Html(html)).into_response(),
+        // The error page itself failed: a plain line is all that is left to say.
+        Err(_) => (status, lang.t(&format!("error-{code}-title"))).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_paths_are_recognised() {
+        assert!(is_api("/api/v1/tickets"));
+        assert!(is_api("/api/docs"));
+        assert!(!is_api("/apiary"));
+        assert!(!is_api("/portal"));
+    }
+
+    #[test]
+    fn statuses_map_to_codes_that_have_messages() {
+        for status in [
+            400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 500, 503,
+        ] {
+            let code = code_for(StatusCode::from_u16(status).unwrap_or_default());
+            for lang in Lang::ALL {
+                let key = format!("error-{code}-title");
+                assert_ne!(lang.t(&key), key, "{status} in {}", lang.code());
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! What every handler can reach: the database, the configuration and the templates.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use sea_orm::DatabaseConnection;
+
+use crate::{config::Config, view::Views};
+
+/// The application's shared state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The connection pool.
+    pub db: DatabaseConnection,
+    /// Settings read at start.
+    pub config: Arc<Config>,
+    /// Page templates.
+    pub views: Views,
+}
+
+impl AppState {
+    /// State over an open database.
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            views: Views::new(),
+        }
+    }
+}
+
+impl FromRef<AppState> for DatabaseConnection {
+    fn from_ref(state: &AppState) -> Self {
+        state.db.clone()
+    }
+}

@@ -1,0 +1,15 @@
+//! Guichet's tests over HTTP, one module per capability, compiled into one binary so the suite
+//! links once.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    reason = "tests fail loudly by design"
+)]
+
+mod support;
+
+mod boot;
+mod pages;
+mod system;

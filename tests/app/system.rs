@@ -1,0 +1,113 @@
+//! Health, the OpenAPI document, the error shape and the security headers.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn healthz_reports_the_database() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"status": "ok", "database": "ok"}));
+
+    app.state.db.close_by_ref().await.unwrap();
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["database"], "unavailable");
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_generated_and_browsable() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1/openapi.json").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let doc: Value = response.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(doc["paths"]["/healthz"]["get"].is_object(), "{doc}");
+
+    let docs = app.get("/api/docs/").await;
+    assert_eq!(docs.status(), StatusCode::OK);
+    assert!(docs.text().await.unwrap().contains("swagger-ui"));
+}
+
+#[tokio::test]
+async fn api_errors_have_one_json_shape() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        (app.get("/api/v1/no-such-thing").await, 404, "not_found"),
+        (
+            app.client
+                .delete(app.url("/api/v1/openapi.json"))
+                .send()
+                .await
+                .unwrap(),
+            405,
+            "method_not_allowed",
+        ),
+    ];
+    for (response, status, code) in cases {
+        assert_eq!(response.status().as_u16(), status);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], code, "{body}");
+        assert!(body["error"]["message"].is_string());
+        assert!(body["error"]["details"].is_object());
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413() {
+    let app = TestApp::spawn().await;
+    let limit = app.state.config.body_limit_bytes;
+    let response = app
+        .client
+        .post(app.url("/api/v1/no-such-thing"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; limit + 1])
+        .send()
+        .await
+        .unwrap();
+    // The declared length alone is refused, before any route or handler reads the body.
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_a_request_id() {
+    let app = TestApp::spawn().await;
+    for path in ["/login", "/healthz", "/api/v1/nothing", "/nothing"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert!(!headers["x-request-id"].is_empty(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_id_sent_by_a_proxy_is_kept() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "lb-1234")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "lb-1234");
+}
