@@ -40,6 +40,20 @@ pub struct Config {
     pub body_limit_bytes: usize,
     /// Grace period for in-flight requests at shutdown, in seconds.
     pub shutdown_grace_secs: u64,
+    /// Idle expiry of sessions, in minutes.
+    pub session_idle_minutes: i64,
+    /// Absolute expiry of sessions, in hours after sign-in.
+    pub session_absolute_hours: i64,
+    /// Lifetime of API sign-in tokens, in hours.
+    pub api_login_token_hours: i64,
+    /// Failed sign-ins per e-mail before the lock-out.
+    pub login_max_failures: i32,
+    /// Length of the failure window and of the lock-out, in minutes.
+    pub login_lock_minutes: i64,
+    /// Most contacts a client organisation may have.
+    pub max_contacts_per_organisation: u64,
+    /// Sender address of outgoing mail.
+    pub mail_from: String,
 }
 
 /// A configuration that could not be read; the message names the key and where it came from.
@@ -82,6 +96,23 @@ impl Config {
         }
         if self.request_timeout_secs == 0 {
             return refuse("request_timeout_secs", "must be at least 1");
+        }
+        for (key, value) in [
+            ("session_idle_minutes", self.session_idle_minutes),
+            ("session_absolute_hours", self.session_absolute_hours),
+            ("api_login_token_hours", self.api_login_token_hours),
+            ("login_lock_minutes", self.login_lock_minutes),
+            ("login_max_failures", i64::from(self.login_max_failures)),
+        ] {
+            if value < 1 {
+                return refuse(key, "must be at least 1");
+            }
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return refuse(
+                "mail_from",
+                "expected an address such as Guichet <guichet@example.org>",
+            );
         }
         if self.body_limit_bytes < 1024 {
             return refuse("body_limit_bytes", "must be at least 1024");

@@ -8,7 +8,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::password;
+use crate::{db::Unscoped, password};
 
 /// The password of every demo account.
 pub const PASSWORD: &str = "demo";
@@ -200,7 +200,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 
 /// Whether the database holds no organisation yet, i.e. the demo may be loaded.
 pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, sea_orm::DbErr> {
-    Ok(organisation::Entity::find().count(db).await? == 0)
+    Ok(Unscoped::find::<organisation::Entity>().count(db).await? == 0)
 }
 
 /// Loads the demo consortium in one transaction. Refuses a database that already has data.

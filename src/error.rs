@@ -28,6 +28,9 @@ pub enum AppError {
     /// No valid session or token.
     #[error("authentication required")]
     Unauthorized,
+    /// Sign-in refused: the same answer for an unknown e-mail and a wrong password.
+    #[error("e-mail or password is incorrect")]
+    InvalidCredentials,
     /// The caller sees the thing but their role may not do this to it.
     #[error("{0}")]
     Forbidden(String),
@@ -81,7 +84,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -97,6 +100,7 @@ impl AppError {
         match self {
             Self::NotFound => "not_found",
             Self::Unauthorized => "unauthorized",
+            Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
             Self::BadRequest(_) => "bad_request",
             Self::Validation(_) => "validation",

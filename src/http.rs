@@ -23,8 +23,14 @@ use tower_http::{
     trace::TraceLayer,
 };
 
+use std::sync::Arc;
+
+use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
+
 use crate::{
-    error::{ErrorInfo, error_body},
+    access::Caller,
+    auth::{self, Identity, csrf, session_store::DbSessionStore},
+    error::{AppError, ErrorInfo, error_body},
     i18n::Lang,
     state::AppState,
     view::PendingPage,
@@ -95,6 +101,17 @@ pub fn layers(router: Router<AppState>, state: AppState) -> Router {
                     hsts,
                 ))
                 .layer(CompressionLayer::new())
+                .layer(
+                    SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+                        .with_name("guichet_session")
+                        .with_http_only(true)
+                        .with_same_site(SameSite::Lax)
+                        .with_secure(config.secure_cookies)
+                        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+                            config.session_idle_minutes,
+                        ))),
+                )
+                .layer(middleware::from_fn(csrf::same_site_only))
                 // Inside compression (it reads error bodies), outside everything that can
                 // refuse a request (panics, timeouts, body limits, the router itself).
                 .layer(middleware::from_fn_with_state(state.clone(), finish))
@@ -141,17 +158,37 @@ fn code_for(status: StatusCode) -> &'static str {
 /// gives every error the shape of [`crate::error::AppError`]'s, whoever refused the request (the
 /// router's 405, the timeout's 408, the body limit's 413, an extractor's rejection, a panic);
 /// and shows errors outside `/api/` as an HTML page in the visitor's language.
-async fn finish(
-    State(state): State<AppState>,
-    lang: Lang,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn finish(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    let session = request.extensions().get::<Session>().cloned();
+    // Assets and the health probe need no identity: spare them the database.
+    let anonymous = path.starts_with("/static/") || path == "/healthz";
+    let caller = if anonymous {
+        None
+    } else {
+        match auth::identify(
+            &state,
+            session.as_ref(),
+            auth::bearer(request.headers()),
+            is_api(&path),
+        )
+        .await
+        {
+            Ok(caller) => caller.map(Arc::new),
+            Err(err) => return err.into_response(),
+        }
+    };
+    let lang = Lang::choose(request.headers(), caller.as_ref().map(|c| c.language));
+    request.extensions_mut().insert(Identity(caller.clone()));
     let response = next.run(request).await;
     if let Some(page) = response.extensions().get::<PendingPage>().cloned() {
         let (parts, _) = response.into_parts();
-        return match state.views.render(page.template, lang, &path, page.ctx) {
+        let frame = match frame(session.as_ref(), caller.as_deref()).await {
+            Ok(frame) => frame,
+            Err(err) => return err.into_response(),
+        };
+        let ctx = minijinja::context! { ..page.ctx, ..frame };
+        return match state.views.render(page.template, lang, &path, ctx) {
             Ok(html) => (parts, Html(html)).into_response(),
             Err(err) => {
                 tracing::error!(error = ?err, template = page.template, "page rendering failed");
@@ -190,6 +227,28 @@ async fn finish(
         }
     }
     page
+}
+
+/// What every page shows around its content: who is signed in, and the form token.
+async fn frame(
+    session: Option<&Session>,
+    caller: Option<&Caller>,
+) -> Result<minijinja::Value, AppError> {
+    let csrf = match session {
+        Some(session) => Some(csrf::token(session).await?),
+        None => None,
+    };
+    let me = caller.map(|c| {
+        minijinja::context! {
+            id => c.account_id,
+            display_name => c.display_name.clone(),
+            email => c.email.clone(),
+            staff => c.is_staff(),
+            manages => c.scope.manages_anything(),
+            roles => c.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        }
+    });
+    Ok(minijinja::context! { csrf => csrf, me => me })
 }
 
 fn is_json(response: &Response) -> bool {

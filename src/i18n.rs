@@ -97,21 +97,35 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// The language of a request: the switcher's cookie wins, then the signed-in account's
+    /// preference, then `Accept-Language`, then French.
+    pub fn choose(headers: &axum::http::HeaderMap, account: Option<Lang>) -> Lang {
+        let jar = CookieJar::from_headers(headers);
+        if let Some(lang) = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
+            return lang;
+        }
+        account
+            .or_else(|| {
+                headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or_default()
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = Infallible;
 
-    /// The cookie set by the switcher wins, then `Accept-Language`, then French.
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        if let Some(lang) = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
-            return Ok(lang);
-        }
-        Ok(parts
-            .headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Lang::from_accept_language)
-            .unwrap_or_default())
+        let account = parts
+            .extensions
+            .get::<crate::auth::Identity>()
+            .and_then(|i| i.0.as_ref())
+            .map(|c| c.language);
+        Ok(Lang::choose(&parts.headers, account))
     }
 }
 

@@ -2,7 +2,9 @@
 //! applications for one another. `app` builds the router that production serves and that the
 //! tests drive over HTTP.
 
+pub mod access;
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -10,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod mail;
 pub mod password;
 pub mod server;
 pub mod services;

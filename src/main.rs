@@ -4,8 +4,16 @@ use std::{io::Read, path::PathBuf, process::ExitCode};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use guichet::{AppState, config::Config, db, demo, domain::role::Role, server, services};
-use sea_orm::{ConnectionTrait, DbBackend};
+use guichet::{
+    AppState,
+    access::Scope,
+    config::Config,
+    db::{self, Scoped, Unscoped},
+    demo,
+    domain::role::Role,
+    server, services,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, QueryFilter};
 use tracing_subscriber::EnvFilter;
 
 /// Guichet: the service desk of a consortium's hosted offers.
@@ -28,6 +36,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manage personal API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
     /// Copy the database to a file while the server keeps running (SQLite); for PostgreSQL and
     /// MariaDB, print the command to use.
@@ -60,6 +73,21 @@ enum UserCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a personal API token for an account; the token is printed once.
+    Create {
+        /// The account's e-mail address.
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "command line")]
+        name: String,
+        /// Days of validity.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+}
+
 fn parse_role(name: &str) -> Result<Role, String> {
     Role::parse(name).ok_or_else(|| {
         let known: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
@@ -83,6 +111,14 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    // Two rustls crypto providers are compiled in through dependencies; name ours, or the
+    // first TLS connection (SMTP) panics.
+    if rustls::crypto::ring::default_provider()
+        .install_default()
+        .is_err()
+    {
+        tracing::debug!("a rustls crypto provider was already installed");
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -120,7 +156,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("Guichet listens on http://{local}");
             server::serve(
                 listener,
-                AppState::new(db, config),
+                AppState::new(db, config)?,
                 server::shutdown_signal(),
             )
             .await?;
@@ -157,24 +193,60 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 );
             }
             let hash = guichet::password::hash_blocking(password).await?;
+            let platform = Scope::platform();
+            let scoped = Scoped::new(&db, &platform);
+            let organisation_id = organisation_id(&db, &organisation).await?;
             let created = services::accounts::create(
-                &db,
+                &scoped,
                 services::accounts::NewAccount {
                     email,
                     display_name: name,
-                    organisation_code: organisation,
+                    organisation_id,
                     roles,
-                    password_hash: Some(hash),
                     language,
                 },
+                Some(hash),
+                config.max_contacts_per_organisation,
             )
             .await
             .map_err(describe)?;
-            println!("Account {} created (id {}).", created.email, created.id);
+            println!(
+                "Account {} created (id {}).",
+                created.account.email, created.account.id
+            );
+        }
+        Command::Token {
+            command: TokenCommand::Create { email, name, days },
+        } => {
+            let account = Unscoped::find::<entity::account::Entity>()
+                .filter(entity::account::Column::Email.eq(email.trim().to_lowercase()))
+                .filter(entity::account::Column::Active.eq(true))
+                .one(&db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no active account has the address {email}"))?;
+            let token =
+                services::tokens::create(&db, account.id, &name, chrono::Duration::days(days))
+                    .await
+                    .map_err(describe)?;
+            println!("{}", token.token);
+            eprintln!(
+                "Token {} for {} expires at {}; it is shown only this once.",
+                token.id, account.email, token.expires_at
+            );
         }
         Command::Backup { output } => backup(&db, &output).await?,
     }
     Ok(())
+}
+
+/// The id of the organisation with `code`.
+async fn organisation_id(db: &sea_orm::DatabaseConnection, code: &str) -> anyhow::Result<i64> {
+    Unscoped::find::<entity::organisation::Entity>()
+        .filter(entity::organisation::Column::Code.eq(code.trim().to_uppercase()))
+        .one(db)
+        .await?
+        .map(|o| o.id)
+        .ok_or_else(|| anyhow::anyhow!("refused: organisation: no organisation has this code"))
 }
 
 /// Turns a service error into a message for the console.

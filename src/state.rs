@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Config, view::Views};
+use crate::{config::Config, mail::Mailer, view::Views};
 
 /// The application's shared state; cheap to clone.
 #[derive(Clone)]
@@ -16,16 +16,19 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Page templates.
     pub views: Views,
+    /// Outgoing mail.
+    pub mailer: Mailer,
 }
 
 impl AppState {
-    /// State over an open database.
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
-        Self {
+    /// State over an open database; fails when the mail settings are unusable.
+    pub fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
+        Ok(Self {
+            mailer: Mailer::from_config(&config)?,
             db,
             config: Arc::new(config),
             views: Views::new(),
-        }
+        })
     }
 }
 

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_organisations_accounts_teams;
 mod m20261124_000002_offers;
+mod m20261124_000003_sessions_tokens_throttle;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_organisations_accounts_teams::Migration),
             Box::new(m20261124_000002_offers::Migration),
+            Box::new(m20261124_000003_sessions_tokens_throttle::Migration),
         ]
     }
 }

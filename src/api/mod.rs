@@ -22,11 +22,31 @@ use crate::state::AppState;
         description = "The service desk of a consortium's hosted offers. Errors are \
             `{\"error\": {\"code\", \"message\", \"details\"}}` with the HTTP status that fits."
     ),
+    modifiers(&BearerAuth),
     tags(
         (name = "system", description = "Health and documentation"),
+        (name = "auth", description = "Signing in and out, password reset, the caller"),
+        (name = "tokens", description = "Personal API tokens"),
+        (name = "organisations", description = "The organisation hierarchy"),
+        (name = "accounts", description = "Accounts and their roles"),
+        (name = "teams", description = "Provider teams and their members"),
     )
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme the handlers refer to.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// The API's routes, the OpenAPI document at `/api/v1/openapi.json` and the docs UI.
 pub fn routes() -> Router<AppState> {

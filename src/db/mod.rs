@@ -1,12 +1,16 @@
 //! The database: connecting with the right options for each of the three backends, and applying
 //! the migrations.
 
+mod scoped;
+
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
 use crate::config::Config;
+
+pub use scoped::{Scoped, ScopedEntity, Unscoped};
 
 /// Opens the pool for `config`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL and
 /// MariaDB with the configured pool size.

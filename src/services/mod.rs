@@ -1,4 +1,121 @@
-//! Use cases: the only code that writes. Each takes a database handle (a connection or a
-//! transaction) and domain types, and answers domain results or an [`crate::error::AppError`].
+//! Use cases: the only code that writes. Each takes the scoped database handle (or, for what
+//! has no caller yet, an explicit [`crate::db::Unscoped`] path) and answers view models or an
+//! [`crate::error::AppError`].
 
 pub mod accounts;
+pub mod organisations;
+pub mod password_reset;
+pub mod signin;
+pub mod teams;
+pub mod tokens;
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{AppError, FieldError};
+
+/// Largest page a list returns.
+pub const MAX_PER_PAGE: u64 = 200;
+
+/// Which page of a list to return (1-based).
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageRequest {
+    /// Page number, from 1.
+    #[serde(default = "first_page")]
+    pub page: u64,
+    /// Items per page, 1 to 200.
+    #[serde(default = "default_per_page")]
+    pub per_page: u64,
+}
+
+fn first_page() -> u64 {
+    1
+}
+
+fn default_per_page() -> u64 {
+    50
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            page: 1,
+            per_page: 50,
+        }
+    }
+}
+
+impl PageRequest {
+    /// The page, checked: 422 naming the field when out of range.
+    pub fn checked(self) -> Result<Self, AppError> {
+        if self.page == 0 {
+            return Err(AppError::field("page", "starts at 1"));
+        }
+        if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
+            return Err(AppError::field("per_page", "must be 1 to 200"));
+        }
+        Ok(self)
+    }
+
+    /// Rows to skip.
+    pub fn offset(self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// One page of a list, with the total count for paging.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paged<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// This page's number.
+    pub page: u64,
+    /// Items per page.
+    pub per_page: u64,
+    /// Items in the whole list.
+    pub total: u64,
+}
+
+/// Collects field problems, to answer them all at once.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    /// Records that `field` is wrong because of `reason`.
+    pub fn add(&mut self, field: &str, reason: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            reason: reason.into(),
+        });
+    }
+
+    /// `Ok` if nothing was recorded, else the 422 with every problem.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+/// A trimmed required text of at most `max` characters.
+pub fn required_text(problems: &mut Problems, field: &str, value: &str, max: usize) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        problems.add(field, "is required");
+    } else if value.chars().count() > max {
+        problems.add(field, format!("must be at most {max} characters"));
+    }
+    value.to_owned()
+}
+
+/// The 409 of an update whose `revision` is no longer the row's.
+pub fn stale() -> AppError {
+    AppError::Conflict {
+        message: "this was changed by someone else since you read it; reload and try again"
+            .to_owned(),
+        details: serde_json::json!({ "reason": "stale_revision" }),
+    }
+}

@@ -7,6 +7,7 @@ use axum_extra::extract::{
 };
 use serde::Deserialize;
 
+use super::forms::is_local_path;
 use crate::i18n::{LANG_COOKIE, Lang};
 
 /// Query of `GET /lang`.
@@ -33,23 +34,4 @@ pub async fn switch(jar: CookieJar, Query(query): Query<Switch>) -> (CookieJar, 
         .permanent()
         .build();
     (jar.add(cookie), Redirect::to(&next))
-}
-
-/// Only paths of this site: `//host` and `/\host` would leave it (open redirect).
-fn is_local_path(next: &str) -> bool {
-    next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_local_path;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert!(is_local_path("/portal?x=1"));
-        assert!(!is_local_path("//evil.example"));
-        assert!(!is_local_path("/\\evil.example"));
-        assert!(!is_local_path("https://evil.example"));
-        assert!(!is_local_path(""));
-    }
 }

@@ -1,8 +1,193 @@
-//! The sign-in page.
+//! Signing in and out, and resetting a forgotten password.
 
-use crate::view::Page;
+use std::net::SocketAddr;
 
-/// `GET /login`: the sign-in form.
-pub async fn form() -> Page {
-    Page::new("login.html", ())
+use axum::{
+    extract::{ConnectInfo, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::forms::{field_errors, is_local_path};
+use crate::{
+    auth::{Identity, SIGNED_IN, SignedIn, csrf::CsrfForm},
+    error::AppError,
+    services::{password_reset, signin},
+    state::AppState,
+    view::Page,
+};
+
+/// Query of `GET /login`.
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// `GET /login`: the sign-in form (or home, for who is signed in already).
+pub async fn form(
+    identity: axum::Extension<Identity>,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    if identity.0.0.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    Page::new("login.html", json!({ "next": query.next })).into_response()
+}
+
+/// The sign-in form's fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// `POST /login`: signs in with a new session id, or shows the form again with one message for
+/// every failure (unknown address and wrong password alike).
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: Session,
+    CsrfForm(form): CsrfForm<Credentials>,
+) -> Result<Response, AppError> {
+    match signin::sign_in(
+        &state.db,
+        &state.config,
+        &form.email,
+        &form.password,
+        peer.ip(),
+    )
+    .await
+    {
+        Ok(account_id) => {
+            // A new id at sign-in: a session id planted before it (fixation) is worth nothing.
+            session
+                .cycle_id()
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?;
+            session
+                .insert(
+                    SIGNED_IN,
+                    SignedIn {
+                        account_id,
+                        at: Utc::now().timestamp(),
+                    },
+                )
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?;
+            let next = form
+                .next
+                .filter(|n| is_local_path(n) && !n.starts_with("/login"))
+                .unwrap_or_else(|| "/".to_owned());
+            Ok(Redirect::to(&next).into_response())
+        }
+        Err(AppError::InvalidCredentials) => Ok((
+            StatusCode::UNAUTHORIZED,
+            Page::new(
+                "login.html",
+                json!({ "email": form.email, "next": form.next, "failure": "invalid" }),
+            ),
+        )
+            .into_response()),
+        Err(AppError::TooManyRequests { retry_after }) => Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, retry_after.to_string())],
+            Page::new(
+                "login.html",
+                json!({ "email": form.email, "next": form.next, "failure": "locked",
+                        "minutes": retry_after.div_ceil(60) }),
+            ),
+        )
+            .into_response()),
+        Err(other) => Err(other),
+    }
+}
+
+/// The logout form has no field but its token.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nothing {}
+
+/// `POST /logout`: ends the session on the server, not just in the browser.
+pub async fn logout(
+    session: Session,
+    CsrfForm(_): CsrfForm<Nothing>,
+) -> Result<Redirect, AppError> {
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Redirect::to("/login"))
+}
+
+/// `GET /password/forgot`.
+pub async fn forgot_form() -> Page {
+    Page::new("password_forgot.html", json!({}))
+}
+
+/// The forgotten-password form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forgot {
+    email: String,
+}
+
+/// `POST /password/forgot`: the same answer whether or not the address has an account.
+pub async fn forgot_submit(
+    State(state): State<AppState>,
+    CsrfForm(form): CsrfForm<Forgot>,
+) -> Result<Page, AppError> {
+    password_reset::request(
+        &state.db,
+        &state.mailer,
+        &state.config.base_url(),
+        &form.email,
+    )
+    .await?;
+    Ok(Page::new("password_forgot.html", json!({ "sent": true })))
+}
+
+/// Query of `GET /password/reset`.
+#[derive(Deserialize)]
+pub struct ResetQuery {
+    token: Option<String>,
+}
+
+/// `GET /password/reset?token=…`: the new-password form.
+pub async fn reset_form(Query(query): Query<ResetQuery>) -> Page {
+    Page::new("password_reset.html", json!({ "token": query.token }))
+}
+
+/// The new-password form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reset {
+    token: String,
+    password: String,
+}
+
+/// `POST /password/reset`.
+pub async fn reset_submit(
+    State(state): State<AppState>,
+    CsrfForm(form): CsrfForm<Reset>,
+) -> Result<Response, AppError> {
+    match password_reset::complete(&state.db, &form.token, &form.password).await {
+        Ok(()) => Ok(Page::new("password_reset.html", json!({ "done": true })).into_response()),
+        Err(err) => {
+            let errors = field_errors(err)?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Page::new(
+                    "password_reset.html",
+                    json!({ "token": form.token, "errors": errors }),
+                ),
+            )
+                .into_response())
+        }
+    }
 }

@@ -146,13 +146,17 @@ async fn user_create_makes_an_account_and_refuses_bad_input_naming_the_field() {
     assert!(made.status.success(), "{made:?}");
     assert!(String::from_utf8_lossy(&made.stdout).contains("nina@univ-toulon.example"));
 
-    let again = create("nina@univ-toulon.example", "NOPE");
+    let again = create("nina@univ-toulon.example", "UTLN");
     assert!(!again.status.success());
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert!(
         stderr.contains("email: an account already uses this address"),
         "{stderr}"
     );
+
+    let nowhere = create("other@univ-toulon.example", "NOPE");
+    assert!(!nowhere.status.success());
+    let stderr = String::from_utf8_lossy(&nowhere.stderr);
     assert!(
         stderr.contains("organisation: no organisation has this code"),
         "{stderr}"

@@ -1,6 +1,11 @@
 //! Version 1 of the JSON API: one module per area, each a router of annotated handlers.
 
+pub mod accounts;
+pub mod auth;
 pub mod health;
+pub mod organisations;
+pub mod teams;
+pub mod tokens;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -8,5 +13,11 @@ use crate::state::AppState;
 
 /// Every documented route of the API.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(health::routes())
+    OpenApiRouter::new()
+        .merge(health::routes())
+        .merge(auth::routes())
+        .merge(tokens::routes())
+        .merge(organisations::routes())
+        .merge(accounts::routes())
+        .merge(teams::routes())
 }

@@ -57,7 +57,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
-        let state = AppState::new(conn, config);
+        let state = AppState::new(conn, config).expect("state");
         tokio::spawn(guichet::server::serve(
             listener,
             state.clone(),

@@ -1,0 +1,149 @@
+//! Who may see and do what. A [`Caller`] is built once per request from the signed-in account;
+//! its [`Scope`] is what the scoped database handle ([`crate::db::Scoped`]) adds to every query,
+//! so a service cannot forget it. Out of scope is always 404; in scope but beyond one's role, 403.
+
+use std::collections::BTreeSet;
+
+use crate::{domain::role::Role, i18n::Lang};
+
+/// The signed-in account making a request, with what it may reach.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Account id.
+    pub account_id: i64,
+    /// Sign-in address.
+    pub email: String,
+    /// Shown name.
+    pub display_name: String,
+    /// The account's organisation.
+    pub organisation_id: i64,
+    /// Preferred language.
+    pub language: Lang,
+    /// Roles held.
+    pub roles: BTreeSet<Role>,
+    /// Teams the account belongs to.
+    pub team_ids: Vec<i64>,
+    /// What the account may reach.
+    pub scope: Scope,
+    /// The API token used, when the request came with one.
+    pub token_id: Option<i64>,
+}
+
+impl Caller {
+    /// Whether the account holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Whether the account works in the desk (any role but `contact` alone).
+    pub fn is_staff(&self) -> bool {
+        self.roles.iter().any(|r| *r != Role::Contact)
+    }
+}
+
+/// The organisations and teams an account may read and manage. Built from the account's
+/// organisation subtree (its organisation and every descendant), its roles and its teams.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Administrators reach everything.
+    pub admin: bool,
+    /// The account's organisation and its descendants: what it reads.
+    pub subtree: Vec<i64>,
+    /// Organisations whose accounts, teams and settings it manages: the subtree for a
+    /// coordinator, nothing for other roles (an admin manages everything through `admin`).
+    pub managed: Vec<i64>,
+    /// Teams the account belongs to (readable even when outside its subtree).
+    pub team_ids: Vec<i64>,
+}
+
+impl Scope {
+    /// The scope of an account with `roles`, whose organisation subtree is `subtree`.
+    pub fn new(roles: &BTreeSet<Role>, subtree: Vec<i64>, team_ids: Vec<i64>) -> Scope {
+        let admin = roles.contains(&Role::Admin);
+        let managed = if roles.contains(&Role::Coordinator) {
+            subtree.clone()
+        } else {
+            Vec::new()
+        };
+        Scope {
+            admin,
+            subtree,
+            managed,
+            team_ids,
+        }
+    }
+
+    /// The platform's own scope, for the command line run by the operator: everything.
+    pub fn platform() -> Scope {
+        Scope {
+            admin: true,
+            ..Scope::default()
+        }
+    }
+
+    /// Whether an organisation's data may be read.
+    pub fn reads_organisation(&self, organisation_id: i64) -> bool {
+        self.admin || self.subtree.contains(&organisation_id)
+    }
+
+    /// Whether an organisation, its accounts and its teams may be changed.
+    pub fn manages_organisation(&self, organisation_id: i64) -> bool {
+        self.admin || self.managed.contains(&organisation_id)
+    }
+
+    /// Whether the caller manages anything at all (the administration pages).
+    pub fn manages_anything(&self) -> bool {
+        self.admin || !self.managed.is_empty()
+    }
+}
+
+/// Whether a caller who manages accounts may grant `role`: only administrators make
+/// administrators, so a coordinator cannot raise anyone (themselves included) above their own reach.
+pub fn may_grant(scope: &Scope, role: Role) -> bool {
+    scope.admin || (!scope.managed.is_empty() && role != Role::Admin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(list: &[Role]) -> BTreeSet<Role> {
+        list.iter().copied().collect()
+    }
+
+    #[test]
+    fn what_each_kind_of_account_reads_and_manages() {
+        // (roles, reads org 2 of its subtree, reads org 9 outside, manages 2, manages 9)
+        let cases = [
+            (vec![Role::Contact], true, false, false, false),
+            (vec![Role::Agent], true, false, false, false),
+            (vec![Role::Coordinator], true, false, true, false),
+            (
+                vec![Role::Committee, Role::Contact],
+                true,
+                false,
+                false,
+                false,
+            ),
+            (vec![Role::Admin], true, true, true, true),
+        ];
+        for (list, reads_in, reads_out, manages_in, manages_out) in cases {
+            let scope = Scope::new(&roles(&list), vec![1, 2], vec![]);
+            assert_eq!(scope.reads_organisation(2), reads_in, "{list:?}");
+            assert_eq!(scope.reads_organisation(9), reads_out, "{list:?}");
+            assert_eq!(scope.manages_organisation(2), manages_in, "{list:?}");
+            assert_eq!(scope.manages_organisation(9), manages_out, "{list:?}");
+        }
+    }
+
+    #[test]
+    fn only_administrators_grant_the_admin_role() {
+        let coordinator = Scope::new(&roles(&[Role::Coordinator]), vec![1], vec![]);
+        let admin = Scope::new(&roles(&[Role::Admin]), vec![1], vec![]);
+        let agent = Scope::new(&roles(&[Role::Agent]), vec![1], vec![]);
+        assert!(may_grant(&coordinator, Role::Agent));
+        assert!(!may_grant(&coordinator, Role::Admin));
+        assert!(may_grant(&admin, Role::Admin));
+        assert!(!may_grant(&agent, Role::Contact));
+    }
+}

@@ -1,0 +1,134 @@
+//! Accounts in the caller's scope.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    db::Scoped,
+    error::AppError,
+    services::{
+        PageRequest, Paged,
+        accounts::{self, AccountChanges, AccountDetail, AccountView, NewAccount},
+    },
+    state::AppState,
+};
+
+/// Filters of the account list.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AccountQuery {
+    /// Only the accounts of this organisation.
+    organisation: Option<i64>,
+    /// Page number, from 1.
+    #[serde(default = "first")]
+    page: u64,
+    /// Items per page, 1 to 200.
+    #[serde(default = "fifty")]
+    per_page: u64,
+}
+
+fn first() -> u64 {
+    1
+}
+
+fn fifty() -> u64 {
+    50
+}
+
+/// The accounts the caller reads.
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountQuery),
+    responses((status = 200, body = Paged<AccountView>)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(query): Query<AccountQuery>,
+) -> Result<Json<Paged<AccountView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let page = PageRequest {
+        page: query.page,
+        per_page: query.per_page,
+    };
+    Ok(Json(accounts::list(&db, query.organisation, page).await?))
+}
+
+/// Creates an account in an organisation the caller manages and mails it a link to choose
+/// its password.
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccount,
+    responses((status = 201, body = AccountDetail), (status = 403), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewAccount>,
+) -> Result<(StatusCode, Json<AccountDetail>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let created =
+        accounts::create(&db, body, None, state.config.max_contacts_per_organisation).await?;
+    accounts::send_reset(
+        &db,
+        &state.mailer,
+        &state.config.base_url(),
+        created.account.id,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// One account with its teams (404 outside the caller's scope).
+#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "account id")),
+    responses((status = 200, body = AccountDetail), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<AccountDetail>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(accounts::get(&db, id).await?))
+}
+
+/// Changes an account the caller manages: name, language, roles, active.
+#[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "account id")), request_body = AccountChanges,
+    responses((status = 200, body = AccountDetail), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<AccountChanges>,
+) -> Result<Json<AccountDetail>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(
+        accounts::update(&db, id, body, state.config.max_contacts_per_organisation).await?,
+    ))
+}
+
+/// Mails a password reset link to an account the caller manages.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/password-reset", tag = "accounts",
+    params(("id" = i64, Path, description = "account id")),
+    responses((status = 202), (status = 403), (status = 404)), security(("bearer" = [])))]
+pub async fn send_reset(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    accounts::send_reset(&db, &state.mailer, &state.config.base_url(), id).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
+        .routes(routes!(send_reset))
+}

@@ -1,0 +1,180 @@
+//! Signing in to the API, out of it, resetting a password, and who am I.
+
+use std::net::SocketAddr;
+
+use axum::{
+    Json,
+    extract::{ConnectInfo, State},
+    http::StatusCode,
+};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    db::Scoped,
+    domain::role::Role,
+    error::AppError,
+    services::{accounts::TeamRef, organisations, password_reset, signin, tokens},
+    state::AppState,
+};
+
+/// Credentials.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    /// Sign-in address.
+    email: String,
+    /// Password.
+    password: String,
+}
+
+/// A bearer token for `Authorization: Bearer …`.
+#[derive(Serialize, ToSchema)]
+pub struct Session {
+    /// The token.
+    token: String,
+    /// When it stops working.
+    expires_at: DateTime<Utc>,
+}
+
+/// Signs in; the same 401 for an unknown address and a wrong password, 429 while locked out.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
+    responses((status = 200, body = Session), (status = 401, description = "invalid_credentials"),
+              (status = 429, description = "too many failures; see Retry-After")))]
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(body): Json<Login>,
+) -> Result<Json<Session>, AppError> {
+    let account_id = signin::sign_in(
+        &state.db,
+        &state.config,
+        &body.email,
+        &body.password,
+        peer.ip(),
+    )
+    .await?;
+    let token = tokens::create(
+        &state.db,
+        account_id,
+        "sign-in",
+        Duration::hours(state.config.api_login_token_hours),
+    )
+    .await?;
+    Ok(Json(Session {
+        token: token.token,
+        expires_at: token.expires_at,
+    }))
+}
+
+/// Revokes the token the request came with.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401)), security(("bearer" = [])))]
+pub async fn logout(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<StatusCode, AppError> {
+    if let Some(token_id) = caller.token_id {
+        tokens::revoke_own(&state.db, &caller, token_id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An address to send a reset link to.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Forgot {
+    /// Sign-in address.
+    email: String,
+}
+
+/// Sends a reset link if an account has this address; answers 202 either way.
+#[utoipa::path(post, path = "/api/v1/auth/password/forgot", tag = "auth", request_body = Forgot,
+    responses((status = 202)))]
+pub async fn forgot(
+    State(state): State<AppState>,
+    Json(body): Json<Forgot>,
+) -> Result<StatusCode, AppError> {
+    password_reset::request(
+        &state.db,
+        &state.mailer,
+        &state.config.base_url(),
+        &body.email,
+    )
+    .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// A reset token and the new password.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reset {
+    /// The token from the mailed link.
+    token: String,
+    /// At least 12 characters.
+    password: String,
+}
+
+/// Sets a new password; every session of the account ends.
+#[utoipa::path(post, path = "/api/v1/auth/password/reset", tag = "auth", request_body = Reset,
+    responses((status = 204), (status = 422, description = "token unknown, used or expired; password too short")))]
+pub async fn reset(
+    State(state): State<AppState>,
+    Json(body): Json<Reset>,
+) -> Result<StatusCode, AppError> {
+    password_reset::complete(&state.db, &body.token, &body.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in account.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    /// Account id.
+    id: i64,
+    /// Sign-in address.
+    email: String,
+    /// Shown name.
+    display_name: String,
+    /// The account's organisation.
+    organisation: organisations::OrganisationView,
+    /// Roles held.
+    roles: Vec<Role>,
+    /// Teams.
+    teams: Vec<TeamRef>,
+    /// `fr` or `en`.
+    language: String,
+}
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401)), security(("bearer" = [])))]
+pub async fn me(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<Me>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let organisation = organisations::get(&db, caller.organisation_id).await?;
+    let account = crate::services::accounts::get(&db, caller.account_id).await?;
+    Ok(Json(Me {
+        id: caller.account_id,
+        email: caller.email.clone(),
+        display_name: caller.display_name.clone(),
+        organisation,
+        roles: caller.roles.iter().copied().collect(),
+        teams: account.teams,
+        language: caller.language.code().to_owned(),
+    }))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(forgot))
+        .routes(routes!(reset))
+        .routes(routes!(me))
+}

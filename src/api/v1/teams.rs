@@ -1,0 +1,108 @@
+//! Provider teams in the caller's scope, and their members.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::StatusCode,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    db::Scoped,
+    error::AppError,
+    services::{
+        PageRequest, Paged,
+        teams::{self, NewTeam, TeamChanges, TeamDetail, TeamView},
+    },
+    state::AppState,
+};
+
+/// The teams the caller reads.
+#[utoipa::path(get, path = "/api/v1/teams", tag = "teams", params(PageRequest),
+    responses((status = 200, body = Paged<TeamView>)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(page): Query<PageRequest>,
+) -> Result<Json<Paged<TeamView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(teams::list(&db, page).await?))
+}
+
+/// Creates a team in an organisation the caller manages.
+#[utoipa::path(post, path = "/api/v1/teams", tag = "teams", request_body = NewTeam,
+    responses((status = 201, body = TeamDetail), (status = 403), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewTeam>,
+) -> Result<(StatusCode, Json<TeamDetail>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok((StatusCode::CREATED, Json(teams::create(&db, body).await?)))
+}
+
+/// One team with its members (404 outside the caller's scope).
+#[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "teams",
+    params(("id" = i64, Path, description = "team id")),
+    responses((status = 200, body = TeamDetail), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<TeamDetail>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(teams::get(&db, id).await?))
+}
+
+/// Renames a team the caller manages.
+#[utoipa::path(patch, path = "/api/v1/teams/{id}", tag = "teams",
+    params(("id" = i64, Path, description = "team id")), request_body = TeamChanges,
+    responses((status = 200, body = TeamDetail), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<TeamChanges>,
+) -> Result<Json<TeamDetail>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(teams::update(&db, id, body).await?))
+}
+
+/// Adds an account to a team the caller manages.
+#[utoipa::path(put, path = "/api/v1/teams/{id}/members/{account_id}", tag = "teams",
+    params(("id" = i64, Path, description = "team id"), ("account_id" = i64, Path, description = "account id")),
+    responses((status = 200, body = TeamDetail), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, account_id)): Path<(i64, i64)>,
+) -> Result<Json<TeamDetail>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(teams::add_member(&db, id, account_id).await?))
+}
+
+/// Removes an account from a team the caller manages.
+#[utoipa::path(delete, path = "/api/v1/teams/{id}/members/{account_id}", tag = "teams",
+    params(("id" = i64, Path, description = "team id"), ("account_id" = i64, Path, description = "account id")),
+    responses((status = 200, body = TeamDetail), (status = 403), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, account_id)): Path<(i64, i64)>,
+) -> Result<Json<TeamDetail>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(teams::remove_member(&db, id, account_id).await?))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
+        .routes(routes!(add_member, remove_member))
+}

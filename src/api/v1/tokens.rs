@@ -1,0 +1,84 @@
+//! Personal API tokens of the caller.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    error::AppError,
+    services::{
+        PageRequest, Paged,
+        tokens::{self, NewToken, TokenView},
+    },
+    state::AppState,
+};
+
+/// A token to create.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    /// What it is for.
+    name: String,
+    /// Days of validity, 1 to 366 (default 90).
+    #[serde(default = "ninety")]
+    expires_in_days: i64,
+}
+
+fn ninety() -> i64 {
+    90
+}
+
+/// The caller's tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", params(PageRequest),
+    responses((status = 200, body = Paged<TokenView>)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(page): Query<PageRequest>,
+) -> Result<Json<Paged<TokenView>>, AppError> {
+    Ok(Json(tokens::list_own(&state.db, &caller, page).await?))
+}
+
+/// Creates a personal token; its secret is in this answer only.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = CreateToken,
+    responses((status = 201, body = NewToken), (status = 422)), security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<CreateToken>,
+) -> Result<(StatusCode, Json<NewToken>), AppError> {
+    let token = tokens::create(
+        &state.db,
+        caller.account_id,
+        &body.name,
+        chrono::Duration::days(body.expires_in_days),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(token)))
+}
+
+/// Revokes one of the caller's tokens (404 for anyone else's).
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens",
+    params(("id" = i64, Path, description = "token id")),
+    responses((status = 204), (status = 404)), security(("bearer" = [])))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    tokens::revoke_own(&state.db, &caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(revoke))
+}

@@ -1,0 +1,234 @@
+//! Authentication: who is calling. Pages use a database-backed session cookie, the API a bearer
+//! token; both end in the same [`Caller`] (see [`crate::access`]), built once per request by
+//! [`identify`] and read by handlers through the [`Signed`] and [`ApiCaller`] extractors.
+
+pub mod csrf;
+pub mod secret;
+pub mod session_store;
+
+use std::{collections::BTreeSet, sync::Arc};
+
+use axum::{
+    extract::FromRequestParts,
+    http::request::Parts,
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{DateTime, Utc};
+use entity::{account, account_role, api_token, team_member};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QuerySelect, Statement,
+    sea_query::Expr,
+};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::{
+    access::{Caller, Scope},
+    db::Unscoped,
+    domain::role::Role,
+    error::AppError,
+    i18n::Lang,
+    state::AppState,
+};
+
+/// Session key holding who signed in, and when.
+pub const SIGNED_IN: &str = "signed_in";
+
+/// What a session remembers of its sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignedIn {
+    /// The account.
+    pub account_id: i64,
+    /// Unix time of the sign-in, for the absolute expiry.
+    pub at: i64,
+}
+
+/// The caller of the current request, if any; put in the request's extensions by
+/// [`crate::http`] before the handler runs.
+#[derive(Debug, Clone, Default)]
+pub struct Identity(pub Option<Arc<Caller>>);
+
+/// Finds who is calling: the bearer token for `/api/` paths, the session cookie for pages.
+pub async fn identify(
+    state: &AppState,
+    session: Option<&Session>,
+    bearer: Option<&str>,
+    api: bool,
+) -> Result<Option<Caller>, AppError> {
+    let now = Utc::now();
+    if api {
+        let Some(token) = bearer else {
+            return Ok(None);
+        };
+        return from_token(&state.db, token, now).await;
+    }
+    let Some(session) = session else {
+        return Ok(None);
+    };
+    let signed_in: Option<SignedIn> = session
+        .get(SIGNED_IN)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let Some(signed_in) = signed_in else {
+        return Ok(None);
+    };
+    let absolute = chrono::Duration::hours(state.config.session_absolute_hours);
+    if now.timestamp() - signed_in.at > absolute.num_seconds() {
+        session
+            .flush()
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        return Ok(None);
+    }
+    load_caller(&state.db, signed_in.account_id, None).await
+}
+
+async fn from_token(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Caller>, AppError> {
+    let Some(row) = Unscoped::find::<api_token::Entity>()
+        .filter(api_token::Column::TokenHash.eq(secret::digest(token)))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .filter(api_token::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    // Recorded at most once a minute: a busy client should not turn every read into a write.
+    if row
+        .last_used_at
+        .is_none_or(|at| now - at > chrono::Duration::minutes(1))
+    {
+        Unscoped::update_many::<api_token::Entity>()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+            .filter(api_token::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+    }
+    load_caller(db, row.account_id, Some(row.id)).await
+}
+
+/// Builds the caller for an active account: its roles, teams and organisation subtree. An
+/// inactive or deleted account is no caller at all, so deactivation takes effect at once.
+pub async fn load_caller(
+    db: &DatabaseConnection,
+    account_id: i64,
+    token_id: Option<i64>,
+) -> Result<Option<Caller>, AppError> {
+    let Some(account) = Unscoped::find::<account::Entity>()
+        .filter(account::Column::Id.eq(account_id))
+        .filter(account::Column::Active.eq(true))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let roles: BTreeSet<Role> = Unscoped::find::<account_role::Entity>()
+        .filter(account_role::Column::AccountId.eq(account_id))
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|r| Role::parse(&r.role))
+        .collect();
+    let team_ids: Vec<i64> = Unscoped::find::<team_member::Entity>()
+        .select_only()
+        .column(team_member::Column::TeamId)
+        .filter(team_member::Column::AccountId.eq(account_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let subtree = organisation_subtree(db, account.organisation_id).await?;
+    let scope = Scope::new(&roles, subtree, team_ids.clone());
+    Ok(Some(Caller {
+        account_id,
+        email: account.email,
+        display_name: account.display_name,
+        organisation_id: account.organisation_id,
+        language: Lang::parse(&account.language).unwrap_or_default(),
+        roles,
+        team_ids,
+        scope,
+        token_id,
+    }))
+}
+
+/// An organisation and all its descendants, by one recursive query (the three databases all
+/// have `WITH RECURSIVE`), so the scope never needs the whole organisation table in memory.
+pub async fn organisation_subtree<C: ConnectionTrait>(
+    db: &C,
+    root: i64,
+) -> Result<Vec<i64>, AppError> {
+    let backend = db.get_database_backend();
+    let placeholder = match backend {
+        sea_orm::DbBackend::Postgres => "$1",
+        _ => "?",
+    };
+    let sql = format!(
+        "WITH RECURSIVE sub(id) AS (SELECT id FROM organisation WHERE id = {placeholder} \
+         UNION ALL SELECT o.id FROM organisation o JOIN sub ON o.parent_id = sub.id) \
+         SELECT id FROM sub"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, [root.into()]))
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get::<i64>("", "id").map_err(AppError::from))
+        .collect()
+}
+
+/// A page handler's signed-in caller; anyone else is sent to the sign-in page.
+pub struct Signed(pub Arc<Caller>);
+
+/// The redirection to the sign-in page, coming back to where the visitor was going.
+pub struct ToLogin(String);
+
+impl IntoResponse for ToLogin {
+    fn into_response(self) -> Response {
+        let next = serde_html_form::to_string([("next", self.0.as_str())]).unwrap_or_default();
+        Redirect::to(&format!("/login?{next}")).into_response()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Signed {
+    type Rejection = ToLogin;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Identity>() {
+            Some(Identity(Some(caller))) => Ok(Signed(caller.clone())),
+            _ => Err(ToLogin(
+                parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_else(|| "/".to_owned()),
+            )),
+        }
+    }
+}
+
+/// An API handler's caller, authenticated by a bearer token; anyone else gets 401.
+pub struct ApiCaller(pub Arc<Caller>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Identity>() {
+            Some(Identity(Some(caller))) => Ok(ApiCaller(caller.clone())),
+            _ => Err(AppError::Unauthorized),
+        }
+    }
+}
+
+/// The bearer token of an `Authorization` header, if there is one.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}

@@ -1,0 +1,65 @@
+//! Personal API tokens: listed, created (shown once) and revoked by their owner.
+
+use axum::{
+    extract::{Path, Query, State},
+    response::Redirect,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    auth::{Signed, csrf::CsrfForm},
+    error::AppError,
+    services::{PageRequest, tokens},
+    state::AppState,
+    view::Page,
+};
+
+/// `GET /account/tokens`.
+pub async fn list(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(page): Query<PageRequest>,
+) -> Result<Page, AppError> {
+    let list = tokens::list_own(&state.db, &caller, page).await?;
+    Ok(Page::new("tokens.html", json!({ "list": list })))
+}
+
+/// The new-token form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenForm {
+    name: String,
+    days: i64,
+}
+
+/// `POST /account/tokens`: creates a token and shows it this once.
+pub async fn create(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    CsrfForm(form): CsrfForm<TokenForm>,
+) -> Result<Page, AppError> {
+    let created = tokens::create(
+        &state.db,
+        caller.account_id,
+        &form.name,
+        chrono::Duration::days(form.days),
+    )
+    .await?;
+    let list = tokens::list_own(&state.db, &caller, PageRequest::default()).await?;
+    Ok(Page::new(
+        "tokens.html",
+        json!({ "list": list, "created": created }),
+    ))
+}
+
+/// `POST /account/tokens/{id}/revoke`.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::web::login::Nothing>,
+) -> Result<Redirect, AppError> {
+    tokens::revoke_own(&state.db, &caller, id).await?;
+    Ok(Redirect::to("/account/tokens"))
+}
