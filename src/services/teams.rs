@@ -245,7 +245,9 @@ pub async fn add_member<C: ConnectionTrait>(
     })
     .on_conflict(
         OnConflict::columns([team_member::Column::TeamId, team_member::Column::AccountId])
-            .do_nothing()
+            // Rewriting the key with itself is a no-op that all three databases accept
+            // (MariaDB has no `DO NOTHING`).
+            .update_column(team_member::Column::TeamId)
             .to_owned(),
     )
     .exec_without_returning(db.conn())

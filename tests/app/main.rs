@@ -10,6 +10,8 @@
 
 mod support;
 
+mod access;
 mod boot;
+mod identity;
 mod pages;
 mod system;

@@ -38,6 +38,11 @@ impl TestApp {
     }
 
     async fn build(demo: bool) -> TestApp {
+        // Errors the server logs show up under the failing test.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("error")
+            .try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         let db = TestDb::create(dir.path()).await;
         let config = Config::from_figment(
@@ -94,4 +99,82 @@ pub fn client() -> Client {
         .redirect(Policy::none())
         .build()
         .expect("client")
+}
+
+impl TestApp {
+    /// Signs in through the API and answers the bearer token.
+    #[allow(dead_code, reason = "not every test module uses the API")]
+    pub async fn token(&self, email: &str) -> String {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": guichet::demo::PASSWORD }))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), 200, "sign-in of {email}");
+        let body: serde_json::Value = response.json().await.expect("login body");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// An API request with a bearer token.
+    #[allow(dead_code, reason = "not every test module uses the API")]
+    pub fn api(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+}
+
+/// The `_csrf` value of the first form of a page.
+#[allow(dead_code, reason = "not every test module posts forms")]
+pub fn csrf_of(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("input[name=_csrf]").expect("selector");
+    doc.select(&selector)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .expect("a _csrf field")
+        .to_owned()
+}
+
+/// A browser: its own cookie jar, signed in through the login form.
+#[allow(dead_code, reason = "not every test module signs in through pages")]
+pub async fn browser_signed_in(app: &TestApp, email: &str, password: &str) -> Client {
+    let browser = client();
+    let page = browser
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login page");
+    let csrf = csrf_of(&page.text().await.expect("login html"));
+    let response = browser
+        .post(app.url("/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("login post");
+    assert_eq!(
+        response.status(),
+        303,
+        "sign-in of {email} through the form"
+    );
+    browser
+}
+
+/// The value of a `Set-Cookie` for `name` in a response, if any.
+#[allow(dead_code, reason = "not every test module looks at cookies")]
+pub fn set_cookie(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .and_then(|rest| rest.split(';').next())
+        .map(str::to_owned)
 }
