@@ -3,3 +3,4 @@
 pub mod email;
 pub mod role;
 pub mod throttle;
+pub mod tree;

@@ -48,6 +48,35 @@ impl From<organisation::Model> for OrganisationView {
     }
 }
 
+impl crate::domain::tree::Node for OrganisationView {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn parent(&self) -> Option<i64> {
+        self.parent_id
+    }
+    fn sort_key(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The organisations the caller reads as a tree (the first [`super::MAX_PER_PAGE`]), each with
+/// its depth, and whether more exist than shown.
+pub async fn tree<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+) -> Result<(Vec<(usize, OrganisationView)>, bool), AppError> {
+    let page = list(
+        db,
+        PageRequest {
+            page: 1,
+            per_page: super::MAX_PER_PAGE,
+        },
+    )
+    .await?;
+    let more = page.total > page.items.len() as u64;
+    Ok((crate::domain::tree::depth_first(page.items), more))
+}
+
 /// A new organisation.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

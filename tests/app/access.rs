@@ -385,3 +385,35 @@ async fn desk_pages_answer_404_outside_the_scope_in_html() {
         "/login?next=%2Fdesk%2Forganisations"
     );
 }
+
+#[tokio::test]
+async fn the_desk_shows_the_organisation_tree() {
+    let app = TestApp::with_demo().await;
+    let admin = browser_signed_in(&app, "admin@demo.guichet", "demo").await;
+    let html = admin
+        .get(app.url("/desk/organisations"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let cells = scraper::Selector::parse("table.tree tbody td:first-child").unwrap();
+    let rows: Vec<(String, String)> = doc
+        .select(&cells)
+        .map(|td| {
+            (
+                td.value().attr("class").unwrap_or_default().to_owned(),
+                td.text().collect::<String>(),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), 8);
+    assert_eq!(rows[0], ("depth-0".to_owned(), "ESUP-Portail".to_owned()));
+    assert!(
+        rows[1..].iter().all(|(class, _)| class == "depth-1"),
+        "{rows:?}"
+    );
+    assert_eq!(rows[1].1, "Aix-Marseille Université");
+}

@@ -1,7 +1,7 @@
 //! Desk pages for the organisation hierarchy.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -22,18 +22,18 @@ use crate::{
     web::forms::field_errors,
 };
 
-/// `GET /desk/organisations`.
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(page): Query<PageRequest>,
-) -> Result<Page, AppError> {
+/// `GET /desk/organisations`: the hierarchy as a tree.
+pub async fn list(State(state): State<AppState>, Signed(caller): Signed) -> Result<Page, AppError> {
     staff_only(&caller)?;
     let db = Scoped::new(&state.db, &caller.scope);
-    let list = organisations::list(&db, page).await?;
+    let (tree, more) = organisations::tree(&db).await?;
+    let rows: Vec<_> = tree
+        .into_iter()
+        .map(|(depth, org)| json!({ "depth": depth, "org": org }))
+        .collect();
     Ok(Page::new(
         "desk/organisations.html",
-        json!({ "list": list, "manages": caller.scope.manages_anything() }),
+        json!({ "rows": rows, "more": more, "manages": caller.scope.manages_anything() }),
     ))
 }
 

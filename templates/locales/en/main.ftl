@@ -111,3 +111,4 @@ mail-reset-body =
     { $link }
 
     If you did not ask for this, ignore this message: your password does not change.
+org-more = Only the first 200 organisations are shown; the API lists them all.

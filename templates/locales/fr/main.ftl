@@ -111,3 +111,4 @@ mail-reset-body =
     { $link }
 
     Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe ne change pas.
+org-more = Seules les 200 premières organisations sont affichées ; l’API les liste toutes.
