@@ -11,12 +11,17 @@
 
 pub mod account;
 pub mod account_role;
+pub mod attachment;
 pub mod api_token;
 pub mod committee_offer;
+pub mod convention;
+pub mod convention_offer;
 pub mod login_throttle;
 pub mod offer;
 pub mod organisation;
 pub mod password_reset;
+pub mod service_subcategory;
 pub mod session;
+pub mod sla;
 pub mod team;
 pub mod team_member;

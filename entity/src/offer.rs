@@ -17,6 +17,18 @@ pub struct Model {
     pub provider_id: i64,
     /// `implementation` | `production` | `obsolete`.
     pub status: String,
+    pub app_url: Option<String>,
+    pub docs_url: Option<String>,
+    pub source_url: Option<String>,
+    /// JSON list of supported versions, current first.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub versions: Option<String>,
+    /// JSON list of module names.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub modules: Option<String>,
+    /// JSON list of environments (production, test, training, sandbox…).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub environments: Option<String>,
     pub revision: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

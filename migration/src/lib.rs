@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_organisations_accounts_teams;
 mod m20261124_000002_offers;
 mod m20261124_000003_sessions_tokens_throttle;
+mod m20261124_000004_catalogue;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_organisations_accounts_teams::Migration),
             Box::new(m20261124_000002_offers::Migration),
             Box::new(m20261124_000003_sessions_tokens_throttle::Migration),
+            Box::new(m20261124_000004_catalogue::Migration),
         ]
     }
 }

@@ -54,6 +54,15 @@ pub struct Scope {
     pub managed: Vec<i64>,
     /// Teams the account belongs to (readable even when outside its subtree).
     pub team_ids: Vec<i64>,
+    /// The account's organisation and its ancestors: whose conventions cover it.
+    pub ancestors: Vec<i64>,
+    /// Offers reached through a convention in force (as a client) or delivered by one's teams.
+    pub offers: Vec<i64>,
+    /// SLAs of the conventions in force that cover the account's organisation.
+    pub slas: Vec<i64>,
+    /// Reads every offer: administrators, and committee and steering members (they weigh
+    /// requests on every offer).
+    pub all_offers: bool,
 }
 
 impl Scope {
@@ -67,9 +76,13 @@ impl Scope {
         };
         Scope {
             admin,
+            all_offers: admin
+                || roles.contains(&Role::Committee)
+                || roles.contains(&Role::Steering),
             subtree,
             managed,
             team_ids,
+            ..Scope::default()
         }
     }
 
@@ -77,6 +90,7 @@ impl Scope {
     pub fn platform() -> Scope {
         Scope {
             admin: true,
+            all_offers: true,
             ..Scope::default()
         }
     }

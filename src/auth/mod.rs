@@ -141,7 +141,11 @@ pub async fn load_caller(
         .all(db)
         .await?;
     let subtree = organisation_subtree(db, account.organisation_id).await?;
-    let scope = Scope::new(&roles, subtree, team_ids.clone());
+    let mut scope = Scope::new(&roles, subtree, team_ids.clone());
+    scope.ancestors = organisation_ancestors(db, account.organisation_id).await?;
+    let reach = crate::services::catalogue::reach(db, &scope.ancestors, &team_ids).await?;
+    scope.offers = reach.offers;
+    scope.slas = reach.slas;
     Ok(Some(Caller {
         account_id,
         email: account.email,
@@ -173,6 +177,29 @@ pub async fn organisation_subtree<C: ConnectionTrait>(
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, [root.into()]))
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get::<i64>("", "id").map_err(AppError::from))
+        .collect()
+}
+
+/// An organisation and all its ancestors, up to the consortium.
+pub async fn organisation_ancestors<C: ConnectionTrait>(
+    db: &C,
+    start: i64,
+) -> Result<Vec<i64>, AppError> {
+    let backend = db.get_database_backend();
+    let placeholder = match backend {
+        sea_orm::DbBackend::Postgres => "$1",
+        _ => "?",
+    };
+    let sql = format!(
+        "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM organisation WHERE id = {placeholder} \
+         UNION ALL SELECT o.id, o.parent_id FROM organisation o JOIN up ON o.id = up.parent_id) \
+         SELECT id FROM up"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, [start.into()]))
         .await?;
     rows.iter()
         .map(|row| row.try_get::<i64>("", "id").map_err(AppError::from))

@@ -6,10 +6,11 @@
     reason = "this module is where the unscoped sea-orm builders are wrapped"
 )]
 
-use entity::{account, offer, organisation, team};
+use entity::{account, convention, offer, organisation, service_subcategory, sla, team};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DeleteMany, EntityTrait, QueryFilter, Select,
     UpdateMany,
+    sea_query::{Query, SelectStatement},
 };
 
 use crate::access::Scope;
@@ -74,15 +75,88 @@ impl ScopedEntity for team::Entity {
 }
 
 impl ScopedEntity for offer::Entity {
-    /// The catalogue issue narrows this to the offers one may file on or works on; until then
-    /// offer names are public to every signed-in account.
-    fn readable(_scope: &Scope) -> Condition {
-        Condition::all()
+    /// Offers one files on or works on, those provided inside one's subtree, and every offer
+    /// for administrators and the committees.
+    fn readable(scope: &Scope) -> Condition {
+        if scope.all_offers {
+            return Condition::all();
+        }
+        Condition::any()
+            .add(offer::Column::Id.is_in(scope.offers.clone()))
+            .add(offer::Column::ProviderId.is_in(scope.subtree.clone()))
     }
     fn writable(scope: &Scope) -> Condition {
         everything_if(
             scope.admin,
             Condition::all().add(offer::Column::ProviderId.is_in(scope.managed.clone())),
+        )
+    }
+}
+
+/// The ids of the offers a scope reads or changes, as a subquery.
+fn offers_where(condition: Condition) -> SelectStatement {
+    Query::select()
+        .column(offer::Column::Id)
+        .from(offer::Entity)
+        .cond_where(condition)
+        .to_owned()
+}
+
+impl ScopedEntity for service_subcategory::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        everything_if(
+            scope.all_offers,
+            Condition::all().add(
+                service_subcategory::Column::OfferId
+                    .in_subquery(offers_where(offer::Entity::readable(scope))),
+            ),
+        )
+    }
+    fn writable(scope: &Scope) -> Condition {
+        everything_if(
+            scope.admin,
+            Condition::all().add(
+                service_subcategory::Column::OfferId
+                    .in_subquery(offers_where(offer::Entity::writable(scope))),
+            ),
+        )
+    }
+}
+
+impl ScopedEntity for convention::Entity {
+    /// Conventions of one's organisation, its ancestors (they cover it) and its subtree, and
+    /// those one's subtree provides.
+    fn readable(scope: &Scope) -> Condition {
+        everything_if(
+            scope.admin,
+            Condition::any()
+                .add(convention::Column::ClientId.is_in(scope.subtree.clone()))
+                .add(convention::Column::ClientId.is_in(scope.ancestors.clone()))
+                .add(convention::Column::ProviderId.is_in(scope.subtree.clone())),
+        )
+    }
+    fn writable(scope: &Scope) -> Condition {
+        everything_if(
+            scope.admin,
+            Condition::all().add(convention::Column::ProviderId.is_in(scope.managed.clone())),
+        )
+    }
+}
+
+impl ScopedEntity for sla::Entity {
+    /// SLAs one's subtree provides, and those of the conventions that cover one.
+    fn readable(scope: &Scope) -> Condition {
+        everything_if(
+            scope.admin,
+            Condition::any()
+                .add(sla::Column::ProviderId.is_in(scope.subtree.clone()))
+                .add(sla::Column::Id.is_in(scope.slas.clone())),
+        )
+    }
+    fn writable(scope: &Scope) -> Condition {
+        everything_if(
+            scope.admin,
+            Condition::all().add(sla::Column::ProviderId.is_in(scope.managed.clone())),
         )
     }
 }

@@ -1,6 +1,9 @@
 //! Pure rules of the domain: no I/O, each with table-driven tests.
 
+pub mod catalogue;
 pub mod email;
+pub mod filing;
 pub mod role;
+pub mod sla;
 pub mod throttle;
 pub mod tree;

@@ -3,6 +3,7 @@
 //! [`crate::error::AppError`].
 
 pub mod accounts;
+pub mod catalogue;
 pub mod organisations;
 pub mod password_reset;
 pub mod signin;

@@ -1,0 +1,27 @@
+//! A service subcategory: what one can ask about an offer (an incident, a request, an evolution).
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `service_subcategory`.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "service_subcategory")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub offer_id: i64,
+    pub name: String,
+    /// `incident` | `request` | `evolution`.
+    pub kind: String,
+    /// `active` | `inactive`.
+    pub status: String,
+    pub default_team_id: Option<i64>,
+    /// JSON list of the extra ticket fields this subcategory requires.
+    #[sea_orm(column_type = "Text")]
+    pub required_fields: String,
+    pub revision: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,169 @@
+//! Service levels: priorities, targets and the coverage window they are measured in.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::catalogue::RequestKind;
+
+/// A ticket's priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+/// What a target measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Time to own: creation to first assignment.
+    Tto,
+    /// Time to resolve: creation to resolution.
+    Ttr,
+}
+
+/// One service level target: for tickets of `kind` and `priority`, `metric` within `minutes`
+/// of business time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// Ticket kind.
+    pub kind: RequestKind,
+    /// Ticket priority.
+    pub priority: Priority,
+    /// What is measured.
+    pub metric: Metric,
+    /// Business minutes allowed.
+    pub minutes: i64,
+}
+
+/// A weekly opening interval, e.g. Monday 08:00–18:00.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Interval {
+    /// 0 = Monday … 6 = Sunday.
+    pub weekday: u8,
+    /// Opening, `HH:MM`.
+    pub start: String,
+    /// Closing, `HH:MM`, after the opening.
+    pub end: String,
+}
+
+/// When the clock runs: weekly intervals in a time zone, minus holidays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageWindow {
+    /// IANA time zone, e.g. `Europe/Paris`.
+    pub time_zone: String,
+    /// Weekly opening intervals.
+    pub intervals: Vec<Interval>,
+    /// Days without service, `YYYY-MM-DD`.
+    pub holidays: Vec<NaiveDate>,
+}
+
+impl CoverageWindow {
+    /// Monday to Friday, 08:00–18:00, Europe/Paris, no holidays: the spec's default.
+    pub fn business_days() -> CoverageWindow {
+        CoverageWindow {
+            time_zone: "Europe/Paris".to_owned(),
+            intervals: (0..5)
+                .map(|weekday| Interval {
+                    weekday,
+                    start: "08:00".to_owned(),
+                    end: "18:00".to_owned(),
+                })
+                .collect(),
+            holidays: Vec::new(),
+        }
+    }
+}
+
+/// Checks a window and targets; answers (field, reason) for each problem.
+pub fn check(window: &CoverageWindow, targets: &[Target]) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if window.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        problems.push(("time_zone".to_owned(), "is not a known IANA time zone".to_owned()));
+    }
+    if window.intervals.is_empty() {
+        problems.push(("intervals".to_owned(), "at least one opening interval is needed".to_owned()));
+    }
+    if window.intervals.len() > 50 || window.holidays.len() > 400 || targets.len() > 100 {
+        problems.push(("intervals".to_owned(), "too many entries".to_owned()));
+    }
+    for (i, interval) in window.intervals.iter().enumerate() {
+        let start = NaiveTime::parse_from_str(&interval.start, "%H:%M");
+        let end = NaiveTime::parse_from_str(&interval.end, "%H:%M");
+        let reason = match (interval.weekday, start, end) {
+            (7.., _, _) => Some("weekday must be 0 (Monday) to 6 (Sunday)"),
+            (_, Err(_), _) | (_, _, Err(_)) => Some("times are HH:MM"),
+            (_, Ok(s), Ok(e)) if e <= s => Some("must end after it starts"),
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            problems.push((format!("intervals[{i}]"), reason.to_owned()));
+        }
+    }
+    for (i, target) in targets.iter().enumerate() {
+        if target.minutes <= 0 {
+            problems.push((format!("targets[{i}].minutes"), "must be more than 0".to_owned()));
+        }
+        let duplicate = targets[..i].iter().any(|t| {
+            t.kind == target.kind && t.priority == target.priority && t.metric == target.metric
+        });
+        if duplicate {
+            problems.push((format!("targets[{i}]"), "the same kind, priority and metric appear twice".to_owned()));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(minutes: i64) -> Target {
+        Target {
+            kind: RequestKind::Incident,
+            priority: Priority::High,
+            metric: Metric::Tto,
+            minutes,
+        }
+    }
+
+    #[test]
+    fn a_sound_window_has_no_problem() {
+        assert!(check(&CoverageWindow::business_days(), &[target(30)]).is_empty());
+    }
+
+    #[test]
+    fn each_problem_names_its_field() {
+        let mut window = CoverageWindow::business_days();
+        window.time_zone = "Mars/Olympus".to_owned();
+        window.intervals[1].end = "07:00".to_owned();
+        window.intervals[2].weekday = 7;
+        window.intervals[3].start = "8h".to_owned();
+        let fields: Vec<String> = check(&window, &[target(0), target(30)])
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "time_zone",
+                "intervals[1]",
+                "intervals[2]",
+                "intervals[3]",
+                "targets[0].minutes",
+                "targets[1]"
+            ]
+        );
+    }
+}

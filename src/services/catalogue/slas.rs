@@ -1,0 +1,199 @@
+//! Service level agreements.
+
+use chrono::Utc;
+use entity::sla;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::json_list;
+use crate::{
+    db::Scoped,
+    domain::sla::{CoverageWindow, Target, check},
+    error::{AppError, FieldError},
+    services::{PageRequest, Paged, Problems, required_text, stale},
+};
+
+/// An SLA as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SlaView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// The providing organisation.
+    pub provider_id: i64,
+    /// Targets.
+    pub targets: Vec<Target>,
+    /// When the clock runs.
+    pub coverage_window: CoverageWindow,
+    /// For optimistic locking.
+    pub revision: i32,
+}
+
+impl From<sla::Model> for SlaView {
+    fn from(s: sla::Model) -> Self {
+        Self {
+            id: s.id,
+            name: s.name,
+            provider_id: s.provider_id,
+            targets: json_list(Some(&s.targets)),
+            coverage_window: CoverageWindow {
+                time_zone: s.time_zone,
+                intervals: json_list(Some(&s.intervals)),
+                holidays: json_list(Some(&s.holidays)),
+            },
+            revision: s.revision,
+        }
+    }
+}
+
+/// An SLA to create, or the whole new content of one (with its revision).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlaInput {
+    /// The revision read, when replacing.
+    pub revision: Option<i32>,
+    /// Name.
+    pub name: String,
+    /// Providing organisation.
+    pub provider_id: i64,
+    /// Targets.
+    pub targets: Vec<Target>,
+    /// When the clock runs.
+    pub coverage_window: CoverageWindow,
+}
+
+/// The SLAs the caller reads.
+pub async fn list<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    page: PageRequest,
+) -> Result<Paged<SlaView>, AppError> {
+    let page = page.checked()?;
+    let query = db.find::<sla::Entity>();
+    let total = query.clone().count(db.conn()).await?;
+    let items = query
+        .order_by_asc(sla::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(SlaView::from)
+        .collect();
+    Ok(Paged {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}
+
+/// One SLA (404 outside the caller's reach).
+pub async fn get<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<SlaView, AppError> {
+    db.find::<sla::Entity>()
+        .filter(sla::Column::Id.eq(id))
+        .one(db.conn())
+        .await?
+        .map(SlaView::from)
+        .ok_or(AppError::NotFound)
+}
+
+fn validate(input: &SlaInput) -> Result<String, AppError> {
+    let mut problems = Problems::default();
+    let name = required_text(&mut problems, "name", &input.name, 200);
+    let mut fields: Vec<FieldError> = check(&input.coverage_window, &input.targets)
+        .into_iter()
+        .map(|(field, reason)| FieldError { field, reason })
+        .collect();
+    if let Err(AppError::Validation(mut more)) = problems.into_result() {
+        more.append(&mut fields);
+        fields = more;
+    }
+    if fields.is_empty() {
+        Ok(name)
+    } else {
+        Err(AppError::Validation(fields))
+    }
+}
+
+fn lists(input: &SlaInput) -> (String, String, String) {
+    let json = |v: serde_json::Result<String>| v.unwrap_or_else(|_| "[]".to_owned());
+    (
+        json(serde_json::to_string(&input.coverage_window.intervals)),
+        json(serde_json::to_string(&input.coverage_window.holidays)),
+        json(serde_json::to_string(&input.targets)),
+    )
+}
+
+/// Creates an SLA for a provider the caller manages.
+pub async fn create<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    input: SlaInput,
+) -> Result<SlaView, AppError> {
+    crate::services::organisations::get(db, input.provider_id)
+        .await
+        .map_err(|_| AppError::field("provider_id", "no such organisation"))?;
+    if !db.scope().manages_organisation(input.provider_id) {
+        return Err(AppError::Forbidden(
+            "you do not manage this provider's SLAs".to_owned(),
+        ));
+    }
+    let name = validate(&input)?;
+    let (intervals, holidays, targets) = lists(&input);
+    let now = Utc::now();
+    let row = sla::ActiveModel {
+        name: Set(name),
+        provider_id: Set(input.provider_id),
+        time_zone: Set(input.coverage_window.time_zone.clone()),
+        intervals: Set(intervals),
+        holidays: Set(holidays),
+        targets: Set(targets),
+        revision: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db.conn())
+    .await?;
+    Ok(row.into())
+}
+
+/// Replaces an SLA's content (its provider stays); 409 on a stale revision.
+pub async fn replace<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    id: i64,
+    input: SlaInput,
+) -> Result<SlaView, AppError> {
+    let current = get(db, id).await?;
+    if !db.scope().manages_organisation(current.provider_id) {
+        return Err(AppError::Forbidden(
+            "you may read this SLA but not change it".to_owned(),
+        ));
+    }
+    let revision = input
+        .revision
+        .ok_or_else(|| AppError::field("revision", "is required"))?;
+    let name = validate(&input)?;
+    let (intervals, holidays, targets) = lists(&input);
+    let result = db
+        .update_many::<sla::Entity>()
+        .col_expr(sla::Column::Name, Expr::value(name))
+        .col_expr(sla::Column::TimeZone, Expr::value(input.coverage_window.time_zone.clone()))
+        .col_expr(sla::Column::Intervals, Expr::value(intervals))
+        .col_expr(sla::Column::Holidays, Expr::value(holidays))
+        .col_expr(sla::Column::Targets, Expr::value(targets))
+        .col_expr(sla::Column::Revision, Expr::value(current.revision + 1))
+        .col_expr(sla::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(sla::Column::Id.eq(id))
+        .filter(sla::Column::Revision.eq(revision))
+        .exec(db.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(stale());
+    }
+    get(db, id).await
+}
