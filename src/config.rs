@@ -54,6 +54,8 @@ pub struct Config {
     pub max_contacts_per_organisation: u64,
     /// Sender address of outgoing mail.
     pub mail_from: String,
+    /// Largest attachment, in bytes.
+    pub attachment_max_bytes: usize,
 }
 
 /// A configuration that could not be read; the message names the key and where it came from.
@@ -112,6 +114,12 @@ impl Config {
             return refuse(
                 "mail_from",
                 "expected an address such as Guichet <guichet@example.org>",
+            );
+        }
+        if self.attachment_max_bytes == 0 || self.attachment_max_bytes >= self.body_limit_bytes {
+            return refuse(
+                "attachment_max_bytes",
+                "must be more than 0 and less than body_limit_bytes",
             );
         }
         if self.body_limit_bytes < 1024 {

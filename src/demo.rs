@@ -198,6 +198,317 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
+/// Links, versions and modules of a demo offer.
+#[expect(clippy::type_complexity, reason = "a row of demo data")]
+fn offer_details(
+    code: &str,
+) -> (
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static [&'static str],
+    &'static [&'static str],
+) {
+    match code {
+        "GEFORP" => (
+            Some("https://geforp.demo.esup-portail.example"),
+            Some("https://www.esup-portail.org/wiki/display/GEFORP"),
+            Some("https://github.com/EsupPortail/esup-geforp"),
+            &["2.4", "2.3"],
+            &["Catalogue", "Inscriptions", "Convocations", "Attestations"],
+        ),
+        "SMS-U" => (
+            Some("https://smsu.demo.esup-portail.example"),
+            Some("https://www.esup-portail.org/wiki/display/SMSU"),
+            Some("https://github.com/EsupPortail/esup-smsu"),
+            &["5.1", "5.0"],
+            &["Envoi", "Listes de diffusion", "Quotas", "Statistiques"],
+        ),
+        "EVA" => (
+            Some("https://eva.demo.esup-portail.example"),
+            None,
+            None,
+            &["1.2", "1.1"],
+            &["Règles", "Contrôles", "Exports"],
+        ),
+        _ => (
+            None,
+            Some("https://www.esup-portail.org/wiki"),
+            None,
+            &[],
+            &[],
+        ),
+    }
+}
+
+/// The eight subcategories of the seed's catalogue: offer, name, kind, default team, required
+/// extra fields.
+const SUBCATEGORIES: &[(&str, &str, &str, &str, &[&str])] = &[
+    (
+        "GEFORP",
+        "Déclarer un incident sur GEFORP",
+        "incident",
+        "Équipe GEFORP",
+        &["version", "module", "page_url"],
+    ),
+    (
+        "SMS-U",
+        "Déclarer un incident sur SMS-U",
+        "incident",
+        "Équipe SMS-U",
+        &["version", "module", "page_url"],
+    ),
+    (
+        "ESUP-HEB",
+        "Déclarer une anomalie concernant les offres hébergées ESUP",
+        "incident",
+        "Coordination générale",
+        &["page_url"],
+    ),
+    (
+        "GEFORP",
+        "Effectuer une demande de service concernant GEFORP",
+        "request",
+        "Équipe GEFORP",
+        &[],
+    ),
+    (
+        "SMS-U",
+        "Effectuer une demande de service concernant SMS-U",
+        "request",
+        "Équipe SMS-U",
+        &[],
+    ),
+    (
+        "GEFORP",
+        "Effectuer une demande de changement / évolution concernant GEFORP",
+        "evolution",
+        "Coordination générale",
+        &["module"],
+    ),
+    (
+        "SMS-U",
+        "Effectuer une demande de changement / évolution concernant SMS-U",
+        "evolution",
+        "Coordination générale",
+        &["module"],
+    ),
+    (
+        "ESUP-HEB",
+        "Effectuer une demande générale concernant les offres hébergées ESUP",
+        "request",
+        "Coordination générale",
+        &[],
+    ),
+];
+
+/// French public holidays of 2026 and 2027, when the demo SLAs' clocks stop.
+const HOLIDAYS: &[&str] = &[
+    "2026-01-01",
+    "2026-04-06",
+    "2026-05-01",
+    "2026-05-08",
+    "2026-05-14",
+    "2026-05-25",
+    "2026-07-14",
+    "2026-08-15",
+    "2026-11-01",
+    "2026-11-11",
+    "2026-12-25",
+    "2027-01-01",
+    "2027-03-29",
+    "2027-05-01",
+    "2027-05-06",
+    "2027-05-08",
+    "2027-05-17",
+    "2027-07-14",
+    "2027-08-15",
+    "2027-11-01",
+    "2027-11-11",
+    "2027-12-25",
+];
+
+/// Realistic targets: time to own 30 min (critical) to 8 h (low), time to resolve 4 h to 40 h,
+/// in business minutes, for incidents and requests.
+fn demo_targets() -> Vec<crate::domain::sla::Target> {
+    use crate::domain::{
+        catalogue::RequestKind,
+        sla::{Metric, Priority, Target},
+    };
+    let minutes = [
+        (Priority::Critical, 30, 240),
+        (Priority::High, 60, 480),
+        (Priority::Medium, 240, 1200),
+        (Priority::Low, 480, 2400),
+    ];
+    let mut targets = Vec::new();
+    for kind in [RequestKind::Incident, RequestKind::Request] {
+        for (priority, tto, ttr) in minutes {
+            targets.push(Target {
+                kind,
+                priority,
+                metric: Metric::Tto,
+                minutes: tto,
+            });
+            targets.push(Target {
+                kind,
+                priority,
+                metric: Metric::Ttr,
+                minutes: ttr,
+            });
+        }
+    }
+    targets
+}
+
+/// Subcategories, one SLA per provider, and conventions: Toulon on every offer, La Rochelle on
+/// SMS-U, an expired one for Rennes 2, and each provider's agreement with the consortium.
+async fn load_catalogue(
+    txn: &sea_orm::DatabaseTransaction,
+    org_ids: &std::collections::HashMap<&str, i64>,
+    team_ids: &std::collections::HashMap<&str, i64>,
+    offer_ids: &std::collections::HashMap<&str, i64>,
+) -> anyhow::Result<()> {
+    use entity::{convention, convention_offer, service_subcategory, sla};
+    let now = Utc::now();
+    let id = |map: &std::collections::HashMap<&str, i64>, key: &str| {
+        map.get(key)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("demo data names unknown {key}"))
+    };
+    for (offer, name, kind, team, fields) in SUBCATEGORIES {
+        service_subcategory::ActiveModel {
+            offer_id: Set(id(offer_ids, offer)?),
+            name: Set((*name).to_owned()),
+            kind: Set((*kind).to_owned()),
+            status: Set("active".to_owned()),
+            default_team_id: Set(Some(id(team_ids, team)?)),
+            required_fields: Set(serde_json::to_string(fields)?),
+            revision: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    let window = crate::domain::sla::CoverageWindow::business_days();
+    let mut sla_ids = std::collections::HashMap::new();
+    for (provider, name) in [
+        ("AMU", "SLA Aix-Marseille Université"),
+        ("UP1", "SLA Université Paris 1"),
+        ("UNISTRA", "SLA Université de Strasbourg"),
+        ("ESUP", "SLA ESUP-Portail"),
+    ] {
+        let row = sla::ActiveModel {
+            name: Set(name.to_owned()),
+            provider_id: Set(id(org_ids, provider)?),
+            time_zone: Set(window.time_zone.clone()),
+            intervals: Set(serde_json::to_string(&window.intervals)?),
+            holidays: Set(serde_json::to_string(HOLIDAYS)?),
+            targets: Set(serde_json::to_string(&demo_targets())?),
+            revision: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        sla_ids.insert(provider, row.id);
+    }
+    let today = crate::services::catalogue::today();
+    let years = |n: i64| chrono::Duration::days(365 * n);
+    let provider_of = |offer: &str| match offer {
+        "GEFORP" => "AMU",
+        "SMS-U" => "UP1",
+        "EVA" => "UNISTRA",
+        _ => "ESUP",
+    };
+    let name_of = |offer: &str| match offer {
+        "ESUP-HEB" => "Offres hébergées ESUP".to_owned(),
+        other => format!("Offre hébergée {other}"),
+    };
+    // (kind, client, offer, status, start, end, cap)
+    let mut rows = Vec::new();
+    for offer in ["GEFORP", "SMS-U", "EVA", "ESUP-HEB"] {
+        rows.push((
+            "usage",
+            "UTLN",
+            offer,
+            "production",
+            today - years(1),
+            today + years(2),
+            None,
+        ));
+    }
+    rows.push((
+        "usage",
+        "ULR",
+        "SMS-U",
+        "production",
+        today - years(1),
+        today + years(1),
+        Some(20),
+    ));
+    rows.push((
+        "usage",
+        "UR2",
+        "GEFORP",
+        "production",
+        today - years(3),
+        today - chrono::Duration::days(30),
+        None,
+    ));
+    for offer in ["GEFORP", "SMS-U", "EVA"] {
+        rows.push((
+            "provider",
+            "ESUP",
+            offer,
+            "production",
+            today - years(2),
+            today + years(3),
+            None,
+        ));
+    }
+    for (kind, client, offer, status, start, end, cap) in rows {
+        let provider = provider_of(offer);
+        let title = if kind == "usage" {
+            format!("Conditions Générales d'Utilisation {}", name_of(offer))
+        } else {
+            format!("Convention fournisseur de service {}", name_of(offer))
+        };
+        let row = convention::ActiveModel {
+            kind: Set(kind.to_owned()),
+            title: Set(title),
+            client_id: Set(id(org_ids, client)?),
+            provider_id: Set(id(org_ids, provider)?),
+            status: Set(status.to_owned()),
+            start_date: Set(start),
+            end_date: Set(end),
+            description: Set(format!("Utilisation de {}.", name_of(offer))),
+            sla_id: Set((kind == "usage")
+                .then(|| sla_ids.get(provider).copied())
+                .flatten()),
+            open_ticket_cap: Set(cap),
+            fee_group: Set(None),
+            yearly_amount_cents: Set(None),
+            revision: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        convention_offer::ActiveModel {
+            convention_id: Set(row.id),
+            offer_id: Set(id(offer_ids, offer)?),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Whether the database holds no organisation yet, i.e. the demo may be loaded.
 pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, sea_orm::DbErr> {
     Ok(Unscoped::find::<organisation::Entity>().count(db).await? == 0)
@@ -257,13 +568,25 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         team_ids.insert(*name, row.id);
     }
 
+    let mut offer_ids = std::collections::HashMap::new();
     for (code, name, provider, description) in OFFERS {
-        offer::ActiveModel {
+        let (app, docs, source, versions, modules) = offer_details(code);
+        let row = offer::ActiveModel {
             code: Set((*code).to_owned()),
             name: Set((*name).to_owned()),
             description: Set((*description).to_owned()),
             provider_id: Set(org(provider)?),
             status: Set("production".to_owned()),
+            app_url: Set(app.map(str::to_owned)),
+            docs_url: Set(docs.map(str::to_owned)),
+            source_url: Set(source.map(str::to_owned)),
+            versions: Set(Some(serde_json::to_string(versions)?)),
+            modules: Set(Some(serde_json::to_string(modules)?)),
+            environments: Set(Some(serde_json::to_string(&[
+                "production",
+                "test",
+                "formation",
+            ])?)),
             revision: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -271,7 +594,9 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
         .insert(&txn)
         .await?;
+        offer_ids.insert(*code, row.id);
     }
+    load_catalogue(&txn, &org_ids, &team_ids, &offer_ids).await?;
 
     for (demo, hash) in ACCOUNTS.iter().zip(hashes) {
         let row = account::ActiveModel {

@@ -11,8 +11,8 @@
 
 pub mod account;
 pub mod account_role;
-pub mod attachment;
 pub mod api_token;
+pub mod attachment;
 pub mod committee_offer;
 pub mod convention;
 pub mod convention_offer;

@@ -108,7 +108,11 @@ enum Attachment {
     CreatedAt,
 }
 
-fn index(name: &str, table: impl IntoIden + 'static, columns: Vec<DynIden>) -> IndexCreateStatement {
+fn index(
+    name: &str,
+    table: impl IntoIden + 'static,
+    columns: Vec<DynIden>,
+) -> IndexCreateStatement {
     let mut index = Index::create();
     index.name(name).table(table);
     for column in columns {
@@ -131,7 +135,12 @@ impl MigrationTrait for Migration {
         ] {
             let mut column = column;
             manager
-                .alter_table(Table::alter().table(Offer::Table).add_column(&mut column).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(Offer::Table)
+                        .add_column(&mut column)
+                        .to_owned(),
+                )
                 .await?;
         }
 
@@ -165,10 +174,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("ix_subcategory_offer", ServiceSubcategory::Table, vec![ServiceSubcategory::OfferId.into_iden()]))
+            .create_index(index(
+                "ix_subcategory_offer",
+                ServiceSubcategory::Table,
+                vec![ServiceSubcategory::OfferId.into_iden()],
+            ))
             .await?;
         manager
-            .create_index(index("ix_subcategory_team", ServiceSubcategory::Table, vec![ServiceSubcategory::DefaultTeamId.into_iden()]))
+            .create_index(index(
+                "ix_subcategory_team",
+                ServiceSubcategory::Table,
+                vec![ServiceSubcategory::DefaultTeamId.into_iden()],
+            ))
             .await?;
 
         manager
@@ -195,7 +212,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("ix_sla_provider", Sla::Table, vec![Sla::ProviderId.into_iden()]))
+            .create_index(index(
+                "ix_sla_provider",
+                Sla::Table,
+                vec![Sla::ProviderId.into_iden()],
+            ))
             .await?;
 
         manager
@@ -240,10 +261,21 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("ix_convention_client", Convention::Table, vec![Convention::ClientId.into_iden(), Convention::Status.into_iden()]))
+            .create_index(index(
+                "ix_convention_client",
+                Convention::Table,
+                vec![
+                    Convention::ClientId.into_iden(),
+                    Convention::Status.into_iden(),
+                ],
+            ))
             .await?;
         manager
-            .create_index(index("ix_convention_provider", Convention::Table, vec![Convention::ProviderId.into_iden()]))
+            .create_index(index(
+                "ix_convention_provider",
+                Convention::Table,
+                vec![Convention::ProviderId.into_iden()],
+            ))
             .await?;
 
         manager
@@ -252,7 +284,11 @@ impl MigrationTrait for Migration {
                     .table(ConventionOffer::Table)
                     .col(big_integer(ConventionOffer::ConventionId))
                     .col(big_integer(ConventionOffer::OfferId))
-                    .primary_key(Index::create().col(ConventionOffer::ConventionId).col(ConventionOffer::OfferId))
+                    .primary_key(
+                        Index::create()
+                            .col(ConventionOffer::ConventionId)
+                            .col(ConventionOffer::OfferId),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_convention_offer_convention")
@@ -270,7 +306,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("ix_convention_offer_offer", ConventionOffer::Table, vec![ConventionOffer::OfferId.into_iden()]))
+            .create_index(index(
+                "ix_convention_offer_offer",
+                ConventionOffer::Table,
+                vec![ConventionOffer::OfferId.into_iden()],
+            ))
             .await?;
 
         manager
@@ -296,7 +336,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("ix_attachment_owner", Attachment::Table, vec![Attachment::OwnerKind.into_iden(), Attachment::OwnerId.into_iden()]))
+            .create_index(index(
+                "ix_attachment_owner",
+                Attachment::Table,
+                vec![
+                    Attachment::OwnerKind.into_iden(),
+                    Attachment::OwnerId.into_iden(),
+                ],
+            ))
             .await
     }
 
@@ -308,11 +355,25 @@ impl MigrationTrait for Migration {
             Sla::Table.into_iden(),
             ServiceSubcategory::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
-        }
-        for column in [Offer::AppUrl, Offer::DocsUrl, Offer::SourceUrl, Offer::Versions, Offer::Modules, Offer::Environments] {
             manager
-                .alter_table(Table::alter().table(Offer::Table).drop_column(column).to_owned())
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        for column in [
+            Offer::AppUrl,
+            Offer::DocsUrl,
+            Offer::SourceUrl,
+            Offer::Versions,
+            Offer::Modules,
+            Offer::Environments,
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Offer::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())

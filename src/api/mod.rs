@@ -30,6 +30,8 @@ use crate::state::AppState;
         (name = "organisations", description = "The organisation hierarchy"),
         (name = "accounts", description = "Accounts and their roles"),
         (name = "teams", description = "Provider teams and their members"),
+        (name = "catalogue", description = "Offers, subcategories and the filing rule"),
+        (name = "agreements", description = "Conventions, their documents, and SLAs"),
     )
 )]
 struct ApiDoc;

@@ -124,14 +124,20 @@ impl ScopedEntity for service_subcategory::Entity {
 }
 
 impl ScopedEntity for convention::Entity {
-    /// Conventions of one's organisation, its ancestors (they cover it) and its subtree, and
-    /// those one's subtree provides.
+    /// Conventions of one's organisation and its subtree, terms of use held by its ancestors
+    /// (they cover it), and those one's subtree provides.
     fn readable(scope: &Scope) -> Condition {
         everything_if(
             scope.admin,
             Condition::any()
                 .add(convention::Column::ClientId.is_in(scope.subtree.clone()))
-                .add(convention::Column::ClientId.is_in(scope.ancestors.clone()))
+                .add(
+                    // Terms of use held higher up cover one; a provider's own agreement with
+                    // the consortium concerns only the two parties.
+                    Condition::all()
+                        .add(convention::Column::ClientId.is_in(scope.ancestors.clone()))
+                        .add(convention::Column::Kind.eq("usage")),
+                )
                 .add(convention::Column::ProviderId.is_in(scope.subtree.clone())),
         )
     }

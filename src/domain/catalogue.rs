@@ -156,8 +156,16 @@ mod tests {
             (Expired, day(1), day(30), day(24), Expired, false),
         ];
         for (stored, start, end, today, effective, force) in cases {
-            assert_eq!(effective_status(stored, end, today), effective, "{stored:?} {end}");
-            assert_eq!(in_force(stored, start, end, today), force, "{stored:?} {start} {end}");
+            assert_eq!(
+                effective_status(stored, end, today),
+                effective,
+                "{stored:?} {end}"
+            );
+            assert_eq!(
+                in_force(stored, start, end, today),
+                force,
+                "{stored:?} {start} {end}"
+            );
         }
     }
 

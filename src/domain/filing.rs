@@ -113,7 +113,13 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap_or_default()
     }
 
-    fn convention(id: i64, status: ConventionStatus, end: u32, cap: Option<i32>, open: u64) -> ConventionFacts {
+    fn convention(
+        id: i64,
+        status: ConventionStatus,
+        end: u32,
+        cap: Option<i32>,
+        open: u64,
+    ) -> ConventionFacts {
         ConventionFacts {
             id,
             title: format!("CGU {id}"),
@@ -131,37 +137,79 @@ mod tests {
         use ConventionStatus::*;
         let active = SubcategoryStatus::Active;
         let today = day(24);
-        assert_eq!(decide(active, true, &[convention(1, Production, 30, None, 0)], today), Ok(1));
         assert_eq!(
-            decide(SubcategoryStatus::Inactive, true, &[convention(1, Production, 30, None, 0)], today),
+            decide(
+                active,
+                true,
+                &[convention(1, Production, 30, None, 0)],
+                today
+            ),
+            Ok(1)
+        );
+        assert_eq!(
+            decide(
+                SubcategoryStatus::Inactive,
+                true,
+                &[convention(1, Production, 30, None, 0)],
+                today
+            ),
             Err(Refusal::NotOffered)
         );
         assert_eq!(decide(active, false, &[], today), Err(Refusal::NotOffered));
         assert_eq!(
             decide(active, true, &[], today),
-            Err(Refusal::NoConvention { not_in_force: vec![] })
+            Err(Refusal::NoConvention {
+                not_in_force: vec![]
+            })
         );
         assert_eq!(
-            decide(active, true, &[convention(2, Production, 20, None, 0)], today),
-            Err(Refusal::NoConvention { not_in_force: vec!["CGU 2".to_owned()] })
+            decide(
+                active,
+                true,
+                &[convention(2, Production, 20, None, 0)],
+                today
+            ),
+            Err(Refusal::NoConvention {
+                not_in_force: vec!["CGU 2".to_owned()]
+            })
         );
         assert_eq!(
             decide(active, true, &[convention(3, Draft, 30, None, 0)], today),
-            Err(Refusal::NoConvention { not_in_force: vec!["CGU 3".to_owned()] })
+            Err(Refusal::NoConvention {
+                not_in_force: vec!["CGU 3".to_owned()]
+            })
         );
         assert_eq!(
-            decide(active, true, &[convention(4, Production, 30, Some(2), 2)], today),
-            Err(Refusal::CapReached { title: "CGU 4".to_owned(), cap: 2 })
+            decide(
+                active,
+                true,
+                &[convention(4, Production, 30, Some(2), 2)],
+                today
+            ),
+            Err(Refusal::CapReached {
+                title: "CGU 4".to_owned(),
+                cap: 2
+            })
         );
         assert_eq!(
-            decide(active, true, &[convention(4, Production, 30, Some(2), 2), convention(5, Production, 30, Some(3), 1)], today),
+            decide(
+                active,
+                true,
+                &[
+                    convention(4, Production, 30, Some(2), 2),
+                    convention(5, Production, 30, Some(3), 1)
+                ],
+                today
+            ),
             Ok(5)
         );
         let mut provider = convention(6, Production, 30, None, 0);
         provider.kind = ConventionKind::Provider;
         assert_eq!(
             decide(active, true, &[provider], today),
-            Err(Refusal::NoConvention { not_in_force: vec![] })
+            Err(Refusal::NoConvention {
+                not_in_force: vec![]
+            })
         );
     }
 }

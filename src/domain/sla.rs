@@ -7,7 +7,9 @@ use utoipa::ToSchema;
 use super::catalogue::RequestKind;
 
 /// A ticket's priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Low.
@@ -90,10 +92,16 @@ impl CoverageWindow {
 pub fn check(window: &CoverageWindow, targets: &[Target]) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     if window.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        problems.push(("time_zone".to_owned(), "is not a known IANA time zone".to_owned()));
+        problems.push((
+            "time_zone".to_owned(),
+            "is not a known IANA time zone".to_owned(),
+        ));
     }
     if window.intervals.is_empty() {
-        problems.push(("intervals".to_owned(), "at least one opening interval is needed".to_owned()));
+        problems.push((
+            "intervals".to_owned(),
+            "at least one opening interval is needed".to_owned(),
+        ));
     }
     if window.intervals.len() > 50 || window.holidays.len() > 400 || targets.len() > 100 {
         problems.push(("intervals".to_owned(), "too many entries".to_owned()));
@@ -113,13 +121,19 @@ pub fn check(window: &CoverageWindow, targets: &[Target]) -> Vec<(String, String
     }
     for (i, target) in targets.iter().enumerate() {
         if target.minutes <= 0 {
-            problems.push((format!("targets[{i}].minutes"), "must be more than 0".to_owned()));
+            problems.push((
+                format!("targets[{i}].minutes"),
+                "must be more than 0".to_owned(),
+            ));
         }
         let duplicate = targets[..i].iter().any(|t| {
             t.kind == target.kind && t.priority == target.priority && t.metric == target.metric
         });
         if duplicate {
-            problems.push((format!("targets[{i}]"), "the same kind, priority and metric appear twice".to_owned()));
+            problems.push((
+                format!("targets[{i}]"),
+                "the same kind, priority and metric appear twice".to_owned(),
+            ));
         }
     }
     problems

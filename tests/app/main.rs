@@ -12,6 +12,7 @@ mod support;
 
 mod access;
 mod boot;
+mod catalogue;
 mod identity;
 mod pages;
 mod system;

@@ -1,8 +1,10 @@
 //! Version 1 of the JSON API: one module per area, each a router of annotated handlers.
 
 pub mod accounts;
+pub mod agreements;
 pub mod auth;
 pub mod health;
+pub mod offers;
 pub mod organisations;
 pub mod teams;
 pub mod tokens;
@@ -20,4 +22,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(organisations::routes())
         .merge(accounts::routes())
         .merge(teams::routes())
+        .merge(offers::routes())
+        .merge(agreements::routes())
 }

@@ -3,9 +3,8 @@
 use chrono::{NaiveDate, Utc};
 use entity::{attachment, convention, convention_offer, offer, organisation};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
-    sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -252,10 +251,16 @@ async fn validate<C: ConnectionTrait>(
         problems.add("description", "must be at most 20000 characters");
     }
     if matches!(input.status, Some(ConventionStatus::Expired)) {
-        problems.add("status", "a convention expires by the calendar, not by hand");
+        problems.add(
+            "status",
+            "a convention expires by the calendar, not by hand",
+        );
     }
     if input.open_ticket_cap.is_some_and(|cap| cap < 1) {
-        problems.add("open_ticket_cap", "must be at least 1 (or absent for no cap)");
+        problems.add(
+            "open_ticket_cap",
+            "must be at least 1 (or absent for no cap)",
+        );
     }
     if input.yearly_amount_cents.is_some_and(|a| a < 0) {
         problems.add("yearly_amount_cents", "must not be negative");
@@ -264,13 +269,20 @@ async fn validate<C: ConnectionTrait>(
     if client.is_err() {
         problems.add("client_id", "no such organisation");
     }
-    if crate::services::organisations::get(db, input.provider_id).await.is_err() {
+    if crate::services::organisations::get(db, input.provider_id)
+        .await
+        .is_err()
+    {
         problems.add("provider_id", "no such organisation");
     }
     if input.offers.is_empty() || input.offers.len() > 100 {
         problems.add("offers", "cover 1 to 100 offers");
     }
-    let codes: Vec<String> = input.offers.iter().map(|c| c.trim().to_uppercase()).collect();
+    let codes: Vec<String> = input
+        .offers
+        .iter()
+        .map(|c| c.trim().to_uppercase())
+        .collect();
     let found: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
         .select_only()
         .column(offer::Column::Id)
@@ -311,7 +323,10 @@ async fn set_offers<C: ConnectionTrait>(db: &C, id: i64, offers: &[i64]) -> Resu
 
 /// Creates a convention for a provider the caller manages, with the offers it covers, in one
 /// transaction.
-pub async fn create<C>(db: &Scoped<'_, C>, input: ConventionInput) -> Result<ConventionView, AppError>
+pub async fn create<C>(
+    db: &Scoped<'_, C>,
+    input: ConventionInput,
+) -> Result<ConventionView, AppError>
 where
     C: ConnectionTrait + TransactionTrait,
 {
@@ -392,19 +407,34 @@ where
         .col_expr(convention::Column::Kind, Expr::value(input.kind.as_str()))
         .col_expr(convention::Column::Title, Expr::value(input.title.trim()))
         .col_expr(convention::Column::ClientId, Expr::value(input.client_id))
-        .col_expr(convention::Column::ProviderId, Expr::value(input.provider_id))
+        .col_expr(
+            convention::Column::ProviderId,
+            Expr::value(input.provider_id),
+        )
         .col_expr(
             convention::Column::Status,
             Expr::value(input.status.unwrap_or(current.status).as_str()),
         )
         .col_expr(convention::Column::StartDate, Expr::value(input.start_date))
         .col_expr(convention::Column::EndDate, Expr::value(input.end_date))
-        .col_expr(convention::Column::Description, Expr::value(input.description))
+        .col_expr(
+            convention::Column::Description,
+            Expr::value(input.description),
+        )
         .col_expr(convention::Column::SlaId, Expr::value(input.sla_id))
-        .col_expr(convention::Column::OpenTicketCap, Expr::value(input.open_ticket_cap))
+        .col_expr(
+            convention::Column::OpenTicketCap,
+            Expr::value(input.open_ticket_cap),
+        )
         .col_expr(convention::Column::FeeGroup, Expr::value(input.fee_group))
-        .col_expr(convention::Column::YearlyAmountCents, Expr::value(input.yearly_amount_cents))
-        .col_expr(convention::Column::Revision, Expr::value(current.revision + 1))
+        .col_expr(
+            convention::Column::YearlyAmountCents,
+            Expr::value(input.yearly_amount_cents),
+        )
+        .col_expr(
+            convention::Column::Revision,
+            Expr::value(current.revision + 1),
+        )
         .col_expr(convention::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(convention::Column::Id.eq(id))
         .filter(convention::Column::Revision.eq(revision))
@@ -436,8 +466,14 @@ pub async fn terminate<C: ConnectionTrait>(
     }
     let result = db
         .update_many::<convention::Entity>()
-        .col_expr(convention::Column::Status, Expr::value(ConventionStatus::Terminated.as_str()))
-        .col_expr(convention::Column::Revision, Expr::value(current.revision + 1))
+        .col_expr(
+            convention::Column::Status,
+            Expr::value(ConventionStatus::Terminated.as_str()),
+        )
+        .col_expr(
+            convention::Column::Revision,
+            Expr::value(current.revision + 1),
+        )
         .col_expr(convention::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(convention::Column::Id.eq(id))
         .filter(convention::Column::Revision.eq(revision))

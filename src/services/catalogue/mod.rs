@@ -77,15 +77,12 @@ pub async fn reach<C: ConnectionTrait>(
 
 /// Parses a JSON list column; a malformed one reads as empty rather than failing a page.
 pub fn json_list<T: serde::de::DeserializeOwned>(raw: Option<&str>) -> Vec<T> {
-    raw.and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default()
+    raw.and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default()
 }
 
 /// Trims a list of short texts, dropping empty ones; 422 on `field` past the limits.
-pub fn clean_list(
-    problems: &mut super::Problems,
-    field: &str,
-    items: &[String],
-) -> Vec<String> {
+pub fn clean_list(problems: &mut super::Problems, field: &str, items: &[String]) -> Vec<String> {
     let items: Vec<String> = items
         .iter()
         .map(|s| s.trim().to_owned())
@@ -101,7 +98,10 @@ pub fn clean_list(
 pub fn clean_url(problems: &mut super::Problems, field: &str, url: Option<&str>) -> Option<String> {
     let url = url.map(str::trim).filter(|u| !u.is_empty())?;
     if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
-        problems.add(field, "must be an http(s) address of at most 500 characters");
+        problems.add(
+            field,
+            "must be an http(s) address of at most 500 characters",
+        );
     }
     Some(url.to_owned())
 }

@@ -3,8 +3,9 @@
 use chrono::Utc;
 use entity::{offer, organisation, service_subcategory, team};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Func},
 };
 use serde::{Deserialize, Serialize};
@@ -260,7 +261,10 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// One offer by code (404 outside the caller's reach).
-pub async fn get<C: ConnectionTrait>(db: &Scoped<'_, C>, code: &str) -> Result<OfferView, AppError> {
+pub async fn get<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    code: &str,
+) -> Result<OfferView, AppError> {
     let row = db
         .find::<offer::Entity>()
         .filter(offer::Column::Code.eq(code.trim().to_uppercase()))
@@ -339,7 +343,10 @@ pub async fn create<C: ConnectionTrait>(
 }
 
 /// The offer, if the caller may change it: 404 if unreadable, 403 if read-only.
-async fn managed<C: ConnectionTrait>(db: &Scoped<'_, C>, code: &str) -> Result<OfferView, AppError> {
+async fn managed<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    code: &str,
+) -> Result<OfferView, AppError> {
     let offer = get(db, code).await?;
     if !db.scope().manages_organisation(offer.provider.id) {
         return Err(AppError::Forbidden(
@@ -393,7 +400,11 @@ pub async fn update<C: ConnectionTrait>(
     for (field, column, value) in [
         ("versions", offer::Column::Versions, &changes.versions),
         ("modules", offer::Column::Modules, &changes.modules),
-        ("environments", offer::Column::Environments, &changes.environments),
+        (
+            "environments",
+            offer::Column::Environments,
+            &changes.environments,
+        ),
     ] {
         if let Some(items) = value {
             let items = clean_list(&mut problems, field, items);
@@ -529,8 +540,14 @@ pub async fn update_subcategory<C: ConnectionTrait>(
     let mut problems = Problems::default();
     let mut update = db
         .update_many::<service_subcategory::Entity>()
-        .col_expr(service_subcategory::Column::Revision, Expr::value(current.revision + 1))
-        .col_expr(service_subcategory::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            service_subcategory::Column::Revision,
+            Expr::value(current.revision + 1),
+        )
+        .col_expr(
+            service_subcategory::Column::UpdatedAt,
+            Expr::value(Utc::now()),
+        )
         .filter(service_subcategory::Column::Id.eq(id))
         .filter(service_subcategory::Column::Revision.eq(changes.revision));
     if let Some(name) = &changes.name {
@@ -540,11 +557,17 @@ pub async fn update_subcategory<C: ConnectionTrait>(
         );
     }
     if let Some(status) = changes.status {
-        update = update.col_expr(service_subcategory::Column::Status, Expr::value(status.as_str()));
+        update = update.col_expr(
+            service_subcategory::Column::Status,
+            Expr::value(status.as_str()),
+        );
     }
     if let Some(team) = changes.default_team_id {
         check_team(db, &mut problems, Some(team)).await?;
-        update = update.col_expr(service_subcategory::Column::DefaultTeamId, Expr::value(team));
+        update = update.col_expr(
+            service_subcategory::Column::DefaultTeamId,
+            Expr::value(team),
+        );
     }
     if let Some(mut fields) = changes.required_fields {
         fields.sort();

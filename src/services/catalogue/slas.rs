@@ -3,8 +3,8 @@
 use chrono::Utc;
 use entity::sla;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -182,7 +182,10 @@ pub async fn replace<C: ConnectionTrait>(
     let result = db
         .update_many::<sla::Entity>()
         .col_expr(sla::Column::Name, Expr::value(name))
-        .col_expr(sla::Column::TimeZone, Expr::value(input.coverage_window.time_zone.clone()))
+        .col_expr(
+            sla::Column::TimeZone,
+            Expr::value(input.coverage_window.time_zone.clone()),
+        )
         .col_expr(sla::Column::Intervals, Expr::value(intervals))
         .col_expr(sla::Column::Holidays, Expr::value(holidays))
         .col_expr(sla::Column::Targets, Expr::value(targets))

@@ -1,0 +1,269 @@
+//! Conventions, their documents, and SLAs.
+
+use axum::{
+    Json,
+    body::Body,
+    extract::{Multipart, Path, Query, State},
+    http::{StatusCode, header},
+    response::Response,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    db::Scoped,
+    error::AppError,
+    services::{
+        PageRequest, Paged,
+        catalogue::{
+            attachments::{self, AttachmentView, Upload},
+            conventions::{self, ConventionFilter, ConventionInput, ConventionView},
+            slas::{self, SlaInput, SlaView},
+        },
+    },
+    state::AppState,
+};
+
+/// The conventions the caller reads.
+#[utoipa::path(get, path = "/api/v1/conventions", tag = "agreements", params(ConventionFilter),
+    responses((status = 200, body = Paged<ConventionView>)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(filter): Query<ConventionFilter>,
+) -> Result<Json<Paged<ConventionView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(conventions::list(&db, &filter).await?))
+}
+
+/// Creates a convention of a provider the caller manages.
+#[utoipa::path(post, path = "/api/v1/conventions", tag = "agreements", request_body = ConventionInput,
+    responses((status = 201, body = ConventionView), (status = 403), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<ConventionInput>,
+) -> Result<(StatusCode, Json<ConventionView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok((
+        StatusCode::CREATED,
+        Json(conventions::create(&db, body).await?),
+    ))
+}
+
+/// One convention (404 outside the caller's reach).
+#[utoipa::path(get, path = "/api/v1/conventions/{id}", tag = "agreements",
+    params(("id" = i64, Path, description = "convention id")),
+    responses((status = 200, body = ConventionView), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<ConventionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(conventions::get(&db, id).await?))
+}
+
+/// Replaces a convention's content (send `revision`).
+#[utoipa::path(put, path = "/api/v1/conventions/{id}", tag = "agreements",
+    params(("id" = i64, Path, description = "convention id")), request_body = ConventionInput,
+    responses((status = 200, body = ConventionView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn replace(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<ConventionInput>,
+) -> Result<Json<ConventionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(conventions::replace(&db, id, body).await?))
+}
+
+/// The revision read.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    /// The revision read.
+    revision: i32,
+}
+
+/// Ends a convention in production early.
+#[utoipa::path(post, path = "/api/v1/conventions/{id}/actions/terminate", tag = "agreements",
+    params(("id" = i64, Path, description = "convention id")), request_body = Revision,
+    responses((status = 200, body = ConventionView), (status = 403), (status = 404), (status = 409)),
+    security(("bearer" = [])))]
+pub async fn terminate(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<Revision>,
+) -> Result<Json<ConventionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(conventions::terminate(&db, id, body.revision).await?))
+}
+
+/// Reads the `file` part of a multipart body.
+pub async fn file_part(mut multipart: Multipart) -> Result<Upload, AppError> {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        if field.name() == Some("file") {
+            let file_name = field.file_name().unwrap_or("fichier").to_owned();
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?
+                .to_vec();
+            return Ok(Upload {
+                file_name,
+                content_type,
+                bytes,
+            });
+        }
+    }
+    Err(AppError::field("file", "is required"))
+}
+
+/// Attaches a document (multipart field `file`) to a convention the caller manages.
+#[utoipa::path(post, path = "/api/v1/conventions/{id}/documents", tag = "agreements",
+    params(("id" = i64, Path, description = "convention id")),
+    request_body(content_type = "multipart/form-data", description = "a `file` part"),
+    responses((status = 201, body = AttachmentView), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn upload(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<AttachmentView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    conventions::managed(&db, id).await?;
+    let upload = file_part(multipart).await?;
+    let stored = attachments::store(
+        &state.db,
+        &state.config.data_dir,
+        "convention",
+        id,
+        caller.account_id,
+        upload,
+        state.config.attachment_max_bytes,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Downloads an attachment whose owner the caller reads.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "agreements",
+    params(("id" = i64, Path, description = "attachment id")),
+    responses((status = 200, description = "the file, as an attachment"), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn download(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    serve_attachment(&state, &caller, id).await
+}
+
+/// The response that serves an attachment: always a download, never rendered by the browser.
+pub async fn serve_attachment(
+    state: &AppState,
+    caller: &crate::access::Caller,
+    id: i64,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let row = attachments::find(&state.db, id).await?;
+    match row.owner_kind.as_str() {
+        "convention" => {
+            conventions::get(&db, row.owner_id).await?;
+        }
+        _ => return Err(AppError::NotFound),
+    }
+    let bytes = attachments::read(&state.config.data_dir, &row).await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        row.file_name
+            .replace(|c: char| !c.is_ascii() || c == '"', "_")
+    );
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .header(header::CONTENT_DISPOSITION, disposition)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header("x-content-sha256", row.sha256)
+        .body(Body::from(bytes))
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The SLAs the caller reads.
+#[utoipa::path(get, path = "/api/v1/slas", tag = "agreements", params(PageRequest),
+    responses((status = 200, body = Paged<SlaView>)), security(("bearer" = [])))]
+pub async fn list_slas(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(page): Query<PageRequest>,
+) -> Result<Json<Paged<SlaView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(slas::list(&db, page).await?))
+}
+
+/// Creates an SLA for a provider the caller manages.
+#[utoipa::path(post, path = "/api/v1/slas", tag = "agreements", request_body = SlaInput,
+    responses((status = 201, body = SlaView), (status = 403), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create_sla(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<SlaInput>,
+) -> Result<(StatusCode, Json<SlaView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok((StatusCode::CREATED, Json(slas::create(&db, body).await?)))
+}
+
+/// One SLA: readable by its provider's staff and by the contacts it applies to.
+#[utoipa::path(get, path = "/api/v1/slas/{id}", tag = "agreements",
+    params(("id" = i64, Path, description = "SLA id")),
+    responses((status = 200, body = SlaView), (status = 404)), security(("bearer" = [])))]
+pub async fn get_sla(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<SlaView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(slas::get(&db, id).await?))
+}
+
+/// Replaces an SLA's content (send `revision`).
+#[utoipa::path(put, path = "/api/v1/slas/{id}", tag = "agreements",
+    params(("id" = i64, Path, description = "SLA id")), request_body = SlaInput,
+    responses((status = 200, body = SlaView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn replace_sla(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<SlaInput>,
+) -> Result<Json<SlaView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(slas::replace(&db, id, body).await?))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, replace))
+        .routes(routes!(terminate))
+        .routes(routes!(upload))
+        .routes(routes!(download))
+        .routes(routes!(list_slas, create_sla))
+        .routes(routes!(get_sla, replace_sla))
+}

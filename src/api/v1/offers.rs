@@ -1,0 +1,149 @@
+//! Offers, their subcategories, and the filing rule.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::StatusCode,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    db::Scoped,
+    error::AppError,
+    services::{
+        Paged,
+        catalogue::{
+            filing::{self, Allowed},
+            offers::{
+                self, NewOffer, NewSubcategory, OfferChanges, OfferFilter, OfferView,
+                SubcategoryChanges, SubcategoryView,
+            },
+        },
+    },
+    state::AppState,
+};
+
+/// The offers the caller reads; for a contact, those its organisation may file on.
+#[utoipa::path(get, path = "/api/v1/offers", tag = "catalogue", params(OfferFilter),
+    responses((status = 200, body = Paged<OfferView>)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(filter): Query<OfferFilter>,
+) -> Result<Json<Paged<OfferView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(offers::list(&db, &filter).await?))
+}
+
+/// Creates an offer of a provider the caller manages.
+#[utoipa::path(post, path = "/api/v1/offers", tag = "catalogue", request_body = NewOffer,
+    responses((status = 201, body = OfferView), (status = 403), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewOffer>,
+) -> Result<(StatusCode, Json<OfferView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok((StatusCode::CREATED, Json(offers::create(&db, body).await?)))
+}
+
+/// One offer by code (404 outside the caller's reach).
+#[utoipa::path(get, path = "/api/v1/offers/{code}", tag = "catalogue",
+    params(("code" = String, Path, description = "offer code")),
+    responses((status = 200, body = OfferView), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(code): Path<String>,
+) -> Result<Json<OfferView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(offers::get(&db, &code).await?))
+}
+
+/// Changes an offer the caller manages.
+#[utoipa::path(patch, path = "/api/v1/offers/{code}", tag = "catalogue",
+    params(("code" = String, Path, description = "offer code")), request_body = OfferChanges,
+    responses((status = 200, body = OfferView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(code): Path<String>,
+    Json(body): Json<OfferChanges>,
+) -> Result<Json<OfferView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(offers::update(&db, &code, body).await?))
+}
+
+/// Adds a subcategory to an offer the caller manages.
+#[utoipa::path(post, path = "/api/v1/offers/{code}/subcategories", tag = "catalogue",
+    params(("code" = String, Path, description = "offer code")), request_body = NewSubcategory,
+    responses((status = 201, body = SubcategoryView), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn add_subcategory(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(code): Path<String>,
+    Json(body): Json<NewSubcategory>,
+) -> Result<(StatusCode, Json<SubcategoryView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok((
+        StatusCode::CREATED,
+        Json(offers::add_subcategory(&db, &code, body).await?),
+    ))
+}
+
+/// One subcategory (404 outside the caller's reach).
+#[utoipa::path(get, path = "/api/v1/subcategories/{id}", tag = "catalogue",
+    params(("id" = i64, Path, description = "subcategory id")),
+    responses((status = 200, body = SubcategoryView), (status = 404)), security(("bearer" = [])))]
+pub async fn get_subcategory(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<SubcategoryView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(offers::subcategory(&db, id).await?))
+}
+
+/// Changes a subcategory of an offer the caller manages.
+#[utoipa::path(patch, path = "/api/v1/subcategories/{id}", tag = "catalogue",
+    params(("id" = i64, Path, description = "subcategory id")), request_body = SubcategoryChanges,
+    responses((status = 200, body = SubcategoryView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn update_subcategory(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<SubcategoryChanges>,
+) -> Result<Json<SubcategoryView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(offers::update_subcategory(&db, id, body).await?))
+}
+
+/// Whether the caller's organisation may file on this subcategory today: 200 with the
+/// convention it falls under, or 422 saying which convention is missing or full.
+#[utoipa::path(get, path = "/api/v1/subcategories/{id}/filing", tag = "catalogue",
+    params(("id" = i64, Path, description = "subcategory id")),
+    responses((status = 200, body = Allowed), (status = 404), (status = 422, description = "refused, with the reason")),
+    security(("bearer" = [])))]
+pub async fn filing_check(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<Allowed>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(filing::check(&db, id).await?))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
+        .routes(routes!(add_subcategory))
+        .routes(routes!(get_subcategory, update_subcategory))
+        .routes(routes!(filing_check))
+}
