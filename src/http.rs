@@ -307,6 +307,32 @@ fn error_page(
     }
 }
 
+/// Serves a stored file as a download: never rendered by the browser, whatever it contains.
+pub fn download(row: &entity::attachment::Model, bytes: Vec<u8>) -> Result<Response, AppError> {
+    // Only ASCII in the quoted name; the original name is kept in the database.
+    let name: String = row
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        )
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header("x-content-sha256", row.sha256.as_str())
+        .body(Body::from(bytes))
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

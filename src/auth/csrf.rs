@@ -38,6 +38,20 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     Ok(token)
 }
 
+/// Checks a token sent some other way than a URL-encoded form (a multipart upload's first part).
+pub async fn verify(session: &Session, sent: &str) -> Result<(), AppError> {
+    let expected: Option<String> = session
+        .get(SESSION_KEY)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    match expected {
+        Some(expected) if secret::same(sent, &expected) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "the form's security token is missing or out of date: reload the page".to_owned(),
+        )),
+    }
+}
+
 /// Whether a request's headers say it was sent by a page of another site.
 pub fn is_cross_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {

@@ -181,3 +181,135 @@ mod tests {
         );
     }
 }
+
+/// The plain-text forms of the desk: one opening interval per line (`0 08:00-18:00`, weekday
+/// 0 = Monday), one holiday per line (`2026-12-25`), one target per line
+/// (`incident critical tto 30`). Answers the parsed values or (field, reason).
+pub mod lines {
+    use chrono::NaiveDate;
+
+    use super::{Interval, Metric, Priority, Target};
+    use crate::domain::catalogue::RequestKind;
+
+    fn rows(text: &str) -> impl Iterator<Item = (usize, &str)> {
+        text.lines()
+            .map(str::trim)
+            .enumerate()
+            .filter(|(_, l)| !l.is_empty())
+    }
+
+    /// Opening intervals.
+    pub fn intervals(text: &str) -> Result<Vec<Interval>, (String, String)> {
+        rows(text)
+            .map(|(n, line)| {
+                let bad = || {
+                    (
+                        "intervals".to_owned(),
+                        format!("line {}: expected \"0 08:00-18:00\"", n + 1),
+                    )
+                };
+                let (day, hours) = line.split_once(' ').ok_or_else(bad)?;
+                let (start, end) = hours.trim().split_once('-').ok_or_else(bad)?;
+                Ok(Interval {
+                    weekday: day.parse().map_err(|_| bad())?,
+                    start: start.trim().to_owned(),
+                    end: end.trim().to_owned(),
+                })
+            })
+            .collect()
+    }
+
+    /// Holidays.
+    pub fn holidays(text: &str) -> Result<Vec<NaiveDate>, (String, String)> {
+        rows(text)
+            .map(|(n, line)| {
+                line.parse().map_err(|_| {
+                    (
+                        "holidays".to_owned(),
+                        format!("line {}: expected a date YYYY-MM-DD", n + 1),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Targets.
+    pub fn targets(text: &str) -> Result<Vec<Target>, (String, String)> {
+        rows(text)
+            .map(|(n, line)| {
+                let bad = || {
+                    (
+                        "targets".to_owned(),
+                        format!("line {}: expected \"incident critical tto 30\"", n + 1),
+                    )
+                };
+                let words: Vec<&str> = line.split_whitespace().collect();
+                let [kind, priority, metric, minutes] = words[..] else {
+                    return Err(bad());
+                };
+                let quoted = |w: &str| format!("\"{w}\"");
+                Ok(Target {
+                    kind: RequestKind::parse(kind).ok_or_else(bad)?,
+                    priority: serde_json::from_str::<Priority>(&quoted(priority))
+                        .map_err(|_| bad())?,
+                    metric: serde_json::from_str::<Metric>(&quoted(metric)).map_err(|_| bad())?,
+                    minutes: minutes.parse().map_err(|_| bad())?,
+                })
+            })
+            .collect()
+    }
+
+    /// The text of intervals, for a form.
+    pub fn show_intervals(intervals: &[Interval]) -> String {
+        intervals
+            .iter()
+            .map(|i| format!("{} {}-{}", i.weekday, i.start, i.end))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The text of targets, for a form.
+    pub fn show_targets(targets: &[Target]) -> String {
+        targets
+            .iter()
+            .map(|t| {
+                let word = |v: serde_json::Result<String>| {
+                    v.unwrap_or_default().trim_matches('"').to_owned()
+                };
+                format!(
+                    "{} {} {} {}",
+                    t.kind.as_str(),
+                    word(serde_json::to_string(&t.priority)),
+                    word(serde_json::to_string(&t.metric)),
+                    t.minutes
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn lines_round_trip_and_errors_name_the_line() {
+            let text = "0 08:00-18:00\n\n4 08:00-12:00";
+            let parsed = intervals(text).unwrap_or_default();
+            assert_eq!(parsed.len(), 2);
+            assert_eq!(show_intervals(&parsed), "0 08:00-18:00\n4 08:00-12:00");
+            assert_eq!(
+                intervals("monday 8-18").err().map(|e| e.1),
+                Some("line 1: expected \"0 08:00-18:00\"".to_owned())
+            );
+            let t = targets("incident critical tto 30\nrequest low ttr 2400").unwrap_or_default();
+            assert_eq!(
+                show_targets(&t),
+                "incident critical tto 30\nrequest low ttr 2400"
+            );
+            assert!(targets("incident urgent tto 30").is_err());
+            assert_eq!(holidays("2026-12-25\n").unwrap_or_default().len(), 1);
+            assert!(holidays("25/12/2026").is_err());
+        }
+    }
+}

@@ -6,6 +6,7 @@ pub mod forms;
 mod home;
 mod language;
 pub mod login;
+mod portal;
 mod tokens;
 
 use axum::{
@@ -17,7 +18,7 @@ use crate::state::AppState;
 
 /// The routes of the pages.
 pub fn routes() -> Router<AppState> {
-    use desk::{accounts, organisations, teams};
+    use desk::{accounts, agreements, catalogue, organisations, teams};
     Router::new()
         .route("/", get(home::root))
         .route("/login", get(login::form).post(login::submit))
@@ -31,6 +32,47 @@ pub fn routes() -> Router<AppState> {
             get(login::reset_form).post(login::reset_submit),
         )
         .route("/portal", get(home::portal))
+        .route("/portal/new", get(portal::new_request))
+        .route("/portal/new/{subcategory}", get(portal::subcategory))
+        .route("/portal/conventions", get(portal::conventions))
+        .route("/attachments/{id}", get(portal::attachment))
+        .route("/desk/offers", get(catalogue::list).post(catalogue::create))
+        .route("/desk/offers/new", get(catalogue::new_form))
+        .route(
+            "/desk/offers/{code}",
+            get(catalogue::show).post(catalogue::update),
+        )
+        .route(
+            "/desk/offers/{code}/subcategories",
+            post(catalogue::add_subcategory),
+        )
+        .route(
+            "/desk/subcategories/{id}",
+            post(catalogue::update_subcategory),
+        )
+        .route(
+            "/desk/conventions",
+            get(agreements::list).post(agreements::create),
+        )
+        .route("/desk/conventions/new", get(agreements::new_form))
+        .route(
+            "/desk/conventions/{id}",
+            get(agreements::show).post(agreements::update),
+        )
+        .route(
+            "/desk/conventions/{id}/terminate",
+            post(agreements::terminate),
+        )
+        .route("/desk/conventions/{id}/documents", post(agreements::upload))
+        .route(
+            "/desk/slas",
+            get(agreements::slas).post(agreements::create_sla),
+        )
+        .route("/desk/slas/new", get(agreements::new_sla))
+        .route(
+            "/desk/slas/{id}",
+            get(agreements::show_sla).post(agreements::update_sla),
+        )
         .route("/desk", get(home::desk))
         .route(
             "/desk/organisations",

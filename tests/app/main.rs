@@ -13,6 +13,7 @@ mod support;
 mod access;
 mod boot;
 mod catalogue;
+mod catalogue_pages;
 mod identity;
 mod pages;
 mod system;

@@ -2,9 +2,8 @@
 
 use axum::{
     Json,
-    body::Body,
     extract::{Multipart, Path, Query, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::Response,
 };
 use serde::Deserialize;
@@ -171,36 +170,9 @@ pub async fn download(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    serve_attachment(&state, &caller, id).await
-}
-
-/// The response that serves an attachment: always a download, never rendered by the browser.
-pub async fn serve_attachment(
-    state: &AppState,
-    caller: &crate::access::Caller,
-    id: i64,
-) -> Result<Response, AppError> {
     let db = Scoped::new(&state.db, &caller.scope);
-    let row = attachments::find(&state.db, id).await?;
-    match row.owner_kind.as_str() {
-        "convention" => {
-            conventions::get(&db, row.owner_id).await?;
-        }
-        _ => return Err(AppError::NotFound),
-    }
-    let bytes = attachments::read(&state.config.data_dir, &row).await?;
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        row.file_name
-            .replace(|c: char| !c.is_ascii() || c == '"', "_")
-    );
-    Response::builder()
-        .header(header::CONTENT_TYPE, "application/octet-stream")
-        .header(header::CONTENT_DISPOSITION, disposition)
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        .header("x-content-sha256", row.sha256)
-        .body(Body::from(bytes))
-        .map_err(|e| AppError::Internal(e.into()))
+    let (row, bytes) = attachments::open(&db, &state.config.data_dir, id).await?;
+    crate::http::download(&row, bytes)
 }
 
 /// The SLAs the caller reads.

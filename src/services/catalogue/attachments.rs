@@ -142,6 +142,23 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<attachment::Mod
         .ok_or(AppError::NotFound)
 }
 
+/// An attachment and its bytes, if the caller reads its owner (404 otherwise).
+pub async fn open<C: ConnectionTrait>(
+    db: &crate::db::Scoped<'_, C>,
+    data_dir: &Path,
+    id: i64,
+) -> Result<(attachment::Model, Vec<u8>), AppError> {
+    let row = find(db.conn(), id).await?;
+    match row.owner_kind.as_str() {
+        "convention" => {
+            super::conventions::get(db, row.owner_id).await?;
+        }
+        _ => return Err(AppError::NotFound),
+    }
+    let bytes = read(data_dir, &row).await?;
+    Ok((row, bytes))
+}
+
 /// The bytes of an attachment.
 pub async fn read(data_dir: &Path, row: &attachment::Model) -> Result<Vec<u8>, AppError> {
     tokio::fs::read(path_of(data_dir, &row.sha256))

@@ -274,6 +274,16 @@ pub async fn get<C: ConnectionTrait>(
     views(db, vec![row]).await?.pop().ok_or(AppError::NotFound)
 }
 
+/// The code of an offer the caller reads.
+pub async fn code_of<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<String, AppError> {
+    db.find::<offer::Entity>()
+        .filter(offer::Column::Id.eq(id))
+        .one(db.conn())
+        .await?
+        .map(|o| o.code)
+        .ok_or(AppError::NotFound)
+}
+
 fn json(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
 }

@@ -2,6 +2,8 @@
 //! every page here answers them 404.
 
 pub mod accounts;
+pub mod agreements;
+pub mod catalogue;
 pub mod organisations;
 pub mod teams;
 

@@ -1,0 +1,494 @@
+//! Desk pages for conventions (with their documents) and SLAs.
+
+use axum::{
+    extract::{Multipart, Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tower_sessions::Session;
+
+use super::staff_only;
+use crate::{
+    access::Caller,
+    auth::{Signed, csrf::CsrfForm},
+    db::Scoped,
+    domain::{
+        catalogue::{ConventionKind, ConventionStatus},
+        sla::{CoverageWindow, lines},
+    },
+    error::AppError,
+    services::{
+        PageRequest,
+        catalogue::{
+            attachments,
+            conventions::{self, ConventionFilter, ConventionInput},
+            offers::{self, OfferFilter},
+            slas::{self, SlaInput},
+        },
+        organisations,
+    },
+    state::AppState,
+    view::Page,
+    web::forms::{FieldErrors, field_errors},
+};
+
+async fn choices(state: &AppState, caller: &Caller) -> Result<Value, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let all = PageRequest {
+        page: 1,
+        per_page: crate::services::MAX_PER_PAGE,
+    };
+    let organisations = organisations::list(&db, all).await?.items;
+    let offers = offers::list(
+        &db,
+        &OfferFilter {
+            q: None,
+            page: Some(1),
+            per_page: Some(crate::services::MAX_PER_PAGE),
+        },
+    )
+    .await?
+    .items;
+    let slas = slas::list(&db, all).await?.items;
+    Ok(json!({
+        "organisations": organisations, "offers": offers, "slas": slas,
+        "kinds": ConventionKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "statuses": ["draft", "production"],
+    }))
+}
+
+/// `GET /desk/conventions`.
+pub async fn list(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(filter): Query<ConventionFilter>,
+) -> Result<Page, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let list = conventions::list(&db, &filter).await?;
+    Ok(Page::new(
+        "desk/conventions.html",
+        json!({ "list": list, "manages": caller.scope.manages_anything() }),
+    ))
+}
+
+/// The convention form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionForm {
+    kind: String,
+    title: String,
+    client_id: Option<i64>,
+    provider_id: Option<i64>,
+    #[serde(default)]
+    offers: Vec<String>,
+    status: String,
+    start_date: String,
+    end_date: String,
+    description: String,
+    sla_id: Option<String>,
+    open_ticket_cap: Option<String>,
+    fee_group: String,
+    yearly_amount: Option<String>,
+    revision: Option<i32>,
+}
+
+fn optional<T: std::str::FromStr>(field: &str, raw: Option<&str>) -> Result<Option<T>, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::field(field, "is not a valid value")),
+    }
+}
+
+fn date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| AppError::field(field, "expected a date YYYY-MM-DD"))
+}
+
+impl ConventionForm {
+    fn input(&self) -> Result<ConventionInput, AppError> {
+        let amount: Option<f64> = optional("yearly_amount", self.yearly_amount.as_deref())?;
+        Ok(ConventionInput {
+            revision: self.revision,
+            kind: ConventionKind::parse(&self.kind)
+                .ok_or_else(|| AppError::field("kind", "unknown kind"))?,
+            title: self.title.clone(),
+            client_id: self
+                .client_id
+                .ok_or_else(|| AppError::field("client_id", "is required"))?,
+            provider_id: self
+                .provider_id
+                .ok_or_else(|| AppError::field("provider_id", "is required"))?,
+            offers: self.offers.clone(),
+            status: ConventionStatus::parse(&self.status),
+            start_date: date("start_date", &self.start_date)?,
+            end_date: date("end_date", &self.end_date)?,
+            description: self.description.clone(),
+            sla_id: optional("sla_id", self.sla_id.as_deref())?,
+            open_ticket_cap: optional("open_ticket_cap", self.open_ticket_cap.as_deref())?,
+            fee_group: Some(self.fee_group.clone()),
+            yearly_amount_cents: amount.map(|a| (a * 100.0).round() as i64),
+        })
+    }
+
+    fn shown(&self) -> Value {
+        json!({ "kind": self.kind, "title": self.title, "client": { "id": self.client_id },
+                "provider": { "id": self.provider_id }, "offers": self.offers, "status": self.status,
+                "start_date": self.start_date, "end_date": self.end_date,
+                "description": self.description, "sla_id": self.sla_id,
+                "open_ticket_cap": self.open_ticket_cap, "fee_group": self.fee_group,
+                "yearly_amount": self.yearly_amount, "revision": self.revision })
+    }
+}
+
+async fn convention_page(
+    state: &AppState,
+    caller: &Caller,
+    status: StatusCode,
+    convention: Value,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    Ok((
+        status,
+        Page::new(
+            "desk/convention.html",
+            json!({ "convention": convention, "errors": errors,
+                    "choices": choices(state, caller).await? }),
+        ),
+    )
+        .into_response())
+}
+
+/// `GET /desk/conventions/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+) -> Result<Response, AppError> {
+    staff_only(&caller)?;
+    if !caller.scope.manages_anything() {
+        return Err(AppError::Forbidden(
+            "your role does not manage conventions".to_owned(),
+        ));
+    }
+    let today = crate::services::catalogue::today();
+    convention_page(
+        &state,
+        &caller,
+        StatusCode::OK,
+        json!({ "kind": "usage", "status": "draft", "offers": [],
+                "start_date": today, "end_date": today + chrono::Duration::days(365 * 3) }),
+        FieldErrors::new(),
+    )
+    .await
+}
+
+/// `POST /desk/conventions`.
+pub async fn create(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    CsrfForm(form): CsrfForm<ConventionForm>,
+) -> Result<Response, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let result = async { conventions::create(&db, form.input()?).await }.await;
+    match result {
+        Ok(created) => {
+            Ok(Redirect::to(&format!("/desk/conventions/{}", created.id)).into_response())
+        }
+        Err(err) => {
+            let errors = field_errors(err)?;
+            convention_page(
+                &state,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form.shown(),
+                errors,
+            )
+            .await
+        }
+    }
+}
+
+/// `GET /desk/conventions/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let convention = conventions::get(&db, id).await?;
+    let manages = caller.scope.manages_organisation(convention.provider.id);
+    let mut page = json!(convention);
+    page["editing"] = json!(true);
+    page["manages"] = json!(manages);
+    page["yearly_amount"] = json!(convention.yearly_amount_cents.map(|c| c as f64 / 100.0));
+    convention_page(&state, &caller, StatusCode::OK, page, FieldErrors::new()).await
+}
+
+/// `POST /desk/conventions/{id}`.
+pub async fn update(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ConventionForm>,
+) -> Result<Response, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let result = async { conventions::replace(&db, id, form.input()?).await }.await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/desk/conventions/{id}")).into_response()),
+        Err(err) => {
+            let errors = field_errors(err)?;
+            let current = conventions::get(&db, id).await?;
+            let mut page = form.shown();
+            page["id"] = json!(id);
+            page["documents"] = json!(current.documents);
+            page["editing"] = json!(true);
+            page["manages"] = json!(true);
+            convention_page(
+                &state,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page,
+                errors,
+            )
+            .await
+        }
+    }
+}
+
+/// The terminate form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionForm {
+    revision: i32,
+}
+
+/// `POST /desk/conventions/{id}/terminate`.
+pub async fn terminate(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<RevisionForm>,
+) -> Result<Redirect, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    conventions::terminate(&db, id, form.revision).await?;
+    Ok(Redirect::to(&format!("/desk/conventions/{id}")))
+}
+
+/// `POST /desk/conventions/{id}/documents`: a multipart form whose first part is `_csrf`.
+pub async fn upload(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    session: Session,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Redirect, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    conventions::managed(&db, id).await?;
+    let token = match multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        Some(field) if field.name() == Some(crate::auth::csrf::FIELD) => field
+            .text()
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?,
+        _ => String::new(),
+    };
+    crate::auth::csrf::verify(&session, &token).await?;
+    let upload = crate::api::v1::agreements::file_part(multipart).await?;
+    attachments::store(
+        &state.db,
+        &state.config.data_dir,
+        "convention",
+        id,
+        caller.account_id,
+        upload,
+        state.config.attachment_max_bytes,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/desk/conventions/{id}")))
+}
+
+/// `GET /desk/slas`.
+pub async fn slas(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(page): Query<PageRequest>,
+) -> Result<Page, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let list = slas::list(&db, page).await?;
+    Ok(Page::new(
+        "desk/slas.html",
+        json!({ "list": list, "manages": caller.scope.manages_anything() }),
+    ))
+}
+
+/// The SLA form: the window and targets as lines of text.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaForm {
+    name: String,
+    provider_id: Option<i64>,
+    time_zone: String,
+    intervals: String,
+    holidays: String,
+    targets: String,
+    revision: Option<i32>,
+}
+
+impl SlaForm {
+    fn input(&self) -> Result<SlaInput, AppError> {
+        let line_error = |(field, reason): (String, String)| AppError::field(&field, reason);
+        Ok(SlaInput {
+            revision: self.revision,
+            name: self.name.clone(),
+            provider_id: self
+                .provider_id
+                .ok_or_else(|| AppError::field("provider_id", "is required"))?,
+            targets: lines::targets(&self.targets).map_err(line_error)?,
+            coverage_window: CoverageWindow {
+                time_zone: self.time_zone.trim().to_owned(),
+                intervals: lines::intervals(&self.intervals).map_err(line_error)?,
+                holidays: lines::holidays(&self.holidays).map_err(line_error)?,
+            },
+        })
+    }
+
+    fn shown(&self) -> Value {
+        json!({ "name": self.name, "provider_id": self.provider_id, "time_zone": self.time_zone,
+                "intervals": self.intervals, "holidays": self.holidays, "targets": self.targets,
+                "revision": self.revision })
+    }
+}
+
+fn sla_shown(sla: &slas::SlaView) -> Value {
+    json!({ "id": sla.id, "name": sla.name, "provider_id": sla.provider_id,
+            "time_zone": sla.coverage_window.time_zone,
+            "intervals": lines::show_intervals(&sla.coverage_window.intervals),
+            "holidays": sla.coverage_window.holidays.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+            "targets": lines::show_targets(&sla.targets), "revision": sla.revision })
+}
+
+async fn sla_page(
+    state: &AppState,
+    caller: &Caller,
+    status: StatusCode,
+    sla: Value,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    Ok((
+        status,
+        Page::new(
+            "desk/sla.html",
+            json!({ "sla": sla, "errors": errors, "choices": choices(state, caller).await? }),
+        ),
+    )
+        .into_response())
+}
+
+/// `GET /desk/slas/new`.
+pub async fn new_sla(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+) -> Result<Response, AppError> {
+    staff_only(&caller)?;
+    if !caller.scope.manages_anything() {
+        return Err(AppError::Forbidden(
+            "your role does not manage SLAs".to_owned(),
+        ));
+    }
+    let window = CoverageWindow::business_days();
+    sla_page(
+        &state,
+        &caller,
+        StatusCode::OK,
+        json!({ "time_zone": window.time_zone, "intervals": lines::show_intervals(&window.intervals),
+                "holidays": "", "targets": "incident critical tto 30\nincident critical ttr 240" }),
+        FieldErrors::new(),
+    )
+    .await
+}
+
+/// `POST /desk/slas`.
+pub async fn create_sla(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    CsrfForm(form): CsrfForm<SlaForm>,
+) -> Result<Response, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let result = async { slas::create(&db, form.input()?).await }.await;
+    match result {
+        Ok(created) => Ok(Redirect::to(&format!("/desk/slas/{}", created.id)).into_response()),
+        Err(err) => {
+            let errors = field_errors(err)?;
+            sla_page(
+                &state,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form.shown(),
+                errors,
+            )
+            .await
+        }
+    }
+}
+
+/// `GET /desk/slas/{id}`.
+pub async fn show_sla(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let sla = slas::get(&db, id).await?;
+    let mut page = sla_shown(&sla);
+    page["editing"] = json!(true);
+    page["manages"] = json!(caller.scope.manages_organisation(sla.provider_id));
+    sla_page(&state, &caller, StatusCode::OK, page, FieldErrors::new()).await
+}
+
+/// `POST /desk/slas/{id}`.
+pub async fn update_sla(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<SlaForm>,
+) -> Result<Response, AppError> {
+    staff_only(&caller)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let result = async { slas::replace(&db, id, form.input()?).await }.await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/desk/slas/{id}")).into_response()),
+        Err(err) => {
+            let errors = field_errors(err)?;
+            let mut page = form.shown();
+            page["id"] = json!(id);
+            page["editing"] = json!(true);
+            page["manages"] = json!(true);
+            sla_page(
+                &state,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page,
+                errors,
+            )
+            .await
+        }
+    }
+}

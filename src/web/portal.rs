@@ -1,0 +1,109 @@
+//! The contacts' portal: "New request" (browse or search the offers one may file on) and
+//! "My conventions".
+
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    auth::Signed,
+    db::Scoped,
+    error::AppError,
+    services::catalogue::{
+        conventions::{self, ConventionFilter},
+        filing,
+        offers::{self, OfferFilter},
+    },
+    state::AppState,
+    view::Page,
+    web::forms::field_errors,
+};
+
+/// Query of the "New request" page.
+#[derive(Deserialize)]
+pub struct Search {
+    q: Option<String>,
+}
+
+/// `GET /portal/new`: the offers the contact may file on, each with its subcategories.
+pub async fn new_request(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(search): Query<Search>,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let filter = OfferFilter {
+        q: search.q.clone(),
+        page: Some(1),
+        per_page: Some(crate::services::MAX_PER_PAGE),
+    };
+    let offers = offers::list(&db, &filter).await?;
+    Ok(Page::new(
+        "portal/new_request.html",
+        json!({ "offers": offers, "q": search.q }),
+    ))
+}
+
+/// `GET /portal/new/{subcategory}`: whether the contact may file there, and why not.
+pub async fn subcategory(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    match filing::check(&db, id).await {
+        Ok(allowed) => {
+            let sub = offers::subcategory(&db, id).await?;
+            Ok(Page::new(
+                "portal/filing.html",
+                json!({ "allowed": allowed, "subcategory": sub }),
+            )
+            .into_response())
+        }
+        Err(err) => {
+            let errors = field_errors(err)?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Page::new("portal/filing.html", json!({ "errors": errors })),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// `GET /portal/conventions`: the conventions that concern the contact's organisation.
+pub async fn conventions(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let list = conventions::list(
+        &db,
+        &ConventionFilter {
+            client: None,
+            page: Some(1),
+            per_page: Some(crate::services::MAX_PER_PAGE),
+        },
+    )
+    .await?;
+    Ok(Page::new(
+        "portal/conventions.html",
+        json!({ "list": list }),
+    ))
+}
+
+/// `GET /attachments/{id}`: a document whose owner the visitor reads.
+pub async fn attachment(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let (row, bytes) =
+        crate::services::catalogue::attachments::open(&db, &state.config.data_dir, id).await?;
+    crate::http::download(&row, bytes)
+}
