@@ -65,27 +65,6 @@ fn grantable(caller: &crate::access::Caller) -> Vec<&'static str> {
         .collect()
 }
 
-async fn managed_organisations(
-    state: &AppState,
-    caller: &crate::access::Caller,
-) -> Result<serde_json::Value, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    let all = organisations::list(
-        &db,
-        PageRequest {
-            page: 1,
-            per_page: crate::services::MAX_PER_PAGE,
-        },
-    )
-    .await?;
-    Ok(json!(
-        all.items
-            .into_iter()
-            .filter(|o| caller.scope.manages_organisation(o.id))
-            .collect::<Vec<_>>()
-    ))
-}
-
 /// The account forms' fields.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,7 +101,7 @@ pub async fn new_form(
     }
     Ok(Page::new(
         "desk/account_form.html",
-        json!({ "organisations": managed_organisations(&state, &caller).await?,
+        json!({ "organisations": json!(super::managed_organisations(&state, &caller).await?),
                 "grantable": grantable(&caller),
                 "form": { "organisation_id": filter.organisation, "language": "fr", "roles": [] } }),
     ))
@@ -168,7 +147,7 @@ pub async fn create(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new(
                     "desk/account_form.html",
-                    json!({ "organisations": managed_organisations(&state, &caller).await?,
+                    json!({ "organisations": json!(super::managed_organisations(&state, &caller).await?),
                             "grantable": grantable(&caller), "errors": errors,
                             "form": { "email": form.email, "display_name": form.display_name,
                                       "organisation_id": form.organisation_id, "roles": form.roles,

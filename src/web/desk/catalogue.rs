@@ -20,7 +20,7 @@ use crate::{
         catalogue::offers::{
             self, NewOffer, NewSubcategory, OfferChanges, OfferFilter, SubcategoryChanges,
         },
-        organisations, teams,
+        teams,
     },
     state::AppState,
     view::Page,
@@ -34,12 +34,7 @@ async fn choices(state: &AppState, caller: &Caller) -> Result<Value, AppError> {
         page: 1,
         per_page: crate::services::MAX_PER_PAGE,
     };
-    let providers: Vec<_> = organisations::list(&db, all)
-        .await?
-        .items
-        .into_iter()
-        .filter(|o| caller.scope.manages_organisation(o.id))
-        .collect();
+    let providers = super::managed_organisations(state, caller).await?;
     let teams = teams::list(&db, all).await?.items;
     Ok(json!({
         "providers": providers, "teams": teams,

@@ -7,7 +7,32 @@ pub mod catalogue;
 pub mod organisations;
 pub mod teams;
 
-use crate::{access::Caller, error::AppError};
+use crate::{
+    access::Caller,
+    db::Scoped,
+    error::AppError,
+    services::{MAX_PER_PAGE, PageRequest, organisations::OrganisationView},
+    state::AppState,
+};
+
+/// The organisations the caller manages (the first page of [`MAX_PER_PAGE`]), for the forms'
+/// choices of a parent, a provider or an account's organisation.
+pub async fn managed_organisations(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<OrganisationView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let all = PageRequest {
+        page: 1,
+        per_page: MAX_PER_PAGE,
+    };
+    Ok(crate::services::organisations::list(&db, all)
+        .await?
+        .items
+        .into_iter()
+        .filter(|o| caller.scope.manages_organisation(o.id))
+        .collect())
+}
 
 /// Lets staff through; a contact gets the 404 of a page that does not exist for them.
 pub fn staff_only(caller: &Caller) -> Result<(), AppError> {

@@ -50,27 +50,6 @@ pub struct OrganisationForm {
     revision: Option<i32>,
 }
 
-async fn parents(
-    state: &AppState,
-    caller: &crate::access::Caller,
-) -> Result<serde_json::Value, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    let all = organisations::list(
-        &db,
-        PageRequest {
-            page: 1,
-            per_page: crate::services::MAX_PER_PAGE,
-        },
-    )
-    .await?;
-    let managed: Vec<_> = all
-        .items
-        .into_iter()
-        .filter(|o| caller.scope.manages_organisation(o.id))
-        .collect();
-    Ok(json!(managed))
-}
-
 /// `GET /desk/organisations/new`.
 pub async fn new_form(
     State(state): State<AppState>,
@@ -84,7 +63,7 @@ pub async fn new_form(
     }
     Ok(Page::new(
         "desk/organisation_form.html",
-        json!({ "parents": parents(&state, &caller).await?, "form": {} }),
+        json!({ "parents": super::managed_organisations(&state, &caller).await?, "form": {} }),
     ))
 }
 
@@ -127,7 +106,7 @@ pub async fn create(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new(
                     "desk/organisation_form.html",
-                    json!({ "parents": parents(&state, &caller).await?, "errors": errors,
+                    json!({ "parents": super::managed_organisations(&state, &caller).await?, "errors": errors,
                             "form": { "code": form.code, "name": form.name, "parent_id": form.parent_id,
                                       "is_client": ticked(&form.is_client), "is_provider": ticked(&form.is_provider) } }),
                 ),

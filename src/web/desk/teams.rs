@@ -14,7 +14,7 @@ use crate::{
     db::Scoped,
     error::AppError,
     services::{
-        PageRequest, accounts, organisations, teams,
+        PageRequest, accounts, teams,
         teams::{NewTeam, TeamChanges},
     },
     state::AppState,
@@ -46,27 +46,6 @@ pub struct TeamForm {
     revision: Option<i32>,
 }
 
-async fn managed_organisations(
-    state: &AppState,
-    caller: &crate::access::Caller,
-) -> Result<serde_json::Value, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    let all = organisations::list(
-        &db,
-        PageRequest {
-            page: 1,
-            per_page: crate::services::MAX_PER_PAGE,
-        },
-    )
-    .await?;
-    Ok(json!(
-        all.items
-            .into_iter()
-            .filter(|o| caller.scope.manages_organisation(o.id))
-            .collect::<Vec<_>>()
-    ))
-}
-
 /// `GET /desk/teams/new`.
 pub async fn new_form(
     State(state): State<AppState>,
@@ -80,7 +59,7 @@ pub async fn new_form(
     }
     Ok(Page::new(
         "desk/team_form.html",
-        json!({ "organisations": managed_organisations(&state, &caller).await?, "form": {} }),
+        json!({ "organisations": json!(super::managed_organisations(&state, &caller).await?), "form": {} }),
     ))
 }
 
@@ -114,7 +93,7 @@ pub async fn create(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new(
                     "desk/team_form.html",
-                    json!({ "organisations": managed_organisations(&state, &caller).await?,
+                    json!({ "organisations": json!(super::managed_organisations(&state, &caller).await?),
                             "errors": errors,
                             "form": { "organisation_id": form.organisation_id, "name": form.name } }),
                 ),
