@@ -182,3 +182,51 @@ async fn backup_copies_sqlite_and_explains_the_other_databases() {
         assert!(stderr.contains("dump"), "{stderr}");
     }
 }
+
+#[tokio::test]
+async fn token_create_prints_a_token_that_the_api_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(dir.path()).await;
+    let demo = guichet(dir.path(), &db).arg("demo").output().unwrap();
+    assert!(demo.status.success(), "{demo:?}");
+    let made = guichet(dir.path(), &db)
+        .args([
+            "token",
+            "create",
+            "agent.smsu@demo.guichet",
+            "--name",
+            "supervision",
+            "--days",
+            "7",
+        ])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("gch_"), "{token}");
+    let unknown = guichet(dir.path(), &db)
+        .args(["token", "create", "nobody@nowhere.example"])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+
+    let mut child = guichet(dir.path(), &db)
+        .env("GUICHET_DEMO", "false")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (url, _) = wait_for_listen(&mut child);
+    let me: serde_json::Value = client()
+        .get(format!("{url}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "agent.smsu@demo.guichet");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

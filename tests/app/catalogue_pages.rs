@@ -18,6 +18,10 @@ async fn the_portal_offers_what_the_contact_may_file_on() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("ESUP SMS-U"));
     assert!(html.contains("Déclarer un incident sur SMS-U"));
+    assert!(
+        !html.contains("value=\"None\""),
+        "an empty search shows nothing in the box"
+    );
     assert!(!html.contains("ESUP GEFORP"));
     let (_, searched) = page(&rochelle, &app, "/portal/new?q=geforp").await;
     assert!(!searched.contains("ESUP SMS-U"));
@@ -69,6 +73,11 @@ async fn the_desk_manages_offers_conventions_and_slas_through_forms() {
         let (status, html) = page(&desk, &app, path).await;
         assert_eq!(status, StatusCode::OK, "{path}: {html}");
     }
+    let (_, html) = page(&desk, &app, "/desk/conventions?client=6").await;
+    assert!(
+        html.contains("Offre hébergée SMS-U") && !html.contains("Offre hébergée GEFORP"),
+        "La Rochelle's only"
+    );
     let (_, html) = page(&desk, &app, "/desk/offers/new").await;
     let csrf = csrf_of(&html);
 

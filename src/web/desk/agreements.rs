@@ -69,9 +69,22 @@ pub async fn list(
     staff_only(&caller)?;
     let db = Scoped::new(&state.db, &caller.scope);
     let list = conventions::list(&db, &filter).await?;
+    let clients: Vec<_> = organisations::list(
+        &db,
+        PageRequest {
+            page: 1,
+            per_page: crate::services::MAX_PER_PAGE,
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .filter(|o| o.is_client)
+    .collect();
     Ok(Page::new(
         "desk/conventions.html",
-        json!({ "list": list, "manages": caller.scope.manages_anything() }),
+        json!({ "list": list, "clients": clients, "client": filter.client,
+                "manages": caller.scope.manages_anything() }),
     ))
 }
 

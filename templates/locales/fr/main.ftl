@@ -182,3 +182,4 @@ sla-holidays = Jours fériés
 sla-holidays-help = Un par ligne, au format AAAA-MM-JJ.
 sla-targets = Objectifs
 sla-targets-help = Un par ligne : type, priorité, mesure (tto ou ttr), minutes ouvrées — par exemple « incident critical tto 30 ».
+portal-new-no-subcategory = Aucune catégorie de demande n'est encore ouverte sur cette offre.
