@@ -95,6 +95,21 @@ impl Scope {
         }
     }
 
+    /// Limits a committee member to the offers listed for them (none listed: every offer).
+    /// Administrators and steering members keep every offer whatever the list says.
+    pub fn with_committee_offers(mut self, roles: &BTreeSet<Role>, offers: &[i64]) -> Scope {
+        if offers.is_empty() || !roles.contains(&Role::Committee) {
+            return self;
+        }
+        if !(roles.contains(&Role::Admin) || roles.contains(&Role::Steering)) {
+            self.all_offers = false;
+        }
+        self.offers.extend_from_slice(offers);
+        self.offers.sort_unstable();
+        self.offers.dedup();
+        self
+    }
+
     /// Whether an organisation's data may be read.
     pub fn reads_organisation(&self, organisation_id: i64) -> bool {
         self.admin || self.subtree.contains(&organisation_id)
@@ -148,6 +163,26 @@ mod tests {
             assert_eq!(scope.manages_organisation(2), manages_in, "{list:?}");
             assert_eq!(scope.manages_organisation(9), manages_out, "{list:?}");
         }
+    }
+
+    #[test]
+    fn a_committee_member_can_be_limited_to_some_offers() {
+        let committee = roles(&[Role::Committee]);
+        let open = Scope::new(&committee, vec![1], vec![]).with_committee_offers(&committee, &[]);
+        assert!(open.all_offers);
+        let limited =
+            Scope::new(&committee, vec![1], vec![]).with_committee_offers(&committee, &[7, 3]);
+        assert!(!limited.all_offers);
+        assert_eq!(limited.offers, [3, 7]);
+        let chair = roles(&[Role::Committee, Role::Steering]);
+        assert!(
+            Scope::new(&chair, vec![1], vec![])
+                .with_committee_offers(&chair, &[7])
+                .all_offers
+        );
+        let agent = roles(&[Role::Agent]);
+        let untouched = Scope::new(&agent, vec![1], vec![]).with_committee_offers(&agent, &[7]);
+        assert!(untouched.offers.is_empty());
     }
 
     #[test]

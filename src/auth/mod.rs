@@ -14,7 +14,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::{DateTime, Utc};
-use entity::{account, account_role, api_token, team_member};
+use entity::{account, account_role, api_token, committee_offer, team_member};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QuerySelect, Statement,
     sea_query::Expr,
@@ -146,6 +146,14 @@ pub async fn load_caller(
     let reach = crate::services::catalogue::reach(db, &scope.ancestors, &team_ids).await?;
     scope.offers = reach.offers;
     scope.slas = reach.slas;
+    let committee_offers: Vec<i64> = Unscoped::find::<committee_offer::Entity>()
+        .select_only()
+        .column(committee_offer::Column::OfferId)
+        .filter(committee_offer::Column::AccountId.eq(account_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let scope = scope.with_committee_offers(&roles, &committee_offers);
     Ok(Some(Caller {
         account_id,
         email: account.email,

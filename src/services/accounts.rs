@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Utc;
-use entity::{account, account_role, organisation, team, team_member};
+use entity::{account, account_role, committee_offer, offer, organisation, team, team_member};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -61,6 +61,8 @@ pub struct AccountDetail {
     pub account: AccountView,
     /// Its teams.
     pub teams: Vec<TeamRef>,
+    /// For a committee member limited to some offers, their codes (empty: every offer).
+    pub committee_offers: Vec<String>,
 }
 
 /// A new account.
@@ -98,6 +100,8 @@ pub struct AccountChanges {
     pub roles: Option<Vec<Role>>,
     /// Deactivating ends the account's sessions and tokens at once.
     pub active: Option<bool>,
+    /// Codes of the offers a committee member is limited to (empty: every offer).
+    pub committee_offers: Option<Vec<String>>,
 }
 
 /// The accounts the caller reads, optionally of one organisation, by e-mail.
@@ -189,7 +193,26 @@ pub async fn get<C: ConnectionTrait>(
             name: t.name,
         })
         .collect();
-    Ok(AccountDetail { account, teams })
+    let offer_ids: Vec<i64> = Unscoped::find::<committee_offer::Entity>()
+        .select_only()
+        .column(committee_offer::Column::OfferId)
+        .filter(committee_offer::Column::AccountId.eq(id))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let committee_offers = Unscoped::find::<offer::Entity>()
+        .select_only()
+        .column(offer::Column::Code)
+        .filter(offer::Column::Id.is_in(offer_ids))
+        .order_by_asc(offer::Column::Code)
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(AccountDetail {
+        account,
+        teams,
+        committee_offers,
+    })
 }
 
 /// Creates an account in an organisation the caller manages, with roles it may grant, within
@@ -310,6 +333,27 @@ where
     if changes.roles.as_ref().is_some_and(Vec::is_empty) {
         problems.add("roles", "at least one role is required");
     }
+    let committee_offers = match &changes.committee_offers {
+        Some(codes) => {
+            let codes: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+            let found: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
+                .select_only()
+                .column(offer::Column::Id)
+                .column(offer::Column::Code)
+                .filter(offer::Column::Code.is_in(codes.clone()))
+                .into_tuple()
+                .all(db.conn())
+                .await?;
+            if let Some(missing) = codes.iter().find(|c| !found.iter().any(|(_, f)| f == *c)) {
+                problems.add(
+                    "committee_offers",
+                    format!("no offer has the code {missing}"),
+                );
+            }
+            Some(found.into_iter().map(|(id, _)| id).collect::<Vec<i64>>())
+        }
+        None => None,
+    };
     problems.into_result()?;
 
     let txn = db.conn().begin().await?;
@@ -349,6 +393,22 @@ where
     }
     if let Some(roles) = &changes.roles {
         set_roles(&txn, id, roles).await?;
+    }
+    if let Some(offers) = committee_offers {
+        Unscoped::delete_many::<committee_offer::Entity>()
+            .filter(committee_offer::Column::AccountId.eq(id))
+            .exec(&txn)
+            .await?;
+        if !offers.is_empty() {
+            committee_offer::Entity::insert_many(offers.into_iter().map(|offer_id| {
+                committee_offer::ActiveModel {
+                    account_id: Set(id),
+                    offer_id: Set(offer_id),
+                }
+            }))
+            .exec_without_returning(&txn)
+            .await?;
+        }
     }
     if changes.active == Some(false) {
         super::password_reset::end_sessions(&txn, id).await?;

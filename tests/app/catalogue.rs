@@ -528,3 +528,65 @@ async fn convention_documents_download_safely_and_only_for_who_reads_the_convent
     .await;
     assert_eq!(read["documents"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_committee_member_can_be_limited_to_some_offers() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token("admin@demo.guichet").await;
+    // A committee member from Rouen, whose establishment subscribes to nothing: what it reads
+    // comes from the committee role alone.
+    let rouen = org_id(&app, &admin, "URN").await;
+    let (status, member) = call(&app, Method::POST, "/api/v1/accounts", &admin, Some(json!({
+        "email": "comite.rouen@demo.guichet", "display_name": "Comité Rouen", "organisation_id": rouen,
+        "roles": ["committee"]
+    }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{member}");
+    let path = format!("/api/v1/accounts/{}", member["id"]);
+    let token = guichet::services::tokens::create(
+        &app.state.db,
+        member["id"].as_i64().unwrap(),
+        "test",
+        chrono::Duration::days(1),
+    )
+    .await
+    .unwrap();
+    let comite = token.token;
+    let (_, offers) = call(&app, Method::GET, "/api/v1/offers", &comite, None).await;
+    assert_eq!(codes(&offers), ["ESUP-HEB", "EVA", "GEFORP", "SMS-U"]);
+
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &path,
+        &admin,
+        Some(json!({"revision": member["revision"], "committee_offers": ["NOPE"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, limited) = call(
+        &app,
+        Method::PATCH,
+        &path,
+        &admin,
+        Some(json!({"revision": member["revision"], "committee_offers": ["sms-u"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{limited}");
+    assert_eq!(limited["committee_offers"], json!(["SMS-U"]));
+    let (_, offers) = call(&app, Method::GET, "/api/v1/offers", &comite, None).await;
+    assert_eq!(codes(&offers), ["SMS-U"]);
+    let (status, _) = call(&app, Method::GET, "/api/v1/offers/GEFORP", &comite, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &path,
+        &admin,
+        Some(json!({"revision": limited["revision"], "committee_offers": []})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, offers) = call(&app, Method::GET, "/api/v1/offers", &comite, None).await;
+    assert_eq!(codes(&offers).len(), 4);
+}

@@ -76,6 +76,7 @@ pub struct AccountForm {
     roles: Vec<String>,
     language: String,
     active: Option<String>,
+    committee_offers: Option<String>,
     revision: Option<i32>,
 }
 
@@ -196,6 +197,13 @@ pub async fn update(
         language: Some(form.language),
         roles: Some(parse_roles(&form.roles)?),
         active: Some(ticked(&form.active)),
+        committee_offers: form.committee_offers.as_deref().map(|codes| {
+            codes
+                .split(',')
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect()
+        }),
     };
     accounts::update(&db, id, changes, state.config.max_contacts_per_organisation).await?;
     Ok(Redirect::to(&format!("/desk/accounts/{id}")))

@@ -183,3 +183,5 @@ sla-holidays-help = One per line, as YYYY-MM-DD.
 sla-targets = Targets
 sla-targets-help = One per line: kind, priority, metric (tto or ttr), business minutes — e.g. "incident critical tto 30".
 portal-new-no-subcategory = No request category is open on this offer yet.
+account-committee-offers = Offers this committee member examines
+account-committee-help = Offer codes separated by commas; empty: every offer.

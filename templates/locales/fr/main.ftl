@@ -183,3 +183,5 @@ sla-holidays-help = Un par ligne, au format AAAA-MM-JJ.
 sla-targets = Objectifs
 sla-targets-help = Un par ligne : type, priorité, mesure (tto ou ttr), minutes ouvrées — par exemple « incident critical tto 30 ».
 portal-new-no-subcategory = Aucune catégorie de demande n'est encore ouverte sur cette offre.
+account-committee-offers = Offres examinées par ce membre du comité
+account-committee-help = Codes d'offres séparés par des virgules ; vide : toutes les offres.
