@@ -782,3 +782,58 @@ async fn the_admin_pages_create_an_account_and_a_team_through_forms() {
         .unwrap();
     assert!(html.contains("new@demo.example"));
 }
+
+#[tokio::test]
+async fn sessions_end_when_idle_and_at_their_absolute_limit() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    let app = TestApp::with_demo().await;
+    let (admin_id, _) = {
+        let token = app.token(ADMIN).await;
+        account_id(&app, &token, ADMIN).await
+    };
+    let sessions = || async {
+        guichet::db::Unscoped::find::<entity::session::Entity>()
+            .filter(entity::session::Column::AccountId.eq(admin_id))
+            .all(&app.state.db)
+            .await
+            .unwrap()
+    };
+
+    // Absolute: a sign-in older than `session_absolute_hours` no longer counts, however busy.
+    let browser = browser_signed_in(&app, ADMIN, "demo").await;
+    assert_eq!(
+        browser.get(app.url("/desk")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let hours = app.state.config.session_absolute_hours;
+    for row in sessions().await {
+        let mut data: Value = serde_json::from_str(&row.data).unwrap();
+        let at = data["signed_in"]["at"].as_i64().unwrap();
+        data["signed_in"]["at"] = json!(at - hours * 3600 - 1);
+        let mut active: entity::session::ActiveModel = row.into();
+        active.data = Set(data.to_string());
+        #[allow(clippy::disallowed_methods, reason = "the test ages a session by hand")]
+        active.update(&app.state.db).await.unwrap();
+    }
+    let response = browser.get(app.url("/desk")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Idle: a session past its expiry is not loaded.
+    let browser = browser_signed_in(&app, ADMIN, "demo").await;
+    assert_eq!(
+        browser.get(app.url("/desk")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    guichet::db::Unscoped::update_many::<entity::session::Entity>()
+        .col_expr(
+            entity::session::Column::ExpiresAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .filter(entity::session::Column::AccountId.eq(admin_id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let response = browser.get(app.url("/desk")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
