@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, browser_signed_in, client, csrf_of, set_cookie};
+use crate::support::{TestApp, browser_signed_in, client, csrf_of, form_login, set_cookie};
 
 const TOULON: &str = "contact@univ-toulon.demo.guichet";
 const ADMIN: &str = "admin@demo.guichet";
@@ -31,35 +31,17 @@ async fn an_unknown_email_and_a_wrong_password_get_the_same_answer() {
     assert_eq!(unknown, wrong);
     assert_eq!(unknown["error"]["code"], "invalid_credentials");
 
-    // The same through the form.
+    // The same through the form: one page for both, but for the address echoed back.
     let browser = client();
-    let csrf = csrf_of(
-        &browser
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
     let mut pages = Vec::new();
     for (email, password) in [("nobody@nowhere.example", "demo"), (TOULON, "wrong")] {
-        let response = browser
-            .post(app.url("/login"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("email", email),
-                ("password", password),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let response = form_login(&browser, &app, email, password).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         let text = response.text().await.unwrap();
         assert!(text.contains("Adresse e-mail ou mot de passe incorrect."));
         pages.push(text.replace(email, ""));
     }
+    assert_eq!(pages[0], pages[1]);
 }
 
 #[tokio::test]
@@ -108,27 +90,7 @@ async fn repeated_failures_lock_the_account_for_a_while() {
     assert_eq!(body["error"]["code"], "too_many_requests");
 
     // The form says it clearly too.
-    let browser = client();
-    let csrf = csrf_of(
-        &browser
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
-    let response = browser
-        .post(app.url("/login"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("email", TOULON),
-            ("password", "demo"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let response = form_login(&client(), &app, TOULON, "demo").await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(
         response

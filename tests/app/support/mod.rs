@@ -138,17 +138,16 @@ pub fn csrf_of(html: &str) -> String {
         .to_owned()
 }
 
-/// A browser: its own cookie jar, signed in through the login form.
+/// Fills and sends the login form in `browser`, as a person would.
 #[allow(dead_code, reason = "not every test module signs in through pages")]
-pub async fn browser_signed_in(app: &TestApp, email: &str, password: &str) -> Client {
-    let browser = client();
+pub async fn form_login(browser: &Client, app: &TestApp, email: &str, password: &str) -> Response {
     let page = browser
         .get(app.url("/login"))
         .send()
         .await
         .expect("login page");
     let csrf = csrf_of(&page.text().await.expect("login html"));
-    let response = browser
+    browser
         .post(app.url("/login"))
         .form(&[
             ("_csrf", csrf.as_str()),
@@ -157,7 +156,14 @@ pub async fn browser_signed_in(app: &TestApp, email: &str, password: &str) -> Cl
         ])
         .send()
         .await
-        .expect("login post");
+        .expect("login post")
+}
+
+/// A browser: its own cookie jar, signed in through the login form.
+#[allow(dead_code, reason = "not every test module signs in through pages")]
+pub async fn browser_signed_in(app: &TestApp, email: &str, password: &str) -> Client {
+    let browser = client();
+    let response = form_login(&browser, app, email, password).await;
     assert_eq!(
         response.status(),
         303,
