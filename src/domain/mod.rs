@@ -3,6 +3,8 @@
 pub mod catalogue;
 pub mod email;
 pub mod filing;
+pub mod lifecycle;
+pub mod priority;
 pub mod role;
 pub mod sla;
 pub mod throttle;
