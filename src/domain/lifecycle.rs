@@ -194,6 +194,6 @@ mod tests {
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(action));
         }
-        assert!(Resolved.is_open() == false && Pending.is_open());
+        assert!(!Resolved.is_open() && Pending.is_open());
     }
 }
