@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod i18n;
 pub mod mail;
+pub mod markdown;
 pub mod password;
 pub mod server;
 pub mod services;

@@ -8,6 +8,7 @@ mod m20261124_000001_organisations_accounts_teams;
 mod m20261124_000002_offers;
 mod m20261124_000003_sessions_tokens_throttle;
 mod m20261124_000004_catalogue;
+mod m20261124_000005_tickets;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_offers::Migration),
             Box::new(m20261124_000003_sessions_tokens_throttle::Migration),
             Box::new(m20261124_000004_catalogue::Migration),
+            Box::new(m20261124_000005_tickets::Migration),
         ]
     }
 }

@@ -63,6 +63,12 @@ pub struct Scope {
     /// Reads every offer: administrators, and committee and steering members (they weigh
     /// requests on every offer).
     pub all_offers: bool,
+    /// The account itself: requester and participant of its own tickets.
+    pub account_id: i64,
+    /// Holds the contact role: reads its organisation subtree's shared tickets.
+    pub contact: bool,
+    /// Offers whose tickets the account works as an agent (its teams deliver them).
+    pub delivered_offers: Vec<i64>,
 }
 
 impl Scope {

@@ -32,6 +32,7 @@ use crate::state::AppState;
         (name = "teams", description = "Provider teams and their members"),
         (name = "catalogue", description = "Offers, subcategories and the filing rule"),
         (name = "agreements", description = "Conventions, their documents, and SLAs"),
+        (name = "tickets", description = "Incidents and service requests"),
     )
 )]
 struct ApiDoc;

@@ -146,6 +146,11 @@ pub async fn load_caller(
     let reach = crate::services::catalogue::reach(db, &scope.ancestors, &team_ids).await?;
     scope.offers = reach.offers;
     scope.slas = reach.slas;
+    scope.account_id = account_id;
+    scope.contact = roles.contains(&Role::Contact);
+    if roles.contains(&Role::Agent) {
+        scope.delivered_offers = reach.delivered;
+    }
     let committee_offers: Vec<i64> = Unscoped::find::<committee_offer::Entity>()
         .select_only()
         .column(committee_offer::Column::OfferId)

@@ -8,6 +8,7 @@ pub mod organisations;
 pub mod password_reset;
 pub mod signin;
 pub mod teams;
+pub mod tickets;
 pub mod tokens;
 
 use serde::{Deserialize, Serialize};

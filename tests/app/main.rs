@@ -17,3 +17,4 @@ mod catalogue_pages;
 mod identity;
 mod pages;
 mod system;
+mod tickets;

@@ -7,6 +7,7 @@ pub mod health;
 pub mod offers;
 pub mod organisations;
 pub mod teams;
+pub mod tickets;
 pub mod tokens;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -24,4 +25,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(teams::routes())
         .merge(offers::routes())
         .merge(agreements::routes())
+        .merge(tickets::routes())
 }

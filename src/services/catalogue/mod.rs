@@ -26,6 +26,8 @@ pub struct Reach {
     /// Offers covered by a usage convention in force for the organisation or an ancestor, and
     /// offers whose subcategories are delivered by the account's teams.
     pub offers: Vec<i64>,
+    /// The second part alone: offers the account's teams deliver.
+    pub delivered: Vec<i64>,
     /// SLAs of those conventions.
     pub slas: Vec<i64>,
 }
@@ -57,22 +59,29 @@ pub async fn reach<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
+    let mut delivered: Vec<i64> = Vec::new();
     if !team_ids.is_empty() {
-        let delivered: Vec<i64> = Unscoped::find::<service_subcategory::Entity>()
+        delivered = Unscoped::find::<service_subcategory::Entity>()
             .select_only()
             .column(service_subcategory::Column::OfferId)
             .filter(service_subcategory::Column::DefaultTeamId.is_in(team_ids.iter().copied()))
             .into_tuple()
             .all(db)
             .await?;
-        offers.extend(delivered);
+        delivered.sort_unstable();
+        delivered.dedup();
+        offers.extend(delivered.iter().copied());
     }
     offers.sort_unstable();
     offers.dedup();
     let mut slas: Vec<i64> = in_force.into_iter().filter_map(|(_, sla)| sla).collect();
     slas.sort_unstable();
     slas.dedup();
-    Ok(Reach { offers, slas })
+    Ok(Reach {
+        offers,
+        delivered,
+        slas,
+    })
 }
 
 /// Parses a JSON list column; a malformed one reads as empty rather than failing a page.

@@ -1,0 +1,15 @@
+//! The next reference number of each ticket kind, global across tenants, never reused.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `ticket_sequence`.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "ticket_sequence")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub kind: String,
+    pub next_value: i64,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

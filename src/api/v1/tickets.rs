@@ -1,0 +1,165 @@
+//! Tickets: filing, reading, lists, lifecycle actions, logs, history; the priority matrix.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::StatusCode,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    db::Scoped,
+    domain::{lifecycle::Action, priority::Matrix},
+    error::AppError,
+    services::{
+        Paged,
+        tickets::{
+            self, NewTicket, Origin, TicketFilter, TicketView,
+            actions::{self, ActionInput, HistoryEntry, LogEntryView, NewLogEntry},
+            settings,
+        },
+    },
+    state::AppState,
+};
+
+/// The tickets the caller reads, filtered, sorted and paged.
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketFilter),
+    responses((status = 200, body = Paged<TicketView>), (status = 422)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(filter): Query<TicketFilter>,
+) -> Result<Json<Paged<TicketView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(tickets::list(&db, &caller, &filter).await?))
+}
+
+/// Files an incident or a service request for the caller's organisation, through the filing
+/// rule; the subcategory decides the extra fields required.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicket,
+    responses((status = 201, body = TicketView), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewTicket>,
+) -> Result<(StatusCode, Json<TicketView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok((
+        StatusCode::CREATED,
+        Json(tickets::create(&db, &caller, body, Origin::Api).await?),
+    ))
+}
+
+/// One ticket (404 outside the caller's scope).
+#[utoipa::path(get, path = "/api/v1/tickets/{ref}", tag = "tickets",
+    params(("ref" = String, Path, description = "e.g. I-000042")),
+    responses((status = 200, body = TicketView), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+) -> Result<Json<TicketView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(tickets::get(&db, &caller, &reference).await?))
+}
+
+/// Takes a lifecycle action: assign `{team, agent}`, pend `{reason}`, resume, resolve
+/// `{solution}`, close `{satisfaction, comment}`, reopen `{comment}`; each takes `revision`.
+/// An action not allowed now answers 409 with the allowed ones.
+#[utoipa::path(post, path = "/api/v1/tickets/{ref}/actions/{action}", tag = "tickets",
+    params(("ref" = String, Path, description = "ticket reference"),
+           ("action" = String, Path, description = "assign, pend, resume, resolve, close or reopen")),
+    request_body = ActionInput,
+    responses((status = 200, body = TicketView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn act(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((reference, action)): Path<(String, String)>,
+    body: Option<Json<ActionInput>>,
+) -> Result<Json<TicketView>, AppError> {
+    let action = Action::parse(&action).ok_or(AppError::NotFound)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let input = body.map(|Json(b)| b).unwrap_or_default();
+    Ok(Json(
+        actions::act(&db, &caller, &reference, action, input).await?,
+    ))
+}
+
+/// Adds an entry to the public or (provider side) private log.
+#[utoipa::path(post, path = "/api/v1/tickets/{ref}/log", tag = "tickets",
+    params(("ref" = String, Path, description = "ticket reference")), request_body = NewLogEntry,
+    responses((status = 201, body = LogEntryView), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn add_log(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+    Json(body): Json<NewLogEntry>,
+) -> Result<(StatusCode, Json<LogEntryView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok((
+        StatusCode::CREATED,
+        Json(actions::add_log(&db, &caller, &reference, body).await?),
+    ))
+}
+
+/// The log the caller may read (no private entries for the requester side).
+#[utoipa::path(get, path = "/api/v1/tickets/{ref}/log", tag = "tickets",
+    params(("ref" = String, Path, description = "ticket reference")),
+    responses((status = 200, body = [LogEntryView]), (status = 404)), security(("bearer" = [])))]
+pub async fn logs(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+) -> Result<Json<Vec<LogEntryView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(actions::logs(&db, &caller, &reference).await?))
+}
+
+/// Every change of the ticket: who, when, field, old, new.
+#[utoipa::path(get, path = "/api/v1/tickets/{ref}/history", tag = "tickets",
+    params(("ref" = String, Path, description = "ticket reference")),
+    responses((status = 200, body = [HistoryEntry]), (status = 404)), security(("bearer" = [])))]
+pub async fn history(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+) -> Result<Json<Vec<HistoryEntry>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(actions::history(&db, &reference).await?))
+}
+
+/// The priority matrix in force.
+#[utoipa::path(get, path = "/api/v1/settings/priority-matrix", tag = "tickets",
+    responses((status = 200, body = Matrix)), security(("bearer" = [])))]
+pub async fn get_matrix(
+    State(state): State<AppState>,
+    ApiCaller(_caller): ApiCaller,
+) -> Result<Json<Matrix>, AppError> {
+    Ok(Json(settings::matrix(&state.db).await?))
+}
+
+/// Replaces the priority matrix (administrators); it applies to tickets filed afterwards.
+#[utoipa::path(put, path = "/api/v1/settings/priority-matrix", tag = "tickets", request_body = Matrix,
+    responses((status = 200, body = Matrix), (status = 403)), security(("bearer" = [])))]
+pub async fn set_matrix(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<Matrix>,
+) -> Result<Json<Matrix>, AppError> {
+    Ok(Json(settings::set_matrix(&state.db, &caller, &body).await?))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get))
+        .routes(routes!(act))
+        .routes(routes!(add_log, logs))
+        .routes(routes!(history))
+        .routes(routes!(get_matrix, set_matrix))
+}

@@ -1,0 +1,498 @@
+//! What is done to a ticket: the lifecycle actions, the public and private logs, the history.
+
+use chrono::{DateTime, Utc};
+use entity::{account, offer, team_member, ticket, ticket_history, ticket_log};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait, sea_query::Expr,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{TicketView, get, record, row, sides};
+use crate::{
+    access::Caller,
+    db::{Scoped, Unscoped},
+    domain::lifecycle::{self, Action, Side, Status},
+    error::AppError,
+    markdown,
+    services::stale,
+};
+
+/// The body of an action; which fields count depends on the action.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    /// The revision read (optional: without it no staleness check is made).
+    pub revision: Option<i32>,
+    /// assign: the team.
+    pub team: Option<i64>,
+    /// assign: the agent, a member of the team.
+    pub agent: Option<i64>,
+    /// pend: why.
+    pub reason: Option<String>,
+    /// resolve: the solution.
+    pub solution: Option<String>,
+    /// close: 1 (very satisfied) to 4 (dissatisfied); absent stays unrated.
+    pub satisfaction: Option<i16>,
+    /// close: a comment on the rating; reopen: why (required).
+    pub comment: Option<String>,
+}
+
+fn text(field: &str, value: &Option<String>, max: usize) -> Result<String, AppError> {
+    let value = value.as_deref().map(str::trim).unwrap_or_default();
+    if value.is_empty() {
+        return Err(AppError::field(field, "is required"));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::field(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+async fn provider_of<C: ConnectionTrait>(db: &C, offer_id: i64) -> Result<i64, AppError> {
+    Ok(Unscoped::find::<offer::Entity>()
+        .filter(offer::Column::Id.eq(offer_id))
+        .one(db)
+        .await?
+        .map(|o| o.provider_id)
+        .unwrap_or_default())
+}
+
+/// The side from which `caller` may take `action` on `row`: 409 listing the allowed actions
+/// when none, 403 when the caller reads the ticket but stands on no side at all.
+fn side_for(
+    caller: &Caller,
+    row: &ticket::Model,
+    provider_id: i64,
+    action: Action,
+) -> Result<(Side, Status), AppError> {
+    let status = Status::parse(&row.status).unwrap_or(Status::Closed);
+    let sides = sides(caller, row, provider_id);
+    if sides.is_empty() {
+        return Err(AppError::Forbidden(
+            "you follow this ticket but do not act on it".to_owned(),
+        ));
+    }
+    for side in &sides {
+        if let Some(next) = lifecycle::next(status, action, *side) {
+            return Ok((*side, next));
+        }
+    }
+    let allowed: Vec<Action> = sides
+        .iter()
+        .flat_map(|s| lifecycle::allowed(status, *s))
+        .collect();
+    Err(AppError::Conflict {
+        message: format!(
+            "{} is not possible on a {} ticket",
+            action.as_str(),
+            status.as_str()
+        ),
+        details: json!({ "status": status, "allowed_actions": allowed }),
+    })
+}
+
+/// Takes a lifecycle action. Illegal: 409 with the allowed actions; stale revision: 409;
+/// bad input: 422. Nothing changes in any of those cases.
+pub async fn act<C>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    reference: &str,
+    action: Action,
+    input: ActionInput,
+) -> Result<TicketView, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let current = row(db, reference).await?;
+    let provider_id = provider_of(db.conn(), current.offer_id).await?;
+    let (_, next) = side_for(caller, &current, provider_id, action)?;
+    if input.revision.is_some_and(|r| r != current.revision) {
+        return Err(stale());
+    }
+    let now = Utc::now();
+    let mut changes: Vec<(&str, Option<String>, Option<String>)> = vec![(
+        "status",
+        Some(current.status.clone()),
+        Some(next.as_str().to_owned()),
+    )];
+    let mut update = Unscoped::update_many::<ticket::Entity>()
+        .col_expr(ticket::Column::Status, Expr::value(next.as_str()))
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .col_expr(ticket::Column::Revision, Expr::value(current.revision + 1))
+        .filter(ticket::Column::Id.eq(current.id))
+        .filter(ticket::Column::Revision.eq(current.revision));
+    let mut public_note: Option<String> = None;
+    let mut children_solution: Option<String> = None;
+    match action {
+        Action::Assign => {
+            let team = input
+                .team
+                .ok_or_else(|| AppError::field("team", "is required"))?;
+            let agent = input
+                .agent
+                .ok_or_else(|| AppError::field("agent", "is required"))?;
+            let member = Unscoped::find::<team_member::Entity>()
+                .filter(team_member::Column::TeamId.eq(team))
+                .filter(team_member::Column::AccountId.eq(agent))
+                .count(db.conn())
+                .await?
+                > 0;
+            if !member {
+                return Err(AppError::field("agent", "is not a member of this team"));
+            }
+            update = update
+                .col_expr(ticket::Column::TeamId, Expr::value(team))
+                .col_expr(ticket::Column::AgentId, Expr::value(agent));
+            if current.assigned_at.is_none() {
+                update = update.col_expr(ticket::Column::AssignedAt, Expr::value(now));
+            }
+            changes.push((
+                "team",
+                current.team_id.map(|t| t.to_string()),
+                Some(team.to_string()),
+            ));
+            changes.push((
+                "agent",
+                current.agent_id.map(|a| a.to_string()),
+                Some(agent.to_string()),
+            ));
+        }
+        Action::Pend => {
+            let reason = text("reason", &input.reason, 2000)?;
+            update = update.col_expr(ticket::Column::PendingReason, Expr::value(reason.clone()));
+            changes.push((
+                "pending_reason",
+                current.pending_reason.clone(),
+                Some(reason),
+            ));
+        }
+        Action::Resume => {
+            update = update.col_expr(
+                ticket::Column::PendingReason,
+                Expr::value(Option::<String>::None),
+            );
+        }
+        Action::Resolve => {
+            let solution = text("solution", &input.solution, 50_000)?;
+            update = update
+                .col_expr(ticket::Column::Solution, Expr::value(solution.clone()))
+                .col_expr(ticket::Column::ResolvedAt, Expr::value(now));
+            changes.push(("solution", current.solution.clone(), Some(solution.clone())));
+            children_solution = Some(solution);
+        }
+        Action::Close => {
+            if input.satisfaction.is_some_and(|s| !(1..=4).contains(&s)) {
+                return Err(AppError::field(
+                    "satisfaction",
+                    "must be 1 (very satisfied) to 4 (dissatisfied)",
+                ));
+            }
+            let comment = input
+                .comment
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty());
+            update = update
+                .col_expr(
+                    ticket::Column::Satisfaction,
+                    Expr::value(input.satisfaction),
+                )
+                .col_expr(
+                    ticket::Column::SatisfactionComment,
+                    Expr::value(comment.map(str::to_owned)),
+                )
+                .col_expr(ticket::Column::ClosedAt, Expr::value(now));
+            if let Some(rating) = input.satisfaction {
+                changes.push(("satisfaction", None, Some(rating.to_string())));
+            }
+        }
+        Action::Reopen => {
+            let comment = text("comment", &input.comment, 50_000)?;
+            update = update.col_expr(
+                ticket::Column::ResolvedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            );
+            public_note = Some(comment);
+        }
+    }
+    let txn = db.conn().begin().await?;
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(stale());
+    }
+    record(&txn, current.id, Some(caller.account_id), &changes).await?;
+    if let Some(note) = public_note {
+        append_log(&txn, current.id, Some(caller.account_id), false, &note).await?;
+    }
+    if let Some(solution) = children_solution {
+        resolve_children(&txn, &current, caller.account_id, &solution).await?;
+    }
+    txn.commit().await?;
+    get(db, caller, reference).await
+}
+
+/// Resolving a parent incident resolves its open children with the same solution.
+async fn resolve_children<C: ConnectionTrait>(
+    txn: &C,
+    parent: &ticket::Model,
+    actor: i64,
+    solution: &str,
+) -> Result<(), AppError> {
+    let children = Unscoped::find::<ticket::Entity>()
+        .filter(ticket::Column::ParentId.eq(parent.id))
+        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
+        .all(txn)
+        .await?;
+    let now = Utc::now();
+    let text = format!("{solution}\n\n(résolu depuis {})", parent.reference);
+    for child in &children {
+        Unscoped::update_many::<ticket::Entity>()
+            .col_expr(ticket::Column::Status, Expr::value("resolved"))
+            .col_expr(ticket::Column::Solution, Expr::value(text.clone()))
+            .col_expr(ticket::Column::ResolvedAt, Expr::value(now))
+            .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+            .col_expr(ticket::Column::Revision, Expr::value(child.revision + 1))
+            .filter(ticket::Column::Id.eq(child.id))
+            .exec(txn)
+            .await?;
+        record(
+            txn,
+            child.id,
+            Some(actor),
+            &[(
+                "status",
+                Some(child.status.clone()),
+                Some("resolved".to_owned()),
+            )],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn append_log<C: ConnectionTrait>(
+    db: &C,
+    ticket_id: i64,
+    author: Option<i64>,
+    private: bool,
+    body: &str,
+) -> Result<ticket_log::Model, AppError> {
+    Ok(ticket_log::ActiveModel {
+        ticket_id: Set(ticket_id),
+        author_id: Set(author),
+        private: Set(private),
+        body: Set(body.to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// A log entry to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLogEntry {
+    /// Markdown.
+    pub body: String,
+    /// Private entries are for the provider side only.
+    #[serde(default)]
+    pub private: bool,
+}
+
+/// A log entry as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LogEntryView {
+    /// Id.
+    pub id: i64,
+    /// Author's name; none for the platform.
+    pub author: Option<String>,
+    /// Private (provider side only).
+    pub private: bool,
+    /// Markdown as written.
+    pub body: String,
+    /// Rendered and sanitised.
+    pub body_html: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Adds to the public or private log. A public entry on a parent is copied to its open
+/// children.
+pub async fn add_log<C>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    reference: &str,
+    entry: NewLogEntry,
+) -> Result<LogEntryView, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let current = row(db, reference).await?;
+    let provider_id = provider_of(db.conn(), current.offer_id).await?;
+    let sides = sides(caller, &current, provider_id);
+    if entry.private && !sides.contains(&Side::Provider) {
+        return Err(AppError::Forbidden(
+            "only the provider side writes in the private log".to_owned(),
+        ));
+    }
+    let body = entry.body.trim();
+    if body.is_empty() || body.chars().count() > 50_000 {
+        return Err(AppError::field(
+            "body",
+            "is required, at most 50000 characters",
+        ));
+    }
+    let txn = db.conn().begin().await?;
+    let created = append_log(
+        &txn,
+        current.id,
+        Some(caller.account_id),
+        entry.private,
+        body,
+    )
+    .await?;
+    Unscoped::update_many::<ticket::Entity>()
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(ticket::Column::Id.eq(current.id))
+        .exec(&txn)
+        .await?;
+    if !entry.private {
+        let children = Unscoped::find::<ticket::Entity>()
+            .select_only()
+            .column(ticket::Column::Id)
+            .filter(ticket::Column::ParentId.eq(current.id))
+            .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
+            .into_tuple::<i64>()
+            .all(&txn)
+            .await?;
+        if !children.is_empty() {
+            let copied = format!("{body}\n\n(depuis {})", current.reference);
+            ticket_log::Entity::insert_many(children.into_iter().map(|child| {
+                ticket_log::ActiveModel {
+                    ticket_id: Set(child),
+                    author_id: Set(Some(caller.account_id)),
+                    private: Set(false),
+                    body: Set(copied.clone()),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+            }))
+            .exec_without_returning(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(LogEntryView {
+        id: created.id,
+        author: Some(caller.display_name.clone()),
+        private: created.private,
+        body_html: markdown::to_safe_html(&created.body),
+        body: created.body,
+        created_at: created.created_at,
+    })
+}
+
+async fn names<C: ConnectionTrait>(
+    db: &C,
+    ids: impl Iterator<Item = i64>,
+) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::DisplayName)
+        .filter(account::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The log the caller may read: the requester side never sees private entries.
+pub async fn logs<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    reference: &str,
+) -> Result<Vec<LogEntryView>, AppError> {
+    let current = row(db, reference).await?;
+    let provider_id = provider_of(db.conn(), current.offer_id).await?;
+    let provider = sides(caller, &current, provider_id).contains(&Side::Provider);
+    let mut query =
+        Unscoped::find::<ticket_log::Entity>().filter(ticket_log::Column::TicketId.eq(current.id));
+    if !provider {
+        query = query.filter(ticket_log::Column::Private.eq(false));
+    }
+    // A ticket's log is a conversation, bounded in practice; the cap keeps a runaway one
+    // from being read whole.
+    let rows = query
+        .order_by_asc(ticket_log::Column::Id)
+        .limit(1000)
+        .all(db.conn())
+        .await?;
+    let authors = names(db.conn(), rows.iter().filter_map(|r| r.author_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LogEntryView {
+            id: r.id,
+            author: r.author_id.and_then(|a| {
+                authors
+                    .iter()
+                    .find(|(id, _)| *id == a)
+                    .map(|(_, n)| n.clone())
+            }),
+            private: r.private,
+            body_html: markdown::to_safe_html(&r.body),
+            body: r.body,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// One change in a ticket's history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// Who; none for the platform.
+    pub actor: Option<String>,
+    /// Which field.
+    pub field: String,
+    /// Before.
+    pub old_value: Option<String>,
+    /// After.
+    pub new_value: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// The ticket's history, oldest first.
+pub async fn history<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    reference: &str,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    let current = row(db, reference).await?;
+    let rows = Unscoped::find::<ticket_history::Entity>()
+        .filter(ticket_history::Column::TicketId.eq(current.id))
+        .order_by_asc(ticket_history::Column::Id)
+        .limit(2000)
+        .all(db.conn())
+        .await?;
+    let actors = names(db.conn(), rows.iter().filter_map(|r| r.actor_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| HistoryEntry {
+            actor: r.actor_id.and_then(|a| {
+                actors
+                    .iter()
+                    .find(|(id, _)| *id == a)
+                    .map(|(_, n)| n.clone())
+            }),
+            field: r.field,
+            old_value: r.old_value,
+            new_value: r.new_value,
+            at: r.created_at,
+        })
+        .collect())
+}

@@ -1,0 +1,669 @@
+//! Tickets: filing (through the catalogue's filing rule), reading and listing within the
+//! caller's scope. Actions and the logs are in [`actions`].
+
+pub mod actions;
+pub mod settings;
+
+use chrono::{DateTime, Utc};
+use entity::{
+    account, offer, organisation, service_subcategory, ticket, ticket_history, ticket_sequence,
+};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionSession, TransactionTrait,
+    sea_query::{Expr, ExprTrait, Func},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    access::Caller,
+    db::{Scoped, Unscoped},
+    domain::{
+        catalogue::{ExtraField, RequestKind},
+        lifecycle::{self, Action, Side, Status},
+        priority::{Impact, Urgency},
+        sla::Priority,
+    },
+    error::AppError,
+    markdown,
+    services::{
+        PageRequest, Paged, Problems,
+        catalogue::{filing, offers},
+        required_text,
+    },
+};
+
+/// Where a ticket came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The contacts' portal.
+    Portal,
+    /// The desk (an agent filing for a contact).
+    Desk,
+    /// The API.
+    Api,
+    /// An e-mail.
+    Email,
+}
+
+impl Origin {
+    fn as_str(self) -> &'static str {
+        match self {
+            Origin::Portal => "portal",
+            Origin::Desk => "desk",
+            Origin::Api => "api",
+            Origin::Email => "email",
+        }
+    }
+}
+
+/// Who may see a ticket besides its requester, participants and providers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Every contact of the requester's organisation (a colleague can take over).
+    Organisation,
+    /// The requester and participants only, on the client side.
+    Private,
+}
+
+/// A person or team named in a ticket.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Named {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+}
+
+/// A ticket as its reader sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TicketView {
+    /// Reference, e.g. `I-000042`.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// `incident` or `request`.
+    pub kind: RequestKind,
+    /// Title.
+    pub title: String,
+    /// Description, Markdown as written.
+    pub description: String,
+    /// Description rendered and sanitised.
+    pub description_html: String,
+    /// Where it stands.
+    pub status: Status,
+    /// Impact.
+    pub impact: Impact,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Priority from the matrix, stored.
+    pub priority: Priority,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Visibility.
+    pub visibility: Visibility,
+    /// The requester's organisation.
+    pub organisation: Named,
+    /// The offer.
+    pub offer: Named,
+    /// The subcategory.
+    pub subcategory: Named,
+    /// The requester.
+    pub requester: Named,
+    /// The team on it.
+    pub team: Option<Named>,
+    /// The agent on it.
+    pub agent: Option<Named>,
+    /// Extra fields.
+    pub module: Option<String>,
+    /// Extra fields.
+    pub affected_version: Option<String>,
+    /// Extra fields.
+    pub environment: Option<String>,
+    /// Extra fields.
+    pub page_url: Option<String>,
+    /// Extra fields.
+    pub event_at: Option<DateTime<Utc>>,
+    /// Extra fields.
+    pub people_affected: Option<i32>,
+    /// Why it waits.
+    pub pending_reason: Option<String>,
+    /// The solution given.
+    pub solution: Option<String>,
+    /// 1 (very satisfied) to 4 (dissatisfied), when rated at close.
+    pub satisfaction: Option<i16>,
+    /// Comment given with the rating.
+    pub satisfaction_comment: Option<String>,
+    /// Parent incident's reference.
+    pub parent: Option<String>,
+    /// What the reader may do now.
+    pub allowed_actions: Vec<Action>,
+    /// For optimistic locking.
+    pub revision: i32,
+    /// Timestamps.
+    pub created_at: DateTime<Utc>,
+    /// Timestamps.
+    pub updated_at: DateTime<Utc>,
+    /// Timestamps.
+    pub assigned_at: Option<DateTime<Utc>>,
+    /// Timestamps.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Timestamps.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A new ticket.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTicket {
+    /// Subcategory id (its offer follows).
+    pub subcategory: i64,
+    /// Title.
+    pub title: String,
+    /// Description, Markdown.
+    pub description: String,
+    /// Impact.
+    pub impact: Impact,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Defaults to `organisation`.
+    pub visibility: Option<Visibility>,
+    /// Extra field (required by some subcategories).
+    pub module: Option<String>,
+    /// Extra field.
+    pub version: Option<String>,
+    /// Extra field.
+    pub environment: Option<String>,
+    /// Extra field.
+    pub page_url: Option<String>,
+    /// Extra field.
+    pub event_at: Option<DateTime<Utc>>,
+    /// Extra field.
+    pub people_affected: Option<i32>,
+}
+
+/// The sides a caller stands on for a ticket of an offer provided by `provider_id`: the
+/// provider's (admin, an agent whose teams deliver the offer or hold the ticket, a coordinator
+/// of the provider) and the requester's (the requester, or a contact of its organisation — a
+/// colleague can take over). One can stand on both.
+pub fn sides(caller: &Caller, row: &ticket::Model, provider_id: i64) -> Vec<Side> {
+    let scope = &caller.scope;
+    let mut sides = Vec::new();
+    if scope.admin
+        || scope.delivered_offers.contains(&row.offer_id)
+        || row.team_id.is_some_and(|t| scope.team_ids.contains(&t))
+        || scope.managed.contains(&provider_id)
+    {
+        sides.push(Side::Provider);
+    }
+    if row.requester_id == caller.account_id
+        || (scope.contact && scope.subtree.contains(&row.organisation_id))
+    {
+        sides.push(Side::Requester);
+    }
+    sides
+}
+
+/// The actions `caller` may take now.
+pub fn allowed_for(caller: &Caller, row: &ticket::Model, provider_id: i64) -> Vec<Action> {
+    let status = Status::parse(&row.status).unwrap_or(Status::Closed);
+    let mut actions: Vec<Action> = Vec::new();
+    for side in sides(caller, row, provider_id) {
+        for action in lifecycle::allowed(status, side) {
+            if !actions.contains(&action) {
+                actions.push(action);
+            }
+        }
+    }
+    actions
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+}
+
+fn word<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Builds the views of some tickets: names in one query per table.
+pub async fn views<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    rows: Vec<ticket::Model>,
+) -> Result<Vec<TicketView>, AppError> {
+    let people: Vec<(i64, String)> = Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::DisplayName)
+        .filter(
+            account::Column::Id.is_in(
+                rows.iter()
+                    .flat_map(|t| [Some(t.requester_id), t.agent_id])
+                    .flatten(),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let orgs: Vec<(i64, String)> = Unscoped::find::<organisation::Entity>()
+        .select_only()
+        .column(organisation::Column::Id)
+        .column(organisation::Column::Name)
+        .filter(organisation::Column::Id.is_in(rows.iter().map(|t| t.organisation_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let offer_rows: Vec<(i64, String, i64)> = Unscoped::find::<offer::Entity>()
+        .select_only()
+        .column(offer::Column::Id)
+        .column(offer::Column::Code)
+        .column(offer::Column::ProviderId)
+        .filter(offer::Column::Id.is_in(rows.iter().map(|t| t.offer_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let offers: Vec<(i64, String)> = offer_rows
+        .iter()
+        .map(|(id, code, _)| (*id, code.clone()))
+        .collect();
+    let provider_of = |offer_id: i64| {
+        offer_rows
+            .iter()
+            .find(|(id, _, _)| *id == offer_id)
+            .map(|(_, _, provider)| *provider)
+            .unwrap_or_default()
+    };
+    let subs: Vec<(i64, String)> = Unscoped::find::<service_subcategory::Entity>()
+        .select_only()
+        .column(service_subcategory::Column::Id)
+        .column(service_subcategory::Column::Name)
+        .filter(service_subcategory::Column::Id.is_in(rows.iter().map(|t| t.subcategory_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let teams: Vec<(i64, String)> = Unscoped::find::<entity::team::Entity>()
+        .select_only()
+        .column(entity::team::Column::Id)
+        .column(entity::team::Column::Name)
+        .filter(entity::team::Column::Id.is_in(rows.iter().filter_map(|t| t.team_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let parents: Vec<(i64, String)> = Unscoped::find::<ticket::Entity>()
+        .select_only()
+        .column(ticket::Column::Id)
+        .column(ticket::Column::Reference)
+        .filter(ticket::Column::Id.is_in(rows.iter().filter_map(|t| t.parent_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let named = |list: &[(i64, String)], id: i64| Named {
+        id,
+        name: list
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default(),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|t| TicketView {
+            allowed_actions: allowed_for(caller, &t, provider_of(t.offer_id)),
+            description_html: markdown::to_safe_html(&t.description),
+            kind: RequestKind::parse(&t.kind).unwrap_or(RequestKind::Request),
+            status: Status::parse(&t.status).unwrap_or(Status::New),
+            impact: parse(&t.impact).unwrap_or(Impact::Person),
+            urgency: parse(&t.urgency).unwrap_or(Urgency::Low),
+            priority: parse(&t.priority).unwrap_or(Priority::Low),
+            origin: parse(&t.origin).unwrap_or(Origin::Api),
+            visibility: parse(&t.visibility).unwrap_or(Visibility::Private),
+            organisation: named(&orgs, t.organisation_id),
+            offer: named(&offers, t.offer_id),
+            subcategory: named(&subs, t.subcategory_id),
+            requester: named(&people, t.requester_id),
+            team: t.team_id.map(|id| named(&teams, id)),
+            agent: t.agent_id.map(|id| named(&people, id)),
+            parent: t.parent_id.map(|id| named(&parents, id).name),
+            reference: t.reference,
+            title: t.title,
+            description: t.description,
+            module: t.module,
+            affected_version: t.affected_version,
+            environment: t.environment,
+            page_url: t.page_url,
+            event_at: t.event_at,
+            people_affected: t.people_affected,
+            pending_reason: t.pending_reason,
+            solution: t.solution,
+            satisfaction: t.satisfaction,
+            satisfaction_comment: t.satisfaction_comment,
+            revision: t.revision,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            assigned_at: t.assigned_at,
+            resolved_at: t.resolved_at,
+            closed_at: t.closed_at,
+        })
+        .collect())
+}
+
+/// The ticket row with this reference, if the caller reads it (404 otherwise).
+pub async fn row<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    reference: &str,
+) -> Result<ticket::Model, AppError> {
+    db.find::<ticket::Entity>()
+        .filter(ticket::Column::Reference.eq(reference.trim().to_uppercase()))
+        .one(db.conn())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// One ticket.
+pub async fn get<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    reference: &str,
+) -> Result<TicketView, AppError> {
+    let row = row(db, reference).await?;
+    views(db.conn(), caller, vec![row])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// The ticket reference of kind `kind` with number `n`: `I-000042`.
+pub fn reference(kind: RequestKind, n: i64) -> String {
+    let letter = match kind {
+        RequestKind::Incident => 'I',
+        RequestKind::Request => 'R',
+        RequestKind::Evolution => 'E',
+    };
+    format!("{letter}-{n:06}")
+}
+
+/// Which required extra fields a new ticket leaves empty.
+pub fn missing_fields(required: &[ExtraField], new: &NewTicket) -> Vec<ExtraField> {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    required
+        .iter()
+        .copied()
+        .filter(|field| match field {
+            ExtraField::Version => blank(&new.version),
+            ExtraField::Module => blank(&new.module),
+            ExtraField::PageUrl => blank(&new.page_url),
+            ExtraField::Environment => blank(&new.environment),
+            ExtraField::EventAt => new.event_at.is_none(),
+            ExtraField::PeopleAffected => new.people_affected.is_none(),
+        })
+        .collect()
+}
+
+/// Files a ticket for the caller's organisation, through the filing rule, with its priority
+/// from the current matrix, in one transaction with its first history entry.
+pub async fn create<C>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    new: NewTicket,
+    origin: Origin,
+) -> Result<TicketView, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let allowed = filing::check(db, new.subcategory).await?;
+    let subcategory = offers::subcategory(db, new.subcategory).await?;
+    if subcategory.kind == RequestKind::Evolution {
+        return Err(AppError::field(
+            "subcategory",
+            "evolution requests are filed as evolutions, for the committees",
+        ));
+    }
+    let mut problems = Problems::default();
+    let title = required_text(&mut problems, "title", &new.title, 300);
+    if new.description.trim().is_empty() || new.description.chars().count() > 50_000 {
+        problems.add("description", "is required, at most 50000 characters");
+    }
+    for field in missing_fields(&subcategory.required_fields, &new) {
+        problems.add(field.as_str(), "is required for this subcategory");
+    }
+    for (field, value, max) in [
+        ("module", &new.module, 100),
+        ("version", &new.version, 100),
+        ("environment", &new.environment, 100),
+        ("page_url", &new.page_url, 500),
+    ] {
+        if value.as_deref().is_some_and(|v| v.chars().count() > max) {
+            problems.add(field, format!("must be at most {max} characters"));
+        }
+    }
+    if new.people_affected.is_some_and(|n| n < 0) {
+        problems.add("people_affected", "must not be negative");
+    }
+    problems.into_result()?;
+    let matrix = settings::matrix(db.conn()).await?;
+    let priority = matrix.priority(new.impact, new.urgency);
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let now = Utc::now();
+
+    let txn = db.conn().begin().await?;
+    // The sequence row is locked by this update until commit: numbers are never handed out
+    // twice, and a rolled-back filing leaves a gap rather than a reuse.
+    Unscoped::update_many::<ticket_sequence::Entity>()
+        .col_expr(
+            ticket_sequence::Column::NextValue,
+            Expr::col(ticket_sequence::Column::NextValue).add(1),
+        )
+        .filter(ticket_sequence::Column::Kind.eq(subcategory.kind.as_str()))
+        .exec(&txn)
+        .await?;
+    let next = Unscoped::find::<ticket_sequence::Entity>()
+        .filter(ticket_sequence::Column::Kind.eq(subcategory.kind.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no ticket sequence")))?;
+    let reference = reference(subcategory.kind, next.next_value - 1);
+    let created = ticket::ActiveModel {
+        reference: Set(reference.clone()),
+        kind: Set(subcategory.kind.as_str().to_owned()),
+        title: Set(title),
+        description: Set(new.description),
+        requester_id: Set(caller.account_id),
+        organisation_id: Set(caller.organisation_id),
+        offer_id: Set(allowed.offer_id),
+        subcategory_id: Set(subcategory.id),
+        convention_id: Set(Some(allowed.convention_id)),
+        impact: Set(word(new.impact)),
+        urgency: Set(word(new.urgency)),
+        priority: Set(word(priority)),
+        origin: Set(origin.as_str().to_owned()),
+        status: Set(Status::New.as_str().to_owned()),
+        team_id: Set(subcategory.default_team_id),
+        agent_id: Set(None),
+        visibility: Set(word(new.visibility.unwrap_or(Visibility::Organisation))),
+        module: Set(clean(new.module)),
+        affected_version: Set(clean(new.version)),
+        environment: Set(clean(new.environment)),
+        page_url: Set(clean(new.page_url)),
+        event_at: Set(new.event_at),
+        people_affected: Set(new.people_affected),
+        pending_reason: Set(None),
+        solution: Set(None),
+        satisfaction: Set(None),
+        satisfaction_comment: Set(None),
+        parent_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        assigned_at: Set(None),
+        resolved_at: Set(None),
+        closed_at: Set(None),
+        revision: Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        created.id,
+        Some(caller.account_id),
+        &[("status", None, Some("new".to_owned()))],
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, caller, &reference).await
+}
+
+/// Appends history entries: (field, old, new).
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    ticket_id: i64,
+    actor: Option<i64>,
+    changes: &[(&str, Option<String>, Option<String>)],
+) -> Result<(), AppError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    ticket_history::Entity::insert_many(changes.iter().map(|(field, old, new)| {
+        ticket_history::ActiveModel {
+            ticket_id: Set(ticket_id),
+            actor_id: Set(actor),
+            field: Set((*field).to_owned()),
+            old_value: Set(old.clone()),
+            new_value: Set(new.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Filters of the ticket lists.
+#[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketFilter {
+    /// `incident` or `request`.
+    pub kind: Option<RequestKind>,
+    /// A status, or `open` (new, assigned, pending) / `done` (resolved, closed).
+    pub status: Option<String>,
+    /// Offer code.
+    pub offer: Option<String>,
+    /// Requester's organisation id.
+    pub organisation: Option<i64>,
+    /// Team id.
+    pub team: Option<i64>,
+    /// Agent account id.
+    pub agent: Option<i64>,
+    /// Priority.
+    pub priority: Option<Priority>,
+    /// Words of the reference or title.
+    pub q: Option<String>,
+    /// `updated` (default, newest first), `created`, `priority`, or the same with `-` for
+    /// ascending order… e.g. `-created`.
+    pub sort: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, up to 200.
+    pub per_page: Option<u64>,
+}
+
+/// The tickets the caller reads, filtered, sorted and paged.
+pub async fn list<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    filter: &TicketFilter,
+) -> Result<Paged<TicketView>, AppError> {
+    let page = PageRequest {
+        page: filter.page.unwrap_or(1),
+        per_page: filter.per_page.unwrap_or(50),
+    }
+    .checked()?;
+    let mut query = db.find::<ticket::Entity>();
+    if let Some(kind) = filter.kind {
+        query = query.filter(ticket::Column::Kind.eq(kind.as_str()));
+    }
+    match filter.status.as_deref() {
+        None | Some("") | Some("all") => {}
+        Some("open") => {
+            query = query.filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]));
+        }
+        Some("done") => query = query.filter(ticket::Column::Status.is_in(["resolved", "closed"])),
+        Some(other) => {
+            let status =
+                Status::parse(other).ok_or_else(|| AppError::field("status", "unknown status"))?;
+            query = query.filter(ticket::Column::Status.eq(status.as_str()));
+        }
+    }
+    if let Some(code) = &filter.offer {
+        let id = Unscoped::find::<offer::Entity>()
+            .filter(offer::Column::Code.eq(code.trim().to_uppercase()))
+            .one(db.conn())
+            .await?
+            .map(|o| o.id)
+            .unwrap_or(0);
+        query = query.filter(ticket::Column::OfferId.eq(id));
+    }
+    if let Some(org) = filter.organisation {
+        query = query.filter(ticket::Column::OrganisationId.eq(org));
+    }
+    if let Some(team) = filter.team {
+        query = query.filter(ticket::Column::TeamId.eq(team));
+    }
+    if let Some(agent) = filter.agent {
+        query = query.filter(ticket::Column::AgentId.eq(agent));
+    }
+    if let Some(priority) = filter.priority {
+        query = query.filter(ticket::Column::Priority.eq(word(priority)));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", q.replace(['%', '_'], "").to_lowercase());
+        query = query.filter(
+            Condition::any()
+                .add(ticket::Column::Reference.eq(q.to_uppercase()))
+                .add(Func::lower(Expr::col(ticket::Column::Title)).like(pattern)),
+        );
+    }
+    let total = query.clone().count(db.conn()).await?;
+    // Sort columns come from this allow-list only.
+    let (column, descending) = match filter.sort.as_deref().unwrap_or("updated") {
+        "updated" => (ticket::Column::UpdatedAt, true),
+        "-updated" => (ticket::Column::UpdatedAt, false),
+        "created" => (ticket::Column::CreatedAt, true),
+        "-created" => (ticket::Column::CreatedAt, false),
+        "ref" => (ticket::Column::Id, true),
+        "-ref" => (ticket::Column::Id, false),
+        _ => {
+            return Err(AppError::field(
+                "sort",
+                "expected updated, created or ref, optionally with -",
+            ));
+        }
+    };
+    query = if descending {
+        query
+            .order_by_desc(column)
+            .order_by_desc(ticket::Column::Id)
+    } else {
+        query.order_by_asc(column).order_by_asc(ticket::Column::Id)
+    };
+    let rows = query
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db.conn())
+        .await?;
+    Ok(Paged {
+        items: views(db.conn(), caller, rows).await?,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}
