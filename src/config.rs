@@ -56,6 +56,8 @@ pub struct Config {
     pub mail_from: String,
     /// Largest attachment, in bytes.
     pub attachment_max_bytes: usize,
+    /// Days before a resolved ticket without answer is closed.
+    pub auto_close_days: i64,
 }
 
 /// A configuration that could not be read; the message names the key and where it came from.
@@ -104,6 +106,7 @@ impl Config {
             ("session_absolute_hours", self.session_absolute_hours),
             ("api_login_token_hours", self.api_login_token_hours),
             ("login_lock_minutes", self.login_lock_minutes),
+            ("auto_close_days", self.auto_close_days),
             ("login_max_failures", i64::from(self.login_max_failures)),
         ] {
             if value < 1 {

@@ -1,6 +1,7 @@
 //! Tickets through the API: filing, the lifecycle walk, logs, history, visibility, the matrix.
 
 use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
@@ -462,4 +463,279 @@ async fn all_sixteen_impact_and_urgency_pairs_give_the_matrix_priority_and_the_m
     )
     .await;
     assert_eq!(earlier["items"][0]["priority"], "low");
+}
+
+#[tokio::test]
+async fn changes_parents_participants_caps_and_auto_close() {
+    let app = TestApp::with_demo().await;
+    let contact = app.token(TOULON).await;
+    let agent = app.token(GEFORP_AGENT).await;
+    let incident = subcategory(&app, &contact, "GEFORP", "incident").await;
+    let file = |title: &'static str| {
+        let app = &app;
+        let contact = contact.clone();
+        async move {
+            call(app, Method::POST, "/api/v1/tickets", &contact, Some(json!({
+                "subcategory": incident, "title": title, "description": "…", "impact": "person", "urgency": "low",
+                "version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/"
+            }))).await.1
+        }
+    };
+    let parent = file("Panne générale").await;
+    let child = file("Page blanche").await;
+    let parent_ref = parent["ref"].as_str().unwrap().to_owned();
+    let child_ref = child["ref"].as_str().unwrap().to_owned();
+
+    // The provider qualifies: impact and urgency change, the priority follows.
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/tickets/{parent_ref}"),
+        &contact,
+        Some(json!({"revision": parent["revision"], "urgency": "critical"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, t) = call(&app, Method::PATCH, &format!("/api/v1/tickets/{parent_ref}"), &agent,
+        Some(json!({"revision": parent["revision"], "impact": "several_establishments", "urgency": "critical"}))).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(t["priority"], "critical");
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/tickets/{parent_ref}"),
+        &agent,
+        Some(json!({"revision": parent["revision"], "urgency": "low"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Linked child: a public entry on the parent is copied to it, resolving the parent resolves it.
+    let (status, linked) = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/tickets/{child_ref}"),
+        &agent,
+        Some(json!({"revision": child["revision"], "parent": parent_ref})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{linked}");
+    assert_eq!(linked["parent"], parent_ref.as_str());
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/tickets/{parent_ref}/log"),
+        &agent,
+        Some(json!({"body": "Nous investiguons"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, child_log) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets/{child_ref}/log"),
+        &contact,
+        None,
+    )
+    .await;
+    assert!(
+        child_log[0]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Nous investiguons")
+    );
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/tickets/{parent_ref}/actions/resolve"),
+        &agent,
+        Some(json!({"solution": "Serveur redémarré"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, resolved_child) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets/{child_ref}"),
+        &contact,
+        None,
+    )
+    .await;
+    assert_eq!(resolved_child["status"], "resolved");
+    assert!(
+        resolved_child["solution"]
+            .as_str()
+            .unwrap()
+            .contains(&parent_ref)
+    );
+
+    // A participant follows a private ticket.
+    let admin = app.token("admin@demo.guichet").await;
+    let (_, accounts) = call(
+        &app,
+        Method::GET,
+        "/api/v1/accounts?per_page=200",
+        &admin,
+        None,
+    )
+    .await;
+    let comite_toulon = accounts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["email"] == "comite.toulon@demo.guichet")
+        .unwrap()["id"]
+        .clone();
+    let (_, private) = call(&app, Method::POST, "/api/v1/tickets", &contact, Some(json!({
+        "subcategory": incident, "title": "Privé", "description": "…", "impact": "person", "urgency": "low",
+        "version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/", "visibility": "private"
+    }))).await;
+    let private_ref = private["ref"].as_str().unwrap().to_owned();
+    let follower = app.token("comite.toulon@demo.guichet").await;
+    assert_eq!(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/tickets/{private_ref}"),
+            &follower,
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/tickets/{private_ref}"),
+        &contact,
+        Some(json!({"revision": private["revision"], "add_participants": [comite_toulon]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/tickets/{private_ref}"),
+            &follower,
+            None
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+
+    // Auto-close: a ticket resolved long enough ago is closed by the platform, with history.
+    guichet::db::Unscoped::update_many::<entity::ticket::Entity>()
+        .col_expr(
+            entity::ticket::Column::ResolvedAt,
+            sea_orm::sea_query::Expr::value(
+                chrono::Utc::now() - chrono::Duration::days(app.state.config.auto_close_days + 1),
+            ),
+        )
+        .filter(entity::ticket::Column::Reference.eq(parent_ref.clone()))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let closed = guichet::services::tickets::changes::auto_close(
+        &app.state.db,
+        app.state.config.auto_close_days,
+    )
+    .await
+    .unwrap();
+    assert_eq!(closed, 1);
+    let (_, parent_now) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets/{parent_ref}"),
+        &contact,
+        None,
+    )
+    .await;
+    assert_eq!(parent_now["status"], "closed");
+    assert!(parent_now["satisfaction"].is_null());
+    let (_, history) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets/{parent_ref}/history"),
+        &contact,
+        None,
+    )
+    .await;
+    let last = history.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["new_value"].as_str(), last["actor"].is_null()),
+        (Some("closed"), true)
+    );
+}
+
+#[tokio::test]
+async fn a_convention_cap_of_open_tickets_is_enforced_with_a_clear_error() {
+    let app = TestApp::with_demo().await;
+    let coordinator = app.token("coordination@demo.guichet").await;
+    let rochelle = app.token("contact@univ-larochelle.demo.guichet").await;
+    let (_, conventions) = call(&app, Method::GET, "/api/v1/conventions", &rochelle, None).await;
+    let convention = conventions["items"][0].clone();
+    let body = json!({
+        "revision": convention["revision"], "kind": "usage", "title": convention["title"],
+        "client_id": convention["client"]["id"], "provider_id": convention["provider"]["id"],
+        "offers": convention["offers"], "status": "production", "start_date": convention["start_date"],
+        "end_date": convention["end_date"], "sla_id": convention["sla_id"], "open_ticket_cap": 1
+    });
+    let (status, updated) = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/conventions/{}", convention["id"]),
+        &coordinator,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    let request = subcategory(&app, &rochelle, "SMS-U", "demande de service").await;
+    let new = json!({"subcategory": request, "title": "Quota", "description": "…", "impact": "person", "urgency": "low"});
+    let (status, first) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tickets",
+        &rochelle,
+        Some(new.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, refused) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tickets",
+        &rochelle,
+        Some(new.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused["error"]["details"]["fields"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("allows 1 open tickets"),
+        "{refused}"
+    );
+    let (_, list) = call(&app, Method::GET, "/api/v1/tickets", &rochelle, None).await;
+    assert_eq!(list["total"], 1);
+
+    // Once the first is resolved, there is room again.
+    let agent = app.token("agent.smsu@demo.guichet").await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!(
+            "/api/v1/tickets/{}/actions/resolve",
+            first["ref"].as_str().unwrap()
+        ),
+        &agent,
+        Some(json!({"solution": "Quota relevé"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(&app, Method::POST, "/api/v1/tickets", &rochelle, Some(new)).await;
+    assert_eq!(status, StatusCode::CREATED);
 }

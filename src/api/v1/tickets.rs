@@ -17,6 +17,7 @@ use crate::{
         tickets::{
             self, NewTicket, Origin, TicketFilter, TicketView,
             actions::{self, ActionInput, HistoryEntry, LogEntryView, NewLogEntry},
+            changes::{self, TicketChanges},
             settings,
         },
     },
@@ -63,6 +64,21 @@ pub async fn get(
 ) -> Result<Json<TicketView>, AppError> {
     let db = Scoped::new(&state.db, &caller.scope);
     Ok(Json(tickets::get(&db, &caller, &reference).await?))
+}
+
+/// Changes impact and urgency (priority follows), visibility, parent incident, participants.
+#[utoipa::path(patch, path = "/api/v1/tickets/{ref}", tag = "tickets",
+    params(("ref" = String, Path, description = "ticket reference")), request_body = TicketChanges,
+    responses((status = 200, body = TicketView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+    Json(body): Json<TicketChanges>,
+) -> Result<Json<TicketView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(changes::update(&db, &caller, &reference, body).await?))
 }
 
 /// Takes a lifecycle action: assign `{team, agent}`, pend `{reason}`, resume, resolve
@@ -157,7 +173,7 @@ pub async fn set_matrix(
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
-        .routes(routes!(get))
+        .routes(routes!(get, update))
         .routes(routes!(act))
         .routes(routes!(add_log, logs))
         .routes(routes!(history))

@@ -1,6 +1,6 @@
 //! The filing rule as a service: may this contact file on this subcategory today?
 
-use entity::{convention, convention_offer, offer, service_subcategory};
+use entity::{convention, convention_offer, offer, service_subcategory, ticket};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -62,7 +62,17 @@ pub async fn check<C: ConnectionTrait>(
     if conventions.is_empty() && !readable {
         return Err(AppError::NotFound);
     }
-    // Tickets land with the tickets issue; until then no convention has open tickets.
+    // Open tickets per convention, in one grouped count.
+    let open: Vec<(i64, i64)> = Unscoped::find::<ticket::Entity>()
+        .select_only()
+        .column(ticket::Column::ConventionId)
+        .column_as(ticket::Column::Id.count(), "open")
+        .filter(ticket::Column::ConventionId.is_in(conventions.iter().map(|c| c.id)))
+        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
+        .group_by(ticket::Column::ConventionId)
+        .into_tuple()
+        .all(db.conn())
+        .await?;
     let facts: Vec<ConventionFacts> = conventions
         .iter()
         .map(|c| ConventionFacts {
@@ -73,7 +83,10 @@ pub async fn check<C: ConnectionTrait>(
             start_date: c.start_date,
             end_date: c.end_date,
             open_ticket_cap: c.open_ticket_cap,
-            open_tickets: 0,
+            open_tickets: open
+                .iter()
+                .find(|(id, _)| *id == c.id)
+                .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0)),
         })
         .collect();
     let subcategory_status =

@@ -54,7 +54,10 @@ fn text(field: &str, value: &Option<String>, max: usize) -> Result<String, AppEr
     Ok(value.to_owned())
 }
 
-async fn provider_of<C: ConnectionTrait>(db: &C, offer_id: i64) -> Result<i64, AppError> {
+pub(super) async fn provider_of<C: ConnectionTrait>(
+    db: &C,
+    offer_id: i64,
+) -> Result<i64, AppError> {
     Ok(Unscoped::find::<offer::Entity>()
         .filter(offer::Column::Id.eq(offer_id))
         .one(db)

@@ -2,6 +2,7 @@
 //! caller's scope. Actions and the logs are in [`actions`].
 
 pub mod actions;
+pub mod changes;
 pub mod settings;
 
 use chrono::{DateTime, Utc};
