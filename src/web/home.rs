@@ -19,9 +19,17 @@ pub async fn root(identity: axum::Extension<Identity>) -> Response {
     .into_response()
 }
 
-/// `GET /portal`: the contacts' home.
-pub async fn portal(Signed(caller): Signed) -> Page {
-    Page::new("portal/home.html", json!({ "name": caller.display_name }))
+/// `GET /portal`: the contacts' home, with their counts.
+pub async fn portal(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    Signed(caller): Signed,
+) -> Result<Page, AppError> {
+    let db = crate::db::Scoped::new(&state.db, &caller.scope);
+    let counts = crate::services::tickets::counts(&db).await?;
+    Ok(Page::new(
+        "portal/home.html",
+        json!({ "name": caller.display_name, "counts": counts }),
+    ))
 }
 
 /// `GET /desk`: the staff's home; contacts have no desk.

@@ -7,6 +7,7 @@ mod home;
 mod language;
 pub mod login;
 mod portal;
+mod tickets;
 mod tokens;
 
 use axum::{
@@ -33,7 +34,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/portal", get(home::portal))
         .route("/portal/new", get(portal::new_request))
-        .route("/portal/new/{subcategory}", get(portal::subcategory))
+        .route(
+            "/portal/new/{subcategory}",
+            get(tickets::new_form).post(tickets::create),
+        )
+        .route("/portal/tickets", get(tickets::list))
+        .route("/portal/tickets/{reference}", get(tickets::show))
+        .route("/desk/tickets", get(tickets::list))
+        .route("/desk/tickets/{reference}", get(tickets::show))
+        .route("/tickets/{reference}/actions/{action}", post(tickets::act))
+        .route("/tickets/{reference}/log", post(tickets::log))
+        .route("/tickets/{reference}/changes", post(tickets::change))
         .route("/portal/conventions", get(portal::conventions))
         .route("/attachments/{id}", get(portal::attachment))
         .route("/desk/offers", get(catalogue::list).post(catalogue::create))

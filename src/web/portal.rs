@@ -3,8 +3,7 @@
 
 use axum::{
     extract::{Path, Query, State},
-    http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -15,12 +14,10 @@ use crate::{
     error::AppError,
     services::catalogue::{
         conventions::{self, ConventionFilter},
-        filing,
         offers::{self, OfferFilter},
     },
     state::AppState,
     view::Page,
-    web::forms::field_errors,
 };
 
 /// Query of the "New request" page.
@@ -46,33 +43,6 @@ pub async fn new_request(
         "portal/new_request.html",
         json!({ "offers": offers, "q": search.q }),
     ))
-}
-
-/// `GET /portal/new/{subcategory}`: whether the contact may file there, and why not.
-pub async fn subcategory(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    match filing::check(&db, id).await {
-        Ok(allowed) => {
-            let sub = offers::subcategory(&db, id).await?;
-            Ok(Page::new(
-                "portal/filing.html",
-                json!({ "allowed": allowed, "subcategory": sub }),
-            )
-            .into_response())
-        }
-        Err(err) => {
-            let errors = field_errors(err)?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Page::new("portal/filing.html", json!({ "errors": errors })),
-            )
-                .into_response())
-        }
-    }
 }
 
 /// `GET /portal/conventions`: the conventions that concern the contact's organisation.

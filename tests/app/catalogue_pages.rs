@@ -40,7 +40,10 @@ async fn the_portal_offers_what_the_contact_may_file_on() {
         .to_owned();
     let (status, html) = page(&rochelle, &app, &link).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("peut déposer"), "{html}");
+    assert!(
+        html.contains(&format!("action=\"{link}\"")),
+        "the request form: {html}"
+    );
 
     // Rennes 2's expired convention: told why, in the page.
     let rennes = browser_signed_in(&app, "contact@univ-rennes2.demo.guichet", "demo").await;

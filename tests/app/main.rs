@@ -17,4 +17,5 @@ mod catalogue_pages;
 mod identity;
 mod pages;
 mod system;
+mod ticket_pages;
 mod tickets;

@@ -668,3 +668,93 @@ pub async fn list<C: ConnectionTrait>(
         total,
     })
 }
+
+/// A team and the agents who can be assigned in it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Assignable {
+    /// The team.
+    pub team: Named,
+    /// Its members.
+    pub agents: Vec<Named>,
+}
+
+/// The teams the caller reads with their members, for the assign form (two queries).
+pub async fn assignable<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+) -> Result<Vec<Assignable>, AppError> {
+    let teams = db
+        .find::<entity::team::Entity>()
+        .order_by_asc(entity::team::Column::Name)
+        .limit(crate::services::MAX_PER_PAGE)
+        .all(db.conn())
+        .await?;
+    let links: Vec<(i64, i64)> = Unscoped::find::<entity::team_member::Entity>()
+        .select_only()
+        .column(entity::team_member::Column::TeamId)
+        .column(entity::team_member::Column::AccountId)
+        .filter(entity::team_member::Column::TeamId.is_in(teams.iter().map(|t| t.id)))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let people: Vec<(i64, String)> = Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::DisplayName)
+        .filter(account::Column::Id.is_in(links.iter().map(|(_, a)| *a)))
+        .filter(account::Column::Active.eq(true))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let members: Vec<(i64, i64, String)> = links
+        .iter()
+        .filter_map(|(team, account)| {
+            people
+                .iter()
+                .find(|(id, _)| id == account)
+                .map(|(id, name)| (*team, *id, name.clone()))
+        })
+        .collect();
+    Ok(teams
+        .into_iter()
+        .map(|t| Assignable {
+            agents: members
+                .iter()
+                .filter(|(team, _, _)| *team == t.id)
+                .map(|(_, id, name)| Named {
+                    id: *id,
+                    name: name.clone(),
+                })
+                .collect(),
+            team: Named {
+                id: t.id,
+                name: t.name,
+            },
+        })
+        .collect())
+}
+
+/// Counts for the portal's home: open, resolved awaiting the caller, closed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Counts {
+    /// New, assigned or pending.
+    pub open: u64,
+    /// Resolved, waiting for validation.
+    pub resolved: u64,
+    /// Closed.
+    pub closed: u64,
+}
+
+/// The caller's counts, within its scope.
+pub async fn counts<C: ConnectionTrait>(db: &Scoped<'_, C>) -> Result<Counts, AppError> {
+    let count = |statuses: &'static [&'static str]| async move {
+        db.find::<ticket::Entity>()
+            .filter(ticket::Column::Status.is_in(statuses.iter().copied()))
+            .count(db.conn())
+            .await
+    };
+    Ok(Counts {
+        open: count(&["new", "assigned", "pending"]).await?,
+        resolved: count(&["resolved"]).await?,
+        closed: count(&["closed"]).await?,
+    })
+}

@@ -1,0 +1,361 @@
+//! Ticket pages, for both sides: the portal's forms and lists for contacts, the desk's lists
+//! with filters and saved views, and one ticket page whose actions follow what the visitor may
+//! do on it.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{
+    access::Caller,
+    auth::{Signed, csrf::CsrfForm},
+    db::Scoped,
+    domain::{
+        lifecycle::Action,
+        priority::{Impact, Urgency},
+    },
+    error::AppError,
+    services::{
+        catalogue::{filing, offers},
+        tickets::{
+            self, NewTicket, Origin, TicketFilter, Visibility,
+            actions::{self, ActionInput, NewLogEntry},
+            changes::{self, TicketChanges},
+        },
+    },
+    state::AppState,
+    view::Page,
+    web::forms::field_errors,
+};
+
+/// Where a visitor's ticket pages live.
+fn home_of(caller: &Caller) -> &'static str {
+    if caller.is_staff() {
+        "/desk"
+    } else {
+        "/portal"
+    }
+}
+
+fn choices() -> Value {
+    json!({
+        "impacts": Impact::ALL.iter().map(|i| serde_json::to_value(i).unwrap_or_default()).collect::<Vec<_>>(),
+        "urgencies": Urgency::ALL.iter().map(|u| serde_json::to_value(u).unwrap_or_default()).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /portal/new/{subcategory}`: the request form, or why filing is refused.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    match filing::check(&db, id).await {
+        Ok(_) => {
+            let sub = offers::subcategory(&db, id).await?;
+            Ok(Page::new(
+                "portal/ticket_form.html",
+                json!({ "subcategory": sub, "choices": choices(), "form": { "impact": "person", "urgency": "medium" } }),
+            )
+            .into_response())
+        }
+        Err(err) => {
+            let errors = field_errors(err)?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Page::new("portal/filing.html", json!({ "errors": errors })),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// The request form's fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketForm {
+    title: String,
+    description: String,
+    impact: String,
+    urgency: String,
+    visibility: Option<String>,
+    module: Option<String>,
+    version: Option<String>,
+    environment: Option<String>,
+    page_url: Option<String>,
+    people_affected: Option<String>,
+}
+
+fn parse_word<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> Result<T, AppError> {
+    serde_json::from_value(Value::String(text.to_owned()))
+        .map_err(|_| AppError::field(field, "unknown value"))
+}
+
+/// `POST /portal/new/{subcategory}`: files the request.
+pub async fn create(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<TicketForm>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let result = async {
+        let people = match form
+            .people_affected
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(n) => Some(
+                n.parse()
+                    .map_err(|_| AppError::field("people_affected", "must be a number"))?,
+            ),
+        };
+        let new = NewTicket {
+            subcategory: id,
+            title: form.title.clone(),
+            description: form.description.clone(),
+            impact: parse_word("impact", &form.impact)?,
+            urgency: parse_word("urgency", &form.urgency)?,
+            visibility: Some(if form.visibility.is_some() {
+                Visibility::Private
+            } else {
+                Visibility::Organisation
+            }),
+            module: form.module.clone(),
+            version: form.version.clone(),
+            environment: form.environment.clone(),
+            page_url: form.page_url.clone(),
+            event_at: None,
+            people_affected: people,
+        };
+        tickets::create(&db, &caller, new, Origin::Portal).await
+    }
+    .await;
+    match result {
+        Ok(ticket) => {
+            Ok(Redirect::to(&format!("/portal/tickets/{}", ticket.reference)).into_response())
+        }
+        Err(err) => {
+            let errors = field_errors(err)?;
+            let sub = offers::subcategory(&db, id).await?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Page::new(
+                    "portal/ticket_form.html",
+                    json!({ "subcategory": sub, "choices": choices(), "errors": errors,
+                            "form": { "title": form.title, "description": form.description, "impact": form.impact,
+                                      "urgency": form.urgency, "module": form.module, "version": form.version,
+                                      "environment": form.environment, "page_url": form.page_url,
+                                      "people_affected": form.people_affected, "private": form.visibility.is_some() } }),
+                ),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// `GET /portal/tickets` and `GET /desk/tickets`: lists with filters, sort and paging.
+pub async fn list(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(filter): Query<TicketFilter>,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let list = tickets::list(&db, &caller, &filter).await?;
+    let pairs = json_query(&filter);
+    let query = serde_html_form::to_string(&pairs).unwrap_or_default();
+    let shown: std::collections::BTreeMap<&str, String> = pairs.into_iter().collect();
+    Ok(Page::new(
+        "tickets/list.html",
+        json!({ "list": list, "filter": shown, "query": query, "base": home_of(&caller),
+                "me": caller.account_id, "teams": caller.team_ids }),
+    ))
+}
+
+/// The filter as the page shows it back (and rebuilds paging links from it).
+fn json_query(filter: &TicketFilter) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
+    let mut push = |k: &'static str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            pairs.push((k, v));
+        }
+    };
+    push("kind", filter.kind.map(|k| k.as_str().to_owned()));
+    push("status", filter.status.clone());
+    push("offer", filter.offer.clone());
+    push("organisation", filter.organisation.map(|o| o.to_string()));
+    push("team", filter.team.map(|t| t.to_string()));
+    push("agent", filter.agent.map(|a| a.to_string()));
+    push(
+        "priority",
+        filter.priority.map(|p| {
+            serde_json::to_value(p)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        }),
+    );
+    push("q", filter.q.clone());
+    push("sort", filter.sort.clone());
+    pairs
+}
+
+/// `GET /portal/tickets/{ref}` and `GET /desk/tickets/{ref}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(reference): Path<String>,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let ticket = tickets::get(&db, &caller, &reference).await?;
+    let log = actions::logs(&db, &caller, &reference).await?;
+    let history = actions::history(&db, &reference).await?;
+    let provider = ticket.allowed_actions.iter().any(|a| {
+        matches!(
+            a,
+            Action::Assign | Action::Pend | Action::Resume | Action::Resolve
+        )
+    }) || caller.is_staff();
+    let assignable = if provider {
+        tickets::assignable(&db).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Page::new(
+        "tickets/show.html",
+        json!({ "ticket": ticket, "log": log, "history": history, "provider": provider,
+                "assignable": assignable, "choices": choices(),
+                "base": home_of(&caller) }),
+    ))
+}
+
+/// An action form: every field any action may carry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionForm {
+    revision: Option<i32>,
+    assignment: Option<String>,
+    reason: Option<String>,
+    solution: Option<String>,
+    satisfaction: Option<String>,
+    comment: Option<String>,
+}
+
+/// `POST /tickets/{ref}/actions/{action}`.
+pub async fn act(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path((reference, action)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> Result<Redirect, AppError> {
+    let action = Action::parse(&action).ok_or(AppError::NotFound)?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    // The assign form sends "team:agent" from one select, so a team and one of its own agents
+    // always go together.
+    let (team, agent) = match form.assignment.as_deref().and_then(|a| a.split_once(':')) {
+        Some((team, agent)) => (team.parse().ok(), agent.parse().ok()),
+        None => (None, None),
+    };
+    let satisfaction = form
+        .satisfaction
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok());
+    let input = ActionInput {
+        revision: form.revision,
+        team,
+        agent,
+        reason: form.reason,
+        solution: form.solution,
+        satisfaction,
+        comment: form.comment,
+    };
+    let ticket = actions::act(&db, &caller, &reference, action, input).await?;
+    Ok(Redirect::to(&format!(
+        "{}/tickets/{}",
+        home_of(&caller),
+        ticket.reference
+    )))
+}
+
+/// The log form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogForm {
+    body: String,
+    private: Option<String>,
+}
+
+/// `POST /tickets/{ref}/log`.
+pub async fn log(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(reference): Path<String>,
+    CsrfForm(form): CsrfForm<LogForm>,
+) -> Result<Redirect, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    actions::add_log(
+        &db,
+        &caller,
+        &reference,
+        NewLogEntry {
+            body: form.body,
+            private: form.private.is_some(),
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "{}/tickets/{}",
+        home_of(&caller),
+        reference.to_uppercase()
+    )))
+}
+
+/// The qualification form (provider side).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesForm {
+    revision: i32,
+    impact: Option<String>,
+    urgency: Option<String>,
+    parent: Option<String>,
+}
+
+/// `POST /tickets/{ref}/changes`.
+pub async fn change(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(reference): Path<String>,
+    CsrfForm(form): CsrfForm<ChangesForm>,
+) -> Result<Redirect, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let changes = TicketChanges {
+        revision: form.revision,
+        impact: form
+            .impact
+            .as_deref()
+            .map(|i| parse_word("impact", i))
+            .transpose()?,
+        urgency: form
+            .urgency
+            .as_deref()
+            .map(|u| parse_word("urgency", u))
+            .transpose()?,
+        visibility: None,
+        parent: form.parent,
+        add_participants: Vec::new(),
+    };
+    changes::update(&db, &caller, &reference, changes).await?;
+    Ok(Redirect::to(&format!(
+        "{}/tickets/{}",
+        home_of(&caller),
+        reference.to_uppercase()
+    )))
+}

@@ -1,0 +1,227 @@
+//! The ticket walk through the pages, as people click it: a contact files from the portal,
+//! the agent works it from the desk, the contact reopens then closes with a rating.
+
+use reqwest::{Client, StatusCode};
+
+use crate::support::{TestApp, browser_signed_in, csrf_of};
+
+async fn html(browser: &Client, app: &TestApp, path: &str) -> String {
+    let response = browser.get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.text().await.unwrap()
+}
+
+fn attr(page: &str, css: &str, name: &str) -> String {
+    let doc = scraper::Html::parse_document(page);
+    doc.select(&scraper::Selector::parse(css).unwrap())
+        .next()
+        .unwrap_or_else(|| panic!("{css} in page"))
+        .value()
+        .attr(name)
+        .unwrap()
+        .to_owned()
+}
+
+async fn post(
+    browser: &Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    browser.post(app.url(path)).form(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_incident_is_walked_through_the_portal_and_the_desk() {
+    let app = TestApp::with_demo().await;
+    let contact = browser_signed_in(&app, "contact@univ-toulon.demo.guichet", "demo").await;
+    let new_page = html(&contact, &app, "/portal/new").await;
+    let doc = scraper::Html::parse_document(&new_page);
+    let link = doc
+        .select(&scraper::Selector::parse("a[href^='/portal/new/']").unwrap())
+        .find(|a| a.text().collect::<String>() == "Déclarer un incident sur GEFORP")
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let form = html(&contact, &app, &link).await;
+    let csrf = csrf_of(&form);
+    // Missing extra fields come back next to their inputs.
+    let response = post(
+        &contact,
+        &app,
+        &link,
+        &[
+            ("_csrf", &csrf),
+            ("title", "Inscriptions bloquées"),
+            ("description", "Erreur à la validation"),
+            ("impact", "establishment"),
+            ("urgency", "high"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"version-error\"")
+    );
+    let response = post(
+        &contact,
+        &app,
+        &link,
+        &[
+            ("_csrf", &csrf),
+            ("title", "Inscriptions bloquées"),
+            ("description", "Erreur à la validation"),
+            ("impact", "establishment"),
+            ("urgency", "high"),
+            ("version", "2.4"),
+            ("module", "Inscriptions"),
+            ("page_url", "https://geforp.example/i"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let ticket_path = response.headers()["location"].to_str().unwrap().to_owned();
+    let reference = ticket_path.rsplit('/').next().unwrap().to_owned();
+    let page = html(&contact, &app, &ticket_path).await;
+    assert!(page.contains("Inscriptions bloquées") && page.contains("Haute"));
+
+    let agent = browser_signed_in(&app, "agent.geforp@demo.guichet", "demo").await;
+    let list = html(&agent, &app, "/desk/tickets?status=open").await;
+    assert!(list.contains(&reference));
+    let desk_path = format!("/desk/tickets/{reference}");
+    let act = |action: &'static str, extra: Vec<(&'static str, String)>| {
+        let app = &app;
+        let agent = agent.clone();
+        let desk_path = desk_path.clone();
+        let reference = reference.clone();
+        async move {
+            let page = html(&agent, app, &desk_path).await;
+            let mut form = vec![
+                ("_csrf", csrf_of(&page)),
+                (
+                    "revision",
+                    attr(
+                        &page,
+                        &format!("form.action-{action} input[name=revision]"),
+                        "value",
+                    ),
+                ),
+            ];
+            form.extend(extra);
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post(
+                &agent,
+                app,
+                &format!("/tickets/{reference}/actions/{action}"),
+                &form,
+            )
+            .await
+        }
+    };
+    let page = html(&agent, &app, &desk_path).await;
+    let assignment = attr(&page, "select[name=assignment] option", "value");
+    assert_eq!(
+        act("assign", vec![("assignment", assignment)])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act("pend", vec![("reason", "Journaux demandés".to_owned())])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(act("resume", vec![]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        act("resolve", vec![("solution", "Cache vidé".to_owned())])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let contact_act = |action: &'static str, extra: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let contact = contact.clone();
+        let ticket_path = ticket_path.clone();
+        let reference = reference.clone();
+        async move {
+            let page = html(&contact, app, &ticket_path).await;
+            let csrf = csrf_of(&page);
+            let revision = attr(
+                &page,
+                &format!("form.action-{action} input[name=revision]"),
+                "value",
+            );
+            let mut form = vec![("_csrf", csrf.as_str()), ("revision", revision.as_str())];
+            form.extend(extra);
+            post(
+                &contact,
+                app,
+                &format!("/tickets/{reference}/actions/{action}"),
+                &form,
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        contact_act("reopen", vec![("comment", "Toujours bloqué")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(
+            "resolve",
+            vec![("solution", "Index reconstruit".to_owned())]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        contact_act("close", vec![("satisfaction", "2"), ("comment", "Merci")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let page = html(&contact, &app, &ticket_path).await;
+    assert!(
+        page.contains("Clôturé") && page.contains("Satisfait") && page.contains("Toujours bloqué")
+    );
+    let desk_page = html(&agent, &app, &desk_path).await;
+    let doc = scraper::Html::parse_document(&desk_page);
+    let rows: Vec<String> = doc
+        .select(&scraper::Selector::parse("#history-title + table tbody tr").unwrap())
+        .map(|tr| tr.text().collect::<Vec<_>>().join("|"))
+        .filter(|row| row.contains("|status|"))
+        .collect();
+    assert_eq!(rows.len(), 8, "{rows:#?}");
+    assert!(
+        rows[0].contains("Thomas Toulon")
+            && rows[1].contains("Gaston Geforp")
+            && rows[7].contains("Thomas Toulon")
+    );
+
+    // The other establishment's contact and another provider's agent see none of it.
+    for (email, path) in [
+        ("contact@univ-larochelle.demo.guichet", ticket_path.clone()),
+        ("agent.smsu@demo.guichet", desk_path.clone()),
+    ] {
+        let outsider = browser_signed_in(&app, email, "demo").await;
+        assert_eq!(
+            outsider.get(app.url(&path)).send().await.unwrap().status(),
+            StatusCode::NOT_FOUND,
+            "{email}"
+        );
+    }
+    let home = html(&contact, &app, "/portal").await;
+    assert!(home.contains("Demandes clôturées"));
+}
