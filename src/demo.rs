@@ -4,8 +4,8 @@
 use chrono::Utc;
 use entity::{account, account_role, offer, organisation, team, team_member};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
 use crate::{db::Unscoped, password};
@@ -632,6 +632,246 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
     }
     txn.commit().await?;
+    load_tickets(db).await
+}
+
+/// A demo ticket: requester, offer, subcategory words, title, description, impact, urgency,
+/// and how far it goes (the agent's steps, then the requester's).
+struct DemoTicket {
+    requester: &'static str,
+    agent: &'static str,
+    offer: &'static str,
+    subcategory: &'static str,
+    title: &'static str,
+    description: &'static str,
+    impact: Impact,
+    urgency: Urgency,
+    steps: &'static [Step],
+}
+
+/// One thing done to a demo ticket.
+enum Step {
+    Assign,
+    Pend(&'static str),
+    Resolve(&'static str),
+    Close(i16),
+    Comment(&'static str),
+    Note(&'static str),
+}
+
+use crate::domain::priority::{Impact, Urgency};
+
+const TICKETS: &[DemoTicket] = &[
+    DemoTicket {
+        requester: "contact@univ-toulon.demo.guichet",
+        agent: "agent.geforp@demo.guichet",
+        offer: "GEFORP",
+        subcategory: "incident",
+        title: "Les convocations ne partent plus",
+        description: "Depuis ce matin, aucune convocation n'est envoyée aux stagiaires inscrits.",
+        impact: Impact::Establishment,
+        urgency: Urgency::High,
+        steps: &[],
+    },
+    DemoTicket {
+        requester: "contact@univ-toulon.demo.guichet",
+        agent: "agent.geforp@demo.guichet",
+        offer: "GEFORP",
+        subcategory: "incident",
+        title: "Erreur 500 sur la page des inscriptions",
+        description: "La page **Inscriptions** renvoie une erreur 500 pour certains agents.",
+        impact: Impact::Service,
+        urgency: Urgency::Medium,
+        steps: &[
+            Step::Assign,
+            Step::Comment("Nous reproduisons le problème."),
+        ],
+    },
+    DemoTicket {
+        requester: "contact@univ-toulon.demo.guichet",
+        agent: "agent.geforp@demo.guichet",
+        offer: "GEFORP",
+        subcategory: "demande de service",
+        title: "Créer une session de formation « Sécurité incendie »",
+        description: "Merci de créer la session du 12 janvier, 15 places.",
+        impact: Impact::Person,
+        urgency: Urgency::Low,
+        steps: &[Step::Assign, Step::Pend("En attente du programme détaillé")],
+    },
+    DemoTicket {
+        requester: "contact@univ-toulon.demo.guichet",
+        agent: "agent.smsu@demo.guichet",
+        offer: "SMS-U",
+        subcategory: "incident",
+        title: "SMS non reçus par les étudiants de licence",
+        description: "Les SMS envoyés hier à 14 h ne sont pas arrivés.",
+        impact: Impact::Establishment,
+        urgency: Urgency::High,
+        steps: &[
+            Step::Assign,
+            Step::Note("Quota opérateur atteint, à surveiller."),
+            Step::Resolve("Le quota opérateur a été relevé ; les envois en attente sont repartis."),
+        ],
+    },
+    DemoTicket {
+        requester: "contact@univ-toulon.demo.guichet",
+        agent: "coordination@demo.guichet",
+        offer: "ESUP-HEB",
+        subcategory: "demande générale",
+        title: "Ajouter un correspondant technique",
+        description: "Merci d'ajouter notre nouveau correspondant technique.",
+        impact: Impact::Person,
+        urgency: Urgency::Low,
+        steps: &[Step::Assign, Step::Resolve("Compte créé."), Step::Close(1)],
+    },
+    DemoTicket {
+        requester: "contact@univ-larochelle.demo.guichet",
+        agent: "agent.smsu@demo.guichet",
+        offer: "SMS-U",
+        subcategory: "incident",
+        title: "Accents mal affichés dans les SMS",
+        description: "Les caractères accentués apparaissent comme des « ? ».",
+        impact: Impact::Service,
+        urgency: Urgency::Medium,
+        steps: &[],
+    },
+    DemoTicket {
+        requester: "contact@univ-larochelle.demo.guichet",
+        agent: "agent.smsu@demo.guichet",
+        offer: "SMS-U",
+        subcategory: "demande de service",
+        title: "Augmenter le quota mensuel",
+        description: "Nous prévoyons une campagne en février.",
+        impact: Impact::Establishment,
+        urgency: Urgency::Low,
+        steps: &[
+            Step::Assign,
+            Step::Comment("Quel volume prévoyez-vous ?"),
+            Step::Note("Voir avec le fournisseur SMS."),
+        ],
+    },
+    DemoTicket {
+        requester: "contact@univ-larochelle.demo.guichet",
+        agent: "agent.smsu@demo.guichet",
+        offer: "SMS-U",
+        subcategory: "incident",
+        title: "Liste de diffusion introuvable",
+        description: "La liste « L3 Droit » a disparu.",
+        impact: Impact::Person,
+        urgency: Urgency::Medium,
+        steps: &[
+            Step::Assign,
+            Step::Resolve("La liste était archivée ; elle est restaurée."),
+        ],
+    },
+];
+
+/// Files the demo tickets through the same services as people do, so they carry their
+/// history and obey every rule.
+async fn load_tickets(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use crate::{
+        auth::load_caller,
+        db::Scoped,
+        domain::lifecycle::Action,
+        services::tickets::{self, NewTicket, Origin, actions},
+    };
+    let caller_of = |email: &'static str| async move {
+        let account = Unscoped::find::<account::Entity>()
+            .filter(account::Column::Email.eq(email))
+            .one(db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo account {email} missing"))?;
+        load_caller(db, account.id, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .ok_or_else(|| anyhow::anyhow!("demo account {email} inactive"))
+    };
+    let fail = |e: crate::error::AppError| anyhow::anyhow!("demo ticket: {e:?}");
+    for demo in TICKETS {
+        let requester = caller_of(demo.requester).await?;
+        let agent = caller_of(demo.agent).await?;
+        let as_requester = Scoped::new(db, &requester.scope);
+        let as_agent = Scoped::new(db, &agent.scope);
+        let offer = crate::services::catalogue::offers::get(&as_requester, demo.offer)
+            .await
+            .map_err(fail)?;
+        let subcategory = offer
+            .subcategories
+            .iter()
+            .find(|s| s.name.contains(demo.subcategory))
+            .ok_or_else(|| {
+                anyhow::anyhow!("no subcategory {} on {}", demo.subcategory, demo.offer)
+            })?;
+        let new = NewTicket {
+            subcategory: subcategory.id,
+            title: demo.title.to_owned(),
+            description: demo.description.to_owned(),
+            impact: demo.impact,
+            urgency: demo.urgency,
+            visibility: None,
+            module: offer.modules.first().cloned(),
+            version: offer.versions.first().cloned(),
+            environment: Some("production".to_owned()),
+            page_url: offer.app_url.clone(),
+            event_at: None,
+            people_affected: None,
+        };
+        let ticket = tickets::create(&as_requester, &requester, new, Origin::Portal)
+            .await
+            .map_err(fail)?;
+        let reference = ticket.reference;
+        for step in demo.steps {
+            let (who, action, input) = match step {
+                Step::Assign => (
+                    &agent,
+                    Action::Assign,
+                    actions::ActionInput {
+                        team: agent.team_ids.first().copied(),
+                        agent: Some(agent.account_id),
+                        ..Default::default()
+                    },
+                ),
+                Step::Pend(reason) => (
+                    &agent,
+                    Action::Pend,
+                    actions::ActionInput {
+                        reason: Some((*reason).to_owned()),
+                        ..Default::default()
+                    },
+                ),
+                Step::Resolve(solution) => (
+                    &agent,
+                    Action::Resolve,
+                    actions::ActionInput {
+                        solution: Some((*solution).to_owned()),
+                        ..Default::default()
+                    },
+                ),
+                Step::Close(rating) => (
+                    &requester,
+                    Action::Close,
+                    actions::ActionInput {
+                        satisfaction: Some(*rating),
+                        ..Default::default()
+                    },
+                ),
+                Step::Comment(body) | Step::Note(body) => {
+                    let entry = actions::NewLogEntry {
+                        body: (*body).to_owned(),
+                        private: matches!(step, Step::Note(_)),
+                    };
+                    actions::add_log(&as_agent, &agent, &reference, entry)
+                        .await
+                        .map_err(fail)?;
+                    continue;
+                }
+            };
+            let scoped = Scoped::new(db, &who.scope);
+            actions::act(&scoped, who, &reference, action, input)
+                .await
+                .map_err(fail)?;
+        }
+    }
     Ok(())
 }
 
