@@ -187,7 +187,8 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
             Ok(frame) => frame,
             Err(err) => return err.into_response(),
         };
-        let ctx = minijinja::context! { ..page.ctx, ..frame };
+        // The frame comes first, so no page data can shadow who is signed in or the form token.
+        let ctx = minijinja::context! { ..frame, ..page.ctx };
         return match state.views.render(page.template, lang, &path, ctx) {
             Ok(html) => (parts, Html(html)).into_response(),
             Err(err) => {

@@ -175,7 +175,7 @@ pub async fn list(
     Ok(Page::new(
         "tickets/list.html",
         json!({ "list": list, "filter": shown, "query": query, "base": home_of(&caller),
-                "me": caller.account_id, "teams": caller.team_ids }),
+                "me_id": caller.account_id, "teams": caller.team_ids }),
     ))
 }
 

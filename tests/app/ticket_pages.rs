@@ -94,6 +94,10 @@ async fn an_incident_is_walked_through_the_portal_and_the_desk() {
     let agent = browser_signed_in(&app, "agent.geforp@demo.guichet", "demo").await;
     let list = html(&agent, &app, "/desk/tickets?status=open").await;
     assert!(list.contains(&reference));
+    assert!(
+        list.contains("Déconnexion (Gaston Geforp)"),
+        "the page frame survives the list's data"
+    );
     let desk_path = format!("/desk/tickets/{reference}");
     let act = |action: &'static str, extra: Vec<(&'static str, String)>| {
         let app = &app;
