@@ -52,6 +52,26 @@ pub async fn verify(session: &Session, sent: &str) -> Result<(), AppError> {
     }
 }
 
+/// Checks the token of a multipart form, which must come as its first part (`_csrf`), before
+/// any file is read.
+pub async fn verify_multipart(
+    session: &Session,
+    multipart: &mut axum::extract::Multipart,
+) -> Result<(), AppError> {
+    let sent = match multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        Some(field) if field.name() == Some(FIELD) => field
+            .text()
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?,
+        _ => String::new(),
+    };
+    verify(session, &sent).await
+}
+
 /// Whether a request's headers say it was sent by a page of another site.
 pub fn is_cross_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {

@@ -359,3 +359,30 @@ pub async fn change(
         reference.to_uppercase()
     )))
 }
+
+/// `POST /tickets/{ref}/attachments`: a multipart form whose first part is `_csrf`.
+pub async fn attach(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    session: tower_sessions::Session,
+    Path(reference): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Redirect, AppError> {
+    crate::auth::csrf::verify_multipart(&session, &mut multipart).await?;
+    let db = Scoped::new(&state.db, &caller.scope);
+    let upload = crate::api::v1::agreements::file_part(multipart).await?;
+    actions::attach(
+        &db,
+        &caller,
+        &state.config.data_dir,
+        &reference,
+        upload,
+        state.config.attachment_max_bytes,
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "{}/tickets/{}",
+        home_of(&caller),
+        reference.to_uppercase()
+    )))
+}

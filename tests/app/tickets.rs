@@ -775,3 +775,94 @@ async fn a_convention_cap_of_open_tickets_is_enforced_with_a_clear_error() {
     let (status, _) = call(&app, Method::POST, "/api/v1/tickets", &rochelle, Some(new)).await;
     assert_eq!(status, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn files_attach_to_tickets_and_download_only_for_who_reads_the_ticket() {
+    let app = TestApp::with_demo().await;
+    let contact = app.token(TOULON).await;
+    let (_, list) = call(
+        &app,
+        Method::GET,
+        "/api/v1/tickets?status=open",
+        &contact,
+        None,
+    )
+    .await;
+    let reference = list["items"][0]["ref"].as_str().unwrap().to_owned();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"journal d'erreurs".to_vec()).file_name("erreurs.log"),
+    );
+    let response = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tickets/{reference}/attachments"),
+            &contact,
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let stored: Value = response.json().await.unwrap();
+    let (_, ticket) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets/{reference}"),
+        &contact,
+        None,
+    )
+    .await;
+    assert_eq!(ticket["attachments"][0]["file_name"], "erreurs.log");
+    let (_, log) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets/{reference}/log"),
+        &contact,
+        None,
+    )
+    .await;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["body"].as_str().unwrap().contains("erreurs.log"))
+    );
+
+    let download = format!("/api/v1/attachments/{}", stored["id"]);
+    let response = app
+        .api(Method::GET, &download, &contact)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        b"journal d'erreurs"
+    );
+    let outsider = app.token("contact@univ-larochelle.demo.guichet").await;
+    assert_eq!(
+        app.api(Method::GET, &download, &outsider)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("x"),
+    );
+    let response = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tickets/{reference}/attachments"),
+            &outsider,
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}

@@ -148,6 +148,38 @@ pub async fn history(
     Ok(Json(actions::history(&db, &reference).await?))
 }
 
+/// Attaches a file (multipart field `file`) to a ticket; a public log line names it.
+#[utoipa::path(post, path = "/api/v1/tickets/{ref}/attachments", tag = "tickets",
+    params(("ref" = String, Path, description = "ticket reference")),
+    request_body(content_type = "multipart/form-data", description = "a `file` part"),
+    responses((status = 201, body = crate::services::catalogue::attachments::AttachmentView), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn attach(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+    multipart: axum::extract::Multipart,
+) -> Result<
+    (
+        StatusCode,
+        Json<crate::services::catalogue::attachments::AttachmentView>,
+    ),
+    AppError,
+> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let upload = super::agreements::file_part(multipart).await?;
+    let stored = actions::attach(
+        &db,
+        &caller,
+        &state.config.data_dir,
+        &reference,
+        upload,
+        state.config.attachment_max_bytes,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
 /// The priority matrix in force.
 #[utoipa::path(get, path = "/api/v1/settings/priority-matrix", tag = "tickets",
     responses((status = 200, body = Matrix)), security(("bearer" = [])))]
@@ -177,5 +209,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(act))
         .routes(routes!(add_log, logs))
         .routes(routes!(history))
+        .routes(routes!(attach))
         .routes(routes!(get_matrix, set_matrix))
 }

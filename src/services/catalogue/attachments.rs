@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use entity::attachment;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -133,6 +136,24 @@ pub async fn store<C: ConnectionTrait>(
     Ok(row.into())
 }
 
+/// The attachments of one owner, oldest first (bounded: owners keep a handful of files).
+pub async fn of<C: ConnectionTrait>(
+    db: &C,
+    owner_kind: &str,
+    owner_id: i64,
+) -> Result<Vec<AttachmentView>, AppError> {
+    Ok(Unscoped::find::<attachment::Entity>()
+        .filter(attachment::Column::OwnerKind.eq(owner_kind))
+        .filter(attachment::Column::OwnerId.eq(owner_id))
+        .order_by_asc(attachment::Column::Id)
+        .limit(200)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(AttachmentView::from)
+        .collect())
+}
+
 /// An attachment row by id, whatever its owner: callers check that the owner is readable.
 pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<attachment::Model, AppError> {
     Unscoped::find::<attachment::Entity>()
@@ -152,6 +173,13 @@ pub async fn open<C: ConnectionTrait>(
     match row.owner_kind.as_str() {
         "convention" => {
             super::conventions::get(db, row.owner_id).await?;
+        }
+        "ticket" => {
+            db.find::<entity::ticket::Entity>()
+                .filter(entity::ticket::Column::Id.eq(row.owner_id))
+                .one(db.conn())
+                .await?
+                .ok_or(AppError::NotFound)?;
         }
         _ => return Err(AppError::NotFound),
     }

@@ -499,3 +499,46 @@ pub async fn history<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// Attaches a file to a ticket the caller acts on (either side), with a public log line that
+/// names it.
+pub async fn attach<C>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    data_dir: &std::path::Path,
+    reference: &str,
+    upload: crate::services::catalogue::attachments::Upload,
+    max_bytes: usize,
+) -> Result<crate::services::catalogue::attachments::AttachmentView, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let current = row(db, reference).await?;
+    let provider_id = provider_of(db.conn(), current.offer_id).await?;
+    if sides(caller, &current, provider_id).is_empty() {
+        return Err(AppError::Forbidden(
+            "you follow this ticket but do not add to it".to_owned(),
+        ));
+    }
+    let txn = db.conn().begin().await?;
+    let stored = crate::services::catalogue::attachments::store(
+        &txn,
+        data_dir,
+        "ticket",
+        current.id,
+        caller.account_id,
+        upload,
+        max_bytes,
+    )
+    .await?;
+    append_log(
+        &txn,
+        current.id,
+        Some(caller.account_id),
+        false,
+        &format!("📎 {}", stored.file_name),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(stored)
+}

@@ -143,6 +143,8 @@ pub struct TicketView {
     pub parent: Option<String>,
     /// What the reader may do now.
     pub allowed_actions: Vec<Action>,
+    /// Attached files (filled in for a single ticket, empty in lists).
+    pub attachments: Vec<crate::services::catalogue::attachments::AttachmentView>,
     /// For optimistic locking.
     pub revision: i32,
     /// Timestamps.
@@ -318,6 +320,7 @@ pub async fn views<C: ConnectionTrait>(
         .into_iter()
         .map(|t| TicketView {
             allowed_actions: allowed_for(caller, &t, provider_of(t.offer_id)),
+            attachments: Vec::new(),
             description_html: markdown::to_safe_html(&t.description),
             kind: RequestKind::parse(&t.kind).unwrap_or(RequestKind::Request),
             status: Status::parse(&t.status).unwrap_or(Status::New),
@@ -375,10 +378,13 @@ pub async fn get<C: ConnectionTrait>(
     reference: &str,
 ) -> Result<TicketView, AppError> {
     let row = row(db, reference).await?;
-    views(db.conn(), caller, vec![row])
+    let id = row.id;
+    let mut view = views(db.conn(), caller, vec![row])
         .await?
         .pop()
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    view.attachments = crate::services::catalogue::attachments::of(db.conn(), "ticket", id).await?;
+    Ok(view)
 }
 
 /// The ticket reference of kind `kind` with number `n`: `I-000042`.

@@ -309,18 +309,7 @@ pub async fn upload(
     staff_only(&caller)?;
     let db = Scoped::new(&state.db, &caller.scope);
     conventions::managed(&db, id).await?;
-    let token = match multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
-        Some(field) if field.name() == Some(crate::auth::csrf::FIELD) => field
-            .text()
-            .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?,
-        _ => String::new(),
-    };
-    crate::auth::csrf::verify(&session, &token).await?;
+    crate::auth::csrf::verify_multipart(&session, &mut multipart).await?;
     let upload = crate::api::v1::agreements::file_part(multipart).await?;
     attachments::store(
         &state.db,
