@@ -16,6 +16,7 @@ pub mod attachment;
 pub mod committee_offer;
 pub mod convention;
 pub mod convention_offer;
+pub mod idempotency_key;
 pub mod login_throttle;
 pub mod offer;
 pub mod organisation;

@@ -9,6 +9,7 @@ mod m20261124_000002_offers;
 mod m20261124_000003_sessions_tokens_throttle;
 mod m20261124_000004_catalogue;
 mod m20261124_000005_tickets;
+mod m20261124_000006_idempotency;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_sessions_tokens_throttle::Migration),
             Box::new(m20261124_000004_catalogue::Migration),
             Box::new(m20261124_000005_tickets::Migration),
+            Box::new(m20261124_000006_idempotency::Migration),
         ]
     }
 }

@@ -866,3 +866,44 @@ async fn files_attach_to_tickets_and_download_only_for_who_reads_the_ticket() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_retried_creation_with_the_same_idempotency_key_creates_once() {
+    let app = TestApp::with_demo().await;
+    let contact = app.token(TOULON).await;
+    let request = subcategory(&app, &contact, "ESUP-HEB", "demande générale").await;
+    let body = json!({"subcategory": request, "title": "Réessai réseau", "description": "…", "impact": "person", "urgency": "low"});
+    let post = |key: &'static str| {
+        let app = &app;
+        let contact = contact.clone();
+        let body = body.clone();
+        async move {
+            let response = app
+                .api(Method::POST, "/api/v1/tickets", &contact)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (first_status, first) = post("abc-123").await;
+    let (second_status, second) = post("abc-123").await;
+    assert_eq!(
+        (first_status, second_status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    assert_eq!(first["ref"], second["ref"]);
+    let (_, other) = post("abc-456").await;
+    assert_ne!(first["ref"], other["ref"]);
+    let (_, list) = call(
+        &app,
+        Method::GET,
+        "/api/v1/tickets?q=r%C3%A9essai",
+        &contact,
+        None,
+    )
+    .await;
+    assert_eq!(list["total"], 2);
+}

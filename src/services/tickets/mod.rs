@@ -425,6 +425,44 @@ pub async fn create<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    create_once(db, caller, new, origin, None).await
+}
+
+/// The ticket an earlier creation with this Idempotency-Key made, if any.
+pub async fn replay<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    key: &str,
+) -> Result<Option<TicketView>, AppError> {
+    let earlier = Unscoped::find::<entity::idempotency_key::Entity>()
+        .filter(entity::idempotency_key::Column::AccountId.eq(caller.account_id))
+        .filter(entity::idempotency_key::Column::Key.eq(key))
+        .filter(entity::idempotency_key::Column::Resource.eq("ticket"))
+        .one(db.conn())
+        .await?;
+    match earlier {
+        Some(row) => Ok(Some(get(db, caller, &row.reference).await?)),
+        None => Ok(None),
+    }
+}
+
+/// [`create`], remembering `idempotency_key` with the ticket in the same transaction, so a
+/// retried request finds it (see [`replay`]) and two racing ones cannot both create.
+pub async fn create_once<C>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    new: NewTicket,
+    origin: Origin,
+    idempotency_key: Option<&str>,
+) -> Result<TicketView, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    if idempotency_key.is_some_and(|k| k.is_empty() || k.len() > 200) {
+        return Err(AppError::BadRequest(
+            "Idempotency-Key must be 1 to 200 characters".to_owned(),
+        ));
+    }
     let allowed = filing::check(db, new.subcategory).await?;
     let subcategory = offers::subcategory(db, new.subcategory).await?;
     if subcategory.kind == RequestKind::Evolution {
@@ -523,6 +561,25 @@ where
         &[("status", None, Some("new".to_owned()))],
     )
     .await?;
+    if let Some(key) = idempotency_key {
+        let remembered = entity::idempotency_key::ActiveModel {
+            account_id: Set(caller.account_id),
+            key: Set(key.to_owned()),
+            resource: Set("ticket".to_owned()),
+            reference: Set(reference.clone()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await;
+        if remembered.is_err() {
+            // The same key is used by a request running right now; this one rolls back.
+            return Err(AppError::Conflict {
+                message: "a request with this Idempotency-Key is already being processed"
+                    .to_owned(),
+                details: serde_json::json!({ "idempotency_key": key }),
+            });
+        }
+    }
     txn.commit().await?;
     get(db, caller, &reference).await
 }
