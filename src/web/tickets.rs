@@ -217,12 +217,7 @@ pub async fn show(
     let ticket = tickets::get(&db, &caller, &reference).await?;
     let log = actions::logs(&db, &caller, &reference).await?;
     let history = actions::history(&db, &reference).await?;
-    let provider = ticket.allowed_actions.iter().any(|a| {
-        matches!(
-            a,
-            Action::Assign | Action::Pend | Action::Resume | Action::Resolve
-        )
-    }) || caller.is_staff();
+    let provider = ticket.provider_side;
     let assignable = if provider {
         tickets::assignable(&db).await?
     } else {

@@ -4,29 +4,12 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, call};
 
 const COORDINATOR: &str = "coordination@demo.guichet";
 const TOULON: &str = "contact@univ-toulon.demo.guichet";
 const LA_ROCHELLE: &str = "contact@univ-larochelle.demo.guichet";
 const RENNES: &str = "contact@univ-rennes2.demo.guichet";
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = app.api(method, path, token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body)
-}
 
 async fn org_id(app: &TestApp, token: &str, code: &str) -> i64 {
     let (_, list) = call(

@@ -4,26 +4,10 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, call};
 
 const TOULON: &str = "contact@univ-toulon.demo.guichet";
 const GEFORP_AGENT: &str = "agent.geforp@demo.guichet";
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = app.api(method, path, token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 /// The id of the subcategory of `offer` whose name contains `words`.
 async fn subcategory(app: &TestApp, token: &str, offer: &str, words: &str) -> i64 {

@@ -3,8 +3,11 @@
 use chrono::{DateTime, Utc};
 use entity::{account, offer, team_member, ticket, ticket_history, ticket_log};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionSession, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -251,30 +254,37 @@ async fn resolve_children<C: ConnectionTrait>(
         .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
         .all(txn)
         .await?;
+    if children.is_empty() {
+        return Ok(());
+    }
     let now = Utc::now();
     let text = format!("{solution}\n\n(résolu depuis {})", parent.reference);
-    for child in &children {
-        Unscoped::update_many::<ticket::Entity>()
-            .col_expr(ticket::Column::Status, Expr::value("resolved"))
-            .col_expr(ticket::Column::Solution, Expr::value(text.clone()))
-            .col_expr(ticket::Column::ResolvedAt, Expr::value(now))
-            .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
-            .col_expr(ticket::Column::Revision, Expr::value(child.revision + 1))
-            .filter(ticket::Column::Id.eq(child.id))
-            .exec(txn)
-            .await?;
-        record(
-            txn,
-            child.id,
-            Some(actor),
-            &[(
-                "status",
-                Some(child.status.clone()),
-                Some("resolved".to_owned()),
-            )],
+    // One statement for every child, whatever their number; the status filter keeps a child
+    // closed or resolved meanwhile out of it.
+    Unscoped::update_many::<ticket::Entity>()
+        .col_expr(ticket::Column::Status, Expr::value("resolved"))
+        .col_expr(ticket::Column::Solution, Expr::value(text))
+        .col_expr(ticket::Column::ResolvedAt, Expr::value(now))
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            ticket::Column::Revision,
+            Expr::col(ticket::Column::Revision).add(1),
         )
+        .filter(ticket::Column::Id.is_in(children.iter().map(|c| c.id)))
+        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
+        .exec(txn)
         .await?;
-    }
+    ticket_history::Entity::insert_many(children.iter().map(|child| ticket_history::ActiveModel {
+        ticket_id: Set(child.id),
+        actor_id: Set(Some(actor)),
+        field: Set("status".to_owned()),
+        old_value: Set(Some(child.status.clone())),
+        new_value: Set(Some("resolved".to_owned())),
+        created_at: Set(now),
+        ..Default::default()
+    }))
+    .exec_without_returning(txn)
+    .await?;
     Ok(())
 }
 

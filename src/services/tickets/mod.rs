@@ -143,6 +143,8 @@ pub struct TicketView {
     pub parent: Option<String>,
     /// What the reader may do now.
     pub allowed_actions: Vec<Action>,
+    /// Whether the reader works this ticket (provider side): private log, qualification.
+    pub provider_side: bool,
     /// Attached files (filled in for a single ticket, empty in lists).
     pub attachments: Vec<crate::services::catalogue::attachments::AttachmentView>,
     /// For optimistic locking.
@@ -320,6 +322,7 @@ pub async fn views<C: ConnectionTrait>(
         .into_iter()
         .map(|t| TicketView {
             allowed_actions: allowed_for(caller, &t, provider_of(t.offer_id)),
+            provider_side: sides(caller, &t, provider_of(t.offer_id)).contains(&Side::Provider),
             attachments: Vec::new(),
             description_html: markdown::to_safe_html(&t.description),
             kind: RequestKind::parse(&t.kind).unwrap_or(RequestKind::Request),

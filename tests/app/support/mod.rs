@@ -184,3 +184,25 @@ pub fn set_cookie(response: &Response, name: &str) -> Option<String> {
         .and_then(|rest| rest.split(';').next())
         .map(str::to_owned)
 }
+
+/// An API call with a bearer token and an optional JSON body: the status and the JSON answer
+/// (null when the body is not JSON).
+#[allow(dead_code, reason = "not every test module uses the API")]
+pub async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut request = app.api(method, path, token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
