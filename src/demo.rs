@@ -860,7 +860,7 @@ async fn load_tickets(db: &DatabaseConnection) -> anyhow::Result<()> {
                         body: (*body).to_owned(),
                         private: matches!(step, Step::Note(_)),
                     };
-                    actions::add_log(&as_agent, &agent, &reference, entry)
+                    actions::add_log(&as_agent, &agent, &reference, entry, None)
                         .await
                         .map_err(fail)?;
                     continue;

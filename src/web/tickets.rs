@@ -23,7 +23,7 @@ use crate::{
         catalogue::{filing, offers},
         tickets::{
             self, NewTicket, Origin, TicketFilter, Visibility,
-            actions::{self, ActionInput, NewLogEntry},
+            actions::{self, ActionInput, LogFile},
             changes::{self, TicketChanges},
         },
     },
@@ -280,32 +280,24 @@ pub async fn act(
     )))
 }
 
-/// The log form.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LogForm {
-    body: String,
-    private: Option<String>,
-}
-
-/// `POST /tickets/{ref}/log`.
+/// `POST /tickets/{ref}/log`: a multipart form whose first part is `_csrf`, then `body`,
+/// `private` and an optional `file`.
 pub async fn log(
     State(state): State<AppState>,
     Signed(caller): Signed,
+    session: tower_sessions::Session,
     Path(reference): Path<String>,
-    CsrfForm(form): CsrfForm<LogForm>,
+    mut multipart: axum::extract::Multipart,
 ) -> Result<Redirect, AppError> {
+    crate::auth::csrf::verify_multipart(&session, &mut multipart).await?;
     let db = Scoped::new(&state.db, &caller.scope);
-    actions::add_log(
-        &db,
-        &caller,
-        &reference,
-        NewLogEntry {
-            body: form.body,
-            private: form.private.is_some(),
-        },
-    )
-    .await?;
+    let (entry, upload) = crate::api::v1::tickets::log_parts(multipart).await?;
+    let file = upload.map(|upload| LogFile {
+        data_dir: &state.config.data_dir,
+        max_bytes: state.config.attachment_max_bytes,
+        upload,
+    });
+    actions::add_log(&db, &caller, &reference, entry, file).await?;
     Ok(Redirect::to(&format!(
         "{}/tickets/{}",
         home_of(&caller),
@@ -348,33 +340,6 @@ pub async fn change(
         add_participants: Vec::new(),
     };
     changes::update(&db, &caller, &reference, changes).await?;
-    Ok(Redirect::to(&format!(
-        "{}/tickets/{}",
-        home_of(&caller),
-        reference.to_uppercase()
-    )))
-}
-
-/// `POST /tickets/{ref}/attachments`: a multipart form whose first part is `_csrf`.
-pub async fn attach(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    session: tower_sessions::Session,
-    Path(reference): Path<String>,
-    mut multipart: axum::extract::Multipart,
-) -> Result<Redirect, AppError> {
-    crate::auth::csrf::verify_multipart(&session, &mut multipart).await?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let upload = crate::api::v1::agreements::file_part(multipart).await?;
-    actions::attach(
-        &db,
-        &caller,
-        &state.config.data_dir,
-        &reference,
-        upload,
-        state.config.attachment_max_bytes,
-    )
-    .await?;
     Ok(Redirect::to(&format!(
         "{}/tickets/{}",
         home_of(&caller),

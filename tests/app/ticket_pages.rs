@@ -229,3 +229,144 @@ async fn an_incident_is_walked_through_the_portal_and_the_desk() {
     let home = html(&contact, &app, "/portal").await;
     assert!(home.contains("Demandes clôturées"));
 }
+
+async fn post_log(
+    browser: &Client,
+    app: &TestApp,
+    page_path: &str,
+    reference: &str,
+    body: &str,
+    private: bool,
+    file: Option<(&str, &[u8])>,
+) -> reqwest::Response {
+    let page = html(browser, app, page_path).await;
+    let mut form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf_of(&page))
+        .text("body", body.to_owned());
+    if private {
+        form = form.text("private", "on");
+    }
+    form = match file {
+        Some((name, bytes)) => form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()),
+        ),
+        // An empty file input, as a browser sends it.
+        None => form.part(
+            "file",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+        ),
+    };
+    browser
+        .post(app.url(&format!("/tickets/{reference}/log")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn attachment_links(page: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(page);
+    doc.select(&scraper::Selector::parse(".log-entry .attachments a").unwrap())
+        .map(|a| {
+            (
+                a.text().collect::<String>(),
+                a.value().attr("href").unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn log_entries_carry_files_and_private_ones_stay_on_the_provider_side() {
+    let app = TestApp::with_demo().await;
+    let contact = browser_signed_in(&app, "contact@univ-toulon.demo.guichet", "demo").await;
+    let agent = browser_signed_in(&app, "agent.geforp@demo.guichet", "demo").await;
+    let list = html(&agent, &app, "/desk/tickets?status=open&offer=GEFORP").await;
+    let reference = attr(&list, "tbody a[href^='/desk/tickets/']", "href")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let portal_path = format!("/portal/tickets/{reference}");
+    let desk_path = format!("/desk/tickets/{reference}");
+
+    // A comment with a file from the requester's side; from the provider's side, a private
+    // note with a file and a comment without one.
+    let posts: [(&Client, &str, &str, bool, Option<(&str, &[u8])>); 3] = [
+        (
+            &contact,
+            &portal_path,
+            "Voici la capture",
+            false,
+            Some(("capture.png", b"\x89PNG fake")),
+        ),
+        (
+            &agent,
+            &desk_path,
+            "Trace interne",
+            true,
+            Some(("trace.txt", b"stack")),
+        ),
+        (&agent, &desk_path, "Bien reçu", false, None),
+    ];
+    for (browser, path, body, private, file) in posts {
+        let response = post_log(browser, &app, path, &reference, body, private, file).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{body}");
+    }
+
+    let desk_files = attachment_links(&html(&agent, &app, &desk_path).await);
+    let names: Vec<&str> = desk_files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["capture.png", "trace.txt"]);
+    let portal_page = html(&contact, &app, &portal_path).await;
+    assert!(portal_page.contains("Bien reçu") && !portal_page.contains("Trace interne"));
+    let portal_files = attachment_links(&portal_page);
+    assert_eq!(portal_files.len(), 1);
+    assert_eq!(portal_files[0].0, "capture.png");
+
+    // Downloads follow the entry: the private file is 404 to the requester.
+    let private_href = &desk_files[1].1;
+    let response = contact.get(app.url(private_href)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = agent.get(app.url(private_href)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), b"stack");
+    let public_href = &desk_files[0].1;
+    assert_eq!(
+        contact
+            .get(app.url(public_href))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    // Another establishment's contact reads neither the ticket nor its files, and cannot post.
+    let outsider = browser_signed_in(&app, "contact@univ-larochelle.demo.guichet", "demo").await;
+    assert_eq!(
+        outsider
+            .get(app.url(public_href))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let response = post_log(
+        &outsider,
+        &app,
+        "/portal",
+        &reference,
+        "Intrus",
+        false,
+        Some(("x.txt", b"x")),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(!html(&agent, &app, &desk_path).await.contains("Intrus"));
+    // The requester may not write a private note, and an empty entry is refused.
+    let response = post_log(&contact, &app, &portal_path, &reference, "x", true, None).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = post_log(&contact, &app, &portal_path, &reference, " ", false, None).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -14,9 +14,10 @@ use crate::{
     error::AppError,
     services::{
         Paged,
+        catalogue::attachments::Upload,
         tickets::{
             self, NewTicket, Origin, TicketFilter, TicketView,
-            actions::{self, ActionInput, HistoryEntry, LogEntryView, NewLogEntry},
+            actions::{self, ActionInput, HistoryEntry, LogEntryView, LogFile, NewLogEntry},
             changes::{self, TicketChanges},
             settings,
         },
@@ -131,7 +132,7 @@ pub async fn add_log(
     let db = Scoped::new(&state.db, &caller.scope);
     Ok((
         StatusCode::CREATED,
-        Json(actions::add_log(&db, &caller, &reference, body).await?),
+        Json(actions::add_log(&db, &caller, &reference, body, None).await?),
     ))
 }
 
@@ -161,10 +162,11 @@ pub async fn history(
     Ok(Json(actions::history(&db, &reference).await?))
 }
 
-/// Attaches a file (multipart field `file`) to a ticket; a public log line names it.
+/// Attaches a file to a ticket: multipart parts `file`, and optionally `body` (a comment) and
+/// `private` (`true`, provider side only). A log entry carries the file.
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/attachments", tag = "tickets",
     params(("ref" = String, Path, description = "ticket reference")),
-    request_body(content_type = "multipart/form-data", description = "a `file` part"),
+    request_body(content_type = "multipart/form-data", description = "a `file` part; optional `body` and `private` parts"),
     responses((status = 201, body = crate::services::catalogue::attachments::AttachmentView), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn attach(
@@ -180,17 +182,51 @@ pub async fn attach(
     AppError,
 > {
     let db = Scoped::new(&state.db, &caller.scope);
-    let upload = super::agreements::file_part(multipart).await?;
-    let stored = actions::attach(
-        &db,
-        &caller,
-        &state.config.data_dir,
-        &reference,
+    let (entry, upload) = log_parts(multipart).await?;
+    let upload = upload.ok_or_else(|| AppError::field("file", "is required"))?;
+    let file = LogFile {
+        data_dir: &state.config.data_dir,
+        max_bytes: state.config.attachment_max_bytes,
         upload,
-        state.config.attachment_max_bytes,
-    )
-    .await?;
+    };
+    let stored = actions::attach(&db, &caller, &reference, entry, file).await?;
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Reads a log entry sent as multipart: `body`, `private` (any value but `false` is on, as a
+/// checkbox sends it) and an optional `file` (a file input left empty sends no bytes).
+pub async fn log_parts(
+    mut multipart: axum::extract::Multipart,
+) -> Result<(NewLogEntry, Option<Upload>), AppError> {
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+    let mut entry = NewLogEntry {
+        body: String::new(),
+        private: false,
+    };
+    let mut upload = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("body") => entry.body = field.text().await.map_err(bad)?,
+            Some("private") => entry.private = field.text().await.map_err(bad)? != "false",
+            Some("file") => {
+                let file_name = field.file_name().unwrap_or("fichier").to_owned();
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                let bytes = field.bytes().await.map_err(bad)?.to_vec();
+                if !bytes.is_empty() || !file_name.is_empty() {
+                    upload = Some(Upload {
+                        file_name,
+                        content_type,
+                        bytes,
+                    });
+                }
+            }
+            _ => return Err(AppError::field("multipart", "unknown part")),
+        }
+    }
+    Ok((entry, upload))
 }
 
 /// The priority matrix in force.

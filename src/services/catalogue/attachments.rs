@@ -1,10 +1,13 @@
 //! Attachments: files stored under their SHA-256 in `<data_dir>/attachments`, described by a
-//! row that names their owner. Conventions' documents use them now; tickets will.
+//! row that names their owner. Conventions' documents and tickets' log entries use them.
 //!
 //! The bytes live on the filesystem rather than in the database so that large files never go
 //! through the connection pool; with several server processes, `data_dir` is shared storage.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+};
 
 use chrono::{DateTime, Utc};
 use entity::attachment;
@@ -154,6 +157,30 @@ pub async fn of<C: ConnectionTrait>(
         .collect())
 }
 
+/// The attachments of many owners of one kind, by owner, in one query (bounded like `of`).
+pub async fn of_owners<C: ConnectionTrait>(
+    db: &C,
+    owner_kind: &str,
+    owner_ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, Vec<AttachmentView>>, AppError> {
+    let owner_ids: Vec<i64> = owner_ids.into_iter().collect();
+    let mut by_owner: HashMap<i64, Vec<AttachmentView>> = HashMap::new();
+    if owner_ids.is_empty() {
+        return Ok(by_owner);
+    }
+    let rows = Unscoped::find::<attachment::Entity>()
+        .filter(attachment::Column::OwnerKind.eq(owner_kind))
+        .filter(attachment::Column::OwnerId.is_in(owner_ids))
+        .order_by_asc(attachment::Column::Id)
+        .limit(1000)
+        .all(db)
+        .await?;
+    for row in rows {
+        by_owner.entry(row.owner_id).or_default().push(row.into());
+    }
+    Ok(by_owner)
+}
+
 /// An attachment row by id, whatever its owner: callers check that the owner is readable.
 pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<attachment::Model, AppError> {
     Unscoped::find::<attachment::Entity>()
@@ -180,6 +207,9 @@ pub async fn open<C: ConnectionTrait>(
                 .one(db.conn())
                 .await?
                 .ok_or(AppError::NotFound)?;
+        }
+        crate::services::tickets::actions::LOG_ATTACHMENT => {
+            crate::services::tickets::actions::log_entry_readable(db, row.owner_id).await?;
         }
         _ => return Err(AppError::NotFound),
     }

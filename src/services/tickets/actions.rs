@@ -14,6 +14,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{TicketView, get, record, row, sides};
+use crate::services::catalogue::attachments::{self, AttachmentView, Upload, clean_file_name};
 use crate::{
     access::Caller,
     db::{Scoped, Unscoped},
@@ -307,6 +308,59 @@ async fn append_log<C: ConnectionTrait>(
     .await?)
 }
 
+/// Checks that the caller reads a log entry (its ticket, and a private entry only from the
+/// provider's side): 404 otherwise, like the ticket.
+pub async fn log_entry_readable<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    log_id: i64,
+) -> Result<(), AppError> {
+    let entry = Unscoped::find::<ticket_log::Entity>()
+        .filter(ticket_log::Column::Id.eq(log_id))
+        .one(db.conn())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let ticket = db
+        .find::<ticket::Entity>()
+        .filter(ticket::Column::Id.eq(entry.ticket_id))
+        .one(db.conn())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if entry.private {
+        let provider_id = provider_of(db.conn(), ticket.offer_id).await?;
+        if !super::provider_side(db.scope(), &ticket, provider_id) {
+            return Err(AppError::NotFound);
+        }
+    }
+    Ok(())
+}
+
+/// Every file of a ticket the caller reads: those filed with it and those of the log entries
+/// the caller sees.
+pub async fn files<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    view: &TicketView,
+    id: i64,
+) -> Result<Vec<AttachmentView>, AppError> {
+    let mut files = attachments::of(db.conn(), "ticket", id).await?;
+    let mut entries = Unscoped::find::<ticket_log::Entity>()
+        .select_only()
+        .column(ticket_log::Column::Id)
+        .filter(ticket_log::Column::TicketId.eq(id))
+        .limit(1000);
+    if !view.provider_side {
+        entries = entries.filter(ticket_log::Column::Private.eq(false));
+    }
+    let entry_ids = entries.into_tuple::<i64>().all(db.conn()).await?;
+    let mut of_entries = attachments::of_owners(db.conn(), LOG_ATTACHMENT, entry_ids).await?;
+    let mut all: Vec<AttachmentView> = of_entries.drain().flat_map(|(_, v)| v).collect();
+    all.sort_by_key(|a| a.id);
+    files.extend(all);
+    Ok(files)
+}
+
+/// The owner kind of files sent with a log entry.
+pub const LOG_ATTACHMENT: &str = "ticket_log";
+
 /// A log entry to add.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -331,17 +385,30 @@ pub struct LogEntryView {
     pub body: String,
     /// Rendered and sanitised.
     pub body_html: String,
+    /// Files sent with the entry.
+    pub attachments: Vec<AttachmentView>,
     /// When.
     pub created_at: DateTime<Utc>,
 }
 
-/// Adds to the public or private log. A public entry on a parent is copied to its open
-/// children.
+/// A file sent with a log entry, and where it is to be kept.
+pub struct LogFile<'a> {
+    /// The attachments' root.
+    pub data_dir: &'a std::path::Path,
+    /// The size limit.
+    pub max_bytes: usize,
+    /// The file.
+    pub upload: Upload,
+}
+
+/// Adds to the public or private log, with a file if one is sent (then the text may be empty:
+/// the entry names the file). A public entry on a parent is copied to its open children.
 pub async fn add_log<C>(
     db: &Scoped<'_, C>,
     caller: &Caller,
     reference: &str,
     entry: NewLogEntry,
+    file: Option<LogFile<'_>>,
 ) -> Result<LogEntryView, AppError>
 where
     C: ConnectionTrait + TransactionTrait,
@@ -354,7 +421,14 @@ where
             "only the provider side writes in the private log".to_owned(),
         ));
     }
-    let body = entry.body.trim();
+    let written = entry.body.trim();
+    let named = file
+        .as_ref()
+        .map(|f| format!("📎 {}", clean_file_name(&f.upload.file_name)));
+    let body = match (written.is_empty(), &named) {
+        (true, Some(named)) => named.as_str(),
+        _ => written,
+    };
     if body.is_empty() || body.chars().count() > 50_000 {
         return Err(AppError::field(
             "body",
@@ -370,6 +444,21 @@ where
         body,
     )
     .await?;
+    let mut stored = Vec::new();
+    if let Some(file) = file {
+        stored.push(
+            attachments::store(
+                &txn,
+                file.data_dir,
+                LOG_ATTACHMENT,
+                created.id,
+                caller.account_id,
+                file.upload,
+                file.max_bytes,
+            )
+            .await?,
+        );
+    }
     Unscoped::update_many::<ticket::Entity>()
         .col_expr(ticket::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(ticket::Column::Id.eq(current.id))
@@ -407,6 +496,7 @@ where
         private: created.private,
         body_html: markdown::to_safe_html(&created.body),
         body: created.body,
+        attachments: stored,
         created_at: created.created_at,
     })
 }
@@ -447,9 +537,12 @@ pub async fn logs<C: ConnectionTrait>(
         .all(db.conn())
         .await?;
     let authors = names(db.conn(), rows.iter().filter_map(|r| r.author_id)).await?;
+    let mut files =
+        attachments::of_owners(db.conn(), LOG_ATTACHMENT, rows.iter().map(|r| r.id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| LogEntryView {
+            attachments: files.remove(&r.id).unwrap_or_default(),
             id: r.id,
             author: r.author_id.and_then(|a| {
                 authors
@@ -510,45 +603,20 @@ pub async fn history<C: ConnectionTrait>(
         .collect())
 }
 
-/// Attaches a file to a ticket the caller acts on (either side), with a public log line that
-/// names it.
+/// Attaches a file to a ticket: a log entry carrying it, with an optional comment.
 pub async fn attach<C>(
     db: &Scoped<'_, C>,
     caller: &Caller,
-    data_dir: &std::path::Path,
     reference: &str,
-    upload: crate::services::catalogue::attachments::Upload,
-    max_bytes: usize,
-) -> Result<crate::services::catalogue::attachments::AttachmentView, AppError>
+    entry: NewLogEntry,
+    file: LogFile<'_>,
+) -> Result<AttachmentView, AppError>
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let current = row(db, reference).await?;
-    let provider_id = provider_of(db.conn(), current.offer_id).await?;
-    if sides(caller, &current, provider_id).is_empty() {
-        return Err(AppError::Forbidden(
-            "you follow this ticket but do not add to it".to_owned(),
-        ));
-    }
-    let txn = db.conn().begin().await?;
-    let stored = crate::services::catalogue::attachments::store(
-        &txn,
-        data_dir,
-        "ticket",
-        current.id,
-        caller.account_id,
-        upload,
-        max_bytes,
-    )
-    .await?;
-    append_log(
-        &txn,
-        current.id,
-        Some(caller.account_id),
-        false,
-        &format!("📎 {}", stored.file_name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(stored)
+    add_log(db, caller, reference, entry, Some(file))
+        .await?
+        .attachments
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the stored file was not returned")))
 }

@@ -198,11 +198,7 @@ pub struct NewTicket {
 pub fn sides(caller: &Caller, row: &ticket::Model, provider_id: i64) -> Vec<Side> {
     let scope = &caller.scope;
     let mut sides = Vec::new();
-    if scope.admin
-        || scope.delivered_offers.contains(&row.offer_id)
-        || row.team_id.is_some_and(|t| scope.team_ids.contains(&t))
-        || scope.managed.contains(&provider_id)
-    {
+    if provider_side(scope, row, provider_id) {
         sides.push(Side::Provider);
     }
     if row.requester_id == caller.account_id
@@ -211,6 +207,14 @@ pub fn sides(caller: &Caller, row: &ticket::Model, provider_id: i64) -> Vec<Side
         sides.push(Side::Requester);
     }
     sides
+}
+
+/// Whether a scope stands on the provider's side of a ticket (see `sides`).
+pub fn provider_side(scope: &crate::access::Scope, row: &ticket::Model, provider_id: i64) -> bool {
+    scope.admin
+        || scope.delivered_offers.contains(&row.offer_id)
+        || row.team_id.is_some_and(|t| scope.team_ids.contains(&t))
+        || scope.managed.contains(&provider_id)
 }
 
 /// The actions `caller` may take now.
@@ -386,7 +390,7 @@ pub async fn get<C: ConnectionTrait>(
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    view.attachments = crate::services::catalogue::attachments::of(db.conn(), "ticket", id).await?;
+    view.attachments = actions::files(db, &view, id).await?;
     Ok(view)
 }
 

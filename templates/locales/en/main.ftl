@@ -229,6 +229,7 @@ ticket-log-empty = No message yet.
 ticket-add-comment = Add a message
 ticket-private-note = Private note
 ticket-send = Send
+ticket-attach-file = Attach a file (optional)
 ticket-platform = Guichet
 ticket-qualify = Qualification
 ticket-history = History

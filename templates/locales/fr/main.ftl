@@ -229,6 +229,7 @@ ticket-log-empty = Aucun message pour l'instant.
 ticket-add-comment = Ajouter un message
 ticket-private-note = Note privée
 ticket-send = Envoyer
+ticket-attach-file = Joindre un fichier (facultatif)
 ticket-platform = Guichet
 ticket-qualify = Qualification
 ticket-history = Historique
