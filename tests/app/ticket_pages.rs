@@ -230,6 +230,9 @@ async fn an_incident_is_walked_through_the_portal_and_the_desk() {
     assert!(home.contains("Demandes clôturées"));
 }
 
+/// A file to send: name and bytes.
+type File<'a> = (&'a str, &'a [u8]);
+
 async fn post_log(
     browser: &Client,
     app: &TestApp,
@@ -237,7 +240,7 @@ async fn post_log(
     reference: &str,
     body: &str,
     private: bool,
-    file: Option<(&str, &[u8])>,
+    file: Option<File<'_>>,
 ) -> reqwest::Response {
     let page = html(browser, app, page_path).await;
     let mut form = reqwest::multipart::Form::new()
@@ -293,7 +296,7 @@ async fn log_entries_carry_files_and_private_ones_stay_on_the_provider_side() {
 
     // A comment with a file from the requester's side; from the provider's side, a private
     // note with a file and a comment without one.
-    let posts: [(&Client, &str, &str, bool, Option<(&str, &[u8])>); 3] = [
+    let posts: [(&Client, &str, &str, bool, Option<File>); 3] = [
         (
             &contact,
             &portal_path,
