@@ -263,7 +263,7 @@ const SUBCATEGORIES: &[(&str, &str, &str, &str, &[&str])] = &[
         "Déclarer une anomalie concernant les offres hébergées ESUP",
         "incident",
         "Coordination générale",
-        &["page_url"],
+        &["page_url", "event_at"],
     ),
     (
         "GEFORP",
@@ -813,8 +813,10 @@ async fn load_tickets(db: &DatabaseConnection) -> anyhow::Result<()> {
             version: offer.versions.first().cloned(),
             environment: Some("production".to_owned()),
             page_url: offer.app_url.clone(),
-            event_at: None,
+            // Noticed an hour before it was reported.
+            event_at: Some(Utc::now() - chrono::Duration::hours(1)),
             people_affected: None,
+            requester: None,
         };
         let ticket = tickets::create(&as_requester, &requester, new, Origin::Portal)
             .await

@@ -37,6 +37,9 @@ impl Views {
             Ok(Templates::get(name).map(|file| String::from_utf8_lossy(&file.data).into_owned()))
         });
         env.add_function("t", translate);
+        env.add_filter("local_time", |value: String| {
+            crate::domain::local_time::show(&value)
+        });
         Self { env: Arc::new(env) }
     }
 

@@ -113,8 +113,8 @@ async fn from_token(
 
 /// Builds the caller for an active account: its roles, teams and organisation subtree. An
 /// inactive or deleted account is no caller at all, so deactivation takes effect at once.
-pub async fn load_caller(
-    db: &DatabaseConnection,
+pub async fn load_caller<C: ConnectionTrait>(
+    db: &C,
     account_id: i64,
     token_id: Option<i64>,
 ) -> Result<Option<Caller>, AppError> {

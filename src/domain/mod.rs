@@ -4,6 +4,7 @@ pub mod catalogue;
 pub mod email;
 pub mod filing;
 pub mod lifecycle;
+pub mod local_time;
 pub mod priority;
 pub mod role;
 pub mod sla;

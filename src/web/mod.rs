@@ -41,6 +41,11 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/tickets", get(tickets::list))
         .route("/portal/tickets/{reference}", get(tickets::show))
         .route("/desk/tickets", get(tickets::list))
+        .route("/desk/new", get(portal::desk_new_request))
+        .route(
+            "/desk/new/{subcategory}",
+            get(tickets::desk_new_form).post(tickets::desk_create),
+        )
         .route("/desk/tickets/{reference}", get(tickets::show))
         .route("/tickets/{reference}/actions/{action}", post(tickets::act))
         .route("/tickets/{reference}/log", post(tickets::log))

@@ -32,6 +32,24 @@ pub async fn new_request(
     Signed(caller): Signed,
     Query(search): Query<Search>,
 ) -> Result<Page, AppError> {
+    offers_to_file_on(&state, &caller, search, "/portal").await
+}
+
+/// `GET /desk/new`: the offers an agent files on for a contact.
+pub async fn desk_new_request(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(search): Query<Search>,
+) -> Result<Page, AppError> {
+    offers_to_file_on(&state, &caller, search, "/desk").await
+}
+
+async fn offers_to_file_on(
+    state: &AppState,
+    caller: &crate::access::Caller,
+    search: Search,
+    base: &str,
+) -> Result<Page, AppError> {
     let db = Scoped::new(&state.db, &caller.scope);
     let filter = OfferFilter {
         q: search.q.clone(),
@@ -41,7 +59,7 @@ pub async fn new_request(
     let offers = offers::list(&db, &filter).await?;
     Ok(Page::new(
         "portal/new_request.html",
-        json!({ "offers": offers, "q": search.q }),
+        json!({ "offers": offers, "q": search.q, "base": base }),
     ))
 }
 

@@ -48,6 +48,22 @@ fn choices() -> Value {
     })
 }
 
+/// Where the request forms live: the portal files for oneself, the desk for a contact.
+#[derive(Clone, Copy)]
+enum Front {
+    Portal,
+    Desk,
+}
+
+impl Front {
+    fn base(self) -> &'static str {
+        match self {
+            Front::Portal => "/portal",
+            Front::Desk => "/desk",
+        }
+    }
+}
+
 /// `GET /portal/new/{subcategory}`: the request form, or why filing is refused.
 pub async fn new_form(
     State(state): State<AppState>,
@@ -56,14 +72,7 @@ pub async fn new_form(
 ) -> Result<Response, AppError> {
     let db = Scoped::new(&state.db, &caller.scope);
     match filing::check(&db, id).await {
-        Ok(_) => {
-            let sub = offers::subcategory(&db, id).await?;
-            Ok(Page::new(
-                "portal/ticket_form.html",
-                json!({ "subcategory": sub, "choices": choices(), "form": { "impact": "person", "urgency": "medium" } }),
-            )
-            .into_response())
-        }
+        Ok(_) => form_page(&db, id, Front::Portal, StatusCode::OK, json!({}), json!({})).await,
         Err(err) => {
             let errors = field_errors(err)?;
             Ok((
@@ -75,8 +84,43 @@ pub async fn new_form(
     }
 }
 
+/// `GET /desk/new/{subcategory}`: the form an agent fills for a contact (who is checked when
+/// the form comes back, against the contact's own conventions).
+pub async fn desk_new_form(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    form_page(&db, id, Front::Desk, StatusCode::OK, json!({}), json!({})).await
+}
+
+async fn form_page<C: sea_orm::ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    id: i64,
+    front: Front,
+    status: StatusCode,
+    form: Value,
+    errors: Value,
+) -> Result<Response, AppError> {
+    let sub = offers::subcategory(db, id).await?;
+    let mut form = form;
+    if form.get("impact").is_none() {
+        form = json!({ "impact": "person", "urgency": "medium" });
+    }
+    Ok((
+        status,
+        Page::new(
+            "portal/ticket_form.html",
+            json!({ "subcategory": sub, "choices": choices(), "form": form, "errors": errors,
+                    "base": front.base(), "desk": matches!(front, Front::Desk) }),
+        ),
+    )
+        .into_response())
+}
+
 /// The request form's fields.
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TicketForm {
     title: String,
@@ -88,12 +132,74 @@ pub struct TicketForm {
     version: Option<String>,
     environment: Option<String>,
     page_url: Option<String>,
+    event_at: Option<String>,
     people_affected: Option<String>,
+    /// Desk only: the contact's e-mail address.
+    requester: Option<String>,
 }
 
 fn parse_word<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> Result<T, AppError> {
     serde_json::from_value(Value::String(text.to_owned()))
         .map_err(|_| AppError::field(field, "unknown value"))
+}
+
+fn filled(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The form as a ticket to file; the desk's contact is found by address among the accounts
+/// the agent reads.
+async fn new_ticket<C: sea_orm::ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    id: i64,
+    form: &TicketForm,
+    front: Front,
+) -> Result<NewTicket, AppError> {
+    let people_affected = filled(&form.people_affected)
+        .map(|n| {
+            n.parse()
+                .map_err(|_| AppError::field("people_affected", "must be a number"))
+        })
+        .transpose()?;
+    let event_at = filled(&form.event_at)
+        .map(|text| {
+            crate::domain::local_time::parse_form_local(text)
+                .ok_or_else(|| AppError::field("event_at", "must be a date and time"))
+        })
+        .transpose()?;
+    let requester = match front {
+        Front::Portal => None,
+        Front::Desk => {
+            let email = filled(&form.requester)
+                .ok_or_else(|| AppError::field("requester", "is required"))?;
+            Some(
+                tickets::account_by_email(db.conn(), email)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::field("requester", "no contact you may file for has this address")
+                    })?,
+            )
+        }
+    };
+    Ok(NewTicket {
+        subcategory: id,
+        title: form.title.clone(),
+        description: form.description.clone(),
+        impact: parse_word("impact", &form.impact)?,
+        urgency: parse_word("urgency", &form.urgency)?,
+        visibility: Some(if form.visibility.is_some() {
+            Visibility::Private
+        } else {
+            Visibility::Organisation
+        }),
+        module: form.module.clone(),
+        version: form.version.clone(),
+        environment: form.environment.clone(),
+        page_url: form.page_url.clone(),
+        event_at,
+        people_affected,
+        requester,
+    })
 }
 
 /// `POST /portal/new/{subcategory}`: files the request.
@@ -103,60 +209,52 @@ pub async fn create(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<TicketForm>,
 ) -> Result<Response, AppError> {
+    file(&state, &caller, id, form, Front::Portal).await
+}
+
+/// `POST /desk/new/{subcategory}`: files a request for a contact (origin `desk`).
+pub async fn desk_create(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<TicketForm>,
+) -> Result<Response, AppError> {
+    file(&state, &caller, id, form, Front::Desk).await
+}
+
+async fn file(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    form: TicketForm,
+    front: Front,
+) -> Result<Response, AppError> {
     let db = Scoped::new(&state.db, &caller.scope);
-    let result = async {
-        let people = match form
-            .people_affected
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(n) => Some(
-                n.parse()
-                    .map_err(|_| AppError::field("people_affected", "must be a number"))?,
-            ),
-        };
-        let new = NewTicket {
-            subcategory: id,
-            title: form.title.clone(),
-            description: form.description.clone(),
-            impact: parse_word("impact", &form.impact)?,
-            urgency: parse_word("urgency", &form.urgency)?,
-            visibility: Some(if form.visibility.is_some() {
-                Visibility::Private
-            } else {
-                Visibility::Organisation
-            }),
-            module: form.module.clone(),
-            version: form.version.clone(),
-            environment: form.environment.clone(),
-            page_url: form.page_url.clone(),
-            event_at: None,
-            people_affected: people,
-        };
-        tickets::create(&db, &caller, new, Origin::Portal).await
-    }
-    .await;
+    let origin = match front {
+        Front::Portal => Origin::Portal,
+        Front::Desk => Origin::Desk,
+    };
+    let result = match new_ticket(&db, id, &form, front).await {
+        Ok(new) => tickets::create(&db, caller, new, origin).await,
+        Err(err) => Err(err),
+    };
     match result {
-        Ok(ticket) => {
-            Ok(Redirect::to(&format!("/portal/tickets/{}", ticket.reference)).into_response())
-        }
+        Ok(ticket) => Ok(
+            Redirect::to(&format!("{}/tickets/{}", front.base(), ticket.reference)).into_response(),
+        ),
         Err(err) => {
-            let errors = field_errors(err)?;
-            let sub = offers::subcategory(&db, id).await?;
-            Ok((
+            let errors = serde_json::to_value(field_errors(err)?).unwrap_or_default();
+            let mut shown = serde_json::to_value(&form).unwrap_or_default();
+            shown["private"] = Value::Bool(form.visibility.is_some());
+            form_page(
+                &db,
+                id,
+                front,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Page::new(
-                    "portal/ticket_form.html",
-                    json!({ "subcategory": sub, "choices": choices(), "errors": errors,
-                            "form": { "title": form.title, "description": form.description, "impact": form.impact,
-                                      "urgency": form.urgency, "module": form.module, "version": form.version,
-                                      "environment": form.environment, "page_url": form.page_url,
-                                      "people_affected": form.people_affected, "private": form.visibility.is_some() } }),
-                ),
+                shown,
+                errors,
             )
-                .into_response())
+            .await
         }
     }
 }

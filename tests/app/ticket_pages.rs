@@ -373,3 +373,139 @@ async fn log_entries_carry_files_and_private_ones_stay_on_the_provider_side() {
     let response = post_log(&contact, &app, &portal_path, &reference, " ", false, None).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn an_agent_files_from_the_desk_for_a_contact() {
+    let app = TestApp::with_demo().await;
+    let agent = browser_signed_in(&app, "agent.geforp@demo.guichet", "demo").await;
+    let offers = html(&agent, &app, "/desk/new").await;
+    let doc = scraper::Html::parse_document(&offers);
+    let link = doc
+        .select(&scraper::Selector::parse("a[href^='/desk/new/']").unwrap())
+        .find(|a| a.text().collect::<String>() == "Déclarer un incident sur GEFORP")
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let form = html(&agent, &app, &link).await;
+    assert!(form.contains("name=\"requester\""));
+    let fields = |requester: &'static str| {
+        vec![
+            ("_csrf", csrf_of(&form)),
+            ("requester", requester.to_owned()),
+            ("title", "Appel du service scolarité".to_owned()),
+            ("description", "Signalé par téléphone".to_owned()),
+            ("impact", "service".to_owned()),
+            ("urgency", "medium".to_owned()),
+            ("version", "2.4".to_owned()),
+            ("module", "Inscriptions".to_owned()),
+            ("page_url", "https://geforp.example/".to_owned()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let agent = agent.clone();
+        let url = app.url(&link);
+        async move { agent.post(url).form(&fields).send().await.unwrap() }
+    };
+    // An address that is no contact comes back next to its field, and nothing is filed.
+    let response = send(fields("personne@example.org")).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("id=\"requester-error\"") && page.contains("Appel du service scolarité"));
+    let response = send(fields("contact@univ-toulon.demo.guichet")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let desk_path = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(desk_path.starts_with("/desk/tickets/I-"));
+    let page = html(&agent, &app, &desk_path).await;
+    assert!(page.contains("Thomas Toulon") && page.contains("Appel du service scolarité"));
+    // The contact finds it in their portal; La Rochelle does not.
+    let reference = desk_path.rsplit('/').next().unwrap();
+    let contact = browser_signed_in(&app, "contact@univ-toulon.demo.guichet", "demo").await;
+    let portal_path = format!("/portal/tickets/{reference}");
+    assert!(
+        html(&contact, &app, &portal_path)
+            .await
+            .contains("Signalé par téléphone")
+    );
+    let outsider = browser_signed_in(&app, "contact@univ-larochelle.demo.guichet", "demo").await;
+    assert_eq!(
+        outsider
+            .get(app.url(&portal_path))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let list = html(&agent, &app, "/desk/tickets?q=scolarit%C3%A9").await;
+    assert_eq!(list.matches("Appel du service scolarité").count(), 1);
+}
+
+#[tokio::test]
+async fn the_time_of_the_event_is_typed_in_paris_time_and_shown_so() {
+    let app = TestApp::with_demo().await;
+    let contact = browser_signed_in(&app, "contact@univ-toulon.demo.guichet", "demo").await;
+    let new_page = html(&contact, &app, "/portal/new").await;
+    let doc = scraper::Html::parse_document(&new_page);
+    let link = doc
+        .select(&scraper::Selector::parse("a[href^='/portal/new/']").unwrap())
+        .find(|a| a.text().collect::<String>().contains("offres hébergées"))
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let form = html(&contact, &app, &link).await;
+    assert_eq!(
+        attr(&form, "input[name=event_at]", "type"),
+        "datetime-local"
+    );
+    let mut fields = vec![
+        ("_csrf", csrf_of(&form)),
+        ("title", "Portail indisponible".to_owned()),
+        ("description", "Erreur 502".to_owned()),
+        ("impact", "establishment".to_owned()),
+        ("urgency", "high".to_owned()),
+        ("page_url", "https://heb.example/".to_owned()),
+        ("event_at", "2026-03-29T02:30".to_owned()),
+    ];
+    // 02:30 does not exist in Paris on the night the clocks go forward.
+    let response = contact
+        .post(app.url(&link))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"event_at-error\"")
+    );
+    fields.pop();
+    fields.push(("event_at", "2026-01-15T09:30".to_owned()));
+    let response = contact
+        .post(app.url(&link))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let path = response.headers()["location"].to_str().unwrap().to_owned();
+    let page = html(&contact, &app, &path).await;
+    assert!(page.contains("2026-01-15 09:30"), "shown as typed");
+    let token = app.token("contact@univ-toulon.demo.guichet").await;
+    let reference = path.rsplit('/').next().unwrap();
+    let (_, ticket) = crate::support::call(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/v1/tickets/{reference}"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(ticket["event_at"], "2026-01-15T08:30:00Z");
+}

@@ -891,3 +891,99 @@ async fn a_retried_creation_with_the_same_idempotency_key_creates_once() {
     .await;
     assert_eq!(list["total"], 2);
 }
+
+#[tokio::test]
+async fn the_provider_files_for_a_contact_under_the_contacts_conventions() {
+    let app = TestApp::with_demo().await;
+    let agent = app.token(GEFORP_AGENT).await;
+    let contact = app.token(TOULON).await;
+    let toulon_id = me(&app, &contact).await["id"].clone();
+    let incident = subcategory(&app, &agent, "GEFORP", "incident").await;
+    let body = |requester: &Value| {
+        json!({ "subcategory": incident, "title": "Appel téléphonique", "description": "Signalé par téléphone",
+                "impact": "person", "urgency": "high", "version": "2.4", "module": "Catalogue",
+                "page_url": "https://geforp.example/", "requester": requester })
+    };
+    let (status, ticket) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tickets",
+        &agent,
+        Some(body(&toulon_id)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    assert_eq!(ticket["requester"]["id"], toulon_id);
+    assert_eq!(ticket["organisation"]["name"], "Université de Toulon");
+    let (status, seen) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets/{}", ticket["ref"].as_str().unwrap()),
+        &contact,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(seen["title"], "Appel téléphonique");
+
+    // The rule is the contact's organisation's: Rennes 2's GEFORP convention has expired.
+    let rennes = app.token("contact@univ-rennes2.demo.guichet").await;
+    let rennes_id = me(&app, &rennes).await["id"].clone();
+    let (status, refused) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tickets",
+        &agent,
+        Some(body(&rennes_id)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    // Only contacts are filed for.
+    let smsu_agent = app.token("agent.smsu@demo.guichet").await;
+    let smsu_id = me(&app, &smsu_agent).await["id"].clone();
+    let (status, refused) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tickets",
+        &agent,
+        Some(body(&smsu_id)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused["error"]["details"]["fields"][0]["field"],
+        "requester"
+    );
+    // Neither another provider's agent nor another establishment's contact files for Toulon:
+    // 404 where the offer is out of their reach, 403 where they read it but do not provide it.
+    let la_rochelle = app.token("contact@univ-larochelle.demo.guichet").await;
+    for (who, token) in [("smsu agent", &smsu_agent), ("La Rochelle", &la_rochelle)] {
+        let (status, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/tickets",
+            token,
+            Some(body(&toulon_id)),
+        )
+        .await;
+        assert!(
+            status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+            "{who}: {status}"
+        );
+    }
+    let (_, mine) = call(
+        &app,
+        Method::GET,
+        "/api/v1/tickets?per_page=100",
+        &contact,
+        None,
+    )
+    .await;
+    let filed_for_me = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["title"] == "Appel téléphonique")
+        .count();
+    assert_eq!(filed_for_me, 1, "refused filings changed nothing");
+}

@@ -189,6 +189,11 @@ pub struct NewTicket {
     pub event_at: Option<DateTime<Utc>>,
     /// Extra field.
     pub people_affected: Option<i32>,
+    /// The contact this ticket is filed for, by an agent, coordinator or admin of the offer's
+    /// provider (desk or API); the filing rule is the contact's organisation's. Absent: the
+    /// caller files for themself.
+    #[serde(default)]
+    pub requester: Option<i64>,
 }
 
 /// The sides a caller stands on for a ticket of an offer provided by `provider_id`: the
@@ -421,7 +426,8 @@ pub fn missing_fields(required: &[ExtraField], new: &NewTicket) -> Vec<ExtraFiel
         .collect()
 }
 
-/// Files a ticket for the caller's organisation, through the filing rule, with its priority
+/// Files a ticket for the caller (or, from the provider's side, for a contact), through the
+/// filing rule, with its priority
 /// from the current matrix, in one transaction with its first history entry.
 pub async fn create<C>(
     db: &Scoped<'_, C>,
@@ -433,6 +439,53 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     create_once(db, caller, new, origin, None).await
+}
+
+/// The contact a ticket is filed for, with its own scope so that the filing rule is its own
+/// organisation's. Only the offer's provider files for a contact (403 otherwise); the account
+/// must be an active contact (422 on `requester` otherwise). Contacts of client organisations
+/// are outside an agent's account scope, hence the unscoped read: it answers nothing but
+/// "a contact you may file for or not", and only to the offer's provider.
+async fn contact_to_file_for<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    offer_id: i64,
+    account_id: i64,
+) -> Result<Caller, AppError> {
+    let provider_id = actions::provider_of(db.conn(), offer_id).await?;
+    let scope = &caller.scope;
+    if !(scope.admin
+        || scope.delivered_offers.contains(&offer_id)
+        || scope.managed.contains(&provider_id))
+    {
+        return Err(AppError::Forbidden(
+            "only the offer's provider files tickets for a contact".to_owned(),
+        ));
+    }
+    let not_a_contact = || AppError::field("requester", "is not a contact you may file for");
+    let contact = crate::auth::load_caller(db.conn(), account_id, None)
+        .await?
+        .ok_or_else(not_a_contact)?;
+    if !contact.has(crate::domain::role::Role::Contact) {
+        return Err(not_a_contact());
+    }
+    Ok(contact)
+}
+
+/// The id of the active account with this address, for the desk's "file for a contact" form;
+/// [`create`] then decides whether the caller may file for it.
+pub async fn account_by_email<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(account::Column::Active.eq(true))
+        .into_tuple()
+        .one(db)
+        .await?)
 }
 
 /// The ticket an earlier creation with this Idempotency-Key made, if any.
@@ -470,8 +523,21 @@ where
             "Idempotency-Key must be 1 to 200 characters".to_owned(),
         ));
     }
-    let allowed = filing::check(db, new.subcategory).await?;
     let subcategory = offers::subcategory(db, new.subcategory).await?;
+    let on_behalf = match new.requester.filter(|r| *r != caller.account_id) {
+        Some(id) => Some(contact_to_file_for(db, caller, subcategory.offer_id, id).await?),
+        None => None,
+    };
+    let requester = on_behalf.as_ref().unwrap_or(caller);
+    let allowed = filing::check(&Scoped::new(db.conn(), &requester.scope), new.subcategory)
+        .await
+        .map_err(|err| match (err, &on_behalf) {
+            (AppError::NotFound, Some(_)) => AppError::field(
+                "requester",
+                "this contact's organisation has no convention on the offer",
+            ),
+            (err, _) => err,
+        })?;
     if subcategory.kind == RequestKind::Evolution {
         return Err(AppError::field(
             "subcategory",
@@ -527,8 +593,8 @@ where
         kind: Set(subcategory.kind.as_str().to_owned()),
         title: Set(title),
         description: Set(new.description),
-        requester_id: Set(caller.account_id),
-        organisation_id: Set(caller.organisation_id),
+        requester_id: Set(requester.account_id),
+        organisation_id: Set(requester.organisation_id),
         offer_id: Set(allowed.offer_id),
         subcategory_id: Set(subcategory.id),
         convention_id: Set(Some(allowed.convention_id)),

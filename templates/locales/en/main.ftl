@@ -264,3 +264,6 @@ satisfaction-1 = Very satisfied
 satisfaction-2 = Satisfied
 satisfaction-3 = Not very satisfied
 satisfaction-4 = Dissatisfied
+desk-new-title = File for a contact
+ticket-file-for = Requesting contact's e-mail address
+ticket-file-for-help = The ticket is filed in this contact's name, under their establishment's conventions.

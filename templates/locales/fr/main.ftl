@@ -264,3 +264,6 @@ satisfaction-1 = Très satisfait
 satisfaction-2 = Satisfait
 satisfaction-3 = Peu satisfait
 satisfaction-4 = Insatisfait
+desk-new-title = Déclarer pour un contact
+ticket-file-for = Adresse du contact demandeur
+ticket-file-for-help = Le ticket est déposé au nom de ce contact, selon les conventions de son établissement.
