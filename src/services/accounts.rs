@@ -159,6 +159,22 @@ async fn with_roles<C: ConnectionTrait>(
         .collect())
 }
 
+/// The id of an active account the caller reads, by address.
+pub async fn readable_id_by_email<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    email: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(db
+        .find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(account::Column::Active.eq(true))
+        .into_tuple()
+        .one(db.conn())
+        .await?)
+}
+
 /// One account the caller reads, with its teams; 404 otherwise.
 pub async fn get<C: ConnectionTrait>(
     db: &Scoped<'_, C>,

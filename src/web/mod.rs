@@ -49,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/tickets/{reference}", get(tickets::show))
         .route("/tickets/{reference}/actions/{action}", post(tickets::act))
         .route("/tickets/{reference}/log", post(tickets::log))
+        .route(
+            "/tickets/{reference}/participants",
+            post(tickets::participants),
+        )
         .route("/tickets/{reference}/changes", post(tickets::change))
         .route("/portal/conventions", get(portal::conventions))
         .route("/attachments/{id}", get(portal::attachment))

@@ -20,6 +20,7 @@ use crate::{
     },
     error::AppError,
     services::{
+        accounts,
         catalogue::{filing, offers},
         tickets::{
             self, NewTicket, Origin, TicketFilter, Visibility,
@@ -39,6 +40,15 @@ fn home_of(caller: &Caller) -> &'static str {
     } else {
         "/portal"
     }
+}
+
+/// Back to the ticket's page, on the visitor's side.
+fn back_to(caller: &Caller, reference: &str) -> Redirect {
+    Redirect::to(&format!(
+        "{}/tickets/{}",
+        home_of(caller),
+        reference.trim().to_uppercase()
+    ))
 }
 
 fn choices() -> Value {
@@ -371,11 +381,7 @@ pub async fn act(
         comment: form.comment,
     };
     let ticket = actions::act(&db, &caller, &reference, action, input).await?;
-    Ok(Redirect::to(&format!(
-        "{}/tickets/{}",
-        home_of(&caller),
-        ticket.reference
-    )))
+    Ok(back_to(&caller, &ticket.reference))
 }
 
 /// `POST /tickets/{ref}/log`: a multipart form whose first part is `_csrf`, then `body`,
@@ -396,11 +402,7 @@ pub async fn log(
         upload,
     });
     actions::add_log(&db, &caller, &reference, entry, file).await?;
-    Ok(Redirect::to(&format!(
-        "{}/tickets/{}",
-        home_of(&caller),
-        reference.to_uppercase()
-    )))
+    Ok(back_to(&caller, &reference))
 }
 
 /// The qualification form (provider side).
@@ -433,14 +435,45 @@ pub async fn change(
             .as_deref()
             .map(|u| parse_word("urgency", u))
             .transpose()?,
-        visibility: None,
         parent: form.parent,
-        add_participants: Vec::new(),
+        ..TicketChanges::default()
     };
     changes::update(&db, &caller, &reference, changes).await?;
-    Ok(Redirect::to(&format!(
-        "{}/tickets/{}",
-        home_of(&caller),
-        reference.to_uppercase()
-    )))
+    Ok(back_to(&caller, &reference))
+}
+
+/// The participants form: an address to add, or an id to remove.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantsForm {
+    revision: i32,
+    add: Option<String>,
+    remove: Option<i64>,
+}
+
+/// `POST /tickets/{ref}/participants`: adds a colleague (found by address among the accounts
+/// the visitor reads) or removes one.
+pub async fn participants(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(reference): Path<String>,
+    CsrfForm(form): CsrfForm<ParticipantsForm>,
+) -> Result<Redirect, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let add = match filled(&form.add) {
+        Some(email) => vec![
+            accounts::readable_id_by_email(&db, email)
+                .await?
+                .ok_or_else(|| AppError::field("add", "no account you may add has this address"))?,
+        ],
+        None => Vec::new(),
+    };
+    let changes = TicketChanges {
+        revision: form.revision,
+        add_participants: add,
+        remove_participants: form.remove.into_iter().collect(),
+        ..TicketChanges::default()
+    };
+    changes::update(&db, &caller, &reference, changes).await?;
+    Ok(back_to(&caller, &reference))
 }

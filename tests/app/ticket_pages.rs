@@ -509,3 +509,110 @@ async fn the_time_of_the_event_is_typed_in_paris_time_and_shown_so() {
     .await;
     assert_eq!(ticket["event_at"], "2026-01-15T08:30:00Z");
 }
+
+#[tokio::test]
+async fn participants_are_added_by_address_and_removed_from_the_ticket_page() {
+    let app = TestApp::with_demo().await;
+    let contact = browser_signed_in(&app, "contact@univ-toulon.demo.guichet", "demo").await;
+    let colleague = browser_signed_in(&app, "comite.toulon@demo.guichet", "demo").await;
+    let list = html(&contact, &app, "/portal/tickets?status=open").await;
+    let ticket_path = attr(&list, "tbody a[href^='/portal/tickets/']", "href");
+    let reference = ticket_path.rsplit('/').next().unwrap().to_owned();
+    let participants_path = format!("/tickets/{reference}/participants");
+    let submit = |browser: &Client, fields: Vec<(&'static str, String)>| {
+        let browser = browser.clone();
+        let url = app.url(&participants_path);
+        async move { browser.post(url).form(&fields).send().await.unwrap() }
+    };
+    let page = html(&contact, &app, &ticket_path).await;
+    let revision = attr(
+        &page,
+        "form.participants-form input[name=revision]",
+        "value",
+    );
+    let csrf = csrf_of(&page);
+
+    // An address outside the contact's establishment is refused, and nothing changes.
+    let response = submit(
+        &contact,
+        vec![
+            ("_csrf", csrf.clone()),
+            ("revision", revision.clone()),
+            ("add", "contact@univ-larochelle.demo.guichet".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // La Rochelle's contact cannot touch the ticket at all.
+    let outsider = browser_signed_in(&app, "contact@univ-larochelle.demo.guichet", "demo").await;
+    let outsider_csrf = csrf_of(&html(&outsider, &app, "/portal").await);
+    let response = submit(
+        &outsider,
+        vec![
+            ("_csrf", outsider_csrf),
+            ("revision", revision.clone()),
+            ("add", "contact@univ-larochelle.demo.guichet".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+
+    let response = submit(
+        &contact,
+        vec![
+            ("_csrf", csrf.clone()),
+            ("revision", revision.clone()),
+            ("add", "comite.toulon@demo.guichet".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = html(&contact, &app, &ticket_path).await;
+    let doc = scraper::Html::parse_document(&page);
+    let names: Vec<String> = doc
+        .select(&scraper::Selector::parse("ul.participants li").unwrap())
+        .map(|li| li.text().collect::<String>())
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert!(names[0].contains("Toulon"), "{names:?}");
+    // The same revision again is stale: 409, nothing changed.
+    let response = submit(
+        &contact,
+        vec![
+            ("_csrf", csrf.clone()),
+            ("revision", revision),
+            ("add", "comite.toulon@demo.guichet".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        colleague
+            .get(app.url(&ticket_path))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    let remove = attr(&page, "ul.participants input[name=remove]", "value");
+    let revision = attr(&page, "ul.participants input[name=revision]", "value");
+    let response = submit(
+        &contact,
+        vec![("_csrf", csrf), ("revision", revision), ("remove", remove)],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = html(&contact, &app, &ticket_path).await;
+    assert!(page.contains("Aucun participant"));
+    let agent = browser_signed_in(&app, "admin@demo.guichet", "demo").await;
+    let desk = html(&agent, &app, &format!("/desk/tickets/{reference}")).await;
+    let doc = scraper::Html::parse_document(&desk);
+    let rows: Vec<String> = doc
+        .select(&scraper::Selector::parse("#history-title + table tbody tr").unwrap())
+        .map(|tr| tr.text().collect::<Vec<_>>().join("|"))
+        .filter(|row| row.contains("|participant|"))
+        .collect();
+    assert_eq!(rows.len(), 2, "added then removed: {rows:?}");
+}

@@ -41,6 +41,9 @@ pub struct TicketChanges {
     /// Accounts to add as participants (either side; accounts the caller reads).
     #[serde(default)]
     pub add_participants: Vec<i64>,
+    /// Participants to remove (either side).
+    #[serde(default)]
+    pub remove_participants: Vec<i64>,
 }
 
 /// Applies changes; 403 for a field of the other side, 409 on a stale revision, 422 on bad
@@ -158,21 +161,22 @@ where
             parent_id.map(|p| p.to_string()),
         ));
     }
-    if changes.add_participants.len() > 50 {
+    if changes.add_participants.len() > 50 || changes.remove_participants.len() > 50 {
         return Err(AppError::field("add_participants", "at most 50 at once"));
     }
-    let readable = db
+    let readable: Vec<(i64, String)> = db
         .find::<account::Entity>()
         .select_only()
         .column(account::Column::Id)
+        .column(account::Column::DisplayName)
         .filter(account::Column::Id.is_in(changes.add_participants.clone()))
-        .into_tuple::<i64>()
+        .into_tuple()
         .all(db.conn())
         .await?;
     if let Some(unknown) = changes
         .add_participants
         .iter()
-        .find(|id| !readable.contains(id))
+        .find(|id| !readable.iter().any(|(r, _)| r == *id))
     {
         return Err(AppError::field(
             "add_participants",
@@ -184,8 +188,22 @@ where
     if update.exec(&txn).await?.rows_affected == 0 {
         return Err(stale());
     }
+    if !changes.remove_participants.is_empty() {
+        let removed = super::participants(&txn, current.id)
+            .await?
+            .into_iter()
+            .filter(|p| changes.remove_participants.contains(&p.id));
+        for participant in removed {
+            history.push(("participant", Some(participant.name), None));
+        }
+        Unscoped::delete_many::<ticket_participant::Entity>()
+            .filter(ticket_participant::Column::TicketId.eq(current.id))
+            .filter(ticket_participant::Column::AccountId.is_in(changes.remove_participants))
+            .exec(&txn)
+            .await?;
+    }
     if !readable.is_empty() {
-        ticket_participant::Entity::insert_many(readable.iter().map(|account_id| {
+        ticket_participant::Entity::insert_many(readable.iter().map(|(account_id, _)| {
             ticket_participant::ActiveModel {
                 ticket_id: Set(current.id),
                 account_id: Set(*account_id),
@@ -201,8 +219,8 @@ where
         )
         .exec_without_returning(&txn)
         .await?;
-        for account_id in &readable {
-            history.push(("participant", None, Some(account_id.to_string())));
+        for (_, name) in readable {
+            history.push(("participant", None, Some(name)));
         }
     }
     record(&txn, current.id, Some(caller.account_id), &history).await?;

@@ -145,6 +145,11 @@ pub struct TicketView {
     pub allowed_actions: Vec<Action>,
     /// Whether the reader works this ticket (provider side): private log, qualification.
     pub provider_side: bool,
+    /// Whether the reader stands on the requester's side (the requester or a colleague), not
+    /// merely following it as a participant.
+    pub requester_side: bool,
+    /// Participants: accounts that follow the ticket (filled in for a single ticket).
+    pub participants: Vec<Named>,
     /// Attached files (filled in for a single ticket, empty in lists).
     pub attachments: Vec<crate::services::catalogue::attachments::AttachmentView>,
     /// For optimistic locking.
@@ -329,44 +334,49 @@ pub async fn views<C: ConnectionTrait>(
     };
     Ok(rows
         .into_iter()
-        .map(|t| TicketView {
-            allowed_actions: allowed_for(caller, &t, provider_of(t.offer_id)),
-            provider_side: sides(caller, &t, provider_of(t.offer_id)).contains(&Side::Provider),
-            attachments: Vec::new(),
-            description_html: markdown::to_safe_html(&t.description),
-            kind: RequestKind::parse(&t.kind).unwrap_or(RequestKind::Request),
-            status: Status::parse(&t.status).unwrap_or(Status::New),
-            impact: parse(&t.impact).unwrap_or(Impact::Person),
-            urgency: parse(&t.urgency).unwrap_or(Urgency::Low),
-            priority: parse(&t.priority).unwrap_or(Priority::Low),
-            origin: parse(&t.origin).unwrap_or(Origin::Api),
-            visibility: parse(&t.visibility).unwrap_or(Visibility::Private),
-            organisation: named(&orgs, t.organisation_id),
-            offer: named(&offers, t.offer_id),
-            subcategory: named(&subs, t.subcategory_id),
-            requester: named(&people, t.requester_id),
-            team: t.team_id.map(|id| named(&teams, id)),
-            agent: t.agent_id.map(|id| named(&people, id)),
-            parent: t.parent_id.map(|id| named(&parents, id).name),
-            reference: t.reference,
-            title: t.title,
-            description: t.description,
-            module: t.module,
-            affected_version: t.affected_version,
-            environment: t.environment,
-            page_url: t.page_url,
-            event_at: t.event_at,
-            people_affected: t.people_affected,
-            pending_reason: t.pending_reason,
-            solution: t.solution,
-            satisfaction: t.satisfaction,
-            satisfaction_comment: t.satisfaction_comment,
-            revision: t.revision,
-            created_at: t.created_at,
-            updated_at: t.updated_at,
-            assigned_at: t.assigned_at,
-            resolved_at: t.resolved_at,
-            closed_at: t.closed_at,
+        .map(|t| {
+            let sides = sides(caller, &t, provider_of(t.offer_id));
+            TicketView {
+                allowed_actions: allowed_for(caller, &t, provider_of(t.offer_id)),
+                provider_side: sides.contains(&Side::Provider),
+                requester_side: sides.contains(&Side::Requester),
+                attachments: Vec::new(),
+                participants: Vec::new(),
+                description_html: markdown::to_safe_html(&t.description),
+                kind: RequestKind::parse(&t.kind).unwrap_or(RequestKind::Request),
+                status: Status::parse(&t.status).unwrap_or(Status::New),
+                impact: parse(&t.impact).unwrap_or(Impact::Person),
+                urgency: parse(&t.urgency).unwrap_or(Urgency::Low),
+                priority: parse(&t.priority).unwrap_or(Priority::Low),
+                origin: parse(&t.origin).unwrap_or(Origin::Api),
+                visibility: parse(&t.visibility).unwrap_or(Visibility::Private),
+                organisation: named(&orgs, t.organisation_id),
+                offer: named(&offers, t.offer_id),
+                subcategory: named(&subs, t.subcategory_id),
+                requester: named(&people, t.requester_id),
+                team: t.team_id.map(|id| named(&teams, id)),
+                agent: t.agent_id.map(|id| named(&people, id)),
+                parent: t.parent_id.map(|id| named(&parents, id).name),
+                reference: t.reference,
+                title: t.title,
+                description: t.description,
+                module: t.module,
+                affected_version: t.affected_version,
+                environment: t.environment,
+                page_url: t.page_url,
+                event_at: t.event_at,
+                people_affected: t.people_affected,
+                pending_reason: t.pending_reason,
+                solution: t.solution,
+                satisfaction: t.satisfaction,
+                satisfaction_comment: t.satisfaction_comment,
+                revision: t.revision,
+                created_at: t.created_at,
+                updated_at: t.updated_at,
+                assigned_at: t.assigned_at,
+                resolved_at: t.resolved_at,
+                closed_at: t.closed_at,
+            }
         })
         .collect())
 }
@@ -396,7 +406,38 @@ pub async fn get<C: ConnectionTrait>(
         .pop()
         .ok_or(AppError::NotFound)?;
     view.attachments = actions::files(db, &view, id).await?;
+    view.participants = participants(db.conn(), id).await?;
     Ok(view)
+}
+
+/// A ticket's participants, by name (bounded: at most 50 are added at once, and a ticket has
+/// few).
+pub async fn participants<C: ConnectionTrait>(
+    db: &C,
+    ticket_id: i64,
+) -> Result<Vec<Named>, AppError> {
+    let rows: Vec<(i64, String)> = Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::DisplayName)
+        .filter(
+            account::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(entity::ticket_participant::Column::AccountId)
+                    .from(entity::ticket_participant::Entity)
+                    .and_where(entity::ticket_participant::Column::TicketId.eq(ticket_id))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(account::Column::DisplayName)
+        .limit(500)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| Named { id, name })
+        .collect())
 }
 
 /// The ticket reference of kind `kind` with number `n`: `I-000042`.
