@@ -21,6 +21,7 @@ pub mod login_throttle;
 pub mod offer;
 pub mod organisation;
 pub mod password_reset;
+pub mod saved_view;
 pub mod service_subcategory;
 pub mod session;
 pub mod setting;

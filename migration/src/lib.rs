@@ -10,6 +10,7 @@ mod m20261124_000003_sessions_tokens_throttle;
 mod m20261124_000004_catalogue;
 mod m20261124_000005_tickets;
 mod m20261124_000006_idempotency;
+mod m20261125_000007_saved_views;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_catalogue::Migration),
             Box::new(m20261124_000005_tickets::Migration),
             Box::new(m20261124_000006_idempotency::Migration),
+            Box::new(m20261125_000007_saved_views::Migration),
         ]
     }
 }

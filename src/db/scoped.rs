@@ -7,7 +7,7 @@
 )]
 
 use entity::{
-    account, convention, offer, organisation, service_subcategory, sla, team, ticket,
+    account, convention, offer, organisation, saved_view, service_subcategory, sla, team, ticket,
     ticket_participant,
 };
 use sea_orm::{
@@ -167,6 +167,16 @@ impl ScopedEntity for sla::Entity {
             scope.admin,
             Condition::all().add(sla::Column::ProviderId.is_in(scope.managed.clone())),
         )
+    }
+}
+
+/// A saved view is its owner's alone, administrators included: it is a personal shortcut.
+impl ScopedEntity for saved_view::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        Condition::all().add(saved_view::Column::AccountId.eq(scope.account_id))
+    }
+    fn writable(scope: &Scope) -> Condition {
+        Self::readable(scope)
     }
 }
 

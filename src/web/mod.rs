@@ -49,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/tickets/{reference}", get(tickets::show))
         .route("/tickets/{reference}/actions/{action}", post(tickets::act))
         .route("/tickets/{reference}/log", post(tickets::log))
+        .route("/tickets/views", post(tickets::save_view))
+        .route("/tickets/views/{id}/delete", post(tickets::delete_view))
         .route(
             "/tickets/{reference}/participants",
             post(tickets::participants),

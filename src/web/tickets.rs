@@ -26,6 +26,7 @@ use crate::{
             self, NewTicket, Origin, TicketFilter, Visibility,
             actions::{self, ActionInput, LogFile},
             changes::{self, TicketChanges},
+            views::{self, NewView},
         },
     },
     state::AppState,
@@ -277,42 +278,15 @@ pub async fn list(
 ) -> Result<Page, AppError> {
     let db = Scoped::new(&state.db, &caller.scope);
     let list = tickets::list(&db, &caller, &filter).await?;
-    let pairs = json_query(&filter);
+    let saved = views::list(&db).await?;
+    let pairs = filter.pairs();
     let query = serde_html_form::to_string(&pairs).unwrap_or_default();
     let shown: std::collections::BTreeMap<&str, String> = pairs.into_iter().collect();
     Ok(Page::new(
         "tickets/list.html",
         json!({ "list": list, "filter": shown, "query": query, "base": home_of(&caller),
-                "me_id": caller.account_id, "teams": caller.team_ids }),
+                "me_id": caller.account_id, "teams": caller.team_ids, "saved": saved }),
     ))
-}
-
-/// The filter as the page shows it back (and rebuilds paging links from it).
-fn json_query(filter: &TicketFilter) -> Vec<(&'static str, String)> {
-    let mut pairs = Vec::new();
-    let mut push = |k: &'static str, v: Option<String>| {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            pairs.push((k, v));
-        }
-    };
-    push("kind", filter.kind.map(|k| k.as_str().to_owned()));
-    push("status", filter.status.clone());
-    push("offer", filter.offer.clone());
-    push("organisation", filter.organisation.map(|o| o.to_string()));
-    push("team", filter.team.map(|t| t.to_string()));
-    push("agent", filter.agent.map(|a| a.to_string()));
-    push(
-        "priority",
-        filter.priority.map(|p| {
-            serde_json::to_value(p)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        }),
-    );
-    push("q", filter.q.clone());
-    push("sort", filter.sort.clone());
-    pairs
 }
 
 /// `GET /portal/tickets/{ref}` and `GET /desk/tickets/{ref}`.
@@ -476,4 +450,31 @@ pub async fn participants(
     };
     changes::update(&db, &caller, &reference, changes).await?;
     Ok(back_to(&caller, &reference))
+}
+
+/// `POST /tickets/views`: saves the list's current filters under a name.
+pub async fn save_view(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    CsrfForm(form): CsrfForm<NewView>,
+) -> Result<Redirect, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    let view = views::create(&db, &caller, form).await?;
+    Ok(Redirect::to(&format!(
+        "{}/tickets?{}",
+        home_of(&caller),
+        view.query
+    )))
+}
+
+/// `POST /tickets/views/{id}/delete`.
+pub async fn delete_view(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::web::login::Nothing>,
+) -> Result<Redirect, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    views::delete(&db, id).await?;
+    Ok(Redirect::to(&format!("{}/tickets", home_of(&caller))))
 }

@@ -616,3 +616,52 @@ async fn participants_are_added_by_address_and_removed_from_the_ticket_page() {
         .collect();
     assert_eq!(rows.len(), 2, "added then removed: {rows:?}");
 }
+
+#[tokio::test]
+async fn a_desk_list_is_saved_as_a_view_and_found_again() {
+    let app = TestApp::with_demo().await;
+    let agent = browser_signed_in(&app, "agent.geforp@demo.guichet", "demo").await;
+    let list = html(&agent, &app, "/desk/tickets?status=open&priority=high").await;
+    assert_eq!(
+        attr(&list, "form.save-view input[name=query]", "value"),
+        "status=open&priority=high"
+    );
+    let response = agent
+        .post(app.url("/tickets/views"))
+        .form(&[
+            ("_csrf", csrf_of(&list)),
+            ("query", "status=open&priority=high".to_owned()),
+            ("name", "Urgences ouvertes".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = html(&agent, &app, "/desk/tickets").await;
+    let href = attr(&page, "nav.saved-views a", "href");
+    assert_eq!(href, "/desk/tickets?status=open&priority=high");
+    let delete = attr(&page, "nav.saved-views form", "action");
+    // Another agent cannot delete it.
+    let other = browser_signed_in(&app, "agent.smsu@demo.guichet", "demo").await;
+    let other_page = html(&other, &app, "/desk/tickets").await;
+    assert!(!other_page.contains("Urgences ouvertes"));
+    let response = other
+        .post(app.url(&delete))
+        .form(&[("_csrf", csrf_of(&other_page))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = agent
+        .post(app.url(&delete))
+        .form(&[("_csrf", csrf_of(&page))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !html(&agent, &app, "/desk/tickets")
+            .await
+            .contains("Urgences ouvertes")
+    );
+}

@@ -987,3 +987,75 @@ async fn the_provider_files_for_a_contact_under_the_contacts_conventions() {
         .count();
     assert_eq!(filed_for_me, 1, "refused filings changed nothing");
 }
+
+#[tokio::test]
+async fn saved_views_are_personal_filters_of_the_lists() {
+    let app = TestApp::with_demo().await;
+    let agent = app.token(GEFORP_AGENT).await;
+    let (status, view) = call(
+        &app,
+        Method::POST,
+        "/api/v1/ticket-views",
+        &agent,
+        Some(json!({"name": "En attente GEFORP", "query": "?status=pending&offer=GEFORP&page=4"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{view}");
+    assert_eq!(view["query"], "status=pending&offer=GEFORP");
+    // The view's query is a list's query: it filters as it says.
+    let (_, listed) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets?{}", view["query"].as_str().unwrap()),
+        &agent,
+        None,
+    )
+    .await;
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["status"] == "pending")
+    );
+    // Bad input: an unknown filter, an empty name, a name used twice; nothing is saved.
+    for (body, field) in [
+        (json!({"name": "x", "query": "colour=blue"}), "query"),
+        (json!({"name": " ", "query": "status=open"}), "name"),
+        (
+            json!({"name": "En attente GEFORP", "query": "status=open"}),
+            "name",
+        ),
+    ] {
+        let (status, refused) = call(
+            &app,
+            Method::POST,
+            "/api/v1/ticket-views",
+            &agent,
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused["error"]["details"]["fields"][0]["field"], field);
+    }
+    let (_, mine) = call(&app, Method::GET, "/api/v1/ticket-views", &agent, None).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+
+    // Another person neither sees nor deletes it (an administrator neither: it is personal).
+    let path = format!("/api/v1/ticket-views/{}", view["id"]);
+    for email in [
+        "agent.smsu@demo.guichet",
+        "contact@univ-larochelle.demo.guichet",
+        "admin@demo.guichet",
+    ] {
+        let other = app.token(email).await;
+        let (_, theirs) = call(&app, Method::GET, "/api/v1/ticket-views", &other, None).await;
+        assert_eq!(theirs, json!([]), "{email}");
+        let (status, _) = call(&app, Method::DELETE, &path, &other, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{email}");
+    }
+    let (status, _) = call(&app, Method::DELETE, &path, &agent, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, mine) = call(&app, Method::GET, "/api/v1/ticket-views", &agent, None).await;
+    assert_eq!(mine, json!([]));
+}

@@ -20,6 +20,7 @@ use crate::{
             actions::{self, ActionInput, HistoryEntry, LogEntryView, LogFile, NewLogEntry},
             changes::{self, TicketChanges},
             settings,
+            views::{self, NewView, SavedView},
         },
     },
     state::AppState,
@@ -250,6 +251,46 @@ pub async fn set_matrix(
     Ok(Json(settings::set_matrix(&state.db, &caller, &body).await?))
 }
 
+/// The caller's saved views of the ticket lists.
+#[utoipa::path(get, path = "/api/v1/ticket-views", tag = "tickets",
+    responses((status = 200, body = Vec<SavedView>)), security(("bearer" = [])))]
+pub async fn list_views(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<Vec<SavedView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(views::list(&db).await?))
+}
+
+/// Saves a view: a name and the filters of `GET /api/v1/tickets` as a query string.
+#[utoipa::path(post, path = "/api/v1/ticket-views", tag = "tickets", request_body = NewView,
+    responses((status = 201, body = SavedView), (status = 422)), security(("bearer" = [])))]
+pub async fn create_view(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewView>,
+) -> Result<(StatusCode, Json<SavedView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok((
+        StatusCode::CREATED,
+        Json(views::create(&db, &caller, body).await?),
+    ))
+}
+
+/// Deletes one of the caller's views.
+#[utoipa::path(delete, path = "/api/v1/ticket-views/{id}", tag = "tickets",
+    params(("id" = i64, Path, description = "view id")),
+    responses((status = 204), (status = 404)), security(("bearer" = [])))]
+pub async fn delete_view(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    views::delete(&db, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -260,4 +301,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(history))
         .routes(routes!(attach))
         .routes(routes!(get_matrix, set_matrix))
+        .routes(routes!(list_views, create_view))
+        .routes(routes!(delete_view))
 }

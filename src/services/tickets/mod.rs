@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod changes;
 pub mod settings;
+pub mod views;
 
 use chrono::{DateTime, Utc};
 use entity::{
@@ -752,6 +753,37 @@ pub struct TicketFilter {
     pub page: Option<u64>,
     /// Items per page, up to 200.
     pub per_page: Option<u64>,
+}
+
+impl TicketFilter {
+    /// The filters set, as query-string pairs (paging left out): what a list page shows back
+    /// and builds its paging links from, and what a saved view keeps.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let mut push = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                pairs.push((k, v));
+            }
+        };
+        push("kind", self.kind.map(|k| k.as_str().to_owned()));
+        push("status", self.status.clone());
+        push("offer", self.offer.clone());
+        push("organisation", self.organisation.map(|o| o.to_string()));
+        push("team", self.team.map(|t| t.to_string()));
+        push("agent", self.agent.map(|a| a.to_string()));
+        push(
+            "priority",
+            self.priority.map(|p| {
+                serde_json::to_value(p)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            }),
+        );
+        push("q", self.q.clone());
+        push("sort", self.sort.clone());
+        pairs
+    }
 }
 
 /// The tickets the caller reads, filtered, sorted and paged.

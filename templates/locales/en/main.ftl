@@ -272,3 +272,7 @@ ticket-participants-none = No participants: the requester alone follows this tic
 ticket-participant-add = Add a participant (e-mail address)
 ticket-participant-add-button = Add
 ticket-participant-remove = Remove
+tickets-saved-views = My views
+tickets-view-name = View name
+tickets-view-save = Save these filters
+tickets-view-delete = Delete the view

@@ -272,3 +272,7 @@ ticket-participants-none = Aucun participant : le demandeur suit seul ce ticket.
 ticket-participant-add = Ajouter un participant (adresse électronique)
 ticket-participant-add-button = Ajouter
 ticket-participant-remove = Retirer
+tickets-saved-views = Mes vues
+tickets-view-name = Nom de la vue
+tickets-view-save = Enregistrer ces filtres
+tickets-view-delete = Supprimer la vue
