@@ -58,6 +58,11 @@ pub struct Config {
     pub attachment_max_bytes: usize,
     /// Days before a resolved ticket without answer is closed.
     pub auto_close_days: i64,
+    /// How often each process looks for due background jobs, in milliseconds.
+    pub jobs_poll_ms: i64,
+    /// How long a process holds a job before another may take it (a crashed process's job is
+    /// taken again after this), in seconds.
+    pub job_lease_secs: i64,
 }
 
 /// A configuration that could not be read; the message names the key and where it came from.
@@ -107,6 +112,8 @@ impl Config {
             ("api_login_token_hours", self.api_login_token_hours),
             ("login_lock_minutes", self.login_lock_minutes),
             ("auto_close_days", self.auto_close_days),
+            ("jobs_poll_ms", self.jobs_poll_ms),
+            ("job_lease_secs", self.job_lease_secs),
             ("login_max_failures", i64::from(self.login_max_failures)),
         ] {
             if value < 1 {

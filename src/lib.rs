@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod password;

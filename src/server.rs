@@ -18,7 +18,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = Duration::from_secs(state.config.shutdown_grace_secs);
-    let periodic = tokio::spawn(periodic_tasks(state.clone()));
+    let periodic = tokio::spawn(crate::jobs::run(state.clone()));
     let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(
         listener,
@@ -42,23 +42,6 @@ pub async fn serve(
     };
     periodic.abort();
     outcome
-}
-
-/// Work that runs on a timer in every process: closing resolved tickets left without answer.
-/// Safe with several processes, since each close is a compare-and-set on the revision; the SLA
-/// issue moves this onto leased jobs.
-async fn periodic_tasks(state: AppState) {
-    let mut every = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        every.tick().await;
-        match crate::services::tickets::changes::auto_close(&state.db, state.config.auto_close_days)
-            .await
-        {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(closed = n, "auto-close"),
-            Err(err) => tracing::error!(error = ?err, "auto-close failed"),
-        }
-    }
 }
 
 /// Resolves at the first SIGINT (Ctrl-C) or SIGTERM.

@@ -11,6 +11,7 @@ mod m20261124_000004_catalogue;
 mod m20261124_000005_tickets;
 mod m20261124_000006_idempotency;
 mod m20261125_000007_saved_views;
+mod m20261125_000008_jobs_outbox;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_tickets::Migration),
             Box::new(m20261124_000006_idempotency::Migration),
             Box::new(m20261125_000007_saved_views::Migration),
+            Box::new(m20261125_000008_jobs_outbox::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod email;
 pub mod filing;
+pub mod jobs;
 pub mod lifecycle;
 pub mod local_time;
 pub mod priority;

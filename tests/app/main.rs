@@ -15,6 +15,7 @@ mod boot;
 mod catalogue;
 mod catalogue_pages;
 mod identity;
+mod jobs;
 mod pages;
 mod system;
 mod ticket_pages;

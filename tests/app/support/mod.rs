@@ -50,6 +50,8 @@ impl TestApp {
                 .merge(("database_url", db.url.clone()))
                 .merge(("data_dir", dir.path().to_string_lossy().into_owned()))
                 .merge(("database_max_connections", 4))
+                // Tests run the job queue themselves (`guichet::jobs::tick`), when they choose.
+                .merge(("jobs_poll_ms", 3_600_000))
                 .merge(("demo", demo)),
         )
         .expect("test config");

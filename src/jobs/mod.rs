@@ -1,0 +1,108 @@
+//! Background jobs: rows of the `job` table that every server process polls and leases (see
+//! [`queue`]), so that with several processes on one database each job runs once, and a crashed
+//! process's jobs are taken over when their lease expires.
+//!
+//! Periodic work (auto-close, …) is put on the queue as one job per time slot, keyed by the slot,
+//! so whichever process schedules a slot first creates it and the others find it there.
+
+pub mod queue;
+
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use entity::job;
+
+use crate::{domain::jobs::slot, error::AppError, state::AppState};
+
+/// Periodic jobs: kind and period in seconds.
+const PERIODIC: &[(&str, i64)] = &[(AUTO_CLOSE, 600)];
+
+/// Closes resolved tickets left without answer.
+pub const AUTO_CLOSE: &str = "auto_close";
+
+/// How many jobs a process takes at once.
+const BATCH: u64 = 20;
+
+/// Polls the queue until the task is dropped: schedules the periodic slots that have come, then
+/// runs what is due.
+pub async fn run(state: AppState) {
+    let poll = StdDuration::from_millis(u64::try_from(state.config.jobs_poll_ms).unwrap_or(1000));
+    // The first look comes one period after start, like the next ones.
+    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + poll, poll);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut scheduled: Vec<Option<chrono::DateTime<Utc>>> = vec![None; PERIODIC.len()];
+    loop {
+        every.tick().await;
+        if let Err(err) = schedule(&state, &mut scheduled).await {
+            tracing::error!(error = ?err, "scheduling periodic jobs failed");
+        }
+        match tick(&state).await {
+            Ok(_) => {}
+            Err(err) => tracing::error!(error = ?err, "running jobs failed"),
+        }
+    }
+}
+
+/// Puts each periodic job's current slot on the queue, once per slot per process (and once per
+/// slot in all, thanks to the slot's key).
+async fn schedule(
+    state: &AppState,
+    scheduled: &mut [Option<chrono::DateTime<Utc>>],
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    for ((kind, every), last) in PERIODIC.iter().zip(scheduled.iter_mut()) {
+        let current = slot(now, *every);
+        if *last == Some(current) {
+            continue;
+        }
+        queue::enqueue(
+            &state.db,
+            queue::NewJob {
+                kind,
+                payload: serde_json::json!({}),
+                run_at: current,
+                dedupe_key: Some(format!("{kind}@{}", current.to_rfc3339())),
+                max_attempts: 1,
+            },
+        )
+        .await?;
+        *last = Some(current);
+    }
+    Ok(())
+}
+
+/// Takes the due jobs and runs them one after the other; answers how many ran.
+pub async fn tick(state: &AppState) -> Result<usize, AppError> {
+    let lease = Duration::seconds(state.config.job_lease_secs);
+    let held = queue::claim(&state.db, Utc::now(), lease, BATCH).await?;
+    let count = held.len();
+    for job in held {
+        match perform(state, &job).await {
+            Ok(()) => queue::finish(&state.db, &job).await?,
+            Err(err) => {
+                tracing::warn!(job = job.id, kind = %job.kind, error = ?err, "job failed");
+                queue::fail(&state.db, &job, &format!("{err:?}")).await?;
+            }
+        }
+    }
+    Ok(count)
+}
+
+async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
+    match job.kind.as_str() {
+        AUTO_CLOSE => {
+            let closed = crate::services::tickets::changes::auto_close(
+                &state.db,
+                state.config.auto_close_days,
+            )
+            .await?;
+            if closed > 0 {
+                tracing::info!(closed, "auto-close");
+            }
+            Ok(())
+        }
+        other => Err(AppError::Internal(anyhow::anyhow!(
+            "no worker knows jobs of kind {other}"
+        ))),
+    }
+}
