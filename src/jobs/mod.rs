@@ -12,7 +12,22 @@ use std::time::Duration as StdDuration;
 use chrono::{Duration, Utc};
 use entity::job;
 
-use crate::{domain::jobs::slot, error::AppError, state::AppState};
+use crate::{domain::jobs::slot, error::AppError, services::notifications, state::AppState};
+
+/// Reading a job's input.
+trait Payload {
+    /// The number under `key` in the payload.
+    fn payload_id(&self, key: &str) -> Result<i64, AppError>;
+}
+
+impl Payload for job::Model {
+    fn payload_id(&self, key: &str) -> Result<i64, AppError> {
+        serde_json::from_str::<serde_json::Value>(&self.payload)
+            .ok()
+            .and_then(|v| v.get(key).and_then(serde_json::Value::as_i64))
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("job {} has no {key}", self.id)))
+    }
+}
 
 /// Periodic jobs: kind and period in seconds.
 const PERIODIC: &[(&str, i64)] = &[(AUTO_CLOSE, 600)];
@@ -73,8 +88,13 @@ async fn schedule(
 
 /// Takes the due jobs and runs them one after the other; answers how many ran.
 pub async fn tick(state: &AppState) -> Result<usize, AppError> {
+    tick_at(state, Utc::now()).await
+}
+
+/// [`tick`] as if it were `now` (tests look ahead, past a back-off).
+pub async fn tick_at(state: &AppState, now: chrono::DateTime<Utc>) -> Result<usize, AppError> {
     let lease = Duration::seconds(state.config.job_lease_secs);
-    let held = queue::claim(&state.db, Utc::now(), lease, BATCH).await?;
+    let held = queue::claim(&state.db, now, lease, BATCH).await?;
     let count = held.len();
     for job in held {
         match perform(state, &job).await {
@@ -100,6 +120,17 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
                 tracing::info!(closed, "auto-close");
             }
             Ok(())
+        }
+        notifications::MAIL_JOB => {
+            let id = job.payload_id("notification")?;
+            notifications::send(
+                &state.db,
+                &state.mailer,
+                &state.views,
+                &state.config.base_url(),
+                id,
+            )
+            .await
         }
         other => Err(AppError::Internal(anyhow::anyhow!(
             "no worker knows jobs of kind {other}"

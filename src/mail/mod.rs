@@ -1,10 +1,11 @@
 //! Sending mail: through SMTP when `smtp_url` is set, else as one `.eml` file per message under
-//! `<data_dir>/mail`. The notifications issue puts an outbox in front of this; until then
-//! [`Mailer::send`] is the one function that sends.
+//! `<data_dir>/mail`. Notifications reach it through the outbox and its `mail` jobs
+//! (`services::notifications`); only the password-reset link is sent directly, since it is
+//! asked for and awaited by the person at the screen.
 
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, header::ContentType},
+    message::{Mailbox, MultiPart, SinglePart, header::ContentType},
 };
 
 use crate::config::Config;
@@ -39,19 +40,37 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    /// Sends a plain-text message. Line ends are normalised to CRLF so that no bare CR or LF
-    /// reaches the SMTP conversation (lettre 0.11.23's RUSTSEC-2026-0561).
+    /// Sends a plain-text message.
     pub async fn send(&self, to: &str, subject: &str, text: &str) -> anyhow::Result<()> {
-        let body = text
-            .replace("\r\n", "\n")
-            .replace('\r', "\n")
-            .replace('\n', "\r\n");
-        let message = Message::builder()
+        let message_id = format!("{}@guichet", uuid::Uuid::new_v4().simple());
+        self.send_message(Outgoing {
+            to,
+            subject,
+            text,
+            html: None,
+            message_id: &message_id,
+        })
+        .await
+    }
+
+    /// Sends a message: text, with an HTML alternative when given, under a Message-ID chosen by
+    /// the caller (a notification sent again after a crash keeps its identity, so mail clients
+    /// and servers see one message).
+    pub async fn send_message(&self, out: Outgoing<'_>) -> anyhow::Result<()> {
+        let builder = Message::builder()
             .from(self.from.clone())
-            .to(to.parse()?)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)?;
+            .to(out.to.parse()?)
+            .subject(out.subject)
+            .message_id(Some(format!("<{}>", out.message_id)));
+        let text = crlf(out.text);
+        let message = match out.html {
+            None => builder.header(ContentType::TEXT_PLAIN).body(text)?,
+            Some(html) => builder.multipart(
+                MultiPart::alternative()
+                    .singlepart(SinglePart::plain(text))
+                    .singlepart(SinglePart::html(crlf(html))),
+            )?,
+        };
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message).await?;
@@ -62,4 +81,26 @@ impl Mailer {
         }
         Ok(())
     }
+}
+
+/// A message to send.
+pub struct Outgoing<'a> {
+    /// Recipient address.
+    pub to: &'a str,
+    /// Subject.
+    pub subject: &'a str,
+    /// Plain text body.
+    pub text: &'a str,
+    /// HTML alternative.
+    pub html: Option<&'a str>,
+    /// Message-ID without the angle brackets.
+    pub message_id: &'a str,
+}
+
+/// Line ends normalised to CRLF, so that no bare CR or LF reaches the SMTP conversation
+/// (lettre 0.11.23's RUSTSEC-2026-0561).
+fn crlf(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', "\r\n")
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod notifications;
 pub mod organisations;
 pub mod password_reset;
 pub mod signin;

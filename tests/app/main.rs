@@ -16,6 +16,7 @@ mod catalogue;
 mod catalogue_pages;
 mod identity;
 mod jobs;
+mod notifications;
 mod pages;
 mod system;
 mod ticket_pages;

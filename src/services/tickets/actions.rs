@@ -14,7 +14,10 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{TicketView, get, record, row, sides};
-use crate::services::catalogue::attachments::{self, AttachmentView, Upload, clean_file_name};
+use crate::services::{
+    catalogue::attachments::{self, AttachmentView, Upload, clean_file_name},
+    notifications::{self, Audience, Kind, TicketEvent},
+};
 use crate::{
     access::Caller,
     db::{Scoped, Unscoped},
@@ -118,7 +121,7 @@ where
 {
     let current = row(db, reference).await?;
     let provider_id = provider_of(db.conn(), current.offer_id).await?;
-    let (_, next) = side_for(caller, &current, provider_id, action)?;
+    let (side, next) = side_for(caller, &current, provider_id, action)?;
     if input.revision.is_some_and(|r| r != current.revision) {
         return Err(stale());
     }
@@ -136,6 +139,8 @@ where
         .filter(ticket::Column::Revision.eq(current.revision));
     let mut public_note: Option<String> = None;
     let mut children_solution: Option<String> = None;
+    // What to tell, to whom, quoting what.
+    let mut told: Option<(Kind, Audience, Option<String>)> = None;
     match action {
         Action::Assign => {
             let team = input
@@ -159,6 +164,7 @@ where
             if current.assigned_at.is_none() {
                 update = update.col_expr(ticket::Column::AssignedAt, Expr::value(now));
             }
+            told = Some((Kind::Assigned, Audience::Provider, None));
             changes.push((
                 "team",
                 current.team_id.map(|t| t.to_string()),
@@ -173,6 +179,7 @@ where
         Action::Pend => {
             let reason = text("reason", &input.reason, 2000)?;
             update = update.col_expr(ticket::Column::PendingReason, Expr::value(reason.clone()));
+            told = Some((Kind::Pending, Audience::Requester, Some(reason.clone())));
             changes.push((
                 "pending_reason",
                 current.pending_reason.clone(),
@@ -191,6 +198,7 @@ where
                 .col_expr(ticket::Column::Solution, Expr::value(solution.clone()))
                 .col_expr(ticket::Column::ResolvedAt, Expr::value(now));
             changes.push(("solution", current.solution.clone(), Some(solution.clone())));
+            told = Some((Kind::Resolved, Audience::Requester, Some(solution.clone())));
             children_solution = Some(solution);
         }
         Action::Close => {
@@ -218,6 +226,11 @@ where
             if let Some(rating) = input.satisfaction {
                 changes.push(("satisfaction", None, Some(rating.to_string())));
             }
+            let other_side = match side {
+                Side::Provider => Audience::Requester,
+                Side::Requester | Side::System => Audience::Provider,
+            };
+            told = Some((Kind::Closed, other_side, comment.map(str::to_owned)));
         }
         Action::Reopen => {
             let comment = text("comment", &input.comment, 50_000)?;
@@ -225,6 +238,7 @@ where
                 ticket::Column::ResolvedAt,
                 Expr::value(Option::<DateTime<Utc>>::None),
             );
+            told = Some((Kind::Reopened, Audience::Provider, Some(comment.clone())));
             public_note = Some(comment);
         }
     }
@@ -239,8 +253,31 @@ where
     if let Some(solution) = children_solution {
         resolve_children(&txn, &current, caller.account_id, &solution).await?;
     }
+    if let Some((kind, audience, detail)) = told {
+        let changed = reread(&txn, current.id).await?;
+        notifications::ticket_event(
+            &txn,
+            TicketEvent {
+                kind,
+                ticket: &changed,
+                audience,
+                actor: Some(caller.account_id),
+                detail,
+            },
+        )
+        .await?;
+    }
     txn.commit().await?;
     get(db, caller, reference).await
+}
+
+/// A ticket as it is inside a transaction that changed it.
+async fn reread<C: ConnectionTrait>(txn: &C, id: i64) -> Result<ticket::Model, AppError> {
+    Unscoped::find::<ticket::Entity>()
+        .filter(ticket::Column::Id.eq(id))
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Resolving a parent incident resolves its open children with the same solution.
@@ -444,6 +481,24 @@ where
         body,
     )
     .await?;
+    if !entry.private {
+        let audience = if sides.contains(&Side::Provider) {
+            Audience::Requester
+        } else {
+            Audience::Provider
+        };
+        notifications::ticket_event(
+            &txn,
+            TicketEvent {
+                kind: Kind::Commented,
+                ticket: &current,
+                audience,
+                actor: Some(caller.account_id),
+                detail: Some(body.to_owned()),
+            },
+        )
+        .await?;
+    }
     let mut stored = Vec::new();
     if let Some(file) = file {
         stored.push(

@@ -676,6 +676,18 @@ where
         &[("status", None, Some("new".to_owned()))],
     )
     .await?;
+    // The acknowledgement, to the requester even when an agent filed for them.
+    crate::services::notifications::ticket_event(
+        &txn,
+        crate::services::notifications::TicketEvent {
+            kind: crate::services::notifications::Kind::Received,
+            ticket: &created,
+            audience: crate::services::notifications::Audience::Requester,
+            actor: None,
+            detail: None,
+        },
+    )
+    .await?;
     if let Some(key) = idempotency_key {
         let remembered = entity::idempotency_key::ActiveModel {
             account_id: Set(caller.account_id),

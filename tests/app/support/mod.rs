@@ -5,6 +5,7 @@
 //! MariaDB server, a database created for the test and dropped after it.
 
 pub mod database;
+pub mod smtp;
 
 use std::net::SocketAddr;
 
@@ -21,7 +22,7 @@ pub struct TestApp {
     pub client: Client,
     /// The state the server runs with (database handle, config).
     pub state: AppState,
-    _db: TestDb,
+    db: TestDb,
     _dir: tempfile::TempDir,
 }
 
@@ -37,7 +38,17 @@ impl TestApp {
         Self::build(true).await
     }
 
+    /// The application with settings of the test's own (e.g. an SMTP server).
+    #[allow(dead_code, reason = "not every test module changes settings")]
+    pub async fn with_settings(demo: bool, settings: &[(&str, &str)]) -> TestApp {
+        Self::build_with(demo, settings).await
+    }
+
     async fn build(demo: bool) -> TestApp {
+        Self::build_with(demo, &[]).await
+    }
+
+    async fn build_with(demo: bool, settings: &[(&str, &str)]) -> TestApp {
         // Errors the server logs show up under the failing test.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -45,8 +56,12 @@ impl TestApp {
             .try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         let db = TestDb::create(dir.path()).await;
+        let mut figment = Config::defaults();
+        for (key, value) in settings {
+            figment = figment.merge((*key, *value));
+        }
         let config = Config::from_figment(
-            Config::defaults()
+            figment
                 .merge(("database_url", db.url.clone()))
                 .merge(("data_dir", dir.path().to_string_lossy().into_owned()))
                 .merge(("database_max_connections", 4))
@@ -74,9 +89,15 @@ impl TestApp {
             addr,
             client: client(),
             state,
-            _db: db,
+            db,
             _dir: dir,
         }
+    }
+
+    /// The database's URL, for other processes on the same database.
+    #[allow(dead_code, reason = "only the multi-process tests use it")]
+    pub fn database_url(&self) -> &str {
+        &self.db.url
     }
 
     /// The absolute URL of `path` on this app.

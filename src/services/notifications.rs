@@ -1,0 +1,398 @@
+//! Notifications: who hears of what happens to a ticket, written to the outbox (the
+//! `notification` table, with a `mail` job each) in the transaction of the change itself, so a
+//! change and its mail are committed together or not at all. The job sends it later (see
+//! [`send`]); a mail server that is down delays mail, it never loses it nor fails the change.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use entity::{account, account_role, notification, notification_mute, team_member, ticket};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect,
+    sea_query::Expr,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    db::Unscoped,
+    error::AppError,
+    i18n::Lang,
+    jobs::queue::{self, NewJob},
+};
+
+/// The job kind that sends one notification.
+pub const MAIL_JOB: &str = "mail";
+
+/// What a notification tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The acknowledgement of a new ticket, to its requester.
+    Received,
+    /// A ticket assigned, to the agent.
+    Assigned,
+    /// A public log entry, to the other side.
+    Commented,
+    /// Waiting for the requester.
+    Pending,
+    /// Resolved: validate or reopen.
+    Resolved,
+    /// Closed.
+    Closed,
+    /// Reopened, to the provider.
+    Reopened,
+    /// 75 % of a service level target used.
+    Sla75,
+    /// A service level target passed.
+    Sla100,
+}
+
+impl Kind {
+    /// Every kind, for the preferences page.
+    pub const ALL: [Kind; 9] = [
+        Kind::Received,
+        Kind::Assigned,
+        Kind::Commented,
+        Kind::Pending,
+        Kind::Resolved,
+        Kind::Closed,
+        Kind::Reopened,
+        Kind::Sla75,
+        Kind::Sla100,
+    ];
+
+    /// The kind's word, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Received => "received",
+            Kind::Assigned => "assigned",
+            Kind::Commented => "commented",
+            Kind::Pending => "pending",
+            Kind::Resolved => "resolved",
+            Kind::Closed => "closed",
+            Kind::Reopened => "reopened",
+            Kind::Sla75 => "sla75",
+            Kind::Sla100 => "sla100",
+        }
+    }
+
+    /// The kind a stored word names.
+    pub fn parse(word: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+}
+
+/// Who is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The requester and the participants.
+    Requester,
+    /// The agent on the ticket, or its team's members when nobody holds it.
+    Provider,
+    /// The ticket's team and the coordinators of the offer's provider (escalations).
+    Escalation,
+}
+
+/// Something that happened to a ticket, to tell.
+pub struct TicketEvent<'a> {
+    /// What.
+    pub kind: Kind,
+    /// The ticket as it is after the change.
+    pub ticket: &'a ticket::Model,
+    /// To whom.
+    pub audience: Audience,
+    /// Who did it (never told of their own act); none for the platform.
+    pub actor: Option<i64>,
+    /// A reason, solution or comment to quote.
+    pub detail: Option<String>,
+}
+
+/// What a mail template is given.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MailData {
+    /// The kind's word.
+    pub kind: String,
+    /// Ticket reference.
+    pub reference: String,
+    /// Ticket title.
+    pub title: String,
+    /// The ticket's page, from the site's root (the sender adds the base URL).
+    pub path: String,
+    /// Who did it.
+    pub actor: Option<String>,
+    /// A reason, solution or comment.
+    pub detail: Option<String>,
+}
+
+async fn ids<C: ConnectionTrait>(
+    db: &C,
+    query: sea_orm::Select<impl sea_orm::EntityTrait>,
+    column: impl sea_orm::ColumnTrait,
+) -> Result<Vec<i64>, AppError> {
+    Ok(query
+        .select_only()
+        .column(column)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The accounts an audience names for a ticket.
+async fn recipients<C: ConnectionTrait>(
+    db: &C,
+    ticket: &ticket::Model,
+    audience: Audience,
+) -> Result<BTreeSet<i64>, AppError> {
+    let mut people = BTreeSet::new();
+    let team_members = |team: i64| {
+        Unscoped::find::<team_member::Entity>().filter(team_member::Column::TeamId.eq(team))
+    };
+    match audience {
+        Audience::Requester => {
+            people.insert(ticket.requester_id);
+            let participants = Unscoped::find::<entity::ticket_participant::Entity>()
+                .filter(entity::ticket_participant::Column::TicketId.eq(ticket.id));
+            people.extend(
+                ids(
+                    db,
+                    participants,
+                    entity::ticket_participant::Column::AccountId,
+                )
+                .await?,
+            );
+        }
+        Audience::Provider => match (ticket.agent_id, ticket.team_id) {
+            (Some(agent), _) => {
+                people.insert(agent);
+            }
+            (None, Some(team)) => {
+                people.extend(ids(db, team_members(team), team_member::Column::AccountId).await?)
+            }
+            (None, None) => {}
+        },
+        Audience::Escalation => {
+            if let Some(team) = ticket.team_id {
+                people.extend(ids(db, team_members(team), team_member::Column::AccountId).await?);
+            }
+            let provider = Unscoped::find::<entity::offer::Entity>()
+                .select_only()
+                .column(entity::offer::Column::ProviderId)
+                .filter(entity::offer::Column::Id.eq(ticket.offer_id))
+                .into_tuple::<i64>()
+                .one(db)
+                .await?;
+            let coordinators = Unscoped::find::<account::Entity>()
+                .filter(account::Column::OrganisationId.eq(provider.unwrap_or_default()))
+                .filter(
+                    account::Column::Id.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(account_role::Column::AccountId)
+                            .from(account_role::Entity)
+                            .and_where(account_role::Column::Role.eq("coordinator"))
+                            .to_owned(),
+                    ),
+                );
+            people.extend(ids(db, coordinators, account::Column::Id).await?);
+        }
+    }
+    Ok(people)
+}
+
+/// Writes the notifications of an event to the outbox, with a mail job each, on `db` (the
+/// change's transaction). Inactive accounts, the actor and those who muted the kind are left
+/// out.
+pub async fn ticket_event<C: ConnectionTrait>(
+    db: &C,
+    event: TicketEvent<'_>,
+) -> Result<(), AppError> {
+    let mut people = recipients(db, event.ticket, event.audience).await?;
+    if let Some(actor) = event.actor {
+        people.remove(&actor);
+    }
+    if people.is_empty() {
+        return Ok(());
+    }
+    let muted: BTreeSet<i64> = Unscoped::find::<notification_mute::Entity>()
+        .select_only()
+        .column(notification_mute::Column::AccountId)
+        .filter(notification_mute::Column::AccountId.is_in(people.iter().copied()))
+        .filter(notification_mute::Column::Kind.eq(event.kind.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let accounts: Vec<(i64, String, String)> = Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::Email)
+        .column(account::Column::Language)
+        .filter(account::Column::Id.is_in(people.iter().copied().filter(|p| !muted.contains(p))))
+        .filter(account::Column::Active.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let actor = match event.actor {
+        Some(id) => {
+            Unscoped::find::<account::Entity>()
+                .select_only()
+                .column(account::Column::DisplayName)
+                .filter(account::Column::Id.eq(id))
+                .into_tuple::<String>()
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    let side = match event.audience {
+        Audience::Requester => "/portal",
+        Audience::Provider | Audience::Escalation => "/desk",
+    };
+    let data = MailData {
+        kind: event.kind.as_str().to_owned(),
+        reference: event.ticket.reference.clone(),
+        title: event.ticket.title.clone(),
+        path: format!("{side}/tickets/{}", event.ticket.reference),
+        actor,
+        detail: event.detail,
+    };
+    let data_json = serde_json::to_string(&data)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("notification data: {e}")))?;
+    let now = Utc::now();
+    // One row and one job per recipient (a ticket event has a handful of recipients).
+    for (account_id, email, language) in accounts {
+        let lang = Lang::parse(&language).unwrap_or_default();
+        let subject = lang.t_args(
+            &format!("mail-{}-subject", data.kind),
+            &[
+                ("reference", data.reference.clone()),
+                ("title", data.title.chars().take(120).collect()),
+            ],
+        );
+        let row = notification::ActiveModel {
+            kind: Set(data.kind.clone()),
+            account_id: Set(account_id),
+            email: Set(email),
+            language: Set(lang.code().to_owned()),
+            subject: Set(subject.chars().take(200).collect()),
+            data: Set(data_json.clone()),
+            message_id: Set(format!(
+                "{}.{}@guichet",
+                data.reference.to_lowercase(),
+                uuid::Uuid::new_v4().simple()
+            )),
+            sent_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        queue::enqueue(
+            db,
+            NewJob {
+                kind: MAIL_JOB,
+                payload: serde_json::json!({ "notification": row.id }),
+                run_at: now,
+                dedupe_key: None,
+                // With the back-off capped at an hour, about a day of trying.
+                max_attempts: 30,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sends one notification (the `mail` job): rendered in the recipient's language, with the
+/// Message-ID fixed at its creation. A notification already sent is not sent again.
+pub async fn send<C: ConnectionTrait>(
+    db: &C,
+    mailer: &crate::mail::Mailer,
+    views: &crate::view::Views,
+    base_url: &str,
+    id: i64,
+) -> Result<(), AppError> {
+    let Some(row) = Unscoped::find::<notification::Entity>()
+        .filter(notification::Column::Id.eq(id))
+        .one(db)
+        .await?
+    else {
+        // The account was deleted, and its notifications with it.
+        return Ok(());
+    };
+    if row.sent_at.is_some() {
+        return Ok(());
+    }
+    let data: MailData = serde_json::from_str(&row.data)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("notification {id} data: {e}")))?;
+    let lang = Lang::parse(&row.language).unwrap_or_default();
+    let ctx = minijinja::context! {
+        data => minijinja::Value::from(minijinja::value::Serde(&data)),
+        link => format!("{base_url}{}", data.path),
+        subject => row.subject.clone(),
+    };
+    let render = |template: &str| {
+        views
+            .render(template, lang, "", ctx.clone())
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("mail template {template}: {e}")))
+    };
+    let text = render("mail/ticket.txt")?;
+    let html = render("mail/ticket.html")?;
+    mailer
+        .send_message(crate::mail::Outgoing {
+            to: &row.email,
+            subject: &row.subject,
+            text: &text,
+            html: Some(&html),
+            message_id: &row.message_id,
+        })
+        .await
+        .map_err(AppError::Internal)?;
+    Unscoped::update_many::<notification::Entity>()
+        .col_expr(notification::Column::SentAt, Expr::value(Utc::now()))
+        .filter(notification::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The kinds an account muted.
+pub async fn muted<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<Kind>, AppError> {
+    let words: Vec<String> = Unscoped::find::<notification_mute::Entity>()
+        .select_only()
+        .column(notification_mute::Column::Kind)
+        .filter(notification_mute::Column::AccountId.eq(account_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(words.iter().filter_map(|w| Kind::parse(w)).collect())
+}
+
+/// Replaces the kinds an account mutes (the caller's own: preferences are personal).
+pub async fn set_muted<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+    account_id: i64,
+    kinds: &[Kind],
+) -> Result<Vec<Kind>, AppError> {
+    use sea_orm::TransactionSession;
+    let txn = db.begin().await?;
+    Unscoped::delete_many::<notification_mute::Entity>()
+        .filter(notification_mute::Column::AccountId.eq(account_id))
+        .exec(&txn)
+        .await?;
+    let unique: BTreeSet<&'static str> = kinds.iter().map(|k| k.as_str()).collect();
+    if !unique.is_empty() {
+        use sea_orm::EntityTrait;
+        notification_mute::Entity::insert_many(unique.iter().map(|kind| {
+            notification_mute::ActiveModel {
+                account_id: Set(account_id),
+                kind: Set((*kind).to_owned()),
+            }
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    muted(db, account_id).await
+}

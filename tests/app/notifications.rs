@@ -1,0 +1,240 @@
+//! Notifications through a real SMTP server: written with the change, sent by the job queue,
+//! delivered once even when the server was down for a while, and once with two processes.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use entity::{job, notification};
+use guichet::{db::Unscoped, services::notifications::MAIL_JOB};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+
+use crate::support::{
+    TestApp, call,
+    smtp::{SmtpServer, free_port, header, text_of},
+};
+
+const TOULON: &str = "contact@univ-toulon.demo.guichet";
+
+/// Files a GEFORP incident as the Toulon contact; answers its reference.
+async fn file(app: &TestApp, token: &str, title: &str) -> String {
+    let (_, offer) = call(app, Method::GET, "/api/v1/offers/GEFORP", token, None).await;
+    let incident = offer["subcategories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "incident")
+        .unwrap()["id"]
+        .clone();
+    let (status, ticket) = call(app, Method::POST, "/api/v1/tickets", token, Some(json!({
+        "subcategory": incident, "title": title, "description": "…", "impact": "person",
+        "urgency": "low", "version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/"
+    }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    ticket["ref"].as_str().unwrap().to_owned()
+}
+
+/// Runs the queue until nothing is due at `now`.
+async fn drain(app: &TestApp, now: chrono::DateTime<Utc>) {
+    while guichet::jobs::tick_at(&app.state, now).await.unwrap() > 0 {}
+}
+
+fn to_toulon_about<'a>(messages: &'a [String], reference: &str) -> Vec<&'a String> {
+    messages
+        .iter()
+        .filter(|m| {
+            header(m, "To").is_some_and(|to| to.contains(TOULON))
+                && header(m, "Subject").is_some_and(|s| s.contains(reference))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_requester_gets_the_acknowledgement_through_smtp() {
+    let smtp = SmtpServer::start(free_port());
+    let app = TestApp::with_settings(true, &[("smtp_url", &smtp.url())]).await;
+    let contact = app.token(TOULON).await;
+    let reference = file(&app, &contact, "Imports en échec").await;
+    drain(&app, Utc::now()).await;
+    let messages = smtp.messages();
+    let received = to_toulon_about(&messages, &reference);
+    assert_eq!(received.len(), 1, "one acknowledgement");
+    let message = received[0];
+    assert!(
+        header(message, "Subject")
+            .unwrap()
+            .contains("Demande reçue")
+    );
+    assert!(message.contains("multipart/alternative") && message.contains("text/html"));
+    // The Message-ID is the one fixed in the outbox.
+    let stored = Unscoped::find::<notification::Entity>()
+        .filter(notification::Column::Email.eq(TOULON))
+        .filter(notification::Column::Kind.eq("received"))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.subject.contains(&reference))
+        .unwrap();
+    assert_eq!(
+        header(message, "Message-ID").unwrap(),
+        format!("<{}>", stored.message_id)
+    );
+    assert!(stored.sent_at.is_some());
+
+    // The agent's comment reaches the requester; the requester's own comment does not.
+    let agent = app.token("agent.geforp@demo.guichet").await;
+    for (token, body) in [
+        (&agent, "Pouvez-vous préciser le fichier ?"),
+        (&contact, "Le fichier de mars"),
+    ] {
+        let (status, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/tickets/{reference}/log"),
+            token,
+            Some(json!({ "body": body })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    drain(&app, Utc::now()).await;
+    let messages = smtp.messages();
+    let about = to_toulon_about(&messages, &reference);
+    assert_eq!(about.len(), 2, "acknowledgement and the agent's message");
+    assert!(
+        about
+            .iter()
+            .any(|m| text_of(m).contains("préciser le fichier"))
+    );
+}
+
+#[tokio::test]
+async fn with_the_smtp_server_down_changes_succeed_and_mail_follows_once_it_is_back() {
+    let port = free_port();
+    let app =
+        TestApp::with_settings(true, &[("smtp_url", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let contact = app.token(TOULON).await;
+    let reference = file(&app, &contact, "Serveur de courrier absent").await;
+    // Nobody listens: the attempt fails and is put back, the ticket is there all the same.
+    drain(&app, Utc::now()).await;
+    let unsent = Unscoped::find::<notification::Entity>()
+        .filter(notification::Column::SentAt.is_null())
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert!(unsent > 0);
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets/{reference}"),
+        &contact,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The server comes back; once the back-off has passed, everything is delivered, once.
+    let smtp = SmtpServer::start(port);
+    drain(&app, Utc::now() + chrono::Duration::minutes(2)).await;
+    drain(&app, Utc::now() + chrono::Duration::minutes(4)).await;
+    let messages = smtp.messages();
+    assert_eq!(messages.len() as u64, unsent, "every waiting message, once");
+    assert_eq!(to_toulon_about(&messages, &reference).len(), 1);
+    let retried = Unscoped::find::<job::Entity>()
+        .filter(job::Column::Kind.eq(MAIL_JOB))
+        .filter(job::Column::State.eq("done"))
+        .filter(job::Column::Attempts.eq(2))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(retried, unsent, "each sent at its second attempt");
+}
+
+/// A `guichet serve` process of its own, on the test's database; killed when dropped.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn two_server_processes_on_one_database_send_each_message_once() {
+    if app_is_sqlite() {
+        // SQLite serves one process; the queue's sharing is for PostgreSQL and MariaDB.
+        return;
+    }
+    let smtp = SmtpServer::start(free_port());
+    let app = TestApp::with_demo().await;
+    let contact = app.token(TOULON).await;
+    for n in 0..10 {
+        file(&app, &contact, &format!("Lot {n}")).await;
+    }
+    let waiting = Unscoped::find::<job::Entity>()
+        .filter(job::Column::Kind.eq(MAIL_JOB))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert!(waiting >= 10);
+    let data = tempfile::tempdir().unwrap();
+    let servers: Vec<Server> = (0..2)
+        .map(|_| {
+            Server(
+                std::process::Command::new(env!("CARGO_BIN_EXE_guichet"))
+                    .arg("serve")
+                    .env("GUICHET_DATABASE_URL", app.database_url())
+                    .env("GUICHET_LISTEN", "127.0.0.1:0")
+                    .env("GUICHET_DATA_DIR", data.path())
+                    .env("GUICHET_DEMO", "false")
+                    .env("GUICHET_SMTP_URL", smtp.url())
+                    .env("GUICHET_JOBS_POLL_MS", "20")
+                    .env("GUICHET_LOG", "warn")
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .expect("guichet serve starts"),
+            )
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let pending = Unscoped::find::<job::Entity>()
+            .filter(job::Column::Kind.eq(MAIL_JOB))
+            .filter(job::Column::State.ne("done"))
+            .count(&app.state.db)
+            .await
+            .unwrap();
+        if pending == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{pending} mail jobs still waiting"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(servers);
+    let messages = smtp.messages();
+    let mut ids: Vec<String> = messages
+        .iter()
+        .map(|m| header(m, "Message-ID").unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(messages.len() as u64, waiting, "each message sent once");
+    assert_eq!(ids.len() as u64, waiting, "no message twice");
+    let attempted_twice = Unscoped::find::<job::Entity>()
+        .filter(job::Column::Kind.eq(MAIL_JOB))
+        .filter(job::Column::Attempts.ne(1))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(attempted_twice, 0, "no job taken by both processes");
+}
+
+fn app_is_sqlite() -> bool {
+    !std::env::var("DATABASE_URL").is_ok_and(|u| !u.is_empty() && !u.starts_with("sqlite"))
+}
