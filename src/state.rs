@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Config, mail::Mailer, view::Views};
+use crate::{clock::Clock, config::Config, mail::Mailer, view::Views};
 
 /// The application's shared state; cheap to clone.
 #[derive(Clone)]
@@ -18,6 +18,8 @@ pub struct AppState {
     pub views: Views,
     /// Outgoing mail.
     pub mailer: Mailer,
+    /// The time.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             views: Views::new(),
+            clock: Clock::default(),
         })
     }
 }

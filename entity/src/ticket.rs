@@ -49,6 +49,30 @@ pub struct Model {
     pub resolved_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     pub revision: i32,
+    /// The service level measured against; none when no target matched.
+    pub sla_id: Option<i64>,
+    /// Per metric (time to own, time to resolve): the target in business minutes…
+    pub tto_target_minutes: Option<i32>,
+    pub ttr_target_minutes: Option<i32>,
+    /// …the business time counted while the clock ran, up to `*_running_since`…
+    pub tto_spent_seconds: i64,
+    pub ttr_spent_seconds: i64,
+    /// …since when it runs (none: paused or stopped)…
+    pub tto_running_since: Option<DateTimeUtc>,
+    pub ttr_running_since: Option<DateTimeUtc>,
+    /// …the deadline and the 75 % instant while it runs…
+    pub tto_deadline: Option<DateTimeUtc>,
+    pub ttr_deadline: Option<DateTimeUtc>,
+    pub tto_warn_at: Option<DateTimeUtc>,
+    pub ttr_warn_at: Option<DateTimeUtc>,
+    /// …`met` or `passed` once stopped, with the overrun in business minutes…
+    pub tto_outcome: Option<String>,
+    pub ttr_outcome: Option<String>,
+    pub tto_overrun_minutes: Option<i32>,
+    pub ttr_overrun_minutes: Option<i32>,
+    /// …and the highest escalation raised (0, 75 or 100).
+    pub tto_escalated: i16,
+    pub ttr_escalated: i16,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

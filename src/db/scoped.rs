@@ -16,6 +16,8 @@ use sea_orm::{
     sea_query::{Query, SelectStatement},
 };
 
+use chrono::{DateTime, Utc};
+
 use crate::access::Scope;
 
 /// A table whose rows belong to organisations, with the condition that keeps a scope's rows.
@@ -226,16 +228,32 @@ impl ScopedEntity for ticket::Entity {
     }
 }
 
-/// A connection (or transaction) seen through a caller's scope.
+/// A connection (or transaction) seen through a caller's scope, at the request's instant.
 pub struct Scoped<'a, C> {
     conn: &'a C,
     scope: &'a Scope,
+    now: Option<DateTime<Utc>>,
 }
 
 impl<'a, C: ConnectionTrait> Scoped<'a, C> {
     /// Sees `conn` through `scope`.
     pub fn new(conn: &'a C, scope: &'a Scope) -> Self {
-        Self { conn, scope }
+        Self {
+            conn,
+            scope,
+            now: None,
+        }
+    }
+
+    /// The same, with the instant read from the application's clock (see [`crate::clock`]).
+    pub fn at(mut self, now: DateTime<Utc>) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// The request's instant: the one given to [`Scoped::at`], else the system's.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_else(Utc::now)
     }
 
     /// The connection, for inserts (whose ownership the service checks) and for executing the

@@ -1,5 +1,6 @@
 //! Pure rules of the domain: no I/O, each with table-driven tests.
 
+pub mod business_time;
 pub mod catalogue;
 pub mod email;
 pub mod filing;

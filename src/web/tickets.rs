@@ -81,7 +81,7 @@ pub async fn new_form(
     Signed(caller): Signed,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     match filing::check(&db, id).await {
         Ok(_) => form_page(&db, id, Front::Portal, StatusCode::OK, json!({}), json!({})).await,
         Err(err) => {
@@ -102,7 +102,7 @@ pub async fn desk_new_form(
     Signed(caller): Signed,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     form_page(&db, id, Front::Desk, StatusCode::OK, json!({}), json!({})).await
 }
 
@@ -240,7 +240,7 @@ async fn file(
     form: TicketForm,
     front: Front,
 ) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let origin = match front {
         Front::Portal => Origin::Portal,
         Front::Desk => Origin::Desk,
@@ -276,7 +276,7 @@ pub async fn list(
     Signed(caller): Signed,
     Query(filter): Query<TicketFilter>,
 ) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let list = tickets::list(&db, &caller, &filter).await?;
     let saved = views::list(&db).await?;
     let pairs = filter.pairs();
@@ -295,7 +295,7 @@ pub async fn show(
     Signed(caller): Signed,
     Path(reference): Path<String>,
 ) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let ticket = tickets::get(&db, &caller, &reference).await?;
     let log = actions::logs(&db, &caller, &reference).await?;
     let history = actions::history(&db, &reference).await?;
@@ -333,7 +333,7 @@ pub async fn act(
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Result<Redirect, AppError> {
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     // The assign form sends "team:agent" from one select, so a team and one of its own agents
     // always go together.
     let (team, agent) = match form.assignment.as_deref().and_then(|a| a.split_once(':')) {
@@ -368,7 +368,7 @@ pub async fn log(
     mut multipart: axum::extract::Multipart,
 ) -> Result<Redirect, AppError> {
     crate::auth::csrf::verify_multipart(&session, &mut multipart).await?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let (entry, upload) = crate::api::v1::tickets::log_parts(multipart).await?;
     let file = upload.map(|upload| LogFile {
         data_dir: &state.config.data_dir,
@@ -396,7 +396,7 @@ pub async fn change(
     Path(reference): Path<String>,
     CsrfForm(form): CsrfForm<ChangesForm>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let changes = TicketChanges {
         revision: form.revision,
         impact: form
@@ -433,7 +433,7 @@ pub async fn participants(
     Path(reference): Path<String>,
     CsrfForm(form): CsrfForm<ParticipantsForm>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let add = match filled(&form.add) {
         Some(email) => vec![
             accounts::readable_id_by_email(&db, email)
@@ -458,7 +458,7 @@ pub async fn save_view(
     Signed(caller): Signed,
     CsrfForm(form): CsrfForm<NewView>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let view = views::create(&db, &caller, form).await?;
     Ok(Redirect::to(&format!(
         "{}/tickets?{}",
@@ -474,7 +474,7 @@ pub async fn delete_view(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<crate::web::login::Nothing>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     views::delete(&db, id).await?;
     Ok(Redirect::to(&format!("{}/tickets", home_of(&caller))))
 }

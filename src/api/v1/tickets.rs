@@ -34,7 +34,7 @@ pub async fn list(
     ApiCaller(caller): ApiCaller,
     Query(filter): Query<TicketFilter>,
 ) -> Result<Json<Paged<TicketView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok(Json(tickets::list(&db, &caller, &filter).await?))
 }
 
@@ -51,7 +51,7 @@ pub async fn create(
     headers: axum::http::HeaderMap,
     Json(body): Json<NewTicket>,
 ) -> Result<(StatusCode, Json<TicketView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let key = headers
         .get("idempotency-key")
         .map(|v| v.to_str().map(str::trim))
@@ -77,7 +77,7 @@ pub async fn get(
     ApiCaller(caller): ApiCaller,
     Path(reference): Path<String>,
 ) -> Result<Json<TicketView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok(Json(tickets::get(&db, &caller, &reference).await?))
 }
 
@@ -92,7 +92,7 @@ pub async fn update(
     Path(reference): Path<String>,
     Json(body): Json<TicketChanges>,
 ) -> Result<Json<TicketView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok(Json(changes::update(&db, &caller, &reference, body).await?))
 }
 
@@ -112,7 +112,7 @@ pub async fn act(
     body: Option<Json<ActionInput>>,
 ) -> Result<Json<TicketView>, AppError> {
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let input = body.map(|Json(b)| b).unwrap_or_default();
     Ok(Json(
         actions::act(&db, &caller, &reference, action, input).await?,
@@ -130,7 +130,7 @@ pub async fn add_log(
     Path(reference): Path<String>,
     Json(body): Json<NewLogEntry>,
 ) -> Result<(StatusCode, Json<LogEntryView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
         Json(actions::add_log(&db, &caller, &reference, body, None).await?),
@@ -146,7 +146,7 @@ pub async fn logs(
     ApiCaller(caller): ApiCaller,
     Path(reference): Path<String>,
 ) -> Result<Json<Vec<LogEntryView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok(Json(actions::logs(&db, &caller, &reference).await?))
 }
 
@@ -159,7 +159,7 @@ pub async fn history(
     ApiCaller(caller): ApiCaller,
     Path(reference): Path<String>,
 ) -> Result<Json<Vec<HistoryEntry>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok(Json(actions::history(&db, &reference).await?))
 }
 
@@ -182,7 +182,7 @@ pub async fn attach(
     ),
     AppError,
 > {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let (entry, upload) = log_parts(multipart).await?;
     let upload = upload.ok_or_else(|| AppError::field("file", "is required"))?;
     let file = LogFile {
@@ -258,7 +258,7 @@ pub async fn list_views(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
 ) -> Result<Json<Vec<SavedView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok(Json(views::list(&db).await?))
 }
 
@@ -270,7 +270,7 @@ pub async fn create_view(
     ApiCaller(caller): ApiCaller,
     Json(body): Json<NewView>,
 ) -> Result<(StatusCode, Json<SavedView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
         Json(views::create(&db, &caller, body).await?),
@@ -286,7 +286,7 @@ pub async fn delete_view(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     views::delete(&db, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -125,7 +125,7 @@ where
     if input.revision.is_some_and(|r| r != current.revision) {
         return Err(stale());
     }
-    let now = Utc::now();
+    let now = db.now();
     let mut changes: Vec<(&str, Option<String>, Option<String>)> = vec![(
         "status",
         Some(current.status.clone()),
@@ -515,7 +515,7 @@ where
         );
     }
     Unscoped::update_many::<ticket::Entity>()
-        .col_expr(ticket::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(db.now()))
         .filter(ticket::Column::Id.eq(current.id))
         .exec(&txn)
         .await?;

@@ -83,7 +83,7 @@ where
         return Err(stale());
     }
     let mut history: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
-    let now = Utc::now();
+    let now = db.now();
     let mut update = Unscoped::update_many::<ticket::Entity>()
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
         .col_expr(ticket::Column::Revision, Expr::value(current.revision + 1))

@@ -611,7 +611,7 @@ where
     let matrix = settings::matrix(db.conn()).await?;
     let priority = matrix.priority(new.impact, new.urgency);
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let now = Utc::now();
+    let now = db.now();
 
     let txn = db.conn().begin().await?;
     // The sequence row is locked by this update until commit: numbers are never handed out
