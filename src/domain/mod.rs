@@ -10,5 +10,6 @@ pub mod local_time;
 pub mod priority;
 pub mod role;
 pub mod sla;
+pub mod sla_clock;
 pub mod throttle;
 pub mod tree;

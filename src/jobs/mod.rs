@@ -30,10 +30,13 @@ impl Payload for job::Model {
 }
 
 /// Periodic jobs: kind and period in seconds.
-const PERIODIC: &[(&str, i64)] = &[(AUTO_CLOSE, 600)];
+const PERIODIC: &[(&str, i64)] = &[(AUTO_CLOSE, 600), (SLA_CHECK, 60)];
 
 /// Closes resolved tickets left without answer.
 pub const AUTO_CLOSE: &str = "auto_close";
+
+/// Raises the SLA escalations that have come due.
+pub const SLA_CHECK: &str = "sla_check";
 
 /// How many jobs a process takes at once.
 const BATCH: u64 = 20;
@@ -45,26 +48,42 @@ pub async fn run(state: AppState) {
     // The first look comes one period after start, like the next ones.
     let mut every = tokio::time::interval_at(tokio::time::Instant::now() + poll, poll);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut scheduled: Vec<Option<chrono::DateTime<Utc>>> = vec![None; PERIODIC.len()];
+    let mut scheduler = Scheduler::default();
     loop {
         every.tick().await;
-        if let Err(err) = schedule(&state, &mut scheduled).await {
+        let now = state.clock.now();
+        if let Err(err) = scheduler.schedule(&state, now).await {
             tracing::error!(error = ?err, "scheduling periodic jobs failed");
         }
-        match tick(&state).await {
-            Ok(_) => {}
-            Err(err) => tracing::error!(error = ?err, "running jobs failed"),
+        if let Err(err) = tick_at(&state, now).await {
+            tracing::error!(error = ?err, "running jobs failed");
         }
     }
 }
 
-/// Puts each periodic job's current slot on the queue, once per slot per process (and once per
-/// slot in all, thanks to the slot's key).
+/// The periodic slots a process has put on the queue already.
+#[derive(Default)]
+pub struct Scheduler {
+    scheduled: [Option<chrono::DateTime<Utc>>; PERIODIC.len()],
+}
+
+impl Scheduler {
+    /// Puts each periodic job's slot holding `now` on the queue, once per slot per process (and
+    /// once per slot in all, thanks to the slot's key).
+    pub async fn schedule(
+        &mut self,
+        state: &AppState,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        schedule(state, &mut self.scheduled, now).await
+    }
+}
+
 async fn schedule(
     state: &AppState,
     scheduled: &mut [Option<chrono::DateTime<Utc>>],
+    now: chrono::DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let now = Utc::now();
     for ((kind, every), last) in PERIODIC.iter().zip(scheduled.iter_mut()) {
         let current = slot(now, *every);
         if *last == Some(current) {
@@ -88,7 +107,7 @@ async fn schedule(
 
 /// Takes the due jobs and runs them one after the other; answers how many ran.
 pub async fn tick(state: &AppState) -> Result<usize, AppError> {
-    tick_at(state, Utc::now()).await
+    tick_at(state, state.clock.now()).await
 }
 
 /// [`tick`] as if it were `now` (tests look ahead, past a back-off).
@@ -131,6 +150,14 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
                 id,
             )
             .await
+        }
+        SLA_CHECK => {
+            let raised =
+                crate::services::tickets::sla::escalate(&state.db, state.clock.now()).await?;
+            if raised > 0 {
+                tracing::info!(raised, "SLA escalations");
+            }
+            Ok(())
         }
         other => Err(AppError::Internal(anyhow::anyhow!(
             "no worker knows jobs of kind {other}"

@@ -18,6 +18,7 @@ mod identity;
 mod jobs;
 mod notifications;
 mod pages;
+mod sla;
 mod system;
 mod ticket_pages;
 mod tickets;

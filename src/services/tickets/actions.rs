@@ -242,6 +242,9 @@ where
             public_note = Some(comment);
         }
     }
+    if let Some(level) = super::sla::level_of(db.conn(), &current).await? {
+        update = moved_clocks(&level, &current, action, now).write(update);
+    }
     let txn = db.conn().begin().await?;
     if update.exec(&txn).await?.rows_affected == 0 {
         return Err(stale());
@@ -269,6 +272,36 @@ where
     }
     txn.commit().await?;
     get(db, caller, reference).await
+}
+
+/// SPEC section 4: time to own stops at the first assignment, time to resolve at resolution;
+/// neither counts while the ticket waits; a reopening resumes time to resolve.
+fn moved_clocks(
+    level: &super::sla::Level,
+    current: &ticket::Model,
+    action: Action,
+    now: DateTime<Utc>,
+) -> super::sla::Clocks {
+    let cal = &level.calendar;
+    let mut clocks = super::sla::Clocks::of(current);
+    match action {
+        Action::Assign => clocks.tto.stop(cal, now),
+        Action::Pend => {
+            clocks.tto.pause(cal, now);
+            clocks.ttr.pause(cal, now);
+        }
+        Action::Resume => {
+            clocks.tto.resume(cal, now);
+            clocks.ttr.resume(cal, now);
+        }
+        Action::Resolve => {
+            clocks.tto.stop(cal, now);
+            clocks.ttr.stop(cal, now);
+        }
+        Action::Reopen => clocks.ttr.reopen(cal, now),
+        Action::Close => {}
+    }
+    clocks
 }
 
 /// A ticket as it is inside a transaction that changed it.

@@ -98,11 +98,26 @@ where
             .urgency
             .or_else(|| serde_json::from_value(current.urgency.clone().into()).ok())
             .unwrap_or(Urgency::Low);
-        let priority = word(
-            super::settings::matrix(db.conn())
-                .await?
-                .priority(impact, urgency),
-        );
+        let new_priority = super::settings::matrix(db.conn())
+            .await?
+            .priority(impact, urgency);
+        let priority = word(new_priority);
+        if priority != current.priority
+            && let Some(level) = super::sla::level_of(db.conn(), &current).await?
+        {
+            // A new priority, a new target: the deadlines follow, the time spent stays.
+            let kind = crate::domain::catalogue::RequestKind::parse(&current.kind)
+                .unwrap_or(crate::domain::catalogue::RequestKind::Incident);
+            let mut clocks = super::sla::Clocks::of(&current);
+            for (clock, metric) in [
+                (&mut clocks.tto, crate::domain::sla::Metric::Tto),
+                (&mut clocks.ttr, crate::domain::sla::Metric::Ttr),
+            ] {
+                let target = level.target(kind, new_priority, metric);
+                clock.retarget(&level.calendar, target, now);
+            }
+            update = clocks.write(update);
+        }
         for (field, column, old, new) in [
             (
                 "impact",

@@ -1,9 +1,12 @@
 //! Tickets: filing (through the catalogue's filing rule), reading and listing within the
 //! caller's scope. Actions and the logs are in [`actions`].
 
+use crate::domain::sla_clock::Outcome;
+
 pub mod actions;
 pub mod changes;
 pub mod settings;
+pub mod sla;
 pub mod views;
 
 use chrono::{DateTime, Utc};
@@ -153,6 +156,24 @@ pub struct TicketView {
     pub participants: Vec<Named>,
     /// Attached files (filled in for a single ticket, empty in lists).
     pub attachments: Vec<crate::services::catalogue::attachments::AttachmentView>,
+    /// The service level measured against; none: no SLA applies.
+    pub sla_id: Option<i64>,
+    /// Time to own: deadline while the clock runs.
+    pub tto_deadline: Option<DateTime<Utc>>,
+    /// Time to resolve: deadline while the clock runs (none while pending).
+    pub ttr_deadline: Option<DateTime<Utc>>,
+    /// Time to own: `met` or `passed` once stopped.
+    pub tto_outcome: Option<crate::domain::sla_clock::Outcome>,
+    /// Time to resolve: `met` or `passed` once stopped.
+    pub ttr_outcome: Option<crate::domain::sla_clock::Outcome>,
+    /// Time to own: business minutes beyond the target, once stopped.
+    pub tto_overrun_minutes: Option<i32>,
+    /// Time to resolve: business minutes beyond the target, once stopped.
+    pub ttr_overrun_minutes: Option<i32>,
+    /// Time to resolve: target in business minutes.
+    pub ttr_target_minutes: Option<i32>,
+    /// Time to resolve: business minutes banked (up to the last pause or stop).
+    pub ttr_spent_minutes: i64,
     /// For optimistic locking.
     pub revision: i32,
     /// Timestamps.
@@ -377,6 +398,15 @@ pub async fn views<C: ConnectionTrait>(
                 assigned_at: t.assigned_at,
                 resolved_at: t.resolved_at,
                 closed_at: t.closed_at,
+                sla_id: t.sla_id,
+                tto_deadline: t.tto_deadline,
+                ttr_deadline: t.ttr_deadline,
+                tto_outcome: t.tto_outcome.as_deref().and_then(Outcome::parse),
+                ttr_outcome: t.ttr_outcome.as_deref().and_then(Outcome::parse),
+                tto_overrun_minutes: t.tto_overrun_minutes,
+                ttr_overrun_minutes: t.ttr_overrun_minutes,
+                ttr_target_minutes: t.ttr_target_minutes,
+                ttr_spent_minutes: t.ttr_spent_seconds / 60,
             }
         })
         .collect())
@@ -612,6 +642,9 @@ where
     let priority = matrix.priority(new.impact, new.urgency);
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let now = db.now();
+    let level = sla::level(db.conn(), allowed.sla_id).await?;
+    let clocks = sla::Clocks::started(level.as_ref(), subcategory.kind, priority, now);
+    let measured = clocks.tto.target_minutes.is_some() || clocks.ttr.target_minutes.is_some();
 
     let txn = db.conn().begin().await?;
     // The sequence row is locked by this update until commit: numbers are never handed out
@@ -665,6 +698,16 @@ where
         resolved_at: Set(None),
         closed_at: Set(None),
         revision: Set(1),
+        // "No SLA applies" is said by a ticket without one, never silently by a wrong one.
+        sla_id: Set(level.as_ref().filter(|_| measured).map(|l| l.id)),
+        tto_target_minutes: Set(clocks.tto.target_minutes),
+        ttr_target_minutes: Set(clocks.ttr.target_minutes),
+        tto_running_since: Set(clocks.tto.running_since),
+        ttr_running_since: Set(clocks.ttr.running_since),
+        tto_deadline: Set(clocks.tto.deadline),
+        ttr_deadline: Set(clocks.ttr.deadline),
+        tto_warn_at: Set(clocks.tto.warn_at),
+        ttr_warn_at: Set(clocks.ttr.warn_at),
         ..Default::default()
     }
     .insert(&txn)

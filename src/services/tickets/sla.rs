@@ -1,0 +1,264 @@
+//! The SLA clock of tickets: which service level applies, and the two metric clocks (time to
+//! own, time to resolve) read from and written to the ticket's columns as lifecycle events move
+//! them (see `domain::sla_clock` for the rules).
+
+use chrono::{DateTime, Utc};
+use entity::{sla, ticket};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, UpdateMany, sea_query::Expr};
+
+use crate::{
+    db::Unscoped,
+    domain::{
+        business_time::Calendar,
+        catalogue::RequestKind,
+        sla::{Metric, Priority},
+        sla_clock::{MetricClock, Outcome},
+    },
+    error::AppError,
+    services::catalogue::slas::SlaView,
+};
+
+/// A service level as the clock needs it.
+pub struct Level {
+    /// Its id.
+    pub id: i64,
+    /// Targets and window.
+    pub view: SlaView,
+    /// The window, compiled.
+    pub calendar: Calendar,
+}
+
+impl Level {
+    /// The target for a ticket of `kind` and `priority` on `metric`, in business minutes.
+    pub fn target(&self, kind: RequestKind, priority: Priority, metric: Metric) -> Option<i32> {
+        self.view
+            .targets
+            .iter()
+            .find(|t| t.kind == kind && t.priority == priority && t.metric == metric)
+            .and_then(|t| i32::try_from(t.minutes).ok())
+    }
+}
+
+/// The service level `id`, if it exists and its window compiles (a window that does not is
+/// refused when saved; an unreadable one measures nothing rather than failing the ticket).
+pub async fn level<C: ConnectionTrait>(db: &C, id: Option<i64>) -> Result<Option<Level>, AppError> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let Some(row) = Unscoped::find::<sla::Entity>()
+        .filter(sla::Column::Id.eq(id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let view = SlaView::from(row);
+    Ok(Calendar::new(&view.coverage_window)
+        .ok()
+        .map(|calendar| Level { id, view, calendar }))
+}
+
+/// The service level a ticket is measured against, if any.
+pub async fn level_of<C: ConnectionTrait>(
+    db: &C,
+    row: &ticket::Model,
+) -> Result<Option<Level>, AppError> {
+    level(db, row.sla_id).await
+}
+
+/// The two clocks of a ticket.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Clocks {
+    /// Time to own.
+    pub tto: MetricClock,
+    /// Time to resolve.
+    pub ttr: MetricClock,
+}
+
+impl Clocks {
+    /// Both clocks started at `now` for a new ticket (idle without a matching target).
+    pub fn started(
+        level: Option<&Level>,
+        kind: RequestKind,
+        priority: Priority,
+        now: DateTime<Utc>,
+    ) -> Clocks {
+        match level {
+            None => Clocks::default(),
+            Some(level) => Clocks {
+                tto: MetricClock::started(
+                    &level.calendar,
+                    level.target(kind, priority, Metric::Tto),
+                    now,
+                ),
+                ttr: MetricClock::started(
+                    &level.calendar,
+                    level.target(kind, priority, Metric::Ttr),
+                    now,
+                ),
+            },
+        }
+    }
+
+    /// The clocks stored on a ticket.
+    pub fn of(row: &ticket::Model) -> Clocks {
+        let outcome = |w: &Option<String>| w.as_deref().and_then(Outcome::parse);
+        Clocks {
+            tto: MetricClock {
+                target_minutes: row.tto_target_minutes,
+                spent_seconds: row.tto_spent_seconds,
+                running_since: row.tto_running_since,
+                deadline: row.tto_deadline,
+                warn_at: row.tto_warn_at,
+                outcome: outcome(&row.tto_outcome),
+                overrun_minutes: row.tto_overrun_minutes,
+            },
+            ttr: MetricClock {
+                target_minutes: row.ttr_target_minutes,
+                spent_seconds: row.ttr_spent_seconds,
+                running_since: row.ttr_running_since,
+                deadline: row.ttr_deadline,
+                warn_at: row.ttr_warn_at,
+                outcome: outcome(&row.ttr_outcome),
+                overrun_minutes: row.ttr_overrun_minutes,
+            },
+        }
+    }
+
+    /// Sets the columns of both clocks on an update.
+    pub fn write(&self, update: UpdateMany<ticket::Entity>) -> UpdateMany<ticket::Entity> {
+        let mut update = update;
+        for (clock, columns) in [
+            (
+                &self.tto,
+                [
+                    ticket::Column::TtoTargetMinutes,
+                    ticket::Column::TtoSpentSeconds,
+                    ticket::Column::TtoRunningSince,
+                    ticket::Column::TtoDeadline,
+                    ticket::Column::TtoWarnAt,
+                    ticket::Column::TtoOutcome,
+                    ticket::Column::TtoOverrunMinutes,
+                ],
+            ),
+            (
+                &self.ttr,
+                [
+                    ticket::Column::TtrTargetMinutes,
+                    ticket::Column::TtrSpentSeconds,
+                    ticket::Column::TtrRunningSince,
+                    ticket::Column::TtrDeadline,
+                    ticket::Column::TtrWarnAt,
+                    ticket::Column::TtrOutcome,
+                    ticket::Column::TtrOverrunMinutes,
+                ],
+            ),
+        ] {
+            let [target, spent, since, deadline, warn, outcome, overrun] = columns;
+            update = update
+                .col_expr(target, Expr::value(clock.target_minutes))
+                .col_expr(spent, Expr::value(clock.spent_seconds))
+                .col_expr(since, Expr::value(clock.running_since))
+                .col_expr(deadline, Expr::value(clock.deadline))
+                .col_expr(warn, Expr::value(clock.warn_at))
+                .col_expr(
+                    outcome,
+                    Expr::value(clock.outcome.map(|o| o.as_str().to_owned())),
+                )
+                .col_expr(overrun, Expr::value(clock.overrun_minutes));
+        }
+        update
+    }
+}
+
+/// Raises the escalations due at `now`: for each running clock past its 75 % instant or its
+/// deadline, once each (a clock found past its deadline first raises 100 % only), with a
+/// notification to the ticket's team and the provider's coordinators. Answers how many were
+/// raised. At most `BATCH` tickets per metric and level per run; the next run takes the rest.
+pub async fn escalate<C>(db: &C, now: DateTime<Utc>) -> Result<usize, AppError>
+where
+    C: ConnectionTrait + sea_orm::TransactionTrait,
+{
+    use sea_orm::{QueryOrder, QuerySelect, TransactionSession};
+
+    use crate::services::notifications::{self, Audience, Kind, TicketEvent};
+    const BATCH: u64 = 100;
+    let mut raised = 0;
+    for (running, at, flag) in [
+        (
+            ticket::Column::TtoRunningSince,
+            ticket::Column::TtoDeadline,
+            ticket::Column::TtoEscalated,
+        ),
+        (
+            ticket::Column::TtrRunningSince,
+            ticket::Column::TtrDeadline,
+            ticket::Column::TtrEscalated,
+        ),
+        (
+            ticket::Column::TtoRunningSince,
+            ticket::Column::TtoWarnAt,
+            ticket::Column::TtoEscalated,
+        ),
+        (
+            ticket::Column::TtrRunningSince,
+            ticket::Column::TtrWarnAt,
+            ticket::Column::TtrEscalated,
+        ),
+    ] {
+        let level: i16 = if matches!(
+            at,
+            ticket::Column::TtoDeadline | ticket::Column::TtrDeadline
+        ) {
+            100
+        } else {
+            75
+        };
+        let due = Unscoped::find::<ticket::Entity>()
+            .filter(running.is_not_null())
+            .filter(at.lte(now))
+            .filter(flag.lt(level))
+            .order_by_asc(at)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        if due.is_empty() {
+            continue;
+        }
+        let txn = db.begin().await?;
+        // One statement raises the flag on the whole batch; the condition keeps a ticket
+        // another process has just escalated out of it.
+        let updated = Unscoped::update_many::<ticket::Entity>()
+            .col_expr(flag, Expr::value(level))
+            .filter(ticket::Column::Id.is_in(due.iter().map(|t| t.id)))
+            .filter(flag.lt(level))
+            .exec(&txn)
+            .await?;
+        if updated.rows_affected != due.len() as u64 {
+            // Raced with another process: leave this batch to it.
+            txn.rollback().await?;
+            continue;
+        }
+        // A notification per ticket: recipients differ from one ticket to the next.
+        for ticket in &due {
+            notifications::ticket_event(
+                &txn,
+                TicketEvent {
+                    kind: if level == 100 {
+                        Kind::Sla100
+                    } else {
+                        Kind::Sla75
+                    },
+                    ticket,
+                    audience: Audience::Escalation,
+                    actor: None,
+                    detail: None,
+                },
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        raised += due.len();
+    }
+    Ok(raised)
+}

@@ -1,0 +1,171 @@
+//! The SLA clock on a demo SLA (Monday–Friday 08:00–18:00 Europe/Paris, French holidays), at
+//! fixed clock times, against deadlines computed by hand; escalations raised by the leased job.
+
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use entity::notification;
+use guichet::db::Unscoped;
+use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, call};
+
+fn paris(text: &str) -> DateTime<Utc> {
+    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+    Paris
+        .from_local_datetime(&local)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// Escalation notifications of `kind` about the ticket `reference`.
+async fn escalations(app: &TestApp, kind: &str, reference: &str) -> u64 {
+    Unscoped::find::<notification::Entity>()
+        .filter(notification::Column::Kind.eq(kind))
+        .filter(notification::Column::Subject.contains(reference))
+        .count(&app.state.db)
+        .await
+        .unwrap()
+}
+
+/// Runs the periodic jobs (the escalation check among them) as a server would at `now`.
+async fn run_jobs_at(app: &TestApp, now: DateTime<Utc>) {
+    app.state.clock.set(Some(now));
+    let mut scheduler = guichet::jobs::Scheduler::default();
+    scheduler.schedule(&app.state, now).await.unwrap();
+    while guichet::jobs::tick_at(&app.state, now).await.unwrap() > 0 {}
+}
+
+#[tokio::test]
+async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time() {
+    let app = TestApp::with_demo().await;
+    let contact = app.token("contact@univ-toulon.demo.guichet").await;
+    let agent = app.token("agent.geforp@demo.guichet").await;
+    let (_, offer) = call(&app, Method::GET, "/api/v1/offers/GEFORP", &contact, None).await;
+    let incident = offer["subcategories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "incident")
+        .unwrap()["id"]
+        .clone();
+
+    // Friday 27 November 2026, 17:30 in Paris: establishment × high = high priority, whose
+    // targets are 60 minutes to own and 480 to resolve.
+    app.state.clock.set(Some(paris("2026-11-27 17:30")));
+    let (status, ticket) = call(&app, Method::POST, "/api/v1/tickets", &contact, Some(json!({
+        "subcategory": incident, "title": "Jury bloqué", "description": "…", "impact": "establishment",
+        "urgency": "high", "version": "2.4", "module": "Jurys", "page_url": "https://geforp.example/"
+    }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    assert_eq!(ticket["priority"], "high");
+    assert!(ticket["sla_id"].is_i64());
+    // 30 minutes on Friday, then Monday from 08:00: owned by 08:30, resolved by 15:30.
+    assert_eq!(ticket["tto_deadline"], json!(paris("2026-11-30 08:30")));
+    assert_eq!(ticket["ttr_deadline"], json!(paris("2026-11-30 15:30")));
+    let reference = ticket["ref"].as_str().unwrap().to_owned();
+
+    // The SLA it names is readable by the contact, in the documented shape.
+    let (status, sla) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/slas/{}", ticket["sla_id"]),
+        &contact,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{sla}");
+    assert_eq!(sla["coverage_window"]["time_zone"], "Europe/Paris");
+    assert_eq!(
+        sla["coverage_window"]["intervals"][0],
+        json!({"weekday": 0, "start": "08:00", "end": "18:00"})
+    );
+    assert!(
+        sla["targets"].as_array().unwrap().iter().any(|t| t
+            == &json!({"kind": "incident", "priority": "high", "metric": "ttr", "minutes": 480}))
+    );
+
+    let act = |action: &'static str, at: &'static str, body: Value| {
+        let app = &app;
+        let agent = agent.clone();
+        let reference = reference.clone();
+        async move {
+            app.state.clock.set(Some(paris(at)));
+            let (status, ticket) = call(
+                app,
+                Method::POST,
+                &format!("/api/v1/tickets/{reference}/actions/{action}"),
+                &agent,
+                Some(body),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{action}: {ticket}");
+            ticket
+        }
+    };
+    let (_, me) = call(&app, Method::GET, "/api/v1/me", &agent, None).await;
+    // Owned Monday 08:15: 45 business minutes of 60.
+    let ticket = act(
+        "assign",
+        "2026-11-30 08:15",
+        json!({"team": me["teams"][0]["id"], "agent": me["id"]}),
+    )
+    .await;
+    assert_eq!(ticket["tto_outcome"], "met");
+    assert_eq!(ticket["tto_overrun_minutes"], 0);
+    assert_eq!(ticket["tto_deadline"], Value::Null);
+    // Pending from Monday 09:00 (90 minutes spent) to Tuesday 10:00: the clock stops…
+    let ticket = act(
+        "pend",
+        "2026-11-30 09:00",
+        json!({"reason": "Capture demandée"}),
+    )
+    .await;
+    assert_eq!(ticket["ttr_deadline"], Value::Null);
+    // …and 390 minutes are left from Tuesday 10:00: due 16:30.
+    let ticket = act("resume", "2026-12-01 10:00", json!({})).await;
+    assert_eq!(ticket["ttr_deadline"], json!(paris("2026-12-01 16:30")));
+
+    // Escalations: 75 % (360 minutes) at Tuesday 14:30, raised once; 100 % at 16:30.
+    let before = escalations(&app, "sla75", &reference).await;
+    run_jobs_at(&app, paris("2026-12-01 14:00")).await;
+    assert_eq!(escalations(&app, "sla75", &reference).await, before);
+    run_jobs_at(&app, paris("2026-12-01 14:45")).await;
+    let raised = escalations(&app, "sla75", &reference).await;
+    assert!(raised > before, "the team and the coordinators are told");
+    run_jobs_at(&app, paris("2026-12-01 15:45")).await;
+    assert_eq!(escalations(&app, "sla75", &reference).await, raised, "once");
+    assert_eq!(escalations(&app, "sla100", &reference).await, 0);
+    run_jobs_at(&app, paris("2026-12-01 16:45")).await;
+    assert!(escalations(&app, "sla100", &reference).await > 0);
+
+    // Resolved Wednesday 09:00: 90 + 480 (Tuesday 10:00–18:00) + 60 = 630 minutes, 150 over.
+    let ticket = act(
+        "resolve",
+        "2026-12-02 09:00",
+        json!({"solution": "Index reconstruit"}),
+    )
+    .await;
+    assert_eq!(ticket["ttr_outcome"], "passed");
+    assert_eq!(ticket["ttr_overrun_minutes"], 150);
+    assert_eq!(ticket["ttr_deadline"], Value::Null);
+
+    // Another provider's agent and another establishment's contact read none of it.
+    for email in [
+        "agent.smsu@demo.guichet",
+        "contact@univ-larochelle.demo.guichet",
+    ] {
+        let outsider = app.token(email).await;
+        let (status, _) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/tickets/{reference}"),
+            &outsider,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{email}");
+    }
+}
