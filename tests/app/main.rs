@@ -12,6 +12,7 @@ mod support;
 
 mod access;
 mod boot;
+mod browser;
 mod catalogue;
 mod catalogue_pages;
 mod identity;

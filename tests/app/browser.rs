@@ -1,0 +1,272 @@
+//! The incident walk in a real browser: headless Chromium driven through ChromeDriver (Debian's
+//! `chromium` and `chromium-driver`, installed by `.ci/run`), clicking and typing in the portal
+//! and the desk as people do.
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use reqwest::StatusCode;
+
+use crate::support::{TestApp, browser_signed_in, smtp::free_port};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const TOULON: &str = "contact@univ-toulon.demo.guichet";
+const AGENT: &str = "agent.geforp@demo.guichet";
+
+/// ChromeDriver, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    /// ChromeDriver on a free port; `None` when it is absent and `GUICHET_SKIP_BROWSER=1`.
+    fn start() -> Option<Driver> {
+        if !std::path::Path::new(CHROMEDRIVER).exists() {
+            assert!(
+                std::env::var("GUICHET_SKIP_BROWSER").is_ok_and(|v| v == "1"),
+                "{CHROMEDRIVER} is missing: `apt-get install chromium chromium-driver` (.ci/run \
+                 does), or set GUICHET_SKIP_BROWSER=1 to skip the browser tests"
+            );
+            eprintln!("browser test skipped: no {CHROMEDRIVER}");
+            return None;
+        }
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(Driver {
+            child,
+            port,
+            _profile: tempfile::tempdir().expect("profile dir"),
+        })
+    }
+
+    async fn browser(&self) -> Client {
+        let profile = format!("--user-data-dir={}", self._profile.path().display());
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                // Without the background-networking flags Chromium keeps calling home, and this
+                // machine's closed network refuses it.
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                         "--no-first-run", "--disable-background-networking",
+                         "--disable-component-update", "--disable-sync",
+                         "--disable-dev-shm-usage", profile],
+            }),
+        );
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a browser session")
+    }
+}
+
+/// A person at the browser.
+struct Person<'a> {
+    browser: &'a Client,
+    app: &'a TestApp,
+}
+
+impl Person<'_> {
+    async fn open(&self, path: &str) {
+        self.browser.goto(&self.app.url(path)).await.expect("page");
+    }
+
+    async fn css(&self, selector: &str) -> fantoccini::elements::Element {
+        self.browser
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|e| panic!("{selector}: {e}"))
+    }
+
+    async fn type_in(&self, selector: &str, text: &str) {
+        self.css(selector)
+            .await
+            .send_keys(text)
+            .await
+            .expect("typing");
+    }
+
+    async fn click(&self, selector: &str) {
+        self.css(selector).await.click().await.expect("click");
+    }
+
+    async fn sign_in(&self, email: &str) {
+        self.open("/login").await;
+        self.type_in("input[name=email]", email).await;
+        self.type_in("input[name=password]", "demo").await;
+        self.click("form[action='/login'] button[type=submit]")
+            .await;
+        self.css("form[action='/logout']").await;
+    }
+
+    async fn sign_out(&self) {
+        self.click("form[action='/logout'] button").await;
+        self.css("input[name=email]").await;
+    }
+
+    /// Fills an action's form on the ticket page and sends it; waits for the new status.
+    async fn act(&self, action: &str, fields: &[(&str, &str)], then: &str) {
+        for (name, text) in fields {
+            self.type_in(&format!("form.action-{action} [name={name}]"), text)
+                .await;
+        }
+        self.click(&format!("form.action-{action} button[type=submit]"))
+            .await;
+        self.css(&format!("mark.status-{then}")).await;
+    }
+}
+
+#[tokio::test]
+async fn an_incident_is_walked_in_a_real_browser() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let browser = driver.browser().await;
+    let me = Person {
+        browser: &browser,
+        app: &app,
+    };
+
+    // The Toulon contact files an incident from the portal.
+    me.sign_in(TOULON).await;
+    me.open("/portal/new").await;
+    browser
+        .find(Locator::LinkText("Déclarer un incident sur GEFORP"))
+        .await
+        .expect("the GEFORP incident link")
+        .click()
+        .await
+        .expect("click");
+    me.type_in("input[name=title]", "Jurys introuvables").await;
+    me.type_in(
+        "textarea[name=description]",
+        "La liste des jurys est vide depuis ce matin.",
+    )
+    .await;
+    me.css("select[name=impact]")
+        .await
+        .select_by_value("establishment")
+        .await
+        .expect("impact");
+    me.css("select[name=urgency]")
+        .await
+        .select_by_value("high")
+        .await
+        .expect("urgency");
+    me.type_in("input[name=version]", "2.4").await;
+    me.type_in("input[name=module]", "Jurys").await;
+    me.type_in("input[name=page_url]", "https://geforp.example/jurys")
+        .await;
+    me.click("form button[type=submit]:not(.outline)").await;
+    me.css("mark.status-new").await;
+    let url = browser.current_url().await.expect("url");
+    let reference = url.path().rsplit('/').next().unwrap().to_owned();
+    assert!(reference.starts_with("I-"), "{url}");
+    let heading = me.css("hgroup p").await.text().await.unwrap();
+    assert!(
+        heading.contains("Haute"),
+        "priority from the matrix: {heading}"
+    );
+    me.sign_out().await;
+
+    // The agent of the providing team works it from the desk.
+    let desk = format!("/desk/tickets/{reference}");
+    let portal = format!("/portal/tickets/{reference}");
+    me.sign_in(AGENT).await;
+    me.open(&desk).await;
+    me.act("assign", &[], "assigned").await;
+    me.act("pend", &[("reason", "Capture d'écran demandée")], "pending")
+        .await;
+    me.act("resume", &[], "assigned").await;
+    me.act(
+        "resolve",
+        &[("solution", "Cache des jurys vidé")],
+        "resolved",
+    )
+    .await;
+    me.sign_out().await;
+
+    // The contact reopens it; the agent resolves again; the contact closes with a rating.
+    me.sign_in(TOULON).await;
+    me.open(&portal).await;
+    me.act(
+        "reopen",
+        &[("comment", "Toujours vide pour la L3")],
+        "assigned",
+    )
+    .await;
+    me.sign_out().await;
+    me.sign_in(AGENT).await;
+    me.open(&desk).await;
+    me.act(
+        "resolve",
+        &[("solution", "Jurys de L3 réindexés")],
+        "resolved",
+    )
+    .await;
+    me.sign_out().await;
+    me.sign_in(TOULON).await;
+    me.open(&portal).await;
+    me.click("form.action-close input[name=satisfaction][value='1']")
+        .await;
+    me.act("close", &[("comment", "Merci !")], "closed").await;
+    me.sign_out().await;
+
+    // The history, on the desk, tells each step and who took it.
+    me.sign_in(AGENT).await;
+    me.open(&desk).await;
+    let rows = browser
+        .find_all(Locator::Css("#history-title + table tbody tr"))
+        .await
+        .expect("history rows");
+    let mut steps = Vec::new();
+    for row in rows {
+        let text = row.text().await.unwrap();
+        if text.contains("status") {
+            steps.push(text);
+        }
+    }
+    let who: Vec<bool> = steps.iter().map(|s| s.contains("Thomas Toulon")).collect();
+    // new (contact), assigned, pending, assigned, resolved (agent), assigned (contact's
+    // reopening), resolved (agent), closed (contact).
+    assert_eq!(
+        who,
+        [true, false, false, false, false, true, false, true],
+        "{steps:#?}"
+    );
+    assert!(steps.iter().filter(|s| s.contains("Gaston Geforp")).count() == 5);
+    browser.close().await.expect("closing the browser");
+
+    // La Rochelle's contact gets 404 on it.
+    let outsider = browser_signed_in(&app, "contact@univ-larochelle.demo.guichet", "demo").await;
+    let response = outsider.get(app.url(&portal)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
