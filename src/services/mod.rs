@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod notifications;
 pub mod organisations;
 pub mod password_reset;
+pub mod reports;
 pub mod signin;
 pub mod teams;
 pub mod tickets;

@@ -7,6 +7,8 @@ mod home;
 mod language;
 pub mod login;
 mod portal;
+mod preferences;
+mod reports;
 mod tickets;
 mod tokens;
 
@@ -121,6 +123,11 @@ pub fn routes() -> Router<AppState> {
             post(teams::remove_member),
         )
         .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route(
+            "/account/notifications",
+            get(preferences::show).post(preferences::save),
+        )
+        .route("/desk/reports/sla", get(reports::sla))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/lang", get(language::switch))
         .route("/static/{*path}", get(assets::serve))

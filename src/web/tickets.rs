@@ -285,7 +285,8 @@ pub async fn list(
     Ok(Page::new(
         "tickets/list.html",
         json!({ "list": list, "filter": shown, "query": query, "base": home_of(&caller),
-                "me_id": caller.account_id, "teams": caller.team_ids, "saved": saved }),
+                "me_id": caller.account_id, "teams": caller.team_ids, "saved": saved,
+                "now": state.clock.now() }),
     ))
 }
 
@@ -308,7 +309,7 @@ pub async fn show(
     Ok(Page::new(
         "tickets/show.html",
         json!({ "ticket": ticket, "log": log, "history": history, "provider": provider,
-                "assignable": assignable, "choices": choices(),
+                "assignable": assignable, "choices": choices(), "now": state.clock.now(),
                 "base": home_of(&caller) }),
     ))
 }

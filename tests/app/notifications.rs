@@ -238,3 +238,97 @@ async fn two_server_processes_on_one_database_send_each_message_once() {
 fn app_is_sqlite() -> bool {
     !std::env::var("DATABASE_URL").is_ok_and(|u| !u.is_empty() && !u.starts_with("sqlite"))
 }
+
+#[tokio::test]
+async fn a_person_mutes_a_kind_of_notification_and_no_longer_receives_it() {
+    let app = TestApp::with_demo().await;
+    let contact = app.token(TOULON).await;
+    let (status, prefs) = call(
+        &app,
+        Method::GET,
+        "/api/v1/me/notifications",
+        &contact,
+        None,
+    )
+    .await;
+    assert_eq!((status, prefs), (StatusCode::OK, json!({"muted": []})));
+    let (status, prefs) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/notifications",
+        &contact,
+        Some(json!({"muted": ["commented"]})),
+    )
+    .await;
+    assert_eq!(
+        (status, prefs),
+        (StatusCode::OK, json!({"muted": ["commented"]}))
+    );
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/notifications",
+        &contact,
+        Some(json!({"muted": ["everything"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let reference = file(&app, &contact, "Muet").await;
+    let agent = app.token("agent.geforp@demo.guichet").await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/tickets/{reference}/log"),
+        &agent,
+        Some(json!({ "body": "Une question" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let told: Vec<String> = Unscoped::find::<notification::Entity>()
+        .filter(notification::Column::Email.eq(TOULON))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.subject.contains(&reference))
+        .map(|n| n.kind)
+        .collect();
+    assert_eq!(
+        told,
+        ["received"],
+        "the comment is muted, the acknowledgement is not"
+    );
+
+    // The page: ticking only "received" mutes everything else; preferences are one's own.
+    let browser = crate::support::browser_signed_in(&app, TOULON, "demo").await;
+    let page = browser
+        .get(app.url("/account/notifications"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = browser
+        .post(app.url("/account/notifications"))
+        .form(&[
+            ("_csrf", crate::support::csrf_of(&page).as_str()),
+            ("receive", "received"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, prefs) = call(
+        &app,
+        Method::GET,
+        "/api/v1/me/notifications",
+        &contact,
+        None,
+    )
+    .await;
+    assert_eq!(prefs["muted"].as_array().unwrap().len(), 8);
+    let (_, theirs) = call(&app, Method::GET, "/api/v1/me/notifications", &agent, None).await;
+    assert_eq!(theirs, json!({"muted": []}));
+}

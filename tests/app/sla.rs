@@ -38,6 +38,24 @@ async fn run_jobs_at(app: &TestApp, now: DateTime<Utc>) {
     while guichet::jobs::tick_at(&app.state, now).await.unwrap() > 0 {}
 }
 
+/// The SLA report's GEFORP row for November 2026 (zeros when there is none).
+async fn geforp_november(app: &TestApp, token: &str) -> Value {
+    let (status, rows) = call(
+        app,
+        Method::GET,
+        "/api/v1/reports/sla?from=2026-11&to=2026-11&offer=GEFORP",
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    rows.as_array()
+        .unwrap()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| json!({}))
+}
+
 #[tokio::test]
 async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time() {
     let app = TestApp::with_demo().await;
@@ -52,6 +70,7 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
         .unwrap()["id"]
         .clone();
 
+    let report_before = geforp_november(&app, &agent).await;
     // Friday 27 November 2026, 17:30 in Paris: establishment × high = high priority, whose
     // targets are 60 minutes to own and 480 to resolve.
     app.state.clock.set(Some(paris("2026-11-27 17:30")));
@@ -151,6 +170,79 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
     assert_eq!(ticket["ttr_outcome"], "passed");
     assert_eq!(ticket["ttr_overrun_minutes"], 150);
     assert_eq!(ticket["ttr_deadline"], Value::Null);
+
+    // The report counts it in November, for GEFORP: owned in time, resolved late (the demo's
+    // own tickets may share the month, hence the difference with the count taken before).
+    let after = geforp_november(&app, &agent).await;
+    let counts = |row: &Value| {
+        [
+            "tickets",
+            "tto_measured",
+            "tto_met",
+            "ttr_measured",
+            "ttr_met",
+        ]
+        .map(|k| row[k].as_i64().unwrap_or(0))
+    };
+    let (before, after) = (counts(&report_before), counts(&after));
+    let added: Vec<i64> = before.iter().zip(after).map(|(b, a)| a - b).collect();
+    assert_eq!(
+        added,
+        [1, 1, 1, 1, 0],
+        "tickets, owned, owned in time, resolved, in time"
+    );
+    let smsu = app.token("agent.smsu@demo.guichet").await;
+    let (_, theirs) = call(
+        &app,
+        Method::GET,
+        "/api/v1/reports/sla?from=2026-11&to=2026-11&offer=GEFORP",
+        &smsu,
+        None,
+    )
+    .await;
+    assert_eq!(
+        theirs,
+        json!([]),
+        "another provider's tickets are not counted"
+    );
+    let (status, refused) = call(
+        &app,
+        Method::GET,
+        "/api/v1/reports/sla?from=2026-13",
+        &agent,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+
+    // The pages say it: the ticket's service level box, the desk's report.
+    let browser =
+        crate::support::browser_signed_in(&app, "agent.geforp@demo.guichet", "demo").await;
+    let page = browser
+        .get(app.url(&format!("/desk/tickets/{reference}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("respecté") && page.contains("dépassé de 150 min"),
+        "{page}"
+    );
+    let report = browser
+        .get(app.url("/desk/reports/sla?from=2026-11&to=2026-12"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), StatusCode::OK);
+    assert!(
+        report
+            .text()
+            .await
+            .unwrap()
+            .contains("<td>GEFORP</td><td>2026-11</td>")
+    );
 
     // Another provider's agent and another establishment's contact read none of it.
     for email in [

@@ -4,8 +4,10 @@ pub mod accounts;
 pub mod agreements;
 pub mod auth;
 pub mod health;
+pub mod notifications;
 pub mod offers;
 pub mod organisations;
+pub mod reports;
 pub mod teams;
 pub mod tickets;
 pub mod tokens;
@@ -26,4 +28,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(offers::routes())
         .merge(agreements::routes())
         .merge(tickets::routes())
+        .merge(reports::routes())
+        .merge(notifications::routes())
 }

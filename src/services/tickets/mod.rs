@@ -801,6 +801,8 @@ pub struct TicketFilter {
     pub priority: Option<Priority>,
     /// Words of the reference or title.
     pub q: Option<String>,
+    /// `none`: the tickets no service level applies to (for the coordinators' follow-up).
+    pub sla: Option<String>,
     /// `updated` (default, newest first), `created`, `priority`, or the same with `-` for
     /// ascending order… e.g. `-created`.
     pub sort: Option<String>,
@@ -836,6 +838,7 @@ impl TicketFilter {
             }),
         );
         push("q", self.q.clone());
+        push("sla", self.sla.clone());
         push("sort", self.sort.clone());
         pairs
     }
@@ -885,6 +888,11 @@ pub async fn list<C: ConnectionTrait>(
     }
     if let Some(agent) = filter.agent {
         query = query.filter(ticket::Column::AgentId.eq(agent));
+    }
+    match filter.sla.as_deref() {
+        None | Some("") => {}
+        Some("none") => query = query.filter(ticket::Column::SlaId.is_null()),
+        Some(_) => return Err(AppError::field("sla", "the only value is none")),
     }
     if let Some(priority) = filter.priority {
         query = query.filter(ticket::Column::Priority.eq(word(priority)));

@@ -1,0 +1,52 @@
+//! The caller's notification preferences: which kinds of mail they do not want.
+
+use axum::{Json, extract::State};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    error::AppError,
+    services::notifications::{self, Kind},
+    state::AppState,
+};
+
+/// Notification preferences.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Preferences {
+    /// The kinds not to receive.
+    pub muted: Vec<Kind>,
+}
+
+/// The caller's preferences.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
+    responses((status = 200, body = Preferences)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<Preferences>, AppError> {
+    Ok(Json(Preferences {
+        muted: notifications::muted(&state.db, caller.account_id).await?,
+    }))
+}
+
+/// Replaces the caller's preferences.
+#[utoipa::path(put, path = "/api/v1/me/notifications", tag = "notifications",
+    request_body = Preferences, responses((status = 200, body = Preferences), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn put(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<Preferences>,
+) -> Result<Json<Preferences>, AppError> {
+    Ok(Json(Preferences {
+        muted: notifications::set_muted(&state.db, caller.account_id, &body.muted).await?,
+    }))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get, put))
+}
