@@ -642,13 +642,30 @@ async fn changes_parents_participants_caps_and_auto_close() {
         .exec(&app.state.db)
         .await
         .unwrap();
-    let closed = guichet::services::tickets::changes::auto_close(
-        &app.state.db,
-        app.state.config.auto_close_days,
-    )
-    .await
-    .unwrap();
-    assert_eq!(closed, 1);
+    // As a server does it: the periodic slot is queued, then leased and run.
+    let now = chrono::Utc::now();
+    guichet::jobs::Scheduler::default()
+        .schedule(&app.state, now)
+        .await
+        .unwrap();
+    while guichet::jobs::tick_at(&app.state, now).await.unwrap() > 0 {}
+    let auto_close_jobs = guichet::db::Unscoped::find::<entity::job::Entity>()
+        .filter(entity::job::Column::Kind.eq(guichet::jobs::AUTO_CLOSE))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(auto_close_jobs.len(), 1);
+    assert_eq!(auto_close_jobs[0].state, "done");
+    let told = guichet::db::Unscoped::find::<entity::notification::Entity>()
+        .filter(entity::notification::Column::Kind.eq("closed"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(
+        told.iter()
+            .any(|n| n.subject.contains(&parent_ref) && n.email == TOULON),
+        "the requester is told of the close"
+    );
     let (_, parent_now) = call(
         &app,
         Method::GET,

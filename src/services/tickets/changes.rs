@@ -251,19 +251,17 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let before = Utc::now() - Duration::days(days);
-    let due: Vec<(i64, i32)> = Unscoped::find::<ticket::Entity>()
-        .select_only()
-        .column(ticket::Column::Id)
-        .column(ticket::Column::Revision)
+    let due = Unscoped::find::<ticket::Entity>()
         .filter(ticket::Column::Status.eq(Status::Resolved.as_str()))
         .filter(ticket::Column::ResolvedAt.lt(before))
         // A bounded batch per run; the next run takes the rest.
         .limit(500)
-        .into_tuple()
         .all(db)
         .await?;
     let mut closed = 0;
-    for (id, revision) in due {
+    // One transaction per ticket, so an answer racing with one close spares only that one.
+    for resolved in due {
+        let (id, revision) = (resolved.id, resolved.revision);
         let txn = db.begin().await?;
         let now = Utc::now();
         let result = Unscoped::update_many::<ticket::Entity>()
@@ -286,6 +284,17 @@ where
                     Some("resolved".to_owned()),
                     Some("closed".to_owned()),
                 )],
+            )
+            .await?;
+            crate::services::notifications::ticket_event(
+                &txn,
+                crate::services::notifications::TicketEvent {
+                    kind: crate::services::notifications::Kind::Closed,
+                    ticket: &resolved,
+                    audience: crate::services::notifications::Audience::Requester,
+                    actor: None,
+                    detail: None,
+                },
             )
             .await?;
             closed += 1;
