@@ -12,7 +12,12 @@ use std::time::Duration as StdDuration;
 use chrono::{Duration, Utc};
 use entity::job;
 
-use crate::{domain::jobs::slot, error::AppError, services::notifications, state::AppState};
+use crate::{
+    domain::jobs::slot,
+    error::AppError,
+    services::{catalogue::conventions, notifications},
+    state::AppState,
+};
 
 /// Reading a job's input.
 trait Payload {
@@ -30,13 +35,27 @@ impl Payload for job::Model {
 }
 
 /// Periodic jobs: kind and period in seconds.
-const PERIODIC: &[(&str, i64)] = &[(AUTO_CLOSE, 600), (SLA_CHECK, 60)];
+const PERIODIC: &[(&str, i64)] = &[
+    (AUTO_CLOSE, 600),
+    (SLA_CHECK, 60),
+    (CONVENTION_WATCH, 86_400),
+];
 
 /// Closes resolved tickets left without answer.
 pub const AUTO_CLOSE: &str = "auto_close";
 
 /// Raises the SLA escalations that have come due.
 pub const SLA_CHECK: &str = "sla_check";
+
+/// Looks for conventions ending within [`CONVENTION_NOTICE_DAYS`].
+pub const CONVENTION_WATCH: &str = "convention_watch";
+
+/// Tells the coordinators that one convention ends soon: one job per convention and end date,
+/// so the warning is given once, whatever the number of processes and days it is seen.
+pub const CONVENTION_ENDING: &str = "convention_ending";
+
+/// How long before its end a convention is signalled.
+pub const CONVENTION_NOTICE_DAYS: i64 = 30;
 
 /// How many jobs a process takes at once.
 const BATCH: u64 = 20;
@@ -158,6 +177,32 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
                 tracing::info!(raised, "SLA escalations");
             }
             Ok(())
+        }
+        CONVENTION_WATCH => {
+            let now = state.clock.now();
+            let today = now.date_naive();
+            let ending = conventions::ending_soon(&state.db, today, CONVENTION_NOTICE_DAYS).await?;
+            // One warning job per convention, created once (see CONVENTION_ENDING).
+            for convention in ending {
+                queue::enqueue(
+                    &state.db,
+                    queue::NewJob {
+                        kind: CONVENTION_ENDING,
+                        payload: serde_json::json!({ "convention": convention.id }),
+                        run_at: now,
+                        dedupe_key: Some(format!(
+                            "{CONVENTION_ENDING}:{}:{}",
+                            convention.id, convention.end_date
+                        )),
+                        max_attempts: 5,
+                    },
+                )
+                .await?;
+            }
+            Ok(())
+        }
+        CONVENTION_ENDING => {
+            conventions::warn_ending(&state.db, job.payload_id("convention")?).await
         }
         other => Err(AppError::Internal(anyhow::anyhow!(
             "no worker knows jobs of kind {other}"

@@ -46,11 +46,13 @@ pub enum Kind {
     Sla75,
     /// A service level target passed.
     Sla100,
+    /// A convention ends within a month.
+    ConventionExpiring,
 }
 
 impl Kind {
     /// Every kind, for the preferences page.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Received,
         Kind::Assigned,
         Kind::Commented,
@@ -60,6 +62,7 @@ impl Kind {
         Kind::Reopened,
         Kind::Sla75,
         Kind::Sla100,
+        Kind::ConventionExpiring,
     ];
 
     /// The kind's word, as stored.
@@ -74,6 +77,7 @@ impl Kind {
             Kind::Reopened => "reopened",
             Kind::Sla75 => "sla75",
             Kind::Sla100 => "sla100",
+            Kind::ConventionExpiring => "convention_expiring",
         }
     }
 
@@ -113,11 +117,11 @@ pub struct TicketEvent<'a> {
 pub struct MailData {
     /// The kind's word.
     pub kind: String,
-    /// Ticket reference.
+    /// What it is about: a ticket's reference, a convention's title.
     pub reference: String,
-    /// Ticket title.
+    /// A ticket's title; a convention's end date.
     pub title: String,
-    /// The ticket's page, from the site's root (the sender adds the base URL).
+    /// The page to open, from the site's root (the sender adds the base URL).
     pub path: String,
     /// Who did it.
     pub actor: Option<String>,
@@ -182,21 +186,32 @@ async fn recipients<C: ConnectionTrait>(
                 .into_tuple::<i64>()
                 .one(db)
                 .await?;
-            let coordinators = Unscoped::find::<account::Entity>()
-                .filter(account::Column::OrganisationId.eq(provider.unwrap_or_default()))
-                .filter(
-                    account::Column::Id.in_subquery(
-                        sea_orm::sea_query::Query::select()
-                            .column(account_role::Column::AccountId)
-                            .from(account_role::Entity)
-                            .and_where(account_role::Column::Role.eq("coordinator"))
-                            .to_owned(),
-                    ),
-                );
-            people.extend(ids(db, coordinators, account::Column::Id).await?);
+            people.extend(coordinators_of(db, &[provider.unwrap_or_default()]).await?);
         }
     }
     Ok(people)
+}
+
+/// The coordinators of some organisations.
+pub async fn coordinators_of<C: ConnectionTrait>(
+    db: &C,
+    organisations: &[i64],
+) -> Result<BTreeSet<i64>, AppError> {
+    let query = Unscoped::find::<account::Entity>()
+        .filter(account::Column::OrganisationId.is_in(organisations.iter().copied()))
+        .filter(
+            account::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(account_role::Column::AccountId)
+                    .from(account_role::Entity)
+                    .and_where(account_role::Column::Role.eq("coordinator"))
+                    .to_owned(),
+            ),
+        );
+    Ok(ids(db, query, account::Column::Id)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Writes the notifications of an event to the outbox, with a mail job each, on `db` (the
@@ -210,29 +225,6 @@ pub async fn ticket_event<C: ConnectionTrait>(
     if let Some(actor) = event.actor {
         people.remove(&actor);
     }
-    if people.is_empty() {
-        return Ok(());
-    }
-    let muted: BTreeSet<i64> = Unscoped::find::<notification_mute::Entity>()
-        .select_only()
-        .column(notification_mute::Column::AccountId)
-        .filter(notification_mute::Column::AccountId.is_in(people.iter().copied()))
-        .filter(notification_mute::Column::Kind.eq(event.kind.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let accounts: Vec<(i64, String, String)> = Unscoped::find::<account::Entity>()
-        .select_only()
-        .column(account::Column::Id)
-        .column(account::Column::Email)
-        .column(account::Column::Language)
-        .filter(account::Column::Id.is_in(people.iter().copied().filter(|p| !muted.contains(p))))
-        .filter(account::Column::Active.eq(true))
-        .into_tuple()
-        .all(db)
-        .await?;
     let actor = match event.actor {
         Some(id) => {
             Unscoped::find::<account::Entity>()
@@ -257,6 +249,40 @@ pub async fn ticket_event<C: ConnectionTrait>(
         actor,
         detail: event.detail,
     };
+    notify(db, people, &data).await
+}
+
+/// Writes one notification per recipient (minus inactive accounts and those who muted the
+/// kind) to the outbox, each with its mail job, on `db` (the change's transaction).
+pub async fn notify<C: ConnectionTrait>(
+    db: &C,
+    people: BTreeSet<i64>,
+    data: &MailData,
+) -> Result<(), AppError> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    let kind = data.kind.as_str();
+    let muted: BTreeSet<i64> = Unscoped::find::<notification_mute::Entity>()
+        .select_only()
+        .column(notification_mute::Column::AccountId)
+        .filter(notification_mute::Column::AccountId.is_in(people.iter().copied()))
+        .filter(notification_mute::Column::Kind.eq(kind))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let accounts: Vec<(i64, String, String)> = Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::Email)
+        .column(account::Column::Language)
+        .filter(account::Column::Id.is_in(people.iter().copied().filter(|p| !muted.contains(p))))
+        .filter(account::Column::Active.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
     let data_json = serde_json::to_string(&data)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("notification data: {e}")))?;
     let now = Utc::now();
@@ -279,7 +305,12 @@ pub async fn ticket_event<C: ConnectionTrait>(
             data: Set(data_json.clone()),
             message_id: Set(format!(
                 "{}.{}@guichet",
-                data.reference.to_lowercase(),
+                data.reference
+                    .to_lowercase()
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .take(40)
+                    .collect::<String>(),
                 uuid::Uuid::new_v4().simple()
             )),
             sent_at: Set(None),
@@ -337,8 +368,8 @@ pub async fn send<C: ConnectionTrait>(
             .render(template, lang, "", ctx.clone())
             .map_err(|e| AppError::Internal(anyhow::anyhow!("mail template {template}: {e}")))
     };
-    let text = render("mail/ticket.txt")?;
-    let html = render("mail/ticket.html")?;
+    let text = render("mail/notification.txt")?;
+    let html = render("mail/notification.html")?;
     mailer
         .send_message(crate::mail::Outgoing {
             to: &row.email,

@@ -328,7 +328,63 @@ async fn a_person_mutes_a_kind_of_notification_and_no_longer_receives_it() {
         None,
     )
     .await;
-    assert_eq!(prefs["muted"].as_array().unwrap().len(), 8);
+    assert_eq!(prefs["muted"].as_array().unwrap().len(), 9);
     let (_, theirs) = call(&app, Method::GET, "/api/v1/me/notifications", &agent, None).await;
     assert_eq!(theirs, json!({"muted": []}));
+}
+
+#[tokio::test]
+async fn a_convention_ending_within_a_month_is_signalled_once_to_the_coordinators() {
+    let app = TestApp::with_demo().await;
+    let today = Utc::now().date_naive();
+    let convention = Unscoped::find::<entity::convention::Entity>()
+        .filter(entity::convention::Column::Status.eq("production"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    Unscoped::update_many::<entity::convention::Entity>()
+        .col_expr(
+            entity::convention::Column::EndDate,
+            sea_orm::sea_query::Expr::value(today + chrono::Duration::days(10)),
+        )
+        .filter(entity::convention::Column::Id.eq(convention.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let warnings = || async {
+        Unscoped::find::<notification::Entity>()
+            .filter(notification::Column::Kind.eq("convention_expiring"))
+            .filter(notification::Column::Subject.contains(&convention.title))
+            .count(&app.state.db)
+            .await
+            .unwrap()
+    };
+    // Today's watch, then tomorrow's: the coordinators are told once.
+    for day in [0, 1] {
+        let now = Utc::now() + chrono::Duration::days(day);
+        app.state.clock.set(Some(now));
+        guichet::jobs::Scheduler::default()
+            .schedule(&app.state, now)
+            .await
+            .unwrap();
+        while guichet::jobs::tick_at(&app.state, now).await.unwrap() > 0 {}
+        assert!(warnings().await > 0, "day {day}");
+    }
+    let once = warnings().await;
+    let mut organisations =
+        guichet::auth::organisation_ancestors(&app.state.db, convention.client_id)
+            .await
+            .unwrap();
+    organisations.extend(
+        guichet::auth::organisation_ancestors(&app.state.db, convention.provider_id)
+            .await
+            .unwrap(),
+    );
+    let coordinators =
+        guichet::services::notifications::coordinators_of(&app.state.db, &organisations)
+            .await
+            .unwrap();
+    assert!(!coordinators.is_empty());
+    assert_eq!(once, coordinators.len() as u64, "one each");
 }

@@ -484,3 +484,46 @@ pub async fn terminate<C: ConnectionTrait>(
     }
     get(db, id).await
 }
+
+/// Conventions in production whose end comes within `days` of `today` (at most 500 a day: the
+/// consortium has a few hundred).
+pub async fn ending_soon<C: ConnectionTrait>(
+    db: &C,
+    today: chrono::NaiveDate,
+    days: i64,
+) -> Result<Vec<convention::Model>, AppError> {
+    Ok(crate::db::Unscoped::find::<convention::Entity>()
+        .filter(convention::Column::Status.eq("production"))
+        .filter(convention::Column::EndDate.gte(today))
+        .filter(convention::Column::EndDate.lte(today + chrono::Duration::days(days)))
+        .limit(500)
+        .all(db)
+        .await?)
+}
+
+/// Tells the coordinators of the client and of the provider (and above) that a convention ends
+/// soon.
+pub async fn warn_ending<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), AppError> {
+    use crate::services::notifications::{self, Kind, MailData};
+    let Some(row) = crate::db::Unscoped::find::<convention::Entity>()
+        .filter(convention::Column::Id.eq(id))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    // The coordinators of both parties and of the organisations above them (the consortium's
+    // coordination manages every establishment's agreements).
+    let mut organisations = crate::auth::organisation_ancestors(db, row.client_id).await?;
+    organisations.extend(crate::auth::organisation_ancestors(db, row.provider_id).await?);
+    let people = notifications::coordinators_of(db, &organisations).await?;
+    let data = MailData {
+        kind: Kind::ConventionExpiring.as_str().to_owned(),
+        reference: row.title.clone(),
+        title: row.end_date.format("%d/%m/%Y").to_string(),
+        path: format!("/desk/conventions/{}", row.id),
+        actor: None,
+        detail: None,
+    };
+    notifications::notify(db, people, &data).await
+}
