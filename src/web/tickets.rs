@@ -306,11 +306,17 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    // What the deadlines come from: the service level's target and window. One the visitor
+    // does not read (another provider's) is simply not explained.
+    let sla = match ticket.sla_id {
+        Some(id) => crate::services::catalogue::slas::get(&db, id).await.ok(),
+        None => None,
+    };
     Ok(Page::new(
         "tickets/show.html",
         json!({ "ticket": ticket, "log": log, "history": history, "provider": provider,
                 "assignable": assignable, "choices": choices(), "now": state.clock.now(),
-                "base": home_of(&caller) }),
+                "base": home_of(&caller), "sla": sla }),
     ))
 }
 

@@ -230,6 +230,10 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
         page.contains("respecté") && page.contains("dépassé de 150 min"),
         "{page}"
     );
+    assert!(
+        page.contains("résolution en 480 minutes ouvrées") && page.contains("lundi 08:00–18:00"),
+        "the deadline explained"
+    );
     let report = browser
         .get(app.url("/desk/reports/sla?from=2026-11&to=2026-12"))
         .send()
