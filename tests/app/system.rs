@@ -28,6 +28,20 @@ async fn the_openapi_document_is_generated_and_browsable() {
     let doc: Value = response.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     assert!(doc["paths"]["/healthz"]["get"].is_object(), "{doc}");
+    // Every capability is in the document, with its operations.
+    for (path, method) in [
+        ("/api/v1/tickets", "post"),
+        ("/api/v1/tickets/{ref}", "patch"),
+        ("/api/v1/tickets/{ref}/actions/{action}", "post"),
+        ("/api/v1/tickets/{ref}/attachments", "post"),
+        ("/api/v1/ticket-views", "post"),
+        ("/api/v1/ticket-views/{id}", "delete"),
+        ("/api/v1/slas/{id}", "get"),
+        ("/api/v1/reports/sla", "get"),
+        ("/api/v1/me/notifications", "put"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+    }
 
     let docs = app.get("/api/docs/").await;
     assert_eq!(docs.status(), StatusCode::OK);
