@@ -269,3 +269,20 @@ pub async fn remove_member<C: ConnectionTrait>(
         .await?;
     get(db, team_id).await
 }
+
+/// The caller's own teams, by name (for the desk's "unassigned in my teams" views).
+pub async fn own<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    caller: &crate::access::Caller,
+) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(db
+        .find::<team::Entity>()
+        .select_only()
+        .column(team::Column::Id)
+        .column(team::Column::Name)
+        .filter(team::Column::Id.is_in(caller.team_ids.clone()))
+        .order_by_asc(team::Column::Name)
+        .into_tuple()
+        .all(db.conn())
+        .await?)
+}

@@ -279,13 +279,14 @@ pub async fn list(
     let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let list = tickets::list(&db, &caller, &filter).await?;
     let saved = views::list(&db).await?;
+    let teams = crate::services::teams::own(&db, &caller).await?;
     let pairs = filter.pairs();
     let query = serde_html_form::to_string(&pairs).unwrap_or_default();
     let shown: std::collections::BTreeMap<&str, String> = pairs.into_iter().collect();
     Ok(Page::new(
         "tickets/list.html",
         json!({ "list": list, "filter": shown, "query": query, "base": home_of(&caller),
-                "me_id": caller.account_id, "teams": caller.team_ids, "saved": saved,
+                "me_id": caller.account_id, "teams": teams, "saved": saved,
                 "now": state.clock.now() }),
     ))
 }

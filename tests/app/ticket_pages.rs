@@ -638,6 +638,10 @@ async fn a_desk_list_is_saved_as_a_view_and_found_again() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let page = html(&agent, &app, "/desk/tickets").await;
+    assert!(
+        page.contains("team=") && page.contains("— Équipe GEFORP</a>"),
+        "the fixed views name the agent's teams"
+    );
     let href = attr(&page, "nav.saved-views a", "href");
     assert_eq!(href, "/desk/tickets?status=open&priority=high");
     let delete = attr(&page, "nav.saved-views form", "action");

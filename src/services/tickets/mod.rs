@@ -1,7 +1,6 @@
 //! Tickets: filing (through the catalogue's filing rule), reading and listing within the
-//! caller's scope. Actions and the logs are in [`actions`].
-
-use crate::domain::sla_clock::Outcome;
+//! caller's scope. Actions and the logs are in [`actions`], field changes in [`changes`], the
+//! SLA clock in [`sla`], saved views in [`views`].
 
 pub mod actions;
 pub mod changes;
@@ -31,6 +30,7 @@ use crate::{
         lifecycle::{self, Action, Side, Status},
         priority::{Impact, Urgency},
         sla::Priority,
+        sla_clock::Outcome,
     },
     error::AppError,
     markdown,
