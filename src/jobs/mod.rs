@@ -39,6 +39,7 @@ const PERIODIC: &[(&str, i64)] = &[
     (AUTO_CLOSE, 600),
     (SLA_CHECK, 60),
     (CONVENTION_WATCH, 86_400),
+    (PURGE, 86_400),
 ];
 
 /// Closes resolved tickets left without answer.
@@ -53,6 +54,12 @@ pub const CONVENTION_WATCH: &str = "convention_watch";
 /// Tells the coordinators that one convention ends soon: one job per convention and end date,
 /// so the warning is given once, whatever the number of processes and days it is seen.
 pub const CONVENTION_ENDING: &str = "convention_ending";
+
+/// Deletes the jobs ended more than [`KEEP_DAYS`] ago.
+pub const PURGE: &str = "purge";
+
+/// How long ended jobs are kept, for looking into what happened.
+pub const KEEP_DAYS: i64 = 30;
 
 /// How long before its end a convention is signalled.
 pub const CONVENTION_NOTICE_DAYS: i64 = 30;
@@ -199,6 +206,12 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
                 )
                 .await?;
             }
+            Ok(())
+        }
+        PURGE => {
+            let before = state.clock.now() - Duration::days(KEEP_DAYS);
+            let purged = queue::purge(&state.db, before).await?;
+            tracing::info!(purged, "old jobs deleted");
             Ok(())
         }
         CONVENTION_ENDING => {

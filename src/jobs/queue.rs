@@ -181,3 +181,14 @@ pub async fn fail<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Deletes the jobs that ended before `before` (done or given up), so the queue stays the size
+/// of its recent work; answers how many.
+pub async fn purge<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, AppError> {
+    Ok(Unscoped::delete_many::<job::Entity>()
+        .filter(job::Column::State.is_in([DONE, FAILED]))
+        .filter(job::Column::FinishedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -122,3 +122,32 @@ async fn a_failed_attempt_waits_before_the_next() {
     assert_eq!(retried.len(), 1);
     assert_eq!(retried[0].attempts, 2);
 }
+
+#[tokio::test]
+async fn ended_jobs_are_purged_after_a_while_and_waiting_ones_never() {
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    for n in 0..3 {
+        queue::enqueue(db, probe(n, None)).await.unwrap();
+    }
+    let held = queue::claim(db, Utc::now(), Duration::minutes(5), 2)
+        .await
+        .unwrap();
+    for job in &held {
+        queue::finish(db, job).await.unwrap();
+    }
+    assert_eq!(
+        queue::purge(db, Utc::now() - Duration::days(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        queue::purge(db, Utc::now() + Duration::seconds(1))
+            .await
+            .unwrap(),
+        2
+    );
+    let left = Unscoped::find::<job::Entity>().count(db).await.unwrap();
+    assert_eq!(left, 1, "the waiting job stays");
+}
