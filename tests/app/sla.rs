@@ -146,6 +146,39 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
     // …and 390 minutes are left from Tuesday 10:00: due 16:30.
     let ticket = act("resume", "2026-12-01 10:00", json!({})).await;
     assert_eq!(ticket["ttr_deadline"], json!(paris("2026-12-01 16:30")));
+    // At 11:00 on Tuesday, 330 business minutes are left; at 17:00, it is 30 minutes late.
+    for (at, left) in [("2026-12-01 11:00", 330), ("2026-12-01 17:00", -30)] {
+        app.state.clock.set(Some(paris(at)));
+        let (_, seen) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/tickets/{reference}"),
+            &agent,
+            None,
+        )
+        .await;
+        assert_eq!(seen["ttr_left_minutes"], left, "{at}");
+    }
+    let desk = crate::support::browser_signed_in(&app, "agent.geforp@demo.guichet", "demo").await;
+    let page = desk
+        .get(app.url(&format!("/desk/tickets/{reference}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("en retard de 0 h 30 min ouvrées"), "{page}");
+    app.state.clock.set(Some(paris("2026-12-01 11:00")));
+    let page = desk
+        .get(app.url(&format!("/desk/tickets/{reference}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("reste 5 h 30 min ouvrées"));
 
     // Escalations: 75 % (360 minutes) at Tuesday 14:30, raised once; 100 % at 16:30.
     let before = escalations(&app, "sla75", &reference).await;

@@ -170,6 +170,11 @@ pub struct TicketView {
     pub tto_overrun_minutes: Option<i32>,
     /// Time to resolve: business minutes beyond the target, once stopped.
     pub ttr_overrun_minutes: Option<i32>,
+    /// Time to own: business minutes left while the clock runs, negative when late (filled in
+    /// for a single ticket).
+    pub tto_left_minutes: Option<i64>,
+    /// Time to resolve: business minutes left while the clock runs, negative when late.
+    pub ttr_left_minutes: Option<i64>,
     /// Time to resolve: target in business minutes.
     pub ttr_target_minutes: Option<i32>,
     /// Time to resolve: business minutes banked (up to the last pause or stop).
@@ -406,6 +411,8 @@ pub async fn views<C: ConnectionTrait>(
                 tto_overrun_minutes: t.tto_overrun_minutes,
                 ttr_overrun_minutes: t.ttr_overrun_minutes,
                 ttr_target_minutes: t.ttr_target_minutes,
+                tto_left_minutes: None,
+                ttr_left_minutes: None,
                 ttr_spent_minutes: t.ttr_spent_seconds / 60,
             }
         })
@@ -432,12 +439,25 @@ pub async fn get<C: ConnectionTrait>(
 ) -> Result<TicketView, AppError> {
     let row = row(db, reference).await?;
     let id = row.id;
+    let clocks = sla::Clocks::of(&row);
+    let level = sla::level_of(db.conn(), &row).await?;
     let mut view = views(db.conn(), caller, vec![row])
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
     view.attachments = actions::files(db, &view, id).await?;
     view.participants = participants(db.conn(), id).await?;
+    if let Some(level) = level {
+        let now = db.now();
+        let left = |clock: &crate::domain::sla_clock::MetricClock| {
+            clock
+                .running()
+                .then(|| clock.left_minutes(&level.calendar, now))
+                .flatten()
+        };
+        view.tto_left_minutes = left(&clocks.tto);
+        view.ttr_left_minutes = left(&clocks.ttr);
+    }
     Ok(view)
 }
 

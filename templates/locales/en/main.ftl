@@ -350,3 +350,5 @@ weekday-3 = Thursday
 weekday-4 = Friday
 weekday-5 = Saturday
 weekday-6 = Sunday
+sla-left = { $hours } h { $minutes } min of business time left
+sla-late-by = late by { $hours } h { $minutes } min of business time

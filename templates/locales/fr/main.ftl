@@ -350,3 +350,5 @@ weekday-3 = jeudi
 weekday-4 = vendredi
 weekday-5 = samedi
 weekday-6 = dimanche
+sla-left = reste { $hours } h { $minutes } min ouvrées
+sla-late-by = en retard de { $hours } h { $minutes } min ouvrées
