@@ -21,15 +21,30 @@ use crate::{
 
 /// Reading a job's input.
 trait Payload {
-    /// The number under `key` in the payload.
-    fn payload_id(&self, key: &str) -> Result<i64, AppError>;
+    /// The value under `key` in the payload.
+    fn payload_value(&self, key: &str) -> Result<serde_json::Value, AppError>;
+
+    /// The number under `key`.
+    fn payload_id(&self, key: &str) -> Result<i64, AppError> {
+        self.payload_value(key)?
+            .as_i64()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("job input {key} is no number")))
+    }
+
+    /// The text under `key`.
+    fn payload_text(&self, key: &str) -> Result<String, AppError> {
+        self.payload_value(key)?
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("job input {key} is no text")))
+    }
 }
 
 impl Payload for job::Model {
-    fn payload_id(&self, key: &str) -> Result<i64, AppError> {
+    fn payload_value(&self, key: &str) -> Result<serde_json::Value, AppError> {
         serde_json::from_str::<serde_json::Value>(&self.payload)
             .ok()
-            .and_then(|v| v.get(key).and_then(serde_json::Value::as_i64))
+            .and_then(|mut v| v.get_mut(key).map(serde_json::Value::take))
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("job {} has no {key}", self.id)))
     }
 }
@@ -167,13 +182,13 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
             Ok(())
         }
         notifications::MAIL_JOB => {
-            let id = job.payload_id("notification")?;
+            let message_id = job.payload_text("message_id")?;
             notifications::send(
                 &state.db,
                 &state.mailer,
                 &state.views,
                 &state.config.base_url(),
-                id,
+                &message_id,
             )
             .await
         }

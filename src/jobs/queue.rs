@@ -38,7 +38,19 @@ pub struct NewJob<'a> {
 /// Puts a job on the queue, in the caller's transaction when given one (the outbox's
 /// guarantee: the job exists if and only if the change does). A duplicate slot is no error.
 pub async fn enqueue<C: ConnectionTrait>(db: &C, new: NewJob<'_>) -> Result<(), AppError> {
-    let row = job::ActiveModel {
+    enqueue_many(db, vec![new]).await
+}
+
+/// Puts several jobs on the queue in one statement.
+pub async fn enqueue_many<C: ConnectionTrait>(
+    db: &C,
+    jobs: Vec<NewJob<'_>>,
+) -> Result<(), AppError> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let rows = jobs.into_iter().map(|new| job::ActiveModel {
         kind: Set(new.kind.to_owned()),
         payload: Set(new.payload.to_string()),
         dedupe_key: Set(new.dedupe_key),
@@ -50,10 +62,10 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, new: NewJob<'_>) -> Result<(), 
         leased_until: Set(None),
         last_error: Set(None),
         finished_at: Set(None),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         ..Default::default()
-    };
-    job::Entity::insert(row)
+    });
+    job::Entity::insert_many(rows)
         .on_conflict(
             // Rewriting the key with itself is the portable "do nothing" (MariaDB has no
             // `ON CONFLICT DO NOTHING`).

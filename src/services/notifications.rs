@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use chrono::Utc;
 use entity::{account, account_role, notification, notification_mute, team_member, ticket};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
@@ -286,66 +286,73 @@ pub async fn notify<C: ConnectionTrait>(
     let data_json = serde_json::to_string(&data)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("notification data: {e}")))?;
     let now = Utc::now();
-    // One row and one job per recipient (a ticket event has a handful of recipients).
-    for (account_id, email, language) in accounts {
-        let lang = Lang::parse(&language).unwrap_or_default();
-        let subject = lang.t_args(
-            &format!("mail-{}-subject", data.kind),
-            &[
-                ("reference", data.reference.clone()),
-                ("title", data.title.chars().take(120).collect()),
-            ],
-        );
-        let row = notification::ActiveModel {
-            kind: Set(data.kind.clone()),
-            account_id: Set(account_id),
-            email: Set(email),
-            language: Set(lang.code().to_owned()),
-            subject: Set(subject.chars().take(200).collect()),
-            data: Set(data_json.clone()),
-            message_id: Set(format!(
-                "{}.{}@guichet",
-                data.reference
-                    .to_lowercase()
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                    .take(40)
-                    .collect::<String>(),
-                uuid::Uuid::new_v4().simple()
-            )),
-            sent_at: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        queue::enqueue(
-            db,
-            NewJob {
-                kind: MAIL_JOB,
-                payload: serde_json::json!({ "notification": row.id }),
-                run_at: now,
-                dedupe_key: None,
-                // With the back-off capped at an hour, about a day of trying.
-                max_attempts: 30,
-            },
-        )
-        .await?;
+    // One row and one job per recipient, each kind of row written in one statement; the job
+    // finds its row by the Message-ID, known before the insert.
+    let reference: String = data
+        .reference
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(40)
+        .collect();
+    let rows: Vec<(String, notification::ActiveModel)> = accounts
+        .into_iter()
+        .map(|(account_id, email, language)| {
+            let lang = Lang::parse(&language).unwrap_or_default();
+            let subject = lang.t_args(
+                &format!("mail-{}-subject", data.kind),
+                &[
+                    ("reference", data.reference.clone()),
+                    ("title", data.title.chars().take(120).collect()),
+                ],
+            );
+            let message_id = format!("{reference}.{}@guichet", uuid::Uuid::new_v4().simple());
+            let row = notification::ActiveModel {
+                kind: Set(data.kind.clone()),
+                account_id: Set(account_id),
+                email: Set(email),
+                language: Set(lang.code().to_owned()),
+                subject: Set(subject.chars().take(200).collect()),
+                data: Set(data_json.clone()),
+                message_id: Set(message_id.clone()),
+                sent_at: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            };
+            (message_id, row)
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let jobs = rows
+        .iter()
+        .map(|(message_id, _)| NewJob {
+            kind: MAIL_JOB,
+            payload: serde_json::json!({ "message_id": message_id }),
+            run_at: now,
+            dedupe_key: None,
+            // With the back-off capped at an hour, about a day of trying.
+            max_attempts: 30,
+        })
+        .collect();
+    notification::Entity::insert_many(rows.into_iter().map(|(_, row)| row))
+        .exec_without_returning(db)
+        .await?;
+    queue::enqueue_many(db, jobs).await
 }
 
-/// Sends one notification (the `mail` job): rendered in the recipient's language, with the
-/// Message-ID fixed at its creation. A notification already sent is not sent again.
+/// Sends one notification (the `mail` job), found by its Message-ID: rendered in the
+/// recipient's language, under that Message-ID. A notification already sent is not sent again.
 pub async fn send<C: ConnectionTrait>(
     db: &C,
     mailer: &crate::mail::Mailer,
     views: &crate::view::Views,
     base_url: &str,
-    id: i64,
+    message_id: &str,
 ) -> Result<(), AppError> {
     let Some(row) = Unscoped::find::<notification::Entity>()
-        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::MessageId.eq(message_id))
         .one(db)
         .await?
     else {
@@ -356,7 +363,7 @@ pub async fn send<C: ConnectionTrait>(
         return Ok(());
     }
     let data: MailData = serde_json::from_str(&row.data)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("notification {id} data: {e}")))?;
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("notification {message_id} data: {e}")))?;
     let lang = Lang::parse(&row.language).unwrap_or_default();
     let ctx = minijinja::context! {
         data => minijinja::Value::from(minijinja::value::Serde(&data)),
@@ -382,7 +389,7 @@ pub async fn send<C: ConnectionTrait>(
         .map_err(AppError::Internal)?;
     Unscoped::update_many::<notification::Entity>()
         .col_expr(notification::Column::SentAt, Expr::value(Utc::now()))
-        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::Id.eq(row.id))
         .exec(db)
         .await?;
     Ok(())
@@ -414,7 +421,6 @@ pub async fn set_muted<C: ConnectionTrait + sea_orm::TransactionTrait>(
         .await?;
     let unique: BTreeSet<&'static str> = kinds.iter().map(|k| k.as_str()).collect();
     if !unique.is_empty() {
-        use sea_orm::EntityTrait;
         notification_mute::Entity::insert_many(unique.iter().map(|kind| {
             notification_mute::ActiveModel {
                 account_id: Set(account_id),
