@@ -116,34 +116,26 @@ impl Scheduler {
         state: &AppState,
         now: chrono::DateTime<Utc>,
     ) -> Result<(), AppError> {
-        schedule(state, &mut self.scheduled, now).await
-    }
-}
-
-async fn schedule(
-    state: &AppState,
-    scheduled: &mut [Option<chrono::DateTime<Utc>>],
-    now: chrono::DateTime<Utc>,
-) -> Result<(), AppError> {
-    for ((kind, every), last) in PERIODIC.iter().zip(scheduled.iter_mut()) {
-        let current = slot(now, *every);
-        if *last == Some(current) {
-            continue;
+        for ((kind, every), last) in PERIODIC.iter().zip(self.scheduled.iter_mut()) {
+            let current = slot(now, *every);
+            if *last == Some(current) {
+                continue;
+            }
+            queue::enqueue(
+                &state.db,
+                queue::NewJob {
+                    kind,
+                    payload: serde_json::json!({}),
+                    run_at: current,
+                    dedupe_key: Some(format!("{kind}@{}", current.to_rfc3339())),
+                    max_attempts: 1,
+                },
+            )
+            .await?;
+            *last = Some(current);
         }
-        queue::enqueue(
-            &state.db,
-            queue::NewJob {
-                kind,
-                payload: serde_json::json!({}),
-                run_at: current,
-                dedupe_key: Some(format!("{kind}@{}", current.to_rfc3339())),
-                max_attempts: 1,
-            },
-        )
-        .await?;
-        *last = Some(current);
+        Ok(())
     }
-    Ok(())
 }
 
 /// Takes the due jobs and runs them one after the other; answers how many ran.

@@ -153,28 +153,32 @@ pub async fn sla<C: ConnectionTrait>(
         .group_by(month.clone())
         .order_by_asc(ticket::Column::OfferId)
         .order_by_asc(month);
-    let codes: Vec<(i64, String)> = crate::db::Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Id)
-        .column(offer::Column::Code)
-        .limit(10_000)
-        .into_tuple()
-        .all(db.conn())
-        .await?;
     if let Some(code) = filter
         .offer
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        let id = codes
-            .iter()
-            .find(|(_, c)| c.eq_ignore_ascii_case(code))
-            .map(|(id, _)| *id)
-            .unwrap_or(-1);
-        query = query.filter(ticket::Column::OfferId.eq(id));
+        query = query.filter(
+            ticket::Column::OfferId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(offer::Column::Id)
+                    .from(offer::Entity)
+                    .and_where(offer::Column::Code.eq(code.to_uppercase()))
+                    .to_owned(),
+            ),
+        );
     }
     let rows = query.into_model::<Aggregate>().all(db.conn()).await?;
+    // The codes of the offers that appear, in one query.
+    let codes: Vec<(i64, String)> = crate::db::Unscoped::find::<offer::Entity>()
+        .select_only()
+        .column(offer::Column::Id)
+        .column(offer::Column::Code)
+        .filter(offer::Column::Id.is_in(rows.iter().map(|r| r.offer_id)))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| SlaReportRow {

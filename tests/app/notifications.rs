@@ -13,31 +13,20 @@ use serde_json::json;
 use crate::support::{
     TestApp, call,
     smtp::{SmtpServer, free_port, header, text_of},
+    subcategory,
 };
 
 const TOULON: &str = "contact@univ-toulon.demo.guichet";
 
 /// Files a GEFORP incident as the Toulon contact; answers its reference.
 async fn file(app: &TestApp, token: &str, title: &str) -> String {
-    let (_, offer) = call(app, Method::GET, "/api/v1/offers/GEFORP", token, None).await;
-    let incident = offer["subcategories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["kind"] == "incident")
-        .unwrap()["id"]
-        .clone();
+    let incident = subcategory(app, token, "GEFORP", "incident").await;
     let (status, ticket) = call(app, Method::POST, "/api/v1/tickets", token, Some(json!({
         "subcategory": incident, "title": title, "description": "…", "impact": "person",
         "urgency": "low", "version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/"
     }))).await;
     assert_eq!(status, StatusCode::CREATED, "{ticket}");
     ticket["ref"].as_str().unwrap().to_owned()
-}
-
-/// Runs the queue until nothing is due at `now`.
-async fn drain(app: &TestApp, now: chrono::DateTime<Utc>) {
-    while guichet::jobs::tick_at(&app.state, now).await.unwrap() > 0 {}
 }
 
 fn to_toulon_about<'a>(messages: &'a [String], reference: &str) -> Vec<&'a String> {
@@ -56,7 +45,7 @@ async fn the_requester_gets_the_acknowledgement_through_smtp() {
     let app = TestApp::with_settings(true, &[("smtp_url", &smtp.url())]).await;
     let contact = app.token(TOULON).await;
     let reference = file(&app, &contact, "Imports en échec").await;
-    drain(&app, Utc::now()).await;
+    app.run_due_jobs(Utc::now()).await;
     let messages = smtp.messages();
     let received = to_toulon_about(&messages, &reference);
     assert_eq!(received.len(), 1, "one acknowledgement");
@@ -99,7 +88,7 @@ async fn the_requester_gets_the_acknowledgement_through_smtp() {
         .await;
         assert_eq!(status, StatusCode::CREATED);
     }
-    drain(&app, Utc::now()).await;
+    app.run_due_jobs(Utc::now()).await;
     let messages = smtp.messages();
     let about = to_toulon_about(&messages, &reference);
     assert_eq!(about.len(), 2, "acknowledgement and the agent's message");
@@ -118,7 +107,7 @@ async fn with_the_smtp_server_down_changes_succeed_and_mail_follows_once_it_is_b
     let contact = app.token(TOULON).await;
     let reference = file(&app, &contact, "Serveur de courrier absent").await;
     // Nobody listens: the attempt fails and is put back, the ticket is there all the same.
-    drain(&app, Utc::now()).await;
+    app.run_due_jobs(Utc::now()).await;
     let unsent = Unscoped::find::<notification::Entity>()
         .filter(notification::Column::SentAt.is_null())
         .count(&app.state.db)
@@ -137,8 +126,10 @@ async fn with_the_smtp_server_down_changes_succeed_and_mail_follows_once_it_is_b
 
     // The server comes back; once the back-off has passed, everything is delivered, once.
     let smtp = SmtpServer::start(port);
-    drain(&app, Utc::now() + chrono::Duration::minutes(2)).await;
-    drain(&app, Utc::now() + chrono::Duration::minutes(4)).await;
+    app.run_due_jobs(Utc::now() + chrono::Duration::minutes(2))
+        .await;
+    app.run_due_jobs(Utc::now() + chrono::Duration::minutes(4))
+        .await;
     let messages = smtp.messages();
     assert_eq!(messages.len() as u64, unsent, "every waiting message, once");
     assert_eq!(to_toulon_about(&messages, &reference).len(), 1);
@@ -363,12 +354,7 @@ async fn a_convention_ending_within_a_month_is_signalled_once_to_the_coordinator
     // Today's watch, then tomorrow's: the coordinators are told once.
     for day in [0, 1] {
         let now = Utc::now() + chrono::Duration::days(day);
-        app.state.clock.set(Some(now));
-        guichet::jobs::Scheduler::default()
-            .schedule(&app.state, now)
-            .await
-            .unwrap();
-        while guichet::jobs::tick_at(&app.state, now).await.unwrap() > 0 {}
+        app.run_jobs_at(now).await;
         assert!(warnings().await > 0, "day {day}");
     }
     let once = warnings().await;

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, call};
+use crate::support::{TestApp, call, subcategory};
 
 fn paris(text: &str) -> DateTime<Utc> {
     let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
@@ -28,14 +28,6 @@ async fn escalations(app: &TestApp, kind: &str, reference: &str) -> u64 {
         .count(&app.state.db)
         .await
         .unwrap()
-}
-
-/// Runs the periodic jobs (the escalation check among them) as a server would at `now`.
-async fn run_jobs_at(app: &TestApp, now: DateTime<Utc>) {
-    app.state.clock.set(Some(now));
-    let mut scheduler = guichet::jobs::Scheduler::default();
-    scheduler.schedule(&app.state, now).await.unwrap();
-    while guichet::jobs::tick_at(&app.state, now).await.unwrap() > 0 {}
 }
 
 /// The SLA report's GEFORP row for November 2026 (zeros when there is none).
@@ -61,14 +53,7 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
     let app = TestApp::with_demo().await;
     let contact = app.token("contact@univ-toulon.demo.guichet").await;
     let agent = app.token("agent.geforp@demo.guichet").await;
-    let (_, offer) = call(&app, Method::GET, "/api/v1/offers/GEFORP", &contact, None).await;
-    let incident = offer["subcategories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["kind"] == "incident")
-        .unwrap()["id"]
-        .clone();
+    let incident = subcategory(&app, &contact, "GEFORP", "incident").await;
 
     let report_before = geforp_november(&app, &agent).await;
     // Friday 27 November 2026, 17:30 in Paris: establishment × high = high priority, whose
@@ -182,15 +167,15 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
 
     // Escalations: 75 % (360 minutes) at Tuesday 14:30, raised once; 100 % at 16:30.
     let before = escalations(&app, "sla75", &reference).await;
-    run_jobs_at(&app, paris("2026-12-01 14:00")).await;
+    app.run_jobs_at(paris("2026-12-01 14:00")).await;
     assert_eq!(escalations(&app, "sla75", &reference).await, before);
-    run_jobs_at(&app, paris("2026-12-01 14:45")).await;
+    app.run_jobs_at(paris("2026-12-01 14:45")).await;
     let raised = escalations(&app, "sla75", &reference).await;
     assert!(raised > before, "the team and the coordinators are told");
-    run_jobs_at(&app, paris("2026-12-01 15:45")).await;
+    app.run_jobs_at(paris("2026-12-01 15:45")).await;
     assert_eq!(escalations(&app, "sla75", &reference).await, raised, "once");
     assert_eq!(escalations(&app, "sla100", &reference).await, 0);
-    run_jobs_at(&app, paris("2026-12-01 16:45")).await;
+    app.run_jobs_at(paris("2026-12-01 16:45")).await;
     assert!(escalations(&app, "sla100", &reference).await > 0);
 
     // Resolved Wednesday 09:00: 90 + 480 (Tuesday 10:00–18:00) + 60 = 630 minutes, 150 over.

@@ -4,30 +4,10 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, call};
+use crate::support::{TestApp, call, subcategory};
 
 const TOULON: &str = "contact@univ-toulon.demo.guichet";
 const GEFORP_AGENT: &str = "agent.geforp@demo.guichet";
-
-/// The id of the subcategory of `offer` whose name contains `words`.
-async fn subcategory(app: &TestApp, token: &str, offer: &str, words: &str) -> i64 {
-    let (_, offer) = call(
-        app,
-        Method::GET,
-        &format!("/api/v1/offers/{offer}"),
-        token,
-        None,
-    )
-    .await;
-    offer["subcategories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"].as_str().unwrap().contains(words))
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
-}
 
 async fn me(app: &TestApp, token: &str) -> Value {
     call(app, Method::GET, "/api/v1/me", token, None).await.1
@@ -644,11 +624,7 @@ async fn changes_parents_participants_caps_and_auto_close() {
         .unwrap();
     // As a server does it: the periodic slot is queued, then leased and run.
     let now = chrono::Utc::now();
-    guichet::jobs::Scheduler::default()
-        .schedule(&app.state, now)
-        .await
-        .unwrap();
-    while guichet::jobs::tick_at(&app.state, now).await.unwrap() > 0 {}
+    app.run_jobs_at(now).await;
     let auto_close_jobs = guichet::db::Unscoped::find::<entity::job::Entity>()
         .filter(entity::job::Column::Kind.eq(guichet::jobs::AUTO_CLOSE))
         .all(&app.state.db)

@@ -242,7 +242,7 @@ where
             public_note = Some(comment);
         }
     }
-    if let Some(level) = super::sla::level_of(db.conn(), &current).await? {
+    if let Some(level) = super::sla::level(db.conn(), current.sla_id).await? {
         update = moved_clocks(&level, &current, action, now).write(update);
     }
     let txn = db.conn().begin().await?;

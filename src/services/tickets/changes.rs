@@ -103,7 +103,7 @@ where
             .priority(impact, urgency);
         let priority = word(new_priority);
         if priority != current.priority
-            && let Some(level) = super::sla::level_of(db.conn(), &current).await?
+            && let Some(level) = super::sla::level(db.conn(), current.sla_id).await?
         {
             // A new priority, a new target: the deadlines follow, the time spent stays.
             let kind = crate::domain::catalogue::RequestKind::parse(&current.kind)

@@ -440,7 +440,7 @@ pub async fn get<C: ConnectionTrait>(
     let row = row(db, reference).await?;
     let id = row.id;
     let clocks = sla::Clocks::of(&row);
-    let level = sla::level_of(db.conn(), &row).await?;
+    let level = sla::level(db.conn(), row.sla_id).await?;
     let mut view = views(db.conn(), caller, vec![row])
         .await?
         .pop()

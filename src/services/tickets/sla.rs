@@ -58,14 +58,6 @@ pub async fn level<C: ConnectionTrait>(db: &C, id: Option<i64>) -> Result<Option
         .map(|calendar| Level { id, view, calendar }))
 }
 
-/// The service level a ticket is measured against, if any.
-pub async fn level_of<C: ConnectionTrait>(
-    db: &C,
-    row: &ticket::Model,
-) -> Result<Option<Level>, AppError> {
-    level(db, row.sla_id).await
-}
-
 /// The two clocks of a ticket.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Clocks {

@@ -94,6 +94,28 @@ impl TestApp {
         }
     }
 
+    /// Runs the due jobs as a server would at `now`, until none is left (tests set
+    /// `jobs_poll_ms` so the server's own worker never does).
+    #[allow(dead_code, reason = "only the job tests use it")]
+    pub async fn run_due_jobs(&self, now: chrono::DateTime<chrono::Utc>) {
+        while guichet::jobs::tick_at(&self.state, now)
+            .await
+            .expect("jobs run")
+            > 0
+        {}
+    }
+
+    /// Sets the clock to `now`, queues the periodic jobs' slots and runs what is due.
+    #[allow(dead_code, reason = "only the job tests use it")]
+    pub async fn run_jobs_at(&self, now: chrono::DateTime<chrono::Utc>) {
+        self.state.clock.set(Some(now));
+        guichet::jobs::Scheduler::default()
+            .schedule(&self.state, now)
+            .await
+            .expect("periodic jobs queued");
+        self.run_due_jobs(now).await;
+    }
+
     /// The database's URL, for other processes on the same database.
     #[allow(dead_code, reason = "only the multi-process tests use it")]
     pub fn database_url(&self) -> &str {
@@ -228,4 +250,25 @@ pub async fn call(
         status,
         response.json().await.unwrap_or(serde_json::Value::Null),
     )
+}
+
+/// The id of the subcategory of `offer` whose name contains `words`, as `token` reads it.
+#[allow(dead_code, reason = "not every test module files tickets")]
+pub async fn subcategory(app: &TestApp, token: &str, offer: &str, words: &str) -> i64 {
+    let (_, offer) = call(
+        app,
+        reqwest::Method::GET,
+        &format!("/api/v1/offers/{offer}"),
+        token,
+        None,
+    )
+    .await;
+    offer["subcategories"]
+        .as_array()
+        .expect("subcategories")
+        .iter()
+        .find(|s| s["name"].as_str().is_some_and(|n| n.contains(words)))
+        .expect("a subcategory with these words")["id"]
+        .as_i64()
+        .expect("an id")
 }
