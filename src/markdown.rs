@@ -16,9 +16,35 @@ pub fn to_safe_html(source: &str) -> String {
         .to_string()
 }
 
+/// The words of `source` without its markup, for indexing and snippets: text, code and link
+/// texts, with a space wherever a block or a line ends.
+pub fn to_plain_text(source: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut text = String::with_capacity(source.len());
+    for event in Parser::new(source) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                text.push(' ');
+            }
+            Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::to_safe_html;
+
+    #[test]
+    fn plain_text_keeps_the_words() {
+        assert_eq!(
+            super::to_plain_text("# Titre\n\nUn **mot** et `code`\n\n- a\n- [lien](http://x)"),
+            "Titre Un mot et code a lien"
+        );
+    }
 
     #[test]
     fn markdown_renders_and_scripts_do_not() {

@@ -13,6 +13,7 @@ mod m20261124_000006_idempotency;
 mod m20261125_000007_saved_views;
 mod m20261125_000008_jobs_outbox;
 mod m20261125_000009_sla_clock;
+mod m20261125_000010_knowledge_base;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_saved_views::Migration),
             Box::new(m20261125_000008_jobs_outbox::Migration),
             Box::new(m20261125_000009_sla_clock::Migration),
+            Box::new(m20261125_000010_knowledge_base::Migration),
         ]
     }
 }

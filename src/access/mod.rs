@@ -58,6 +58,8 @@ pub struct Scope {
     pub ancestors: Vec<i64>,
     /// Offers reached through a convention in force (as a client) or delivered by one's teams.
     pub offers: Vec<i64>,
+    /// Offers its organisation (or one above) subscribes to through a usage convention in force.
+    pub subscribed_offers: Vec<i64>,
     /// SLAs of the conventions in force that cover the account's organisation.
     pub slas: Vec<i64>,
     /// Reads every offer: administrators, and committee and steering members (they weigh

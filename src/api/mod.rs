@@ -33,6 +33,7 @@ use crate::state::AppState;
         (name = "catalogue", description = "Offers, subcategories and the filing rule"),
         (name = "agreements", description = "Conventions, their documents, and SLAs"),
         (name = "tickets", description = "Incidents and service requests"),
+        (name = "faqs", description = "Knowledge base, search, suggestions and deflections"),
     )
 )]
 struct ApiDoc;

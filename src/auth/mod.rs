@@ -146,6 +146,7 @@ pub async fn load_caller<C: ConnectionTrait>(
     let reach = crate::services::catalogue::reach(db, &scope.ancestors, &team_ids).await?;
     scope.offers = reach.offers;
     scope.slas = reach.slas;
+    scope.subscribed_offers = reach.subscribed;
     scope.account_id = account_id;
     scope.contact = roles.contains(&Role::Contact);
     if roles.contains(&Role::Agent) {

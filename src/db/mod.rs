@@ -10,7 +10,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
 use crate::config::Config;
 
-pub use scoped::{Scoped, ScopedEntity, Unscoped};
+pub use scoped::{Scoped, ScopedEntity, Unscoped, ticket_provider_side};
 
 /// Opens the pool for `config`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL and
 /// MariaDB with the configured pool size.

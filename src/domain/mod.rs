@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod local_time;
 pub mod priority;
 pub mod role;
+pub mod search_terms;
 pub mod sla;
 pub mod sla_clock;
 pub mod throttle;

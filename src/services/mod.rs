@@ -4,10 +4,13 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod faqs;
+pub mod fulltext;
 pub mod notifications;
 pub mod organisations;
 pub mod password_reset;
 pub mod reports;
+pub mod search;
 pub mod signin;
 pub mod teams;
 pub mod tickets;

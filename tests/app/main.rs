@@ -17,6 +17,7 @@ mod catalogue;
 mod catalogue_pages;
 mod identity;
 mod jobs;
+mod knowledge;
 mod notifications;
 mod pages;
 mod sla;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod auth;
+pub mod faqs;
 pub mod health;
 pub mod notifications;
 pub mod offers;
@@ -30,4 +31,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(tickets::routes())
         .merge(reports::routes())
         .merge(notifications::routes())
+        .merge(faqs::routes())
 }

@@ -26,6 +26,8 @@ pub struct Reach {
     /// Offers covered by a usage convention in force for the organisation or an ancestor, and
     /// offers whose subcategories are delivered by the account's teams.
     pub offers: Vec<i64>,
+    /// The first part alone: offers its organisation subscribes to.
+    pub subscribed: Vec<i64>,
     /// The second part alone: offers the account's teams deliver.
     pub delivered: Vec<i64>,
     /// SLAs of those conventions.
@@ -59,6 +61,9 @@ pub async fn reach<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
+    offers.sort_unstable();
+    offers.dedup();
+    let subscribed = offers.clone();
     let mut delivered: Vec<i64> = Vec::new();
     if !team_ids.is_empty() {
         delivered = Unscoped::find::<service_subcategory::Entity>()
@@ -79,6 +84,7 @@ pub async fn reach<C: ConnectionTrait>(
     slas.dedup();
     Ok(Reach {
         offers,
+        subscribed,
         delivered,
         slas,
     })

@@ -254,6 +254,7 @@ where
         append_log(&txn, current.id, Some(caller.account_id), false, &note).await?;
     }
     if let Some(solution) = children_solution {
+        crate::services::fulltext::append_to_tickets(&txn, &[current.id], &solution, false).await?;
         resolve_children(&txn, &current, caller.account_id, &solution).await?;
     }
     if let Some((kind, audience, detail)) = told {
@@ -345,6 +346,8 @@ async fn resolve_children<C: ConnectionTrait>(
         .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
         .exec(txn)
         .await?;
+    let ids: Vec<i64> = children.iter().map(|c| c.id).collect();
+    crate::services::fulltext::append_to_tickets(txn, &ids, solution, false).await?;
     ticket_history::Entity::insert_many(children.iter().map(|child| ticket_history::ActiveModel {
         ticket_id: Set(child.id),
         actor_id: Set(Some(actor)),
@@ -366,6 +369,7 @@ async fn append_log<C: ConnectionTrait>(
     private: bool,
     body: &str,
 ) -> Result<ticket_log::Model, AppError> {
+    crate::services::fulltext::append_to_tickets(db, &[ticket_id], body, private).await?;
     Ok(ticket_log::ActiveModel {
         ticket_id: Set(ticket_id),
         author_id: Set(author),
@@ -563,6 +567,7 @@ where
             .await?;
         if !children.is_empty() {
             let copied = format!("{body}\n\n(depuis {})", current.reference);
+            crate::services::fulltext::append_to_tickets(&txn, &children, &copied, false).await?;
             ticket_log::Entity::insert_many(children.into_iter().map(|child| {
                 ticket_log::ActiveModel {
                     ticket_id: Set(child),

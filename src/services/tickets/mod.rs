@@ -732,11 +732,27 @@ where
     }
     .insert(&txn)
     .await?;
+    crate::services::fulltext::index_ticket(
+        &txn,
+        created.id,
+        &created.reference,
+        &created.title,
+        &created.description,
+    )
+    .await?;
     record(
         &txn,
         created.id,
         Some(caller.account_id),
         &[("status", None, Some("new".to_owned()))],
+    )
+    .await?;
+    crate::services::faqs::deflection::note_filing(
+        &txn,
+        caller.account_id,
+        created.offer_id,
+        created.id,
+        now,
     )
     .await?;
     // The acknowledgement, to the requester even when an agent filed for them.

@@ -1,0 +1,33 @@
+//! A question and its answer in the knowledge base, general (no offer) or about one offer.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `faq`: `visibility` is `everyone`, `subscribers` or `agents`; `status` is `draft`,
+/// `published` or `archived`; `error_code` is stored upper case, for exact lookups.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "faq")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub category_id: Option<i64>,
+    pub offer_id: Option<i64>,
+    pub title: String,
+    pub summary: String,
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub keywords: String,
+    pub error_code: Option<String>,
+    pub visibility: String,
+    pub status: String,
+    pub author_id: i64,
+    pub source_ticket_id: Option<i64>,
+    pub helpful: i32,
+    pub unhelpful: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+    pub revision: i32,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,242 @@
+//! The knowledge base: FAQs (search, read, write, feedback), categories, suggestions while
+//! filing and deflections; the search box over tickets and FAQs; the deflection report.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    db::Scoped,
+    error::AppError,
+    services::{
+        Paged,
+        faqs::{
+            self, FaqChanges, FaqFilter, FaqHit, FaqVersionView, FaqView, NewFaq,
+            categories::{self, Category, NewCategory},
+            deflection::{self, DeflectionFilter, DeflectionRow},
+            feedback,
+        },
+        search::{self, SearchRequest, SearchResults},
+    },
+    state::AppState,
+};
+
+/// The FAQs the caller reads. With `q`: an exact error code first, then by relevance (title
+/// above body), each with a `snippet` whose hits are in `<mark>`.
+#[utoipa::path(get, path = "/api/v1/faqs", tag = "faqs", params(FaqFilter),
+    responses((status = 200, body = Paged<FaqHit>), (status = 422)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(filter): Query<FaqFilter>,
+) -> Result<Json<Paged<FaqHit>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(faqs::list(&db, &filter).await?))
+}
+
+/// Writes an FAQ (agents and coordinators of the offer; general ones: coordinators), as a
+/// draft unless `status` says otherwise; `from_ticket` starts from a resolved ticket.
+#[utoipa::path(post, path = "/api/v1/faqs", tag = "faqs", request_body = NewFaq,
+    responses((status = 201, body = FaqView), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewFaq>,
+) -> Result<(StatusCode, Json<FaqView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok((
+        StatusCode::CREATED,
+        Json(faqs::create(&db, &caller, body).await?),
+    ))
+}
+
+/// One FAQ.
+#[utoipa::path(get, path = "/api/v1/faqs/{id}", tag = "faqs",
+    params(("id" = i64, Path, description = "FAQ id")),
+    responses((status = 200, body = FaqView), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<FaqView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(faqs::get(&db, &caller, id).await?))
+}
+
+/// Changes an FAQ: a new version; 409 on a stale `revision`.
+#[utoipa::path(patch, path = "/api/v1/faqs/{id}", tag = "faqs", request_body = FaqChanges,
+    params(("id" = i64, Path, description = "FAQ id")),
+    responses((status = 200, body = FaqView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<FaqChanges>,
+) -> Result<Json<FaqView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(faqs::update(&db, &caller, id, body).await?))
+}
+
+/// The versions of an FAQ the caller writes, newest first.
+#[utoipa::path(get, path = "/api/v1/faqs/{id}/versions", tag = "faqs",
+    params(("id" = i64, Path, description = "FAQ id")),
+    responses((status = 200, body = Vec<FaqVersionView>), (status = 404)), security(("bearer" = [])))]
+pub async fn versions(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<FaqVersionView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    faqs::get(&db, &caller, id).await?;
+    Ok(Json(faqs::versions(&db, id).await?))
+}
+
+/// "Utile / pas utile".
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    /// Whether the FAQ helped.
+    pub helpful: bool,
+}
+
+/// Records (or changes) the caller's opinion of a published FAQ.
+#[utoipa::path(post, path = "/api/v1/faqs/{id}/feedback", tag = "faqs", request_body = Feedback,
+    params(("id" = i64, Path, description = "FAQ id")),
+    responses((status = 204), (status = 404)), security(("bearer" = [])))]
+pub async fn give_feedback(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<Feedback>,
+) -> Result<StatusCode, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    feedback::give(&db, &caller, id, body.helpful).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The offer a filing was about.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deflection {
+    /// Offer code.
+    pub offer: String,
+}
+
+/// "Cela répond à ma question": the FAQ answered what the caller was about to file on the offer.
+#[utoipa::path(post, path = "/api/v1/faqs/{id}/deflections", tag = "faqs", request_body = Deflection,
+    params(("id" = i64, Path, description = "FAQ id")),
+    responses((status = 204), (status = 404)), security(("bearer" = [])))]
+pub async fn deflect(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<Deflection>,
+) -> Result<StatusCode, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let offer = faqs::offer_id(&db, &body.offer).await?;
+    deflection::deflect(&db, &caller, id, offer).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What is being typed, on which offer.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct Typing {
+    /// Offer code.
+    pub offer: String,
+    /// The title so far.
+    #[serde(default)]
+    pub q: String,
+}
+
+/// The best published FAQs for a title being typed on an offer the caller files on (at most
+/// five; the last word matches as a prefix). Showing them is counted for the deflection report.
+#[utoipa::path(get, path = "/api/v1/faq-suggestions", tag = "faqs", params(Typing),
+    responses((status = 200, body = Vec<FaqHit>), (status = 404)), security(("bearer" = [])))]
+pub async fn suggestions(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(typing): Query<Typing>,
+) -> Result<Json<Vec<FaqHit>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let offer = faqs::offer_id(&db, &typing.offer).await?;
+    Ok(Json(
+        deflection::suggest(&db, &caller, offer, &typing.q).await?,
+    ))
+}
+
+/// The FAQ categories the caller reads.
+#[utoipa::path(get, path = "/api/v1/faq-categories", tag = "faqs",
+    responses((status = 200, body = Vec<Category>)), security(("bearer" = [])))]
+pub async fn list_categories(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<Vec<Category>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(categories::list(&db).await?))
+}
+
+/// Adds a category (coordinators of the offer's provider; general ones: any coordinator).
+#[utoipa::path(post, path = "/api/v1/faq-categories", tag = "faqs", request_body = NewCategory,
+    responses((status = 201, body = Category), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create_category(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewCategory>,
+) -> Result<(StatusCode, Json<Category>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok((
+        StatusCode::CREATED,
+        Json(categories::create(&db, body).await?),
+    ))
+}
+
+/// Tickets and published FAQs the caller reads matching `q`: a ticket reference or an error
+/// code exactly first, then by relevance. Private log text is searched only on tickets whose
+/// provider's side the caller stands on, and never quoted.
+#[utoipa::path(get, path = "/api/v1/search", tag = "faqs", params(SearchRequest),
+    responses((status = 200, body = SearchResults), (status = 422)), security(("bearer" = [])))]
+pub async fn search_everything(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(request): Query<SearchRequest>,
+) -> Result<Json<SearchResults>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(search::everything(&db, &request).await?))
+}
+
+/// Suggestions shown, deflections and tickets filed after suggestions, by offer and month, for
+/// the offers the caller provides.
+#[utoipa::path(get, path = "/api/v1/reports/deflection", tag = "reports", params(DeflectionFilter),
+    responses((status = 200, body = Vec<DeflectionRow>), (status = 422)), security(("bearer" = [])))]
+pub async fn deflection_report(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(filter): Query<DeflectionFilter>,
+) -> Result<Json<Vec<DeflectionRow>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(deflection::report(&db, &filter).await?))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
+        .routes(routes!(versions))
+        .routes(routes!(give_feedback))
+        .routes(routes!(deflect))
+        .routes(routes!(suggestions))
+        .routes(routes!(list_categories, create_category))
+        .routes(routes!(search_everything))
+        .routes(routes!(deflection_report))
+}

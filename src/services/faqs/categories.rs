@@ -1,0 +1,158 @@
+//! FAQ categories: general headings and each offer's own, ordered by position.
+
+use entity::{faq_category, offer};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    db::{Scoped, ScopedEntity, Unscoped},
+    error::AppError,
+    services::{Problems, required_text},
+};
+
+/// How many categories the knowledge base keeps: a menu, not a tree.
+pub const MAX_CATEGORIES: u64 = 200;
+
+/// A category as listed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Category {
+    /// Id.
+    pub id: i64,
+    /// Heading.
+    pub name: String,
+    /// Offer code; none for a general heading.
+    pub offer: Option<String>,
+    /// Order in the menu.
+    pub position: i32,
+}
+
+/// A new category.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCategory {
+    /// Heading.
+    pub name: String,
+    /// Offer code; none for a general heading.
+    pub offer: Option<String>,
+    /// Order in the menu (default 0).
+    #[serde(default)]
+    pub position: i32,
+}
+
+/// The categories the caller reads: general ones, then by offer, by position.
+pub async fn list<C: ConnectionTrait>(db: &Scoped<'_, C>) -> Result<Vec<Category>, AppError> {
+    let rows = db
+        .find::<faq_category::Entity>()
+        .order_by_asc(faq_category::Column::OfferId)
+        .order_by_asc(faq_category::Column::Position)
+        .order_by_asc(faq_category::Column::Name)
+        .limit(MAX_CATEGORIES)
+        .all(db.conn())
+        .await?;
+    let codes: std::collections::HashMap<i64, String> = Unscoped::find::<offer::Entity>()
+        .select_only()
+        .column(offer::Column::Id)
+        .column(offer::Column::Code)
+        .filter(offer::Column::Id.is_in(rows.iter().filter_map(|r| r.offer_id)))
+        .into_tuple::<(i64, String)>()
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| Category {
+            id: r.id,
+            offer: r.offer_id.and_then(|o| codes.get(&o).cloned()),
+            name: r.name,
+            position: r.position,
+        })
+        .collect())
+}
+
+/// Creates a category: coordinators and administrators, for the offers they manage (general
+/// ones: any coordinator). 404 for an offer not read, 403 for one not managed.
+pub async fn create<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    new: NewCategory,
+) -> Result<Category, AppError> {
+    let mut problems = Problems::default();
+    let name = required_text(&mut problems, "name", &new.name, 100);
+    problems.into_result()?;
+    let offer = match new
+        .offer
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        Some(code) => Some(
+            db.find::<offer::Entity>()
+                .filter(offer::Column::Code.eq(code.to_uppercase()))
+                .one(db.conn())
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    let scope = db.scope();
+    let allowed = scope.admin
+        || match &offer {
+            Some(o) => scope.managed.contains(&o.provider_id),
+            None => !scope.managed.is_empty(),
+        };
+    if !allowed {
+        return Err(AppError::Forbidden(
+            "only coordinators of the offer's provider add its categories".to_owned(),
+        ));
+    }
+    if Unscoped::find::<faq_category::Entity>()
+        .count(db.conn())
+        .await?
+        >= MAX_CATEGORIES
+    {
+        return Err(AppError::field(
+            "name",
+            "the knowledge base has too many categories",
+        ));
+    }
+    let row = faq_category::ActiveModel {
+        name: Set(name),
+        offer_id: Set(offer.as_ref().map(|o| o.id)),
+        position: Set(new.position),
+        created_at: Set(db.now()),
+        ..Default::default()
+    }
+    .insert(db.conn())
+    .await?;
+    Ok(Category {
+        id: row.id,
+        name: row.name,
+        offer: offer.map(|o| o.code),
+        position: row.position,
+    })
+}
+
+/// A category an FAQ of `offer_id` may be filed under: read by the caller, and general or of
+/// the same offer (422 on `category` otherwise).
+pub async fn usable<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    id: i64,
+    offer_id: Option<i64>,
+) -> Result<i64, AppError> {
+    let row = Unscoped::find::<faq_category::Entity>()
+        .filter(faq_category::Entity::readable(db.scope()))
+        .filter(faq_category::Column::Id.eq(id))
+        .one(db.conn())
+        .await?;
+    match row {
+        Some(c) if c.offer_id.is_none() || c.offer_id == offer_id => Ok(c.id),
+        _ => Err(AppError::field(
+            "category",
+            "must be a general category or one of the FAQ's offer",
+        )),
+    }
+}
