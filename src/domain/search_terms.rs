@@ -107,17 +107,19 @@ impl Query {
         }
         // A word still being typed is matched as typed (folded), not stemmed: "connex" is the
         // start of "connexion", its stem would not be.
-        if prefix && !text.ends_with(|c: char| !c.is_alphanumeric()) {
-            if let Some((_, last)) = words(text).last() {
-                let folded = fold(last);
-                if folded.len() >= MIN_TOKEN && !is_stop_word(&folded) {
-                    terms.retain(|t| Some(t) != term(last).as_ref());
-                    terms.push(folded);
-                    return Query {
-                        terms,
-                        prefix: true,
-                    };
-                }
+        if prefix
+            && !text.ends_with(|c: char| !c.is_alphanumeric())
+            && let Some((_, last)) = words(text).last()
+        {
+            let folded = fold(last);
+            if folded.len() >= MIN_TOKEN && !is_stop_word(&folded) {
+                terms.retain(|t| Some(t) != term(last).as_ref());
+                terms.truncate(MAX_QUERY_TERMS - 1);
+                terms.push(folded);
+                return Query {
+                    terms,
+                    prefix: true,
+                };
             }
         }
         Query {

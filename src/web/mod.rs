@@ -2,6 +2,7 @@
 
 mod assets;
 pub mod desk;
+mod faqs;
 pub mod forms;
 mod home;
 mod language;
@@ -128,6 +129,18 @@ pub fn routes() -> Router<AppState> {
             get(preferences::show).post(preferences::save),
         )
         .route("/desk/reports/sla", get(reports::sla))
+        .route("/portal/faqs", get(faqs::portal_list))
+        .route("/portal/faqs/{id}", get(faqs::portal_show))
+        .route("/portal/faqs/{id}/deflect", post(faqs::deflect))
+        .route("/portal/faq-suggestions", get(faqs::suggestions))
+        .route("/faqs/{id}/feedback", post(faqs::give_feedback))
+        .route("/desk/faqs", get(faqs::desk_list).post(faqs::create))
+        .route("/desk/faqs/new", get(faqs::new_form))
+        .route("/desk/faqs/preview", post(faqs::preview))
+        .route("/desk/faqs/{id}", get(faqs::show).post(faqs::update))
+        .route("/tickets/{reference}/faq", post(faqs::from_ticket))
+        .route("/search", get(faqs::search_page))
+        .route("/desk/reports/deflection", get(faqs::deflection_report))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/lang", get(language::switch))
         .route("/static/{*path}", get(assets::serve))

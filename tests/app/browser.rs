@@ -270,3 +270,72 @@ async fn an_incident_is_walked_in_a_real_browser() {
     let response = outsider.get(app.url(&portal)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn typing_a_title_suggests_faqs_and_one_answers_the_question() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let token = app.token(TOULON).await;
+    let (_, before) = crate::support::call(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/tickets?per_page=1",
+        &token,
+        None,
+    )
+    .await;
+    let browser = driver.browser().await;
+    let me = Person {
+        browser: &browser,
+        app: &app,
+    };
+    me.sign_in(TOULON).await;
+    me.open("/portal/new").await;
+    browser
+        .find(Locator::LinkText(
+            "Effectuer une demande de service concernant SMS-U",
+        ))
+        .await
+        .expect("the SMS-U request link")
+        .click()
+        .await
+        .expect("click");
+    // Typed as a person does; htmx asks for suggestions once the typing pauses.
+    me.type_in("input[name=title]", "Les SMS sont refusés, quota dépa")
+        .await;
+    let suggestion = me.css("#faq-suggestions li.suggestion a").await;
+    let first = suggestion.text().await.unwrap();
+    assert!(first.contains("SMS-429"), "{first}");
+    let url_before = browser.current_url().await.unwrap();
+    assert!(
+        url_before.path().starts_with("/portal/new/"),
+        "no page reload yet"
+    );
+    me.click("#faq-suggestions button.deflect").await;
+    let notice = me.css("p.notice").await.text().await.unwrap();
+    assert!(notice.contains("Tant mieux"), "{notice}");
+    browser.close().await.expect("closing the browser");
+
+    // One deflection, no ticket.
+    let (_, after) = crate::support::call(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/tickets?per_page=1",
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(before["total"], after["total"]);
+    let agent = app.token("agent.smsu@demo.guichet").await;
+    let (_, report) = crate::support::call(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/reports/deflection",
+        &agent,
+        None,
+    )
+    .await;
+    assert_eq!(report[0]["deflected"], 1, "{report}");
+}

@@ -54,6 +54,13 @@ struct Corpus {
 }
 
 async fn corpus(app: &TestApp) -> Corpus {
+    // The demo's own FAQs are archived, so that the assertions speak of this corpus alone.
+    use sea_orm::sea_query::Expr;
+    guichet::db::Unscoped::update_many::<entity::faq::Entity>()
+        .col_expr(entity::faq::Column::Status, Expr::value("archived"))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
     let smsu = app.token(SMSU_AGENT).await;
     let geforp = app.token(GEFORP_AGENT).await;
     Corpus {
@@ -295,7 +302,7 @@ async fn search_never_reveals_what_a_read_would_answer_404_to() {
     };
     // The agent finds it by its private log, and the snippet does not quote it.
     let agent_view = everything(geforp.clone(), "zorglub").await;
-    assert_eq!(found(&agent_view), [reference.clone()]);
+    assert_eq!(found(&agent_view), std::slice::from_ref(&reference));
     assert!(
         !agent_view["tickets"]["items"][0]["snippet"]
             .as_str()
@@ -313,11 +320,11 @@ async fn search_never_reveals_what_a_read_would_answer_404_to() {
     );
     assert_eq!(
         found(&everything(toulon.clone(), "analysons").await),
-        [reference.clone()]
+        std::slice::from_ref(&reference)
     );
     assert_eq!(
         found(&everything(toulon.clone(), "lenteurs").await),
-        [reference.clone()]
+        std::slice::from_ref(&reference)
     );
     // Another establishment's contact and another provider's agent find nothing.
     for token in [la_rochelle.clone(), smsu.clone()] {
@@ -337,7 +344,7 @@ async fn search_never_reveals_what_a_read_would_answer_404_to() {
     )
     .await
     .1;
-    assert_eq!(found(&by_ref), [reference.clone()]);
+    assert_eq!(found(&by_ref), std::slice::from_ref(&reference));
     let by_ref = call(
         &app,
         Method::GET,
@@ -429,12 +436,12 @@ async fn writers_keep_versions_and_readers_give_feedback() {
         Method::PATCH,
         &format!("/api/v1/faqs/{id}"),
         &smsu,
-        Some(json!({ "revision": 1, "title": "Accusés de réception des messages" })),
+        Some(json!({ "revision": 1, "title": "Accusés de réception horodatés" })),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["revision"], 2);
-    assert_eq!(ids(&search(&app, &toulon, "messages").await), [id]);
+    assert_eq!(ids(&search(&app, &toulon, "horodaté").await), [id]);
     let (status, _) = call(
         &app,
         Method::PATCH,

@@ -18,6 +18,7 @@ mod catalogue_pages;
 mod identity;
 mod jobs;
 mod knowledge;
+mod knowledge_pages;
 mod notifications;
 mod pages;
 mod sla;

@@ -126,7 +126,7 @@ pub struct FaqHit {
 }
 
 /// The FAQ list's filters.
-#[derive(Debug, Default, Clone, Deserialize, IntoParams, ToSchema)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaqFilter {
     /// Words to find (French; accents and case do not matter) or an exact error code.

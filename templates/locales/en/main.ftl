@@ -352,3 +352,57 @@ weekday-5 = Saturday
 weekday-6 = Sunday
 sla-left = { $hours } h { $minutes } min of business time left
 sla-late-by = late by { $hours } h { $minutes } min of business time
+
+## Knowledge base and search
+common-edit = Edit
+common-date = Date
+nav-faq = FAQ
+nav-search = Search
+faq-title = Frequently asked questions
+faq-search = Search the FAQ
+faq-categories = Categories
+faq-all = All questions
+faq-found = { $count ->
+    [0] No answer found.
+    [one] One answer.
+   *[other] { $count } answers.
+}
+faq-answered = Good! Your request was not sent.
+faq-updated = updated on
+faq-was-it-useful = Was this answer useful?
+faq-useful = Useful
+faq-not-useful = Not useful
+faq-suggestions = These answers might help
+faq-answers-me = This answers my question
+faq-search-link = Look for an answer in the FAQ
+faq-manage-title = FAQ management
+faq-new = New FAQ
+faq-question = Question
+faq-summary = Summary
+faq-body = Answer
+faq-keywords = Keywords
+faq-error-code = Error code
+faq-category = Category
+faq-visibility = Visibility
+faq-status = Status
+faq-author = Author
+faq-preview = Preview
+faq-versions = Versions
+faq-general = General
+faq-none = No FAQ.
+faq-from-ticket = Turn this ticket into an FAQ
+faq-status-all = Every status
+faq-status-draft = Draft
+faq-status-published = Published
+faq-status-archived = Archived
+faq-visibility-everyone = Everyone
+faq-visibility-subscribers = Subscribing establishments
+faq-visibility-agents = Provider's agents
+search-title = Search
+search-help = Words, a ticket reference or an error code
+search-tickets = Tickets ({ $count })
+search-faqs = FAQ ({ $count })
+report-deflection-title = Suggested FAQs and requests avoided
+report-shown = Suggestions shown
+report-deflected = "This answers my question"
+report-filed-after = Tickets filed after suggestions

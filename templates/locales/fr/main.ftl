@@ -352,3 +352,57 @@ weekday-5 = samedi
 weekday-6 = dimanche
 sla-left = reste { $hours } h { $minutes } min ouvrées
 sla-late-by = en retard de { $hours } h { $minutes } min ouvrées
+
+## Knowledge base and search
+common-edit = Modifier
+common-date = Date
+nav-faq = FAQ
+nav-search = Rechercher
+faq-title = Foire aux questions
+faq-search = Chercher dans la FAQ
+faq-categories = Rubriques
+faq-all = Toutes les questions
+faq-found = { $count ->
+    [0] Aucune réponse trouvée.
+    [one] Une réponse.
+   *[other] { $count } réponses.
+}
+faq-answered = Tant mieux ! Votre demande n'a pas été envoyée.
+faq-updated = mise à jour le
+faq-was-it-useful = Cette réponse vous a-t-elle été utile ?
+faq-useful = Utile
+faq-not-useful = Pas utile
+faq-suggestions = Ces réponses pourraient vous aider
+faq-answers-me = Cela répond à ma question
+faq-search-link = Chercher une réponse dans la FAQ
+faq-manage-title = Gestion de la FAQ
+faq-new = Nouvelle FAQ
+faq-question = Question
+faq-summary = Résumé
+faq-body = Réponse
+faq-keywords = Mots-clés
+faq-error-code = Code d'erreur
+faq-category = Rubrique
+faq-visibility = Visibilité
+faq-status = Statut
+faq-author = Auteur
+faq-preview = Aperçu
+faq-versions = Versions
+faq-general = Générale
+faq-none = Aucune FAQ.
+faq-from-ticket = Créer une FAQ à partir de ce ticket
+faq-status-all = Tous les statuts
+faq-status-draft = Brouillon
+faq-status-published = Publiée
+faq-status-archived = Archivée
+faq-visibility-everyone = Tout le monde
+faq-visibility-subscribers = Établissements abonnés
+faq-visibility-agents = Agents du fournisseur
+search-title = Recherche
+search-help = Mots, référence de ticket ou code d'erreur
+search-tickets = Tickets ({ $count })
+search-faqs = FAQ ({ $count })
+report-deflection-title = FAQ suggérées et demandes évitées
+report-shown = Suggestions affichées
+report-deflected = « Cela répond à ma question »
+report-filed-after = Tickets déposés après suggestion

@@ -10,6 +10,8 @@ use sea_orm::{
 
 use crate::{db::Unscoped, password};
 
+mod faqs;
+
 /// The password of every demo account.
 pub const PASSWORD: &str = "demo";
 
@@ -632,7 +634,8 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
     }
     txn.commit().await?;
-    load_tickets(db).await
+    load_tickets(db).await?;
+    faqs::load(db).await
 }
 
 /// A demo ticket: requester, offer, subcategory words, title, description, impact, urgency,

@@ -1,0 +1,402 @@
+//! The knowledge base's pages: the portal's FAQ (categories, search, an FAQ with "utile / pas
+//! utile"), suggestions under a new request's title (an htmx fragment) and "Cela répond à ma
+//! question"; the desk's FAQ management with preview, the search box over tickets and FAQs,
+//! and the deflection report.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{
+    auth::{Signed, csrf::CsrfForm},
+    db::Scoped,
+    error::AppError,
+    services::{
+        catalogue::offers::{self, OfferFilter},
+        faqs::{
+            self, FaqChanges, FaqFilter, NewFaq, Status, Visibility, categories,
+            deflection::{self, DeflectionFilter},
+            feedback,
+        },
+        search::{self, SearchRequest},
+    },
+    state::AppState,
+    view::Page,
+    web::forms::field_errors,
+};
+
+/// `GET /portal/faqs`: categories, the search box and the FAQs found (or the latest).
+pub async fn portal_list(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(filter): Query<FaqFilter>,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let filter = FaqFilter {
+        status: None,
+        ..filter
+    };
+    let found = faqs::list(&db, &filter).await?;
+    let categories = categories::list(&db).await?;
+    Ok(Page::new(
+        "portal/faqs.html",
+        json!({ "found": found, "filter": filter, "categories": categories }),
+    ))
+}
+
+/// Query of an FAQ page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shown {
+    /// Set after "Cela répond à ma question".
+    answered: Option<String>,
+}
+
+/// `GET /portal/faqs/{id}`.
+pub async fn portal_show(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    Query(shown): Query<Shown>,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let faq = faqs::get(&db, &caller, id).await?;
+    Ok(Page::new(
+        "portal/faq.html",
+        json!({ "faq": faq, "answered": shown.answered.is_some() }),
+    ))
+}
+
+/// The feedback form.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackForm {
+    helpful: String,
+}
+
+/// `POST /faqs/{id}/feedback`.
+pub async fn give_feedback(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<FeedbackForm>,
+) -> Result<Redirect, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    feedback::give(&db, &caller, id, form.helpful == "yes").await?;
+    Ok(Redirect::to(&format!("/portal/faqs/{id}")))
+}
+
+/// Query of the suggestions fragment: the subcategory being filed on and the title so far.
+#[derive(Debug, Deserialize)]
+pub struct Typing {
+    subcategory: i64,
+    #[serde(default)]
+    title: String,
+}
+
+/// `GET /portal/faq-suggestions`: the suggestions under the title, as an HTML fragment for htmx.
+pub async fn suggestions(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(typing): Query<Typing>,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let sub = offers::subcategory(&db, typing.subcategory).await?;
+    let hits = deflection::suggest(&db, &caller, sub.offer_id, &typing.title).await?;
+    let offer = offers::code_of(&db, sub.offer_id).await?;
+    Ok(Page::new(
+        "portal/faq_suggestions.html",
+        json!({ "hits": hits, "offer": offer, "title": typing.title }),
+    ))
+}
+
+/// The deflection: the offer the contact was filing on. It is posted by a button of the new
+/// request's form, so that form's other fields come along and are ignored.
+#[derive(Debug, Deserialize)]
+pub struct DeflectForm {
+    deflect_offer: String,
+}
+
+/// `POST /portal/faqs/{id}/deflect`: "Cela répond à ma question"; the form is left unfiled.
+pub async fn deflect(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<DeflectForm>,
+) -> Result<Redirect, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let offer = faqs::offer_id(&db, &form.deflect_offer).await?;
+    deflection::deflect(&db, &caller, id, offer).await?;
+    Ok(Redirect::to(&format!("/portal/faqs/{id}?answered=1")))
+}
+
+/// `GET /desk/faqs`: every FAQ the caller reads, in every status it may see.
+pub async fn desk_list(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(filter): Query<FaqFilter>,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let filter = FaqFilter {
+        status: filter.status.clone().or(Some("all".to_owned())),
+        ..filter
+    };
+    let found = faqs::list(&db, &filter).await?;
+    Ok(Page::new(
+        "desk/faqs.html",
+        json!({ "found": found, "filter": filter }),
+    ))
+}
+
+/// The FAQ form's fields.
+#[derive(Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaqForm {
+    title: String,
+    #[serde(default)]
+    summary: String,
+    body: String,
+    #[serde(default)]
+    keywords: String,
+    #[serde(default)]
+    error_code: String,
+    #[serde(default)]
+    offer: String,
+    #[serde(default)]
+    category: String,
+    visibility: Visibility,
+    status: Status,
+    revision: Option<i32>,
+}
+
+impl FaqForm {
+    fn category(&self) -> Result<Option<i64>, AppError> {
+        match self.category.trim() {
+            "" => Ok(None),
+            id => id
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::field("category", "is not a category")),
+        }
+    }
+}
+
+async fn form_page<C: sea_orm::ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    status: StatusCode,
+    faq: Value,
+    form: Value,
+    errors: Value,
+) -> Result<Response, AppError> {
+    let offers = offers::list(
+        db,
+        &OfferFilter {
+            q: None,
+            page: Some(1),
+            per_page: Some(crate::services::MAX_PER_PAGE),
+        },
+    )
+    .await?;
+    let categories = categories::list(db).await?;
+    let versions = match faq.get("id").and_then(Value::as_i64) {
+        Some(id) => json!(faqs::versions(db, id).await?),
+        None => json!([]),
+    };
+    Ok((
+        status,
+        Page::new(
+            "desk/faq.html",
+            json!({ "faq": faq, "form": form, "errors": errors, "offers": offers.items,
+                    "categories": categories, "versions": versions }),
+        ),
+    )
+        .into_response())
+}
+
+/// `GET /desk/faqs/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let form = json!({ "visibility": "everyone", "status": "draft" });
+    form_page(&db, StatusCode::OK, Value::Null, form, json!({})).await
+}
+
+/// `POST /desk/faqs`.
+pub async fn create(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    CsrfForm(form): CsrfForm<FaqForm>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let new = NewFaq {
+        title: form.title.clone(),
+        summary: form.summary.clone(),
+        body: form.body.clone(),
+        keywords: form.keywords.clone(),
+        error_code: Some(form.error_code.clone()),
+        offer: Some(form.offer.clone()),
+        category: form.category()?,
+        visibility: Some(form.visibility),
+        status: Some(form.status),
+        from_ticket: None,
+    };
+    match faqs::create(&db, &caller, new).await {
+        Ok(faq) => Ok(Redirect::to(&format!("/desk/faqs/{}", faq.id)).into_response()),
+        Err(err) => {
+            let errors = field_errors(err)?;
+            form_page(
+                &db,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Value::Null,
+                json!(form),
+                json!(errors),
+            )
+            .await
+        }
+    }
+}
+
+/// `GET /desk/faqs/{id}`: the FAQ as its readers see it, its form and its versions.
+pub async fn show(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let faq = faqs::get(&db, &caller, id).await?;
+    let form = json!(faq);
+    form_page(&db, StatusCode::OK, json!(faq), form, json!({})).await
+}
+
+/// `POST /desk/faqs/{id}`.
+pub async fn update(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<FaqForm>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let changes = FaqChanges {
+        revision: form.revision.unwrap_or_default(),
+        title: Some(form.title.clone()),
+        summary: Some(form.summary.clone()),
+        body: Some(form.body.clone()),
+        keywords: Some(form.keywords.clone()),
+        error_code: Some(form.error_code.clone()),
+        category: Some(form.category()?.unwrap_or(0)),
+        visibility: Some(form.visibility),
+        status: Some(form.status),
+    };
+    match faqs::update(&db, &caller, id, changes).await {
+        Ok(_) => Ok(Redirect::to(&format!("/desk/faqs/{id}")).into_response()),
+        Err(err) => {
+            let errors = field_errors(err)?;
+            let faq = faqs::get(&db, &caller, id).await?;
+            form_page(
+                &db,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!(faq),
+                json!(form),
+                json!(errors),
+            )
+            .await
+        }
+    }
+}
+
+/// The preview form.
+#[derive(Debug, Deserialize)]
+pub struct PreviewForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /desk/faqs/preview`: the answer being written, rendered as readers will see it (an
+/// htmx fragment; sanitised like every rendering).
+pub async fn preview(
+    Signed(_caller): Signed,
+    CsrfForm(form): CsrfForm<PreviewForm>,
+) -> Result<Html<String>, AppError> {
+    let body: String = form.body.chars().take(50_000).collect();
+    Ok(Html(crate::markdown::to_safe_html(&body)))
+}
+
+/// `POST /tickets/{reference}/faq`: a draft FAQ from a resolved ticket, opened for editing.
+pub async fn from_ticket(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(reference): Path<String>,
+    CsrfForm(_): CsrfForm<crate::web::login::Nothing>,
+) -> Result<Redirect, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let faq = faqs::create(
+        &db,
+        &caller,
+        NewFaq {
+            from_ticket: Some(reference),
+            ..NewFaq::default()
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/desk/faqs/{}", faq.id)))
+}
+
+/// Query of the search page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<u64>,
+}
+
+/// `GET /search`: tickets and FAQs the caller reads (the search box of both fronts).
+pub async fn search_page(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    if query.q.trim().is_empty() {
+        return Ok(Page::new("search.html", json!({ "q": "" })).into_response());
+    }
+    let request = SearchRequest {
+        q: query.q.clone(),
+        page: query.page,
+    };
+    match search::everything(&db, &request).await {
+        Ok(results) => Ok(Page::new(
+            "search.html",
+            json!({ "q": query.q, "results": results, "staff": caller.is_staff() }),
+        )
+        .into_response()),
+        Err(err) => {
+            let errors = field_errors(err)?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Page::new("search.html", json!({ "q": query.q, "errors": errors })),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// `GET /desk/reports/deflection`.
+pub async fn deflection_report(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Query(filter): Query<DeflectionFilter>,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let rows = deflection::report(&db, &filter).await?;
+    Ok(Page::new(
+        "desk/deflection_report.html",
+        json!({ "rows": rows, "filter": { "from": filter.from, "to": filter.to, "offer": filter.offer } }),
+    ))
+}
