@@ -32,6 +32,9 @@ enum Command {
     Migrate,
     /// Load the demo consortium into an empty database and exit.
     Demo,
+    /// Rebuild the full-text indexes of FAQs and tickets (after an upgrade over existing data,
+    /// or a change of the search rules) and exit.
+    Reindex,
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -165,6 +168,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             db::migrate(&db).await.context("applying migrations")?;
             println!("Migrations applied.");
+        }
+        Command::Reindex => {
+            db::migrate(&db).await.context("applying migrations")?;
+            let (faqs, tickets) = services::fulltext::reindex(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Indexed {faqs} FAQs and {tickets} tickets.");
         }
         Command::Demo => {
             db::migrate(&db).await.context("applying migrations")?;

@@ -14,6 +14,7 @@ mod m20261125_000007_saved_views;
 mod m20261125_000008_jobs_outbox;
 mod m20261125_000009_sla_clock;
 mod m20261125_000010_knowledge_base;
+mod m20261125_000011_evolutions;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_jobs_outbox::Migration),
             Box::new(m20261125_000009_sla_clock::Migration),
             Box::new(m20261125_000010_knowledge_base::Migration),
+            Box::new(m20261125_000011_evolutions::Migration),
         ]
     }
 }

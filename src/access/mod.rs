@@ -69,6 +69,8 @@ pub struct Scope {
     pub account_id: i64,
     /// Holds the contact role: reads its organisation subtree's shared tickets.
     pub contact: bool,
+    /// Sits on the project or the steering committee: reads the committees' sessions.
+    pub committees: bool,
     /// Offers whose tickets the account works as an agent (its teams deliver them).
     pub delivered_offers: Vec<i64>,
 }
@@ -87,6 +89,7 @@ impl Scope {
             all_offers: admin
                 || roles.contains(&Role::Committee)
                 || roles.contains(&Role::Steering),
+            committees: roles.contains(&Role::Committee) || roles.contains(&Role::Steering),
             subtree,
             managed,
             team_ids,

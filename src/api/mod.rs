@@ -34,6 +34,7 @@ use crate::state::AppState;
         (name = "agreements", description = "Conventions, their documents, and SLAs"),
         (name = "tickets", description = "Incidents and service requests"),
         (name = "faqs", description = "Knowledge base, search, suggestions and deflections"),
+        (name = "evolutions", description = "Evolution requests, the committees, releases and roadmaps"),
     )
 )]
 struct ApiDoc;

@@ -10,6 +10,7 @@ use sea_orm::{
 
 use crate::{db::Unscoped, password};
 
+mod evolutions;
 mod faqs;
 
 /// The password of every demo account.
@@ -635,7 +636,8 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
     txn.commit().await?;
     load_tickets(db).await?;
-    faqs::load(db).await
+    faqs::load(db).await?;
+    evolutions::load(db).await
 }
 
 /// A demo ticket: requester, offer, subcategory words, title, description, impact, urgency,

@@ -3,14 +3,17 @@
 pub mod business_time;
 pub mod catalogue;
 pub mod email;
+pub mod evolution;
 pub mod filing;
 pub mod jobs;
 pub mod lifecycle;
 pub mod local_time;
 pub mod priority;
 pub mod role;
+pub mod scoring;
 pub mod search_terms;
 pub mod sla;
 pub mod sla_clock;
+pub mod steering;
 pub mod throttle;
 pub mod tree;

@@ -98,16 +98,28 @@ impl Engine {
     }
 }
 
+/// Where a caller's search reads tickets' private log text.
+#[derive(Debug, Clone)]
+pub enum Private {
+    /// On every ticket it reads (administrators).
+    Everywhere,
+    /// Nowhere (it stands on no provider's side; also for FAQs).
+    Nowhere,
+    /// On the tickets this condition keeps (its provider's side).
+    Where(sea_orm::Condition),
+}
+
 /// Adds the full-text match of `query` to `select` (a select over the corpus's table, already
 /// limited by the caller's scope), ordered by relevance: title hits above body hits. For
-/// tickets, private log text matches only where `private_allowed` holds (the provider's side);
-/// it never weighs in the order, so the ranking tells nothing of it either.
+/// tickets, private log text matches only where `private` says (the provider's side); it never
+/// weighs in the order, so the ranking tells nothing of it either. The simpler forms of
+/// `private` keep to one match, which is what makes a contact's search fast.
 pub fn matching(
     backend: DbBackend,
     corpus: Corpus,
     mut select: SelectStatement,
     query: &Query,
-    private_allowed: sea_orm::Condition,
+    private: Private,
 ) -> SelectStatement {
     let engine = Engine::of(backend);
     let (index, key) = engine.table(corpus);
@@ -126,15 +138,26 @@ pub fn matching(
                 .order_by_expr(Expr::cust("bm25(faq_fts, 10.0, 1.0)"), Order::Asc);
         }
         (Engine::Fts5, Corpus::Ticket) => {
-            select
-                .and_where(Expr::cust_with_values("ticket_fts MATCH ?", [value()]))
-                .cond_where(sea_orm::Condition::any().add(private_allowed).add(
-                    Expr::cust_with_values(
-                        "ticket.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)",
-                        [Value::from(format!("{{title body}} : ({text})"))],
-                    ),
-                ))
-                .order_by_expr(Expr::cust("bm25(ticket_fts, 10.0, 1.0, 0.0)"), Order::Asc);
+            let public = format!("{{title body}} : ({text})");
+            match private {
+                Private::Everywhere => {
+                    select.and_where(Expr::cust_with_values("ticket_fts MATCH ?", [value()]));
+                }
+                Private::Nowhere => {
+                    select.and_where(Expr::cust_with_values("ticket_fts MATCH ?", [public]));
+                }
+                Private::Where(provider) => {
+                    select
+                        .and_where(Expr::cust_with_values("ticket_fts MATCH ?", [value()]))
+                        .cond_where(sea_orm::Condition::any().add(provider).add(
+                            Expr::cust_with_values(
+                                "ticket.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)",
+                                [public],
+                            ),
+                        ));
+                }
+            }
+            select.order_by_expr(Expr::cust("bm25(ticket_fts, 10.0, 1.0, 0.0)"), Order::Asc);
         }
         (Engine::TsVector, Corpus::Faq) => {
             select
@@ -151,48 +174,57 @@ pub fn matching(
                 );
         }
         (Engine::TsVector, Corpus::Ticket) => {
-            select
-                .and_where(Expr::cust_with_values(
-                    "ticket_search.full_document @@ to_tsquery('simple', $1)",
+            let full = "ticket_search.full_document @@ to_tsquery('simple', $1)";
+            let public = "ticket_search.public_document @@ to_tsquery('simple', $1)";
+            match private {
+                Private::Everywhere => {
+                    select.and_where(Expr::cust_with_values(full, [value()]));
+                }
+                Private::Nowhere => {
+                    select.and_where(Expr::cust_with_values(public, [value()]));
+                }
+                Private::Where(provider) => {
+                    select
+                        .and_where(Expr::cust_with_values(full, [value()]))
+                        .cond_where(
+                            sea_orm::Condition::any()
+                                .add(provider)
+                                .add(Expr::cust_with_values(public, [value()])),
+                        );
+                }
+            }
+            select.order_by_expr(
+                Expr::cust_with_values(
+                    "ts_rank(ticket_search.public_document, to_tsquery('simple', $1))",
                     [value()],
-                ))
-                .cond_where(sea_orm::Condition::any().add(private_allowed).add(
-                    Expr::cust_with_values(
-                        "ticket_search.public_document @@ to_tsquery('simple', $1)",
-                        [value()],
-                    ),
-                ))
-                .order_by_expr(
-                    Expr::cust_with_values(
-                        "ts_rank(ticket_search.public_document, to_tsquery('simple', $1))",
-                        [value()],
-                    ),
-                    Order::Desc,
-                );
+                ),
+                Order::Desc,
+            );
         }
         (Engine::InnoDb, corpus) => {
             let (table, all) = match corpus {
                 Corpus::Faq => ("faq_search", "faq_search.title, faq_search.body"),
                 Corpus::Ticket => ("ticket_search", "ticket_search.title, ticket_search.body"),
             };
-            if corpus == Corpus::Ticket {
-                select
-                    .and_where(Expr::cust_with_values(
-                        "MATCH (ticket_search.title, ticket_search.body, ticket_search.private) \
-                         AGAINST (? IN BOOLEAN MODE)",
-                        [value()],
-                    ))
-                    .cond_where(sea_orm::Condition::any().add(private_allowed).add(
-                        Expr::cust_with_values(
-                            format!("MATCH ({all}) AGAINST (? IN BOOLEAN MODE)"),
-                            [value()],
-                        ),
-                    ));
-            } else {
-                select.and_where(Expr::cust_with_values(
-                    format!("MATCH ({all}) AGAINST (? IN BOOLEAN MODE)"),
-                    [value()],
-                ));
+            let full = "MATCH (ticket_search.title, ticket_search.body, ticket_search.private) \
+                        AGAINST (? IN BOOLEAN MODE)";
+            let public = format!("MATCH ({all}) AGAINST (? IN BOOLEAN MODE)");
+            match (corpus, private) {
+                (Corpus::Ticket, Private::Everywhere) => {
+                    select.and_where(Expr::cust_with_values(full, [value()]));
+                }
+                (Corpus::Ticket, Private::Where(provider)) => {
+                    select
+                        .and_where(Expr::cust_with_values(full, [value()]))
+                        .cond_where(
+                            sea_orm::Condition::any()
+                                .add(provider)
+                                .add(Expr::cust_with_values(public, [value()])),
+                        );
+                }
+                _ => {
+                    select.and_where(Expr::cust_with_values(public, [value()]));
+                }
             }
             select.order_by_expr(
                 Expr::cust_with_values(
@@ -211,15 +243,21 @@ pub fn matching(
 }
 
 /// The ids of one page of a ranked select, and how many rows it has in all.
+/// With `cap`, counting stops there: a count of tens of thousands of hits costs as much as
+/// ranking them and tells the reader nothing more than "over a thousand".
 pub async fn page_of_ids<C: ConnectionTrait>(
     db: &C,
     select: SelectStatement,
     offset: u64,
     limit: u64,
+    cap: Option<u64>,
 ) -> Result<(Vec<i64>, u64), AppError> {
     let backend = db.get_database_backend();
     let mut count = select.clone();
     count.clear_order_by();
+    if let Some(cap) = cap {
+        count.limit(cap);
+    }
     let count = SqlQuery::select()
         .expr(Expr::cust("COUNT(*)"))
         .from_subquery(count, Alias::new("hits"))
@@ -373,4 +411,98 @@ pub async fn append_to_tickets<C: ConnectionTrait>(
 /// are numbered, `$1`, each expression counting its own values; the others' are `?`.)
 pub fn statement<Q: QueryTrait<QueryStatement = SelectStatement>>(select: Q) -> SelectStatement {
     select.into_query()
+}
+
+/// Rows per batch of [`reindex`].
+const REINDEX_BATCH: u64 = 500;
+
+/// Rebuilds both indexes from the rows, in batches of 500 (each batch one transaction, its logs
+/// read in one query): after an upgrade that created the indexes over existing data, or after a
+/// change of the rules of `search_terms`. Answers (FAQs, tickets) indexed.
+pub async fn reindex<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+) -> Result<(u64, u64), AppError> {
+    use entity::{faq, ticket, ticket_log};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession};
+
+    use crate::db::Unscoped;
+
+    let mut faqs = 0;
+    let mut after = 0;
+    loop {
+        let rows = Unscoped::find::<faq::Entity>()
+            .filter(faq::Column::Id.gt(after))
+            .order_by_asc(faq::Column::Id)
+            .limit(REINDEX_BATCH)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let txn = db.begin().await?;
+        for row in &rows {
+            let text = FaqText {
+                title: &row.title,
+                keywords: &row.keywords,
+                error_code: row.error_code.as_deref(),
+                summary: &row.summary,
+                body: &row.body,
+            };
+            index_faq(&txn, row.id, text).await?;
+        }
+        txn.commit().await?;
+        faqs += rows.len() as u64;
+    }
+    let mut tickets = 0;
+    let mut after = 0;
+    loop {
+        let rows = Unscoped::find::<ticket::Entity>()
+            .filter(ticket::Column::Id.gt(after))
+            .order_by_asc(ticket::Column::Id)
+            .limit(REINDEX_BATCH)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let logs = Unscoped::find::<ticket_log::Entity>()
+            .filter(ticket_log::Column::TicketId.is_in(rows.iter().map(|r| r.id)))
+            .order_by_asc(ticket_log::Column::Id)
+            .all(db)
+            .await?;
+        let txn = db.begin().await?;
+        for row in &rows {
+            let mine = || logs.iter().filter(|l| l.ticket_id == row.id);
+            let public: Vec<&str> = std::iter::once(row.description.as_str())
+                .chain(row.solution.as_deref())
+                .chain(mine().filter(|l| !l.private).map(|l| l.body.as_str()))
+                .collect();
+            let private: Vec<&str> = mine()
+                .filter(|l| l.private)
+                .map(|l| l.body.as_str())
+                .collect();
+            let title = format!(
+                "{} {}",
+                crate::domain::search_terms::fold(&row.reference),
+                document(&row.title)
+            );
+            let plain = |parts: &[&str]| {
+                document(
+                    &parts
+                        .iter()
+                        .map(|p| crate::markdown::to_plain_text(p))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            };
+            put(
+                &txn,
+                Corpus::Ticket,
+                row.id,
+                vec![title, plain(&public), plain(&private)],
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        tickets += rows.len() as u64;
+    }
+    Ok((faqs, tickets))
 }

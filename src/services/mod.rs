@@ -4,11 +4,14 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod committee_sessions;
+pub mod evolutions;
 pub mod faqs;
 pub mod fulltext;
 pub mod notifications;
 pub mod organisations;
 pub mod password_reset;
+pub mod releases;
 pub mod reports;
 pub mod search;
 pub mod signin;

@@ -48,11 +48,13 @@ pub enum Kind {
     Sla100,
     /// A convention ends within a month.
     ConventionExpiring,
+    /// An evolution request one filed or supports moved on.
+    Evolution,
 }
 
 impl Kind {
     /// Every kind, for the preferences page.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Received,
         Kind::Assigned,
         Kind::Commented,
@@ -63,6 +65,7 @@ impl Kind {
         Kind::Sla75,
         Kind::Sla100,
         Kind::ConventionExpiring,
+        Kind::Evolution,
     ];
 
     /// The kind's word, as stored.
@@ -78,6 +81,7 @@ impl Kind {
             Kind::Sla75 => "sla75",
             Kind::Sla100 => "sla100",
             Kind::ConventionExpiring => "convention_expiring",
+            Kind::Evolution => "evolution",
         }
     }
 

@@ -146,10 +146,27 @@ pub async fn desk_list(
         ..filter
     };
     let found = faqs::list(&db, &filter).await?;
+    let categories = categories::list(&db).await?;
     Ok(Page::new(
         "desk/faqs.html",
-        json!({ "found": found, "filter": filter }),
+        json!({ "found": found, "filter": filter, "categories": categories,
+                "coordinator": caller.scope.admin || !caller.scope.managed.is_empty() }),
     ))
+}
+
+/// `POST /desk/faq-categories`: a new heading (coordinators), back to the FAQ management page.
+pub async fn create_category(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    CsrfForm(form): CsrfForm<categories::NewCategory>,
+) -> Result<Redirect, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let form = categories::NewCategory {
+        offer: form.offer.filter(|o| !o.trim().is_empty()),
+        ..form
+    };
+    categories::create(&db, form).await?;
+    Ok(Redirect::to("/desk/faqs"))
 }
 
 /// The FAQ form's fields.

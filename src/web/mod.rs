@@ -2,6 +2,7 @@
 
 mod assets;
 pub mod desk;
+mod evolutions;
 mod faqs;
 pub mod forms;
 mod home;
@@ -136,10 +137,63 @@ pub fn routes() -> Router<AppState> {
         .route("/faqs/{id}/feedback", post(faqs::give_feedback))
         .route("/desk/faqs", get(faqs::desk_list).post(faqs::create))
         .route("/desk/faqs/new", get(faqs::new_form))
+        .route("/desk/faq-categories", post(faqs::create_category))
         .route("/desk/faqs/preview", post(faqs::preview))
         .route("/desk/faqs/{id}", get(faqs::show).post(faqs::update))
         .route("/tickets/{reference}/faq", post(faqs::from_ticket))
         .route("/search", get(faqs::search_page))
+        .route(
+            "/portal/evolutions",
+            get(evolutions::list).post(evolutions::create),
+        )
+        .route("/portal/evolutions/new", get(evolutions::new_form))
+        .route("/portal/evolutions/{reference}", get(evolutions::show))
+        .route("/portal/roadmap", get(evolutions::roadmap))
+        .route("/desk/committee", get(evolutions::list))
+        .route("/desk/evolutions/{reference}", get(evolutions::show))
+        .route(
+            "/evolutions/{reference}/support",
+            post(evolutions::give_support),
+        )
+        .route(
+            "/evolutions/{reference}/withdraw",
+            post(evolutions::withdraw_support),
+        )
+        .route(
+            "/evolutions/{reference}/actions/{action}",
+            post(evolutions::act),
+        )
+        .route(
+            "/evolutions/{reference}/assessment",
+            post(evolutions::assess),
+        )
+        .route(
+            "/desk/releases",
+            get(evolutions::releases_list).post(evolutions::release_create),
+        )
+        .route("/desk/releases/{id}", get(evolutions::release_show))
+        .route("/desk/releases/{id}/items", post(evolutions::release_items))
+        .route(
+            "/desk/releases/{id}/actions/{action}",
+            post(evolutions::release_act),
+        )
+        .route(
+            "/desk/releases/{id}/ballots",
+            post(evolutions::release_vote),
+        )
+        .route(
+            "/desk/releases/{id}/decision",
+            post(evolutions::release_decide),
+        )
+        .route(
+            "/desk/sessions",
+            get(evolutions::sessions).post(evolutions::session_create),
+        )
+        .route("/desk/sessions/{id}", get(evolutions::session_show))
+        .route(
+            "/desk/sessions/{id}/minutes.md",
+            get(evolutions::session_markdown),
+        )
         .route("/desk/reports/deflection", get(faqs::deflection_report))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/lang", get(language::switch))

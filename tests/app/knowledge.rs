@@ -691,3 +691,75 @@ async fn suggestions_deflections_and_filings_are_counted_per_offer_and_month() {
         assert_eq!((status, report), (StatusCode::OK, json!([])));
     }
 }
+
+#[tokio::test]
+async fn the_indexes_are_rebuilt_from_the_rows() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::with_demo().await;
+    let toulon = app.token(TOULON).await;
+    let geforp = app.token(GEFORP_AGENT).await;
+    let request = subcategory(&app, &toulon, "GEFORP", "demande de service").await;
+    let (_, ticket) = call(&app, Method::POST, "/api/v1/tickets", &toulon, Some(json!({
+        "subcategory": request, "title": "Salle de formation introuvable",
+        "description": "Le planning n'affiche plus les salles.", "impact": "person", "urgency": "low"
+    }))).await;
+    let reference = ticket["ref"].as_str().unwrap().to_owned();
+    call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/tickets/{reference}/log"),
+        &geforp,
+        Some(json!({ "body": "Vue matérialisée zorglub à recalculer.", "private": true })),
+    )
+    .await;
+    let tickets = |token: String, q: &'static str| {
+        let app = &app;
+        async move {
+            call(
+                app,
+                Method::GET,
+                &format!("/api/v1/search?q={q}"),
+                &token,
+                None,
+            )
+            .await
+            .1["tickets"]["total"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let faqs_found = |q: &'static str| {
+        let app = &app;
+        let token = toulon.clone();
+        async move { search(app, &token, q).await["total"].as_i64().unwrap() }
+    };
+    assert_eq!(faqs_found("navigateurs").await, 1);
+
+    // An index lost (or made under other rules) finds nothing…
+    let backend = app.state.db.get_database_backend();
+    let tables: &[&str] = if backend == sea_orm::DbBackend::Sqlite {
+        &["faq_fts", "ticket_fts"]
+    } else {
+        &["faq_search", "ticket_search"]
+    };
+    for table in tables {
+        app.state
+            .db
+            .execute_unprepared(&format!("DELETE FROM {table}"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(faqs_found("navigateurs").await, 0);
+    assert_eq!(tickets(geforp.clone(), "zorglub").await, 0);
+
+    // …until it is rebuilt, private text still the provider's only.
+    let (faqs, indexed) = guichet::services::fulltext::reindex(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(faqs, 30);
+    assert!(indexed > 5, "{indexed}");
+    assert_eq!(faqs_found("navigateurs").await, 1);
+    assert_eq!(tickets(geforp.clone(), "zorglub").await, 1);
+    assert_eq!(tickets(toulon.clone(), "zorglub").await, 0);
+    assert_eq!(tickets(toulon.clone(), "salles").await, 1);
+}

@@ -341,3 +341,47 @@ async fn a_resolved_ticket_becomes_an_faq_and_search_finds_only_ones_own() {
     let (status, _) = page(&rochelle, &app, &format!("/search?q={}", "x".repeat(300))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn coordinators_add_categories_and_agents_may_not() {
+    let app = TestApp::with_demo().await;
+    let coordination = browser_signed_in(&app, "coordination@demo.guichet", "demo").await;
+    let (_, html) = page(&coordination, &app, "/desk/faqs").await;
+    let csrf = csrf_of(&html);
+    let made = coordination
+        .post(app.url("/desk/faq-categories"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Sécurité"),
+            ("offer", "SMS-U"),
+            ("position", "3"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&coordination, &app, "/desk/faqs").await;
+    assert!(
+        texts(&html, "details li")
+            .iter()
+            .any(|c| c.starts_with("Sécurité")),
+        "{html}"
+    );
+
+    let agent = browser_signed_in(&app, SMSU_AGENT, "demo").await;
+    let (_, html) = page(&agent, &app, "/desk/faqs").await;
+    assert!(texts(&html, "form[action='/desk/faq-categories']").is_empty());
+    let csrf = csrf_of(&html);
+    let refused = agent
+        .post(app.url("/desk/faq-categories"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Intrus"),
+            ("offer", ""),
+            ("position", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}

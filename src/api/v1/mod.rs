@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod auth;
+pub mod evolutions;
 pub mod faqs;
 pub mod health;
 pub mod notifications;
@@ -32,4 +33,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(reports::routes())
         .merge(notifications::routes())
         .merge(faqs::routes())
+        .merge(evolutions::routes())
 }

@@ -276,13 +276,14 @@ async fn search<C: ConnectionTrait>(
                 fulltext::Corpus::Faq,
                 select,
                 &query,
-                Condition::all(),
+                fulltext::Private::Nowhere,
             );
             let (found, count) = fulltext::page_of_ids(
                 db.conn(),
                 ranked,
                 offset.saturating_sub(exact.len() as u64),
                 page.per_page - ids.len() as u64,
+                None,
             )
             .await?;
             ids.extend(found);

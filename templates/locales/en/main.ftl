@@ -406,3 +406,8 @@ report-deflection-title = Suggested FAQs and requests avoided
 report-shown = Suggestions shown
 report-deflected = "This answers my question"
 report-filed-after = Tickets filed after suggestions
+
+## Evolution requests
+mail-evolution-subject = [{ $reference }] Your evolution request moved on: { $title }
+mail-evolution-body = The evolution request { $reference } "{ $title }", which your establishment filed or supports, changed state.
+notification-evolution = an evolution request my establishment filed or supports moves on

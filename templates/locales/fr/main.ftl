@@ -406,3 +406,8 @@ report-deflection-title = FAQ suggérées et demandes évitées
 report-shown = Suggestions affichées
 report-deflected = « Cela répond à ma question »
 report-filed-after = Tickets déposés après suggestion
+
+## Evolution requests
+mail-evolution-subject = [{ $reference }] Votre demande d'évolution avance : { $title }
+mail-evolution-body = La demande d'évolution { $reference } « { $title } », que votre établissement a déposée ou soutient, a changé d'état.
+notification-evolution = une demande d'évolution que mon établissement a déposée ou soutient avance

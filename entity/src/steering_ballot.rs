@@ -1,0 +1,24 @@
+//! A steering member's ballot on a release proposal, changeable until the decision.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `steering_ballot`: `vote` is `approve`, `approve_with_amendments` or `against`;
+/// `removed` a JSON list of the references the amendments remove.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "steering_ballot")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub release_id: i64,
+    pub account_id: i64,
+    pub vote: String,
+    #[sea_orm(column_type = "Text")]
+    pub removed: String,
+    #[sea_orm(column_type = "Text")]
+    pub comment: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,426 @@
+//! Evolution requests, their support and assessments; releases, steering ballots and decisions;
+//! offers' roadmaps and criteria; committee sessions.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::ApiCaller,
+    db::Scoped,
+    domain::{evolution::Action, scoring::Weights},
+    error::AppError,
+    services::{
+        Paged,
+        committee_sessions::{self, NewSession, SessionFilter, SessionView},
+        evolutions::{
+            self, EvolutionActionInput, EvolutionFilter, EvolutionStep, EvolutionView,
+            NewEvolution,
+            assessments::{self, AssessmentInput},
+            support,
+        },
+        releases::{
+            self, BallotInput, ChairDecision, DecisionView, NewRelease, ReleaseAction,
+            ReleaseFilter, ReleaseItems, ReleaseSummary, ReleaseView, Revision, Roadmap,
+            SteeringSettings,
+        },
+    },
+    state::AppState,
+};
+
+/// The evolution requests the caller reads: those of every offer its establishment subscribes
+/// to. `sort=queue` is the committee's order (score, support, age).
+#[utoipa::path(get, path = "/api/v1/evolutions", tag = "evolutions", params(EvolutionFilter),
+    responses((status = 200, body = Paged<EvolutionView>), (status = 422)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(filter): Query<EvolutionFilter>,
+) -> Result<Json<Paged<EvolutionView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(evolutions::list(&db, &caller, &filter).await?))
+}
+
+/// Files an evolution request for the caller's establishment (same filing rule as tickets).
+#[utoipa::path(post, path = "/api/v1/evolutions", tag = "evolutions", request_body = NewEvolution,
+    responses((status = 201, body = EvolutionView), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewEvolution>,
+) -> Result<(StatusCode, Json<EvolutionView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok((
+        StatusCode::CREATED,
+        Json(evolutions::file(&db, &caller, body).await?),
+    ))
+}
+
+/// One evolution request.
+#[utoipa::path(get, path = "/api/v1/evolutions/{ref}", tag = "evolutions",
+    params(("ref" = String, Path, description = "reference, E-000001")),
+    responses((status = 200, body = EvolutionView), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+) -> Result<Json<EvolutionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(evolutions::get(&db, &caller, &reference).await?))
+}
+
+/// A request's history.
+#[utoipa::path(get, path = "/api/v1/evolutions/{ref}/history", tag = "evolutions",
+    params(("ref" = String, Path, description = "reference")),
+    responses((status = 200, body = Vec<EvolutionStep>), (status = 404)), security(("bearer" = [])))]
+pub async fn history(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+) -> Result<Json<Vec<EvolutionStep>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(evolutions::history(&db, &caller, &reference).await?))
+}
+
+/// The caller's establishment supports the request (once per establishment).
+#[utoipa::path(post, path = "/api/v1/evolutions/{ref}/support", tag = "evolutions",
+    params(("ref" = String, Path, description = "reference")),
+    responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409)),
+    security(("bearer" = [])))]
+pub async fn give_support(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+) -> Result<Json<EvolutionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(support::give(&db, &caller, &reference).await?))
+}
+
+/// The caller's establishment withdraws its support (not the requesting one).
+#[utoipa::path(delete, path = "/api/v1/evolutions/{ref}/support", tag = "evolutions",
+    params(("ref" = String, Path, description = "reference")),
+    responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409)),
+    security(("bearer" = [])))]
+pub async fn withdraw_support(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+) -> Result<Json<EvolutionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(support::withdraw(&db, &caller, &reference).await?))
+}
+
+/// An action on a request: `review`, `request_info`, `qualify`, `defer`, `reject`,
+/// `mark_duplicate` (project committee), `provide_info` (requesting establishment). `reason` is
+/// required to defer or reject (for `qualify` it is the committee's analysis); `of` names the
+/// request a duplicate merges into.
+#[utoipa::path(post, path = "/api/v1/evolutions/{ref}/actions/{action}", tag = "evolutions",
+    request_body = EvolutionActionInput,
+    params(("ref" = String, Path, description = "reference"), ("action" = String, Path, description = "the action")),
+    responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn act(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((reference, action)): Path<(String, String)>,
+    Json(body): Json<EvolutionActionInput>,
+) -> Result<Json<EvolutionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let action = Action::parse(&action).ok_or(AppError::NotFound)?;
+    Ok(Json(
+        evolutions::act(&db, &caller, &reference, action, body).await?,
+    ))
+}
+
+/// Records or replaces the caller's own assessment (project committee members of another
+/// establishment; 409 for a member of the requesting one).
+#[utoipa::path(put, path = "/api/v1/evolutions/{ref}/assessment", tag = "evolutions",
+    request_body = AssessmentInput, params(("ref" = String, Path, description = "reference")),
+    responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn assess(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(reference): Path<String>,
+    Json(body): Json<AssessmentInput>,
+) -> Result<Json<EvolutionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(
+        assessments::put(&db, &caller, &reference, body).await?,
+    ))
+}
+
+/// An offer's qualification weights.
+#[utoipa::path(get, path = "/api/v1/offers/{code}/criteria", tag = "evolutions",
+    params(("code" = String, Path, description = "offer code")),
+    responses((status = 200, body = Weights), (status = 404)), security(("bearer" = [])))]
+pub async fn criteria(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(code): Path<String>,
+) -> Result<Json<Weights>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(assessments::weights(&db, &code).await?))
+}
+
+/// Sets an offer's weights (its provider's coordinators, administrators).
+#[utoipa::path(put, path = "/api/v1/offers/{code}/criteria", tag = "evolutions", request_body = Weights,
+    params(("code" = String, Path, description = "offer code")),
+    responses((status = 200, body = Weights), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn set_criteria(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(code): Path<String>,
+    Json(body): Json<Weights>,
+) -> Result<Json<Weights>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(
+        assessments::set_weights(&db, &caller, &code, body).await?,
+    ))
+}
+
+/// An offer's roadmap: approved, in development and released releases with their requests, and
+/// where the caller's establishment's requests stand.
+#[utoipa::path(get, path = "/api/v1/offers/{code}/roadmap", tag = "evolutions",
+    params(("code" = String, Path, description = "offer code")),
+    responses((status = 200, body = Roadmap), (status = 404)), security(("bearer" = [])))]
+pub async fn roadmap(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(code): Path<String>,
+) -> Result<Json<Roadmap>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(releases::roadmap(&db, &caller, &code).await?))
+}
+
+/// The releases the caller reads.
+#[utoipa::path(get, path = "/api/v1/releases", tag = "evolutions", params(ReleaseFilter),
+    responses((status = 200, body = Paged<ReleaseSummary>)), security(("bearer" = [])))]
+pub async fn list_releases(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(filter): Query<ReleaseFilter>,
+) -> Result<Json<Paged<ReleaseSummary>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(releases::list(&db, &filter).await?))
+}
+
+/// Opens a release in draft (project committee).
+#[utoipa::path(post, path = "/api/v1/releases", tag = "evolutions", request_body = NewRelease,
+    responses((status = 201, body = ReleaseView), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create_release(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewRelease>,
+) -> Result<(StatusCode, Json<ReleaseView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok((
+        StatusCode::CREATED,
+        Json(releases::create(&db, &caller, body).await?),
+    ))
+}
+
+/// One release, with its items, total effort against capacity, tally and decision.
+#[utoipa::path(get, path = "/api/v1/releases/{id}", tag = "evolutions",
+    params(("id" = i64, Path, description = "release id")),
+    responses((status = 200, body = ReleaseView), (status = 404)), security(("bearer" = [])))]
+pub async fn get_release(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<ReleaseView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(releases::get(&db, &caller, id).await?))
+}
+
+/// Replaces a draft release's ranked list (project committee; 409 once proposed).
+#[utoipa::path(put, path = "/api/v1/releases/{id}/items", tag = "evolutions", request_body = ReleaseItems,
+    params(("id" = i64, Path, description = "release id")),
+    responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn set_items(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<ReleaseItems>,
+) -> Result<Json<ReleaseView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(releases::set_items(&db, &caller, id, body).await?))
+}
+
+/// `propose` (draft → proposed), `start` (approved → in_development), `release`
+/// (in_development → released); the requests follow.
+#[utoipa::path(post, path = "/api/v1/releases/{id}/actions/{action}", tag = "evolutions",
+    request_body = Revision,
+    params(("id" = i64, Path, description = "release id"), ("action" = String, Path, description = "propose, start or release")),
+    responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn act_release(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, action)): Path<(i64, String)>,
+    Json(body): Json<Revision>,
+) -> Result<Json<ReleaseView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let action = ReleaseAction::parse(&action).ok_or(AppError::NotFound)?;
+    Ok(Json(
+        releases::act(&db, &caller, id, action, body.revision).await?,
+    ))
+}
+
+/// Casts or changes the caller's ballot (steering committee); the decision is taken when the
+/// quorum and the majority are reached.
+#[utoipa::path(post, path = "/api/v1/releases/{id}/ballots", tag = "evolutions", request_body = BallotInput,
+    params(("id" = i64, Path, description = "release id")),
+    responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn vote(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<BallotInput>,
+) -> Result<Json<ReleaseView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(releases::vote(&db, &caller, id, body).await?))
+}
+
+/// The latest decision on a release: who voted what and when, the list as proposed and as
+/// approved. Immutable: there is no route to change it.
+#[utoipa::path(get, path = "/api/v1/releases/{id}/decision", tag = "evolutions",
+    params(("id" = i64, Path, description = "release id")),
+    responses((status = 200, body = DecisionView), (status = 404)), security(("bearer" = [])))]
+pub async fn decision(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<DecisionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(releases::decision(&db, id).await?))
+}
+
+/// The chair records the decision (409 once decided).
+#[utoipa::path(post, path = "/api/v1/releases/{id}/decision", tag = "evolutions", request_body = ChairDecision,
+    params(("id" = i64, Path, description = "release id")),
+    responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn chair_decides(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<ChairDecision>,
+) -> Result<Json<ReleaseView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(
+        releases::decide_as_chair(&db, &caller, id, body).await?,
+    ))
+}
+
+/// The steering committee's quorum, majority and chair.
+#[utoipa::path(get, path = "/api/v1/settings/steering", tag = "evolutions",
+    responses((status = 200, body = SteeringSettings)), security(("bearer" = [])))]
+pub async fn steering(
+    State(state): State<AppState>,
+    ApiCaller(_caller): ApiCaller,
+) -> Result<Json<SteeringSettings>, AppError> {
+    Ok(Json(releases::steering_settings(&state.db).await?))
+}
+
+/// Sets them (administrators).
+#[utoipa::path(put, path = "/api/v1/settings/steering", tag = "evolutions", request_body = SteeringSettings,
+    responses((status = 200, body = SteeringSettings), (status = 403), (status = 422)), security(("bearer" = [])))]
+pub async fn set_steering(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<SteeringSettings>,
+) -> Result<Json<SteeringSettings>, AppError> {
+    Ok(Json(
+        releases::set_steering_settings(&state.db, &caller, body).await?,
+    ))
+}
+
+/// The committees' sessions (empty for anyone else).
+#[utoipa::path(get, path = "/api/v1/committee-sessions", tag = "evolutions", params(SessionFilter),
+    responses((status = 200, body = Paged<SessionView>)), security(("bearer" = [])))]
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(filter): Query<SessionFilter>,
+) -> Result<Json<Paged<SessionView>>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(committee_sessions::list(&db, &filter).await?))
+}
+
+/// Records a session (a member of that committee).
+#[utoipa::path(post, path = "/api/v1/committee-sessions", tag = "evolutions", request_body = NewSession,
+    responses((status = 201, body = SessionView), (status = 403), (status = 422)), security(("bearer" = [])))]
+pub async fn create_session(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewSession>,
+) -> Result<(StatusCode, Json<SessionView>), AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok((
+        StatusCode::CREATED,
+        Json(committee_sessions::create(&db, &caller, body).await?),
+    ))
+}
+
+/// One session.
+#[utoipa::path(get, path = "/api/v1/committee-sessions/{id}", tag = "evolutions",
+    params(("id" = i64, Path, description = "session id")),
+    responses((status = 200, body = SessionView), (status = 404)), security(("bearer" = [])))]
+pub async fn get_session(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<SessionView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    Ok(Json(committee_sessions::get(&db, id).await?))
+}
+
+/// A session's minutes as a Markdown document.
+#[utoipa::path(get, path = "/api/v1/committee-sessions/{id}/minutes.md", tag = "evolutions",
+    params(("id" = i64, Path, description = "session id")),
+    responses((status = 200, content_type = "text/markdown"), (status = 404)), security(("bearer" = [])))]
+pub async fn session_markdown(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let session = committee_sessions::get(&db, id).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+        committee_sessions::markdown(&session),
+    ))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get))
+        .routes(routes!(history))
+        .routes(routes!(give_support, withdraw_support))
+        .routes(routes!(act))
+        .routes(routes!(assess))
+        .routes(routes!(criteria, set_criteria))
+        .routes(routes!(roadmap))
+        .routes(routes!(list_releases, create_release))
+        .routes(routes!(get_release))
+        .routes(routes!(set_items))
+        .routes(routes!(act_release))
+        .routes(routes!(vote))
+        .routes(routes!(decision, chair_decides))
+        .routes(routes!(steering, set_steering))
+        .routes(routes!(list_sessions, create_session))
+        .routes(routes!(get_session))
+        .routes(routes!(session_markdown))
+}

@@ -1,0 +1,244 @@
+//! Committee sessions (SPEC section 7): when the project or the steering committee met, who
+//! attended, what it examined, what it decided, and its minutes in Markdown; printable and
+//! exported as Markdown. The committees' own (`ScopedEntity for committee_session`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::committee_session;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    access::Caller,
+    db::Scoped,
+    domain::role::Role,
+    error::AppError,
+    services::{PageRequest, Paged, Problems, required_text},
+};
+
+/// A session as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SessionView {
+    /// Id.
+    pub id: i64,
+    /// `project` or `steering`.
+    pub committee: String,
+    /// When it met.
+    pub held_on: NaiveDate,
+    /// Title.
+    pub title: String,
+    /// Who attended.
+    pub attendees: Vec<String>,
+    /// What was examined: request references, release labels.
+    pub agenda: Vec<String>,
+    /// What was decided.
+    pub decisions: String,
+    /// Minutes (Markdown).
+    pub minutes: String,
+    /// Minutes rendered and sanitised.
+    pub minutes_html: String,
+    /// Recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<committee_session::Model> for SessionView {
+    fn from(s: committee_session::Model) -> Self {
+        SessionView {
+            id: s.id,
+            minutes_html: crate::markdown::to_safe_html(&s.minutes),
+            committee: s.committee,
+            held_on: s.held_on,
+            title: s.title,
+            attendees: serde_json::from_str(&s.attendees).unwrap_or_default(),
+            agenda: serde_json::from_str(&s.agenda).unwrap_or_default(),
+            decisions: s.decisions,
+            minutes: s.minutes,
+            created_at: s.created_at,
+        }
+    }
+}
+
+/// A new session.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSession {
+    /// `project` or `steering`.
+    pub committee: String,
+    /// When it met.
+    pub held_on: NaiveDate,
+    /// Title.
+    pub title: String,
+    /// Who attended.
+    #[serde(default)]
+    pub attendees: Vec<String>,
+    /// What was examined.
+    #[serde(default)]
+    pub agenda: Vec<String>,
+    /// What was decided.
+    #[serde(default)]
+    pub decisions: String,
+    /// Minutes (Markdown).
+    #[serde(default)]
+    pub minutes: String,
+}
+
+/// The list's paging.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionFilter {
+    /// `project` or `steering`.
+    pub committee: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u64>,
+}
+
+/// The sessions the caller reads (the committees'), latest first.
+pub async fn list<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    filter: &SessionFilter,
+) -> Result<Paged<SessionView>, AppError> {
+    let page = PageRequest {
+        page: filter.page.unwrap_or(1),
+        per_page: 50,
+    }
+    .checked()?;
+    let mut select = db.find::<committee_session::Entity>();
+    if let Some(committee) = filter.committee.as_deref().filter(|c| !c.is_empty()) {
+        select = select.filter(committee_session::Column::Committee.eq(committee));
+    }
+    let total = select.clone().count(db.conn()).await?;
+    let rows = select
+        .order_by_desc(committee_session::Column::HeldOn)
+        .order_by_desc(committee_session::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db.conn())
+        .await?;
+    Ok(Paged {
+        items: rows.into_iter().map(SessionView::from).collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}
+
+/// One session (404 for anyone outside the committees).
+pub async fn get<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<SessionView, AppError> {
+    db.find::<committee_session::Entity>()
+        .filter(committee_session::Column::Id.eq(id))
+        .one(db.conn())
+        .await?
+        .map(SessionView::from)
+        .ok_or(AppError::NotFound)
+}
+
+/// Records a session: a member of that committee (or an administrator), 403 otherwise.
+pub async fn create<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    new: NewSession,
+) -> Result<SessionView, AppError> {
+    let member = match new.committee.as_str() {
+        "project" => caller.has(Role::Committee),
+        "steering" => caller.has(Role::Steering),
+        _ => return Err(AppError::field("committee", "must be project or steering")),
+    };
+    if !(member || caller.scope.admin) {
+        return Err(AppError::Forbidden(
+            "sessions are recorded by the committee's members".to_owned(),
+        ));
+    }
+    let mut problems = Problems::default();
+    let title = required_text(&mut problems, "title", &new.title, 200);
+    let list = |items: &[String]| -> Vec<String> {
+        items
+            .iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let attendees = list(&new.attendees);
+    let agenda = list(&new.agenda);
+    if attendees.len() > 100 || attendees.iter().any(|a| a.chars().count() > 200) {
+        problems.add("attendees", "at most 100 names of 200 characters");
+    }
+    if agenda.len() > 200 || agenda.iter().any(|a| a.chars().count() > 200) {
+        problems.add("agenda", "at most 200 items of 200 characters");
+    }
+    if new.decisions.chars().count() > 20_000 {
+        problems.add("decisions", "must be at most 20000 characters");
+    }
+    if new.minutes.chars().count() > 100_000 {
+        problems.add("minutes", "must be at most 100000 characters");
+    }
+    problems.into_result()?;
+    let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned());
+    let row = committee_session::ActiveModel {
+        committee: Set(new.committee),
+        held_on: Set(new.held_on),
+        title: Set(title),
+        attendees: Set(json(&attendees)),
+        agenda: Set(json(&agenda)),
+        decisions: Set(new.decisions.trim().to_owned()),
+        minutes: Set(new.minutes),
+        created_by: Set(caller.account_id),
+        created_at: Set(db.now()),
+        ..Default::default()
+    }
+    .insert(db.conn())
+    .await?;
+    Ok(row.into())
+}
+
+/// A session as a Markdown document, for the record.
+pub fn markdown(session: &SessionView) -> String {
+    let committee = if session.committee == "steering" {
+        "Comité de pilotage"
+    } else {
+        "Comité de projet"
+    };
+    let bullets = |items: &[String]| items.iter().map(|i| format!("- {i}\n")).collect::<String>();
+    format!(
+        "# {} — {}\n\n{committee}, séance du {}\n\n## Présents\n\n{}\n## Ordre du jour\n\n{}\n## Décisions\n\n{}\n\n## Compte rendu\n\n{}\n",
+        session.title,
+        session.held_on.format("%d/%m/%Y"),
+        session.held_on.format("%d/%m/%Y"),
+        bullets(&session.attendees),
+        bullets(&session.agenda),
+        session.decisions,
+        session.minutes
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    #[test]
+    fn the_markdown_export_carries_every_part() {
+        let session = super::SessionView {
+            id: 1,
+            committee: "project".to_owned(),
+            held_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default(),
+            title: "Priorisation SMS-U".to_owned(),
+            attendees: vec!["Camille Comité".to_owned()],
+            agenda: vec!["E-000001".to_owned()],
+            decisions: "E-000001 qualifiée.".to_owned(),
+            minutes: "Séance **calme**.".to_owned(),
+            minutes_html: String::new(),
+            created_at: chrono::Utc::now(),
+        };
+        let md = super::markdown(&session);
+        for part in [
+            "# Priorisation SMS-U — 20/11/2026",
+            "- Camille Comité",
+            "- E-000001",
+            "E-000001 qualifiée.",
+            "Séance **calme**.",
+        ] {
+            assert!(md.contains(part), "{part} in {md}");
+        }
+    }
+}
