@@ -6,10 +6,7 @@
 use std::collections::HashMap;
 
 use entity::{offer, ticket};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Alias, Expr, ExprTrait, Order, Query as Sql},
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -64,8 +61,6 @@ pub struct SearchResults {
 const PER_PAGE: u64 = 20;
 /// Tickets counted at most: "1000" reads "a thousand or more".
 pub const MAX_COUNTED: u64 = 1000;
-/// Newest matching tickets among which relevance orders the results.
-const RANKED: u64 = 2000;
 
 /// Where the caller's search reads private log text.
 fn private_reach(scope: &crate::access::Scope) -> fulltext::Private {
@@ -131,40 +126,18 @@ async fn tickets<C: ConnectionTrait>(
     let mut ids: Vec<i64> = exact.iter().skip(offset as usize).copied().collect();
     let mut total = exact.len() as u64;
     if !query.is_empty() {
-        let backend = db.conn().get_database_backend();
-        let select = || {
-            fulltext::statement(
-                db.find::<ticket::Entity>()
-                    .select_only()
-                    .column(ticket::Column::Id)
-                    .filter(ticket::Column::Id.is_not_in(exact.clone())),
-            )
-        };
-        let matching = || {
-            fulltext::matching(
-                backend,
-                fulltext::Corpus::Ticket,
-                select(),
-                &query,
-                private_reach(db.scope()),
-            )
-        };
-        // Relevance is weighed among the newest matching tickets only: a word found in half
-        // the desk's history would otherwise have every one of those tickets ranked, for a
-        // first page that the newest ones fill anyway.
-        let mut recent = matching();
-        recent
-            .clear_order_by()
-            .order_by((ticket::Entity, ticket::Column::Id), Order::Desc)
-            .limit(RANKED);
-        let mut ranked = matching();
-        ranked.and_where(
-            Expr::col((ticket::Entity, ticket::Column::Id)).in_subquery(
-                Sql::select()
-                    .column(Alias::new("id"))
-                    .from_subquery(recent, Alias::new("recent"))
-                    .to_owned(),
-            ),
+        let select = fulltext::statement(
+            db.find::<ticket::Entity>()
+                .select_only()
+                .column(ticket::Column::Id)
+                .filter(ticket::Column::Id.is_not_in(exact.clone())),
+        );
+        let ranked = fulltext::matching(
+            db.conn().get_database_backend(),
+            fulltext::Corpus::Ticket,
+            select,
+            &query,
+            private_reach(db.scope()),
         );
         let (found, count) = fulltext::page_of_ids(
             db.conn(),

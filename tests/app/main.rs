@@ -15,6 +15,7 @@ mod boot;
 mod browser;
 mod catalogue;
 mod catalogue_pages;
+mod evolution_pages;
 mod evolutions;
 mod identity;
 mod jobs;
