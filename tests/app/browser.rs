@@ -339,3 +339,155 @@ async fn typing_a_title_suggests_faqs_and_one_answers_the_question() {
     .await;
     assert_eq!(report[0]["deflected"], 1, "{report}");
 }
+
+#[tokio::test]
+async fn a_request_is_supported_from_the_portal_and_a_release_ranked_with_the_keyboard() {
+    use fantoccini::key::Key;
+    use reqwest::Method;
+    use serde_json::json;
+
+    use crate::support::call;
+
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    // Two qualified requests from Toulon, in a draft release (set up through the API).
+    let toulon = app.token(TOULON).await;
+    let committee = app.token("comite@demo.guichet").await;
+    let mut refs = Vec::new();
+    for title in ["Campagnes multilingues", "Limite horaire par composante"] {
+        let (_, filed) = call(
+            &app,
+            Method::POST,
+            "/api/v1/evolutions",
+            &toulon,
+            Some(json!({
+            "offer": "SMS-U", "title": title, "description": "Besoin partagé." })),
+        )
+        .await;
+        let reference = filed["ref"].as_str().unwrap().to_owned();
+        let (_, reviewed) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/evolutions/{reference}/actions/review"),
+            &committee,
+            Some(json!({ "revision": filed["revision"] })),
+        )
+        .await;
+        let (_, assessed) = call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/evolutions/{reference}/assessment"),
+            &committee,
+            Some(json!({ "value": 3, "clarity": 3, "complexity_days": 4, "regulatory": false })),
+        )
+        .await;
+        let (_, qualified) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/evolutions/{reference}/actions/qualify"),
+            &committee,
+            Some(json!({ "revision": assessed["revision"] })),
+        )
+        .await;
+        assert_eq!(qualified["state"], "qualified", "{reviewed} {qualified}");
+        refs.push(reference);
+    }
+    let (_, release) = call(
+        &app,
+        Method::POST,
+        "/api/v1/releases",
+        &committee,
+        Some(json!({
+        "offer": "SMS-U", "version": "5.0.0", "kind": "major", "capacity_days": 10 })),
+    )
+    .await;
+    let id = release["id"].as_i64().unwrap();
+    call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/releases/{id}/items"),
+        &committee,
+        Some(json!({ "revision": release["revision"], "items": refs })),
+    )
+    .await;
+
+    let browser = driver.browser().await;
+    let me = Person {
+        browser: &browser,
+        app: &app,
+    };
+    // La Rochelle supports the first request from the portal.
+    me.sign_in("contact@univ-larochelle.demo.guichet").await;
+    me.open(&format!("/portal/evolutions/{}", refs[0])).await;
+    me.click("button.support").await;
+    let supporters = me.css("#supporters").await.text().await.unwrap();
+    assert!(supporters.ends_with(": 2"), "{supporters}");
+    me.sign_out().await;
+
+    // The committee moves the first request down with the keyboard alone: Tab to the button,
+    // Enter to press it.
+    me.sign_in("comite@demo.guichet").await;
+    me.open(&format!("/desk/releases/{id}")).await;
+    let down = format!("down-{}", refs[0]);
+    let mut focused = String::new();
+    for _ in 0..200 {
+        browser
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Tab.to_string())
+            .await
+            .unwrap();
+        focused = browser
+            .active_element()
+            .await
+            .unwrap()
+            .attr("id")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if focused == down {
+            break;
+        }
+    }
+    assert_eq!(focused, down, "the move-down button is reached with Tab");
+    browser
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    me.css(&format!(
+        "tr.item[data-ref='{}'] + tr.item[data-ref='{}']",
+        refs[1], refs[0]
+    ))
+    .await;
+    browser.close().await.expect("closing the browser");
+    let (_, now) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/releases/{id}"),
+        &committee,
+        None,
+    )
+    .await;
+    let order: Vec<&str> = now["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, [refs[1].as_str(), refs[0].as_str()]);
+    let (_, supported) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/evolutions/{}", refs[0]),
+        &toulon,
+        None,
+    )
+    .await;
+    assert_eq!(supported["supporting_organisations"], 2);
+}
