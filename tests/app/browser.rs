@@ -431,23 +431,19 @@ async fn a_request_is_supported_from_the_portal_and_a_release_ranked_with_the_ke
     me.sign_in("comite@demo.guichet").await;
     me.open(&format!("/desk/releases/{id}")).await;
     let down = format!("down-{}", refs[0]);
+    me.css(&format!("#{down}")).await;
     let mut focused = String::new();
     for _ in 0..200 {
-        browser
-            .active_element()
-            .await
-            .unwrap()
-            .send_keys(&Key::Tab.to_string())
-            .await
-            .unwrap();
-        focused = browser
-            .active_element()
-            .await
-            .unwrap()
-            .attr("id")
-            .await
-            .unwrap()
-            .unwrap_or_default();
+        // A page still settling can swap the focused element under us: ask again.
+        let Ok(active) = browser.active_element().await else {
+            continue;
+        };
+        if active.send_keys(&Key::Tab.to_string()).await.is_err() {
+            continue;
+        }
+        if let Ok(active) = browser.active_element().await {
+            focused = active.attr("id").await.ok().flatten().unwrap_or_default();
+        }
         if focused == down {
             break;
         }
