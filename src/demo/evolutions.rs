@@ -265,6 +265,48 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
     }
 
+    // A duplicate: La Rochelle asks again for what Toulon asked, and it is merged.
+    let again = evolutions::file(
+        &Scoped::new(db, &rochelle.scope),
+        &rochelle,
+        NewEvolution {
+            offer: "SMS-U".to_owned(),
+            title: "Permettre aux étudiants de répondre aux SMS".to_owned(),
+            description: "Les étudiants voudraient répondre aux messages reçus.".to_owned(),
+            module: None,
+        },
+    )
+    .await
+    .map_err(fail)?;
+    let survivor = evolutions::list(
+        &Scoped::new(db, &committee.scope),
+        &committee,
+        &evolutions::EvolutionFilter {
+            offer: Some("SMS-U".to_owned()),
+            state: Some("submitted".to_owned()),
+            ..evolutions::EvolutionFilter::default()
+        },
+    )
+    .await
+    .map_err(fail)?
+    .items
+    .into_iter()
+    .find(|e| e.title == "Réponse par SMS des étudiants")
+    .ok_or_else(|| anyhow::anyhow!("demo survivor missing"))?;
+    evolutions::act(
+        &Scoped::new(db, &committee.scope),
+        &committee,
+        &again.reference,
+        Action::MarkDuplicate,
+        EvolutionActionInput {
+            revision: again.revision,
+            reason: None,
+            of: Some(survivor.reference),
+        },
+    )
+    .await
+    .map_err(fail)?;
+
     // Release 2.4.0 of SMS-U: released with the two best requests.
     let as_committee = Scoped::new(db, &committee.scope);
     let shipped = release(db, &committee, "2.4.0", "minor", &qualified_smsu[..2]).await?;

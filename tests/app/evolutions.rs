@@ -773,6 +773,68 @@ async fn each_route_refuses_the_wrong_role_or_organisation_and_changes_nothing()
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Criteria and steering settings: read by who reads the offer, set by its provider's
+    // coordinators and the administrators; the chair's decision is the chair's.
+    let weights = json!({ "value": 2.0, "clarity": 1.0, "complexity": 1.0, "regulatory": 1.0, "support": 3.0 });
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        "/api/v1/offers/SMS-U/criteria",
+        &rennes,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/offers/SMS-U/criteria",
+        &rennes,
+        Some(weights.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for token in [&toulon, &committee, &agent] {
+        let (status, _) = call(
+            &app,
+            Method::PUT,
+            "/api/v1/offers/SMS-U/criteria",
+            token,
+            Some(weights.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    let coordination = app.token("coordination@demo.guichet").await;
+    let (status, set) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/offers/SMS-U/criteria",
+        &coordination,
+        Some(weights.clone()),
+    )
+    .await;
+    assert_eq!((status, set), (StatusCode::OK, weights.clone()));
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/settings/steering",
+        &chair,
+        Some(json!({ "quorum": 3, "majority_percent": 50, "chair": null })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let steering_2 = app.token(STEERING_2).await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/releases/{id}/decision"),
+        &steering_2,
+        Some(json!({ "outcome": "approved" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only the chair");
+
     // Sessions: the committees' own.
     let (status, session) = call(&app, Method::POST, "/api/v1/committee-sessions", &committee, Some(json!({
         "committee": "project", "held_on": "2026-11-20", "title": "Priorisation SMS-U",
