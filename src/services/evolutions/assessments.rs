@@ -2,8 +2,6 @@
 //! against the offer's criteria; the consolidated score ([`crate::domain::scoring`]) is stored
 //! on the request so that the committee's queue sorts on it.
 
-use std::collections::HashMap;
-
 use chrono::Utc;
 use entity::{evolution, evolution_assessment, offer, offer_criteria};
 use sea_orm::{
@@ -178,24 +176,18 @@ pub async fn rescore<C: ConnectionTrait>(
     Ok(score)
 }
 
-/// The score of each request with its breakdown (for a request's page).
-pub async fn breakdowns<C: ConnectionTrait>(
+/// A request's score with its breakdown, if assessed.
+pub async fn breakdown<C: ConnectionTrait>(
     db: &C,
-    rows: &[evolution::Model],
-) -> Result<HashMap<i64, Score>, AppError> {
-    let mut scores = HashMap::new();
-    for row in rows.iter().take(1) {
-        let weights = weights_of(db, row.offer_id).await?;
-        let assessments = of(db, row.id).await?;
-        if let Some(score) = scoring::consolidate(
-            &assessments,
-            u32::try_from(row.supporters).unwrap_or(0),
-            &weights,
-        ) {
-            scores.insert(row.id, score);
-        }
-    }
-    Ok(scores)
+    row: &evolution::Model,
+) -> Result<Option<Score>, AppError> {
+    let weights = weights_of(db, row.offer_id).await?;
+    let assessments = of(db, row.id).await?;
+    Ok(scoring::consolidate(
+        &assessments,
+        u32::try_from(row.supporters).unwrap_or(0),
+        &weights,
+    ))
 }
 
 /// An offer's weights: its own, or the defaults.

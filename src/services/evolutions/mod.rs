@@ -18,7 +18,7 @@ use entity::{
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
@@ -284,11 +284,14 @@ pub async fn views<C: ConnectionTrait>(
         .into_iter()
         .collect();
     let sees = committees_see(caller);
-    let mut scores = if sees && rows.len() == 1 {
-        assessments::breakdowns(db.conn(), &rows).await?
-    } else {
-        HashMap::new()
-    };
+    // The breakdown is for a request's own page; lists show the stored score.
+    let mut scores = HashMap::new();
+    if let [only] = rows.as_slice()
+        && sees
+        && let Some(score) = assessments::breakdown(db.conn(), only).await?
+    {
+        scores.insert(only.id, score);
+    }
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -765,16 +768,4 @@ pub async fn history<C: ConnectionTrait>(
             at: s.created_at,
         })
         .collect())
-}
-
-/// Condition of the open states, for lists and release builders.
-pub fn open_states() -> Condition {
-    Condition::all().add(
-        evolution::Column::State.is_in(
-            State::ALL
-                .into_iter()
-                .filter(|s| s.is_open())
-                .map(State::as_str),
-        ),
-    )
 }
