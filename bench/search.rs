@@ -5,7 +5,8 @@
 //!
 //! SQLite by default; `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres` (or a
 //! MariaDB URL) creates a database on that server for the run and drops it after.
-//! Run: `cargo bench --bench search` (see bench/README.md).
+//! Run: `cargo bench --bench search` (see bench/README.md); `BENCH_KEEP=1` keeps a server
+//! database afterwards, to look at query plans.
 
 #![allow(
     clippy::unwrap_used,
@@ -253,6 +254,10 @@ async fn bench_db() -> BenchDb {
 }
 
 async fn drop_db(db: BenchDb) {
+    if std::env::var("BENCH_KEEP").is_ok_and(|v| v == "1") {
+        println!("kept: {}", db.url);
+        return;
+    }
     if let Some((base, name, postgres)) = db.server {
         let admin = Database::connect(&base).await.unwrap();
         let sql = if postgres {
