@@ -344,6 +344,9 @@ async fn put<C: ConnectionTrait>(
 ) -> Result<(), AppError> {
     let backend = db.get_database_backend();
     let (table, key) = Engine::of(backend).table(corpus);
+    if backend == DbBackend::Postgres && corpus == Corpus::Ticket {
+        return put_ticket_documents(db, id, &columns).await;
+    }
     let names = match corpus {
         Corpus::Faq => "title, body",
         Corpus::Ticket => "title, body, private",
@@ -375,6 +378,37 @@ async fn put<C: ConnectionTrait>(
     Ok(())
 }
 
+/// PostgreSQL keeps a ticket's documents alone (see the migration): title weighted A, body and
+/// private text B; the public document leaves the private text out.
+async fn put_ticket_documents<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    columns: &[String],
+) -> Result<(), AppError> {
+    let [title, body, private] = columns else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "a ticket has three index parts"
+        )));
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO ticket_search (ticket_id, public_document, full_document) VALUES ($1, \
+         setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B'), \
+         setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B') \
+         || setweight(to_tsvector('simple', $4), 'B')) \
+         ON CONFLICT (ticket_id) DO UPDATE SET public_document = EXCLUDED.public_document, \
+         full_document = EXCLUDED.full_document",
+        [
+            id.into(),
+            title.clone().into(),
+            body.clone().into(),
+            private.clone().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Adds text to the body (public) or private part of some tickets' index, in the transaction
 /// that adds it to the tickets (a log entry, a solution, an entry copied to child incidents).
 pub async fn append_to_tickets<C: ConnectionTrait>(
@@ -389,6 +423,26 @@ pub async fn append_to_tickets<C: ConnectionTrait>(
     }
     let backend = db.get_database_backend();
     let (table, key) = Engine::of(backend).table(Corpus::Ticket);
+    if backend == DbBackend::Postgres {
+        let added = Expr::cust_with_values("setweight(to_tsvector('simple', $1), 'B')", [terms]);
+        let mut update = SqlQuery::update();
+        update.table(Alias::new(table)).value(
+            Alias::new("full_document"),
+            Expr::cust_with_exprs("full_document || $1", [added.clone()]),
+        );
+        if !private {
+            update.value(
+                Alias::new("public_document"),
+                Expr::cust_with_exprs("public_document || $1", [added]),
+            );
+        }
+        update.and_where(ExprTrait::is_in(
+            Expr::col(Alias::new(key)),
+            ids.iter().copied(),
+        ));
+        db.execute_raw(backend.build(&update)).await?;
+        return Ok(());
+    }
     let column = if private { "private" } else { "body" };
     // CONCAT is the one spelling the three databases share (SQLite since 3.44).
     let joined = Func::cust("CONCAT")
