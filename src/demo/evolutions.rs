@@ -309,7 +309,15 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
 
     // Release 2.4.0 of SMS-U: released with the two best requests.
     let as_committee = Scoped::new(db, &committee.scope);
-    let shipped = release(db, &committee, "2.4.0", "minor", &qualified_smsu[..2]).await?;
+    let shipped = release(
+        db,
+        &committee,
+        "SMS-U",
+        "2.4.0",
+        "minor",
+        &qualified_smsu[..2],
+    )
+    .await?;
     vote(db, &chair, shipped, Vote::Approve, &[]).await?;
     vote(db, &steering_2, shipped, Vote::Approve, &[]).await?;
     for action in [ReleaseAction::Start, ReleaseAction::Release] {
@@ -322,7 +330,15 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             .map_err(fail)?;
     }
     // Release 3.0.0: approved with amendments, the last item removed.
-    let next = release(db, &committee, "3.0.0", "major", &qualified_smsu[2..]).await?;
+    let next = release(
+        db,
+        &committee,
+        "SMS-U",
+        "3.0.0",
+        "major",
+        &qualified_smsu[2..],
+    )
+    .await?;
     vote(db, &chair, next, Vote::Approve, &[]).await?;
     let removed = qualified_smsu.last().cloned().unwrap_or_default();
     vote(
@@ -333,13 +349,31 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         &[removed],
     )
     .await?;
+    // GEFORP 1.8.0: proposed, before the steering committee.
+    let geforp: Vec<String> = evolutions::list(
+        &as_committee,
+        &committee,
+        &evolutions::EvolutionFilter {
+            offer: Some("GEFORP".to_owned()),
+            state: Some("qualified".to_owned()),
+            ..evolutions::EvolutionFilter::default()
+        },
+    )
+    .await
+    .map_err(fail)?
+    .items
+    .into_iter()
+    .map(|e| e.reference)
+    .collect();
+    release(db, &committee, "GEFORP", "1.8.0", "minor", &geforp).await?;
     Ok(())
 }
 
-/// A release of SMS-U with these requests, proposed.
+/// A release of an offer with these requests, proposed.
 async fn release(
     db: &DatabaseConnection,
     committee: &Caller,
+    offer: &str,
     version: &str,
     kind: &str,
     items: &[String],
@@ -349,7 +383,7 @@ async fn release(
         &scoped,
         committee,
         NewRelease {
-            offer: "SMS-U".to_owned(),
+            offer: offer.to_owned(),
             version: version.to_owned(),
             kind: kind.to_owned(),
             target_date: None,

@@ -497,6 +497,105 @@ pub async fn release_decide(
     Ok(Redirect::to(&format!("/desk/releases/{id}")))
 }
 
+/// `GET /desk/offers/{code}/criteria`: the offer's qualification weights.
+pub async fn criteria(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(code): Path<String>,
+) -> Result<Page, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    let weights = assessments::weights(&db, &code).await?;
+    Ok(Page::new(
+        "evolutions/criteria.html",
+        json!({ "offer": code.to_uppercase(), "w": weights, "errors": {} }),
+    ))
+}
+
+/// `POST /desk/offers/{code}/criteria`.
+pub async fn set_criteria(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<crate::domain::scoring::Weights>,
+) -> Result<Response, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+    match assessments::set_weights(&db, &caller, &code, form).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/desk/offers/{}/criteria", code.to_uppercase())).into_response(),
+        ),
+        Err(err) => {
+            let errors = field_errors(err)?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Page::new(
+                    "evolutions/criteria.html",
+                    json!({ "offer": code.to_uppercase(), "w": form, "errors": errors }),
+                ),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// `GET /desk/settings/steering`: quorum, majority and chair (administrators change them).
+pub async fn steering(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+) -> Result<Page, AppError> {
+    let settings = releases::steering_settings(&state.db).await?;
+    Ok(Page::new(
+        "evolutions/steering.html",
+        json!({ "s": settings, "admin": caller.scope.admin, "errors": {} }),
+    ))
+}
+
+/// The steering settings' form: the chair by e-mail address.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SteeringForm {
+    quorum: u32,
+    majority_percent: u32,
+    #[serde(default)]
+    chair: String,
+}
+
+/// `POST /desk/settings/steering`.
+pub async fn set_steering(
+    State(state): State<AppState>,
+    Signed(caller): Signed,
+    CsrfForm(form): CsrfForm<SteeringForm>,
+) -> Result<Response, AppError> {
+    let chair = match form.chair.trim() {
+        "" => None,
+        email => Some(
+            crate::services::tickets::account_by_email(&state.db, email)
+                .await?
+                .ok_or_else(|| AppError::field("chair", "is not an active account"))?,
+        ),
+    };
+    let settings = releases::SteeringSettings {
+        rules: crate::domain::steering::Rules {
+            quorum: form.quorum,
+            majority_percent: form.majority_percent,
+        },
+        chair,
+    };
+    match releases::set_steering_settings(&state.db, &caller, settings).await {
+        Ok(_) => Ok(Redirect::to("/desk/settings/steering").into_response()),
+        Err(err) => {
+            let errors = field_errors(err)?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Page::new(
+                    "evolutions/steering.html",
+                    json!({ "s": settings, "admin": caller.scope.admin, "errors": errors }),
+                ),
+            )
+                .into_response())
+        }
+    }
+}
+
 /// `GET /desk/sessions`.
 pub async fn sessions(
     State(state): State<AppState>,

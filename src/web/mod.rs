@@ -186,6 +186,14 @@ pub fn routes() -> Router<AppState> {
             post(evolutions::release_decide),
         )
         .route(
+            "/desk/offers/{code}/criteria",
+            get(evolutions::criteria).post(evolutions::set_criteria),
+        )
+        .route(
+            "/desk/settings/steering",
+            get(evolutions::steering).post(evolutions::set_steering),
+        )
+        .route(
             "/desk/sessions",
             get(evolutions::sessions).post(evolutions::session_create),
         )

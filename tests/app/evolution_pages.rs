@@ -229,3 +229,90 @@ async fn the_committee_works_from_the_desk() {
     let (status, _) = page(&toulon, &app, &location).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn criteria_and_steering_rules_are_set_from_the_desk_by_who_may() {
+    let app = TestApp::with_demo().await;
+    let coordination = browser_signed_in(&app, "coordination@demo.guichet", "demo").await;
+    let (status, html) = page(&coordination, &app, "/desk/offers/SMS-U/criteria").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_of(&html);
+    let weights = |csrf: &str, value: &str| {
+        vec![
+            ("_csrf", csrf.to_owned()),
+            ("value", value.to_owned()),
+            ("clarity", "1".to_owned()),
+            ("complexity", "1".to_owned()),
+            ("regulatory", "2".to_owned()),
+            ("support", "4".to_owned()),
+        ]
+    };
+    let saved = coordination
+        .post(app.url("/desk/offers/SMS-U/criteria"))
+        .form(&weights(&csrf, "3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let bad = coordination
+        .post(app.url("/desk/offers/SMS-U/criteria"))
+        .form(&weights(&csrf, "11"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let token = app.token(COMMITTEE).await;
+    let (_, w) = call(
+        &app,
+        Method::GET,
+        "/api/v1/offers/SMS-U/criteria",
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(w["support"], 4.0);
+    let committee = browser_signed_in(&app, COMMITTEE, "demo").await;
+    let (_, html) = page(&committee, &app, "/desk/offers/SMS-U/criteria").await;
+    let refused = committee
+        .post(app.url("/desk/offers/SMS-U/criteria"))
+        .form(&weights(&csrf_of(&html), "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let admin = browser_signed_in(&app, "admin@demo.guichet", "demo").await;
+    let (_, html) = page(&admin, &app, "/desk/settings/steering").await;
+    let csrf = csrf_of(&html);
+    let saved = admin
+        .post(app.url("/desk/settings/steering"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("quorum", "3"),
+            ("majority_percent", "60"),
+            ("chair", "copil2@demo.guichet"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, s) = call(&app, Method::GET, "/api/v1/settings/steering", &token, None).await;
+    assert_eq!(
+        (s["quorum"].as_i64(), s["majority_percent"].as_i64()),
+        (Some(3), Some(60))
+    );
+    let (_, html) = page(&committee, &app, "/desk/settings/steering").await;
+    assert!(texts(&html, "form[action='/desk/settings/steering']").is_empty());
+    let refused = committee
+        .post(app.url("/desk/settings/steering"))
+        .form(&[
+            ("_csrf", csrf_of(&html).as_str()),
+            ("quorum", "1"),
+            ("majority_percent", "50"),
+            ("chair", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
