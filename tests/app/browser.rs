@@ -422,6 +422,13 @@ async fn a_request_is_supported_from_the_portal_and_a_release_ranked_with_the_ke
     me.sign_in("contact@univ-larochelle.demo.guichet").await;
     me.open(&format!("/portal/evolutions/{}", refs[0])).await;
     me.click("button.support").await;
+    // The withdraw button is on the page that follows only: reading before it shows would read
+    // the page being left.
+    me.css(&format!(
+        "form[action='/evolutions/{}/withdraw'] button",
+        refs[0]
+    ))
+    .await;
     let supporters = me.css("#supporters").await.text().await.unwrap();
     assert!(supporters.ends_with(": 2"), "{supporters}");
     me.sign_out().await;
