@@ -219,7 +219,7 @@ impl Lcg {
 struct BenchDb {
     url: String,
     server: Option<(String, String, bool)>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 async fn bench_db() -> BenchDb {
@@ -233,7 +233,7 @@ async fn bench_db() -> BenchDb {
                 dir.path().join("bench.db").display()
             ),
             server: None,
-            _dir: dir,
+            dir,
         };
     }
     let name = format!("guichet_bench_{}", std::process::id());
@@ -249,12 +249,13 @@ async fn bench_db() -> BenchDb {
     BenchDb {
         url: url.to_string(),
         server: Some((base, name, postgres)),
-        _dir: dir,
+        dir,
     }
 }
 
 async fn drop_db(db: BenchDb) {
     if std::env::var("BENCH_KEEP").is_ok_and(|v| v == "1") {
+        let _ = db.dir.keep();
         println!("kept: {}", db.url);
         return;
     }
@@ -409,21 +410,35 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let bench = bench_db().await;
+    // BENCH_REUSE names a database kept by an earlier run (BENCH_KEEP=1): its corpus is searched
+    // again, so that a change to the search code is measured without loading the corpus again.
+    let reused = std::env::var("BENCH_REUSE")
+        .ok()
+        .filter(|url| !url.is_empty());
+    let bench = match &reused {
+        Some(url) => BenchDb {
+            url: url.clone(),
+            server: None,
+            dir: tempfile::tempdir().unwrap(),
+        },
+        None => bench_db().await,
+    };
     let db = Database::connect(&bench.url).await.unwrap();
-    guichet::db::migrate(&db).await.unwrap();
-    guichet::demo::load(&db).await.unwrap();
-    let mut rng = Lcg(42);
-    let started = Instant::now();
-    load_tickets(&db, &mut rng).await;
-    let tickets_loaded = started.elapsed();
-    load_faqs(&db, &mut rng).await;
-    println!(
-        "database: {}\ncorpus: {TICKETS} tickets indexed in {:.1} s, {FAQS} FAQs in {:.1} s",
-        db.get_database_backend().as_str(),
-        tickets_loaded.as_secs_f64(),
-        (started.elapsed() - tickets_loaded).as_secs_f64()
-    );
+    if reused.is_none() {
+        guichet::db::migrate(&db).await.unwrap();
+        guichet::demo::load(&db).await.unwrap();
+        let mut rng = Lcg(42);
+        let started = Instant::now();
+        load_tickets(&db, &mut rng).await;
+        let tickets_loaded = started.elapsed();
+        load_faqs(&db, &mut rng).await;
+        println!(
+            "corpus: {TICKETS} tickets indexed in {:.1} s, {FAQS} FAQs in {:.1} s",
+            tickets_loaded.as_secs_f64(),
+            (started.elapsed() - tickets_loaded).as_secs_f64()
+        );
+    }
+    println!("database: {}", db.get_database_backend().as_str());
     // Fresh statistics, as a database in service has (MariaDB keeps its own up to date).
     if db.get_database_backend() != sea_orm::DbBackend::MySql {
         db.execute_unprepared("ANALYZE").await.unwrap();

@@ -59,7 +59,8 @@ pub struct SearchResults {
 
 /// Results per list and page.
 const PER_PAGE: u64 = 20;
-/// Tickets counted at most: "1000" reads "a thousand or more".
+/// Tickets counted at most: "1000" reads "a thousand or more", and relevance then orders the
+/// thousand newest matches (see [`fulltext::Reach::Newest`]).
 pub const MAX_COUNTED: u64 = 1000;
 
 /// Where the caller's search reads private log text.
@@ -141,10 +142,11 @@ async fn tickets<C: ConnectionTrait>(
         );
         let (found, count) = fulltext::page_of_ids(
             db.conn(),
+            fulltext::Corpus::Ticket,
             ranked,
             offset.saturating_sub(exact.len() as u64),
             page.per_page - ids.len() as u64,
-            Some(MAX_COUNTED),
+            fulltext::Reach::Newest(MAX_COUNTED),
         )
         .await?;
         ids.extend(found);

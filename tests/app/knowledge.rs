@@ -763,3 +763,124 @@ async fn the_indexes_are_rebuilt_from_the_rows() {
     assert_eq!(tickets(toulon.clone(), "zorglub").await, 0);
     assert_eq!(tickets(toulon.clone(), "salles").await, 1);
 }
+
+#[tokio::test]
+async fn a_word_in_more_tickets_than_are_counted_is_ranked_among_the_newest() {
+    use guichet::{
+        db::Unscoped,
+        domain::search_terms::Query,
+        services::fulltext::{self, Corpus, Private, Reach},
+    };
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+
+    let app = TestApp::with_demo().await;
+    let toulon = app.token(TOULON).await;
+    let request = subcategory(&app, &toulon, "GEFORP", "demande de service").await;
+    // Oldest first: the word in the title of the oldest and of the newest, in the body of the
+    // three between.
+    let mut ids = Vec::new();
+    for (title, description) in [
+        (
+            "Photocopieuse des attestations en panne",
+            "Plus rien ne sort.",
+        ),
+        (
+            "Attestations illisibles",
+            "La photocopieuse imprime des traits.",
+        ),
+        (
+            "Relevés de notes pâles",
+            "Toner de la photocopieuse à changer ?",
+        ),
+        (
+            "Bourrage au secrétariat",
+            "La photocopieuse bloque au bac 2.",
+        ),
+        ("Photocopieuse du rez-de-chaussée", "Elle redémarre seule."),
+    ] {
+        let (status, ticket) = call(
+            &app,
+            Method::POST,
+            "/api/v1/tickets",
+            &toulon,
+            Some(json!({
+                "subcategory": request, "title": title, "description": description,
+                "impact": "person", "urgency": "low"
+            })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{ticket}");
+        let row = Unscoped::find::<entity::ticket::Entity>()
+            .filter(entity::ticket::Column::Reference.eq(ticket["ref"].as_str().unwrap()))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        ids.push(row.id);
+    }
+    let (oldest, newest) = (ids[0], ids[4]);
+
+    // Under the cap (a thousand), every match is ranked: the two title hits first.
+    let (_, found) = call(
+        &app,
+        Method::GET,
+        "/api/v1/search?q=photocopieuses",
+        &toulon,
+        None,
+    )
+    .await;
+    assert_eq!(found["tickets"]["total"], 5, "{found}");
+    let titles: Vec<&str> = found["tickets"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap())
+        .collect();
+    let mut first_two = titles[..2].to_vec();
+    first_two.sort_unstable();
+    assert_eq!(
+        first_two,
+        [
+            "Photocopieuse des attestations en panne",
+            "Photocopieuse du rez-de-chaussée"
+        ]
+    );
+
+    // Over the cap, relevance orders the newest matches only. The service's cap is a thousand;
+    // the same code with a cap of three shows the line it draws without filing a thousand
+    // tickets.
+    let db = &app.state.db;
+    let ranked = |reach: Reach| async move {
+        let select = fulltext::matching(
+            db.get_database_backend(),
+            Corpus::Ticket,
+            fulltext::statement(
+                Unscoped::find::<entity::ticket::Entity>()
+                    .select_only()
+                    .column(entity::ticket::Column::Id),
+            ),
+            &Query::parse("photocopieuse", false),
+            Private::Everywhere,
+        );
+        fulltext::page_of_ids(db, Corpus::Ticket, select, 0, 20, reach)
+            .await
+            .unwrap()
+    };
+    let (all, total) = ranked(Reach::All).await;
+    assert_eq!(total, 5);
+    let mut title_hits = all[..2].to_vec();
+    title_hits.sort_unstable();
+    assert_eq!(title_hits, [oldest, newest]);
+    let (window, total) = ranked(Reach::Newest(3)).await;
+    assert_eq!(total, 3, "the count stops at the cap");
+    assert_eq!(window[0], newest, "the title hit still ranks first");
+    let mut window_sorted = window.clone();
+    window_sorted.sort_unstable();
+    assert_eq!(
+        window_sorted,
+        ids[2..],
+        "the three newest matches, the oldest left out"
+    );
+    // A cap that the matches do not reach changes nothing.
+    assert_eq!(ranked(Reach::Newest(5)).await, (all, 5));
+}

@@ -385,3 +385,40 @@ async fn coordinators_add_categories_and_agents_may_not() {
         .unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_search_page_pages_its_results() {
+    let app = TestApp::with_demo().await;
+    let token = app.token(TOULON).await;
+    let sub = subcategory(&app, &token, "GEFORP", "demande de service").await;
+    for n in 1..=21 {
+        let (status, body) = call(
+            &app,
+            Method::POST,
+            "/api/v1/tickets",
+            &token,
+            Some(json!({
+                "subcategory": sub, "title": format!("Imprimante du bureau {n} hors service"),
+                "description": "Plus rien ne sort.", "impact": "person", "urgency": "low"
+            })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let toulon = browser_signed_in(&app, TOULON, "demo").await;
+    let (_, html) = page(&toulon, &app, "/search?q=imprimante%20hors").await;
+    assert_eq!(texts(&html, "article.ticket-hit").len(), 20);
+    assert!(
+        texts(&html, "h2").iter().any(|h| h.contains("(21)")),
+        "{html}"
+    );
+    let next = scraper::Html::parse_document(&html)
+        .select(&scraper::Selector::parse("section nav.pager a").unwrap())
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .next()
+        .unwrap_or_else(|| panic!("a link to page 2: {html}"));
+    assert_eq!(next, "/search?q=imprimante%20hors&page=2");
+    let (status, html) = page(&toulon, &app, &next).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(texts(&html, "article.ticket-hit").len(), 1);
+}

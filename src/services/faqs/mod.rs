@@ -280,10 +280,11 @@ async fn search<C: ConnectionTrait>(
             );
             let (found, count) = fulltext::page_of_ids(
                 db.conn(),
+                fulltext::Corpus::Faq,
                 ranked,
                 offset.saturating_sub(exact.len() as u64),
                 page.per_page - ids.len() as u64,
-                None,
+                fulltext::Reach::All,
             )
             .await?;
             ids.extend(found);
