@@ -51,7 +51,8 @@ pub struct TicketHit {
 pub struct SearchResults {
     /// The query as typed.
     pub q: String,
-    /// Tickets, by relevance; `total` counts at most 1000.
+    /// Tickets, by relevance; `total` counts at most 1000 (plus exact references), and past 1000
+    /// matches the 1000 newest are the ones ranked.
     pub tickets: Paged<TicketHit>,
     /// Published FAQs, by relevance.
     pub faqs: Paged<FaqHit>,
