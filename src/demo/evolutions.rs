@@ -1,6 +1,7 @@
 //! The demo's evolution requests and releases (SPEC section 11), made through the services as
 //! people would: requests on SMS-U and GEFORP in every committee state, some supported by
-//! several establishments, one release approved with amendments and one released.
+//! several establishments; SMS-U 2.4.0 released (one of its requests closed), SMS-U 3.0.0
+//! approved with amendments, GEFORP 1.7.1 in development and GEFORP 1.8.0 proposed.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 
@@ -49,7 +50,7 @@ enum Goal {
     Rejected,
 }
 
-/// Loads the steering settings (chair: the demo's chair), the requests and the two releases.
+/// Loads the steering settings (chair: the demo's chair), the requests and the releases.
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     let toulon = caller(db, TOULON).await?;
     let rochelle = caller(db, ROCHELLE).await?;
@@ -141,6 +142,14 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             Goal::Qualified,
             false,
             4,
+        ),
+        (
+            &toulon,
+            "GEFORP",
+            "Signature électronique des attestations",
+            Goal::Qualified,
+            false,
+            5,
         ),
         (
             &toulon,
@@ -320,15 +329,32 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     .await?;
     vote(db, &chair, shipped, Vote::Approve, &[]).await?;
     vote(db, &steering_2, shipped, Vote::Approve, &[]).await?;
-    for action in [ReleaseAction::Start, ReleaseAction::Release] {
-        let revision = releases::get(&as_committee, &committee, shipped)
-            .await
-            .map_err(fail)?
-            .revision;
-        releases::act(&as_committee, &committee, shipped, action, revision)
-            .await
-            .map_err(fail)?;
-    }
+    move_on(
+        db,
+        &committee,
+        shipped,
+        &[ReleaseAction::Start, ReleaseAction::Release],
+    )
+    .await?;
+    // Its first item's delivery is confirmed: the committee closes it.
+    let delivered = &qualified_smsu[0];
+    let revision = evolutions::get(&as_committee, &committee, delivered)
+        .await
+        .map_err(fail)?
+        .revision;
+    evolutions::act(
+        &as_committee,
+        &committee,
+        delivered,
+        Action::Close,
+        EvolutionActionInput {
+            revision,
+            reason: None,
+            of: None,
+        },
+    )
+    .await
+    .map_err(fail)?;
     // Release 3.0.0: approved with amendments, the last item removed.
     let next = release(
         db,
@@ -349,12 +375,38 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         &[removed],
     )
     .await?;
+    // GEFORP 1.7.1: approved, being built, with the electronic signature alone.
+    let signature = qualified(db, &committee, "GEFORP")
+        .await?
+        .into_iter()
+        .filter(|(_, title)| title.starts_with("Signature"))
+        .map(|(reference, _)| reference)
+        .collect::<Vec<_>>();
+    let building = release(db, &committee, "GEFORP", "1.7.1", "minor", &signature).await?;
+    vote(db, &chair, building, Vote::Approve, &[]).await?;
+    vote(db, &steering_2, building, Vote::Approve, &[]).await?;
+    move_on(db, &committee, building, &[ReleaseAction::Start]).await?;
     // GEFORP 1.8.0: proposed, before the steering committee.
-    let geforp: Vec<String> = evolutions::list(
-        &as_committee,
-        &committee,
+    let geforp: Vec<String> = qualified(db, &committee, "GEFORP")
+        .await?
+        .into_iter()
+        .map(|(reference, _)| reference)
+        .collect();
+    release(db, &committee, "GEFORP", "1.8.0", "minor", &geforp).await?;
+    Ok(())
+}
+
+/// The qualified requests of an offer, as (reference, title).
+async fn qualified(
+    db: &DatabaseConnection,
+    committee: &Caller,
+    offer: &str,
+) -> anyhow::Result<Vec<(String, String)>> {
+    Ok(evolutions::list(
+        &Scoped::new(db, &committee.scope),
+        committee,
         &evolutions::EvolutionFilter {
-            offer: Some("GEFORP".to_owned()),
+            offer: Some(offer.to_owned()),
             state: Some("qualified".to_owned()),
             ..evolutions::EvolutionFilter::default()
         },
@@ -363,9 +415,27 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     .map_err(fail)?
     .items
     .into_iter()
-    .map(|e| e.reference)
-    .collect();
-    release(db, &committee, "GEFORP", "1.8.0", "minor", &geforp).await?;
+    .map(|e| (e.reference, e.title))
+    .collect())
+}
+
+/// Takes an approved release through these steps.
+async fn move_on(
+    db: &DatabaseConnection,
+    committee: &Caller,
+    id: i64,
+    steps: &[ReleaseAction],
+) -> anyhow::Result<()> {
+    let scoped = Scoped::new(db, &committee.scope);
+    for action in steps.iter().copied() {
+        let revision = releases::get(&scoped, committee, id)
+            .await
+            .map_err(fail)?
+            .revision;
+        releases::act(&scoped, committee, id, action, revision)
+            .await
+            .map_err(fail)?;
+    }
     Ok(())
 }
 

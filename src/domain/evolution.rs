@@ -7,7 +7,7 @@
 //!                     qualified ─propose─▶ proposed ─approve─▶ approved ─plan─▶ planned
 //!                         ▲                   │ send_back / amend_out (→ deferred)
 //!                         └───────────────────┘
-//! planned ─start_development─▶ in_development ─deliver─▶ delivered ─close─▶ closed
+//! planned ─start_development─▶ in_development ─deliver─▶ delivered ─close─▶ closed (committee)
 //! side exits before the proposal: defer (→ deferred), reject (→ rejected), mark_duplicate
 //! (→ duplicate); a deferred request can be reviewed again.
 //! ```
@@ -79,7 +79,7 @@ pub enum Action {
     StartDevelopment,
     /// Its release shipped.
     Deliver,
-    /// Over.
+    /// Over: the committee closes a delivered request once its delivery is confirmed.
     Close,
 }
 
@@ -168,7 +168,7 @@ const TRANSITIONS: &[(State, Action, Side, State)] = &[
         S::InDevelopment,
     ),
     (S::InDevelopment, A::Deliver, Side::System, S::Delivered),
-    (S::Delivered, A::Close, Side::System, S::Closed),
+    (S::Delivered, A::Close, Side::Committee, S::Closed),
 ];
 
 impl State {
@@ -331,7 +331,7 @@ mod tests {
                 S::InDevelopment,
             ),
             (S::InDevelopment, A::Deliver, Side::System, S::Delivered),
-            (S::Delivered, A::Close, Side::System, S::Closed),
+            (S::Delivered, A::Close, Side::Committee, S::Closed),
         ];
         let exits = [
             (A::Defer, S::Deferred),

@@ -101,6 +101,45 @@ async fn the_committee_works_from_the_desk() {
     let (status, html) = page(&desk, &app, "/desk/committee?offer=SMS-U").await;
     assert_eq!(status, StatusCode::OK);
     assert!(texts(&html, "tbody tr").len() >= 5, "{html}");
+    // The demo's delivered request (SMS-U 2.4.0) is closed from its page.
+    let committee = app.token(COMMITTEE).await;
+    let (_, delivered) = call(
+        &app,
+        Method::GET,
+        "/api/v1/evolutions?state=delivered",
+        &committee,
+        None,
+    )
+    .await;
+    let shipped = delivered["items"][0]["ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{delivered}"))
+        .to_owned();
+    let (_, html) = page(&desk, &app, &format!("/desk/evolutions/{shipped}")).await;
+    assert_eq!(
+        texts(&html, "form.evo-action-close button"),
+        ["Clore"],
+        "{html}"
+    );
+    let closed = desk
+        .post(app.url(&format!("/evolutions/{shipped}/actions/close")))
+        .form(&[
+            ("_csrf", csrf_of(&html).as_str()),
+            ("revision", &delivered["items"][0]["revision"].to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), StatusCode::SEE_OTHER);
+    let (_, after) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/evolutions/{shipped}"),
+        &committee,
+        None,
+    )
+    .await;
+    assert_eq!(after["state"], "closed");
     // A submitted request: review it from its page, then assess it.
     let token = app.token(TOULON).await;
     let (_, filed) = call(&app, Method::POST, "/api/v1/evolutions", &token, Some(json!({

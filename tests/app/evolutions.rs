@@ -445,6 +445,39 @@ async fn an_idea_goes_from_toulon_to_a_released_version() {
     .await;
     assert_eq!(status, StatusCode::OK, "{shipped}");
     assert_eq!(get(&app, &toulon, &reference).await["state"], "delivered");
+    // Its delivery confirmed, the committee closes it; the requester may not.
+    let delivered = get(&app, &committee, &reference).await;
+    let (status, _) = act(
+        &app,
+        &toulon,
+        &reference,
+        "close",
+        json!({ "revision": delivered["revision"] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, closed) = act(
+        &app,
+        &committee,
+        &reference,
+        "close",
+        json!({ "revision": delivered["revision"] }),
+    )
+    .await;
+    assert_eq!(
+        (status, closed["state"].as_str()),
+        (StatusCode::OK, Some("closed")),
+        "{closed}"
+    );
+    let (status, _) = act(
+        &app,
+        &committee,
+        &reference,
+        "close",
+        json!({ "revision": closed["revision"] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "closed once");
     let (status, roadmap) = call(
         &app,
         Method::GET,
@@ -488,13 +521,14 @@ async fn an_idea_goes_from_toulon_to_a_released_version() {
             .filter(|(rcpt, subject)| rcpt.contains(to) && subject.contains(&reference))
             .count()
     };
-    // submitted → under_review → qualified → proposed → approved → planned → in_development → delivered
+    // submitted → under_review → qualified → proposed → approved → planned → in_development →
+    // delivered → closed
     assert!(
-        about(TOULON) >= 7,
+        about(TOULON) >= 8,
         "requester: {} of {sent:?}",
         about(TOULON)
     );
-    assert!(about(ROCHELLE) >= 6, "supporter: {}", about(ROCHELLE));
+    assert!(about(ROCHELLE) >= 7, "supporter: {}", about(ROCHELLE));
     assert_eq!(
         about(ROCHELLE_2),
         0,
@@ -616,6 +650,11 @@ async fn each_route_refuses_the_wrong_role_or_organisation_and_changes_nothing()
             Some(rev.clone()),
         ),
         (
+            Method::POST,
+            format!("/api/v1/evolutions/{reference}/actions/close"),
+            Some(rev.clone()),
+        ),
+        (
             Method::PUT,
             format!("/api/v1/evolutions/{reference}/assessment"),
             Some(json!({ "value": 1, "clarity": 1, "complexity_days": 1, "regulatory": false })),
@@ -651,6 +690,11 @@ async fn each_route_refuses_the_wrong_role_or_organisation_and_changes_nothing()
             Method::POST,
             format!("/api/v1/evolutions/{reference}/actions/reject"),
             Some(json!({ "revision": 1, "reason": "non" })),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/evolutions/{reference}/actions/close"),
+            Some(rev.clone()),
         ),
         (
             Method::PUT,

@@ -576,6 +576,7 @@ where
         | Action::Defer
         | Action::Reject
         | Action::MarkDuplicate
+        | Action::Close
             if committee(caller) =>
         {
             Side::Committee
@@ -585,7 +586,8 @@ where
         | Action::Qualify
         | Action::Defer
         | Action::Reject
-        | Action::MarkDuplicate => {
+        | Action::MarkDuplicate
+        | Action::Close => {
             return Err(AppError::Forbidden(
                 "this is the project committee's to do".to_owned(),
             ));

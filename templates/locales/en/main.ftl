@@ -458,6 +458,7 @@ evo-action-qualify = Qualify
 evo-action-defer = Defer
 evo-action-reject = Reject
 evo-action-mark_duplicate = Mark as duplicate
+evo-action-close = Close
 evo-state-submitted = Submitted
 evo-state-under_review = Under review
 evo-state-needs_info = Details asked

@@ -458,6 +458,7 @@ evo-action-qualify = Qualifier
 evo-action-defer = Reporter
 evo-action-reject = Refuser
 evo-action-mark_duplicate = Marquer comme doublon
+evo-action-close = Clore
 evo-state-submitted = Déposée
 evo-state-under_review = À l'étude
 evo-state-needs_info = Précisions demandées
