@@ -154,6 +154,14 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         (
             &toulon,
             "GEFORP",
+            "Tableau de bord des présences par session",
+            Goal::Qualified,
+            false,
+            2,
+        ),
+        (
+            &toulon,
+            "GEFORP",
             "Inscription en liste d'attente automatique",
             Goal::Deferred,
             false,
@@ -386,10 +394,12 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     vote(db, &chair, building, Vote::Approve, &[]).await?;
     vote(db, &steering_2, building, Vote::Approve, &[]).await?;
     move_on(db, &committee, building, &[ReleaseAction::Start]).await?;
-    // GEFORP 1.8.0: proposed, before the steering committee.
+    // GEFORP 1.8.0: proposed, before the steering committee, with the batch export; the
+    // attendance dashboard stays qualified, for a later release.
     let geforp: Vec<String> = qualified(db, &committee, "GEFORP")
         .await?
         .into_iter()
+        .filter(|(_, title)| title.starts_with("Export"))
         .map(|(reference, _)| reference)
         .collect();
     release(db, &committee, "GEFORP", "1.8.0", "minor", &geforp).await?;
