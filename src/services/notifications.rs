@@ -3,7 +3,7 @@
 //! change and its mail are committed together or not at all. The job sends it later (see
 //! [`send`]); a mail server that is down delays mail, it never loses it nor fails the change.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
 use entity::{account, account_role, notification, notification_mute, team_member, ticket};
@@ -117,7 +117,7 @@ pub struct TicketEvent<'a> {
 }
 
 /// What a mail template is given.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MailData {
     /// The kind's word.
     pub kind: String,
@@ -263,46 +263,69 @@ pub async fn notify<C: ConnectionTrait>(
     people: BTreeSet<i64>,
     data: &MailData,
 ) -> Result<(), AppError> {
-    if people.is_empty() {
+    notify_many(db, &[(people, data.clone())]).await
+}
+
+/// [`notify`] for several events at once (the requests of a release that moves on): the same
+/// four statements whatever the number of events.
+pub async fn notify_many<C: ConnectionTrait>(
+    db: &C,
+    events: &[(BTreeSet<i64>, MailData)],
+) -> Result<(), AppError> {
+    let everyone: BTreeSet<i64> = events
+        .iter()
+        .flat_map(|(people, _)| people.iter().copied())
+        .collect();
+    if everyone.is_empty() {
         return Ok(());
     }
-    let kind = data.kind.as_str();
-    let muted: BTreeSet<i64> = Unscoped::find::<notification_mute::Entity>()
+    let kinds: BTreeSet<&str> = events.iter().map(|(_, data)| data.kind.as_str()).collect();
+    let muted: BTreeSet<(i64, String)> = Unscoped::find::<notification_mute::Entity>()
         .select_only()
         .column(notification_mute::Column::AccountId)
-        .filter(notification_mute::Column::AccountId.is_in(people.iter().copied()))
-        .filter(notification_mute::Column::Kind.eq(kind))
+        .column(notification_mute::Column::Kind)
+        .filter(notification_mute::Column::AccountId.is_in(everyone.iter().copied()))
+        .filter(notification_mute::Column::Kind.is_in(kinds))
         .into_tuple()
         .all(db)
         .await?
         .into_iter()
         .collect();
-    let accounts: Vec<(i64, String, String)> = Unscoped::find::<account::Entity>()
+    let accounts: HashMap<i64, (String, String)> = Unscoped::find::<account::Entity>()
         .select_only()
         .column(account::Column::Id)
         .column(account::Column::Email)
         .column(account::Column::Language)
-        .filter(account::Column::Id.is_in(people.iter().copied().filter(|p| !muted.contains(p))))
+        .filter(account::Column::Id.is_in(everyone.iter().copied()))
         .filter(account::Column::Active.eq(true))
-        .into_tuple()
+        .into_tuple::<(i64, String, String)>()
         .all(db)
-        .await?;
-    let data_json = serde_json::to_string(&data)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("notification data: {e}")))?;
-    let now = Utc::now();
-    // One row and one job per recipient, each kind of row written in one statement; the job
-    // finds its row by the Message-ID, known before the insert.
-    let reference: String = data
-        .reference
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(40)
-        .collect();
-    let rows: Vec<(String, notification::ActiveModel)> = accounts
+        .await?
         .into_iter()
-        .map(|(account_id, email, language)| {
-            let lang = Lang::parse(&language).unwrap_or_default();
+        .map(|(id, email, language)| (id, (email, language)))
+        .collect();
+    let now = Utc::now();
+    // One row and one job per recipient of each event, each kind of row written in one
+    // statement; the job finds its row by the Message-ID, known before the insert.
+    let mut rows: Vec<(String, notification::ActiveModel)> = Vec::new();
+    for (people, data) in events {
+        let data_json = serde_json::to_string(data)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("notification data: {e}")))?;
+        let reference: String = data
+            .reference
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .take(40)
+            .collect();
+        for account_id in people {
+            if muted.contains(&(*account_id, data.kind.clone())) {
+                continue;
+            }
+            let Some((email, language)) = accounts.get(account_id) else {
+                continue;
+            };
+            let lang = Lang::parse(language).unwrap_or_default();
             let subject = lang.t_args(
                 &format!("mail-{}-subject", data.kind),
                 &[
@@ -313,8 +336,8 @@ pub async fn notify<C: ConnectionTrait>(
             let message_id = format!("{reference}.{}@guichet", uuid::Uuid::new_v4().simple());
             let row = notification::ActiveModel {
                 kind: Set(data.kind.clone()),
-                account_id: Set(account_id),
-                email: Set(email),
+                account_id: Set(*account_id),
+                email: Set(email.clone()),
                 language: Set(lang.code().to_owned()),
                 subject: Set(subject.chars().take(200).collect()),
                 data: Set(data_json.clone()),
@@ -323,9 +346,9 @@ pub async fn notify<C: ConnectionTrait>(
                 created_at: Set(now),
                 ..Default::default()
             };
-            (message_id, row)
-        })
-        .collect();
+            rows.push((message_id, row));
+        }
+    }
     if rows.is_empty() {
         return Ok(());
     }

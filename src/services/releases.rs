@@ -248,53 +248,10 @@ pub async fn get<C: ConnectionTrait>(
 ) -> Result<ReleaseView, AppError> {
     let row = row(db, id).await?;
     let sees = evolutions::committees_see(caller);
-    let items = Unscoped::find::<evolution::Entity>()
-        .filter(evolution::Column::ReleaseId.eq(row.id))
-        .order_by_asc(evolution::Column::ReleaseRank)
-        .limit(200)
-        .all(db.conn())
-        .await?;
-    let mut days: HashMap<i64, (f64, f64)> = HashMap::new();
-    let estimates: Vec<(i64, i32)> = Unscoped::find::<evolution_assessment::Entity>()
-        .select_only()
-        .column(evolution_assessment::Column::EvolutionId)
-        .column(evolution_assessment::Column::ComplexityDays)
-        .filter(evolution_assessment::Column::EvolutionId.is_in(items.iter().map(|i| i.id)))
-        .into_tuple()
-        .all(db.conn())
-        .await?;
-    for (evolution_id, d) in estimates {
-        let entry = days.entry(evolution_id).or_default();
-        entry.0 += f64::from(d);
-        entry.1 += 1.0;
-    }
-    let organisations: HashMap<i64, String> = Unscoped::find::<organisation::Entity>()
-        .select_only()
-        .column(organisation::Column::Id)
-        .column(organisation::Column::Name)
-        .filter(organisation::Column::Id.is_in(items.iter().map(|i| i.organisation_id)))
-        .into_tuple::<(i64, String)>()
-        .all(db.conn())
+    let items = items_of(db.conn(), &[row.id], sees)
         .await?
-        .into_iter()
-        .collect();
-    let items: Vec<ReleaseItem> = items
-        .into_iter()
-        .map(|i| ReleaseItem {
-            estimated_days: days
-                .get(&i.id)
-                .map(|(sum, n)| (sum / n * 10.0).round() / 10.0),
-            organisation: organisations
-                .get(&i.organisation_id)
-                .cloned()
-                .unwrap_or_default(),
-            score: if sees { i.score } else { None },
-            reference: i.reference,
-            title: i.title,
-            state: i.state,
-            supporters: i.supporters,
-        })
-        .collect();
+        .remove(&row.id)
+        .unwrap_or_default();
     let total: f64 = items.iter().filter_map(|i| i.estimated_days).sum();
     let state = ReleaseState::parse(&row.state);
     let settings = steering_settings(db.conn()).await?;
@@ -342,6 +299,67 @@ pub async fn get<C: ConnectionTrait>(
         may_vote: caller.has(Role::Steering) && state == ReleaseState::Proposed,
         chair: settings.chair == Some(caller.account_id),
     })
+}
+
+/// The items of some releases (at most 200 each), in rank order, with their estimates and
+/// establishments: three queries whatever the number of releases.
+async fn items_of<C: ConnectionTrait>(
+    db: &C,
+    release_ids: &[i64],
+    sees_scores: bool,
+) -> Result<HashMap<i64, Vec<ReleaseItem>>, AppError> {
+    let rows = Unscoped::find::<evolution::Entity>()
+        .filter(evolution::Column::ReleaseId.is_in(release_ids.iter().copied()))
+        .order_by_asc(evolution::Column::ReleaseId)
+        .order_by_asc(evolution::Column::ReleaseRank)
+        .limit(200 * release_ids.len() as u64)
+        .all(db)
+        .await?;
+    let mut days: HashMap<i64, (f64, f64)> = HashMap::new();
+    let estimates: Vec<(i64, i32)> = Unscoped::find::<evolution_assessment::Entity>()
+        .select_only()
+        .column(evolution_assessment::Column::EvolutionId)
+        .column(evolution_assessment::Column::ComplexityDays)
+        .filter(evolution_assessment::Column::EvolutionId.is_in(rows.iter().map(|i| i.id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (evolution_id, d) in estimates {
+        let entry = days.entry(evolution_id).or_default();
+        entry.0 += f64::from(d);
+        entry.1 += 1.0;
+    }
+    let organisations: HashMap<i64, String> = Unscoped::find::<organisation::Entity>()
+        .select_only()
+        .column(organisation::Column::Id)
+        .column(organisation::Column::Name)
+        .filter(organisation::Column::Id.is_in(rows.iter().map(|i| i.organisation_id)))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut items: HashMap<i64, Vec<ReleaseItem>> = HashMap::new();
+    for i in rows {
+        let Some(release_id) = i.release_id else {
+            continue;
+        };
+        items.entry(release_id).or_default().push(ReleaseItem {
+            estimated_days: days
+                .get(&i.id)
+                .map(|(sum, n)| (sum / n * 10.0).round() / 10.0),
+            organisation: organisations
+                .get(&i.organisation_id)
+                .cloned()
+                .unwrap_or_default(),
+            score: if sees_scores { i.score } else { None },
+            reference: i.reference,
+            title: i.title,
+            state: i.state,
+            supporters: i.supporters,
+        });
+    }
+    Ok(items)
 }
 
 async fn ballots_of<C: ConnectionTrait>(
@@ -785,8 +803,8 @@ where
     get(db, caller, id).await
 }
 
-/// Moves requests through one transition of their machine, in one statement, then records and
-/// tells each step (a bounded loop: a release holds at most 200 requests).
+/// Moves requests through one transition of their machine: their states in one statement, the
+/// history and the notifications in a few more, whatever their number.
 async fn move_items<C: ConnectionTrait>(
     txn: &C,
     items: &[evolution::Model],
@@ -828,10 +846,11 @@ async fn move_items<C: ConnectionTrait>(
             );
     }
     update.exec(txn).await?;
-    for (item, from, to) in moved {
-        evolutions::step(txn, item, Some(from), to, Some(actor), reason.clone(), now).await?;
-    }
-    Ok(())
+    let moved: Vec<(&evolution::Model, Option<State>)> = moved
+        .iter()
+        .map(|(item, from, _)| (*item, Some(*from)))
+        .collect();
+    evolutions::steps(txn, &moved, *to, Some(actor), reason, now).await
 }
 
 /// A steering member's ballot, as sent.
@@ -1181,21 +1200,23 @@ pub async fn roadmap<C: ConnectionTrait>(
         .limit(50)
         .all(db.conn())
         .await?;
-    let mut releases = Vec::with_capacity(rows.len());
-    for r in rows {
-        let view = get(db, caller, r.id).await?;
-        releases.push(RoadmapRelease {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut items = items_of(db.conn(), &ids, evolutions::committees_see(caller)).await?;
+    let offer = code.trim().to_uppercase();
+    let releases = rows
+        .into_iter()
+        .map(|r| RoadmapRelease {
+            items: items.remove(&r.id).unwrap_or_default(),
             release: ReleaseSummary {
-                id: view.id,
-                offer: view.offer,
-                version: view.version,
-                kind: view.kind,
-                target_date: view.target_date,
-                state: view.state,
+                id: r.id,
+                offer: offer.clone(),
+                version: r.version,
+                kind: r.kind,
+                target_date: r.target_date,
+                state: ReleaseState::parse(&r.state),
             },
-            items: view.items,
-        });
-    }
+        })
+        .collect();
     let mine = evolutions::list(
         db,
         caller,
@@ -1209,7 +1230,7 @@ pub async fn roadmap<C: ConnectionTrait>(
     .await?
     .items;
     Ok(Roadmap {
-        offer: code.trim().to_uppercase(),
+        offer,
         releases,
         mine,
     })

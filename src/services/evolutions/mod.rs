@@ -18,8 +18,8 @@ use entity::{
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
@@ -497,42 +497,74 @@ pub async fn step<C: ConnectionTrait>(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    evolution_history::ActiveModel {
-        evolution_id: Set(row.id),
-        actor_id: Set(actor),
-        from_state: Set(from.map(|s| s.as_str().to_owned())),
-        to_state: Set(to.as_str().to_owned()),
-        reason: Set(reason.clone()),
-        created_at: Set(now),
-        ..Default::default()
+    steps(txn, &[(row, from)], to, actor, reason, now).await
+}
+
+/// [`step`] for several requests taking the same step (a release's items): one statement for
+/// the history, one for the supporters, and the notifications written together.
+pub async fn steps<C: ConnectionTrait>(
+    txn: &C,
+    rows: &[(&evolution::Model, Option<State>)],
+    to: State,
+    actor: Option<i64>,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
     }
-    .insert(txn)
+    evolution_history::Entity::insert_many(rows.iter().map(|(row, from)| {
+        evolution_history::ActiveModel {
+            evolution_id: Set(row.id),
+            actor_id: Set(actor),
+            from_state: Set(from.map(|s| s.as_str().to_owned())),
+            to_state: Set(to.as_str().to_owned()),
+            reason: Set(reason.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+    }))
+    .exec_without_returning(txn)
     .await?;
-    let mut people: BTreeSet<i64> = Unscoped::find::<evolution_support::Entity>()
+    let mut supporters: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+    let pairs: Vec<(i64, i64)> = Unscoped::find::<evolution_support::Entity>()
         .select_only()
+        .column(evolution_support::Column::EvolutionId)
         .column(evolution_support::Column::AccountId)
-        .filter(evolution_support::Column::EvolutionId.eq(row.id))
-        .into_tuple::<i64>()
+        .filter(evolution_support::Column::EvolutionId.is_in(rows.iter().map(|(r, _)| r.id)))
+        .into_tuple()
         .all(txn)
-        .await?
-        .into_iter()
-        .collect();
-    people.insert(row.requester_id);
-    if let Some(actor) = actor {
-        people.remove(&actor);
+        .await?;
+    for (evolution_id, account_id) in pairs {
+        supporters
+            .entry(evolution_id)
+            .or_default()
+            .insert(account_id);
     }
-    let data = notifications::MailData {
-        kind: notifications::Kind::Evolution.as_str().to_owned(),
-        reference: row.reference.clone(),
-        title: row.title.clone(),
-        path: format!("/portal/evolutions/{}", row.reference),
-        actor: None,
-        detail: Some(match reason {
-            Some(reason) => format!("{} — {reason}", to.as_str()),
-            None => to.as_str().to_owned(),
-        }),
+    let detail = match &reason {
+        Some(reason) => format!("{} — {reason}", to.as_str()),
+        None => to.as_str().to_owned(),
     };
-    notifications::notify(txn, people, &data).await
+    let events: Vec<(BTreeSet<i64>, notifications::MailData)> = rows
+        .iter()
+        .map(|(row, _)| {
+            let mut people = supporters.remove(&row.id).unwrap_or_default();
+            people.insert(row.requester_id);
+            if let Some(actor) = actor {
+                people.remove(&actor);
+            }
+            let data = notifications::MailData {
+                kind: notifications::Kind::Evolution.as_str().to_owned(),
+                reference: row.reference.clone(),
+                title: row.title.clone(),
+                path: format!("/portal/evolutions/{}", row.reference),
+                actor: None,
+                detail: Some(detail.clone()),
+            };
+            (people, data)
+        })
+        .collect();
+    notifications::notify_many(txn, &events).await
 }
 
 /// The body of an action.
