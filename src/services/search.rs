@@ -54,6 +54,8 @@ pub struct SearchResults {
     /// Tickets, by relevance; `total` counts at most 1000 (plus exact references), and past 1000
     /// matches the 1000 newest are the ones ranked.
     pub tickets: Paged<TicketHit>,
+    /// Whether more tickets match than `tickets.total` counts.
+    pub more_tickets: bool,
     /// Published FAQs, by relevance.
     pub faqs: Paged<FaqHit>,
 }
@@ -102,10 +104,11 @@ pub async fn everything<C: ConnectionTrait>(
         },
     )
     .await?;
-    let tickets = tickets(db, text, page).await?;
+    let (tickets, more_tickets) = tickets(db, text, page).await?;
     Ok(SearchResults {
         q: text.to_owned(),
         tickets,
+        more_tickets,
         faqs,
     })
 }
@@ -114,7 +117,7 @@ async fn tickets<C: ConnectionTrait>(
     db: &Scoped<'_, C>,
     text: &str,
     page: PageRequest,
-) -> Result<Paged<TicketHit>, AppError> {
+) -> Result<(Paged<TicketHit>, bool), AppError> {
     let query = Query::parse(text, false);
     let exact: Vec<i64> = db
         .find::<ticket::Entity>()
@@ -127,6 +130,7 @@ async fn tickets<C: ConnectionTrait>(
     let offset = page.offset();
     let mut ids: Vec<i64> = exact.iter().skip(offset as usize).copied().collect();
     let mut total = exact.len() as u64;
+    let mut more = false;
     if !query.is_empty() {
         let select = fulltext::statement(
             db.find::<ticket::Entity>()
@@ -152,6 +156,7 @@ async fn tickets<C: ConnectionTrait>(
         .await?;
         ids.extend(found);
         total += count;
+        more = count >= MAX_COUNTED;
     }
     let rows = db
         .find::<ticket::Entity>()
@@ -190,10 +195,13 @@ async fn tickets<C: ConnectionTrait>(
             status: row.status,
         })
         .collect();
-    Ok(Paged {
-        items,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    })
+    Ok((
+        Paged {
+            items,
+            page: page.page,
+            per_page: page.per_page,
+            total,
+        },
+        more,
+    ))
 }

@@ -830,6 +830,7 @@ async fn a_word_in_more_tickets_than_are_counted_is_ranked_among_the_newest() {
     )
     .await;
     assert_eq!(found["tickets"]["total"], 5, "{found}");
+    assert_eq!(found["more_tickets"], false, "all five are counted");
     let titles: Vec<&str> = found["tickets"]["items"]
         .as_array()
         .unwrap()

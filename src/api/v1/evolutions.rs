@@ -117,9 +117,8 @@ pub async fn withdraw_support(
 
 /// An action on a request: `review`, `request_info`, `qualify`, `defer`, `reject`,
 /// `mark_duplicate`, `close` (a delivered request; project committee), `provide_info`
-/// (requesting establishment). `reason` is
-/// required to defer or reject (for `qualify` it is the committee's analysis); `of` names the
-/// request a duplicate merges into.
+/// (requesting establishment). `reason` is required to defer or reject (for `qualify` it is the
+/// committee's analysis); `of` names the request a duplicate merges into.
 #[utoipa::path(post, path = "/api/v1/evolutions/{ref}/actions/{action}", tag = "evolutions",
     request_body = EvolutionActionInput,
     params(("ref" = String, Path, description = "reference"), ("action" = String, Path, description = "the action")),
