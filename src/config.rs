@@ -1,7 +1,10 @@
 //! Layered configuration: the shipped `config.toml` (compiled in, so every default exists even
 //! without the file), then the `config.toml` on disk, then `GUICHET_*` environment variables.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
 
 use figment::{
     Figment,
@@ -26,8 +29,8 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Folder for the SQLite file, attachments and `.eml` mail.
     pub data_dir: PathBuf,
-    /// Load the demo consortium into an empty database at start.
-    pub demo: bool,
+    /// Whether to load the demo consortium into an empty database at start.
+    pub demo: DemoSetting,
     /// SMTP URL; empty means `.eml` files under `data_dir/mail`.
     pub smtp_url: String,
     /// tracing filter.
@@ -63,6 +66,63 @@ pub struct Config {
     /// How long a process holds a job before another may take it (a crashed process's job is
     /// taken again after this), in seconds.
     pub job_lease_secs: i64,
+    /// Longest password accepted anywhere a password enters, in characters.
+    pub password_max_chars: usize,
+    /// Password hashes computed at once by one process (0: one per core).
+    pub password_hash_slots: usize,
+    /// How long a sign-in waits for a hashing slot before it is turned away with 503, in
+    /// milliseconds.
+    pub password_hash_wait_ms: u64,
+    /// Password-reset mails sent to one account per hour at most.
+    pub reset_mails_per_account: i32,
+    /// Password-reset requests from one network address per hour at most.
+    pub reset_mails_per_address: i32,
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed; empty: the
+    /// socket's peer address is the client's.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// The `demo` setting: `true`, `false`, or `"auto"` (only while listening on a loopback
+/// address, so that a server opened to the network never gets accounts whose password is
+/// public unless someone asked for them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum DemoSetting {
+    /// Explicitly on (`true`) or off (`false`).
+    Explicit(bool),
+    /// `"auto"`: on for a loopback `listen` only.
+    Auto(AutoDemo),
+}
+
+/// The one string the `demo` setting takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AutoDemo {
+    /// See [`DemoSetting::Auto`].
+    Auto,
+}
+
+/// What the start does about the demo data, from the `demo` setting and the listen address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoDecision {
+    /// Load it into an empty database.
+    Load,
+    /// Do not load it.
+    Skip,
+    /// `"auto"` on an address reachable from the network: not loaded, and the start says why.
+    RefusedOffLoopback,
+}
+
+impl DemoSetting {
+    /// The decision for a server listening on `listen`.
+    pub fn decide(self, listen: SocketAddr) -> DemoDecision {
+        match self {
+            Self::Explicit(true) => DemoDecision::Load,
+            Self::Explicit(false) => DemoDecision::Skip,
+            Self::Auto(_) if listen.ip().is_loopback() => DemoDecision::Load,
+            Self::Auto(_) => DemoDecision::RefusedOffLoopback,
+        }
+    }
 }
 
 /// A configuration that could not be read; the message names the key and where it came from.
@@ -115,6 +175,14 @@ impl Config {
             ("jobs_poll_ms", self.jobs_poll_ms),
             ("job_lease_secs", self.job_lease_secs),
             ("login_max_failures", i64::from(self.login_max_failures)),
+            (
+                "reset_mails_per_account",
+                i64::from(self.reset_mails_per_account),
+            ),
+            (
+                "reset_mails_per_address",
+                i64::from(self.reset_mails_per_address),
+            ),
         ] {
             if value < 1 {
                 return refuse(key, "must be at least 1");
@@ -131,6 +199,12 @@ impl Config {
                 "attachment_max_bytes",
                 "must be more than 0 and less than body_limit_bytes",
             );
+        }
+        if !(12..=4096).contains(&self.password_max_chars) {
+            return refuse("password_max_chars", "must be between 12 and 4096");
+        }
+        if self.password_hash_wait_ms == 0 {
+            return refuse("password_hash_wait_ms", "must be at least 1");
         }
         if self.body_limit_bytes < 1024 {
             return refuse("body_limit_bytes", "must be at least 1024");
@@ -203,6 +277,29 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("database_url"), "{err}");
+    }
+
+    #[test]
+    fn the_demo_loads_by_itself_only_on_a_loopback_address() {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 8080));
+        let open = SocketAddr::from(([0, 0, 0, 0], 8080));
+        let auto = DemoSetting::Auto(AutoDemo::Auto);
+        assert_eq!(auto.decide(loopback), DemoDecision::Load);
+        assert_eq!(auto.decide(open), DemoDecision::RefusedOffLoopback);
+        assert_eq!(DemoSetting::Explicit(true).decide(open), DemoDecision::Load);
+        assert_eq!(
+            DemoSetting::Explicit(false).decide(loopback),
+            DemoDecision::Skip
+        );
+        for (line, expected) in [
+            ("demo = \"auto\"", Some(auto)),
+            ("demo = true", Some(DemoSetting::Explicit(true))),
+            ("demo = false", Some(DemoSetting::Explicit(false))),
+            ("demo = \"yes\"", None),
+        ] {
+            let config = Config::from_figment(Config::defaults().merge(Toml::string(line)));
+            assert_eq!(config.as_ref().ok().map(|c| c.demo), expected, "{line}");
+        }
     }
 
     #[test]

@@ -10,6 +10,8 @@ use axum::{
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::i18n::Lang;
+
 /// One field's problem in a rejected input.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FieldError {
@@ -17,6 +19,48 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong with it, for a person to read.
     pub reason: String,
+    /// The reason as a catalogue message, when it has one: the edge shows it in the reader's
+    /// language instead of `reason`.
+    #[serde(skip)]
+    pub message: Option<Message>,
+}
+
+/// A message of the Fluent catalogues with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The message's id, e.g. `password-too-long`.
+    pub key: &'static str,
+    /// Its named arguments.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl FieldError {
+    /// A problem told in prose (English), as services have told them so far.
+    pub fn new(field: &str, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            reason: reason.into(),
+            message: None,
+        }
+    }
+
+    /// A problem told by a catalogue message; `reason` holds its English text for logs and
+    /// for readers whose language has no translation.
+    pub fn message(field: &str, key: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        Self {
+            field: field.to_owned(),
+            reason: Lang::En.t_args(key, &args),
+            message: Some(Message { key, args }),
+        }
+    }
+
+    /// This problem with its reason in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        if let Some(message) = &self.message {
+            self.reason = lang.t_args(message.key, &message.args);
+        }
+        self
+    }
 }
 
 /// Everything a request can fail with, each with its HTTP status.
@@ -57,6 +101,12 @@ pub enum AppError {
     /// A dependency (the database) does not answer.
     #[error("service unavailable")]
     Unavailable,
+    /// Too busy right now (password hashing saturated); try again after this many seconds.
+    #[error("the service is busy, try again shortly")]
+    Overloaded {
+        /// Seconds before a new attempt has a fair chance.
+        retry_after: u64,
+    },
     /// A bug or an outage: logged whole, shown as a bare "internal error".
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -90,7 +140,7 @@ impl AppError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -107,16 +157,50 @@ impl AppError {
             Self::Conflict { .. } => "conflict",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable => "unavailable",
+            Self::Overloaded { .. } => "overloaded",
             Self::Internal(_) => "internal",
         }
     }
 
     /// A validation error on a single field.
     pub fn field(field: &str, reason: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError {
-            field: field.to_owned(),
-            reason: reason.into(),
-        }])
+        Self::Validation(vec![FieldError::new(field, reason)])
+    }
+
+    /// A validation error on a single field, told by a catalogue message.
+    pub fn field_message(
+        field: &str,
+        key: &'static str,
+        args: Vec<(&'static str, String)>,
+    ) -> Self {
+        Self::Validation(vec![FieldError::message(field, key, args)])
+    }
+
+    /// Seconds after which to try again, for the errors that say so.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after } | Self::Overloaded { retry_after } => {
+                Some(*retry_after)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::password::HashError> for AppError {
+    fn from(err: crate::password::HashError) -> Self {
+        match err {
+            // Hashing slots free up within tens of milliseconds; a couple of seconds is plenty.
+            crate::password::HashError::Busy => Self::Overloaded { retry_after: 2 },
+            crate::password::HashError::Failed(err) => Self::Internal(err),
+        }
+    }
+}
+
+impl From<crate::domain::password_length::LengthError> for AppError {
+    fn from(err: crate::domain::password_length::LengthError) -> Self {
+        let (key, args) = err.message();
+        Self::field_message("password", key, args)
     }
 }
 
@@ -145,11 +229,16 @@ impl IntoResponse for AppError {
                 json!({ "retry_after": retry_after }),
                 vec![],
             ),
+            Self::Overloaded { retry_after } => (
+                self.to_string(),
+                json!({ "retry_after": retry_after }),
+                vec![],
+            ),
             Self::Internal(_) => ("internal error".to_owned(), json!({}), vec![]),
             other => (other.to_string(), json!({}), vec![]),
         };
         let mut response = (status, Json(error_body(code, &message, details))).into_response();
-        if let Self::TooManyRequests { retry_after } = self {
+        if let Some(retry_after) = self.retry_after() {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

@@ -30,7 +30,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
 use crate::{
     access::Caller,
     auth::{self, Identity, csrf, session_store::DbSessionStore},
-    error::{AppError, ErrorInfo, error_body},
+    error::{AppError, ErrorInfo, FieldError, error_body},
     i18n::Lang,
     state::AppState,
     view::PendingPage,
@@ -183,7 +183,7 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
     let response = next.run(request).await;
     if let Some(page) = response.extensions().get::<PendingPage>().cloned() {
         let (parts, _) = response.into_parts();
-        let frame = match frame(session.as_ref(), caller.as_deref()).await {
+        let frame = match frame(session.as_ref(), caller.as_deref(), state.demo_accounts()).await {
             Ok(frame) => frame,
             Err(err) => return err.into_response(),
         };
@@ -214,14 +214,23 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
         None if is_json(&response) => return response,
         None => as_json_error(response).await,
     };
-    if is_api(&path) {
-        return response;
-    }
     let info = response.extensions().get::<ErrorInfo>().cloned();
     let Some(info) = info else {
         return response;
     };
-    let mut page = error_page(&state, lang, &path, status, info.code, &info.fields);
+    let fields: Vec<_> = info
+        .fields
+        .iter()
+        .map(|f| f.clone().in_lang(lang))
+        .collect();
+    if is_api(&path) {
+        return if info.fields.iter().any(|f| f.message.is_some()) {
+            with_fields(response, &info, &fields)
+        } else {
+            response
+        };
+    }
+    let mut page = error_page(&state, lang, &path, status, info.code, &fields);
     for name in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(value) = response.headers().get(&name) {
             page.headers_mut().insert(name, value.clone());
@@ -230,10 +239,12 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
     page
 }
 
-/// What every page shows around its content: who is signed in, and the form token.
+/// What every page shows around its content: who is signed in, the form token, and whether
+/// demo accounts can sign in.
 async fn frame(
     session: Option<&Session>,
     caller: Option<&Caller>,
+    demo_accounts: bool,
 ) -> Result<minijinja::Value, AppError> {
     let csrf = match session {
         Some(session) => Some(csrf::token(session).await?),
@@ -249,7 +260,15 @@ async fn frame(
             roles => c.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         }
     });
-    Ok(minijinja::context! { csrf => csrf, me => me })
+    Ok(minijinja::context! { csrf => csrf, me => me, demo_accounts => demo_accounts })
+}
+
+/// The API's validation error again, with its field reasons in the reader's language.
+fn with_fields(response: Response, info: &ErrorInfo, fields: &[FieldError]) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = error_body(info.code, &info.message, json!({ "fields": fields }));
+    Response::from_parts(parts, Body::from(body.to_string()))
 }
 
 fn is_json(response: &Response) -> bool {
@@ -298,9 +317,13 @@ fn error_page(
     path: &str,
     status: StatusCode,
     code: &str,
-    fields: &[crate::error::FieldError],
+    fields: &[FieldError],
 ) -> Response {
-    let ctx = minijinja::context! { code => code, fields => minijinja::Value::from(minijinja::value::Serde(fields)) };
+    let ctx = minijinja::context! {
+        code => code,
+        fields => minijinja::Value::from(minijinja::value::Serde(fields)),
+        demo_accounts => state.demo_accounts(),
+    };
     match state.views.render("error.html", lang, path, ctx) {
         Ok(html) => (status, Html(html)).into_response(),
         // The error page itself failed: a plain line is all that is left to say.

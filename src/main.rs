@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use guichet::{
     AppState,
     access::Scope,
-    config::Config,
+    config::{Config, DemoDecision},
     db::{self, Scoped, Unscoped},
     demo,
     domain::role::Role,
@@ -145,11 +145,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
             db::migrate(&db).await.context("applying migrations")?;
-            if config.demo {
-                if demo::is_empty(&db).await? {
+            match config.demo.decide(config.listen) {
+                DemoDecision::Load if demo::is_empty(&db).await? => {
                     demo::load(&db).await.context("loading the demo data")?;
                     println!("Demo data loaded.");
                 }
+                DemoDecision::RefusedOffLoopback if demo::is_empty(&db).await? => {
+                    println!(
+                        "Demo data NOT loaded: {} is reachable from the network and demo = \"auto\". \
+                         Set demo = true (GUICHET_DEMO=true) to load accounts whose password is public.",
+                        config.listen
+                    );
+                }
+                _ => {}
+            }
+            if demo::accounts_exist(&db).await? {
                 print!("{}", demo::accounts_listing());
             }
             let listener = tokio::net::TcpListener::bind(config.listen)
@@ -197,9 +207,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .read_to_string(&mut password)
                 .context("reading the password from standard input")?;
             let password = password.lines().next().unwrap_or_default().to_owned();
-            if password.chars().count() < 12 {
+            if let Err(refusal) =
+                guichet::domain::password_length::check_chosen(&password, config.password_max_chars)
+            {
+                let (key, args) = refusal.message();
                 anyhow::bail!(
-                    "the password (first line of standard input) needs 12 characters or more"
+                    "the password (first line of standard input): {}",
+                    guichet::i18n::Lang::En.t_args(key, &args)
                 );
             }
             let hash = guichet::password::hash_blocking(password).await?;

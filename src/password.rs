@@ -1,10 +1,17 @@
 //! Password hashing with argon2id. The parameters are written into each hash (PHC string), so
 //! they can be raised later without breaking existing accounts.
+//!
+//! Each hash takes tens of milliseconds of CPU and about 19 MiB of memory on purpose, so the
+//! requests that hash go through [`Hasher`]: a few at a time on the blocking pool, and past a
+//! short wait the request is turned away (503) instead of piling up memory and CPU.
+
+use std::{sync::Arc, time::Duration};
 
 use argon2::{
     Argon2,
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
+use tokio::sync::Semaphore;
 
 /// Hashes `password` with argon2id and a fresh random salt.
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
@@ -25,10 +32,73 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Hashing takes tens of milliseconds of CPU on purpose: run it on the blocking pool so it never
-/// stalls the async workers.
+/// Hashing on the blocking pool, for the command line and the demo loader, which run alone.
 pub async fn hash_blocking(password: String) -> anyhow::Result<String> {
     Ok(tokio::task::spawn_blocking(move || hash(&password)).await??)
+}
+
+/// Why a hashing request was not served.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// Every slot stayed taken for the whole wait: the server is saturated with hashing.
+    #[error("password hashing is saturated")]
+    Busy,
+    /// The hash itself failed (a bug, or the blocking pool is gone).
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// Bounded password hashing, shared by every request of a process.
+#[derive(Clone)]
+pub struct Hasher {
+    slots: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl Hasher {
+    /// At most `slots` hashes at once (0: one per core); a request waits at most `wait` for a
+    /// slot.
+    pub fn new(slots: usize, wait: Duration) -> Self {
+        let slots = if slots == 0 {
+            std::thread::available_parallelism().map_or(1, usize::from)
+        } else {
+            slots
+        };
+        Self {
+            slots: Arc::new(Semaphore::new(slots)),
+            wait,
+        }
+    }
+
+    /// Runs `work` on the blocking pool once a slot is free, or answers [`HashError::Busy`].
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let permit = tokio::time::timeout(self.wait, self.slots.clone().acquire_owned())
+            .await
+            .map_err(|_| HashError::Busy)?
+            .map_err(|e| HashError::Failed(e.into()))?;
+        tokio::task::spawn_blocking(move || {
+            // The slot is held until the hash is done, even if the request is dropped meanwhile.
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| HashError::Failed(e.into()))
+    }
+
+    /// Whether `password` matches `stored`.
+    pub async fn verify(&self, password: String, stored: String) -> Result<bool, HashError> {
+        self.run(move || verify(&password, &stored)).await
+    }
+
+    /// A new argon2id hash of `password`.
+    pub async fn hash(&self, password: String) -> Result<String, HashError> {
+        self.run(move || hash(&password))
+            .await?
+            .map_err(|e| HashError::Failed(anyhow::anyhow!("{e}")))
+    }
 }
 
 #[cfg(test)]
@@ -44,5 +114,17 @@ mod tests {
         assert!(!verify("wrong horse", &stored));
         assert!(!verify("correct horse", "not a hash"));
         Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_saturated_hasher_turns_requests_away_after_its_wait() {
+        let hasher = Hasher::new(1, Duration::from_millis(20));
+        let held = hasher.slots.clone().acquire_owned().await;
+        assert!(held.is_ok());
+        let refused = hasher.verify("x".into(), "not a hash".into()).await;
+        assert!(matches!(refused, Err(HashError::Busy)), "{refused:?}");
+        drop(held);
+        let served = hasher.verify("x".into(), "not a hash".into()).await;
+        assert!(matches!(served, Ok(false)), "{served:?}");
     }
 }

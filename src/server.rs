@@ -18,6 +18,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = Duration::from_secs(state.config.shutdown_grace_secs);
+    if let Err(err) = state.check_demo_accounts().await {
+        tracing::error!(%err, "cannot tell whether demo accounts exist");
+    }
     let periodic = tokio::spawn(crate::jobs::run(state.clone()));
     let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(

@@ -1,11 +1,17 @@
 //! What every handler can reach: the database, the configuration and the templates.
 
-use std::sync::Arc;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::Clock, config::Config, mail::Mailer, view::Views};
+use crate::{clock::Clock, config::Config, mail::Mailer, password::Hasher, view::Views};
 
 /// The application's shared state; cheap to clone.
 #[derive(Clone)]
@@ -20,6 +26,10 @@ pub struct AppState {
     pub mailer: Mailer,
     /// The time.
     pub clock: Clock,
+    /// Password hashing, a few at a time.
+    pub passwords: Hasher,
+    /// Whether demo accounts (password `demo`) can sign in: every page then says so.
+    demo_accounts: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -28,10 +38,33 @@ impl AppState {
         Ok(Self {
             mailer: Mailer::from_config(&config)?,
             db,
-            config: Arc::new(config),
             views: Views::new(),
             clock: Clock::default(),
+            passwords: Hasher::new(
+                config.password_hash_slots,
+                Duration::from_millis(config.password_hash_wait_ms),
+            ),
+            demo_accounts: Arc::default(),
+            config: Arc::new(config),
         })
+    }
+
+    /// Whether demo accounts could sign in when last checked.
+    pub fn demo_accounts(&self) -> bool {
+        self.demo_accounts.load(Ordering::Relaxed)
+    }
+
+    /// Looks again whether demo accounts can sign in, and says it in the log when they can.
+    pub async fn check_demo_accounts(&self) -> Result<bool, sea_orm::DbErr> {
+        let exist = crate::demo::accounts_exist(&self.db).await?;
+        if exist {
+            tracing::warn!(
+                "DEMO ACCOUNTS CAN SIGN IN (password \"demo\", listed in the README): \
+                 never expose this server; deactivate them or start on an empty database"
+            );
+        }
+        self.demo_accounts.store(exist, Ordering::Relaxed);
+        Ok(exist)
     }
 }
 

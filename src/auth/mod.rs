@@ -2,6 +2,7 @@
 //! token; both end in the same [`Caller`] (see [`crate::access`]), built once per request by
 //! [`identify`] and read by handlers through the [`Signed`] and [`ApiCaller`] extractors.
 
+pub mod client_ip;
 pub mod csrf;
 pub mod secret;
 pub mod session_store;

@@ -517,6 +517,18 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, sea_orm::DbErr> {
     Ok(Unscoped::find::<organisation::Entity>().count(db).await? == 0)
 }
 
+/// Whether any demo account can still sign in (active, with a password): while one can, anybody
+/// who reads the README can sign in with it, and every page says so.
+pub async fn accounts_exist(db: &DatabaseConnection) -> Result<bool, sea_orm::DbErr> {
+    let count = Unscoped::find::<account::Entity>()
+        .filter(account::Column::Email.is_in(ACCOUNTS.iter().map(|a| a.email)))
+        .filter(account::Column::Active.eq(true))
+        .filter(account::Column::PasswordHash.is_not_null())
+        .count(db)
+        .await?;
+    Ok(count > 0)
+}
+
 /// Loads the demo consortium in one transaction. Refuses a database that already has data.
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     if !is_empty(db).await? {

@@ -8,6 +8,7 @@ pub mod filing;
 pub mod jobs;
 pub mod lifecycle;
 pub mod local_time;
+pub mod password_length;
 pub mod priority;
 pub mod role;
 pub mod scoring;

@@ -447,7 +447,13 @@ pub async fn send_reset<C: ConnectionTrait>(
             "you may read this account but not manage it".to_owned(),
         ));
     }
-    super::password_reset::request(db.conn(), mailer, base_url, &current.email).await
+    let to = super::password_reset::LinkTo {
+        id: current.id,
+        email: &current.email,
+        display_name: &current.display_name,
+        language: &current.language,
+    };
+    super::password_reset::mail_link(db.conn(), mailer, base_url, to).await
 }
 
 fn check_grants(scope: &crate::access::Scope, roles: &[Role]) -> Result<(), AppError> {

@@ -16,6 +16,7 @@ pub mod reports;
 pub mod search;
 pub mod signin;
 pub mod teams;
+pub mod throttle;
 pub mod tickets;
 pub mod tokens;
 
@@ -94,10 +95,7 @@ pub struct Problems(Vec<FieldError>);
 impl Problems {
     /// Records that `field` is wrong because of `reason`.
     pub fn add(&mut self, field: &str, reason: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.to_owned(),
-            reason: reason.into(),
-        });
+        self.0.push(FieldError::new(field, reason));
     }
 
     /// `Ok` if nothing was recorded, else the 422 with every problem.

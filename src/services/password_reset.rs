@@ -1,32 +1,80 @@
 //! Password reset by e-mail: a single-use link, valid one hour, stored as a digest; using it
 //! ends every session of the account.
 
-use chrono::{Duration, Utc};
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
 use entity::{account, password_reset, session};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter,
-    TransactionSession, TransactionTrait, sea_query::Expr,
+    TransactionTrait, sea_query::Expr,
 };
 
 use crate::{
-    auth::secret, db::Unscoped, domain::email::Email, error::AppError, i18n::Lang, mail::Mailer,
-    password,
+    auth::secret,
+    db::Unscoped,
+    domain::{
+        email::Email,
+        password_length,
+        throttle::{Policy, Verdict},
+    },
+    error::AppError,
+    i18n::Lang,
+    mail::Mailer,
+    services::throttle,
+    state::AppState,
 };
 
 /// How long a reset link stays valid.
 pub const VALIDITY: Duration = Duration::hours(1);
 
-/// Shortest password accepted.
-pub const MIN_PASSWORD: usize = 12;
+/// What a public reset request needs besides the address: where mail goes, and the limits.
+pub struct ResetRequest<'a> {
+    mailer: &'a Mailer,
+    base_url: String,
+    per_account: i32,
+    per_address: i32,
+    ip: IpAddr,
+    now: DateTime<Utc>,
+}
 
-/// Sends a reset link to `email` if an active account has it. Answers the same either way, so
-/// the form reveals nothing about who has an account.
+impl<'a> ResetRequest<'a> {
+    /// A request from `ip`, with the server's settings and clock.
+    pub fn new(state: &'a AppState, ip: IpAddr) -> Self {
+        Self {
+            mailer: &state.mailer,
+            base_url: state.config.base_url(),
+            per_account: state.config.reset_mails_per_account,
+            per_address: state.config.reset_mails_per_address,
+            ip,
+            now: state.clock.now(),
+        }
+    }
+
+    fn policy(max_attempts: i32) -> Policy {
+        Policy {
+            max_attempts,
+            window: Duration::hours(1),
+        }
+    }
+}
+
+/// Sends a reset link to `email` if an active account has it, unless the client's address or
+/// the account has had its mails for the hour. Answers the same in every case, so the form
+/// reveals neither who has an account nor who is being limited.
 pub async fn request<C: ConnectionTrait>(
     db: &C,
-    mailer: &Mailer,
-    base_url: &str,
+    request: ResetRequest<'_>,
     email: &str,
 ) -> Result<(), AppError> {
+    let address_key = format!("reset-ip:{}", request.ip);
+    let per_address = ResetRequest::policy(request.per_address);
+    if let Verdict::Locked { .. } =
+        throttle::count(db, &address_key, per_address, request.now).await?
+    {
+        tracing::info!(ip = %request.ip, "password reset refused: the address's hourly limit");
+        return Ok(());
+    }
     let Ok(email) = Email::parse(email) else {
         return Ok(());
     };
@@ -38,15 +86,55 @@ pub async fn request<C: ConnectionTrait>(
     else {
         return Ok(());
     };
+    let account_key = format!("reset-account:{}", account.id);
+    let per_account = ResetRequest::policy(request.per_account);
+    if let Verdict::Locked { .. } =
+        throttle::count(db, &account_key, per_account, request.now).await?
+    {
+        tracing::info!(
+            account = account.id,
+            "password reset refused: the account's hourly limit"
+        );
+        return Ok(());
+    }
+    let to = LinkTo {
+        id: account.id,
+        email: &account.email,
+        display_name: &account.display_name,
+        language: &account.language,
+    };
+    mail_link(db, request.mailer, &request.base_url, to).await
+}
+
+/// Who a reset link is mailed to.
+pub struct LinkTo<'a> {
+    /// The account.
+    pub id: i64,
+    /// Its address.
+    pub email: &'a str,
+    /// Its name, to greet it.
+    pub display_name: &'a str,
+    /// Its language code, for the mail.
+    pub language: &'a str,
+}
+
+/// Mails `account` a new reset link (a manager's request goes straight here: it is signed in,
+/// and not a way to flood anyone).
+pub async fn mail_link<C: ConnectionTrait>(
+    db: &C,
+    mailer: &Mailer,
+    base_url: &str,
+    account: LinkTo<'_>,
+) -> Result<(), AppError> {
     let token = issue(db, account.id).await?;
-    let lang = Lang::parse(&account.language).unwrap_or_default();
+    let lang = Lang::parse(account.language).unwrap_or_default();
     let link = format!("{base_url}/password/reset?token={token}");
     let body = lang.t_args(
         "mail-reset-body",
-        &[("name", account.display_name.clone()), ("link", link)],
+        &[("name", account.display_name.to_owned()), ("link", link)],
     );
     if let Err(err) = mailer
-        .send(&account.email, &lang.t("mail-reset-subject"), &body)
+        .send(account.email, &lang.t("mail-reset-subject"), &body)
         .await
     {
         // The visitor is told the same thing either way; the operator learns from the log.
@@ -73,17 +161,10 @@ pub async fn issue<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<String
 }
 
 /// Sets a new password with a reset token. 422 on `token` when it is unknown, used or expired,
-/// and on `password` when too short; nothing changes then.
-pub async fn complete<C>(db: &C, token: &str, new_password: &str) -> Result<(), AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    if new_password.chars().count() < MIN_PASSWORD {
-        return Err(AppError::field(
-            "password",
-            format!("must be at least {MIN_PASSWORD} characters"),
-        ));
-    }
+/// and on `password` when too short or too long; nothing changes then.
+pub async fn complete(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
+    password_length::check_chosen(new_password, state.config.password_max_chars)?;
+    let db = &state.db;
     let now = Utc::now();
     let Some(reset) = Unscoped::find::<password_reset::Entity>()
         .filter(password_reset::Column::TokenHash.eq(secret::digest(token)))
@@ -97,7 +178,7 @@ where
             "this link is unknown, used or expired",
         ));
     };
-    let hash = password::hash_blocking(new_password.to_owned()).await?;
+    let hash = state.passwords.hash(new_password.to_owned()).await?;
     let txn = db.begin().await?;
     // Marking it used is the guard against a second use racing this one.
     let used = Unscoped::update_many::<password_reset::Entity>()

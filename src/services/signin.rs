@@ -3,79 +3,91 @@
 
 use std::net::IpAddr;
 
-use chrono::{Duration, Utc};
-use entity::{account, login_throttle};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
-};
+use chrono::{DateTime, Duration, Utc};
+use entity::account;
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
 
 use crate::{
     config::Config,
     db::Unscoped,
     domain::{
         email::Email,
-        throttle::{self, Failures, Policy},
+        password_length,
+        throttle::{Policy, Verdict},
     },
     error::AppError,
-    password,
+    password::Hasher,
+    services::throttle,
 };
 
 /// A hash of a password nobody has, verified when the e-mail is unknown so that an unknown
 /// address costs as much time as a wrong password.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Vb1o1Yz7BSSgIHnaKyR7Mx2K7pS7kdL4oyE9+eR3/1M";
 
-/// The two keys a sign-in is counted under, each with its policy.
-fn keys(config: &Config, email: &str, ip: IpAddr) -> [(String, Policy); 2] {
-    let window = Duration::minutes(config.login_lock_minutes);
-    [
-        (
-            format!("email:{email}"),
-            Policy {
-                max_failures: config.login_max_failures,
-                window,
-            },
-        ),
-        (
-            format!("ip:{ip}"),
-            Policy {
-                max_failures: config.login_max_failures.saturating_mul(4),
-                window,
-            },
-        ),
-    ]
+/// The counters of one sign-in attempt: its network address's and its e-mail's.
+struct Keys {
+    ip: (String, Policy),
+    email: (String, Policy),
 }
 
-/// Checks the credentials; answers the account id, 401 `invalid_credentials`, or 429 while
-/// locked out.
+impl Keys {
+    fn new(config: &Config, email: &str, ip: IpAddr) -> Self {
+        let window = Duration::minutes(config.login_lock_minutes);
+        Self {
+            ip: (
+                format!("ip:{ip}"),
+                Policy {
+                    max_attempts: config.login_max_failures.saturating_mul(4),
+                    window,
+                },
+            ),
+            email: (
+                format!("email:{email}"),
+                Policy {
+                    max_attempts: config.login_max_failures,
+                    window,
+                },
+            ),
+        }
+    }
+}
+
+/// What a sign-in needs besides the credentials.
+pub struct SignIn<'a> {
+    /// Lock-out thresholds and the password cap.
+    pub config: &'a Config,
+    /// Where the hashing happens.
+    pub hasher: &'a Hasher,
+    /// The client's address.
+    pub ip: IpAddr,
+    /// The time of the attempt.
+    pub now: DateTime<Utc>,
+}
+
+/// Checks the credentials; answers the account id, 401 `invalid_credentials`, 422 for a
+/// password over the cap (never hashed), 429 while locked out, or 503 while hashing is
+/// saturated.
+///
+/// The attempt is counted under its address and its e-mail before the password is checked, so
+/// parallel guesses cannot all be evaluated under the threshold; a right password then clears
+/// the e-mail's count and takes the attempt back from the address's.
 pub async fn sign_in<C: ConnectionTrait>(
     db: &C,
-    config: &Config,
+    attempt: SignIn<'_>,
     email: &str,
     secret: &str,
-    ip: IpAddr,
 ) -> Result<i64, AppError> {
-    let now = Utc::now();
+    password_length::check_typed(secret, attempt.config.password_max_chars)?;
     let email = Email::parse(email)
         .map(|e| e.as_str().to_owned())
         .unwrap_or_else(|_| email.trim().to_lowercase());
-    let keys = keys(config, &email, ip);
-    let records = Unscoped::find::<login_throttle::Entity>()
-        .filter(login_throttle::Column::Key.is_in(keys.iter().map(|(k, _)| k.clone())))
-        .all(db)
-        .await?;
-    let failures_of = |key: &str| {
-        records.iter().find(|r| r.key == key).map(|r| Failures {
-            count: r.failures,
-            window_started_at: r.window_started_at,
-            locked_until: r.locked_until,
-        })
-    };
-    if let Some(retry_after) = keys
-        .iter()
-        .filter_map(|(key, _)| failures_of(key).and_then(|f| throttle::locked_for(&f, now)))
-        .max()
-    {
-        return Err(AppError::TooManyRequests { retry_after });
+    let keys = Keys::new(attempt.config, &email, attempt.ip);
+    for (key, policy) in [&keys.ip, &keys.email] {
+        if let Verdict::Locked { retry_after } =
+            throttle::count(db, key, *policy, attempt.now).await?
+        {
+            return Err(AppError::TooManyRequests { retry_after });
+        }
     }
 
     let account = Unscoped::find::<account::Entity>()
@@ -86,51 +98,23 @@ pub async fn sign_in<C: ConnectionTrait>(
         .as_ref()
         .and_then(|a| a.password_hash.clone())
         .unwrap_or_else(|| DECOY_HASH.to_owned());
-    let secret = secret.to_owned();
-    let matches = tokio::task::spawn_blocking(move || password::verify(&secret, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let matches = match attempt.hasher.verify(secret.to_owned(), stored).await {
+        Ok(matches) => matches,
+        Err(err) => {
+            // Not evaluated, so not a failure: neither counter keeps it.
+            throttle::take_back(db, &keys.ip.0, keys.ip.1.max_attempts).await?;
+            throttle::take_back(db, &keys.email.0, keys.email.1.max_attempts).await?;
+            return Err(err.into());
+        }
+    };
     match account {
         Some(account) if matches && account.active => {
-            Unscoped::delete_many::<login_throttle::Entity>()
-                .filter(login_throttle::Column::Key.eq(&keys[0].0))
-                .exec(db)
-                .await?;
+            throttle::clear(db, &keys.email.0).await?;
+            throttle::take_back(db, &keys.ip.0, keys.ip.1.max_attempts).await?;
             Ok(account.id)
         }
-        _ => {
-            for (key, policy) in &keys {
-                let next = throttle::after_failure(failures_of(key).as_ref(), now, *policy);
-                record(db, key, &next).await?;
-            }
-            Err(AppError::InvalidCredentials)
-        }
+        _ => Err(AppError::InvalidCredentials),
     }
-}
-
-async fn record<C: ConnectionTrait>(
-    db: &C,
-    key: &str,
-    failures: &Failures,
-) -> Result<(), AppError> {
-    login_throttle::Entity::insert(login_throttle::ActiveModel {
-        key: Set(key.to_owned()),
-        failures: Set(failures.count),
-        window_started_at: Set(failures.window_started_at),
-        locked_until: Set(failures.locked_until),
-    })
-    .on_conflict(
-        OnConflict::column(login_throttle::Column::Key)
-            .update_columns([
-                login_throttle::Column::Failures,
-                login_throttle::Column::WindowStartedAt,
-                login_throttle::Column::LockedUntil,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::AppError;
+use crate::{error::AppError, i18n::Lang};
 
 /// Field → reason, for a form template's `errors`.
 pub type FieldErrors = BTreeMap<String, String>;
@@ -13,6 +13,18 @@ pub fn field_errors(err: AppError) -> Result<FieldErrors, AppError> {
         AppError::Validation(fields) => {
             Ok(fields.into_iter().map(|f| (f.field, f.reason)).collect())
         }
+        other => Err(other),
+    }
+}
+
+/// [`field_errors`], with the reasons that have a catalogue message in `lang`.
+pub fn field_errors_in(err: AppError, lang: Lang) -> Result<FieldErrors, AppError> {
+    match err {
+        AppError::Validation(fields) => Ok(fields
+            .into_iter()
+            .map(|f| f.in_lang(lang))
+            .map(|f| (f.field, f.reason))
+            .collect()),
         other => Err(other),
     }
 }

@@ -1,22 +1,23 @@
 //! Signing in and out, and resetting a forgotten password.
 
-use std::net::SocketAddr;
-
 use axum::{
-    extract::{ConnectInfo, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::forms::{field_errors, is_local_path};
+use super::forms::{field_errors_in, is_local_path};
 use crate::{
-    auth::{Identity, SIGNED_IN, SignedIn, csrf::CsrfForm},
+    auth::{Identity, SIGNED_IN, SignedIn, client_ip::ClientIp, csrf::CsrfForm},
     error::AppError,
-    services::{password_reset, signin},
+    i18n::Lang,
+    services::{
+        password_reset::{self, ResetRequest},
+        signin::{self, SignIn},
+    },
     state::AppState,
     view::Page,
 };
@@ -51,19 +52,27 @@ pub struct Credentials {
 /// every failure (unknown address and wrong password alike).
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
+    lang: Lang,
     session: Session,
     CsrfForm(form): CsrfForm<Credentials>,
 ) -> Result<Response, AppError> {
-    match signin::sign_in(
-        &state.db,
-        &state.config,
-        &form.email,
-        &form.password,
-        peer.ip(),
-    )
-    .await
-    {
+    let attempt = SignIn {
+        config: &state.config,
+        hasher: &state.passwords,
+        ip,
+        now: state.clock.now(),
+    };
+    let again = |status: StatusCode, failure: serde_json::Value| {
+        (
+            status,
+            Page::new(
+                "login.html",
+                json!({ "email": form.email, "next": form.next, "failure": failure }),
+            ),
+        )
+    };
+    match signin::sign_in(&state.db, attempt, &form.email, &form.password).await {
         Ok(account_id) => {
             // A new id at sign-in: a session id planted before it (fixation) is worth nothing.
             session
@@ -75,35 +84,44 @@ pub async fn submit(
                     SIGNED_IN,
                     SignedIn {
                         account_id,
-                        at: Utc::now().timestamp(),
+                        at: state.clock.now().timestamp(),
                     },
                 )
                 .await
                 .map_err(|e| AppError::Internal(e.into()))?;
             let next = form
                 .next
+                .clone()
                 .filter(|n| is_local_path(n) && !n.starts_with("/login"))
                 .unwrap_or_else(|| "/".to_owned());
             Ok(Redirect::to(&next).into_response())
         }
-        Err(AppError::InvalidCredentials) => Ok((
-            StatusCode::UNAUTHORIZED,
-            Page::new(
-                "login.html",
-                json!({ "email": form.email, "next": form.next, "failure": "invalid" }),
-            ),
-        )
-            .into_response()),
-        Err(AppError::TooManyRequests { retry_after }) => Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(axum::http::header::RETRY_AFTER, retry_after.to_string())],
-            Page::new(
-                "login.html",
-                json!({ "email": form.email, "next": form.next, "failure": "locked",
-                        "minutes": retry_after.div_ceil(60) }),
-            ),
-        )
-            .into_response()),
+        Err(AppError::InvalidCredentials) => {
+            Ok(again(StatusCode::UNAUTHORIZED, json!({ "kind": "invalid" })).into_response())
+        }
+        Err(err @ AppError::Validation(_)) => {
+            let errors = field_errors_in(err, lang)?;
+            let page = again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "kind": "field", "text": errors.get("password") }),
+            );
+            Ok(page.into_response())
+        }
+        Err(err @ (AppError::TooManyRequests { .. } | AppError::Overloaded { .. })) => {
+            let retry_after = err.retry_after().unwrap_or(1);
+            let failure = match err {
+                AppError::TooManyRequests { .. } => {
+                    json!({ "kind": "locked", "minutes": retry_after.div_ceil(60) })
+                }
+                _ => json!({ "kind": "busy" }),
+            };
+            let page = again(err.status(), failure);
+            Ok((
+                [(axum::http::header::RETRY_AFTER, retry_after.to_string())],
+                page,
+            )
+                .into_response())
+        }
         Err(other) => Err(other),
     }
 }
@@ -137,18 +155,14 @@ pub struct Forgot {
     email: String,
 }
 
-/// `POST /password/forgot`: the same answer whether or not the address has an account.
+/// `POST /password/forgot`: the same answer whether or not the address has an account, and
+/// whether or not a mail limit was reached.
 pub async fn forgot_submit(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     CsrfForm(form): CsrfForm<Forgot>,
 ) -> Result<Page, AppError> {
-    password_reset::request(
-        &state.db,
-        &state.mailer,
-        &state.config.base_url(),
-        &form.email,
-    )
-    .await?;
+    password_reset::request(&state.db, ResetRequest::new(&state, ip), &form.email).await?;
     Ok(Page::new("password_forgot.html", json!({ "sent": true })))
 }
 
@@ -174,12 +188,13 @@ pub struct Reset {
 /// `POST /password/reset`.
 pub async fn reset_submit(
     State(state): State<AppState>,
+    lang: Lang,
     CsrfForm(form): CsrfForm<Reset>,
 ) -> Result<Response, AppError> {
-    match password_reset::complete(&state.db, &form.token, &form.password).await {
+    match password_reset::complete(&state, &form.token, &form.password).await {
         Ok(()) => Ok(Page::new("password_reset.html", json!({ "done": true })).into_response()),
         Err(err) => {
-            let errors = field_errors(err)?;
+            let errors = field_errors_in(err, lang)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new(

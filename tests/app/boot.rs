@@ -230,3 +230,46 @@ async fn token_create_prints_a_token_that_the_api_accepts() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// Starts `guichet` listening on every address with `demo` as given (None: the shipped
+/// default), and answers what it printed and whether its login page warns of demo accounts.
+async fn open_start(demo: Option<&str>) -> (String, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(dir.path()).await;
+    let mut command = guichet(dir.path(), &db);
+    command.env("GUICHET_LISTEN", "0.0.0.0:0");
+    if let Some(demo) = demo {
+        command.env("GUICHET_DEMO", demo);
+    }
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (url, lines) = wait_for_listen(&mut child);
+    let url = url.replace("0.0.0.0", "127.0.0.1");
+    let page = client()
+        .get(format!("{url}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    (lines.join("\n"), page.contains("demo-banner"))
+}
+
+#[tokio::test]
+async fn the_demo_is_not_loaded_on_an_open_address_unless_asked_for() {
+    let (said, warned) = open_start(None).await;
+    assert!(said.contains("Demo data NOT loaded"), "{said}");
+    assert!(!said.contains("admin@demo.guichet"), "{said}");
+    assert!(!warned);
+
+    let (said, warned) = open_start(Some("true")).await;
+    assert!(said.contains("Demo data loaded."), "{said}");
+    assert!(said.contains("admin@demo.guichet"), "{said}");
+    assert!(warned, "every page warns while demo accounts exist");
+}

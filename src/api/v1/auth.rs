@@ -1,23 +1,23 @@
 //! Signing in to the API, out of it, resetting a password, and who am I.
 
-use std::net::SocketAddr;
-
-use axum::{
-    Json,
-    extract::{ConnectInfo, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
+    auth::{ApiCaller, client_ip::ClientIp},
     db::Scoped,
     domain::role::Role,
     error::AppError,
-    services::{accounts::TeamRef, organisations, password_reset, signin, tokens},
+    services::{
+        accounts::TeamRef,
+        organisations,
+        password_reset::{self, ResetRequest},
+        signin::{self, SignIn},
+        tokens,
+    },
     state::AppState,
 };
 
@@ -43,20 +43,21 @@ pub struct Session {
 /// Signs in; the same 401 for an unknown address and a wrong password, 429 while locked out.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = Session), (status = 401, description = "invalid_credentials"),
-              (status = 429, description = "too many failures; see Retry-After")))]
+              (status = 422, description = "password longer than password_max_chars"),
+              (status = 429, description = "too many failures; see Retry-After"),
+              (status = 503, description = "overloaded: too many sign-ins at once; see Retry-After")))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<Login>,
 ) -> Result<Json<Session>, AppError> {
-    let account_id = signin::sign_in(
-        &state.db,
-        &state.config,
-        &body.email,
-        &body.password,
-        peer.ip(),
-    )
-    .await?;
+    let attempt = SignIn {
+        config: &state.config,
+        hasher: &state.passwords,
+        ip,
+        now: state.clock.now(),
+    };
+    let account_id = signin::sign_in(&state.db, attempt, &body.email, &body.password).await?;
     let token = tokens::create(
         &state.db,
         account_id,
@@ -91,20 +92,16 @@ pub struct Forgot {
     email: String,
 }
 
-/// Sends a reset link if an account has this address; answers 202 either way.
+/// Sends a reset link if an account has this address and neither the account nor the client's
+/// address has reached its hourly mail limit; answers 202 in every case.
 #[utoipa::path(post, path = "/api/v1/auth/password/forgot", tag = "auth", request_body = Forgot,
     responses((status = 202)))]
 pub async fn forgot(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<Forgot>,
 ) -> Result<StatusCode, AppError> {
-    password_reset::request(
-        &state.db,
-        &state.mailer,
-        &state.config.base_url(),
-        &body.email,
-    )
-    .await?;
+    password_reset::request(&state.db, ResetRequest::new(&state, ip), &body.email).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -114,18 +111,19 @@ pub async fn forgot(
 pub struct Reset {
     /// The token from the mailed link.
     token: String,
-    /// At least 12 characters.
+    /// 12 to `password_max_chars` (128) characters.
     password: String,
 }
 
 /// Sets a new password; every session of the account ends.
 #[utoipa::path(post, path = "/api/v1/auth/password/reset", tag = "auth", request_body = Reset,
-    responses((status = 204), (status = 422, description = "token unknown, used or expired; password too short")))]
+    responses((status = 204), (status = 422, description = "token unknown, used or expired; password too short or too long"),
+              (status = 503, description = "overloaded; see Retry-After")))]
 pub async fn reset(
     State(state): State<AppState>,
     Json(body): Json<Reset>,
 ) -> Result<StatusCode, AppError> {
-    password_reset::complete(&state.db, &body.token, &body.password).await?;
+    password_reset::complete(&state, &body.token, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -102,9 +102,9 @@ pub async fn check<C: ConnectionTrait>(
                 .and_then(|c| c.sla_id),
             offer_id: offer.id,
         }),
-        Err(refusal) => Err(AppError::Validation(vec![FieldError {
-            field: "subcategory".to_owned(),
-            reason: refusal.message(&offer.code),
-        }])),
+        Err(refusal) => Err(AppError::Validation(vec![FieldError::new(
+            "subcategory",
+            refusal.message(&offer.code),
+        )])),
     }
 }

@@ -107,7 +107,7 @@ fn validate(input: &SlaInput) -> Result<String, AppError> {
     let name = required_text(&mut problems, "name", &input.name, 200);
     let mut fields: Vec<FieldError> = check(&input.coverage_window, &input.targets)
         .into_iter()
-        .map(|(field, reason)| FieldError { field, reason })
+        .map(|(field, reason)| FieldError::new(&field, reason))
         .collect();
     if let Err(AppError::Validation(mut more)) = problems.into_result() {
         more.append(&mut fields);

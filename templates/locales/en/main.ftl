@@ -536,3 +536,10 @@ steering-help = A decision is taken from { $quorum } ballots, once one side hold
 steering-quorum = Quorum
 steering-majority = Majority (%)
 steering-chair = Chair (the account's e-mail address)
+
+login-busy = The service is very busy right now. Try again in a few seconds.
+error-overloaded-title = Service busy
+error-overloaded-text = Too many sign-ins are under way. Try again in a few seconds.
+password-too-short = must be at least { $min } characters
+password-too-long = must be at most { $max } characters
+demo-banner = Demonstration: demo accounts with a public password exist on this server. Do not use it for real data.

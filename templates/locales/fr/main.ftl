@@ -536,3 +536,10 @@ steering-help = Une décision est prise dès { $quorum } votes, quand un camp d�
 steering-quorum = Quorum
 steering-majority = Majorité (%)
 steering-chair = Présidence (adresse du compte)
+
+login-busy = Le service est très chargé en ce moment. Réessayez dans quelques secondes.
+error-overloaded-title = Service chargé
+error-overloaded-text = Trop de connexions sont en cours. Réessayez dans quelques secondes.
+password-too-short = doit contenir au moins { $min } caractères
+password-too-long = ne doit pas dépasser { $max } caractères
+demo-banner = Démonstration : des comptes de démonstration au mot de passe public existent sur ce serveur. Ne l'utilisez pas pour de vraies données.

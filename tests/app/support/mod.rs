@@ -58,7 +58,9 @@ impl TestApp {
         let db = TestDb::create(dir.path()).await;
         let mut figment = Config::defaults();
         for (key, value) in settings {
-            figment = figment.merge((*key, *value));
+            // Read as an environment variable would be: numbers, booleans and lists typed.
+            let value: figment::value::Value = value.parse().expect("a setting's value");
+            figment = figment.merge((*key, value));
         }
         let config = Config::from_figment(
             figment
@@ -191,7 +193,9 @@ pub async fn form_login(browser: &Client, app: &TestApp, email: &str, password: 
         .send()
         .await
         .expect("login page");
-    let csrf = csrf_of(&page.text().await.expect("login html"));
+    let html = page.text().await.expect("login html");
+    assert!(html.contains("_csrf"), "{html}");
+    let csrf = csrf_of(&html);
     browser
         .post(app.url("/login"))
         .form(&[
