@@ -84,7 +84,8 @@ pub async fn submit(
                     SIGNED_IN,
                     SignedIn {
                         account_id,
-                        at: state.clock.now().timestamp(),
+                        // Session lifetimes run on the system clock, as the session store's do.
+                        at: chrono::Utc::now().timestamp(),
                     },
                 )
                 .await
