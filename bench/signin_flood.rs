@@ -166,5 +166,12 @@ async fn main() {
         latencies.last().copied().unwrap_or_default()
     );
     let verdict = peak_mib < 400.0 && p99 < Duration::from_millis(300);
-    println!("  {}", if verdict { "targets met" } else { "TARGETS MISSED" });
+    println!(
+        "  {}",
+        if verdict {
+            "targets met"
+        } else {
+            "TARGETS MISSED"
+        }
+    );
 }

@@ -403,25 +403,33 @@ async fn reset_mails_are_limited_per_account_and_per_address_without_saying_so()
     assert_eq!(reset_tokens(&app, TOULON).len(), 4);
 }
 
+/// A wrong password for `email`, with `X-Forwarded-For: forwarded`: the answer's status.
+async fn guess_via(app: &TestApp, email: &str, forwarded: &str) -> StatusCode {
+    login_request(app, email, "guess")
+        .header("x-forwarded-for", forwarded)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 #[tokio::test]
 async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     // One failure per address locks it (4 × 1 for an address), to keep the test short.
     let direct = TestApp::with_settings(true, &[("login_max_failures", "1")]).await;
     for i in 0..4 {
-        let response = login_request(&direct, &format!("nobody{i}@example.org"), "guess")
-            .header("x-forwarded-for", format!("198.51.100.{i}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let forwarded = format!("198.51.100.{i}");
+        let email = format!("nobody{i}@example.org");
+        assert_eq!(
+            guess_via(&direct, &email, &forwarded).await,
+            StatusCode::UNAUTHORIZED
+        );
     }
     // The header was not believed: all four came from 127.0.0.1, which is now locked.
-    let response = login_request(&direct, "someone@example.org", "guess")
-        .header("x-forwarded-for", "198.51.100.200")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        guess_via(&direct, "someone@example.org", "198.51.100.200").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 
     let proxied = TestApp::with_settings(
         true,
@@ -432,27 +440,27 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     )
     .await;
     for i in 0..4 {
-        let response = login_request(&proxied, &format!("nobody{i}@example.org"), "guess")
-            .header("x-forwarded-for", "198.51.100.7")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let email = format!("nobody{i}@example.org");
+        assert_eq!(
+            guess_via(&proxied, &email, "198.51.100.7").await,
+            StatusCode::UNAUTHORIZED
+        );
     }
-    let locked = login_request(&proxied, "someone@example.org", "guess")
-        .header("x-forwarded-for", "198.51.100.7")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        guess_via(&proxied, "someone@example.org", "198.51.100.7").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // Another client behind the same proxy is not locked out with the first; what that client
     // wrote itself on the left is passed over.
-    let other = login_request(&proxied, "someone@example.org", "guess")
-        .header("x-forwarded-for", "198.51.100.7, 198.51.100.8")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        guess_via(
+            &proxied,
+            "someone@example.org",
+            "198.51.100.7, 198.51.100.8"
+        )
+        .await,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
