@@ -1,7 +1,7 @@
 //! Layered configuration: the shipped `config.toml` (compiled in, so every default exists even
 //! without the file), then the `config.toml` on disk, then `GUICHET_*` environment variables.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, num::NonZeroU32, path::PathBuf};
 
 use figment::{
     Figment,
@@ -63,6 +63,11 @@ pub struct Config {
     /// How long a process holds a job before another may take it (a crashed process's job is
     /// taken again after this), in seconds.
     pub job_lease_secs: i64,
+    /// Creations (tickets, log entries, attachments, evolution requests) each account may make
+    /// a minute, once its burst is spent.
+    pub create_rate_per_minute: NonZeroU32,
+    /// Creations each account may make at once.
+    pub create_burst: NonZeroU32,
 }
 
 /// A configuration that could not be read; the message names the key and where it came from.
@@ -203,6 +208,17 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("database_url"), "{err}");
+    }
+
+    #[test]
+    fn a_creation_rate_of_zero_is_refused_by_name() {
+        for key in ["create_rate_per_minute", "create_burst"] {
+            let err = Config::from_figment(Config::defaults().merge((key, 0)))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(key), "{err}");
+        }
     }
 
     #[test]

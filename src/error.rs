@@ -4,9 +4,11 @@
 
 use axum::{
     Json,
+    extract::{multipart::MultipartError, rejection::BytesRejection},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use http_body_util::LengthLimitError;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -37,6 +39,10 @@ pub enum AppError {
     /// Malformed input that is not about one field.
     #[error("{0}")]
     BadRequest(String),
+    /// A body larger than `body_limit_bytes`, whether it said so in `Content-Length` or was cut
+    /// while being read.
+    #[error("request body too large")]
+    PayloadTooLarge,
     /// Input that parsed but breaks a rule, field by field.
     #[error("invalid input")]
     Validation(Vec<FieldError>),
@@ -68,6 +74,34 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
+impl From<MultipartError> for AppError {
+    fn from(err: MultipartError) -> Self {
+        // axum recognises only some of the ways a limit cuts a body (a chunked one surfaces as
+        // "failed to read stream"), so the error's chain is read as well.
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE || cut_by_limit(&err) {
+            Self::PayloadTooLarge
+        } else {
+            Self::BadRequest(err.body_text())
+        }
+    }
+}
+
+impl From<BytesRejection> for AppError {
+    fn from(err: BytesRejection) -> Self {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE || cut_by_limit(&err) {
+            Self::PayloadTooLarge
+        } else {
+            Self::BadRequest(err.body_text())
+        }
+    }
+}
+
+/// Whether a body-reading error comes, however deep in its chain, from a length limit
+/// (`RequestBodyLimitLayer` or `DefaultBodyLimit` cutting a body that had no `Content-Length`).
+pub fn cut_by_limit(err: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(err), |e| e.source()).any(|e| e.is::<LengthLimitError>())
+}
+
 /// What the HTML error page needs; carried in the response's extensions.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
@@ -87,6 +121,7 @@ impl AppError {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -103,6 +138,7 @@ impl AppError {
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
             Self::BadRequest(_) => "bad_request",
+            Self::PayloadTooLarge => "payload_too_large",
             Self::Validation(_) => "validation",
             Self::Conflict { .. } => "conflict",
             Self::TooManyRequests { .. } => "too_many_requests",

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::Clock, config::Config, mail::Mailer, view::Views};
+use crate::{clock::Clock, config::Config, mail::Mailer, quota::CreationLimiter, view::Views};
 
 /// The application's shared state; cheap to clone.
 #[derive(Clone)]
@@ -20,6 +20,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// The time.
     pub clock: Clock,
+    /// Each account's rate of creations.
+    pub creations: CreationLimiter,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         Ok(Self {
             mailer: Mailer::from_config(&config)?,
+            creations: CreationLimiter::new(config.create_rate_per_minute, config.create_burst),
             db,
             config: Arc::new(config),
             views: Views::new(),

@@ -14,6 +14,7 @@ use crate::{
     db::Scoped,
     domain::{evolution::Action, scoring::Weights},
     error::AppError,
+    quota::CreationQuota,
     services::{
         Paged,
         committee_sessions::{self, NewSession, SessionFilter, SessionView},
@@ -52,6 +53,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    _quota: CreationQuota,
     Json(body): Json<NewEvolution>,
 ) -> Result<(StatusCode, Json<EvolutionView>), AppError> {
     let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());

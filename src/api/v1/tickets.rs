@@ -12,6 +12,7 @@ use crate::{
     db::Scoped,
     domain::{lifecycle::Action, priority::Matrix},
     error::AppError,
+    quota::CreationQuota,
     services::{
         Paged,
         catalogue::attachments::Upload,
@@ -48,6 +49,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    _quota: CreationQuota,
     headers: axum::http::HeaderMap,
     Json(body): Json<NewTicket>,
 ) -> Result<(StatusCode, Json<TicketView>), AppError> {
@@ -127,6 +129,7 @@ pub async fn act(
 pub async fn add_log(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    _quota: CreationQuota,
     Path(reference): Path<String>,
     Json(body): Json<NewLogEntry>,
 ) -> Result<(StatusCode, Json<LogEntryView>), AppError> {
@@ -173,6 +176,7 @@ pub async fn history(
 pub async fn attach(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    _quota: CreationQuota,
     Path(reference): Path<String>,
     multipart: axum::extract::Multipart,
 ) -> Result<
@@ -199,23 +203,22 @@ pub async fn attach(
 pub async fn log_parts(
     mut multipart: axum::extract::Multipart,
 ) -> Result<(NewLogEntry, Option<Upload>), AppError> {
-    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
     let mut entry = NewLogEntry {
         body: String::new(),
         private: false,
     };
     let mut upload = None;
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+    while let Some(field) = multipart.next_field().await? {
         match field.name() {
-            Some("body") => entry.body = field.text().await.map_err(bad)?,
-            Some("private") => entry.private = field.text().await.map_err(bad)? != "false",
+            Some("body") => entry.body = field.text().await?,
+            Some("private") => entry.private = field.text().await? != "false",
             Some("file") => {
                 let file_name = field.file_name().unwrap_or("fichier").to_owned();
                 let content_type = field
                     .content_type()
                     .unwrap_or("application/octet-stream")
                     .to_owned();
-                let bytes = field.bytes().await.map_err(bad)?.to_vec();
+                let bytes = field.bytes().await?.to_vec();
                 if !bytes.is_empty() || !file_name.is_empty() {
                     upload = Some(Upload {
                         file_name,

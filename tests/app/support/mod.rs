@@ -58,7 +58,9 @@ impl TestApp {
         let db = TestDb::create(dir.path()).await;
         let mut figment = Config::defaults();
         for (key, value) in settings {
-            figment = figment.merge((*key, *value));
+            // Read as an environment variable's value is: "2" is a number, "true" a boolean.
+            let Ok(value) = value.parse::<figment::value::Value>();
+            figment = figment.merge((*key, value));
         }
         let config = Config::from_figment(
             figment
