@@ -76,29 +76,36 @@ impl From<sea_orm::DbErr> for AppError {
 
 impl From<MultipartError> for AppError {
     fn from(err: MultipartError) -> Self {
-        // axum recognises only some of the ways a limit cuts a body (a chunked one surfaces as
-        // "failed to read stream"), so the error's chain is read as well.
-        if err.status() == StatusCode::PAYLOAD_TOO_LARGE || cut_by_limit(&err) {
-            Self::PayloadTooLarge
-        } else {
-            Self::BadRequest(err.body_text())
-        }
+        Self::unreadable_body(err.status(), err.body_text(), &err)
     }
 }
 
 impl From<BytesRejection> for AppError {
     fn from(err: BytesRejection) -> Self {
-        if err.status() == StatusCode::PAYLOAD_TOO_LARGE || cut_by_limit(&err) {
+        Self::unreadable_body(err.status(), err.body_text(), &err)
+    }
+}
+
+impl AppError {
+    /// A body that could not be read: too large when a limit cut it, malformed otherwise. axum
+    /// recognises only some of the ways a limit cuts a body (a chunked multipart one surfaces
+    /// as "failed to read stream"), so the error's chain is read as well.
+    fn unreadable_body(
+        status: StatusCode,
+        text: String,
+        err: &(dyn std::error::Error + 'static),
+    ) -> Self {
+        if status == StatusCode::PAYLOAD_TOO_LARGE || cut_by_limit(err) {
             Self::PayloadTooLarge
         } else {
-            Self::BadRequest(err.body_text())
+            Self::BadRequest(text)
         }
     }
 }
 
 /// Whether a body-reading error comes, however deep in its chain, from a length limit
 /// (`RequestBodyLimitLayer` or `DefaultBodyLimit` cutting a body that had no `Content-Length`).
-pub fn cut_by_limit(err: &(dyn std::error::Error + 'static)) -> bool {
+fn cut_by_limit(err: &(dyn std::error::Error + 'static)) -> bool {
     std::iter::successors(Some(err), |e| e.source()).any(|e| e.is::<LengthLimitError>())
 }
 

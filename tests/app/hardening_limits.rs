@@ -94,6 +94,12 @@ async fn ticket_total(app: &TestApp, token: &str) -> u64 {
     list["total"].as_u64().unwrap()
 }
 
+/// The form token of the page at `path`, as `browser` reads it.
+async fn form_token(browser: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    let page = browser.get(app.url(path)).send().await.unwrap();
+    csrf_of(&page.text().await.unwrap())
+}
+
 async fn evolution_total(app: &TestApp, token: &str) -> u64 {
     let (_, list) = call(app, Method::GET, "/api/v1/evolutions", token, None).await;
     list["total"].as_u64().unwrap()
@@ -155,15 +161,7 @@ async fn bodies_over_the_limit_answer_413_whether_chunked_or_not_and_store_nothi
 
     // The pages: a chunked multipart log entry and a chunked form, each shown the error page.
     let browser = browser_signed_in(&app, TOULON, guichet::demo::PASSWORD).await;
-    let page = browser
-        .get(app.url(&format!("/portal/tickets/{reference}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_of(&page);
+    let csrf = form_token(&browser, &app, &format!("/portal/tickets/{reference}")).await;
     let response = browser
         .post(app.url(&format!("/tickets/{reference}/log")))
         .header("content-type", multipart_type())
@@ -287,15 +285,7 @@ async fn creations_beyond_the_per_account_rate_answer_429_and_create_nothing() {
     let form_path = format!("/portal/new/{sub}");
     let mut statuses = Vec::new();
     for _ in 0..3 {
-        let page = browser
-            .get(app.url(&form_path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = csrf_of(&page);
+        let csrf = form_token(&browser, &app, &form_path).await;
         let response = browser
             .post(app.url(&form_path))
             .form(&[

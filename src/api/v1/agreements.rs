@@ -129,7 +129,7 @@ pub async fn file_part(mut multipart: Multipart) -> Result<Upload, AppError> {
 #[utoipa::path(post, path = "/api/v1/conventions/{id}/documents", tag = "agreements",
     params(("id" = i64, Path, description = "convention id")),
     request_body(content_type = "multipart/form-data", description = "a `file` part"),
-    responses((status = 201, body = AttachmentView), (status = 403), (status = 404), (status = 422)),
+    responses((status = 201, body = AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<AppState>,

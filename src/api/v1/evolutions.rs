@@ -48,7 +48,7 @@ pub async fn list(
 
 /// Files an evolution request for the caller's establishment (same filing rule as tickets).
 #[utoipa::path(post, path = "/api/v1/evolutions", tag = "evolutions", request_body = NewEvolution,
-    responses((status = 201, body = EvolutionView), (status = 403), (status = 404), (status = 422)),
+    responses((status = 201, body = EvolutionView), (status = 403), (status = 404), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,

@@ -44,7 +44,7 @@ pub async fn list(
 /// a retry answers the ticket the first request created.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicket,
     params(("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
-    responses((status = 201, body = TicketView), (status = 404), (status = 409), (status = 422)),
+    responses((status = 201, body = TicketView), (status = 404), (status = 409), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,
@@ -124,7 +124,7 @@ pub async fn act(
 /// Adds an entry to the public or (provider side) private log.
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/log", tag = "tickets",
     params(("ref" = String, Path, description = "ticket reference")), request_body = NewLogEntry,
-    responses((status = 201, body = LogEntryView), (status = 403), (status = 404), (status = 422)),
+    responses((status = 201, body = LogEntryView), (status = 403), (status = 404), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn add_log(
     State(state): State<AppState>,
@@ -171,7 +171,7 @@ pub async fn history(
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/attachments", tag = "tickets",
     params(("ref" = String, Path, description = "ticket reference")),
     request_body(content_type = "multipart/form-data", description = "a `file` part; optional `body` and `private` parts"),
-    responses((status = 201, body = crate::services::catalogue::attachments::AttachmentView), (status = 403), (status = 404), (status = 422)),
+    responses((status = 201, body = crate::services::catalogue::attachments::AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
 pub async fn attach(
     State(state): State<AppState>,
