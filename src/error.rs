@@ -205,3 +205,31 @@ impl IntoResponse for AppError {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Bytes;
+    use http_body_util::{BodyExt, Full, Limited};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_body_cut_by_a_limit_is_too_large_however_deep_the_cut() {
+        let cut = Limited::new(Full::new(Bytes::from_static(b"too long")), 2)
+            .collect()
+            .await
+            .err()
+            .map(axum::Error::new);
+        let Some(cut) = cut else {
+            panic!("the limit cut nothing");
+        };
+        // The way a chunked body surfaces: a limit error boxed in axum's error, in multer's.
+        let deep = axum::Error::new(cut);
+        assert!(cut_by_limit(&deep));
+        let err = AppError::unreadable_body(StatusCode::BAD_REQUEST, "failed".to_owned(), &deep);
+        assert_eq!(err.code(), "payload_too_large");
+        let other = axum::Error::new(std::io::Error::other("reset"));
+        let err = AppError::unreadable_body(StatusCode::BAD_REQUEST, "failed".to_owned(), &other);
+        assert_eq!(err.code(), "bad_request");
+    }
+}
