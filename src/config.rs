@@ -3,6 +3,7 @@
 
 use std::{
     net::{IpAddr, SocketAddr},
+    num::NonZeroU32,
     path::PathBuf,
 };
 
@@ -80,6 +81,11 @@ pub struct Config {
     /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed; empty: the
     /// socket's peer address is the client's.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Creations (tickets, log entries, attachments, evolution requests) each account may make
+    /// a minute, once its burst is spent.
+    pub create_rate_per_minute: NonZeroU32,
+    /// Creations each account may make at once.
+    pub create_burst: NonZeroU32,
 }
 
 /// The `demo` setting: `true`, `false`, or `"auto"` (only while listening on a loopback
@@ -299,6 +305,17 @@ mod tests {
         ] {
             let config = Config::from_figment(Config::defaults().merge(Toml::string(line)));
             assert_eq!(config.as_ref().ok().map(|c| c.demo), expected, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_creation_rate_of_zero_is_refused_by_name() {
+        for key in ["create_rate_per_minute", "create_burst"] {
+            let err = Config::from_figment(Config::defaults().merge((key, 0)))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(key), "{err}");
         }
     }
 

@@ -4,9 +4,11 @@
 
 use axum::{
     Json,
+    extract::{multipart::MultipartError, rejection::BytesRejection},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use http_body_util::LengthLimitError;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -81,6 +83,10 @@ pub enum AppError {
     /// Malformed input that is not about one field.
     #[error("{0}")]
     BadRequest(String),
+    /// A body larger than `body_limit_bytes`, whether it said so in `Content-Length` or was cut
+    /// while being read.
+    #[error("request body too large")]
+    PayloadTooLarge,
     /// Input that parsed but breaks a rule, field by field.
     #[error("invalid input")]
     Validation(Vec<FieldError>),
@@ -118,6 +124,41 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
+impl From<MultipartError> for AppError {
+    fn from(err: MultipartError) -> Self {
+        Self::unreadable_body(err.status(), err.body_text(), &err)
+    }
+}
+
+impl From<BytesRejection> for AppError {
+    fn from(err: BytesRejection) -> Self {
+        Self::unreadable_body(err.status(), err.body_text(), &err)
+    }
+}
+
+impl AppError {
+    /// A body that could not be read: too large when a limit cut it, malformed otherwise. axum
+    /// recognises only some of the ways a limit cuts a body (a chunked multipart one surfaces
+    /// as "failed to read stream"), so the error's chain is read as well.
+    fn unreadable_body(
+        status: StatusCode,
+        text: String,
+        err: &(dyn std::error::Error + 'static),
+    ) -> Self {
+        if status == StatusCode::PAYLOAD_TOO_LARGE || cut_by_limit(err) {
+            Self::PayloadTooLarge
+        } else {
+            Self::BadRequest(text)
+        }
+    }
+}
+
+/// Whether a body-reading error comes, however deep in its chain, from a length limit
+/// (`RequestBodyLimitLayer` or `DefaultBodyLimit` cutting a body that had no `Content-Length`).
+fn cut_by_limit(err: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(err), |e| e.source()).any(|e| e.is::<LengthLimitError>())
+}
+
 /// What the HTML error page needs; carried in the response's extensions.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
@@ -137,6 +178,7 @@ impl AppError {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -153,6 +195,7 @@ impl AppError {
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
             Self::BadRequest(_) => "bad_request",
+            Self::PayloadTooLarge => "payload_too_large",
             Self::Validation(_) => "validation",
             Self::Conflict { .. } => "conflict",
             Self::TooManyRequests { .. } => "too_many_requests",
@@ -249,5 +292,33 @@ impl IntoResponse for AppError {
             fields,
         });
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Bytes;
+    use http_body_util::{BodyExt, Full, Limited};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_body_cut_by_a_limit_is_too_large_however_deep_the_cut() {
+        let cut = Limited::new(Full::new(Bytes::from_static(b"too long")), 2)
+            .collect()
+            .await
+            .err()
+            .map(axum::Error::new);
+        let Some(cut) = cut else {
+            panic!("the limit cut nothing");
+        };
+        // The way a chunked body surfaces: a limit error boxed in axum's error, in multer's.
+        let deep = axum::Error::new(cut);
+        assert!(cut_by_limit(&deep));
+        let err = AppError::unreadable_body(StatusCode::BAD_REQUEST, "failed".to_owned(), &deep);
+        assert_eq!(err.code(), "payload_too_large");
+        let other = axum::Error::new(std::io::Error::other("reset"));
+        let err = AppError::unreadable_body(StatusCode::BAD_REQUEST, "failed".to_owned(), &other);
+        assert_eq!(err.code(), "bad_request");
     }
 }

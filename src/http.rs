@@ -43,6 +43,9 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// The policy of downloaded files: a sandbox with nothing allowed.
+const DOWNLOAD_CSP: &str = "sandbox; default-src 'none'";
+
 /// Wraps the routes with every cross-cutting layer, outermost first.
 pub fn layers(router: Router<AppState>, state: AppState) -> Router {
     let config = state.config.clone();
@@ -157,7 +160,8 @@ fn code_for(status: StatusCode) -> &'static str {
 /// Finishes every response: renders the pages handlers returned as [`crate::view::Page`];
 /// gives every error the shape of [`crate::error::AppError`]'s, whoever refused the request (the
 /// router's 405, the timeout's 408, the body limit's 413, an extractor's rejection, a panic);
-/// and shows errors outside `/api/` as an HTML page in the visitor's language.
+/// shows errors outside `/api/` as an HTML page in the visitor's language; and forbids caching
+/// whatever answers an identified caller.
 async fn finish(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let session = request.extensions().get::<Session>().cloned();
@@ -180,7 +184,35 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
     };
     let lang = Lang::choose(request.headers(), caller.as_ref().map(|c| c.language));
     request.extensions_mut().insert(Identity(caller.clone()));
-    let response = next.run(request).await;
+    let identified = caller.is_some();
+    let mut response = shape(
+        &state,
+        session,
+        caller,
+        lang,
+        &path,
+        next.run(request).await,
+    )
+    .await;
+    if identified {
+        // What a signed-in caller reads is theirs: no browser or proxy may keep it (a shared
+        // computer's back button, a proxy answering someone else).
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Renders a pending page, and gives an error the API's shape or the error page.
+async fn shape(
+    state: &AppState,
+    session: Option<Session>,
+    caller: Option<Arc<Caller>>,
+    lang: Lang,
+    path: &str,
+    response: Response,
+) -> Response {
     if let Some(page) = response.extensions().get::<PendingPage>().cloned() {
         let (parts, _) = response.into_parts();
         let frame = match frame(session.as_ref(), caller.as_deref(), state.demo_accounts()).await {
@@ -189,14 +221,14 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
         };
         // The frame comes first, so no page data can shadow who is signed in or the form token.
         let ctx = minijinja::context! { ..frame, ..page.ctx };
-        return match state.views.render(page.template, lang, &path, ctx) {
+        return match state.views.render(page.template, lang, path, ctx) {
             Ok(html) => (parts, Html(html)).into_response(),
             Err(err) => {
                 tracing::error!(error = ?err, template = page.template, "page rendering failed");
                 error_page(
-                    &state,
+                    state,
                     lang,
-                    &path,
+                    path,
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     &[],
@@ -223,14 +255,14 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
         .iter()
         .map(|f| f.clone().in_lang(lang))
         .collect();
-    if is_api(&path) {
+    if is_api(path) {
         return if info.fields.iter().any(|f| f.message.is_some()) {
             with_fields(response, &info, &fields)
         } else {
             response
         };
     }
-    let mut page = error_page(&state, lang, &path, status, info.code, &fields);
+    let mut page = error_page(state, lang, path, status, info.code, &fields);
     for name in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(value) = response.headers().get(&name) {
             page.headers_mut().insert(name, value.clone());
@@ -352,6 +384,9 @@ pub fn download(row: &entity::attachment::Model, bytes: Vec<u8>) -> Result<Respo
             format!("attachment; filename=\"{name}\""),
         )
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        // Opened in a tab anyway (a link typed by hand, a browser that ignores the disposition),
+        // an uploaded HTML or SVG file runs no script and reaches nothing, not even its origin.
+        .header(header::CONTENT_SECURITY_POLICY, DOWNLOAD_CSP)
         .header("x-content-sha256", row.sha256.as_str())
         .body(Body::from(bytes))
         .map_err(|e| AppError::Internal(e.into()))

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod password;
+pub mod quota;
 pub mod server;
 pub mod services;
 pub mod state;

@@ -11,7 +11,10 @@ use std::{
 use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::Clock, config::Config, mail::Mailer, password::Hasher, view::Views};
+use crate::{
+    clock::Clock, config::Config, mail::Mailer, password::Hasher, quota::CreationLimiter,
+    view::Views,
+};
 
 /// The application's shared state; cheap to clone.
 #[derive(Clone)]
@@ -30,6 +33,8 @@ pub struct AppState {
     pub passwords: Hasher,
     /// Whether demo accounts (password `demo`) can sign in: every page then says so.
     demo_accounts: Arc<AtomicBool>,
+    /// Each account's rate of creations.
+    pub creations: CreationLimiter,
 }
 
 impl AppState {
@@ -37,6 +42,7 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         Ok(Self {
             mailer: Mailer::from_config(&config)?,
+            creations: CreationLimiter::new(config.create_rate_per_minute, config.create_burst),
             db,
             views: Views::new(),
             clock: Clock::default(),

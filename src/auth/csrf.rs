@@ -58,15 +58,8 @@ pub async fn verify_multipart(
     session: &Session,
     multipart: &mut axum::extract::Multipart,
 ) -> Result<(), AppError> {
-    let sent = match multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
-        Some(field) if field.name() == Some(FIELD) => field
-            .text()
-            .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?,
+    let sent = match multipart.next_field().await? {
+        Some(field) if field.name() == Some(FIELD) => field.text().await?,
         _ => String::new(),
     };
     verify(session, &sent).await
@@ -114,9 +107,7 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let session = request.extensions().get::<Session>().cloned();
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let body = Bytes::from_request(request, state).await?;
         let mut pairs: Vec<(String, String)> = serde_html_form::from_bytes(&body)
             .map_err(|e| AppError::BadRequest(format!("unreadable form: {e}")))?;
         let sent = pairs

@@ -17,6 +17,7 @@ use crate::{
     db::Scoped,
     domain::{evolution::Action, steering::Vote},
     error::AppError,
+    quota::CreationQuota,
     services::{
         catalogue::offers::{self, OfferFilter},
         committee_sessions::{self, NewSession, SessionFilter},
@@ -104,6 +105,7 @@ pub struct NewForm {
 pub async fn create(
     State(state): State<AppState>,
     Signed(caller): Signed,
+    _quota: CreationQuota,
     CsrfForm(form): CsrfForm<NewForm>,
 ) -> Result<Response, AppError> {
     let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());

@@ -19,6 +19,7 @@ use crate::{
         priority::{Impact, Urgency},
     },
     error::AppError,
+    quota::CreationQuota,
     services::{
         accounts,
         catalogue::{filing, offers},
@@ -217,6 +218,7 @@ async fn new_ticket<C: sea_orm::ConnectionTrait>(
 pub async fn create(
     State(state): State<AppState>,
     Signed(caller): Signed,
+    _quota: CreationQuota,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<TicketForm>,
 ) -> Result<Response, AppError> {
@@ -227,6 +229,7 @@ pub async fn create(
 pub async fn desk_create(
     State(state): State<AppState>,
     Signed(caller): Signed,
+    _quota: CreationQuota,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<TicketForm>,
 ) -> Result<Response, AppError> {
@@ -371,6 +374,7 @@ pub async fn act(
 pub async fn log(
     State(state): State<AppState>,
     Signed(caller): Signed,
+    _quota: CreationQuota,
     session: tower_sessions::Session,
     Path(reference): Path<String>,
     mut multipart: axum::extract::Multipart,

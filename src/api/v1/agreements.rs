@@ -14,6 +14,7 @@ use crate::{
     auth::ApiCaller,
     db::Scoped,
     error::AppError,
+    quota::CreationQuota,
     services::{
         PageRequest, Paged,
         catalogue::{
@@ -106,22 +107,14 @@ pub async fn terminate(
 
 /// Reads the `file` part of a multipart body.
 pub async fn file_part(mut multipart: Multipart) -> Result<Upload, AppError> {
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
+    while let Some(field) = multipart.next_field().await? {
         if field.name() == Some("file") {
             let file_name = field.file_name().unwrap_or("fichier").to_owned();
             let content_type = field
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?
-                .to_vec();
+            let bytes = field.bytes().await?.to_vec();
             return Ok(Upload {
                 file_name,
                 content_type,
@@ -136,11 +129,12 @@ pub async fn file_part(mut multipart: Multipart) -> Result<Upload, AppError> {
 #[utoipa::path(post, path = "/api/v1/conventions/{id}/documents", tag = "agreements",
     params(("id" = i64, Path, description = "convention id")),
     request_body(content_type = "multipart/form-data", description = "a `file` part"),
-    responses((status = 201, body = AttachmentView), (status = 403), (status = 404), (status = 422)),
+    responses((status = 201, body = AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    _quota: CreationQuota,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentView>), AppError> {

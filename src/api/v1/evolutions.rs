@@ -14,6 +14,7 @@ use crate::{
     db::Scoped,
     domain::{evolution::Action, scoring::Weights},
     error::AppError,
+    quota::CreationQuota,
     services::{
         Paged,
         committee_sessions::{self, NewSession, SessionFilter, SessionView},
@@ -47,11 +48,12 @@ pub async fn list(
 
 /// Files an evolution request for the caller's establishment (same filing rule as tickets).
 #[utoipa::path(post, path = "/api/v1/evolutions", tag = "evolutions", request_body = NewEvolution,
-    responses((status = 201, body = EvolutionView), (status = 403), (status = 404), (status = 422)),
+    responses((status = 201, body = EvolutionView), (status = 403), (status = 404), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    _quota: CreationQuota,
     Json(body): Json<NewEvolution>,
 ) -> Result<(StatusCode, Json<EvolutionView>), AppError> {
     let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());

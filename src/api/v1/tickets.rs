@@ -12,6 +12,7 @@ use crate::{
     db::Scoped,
     domain::{lifecycle::Action, priority::Matrix},
     error::AppError,
+    quota::CreationQuota,
     services::{
         Paged,
         catalogue::attachments::Upload,
@@ -43,11 +44,12 @@ pub async fn list(
 /// a retry answers the ticket the first request created.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicket,
     params(("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
-    responses((status = 201, body = TicketView), (status = 404), (status = 409), (status = 422)),
+    responses((status = 201, body = TicketView), (status = 404), (status = 409), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    _quota: CreationQuota,
     headers: axum::http::HeaderMap,
     Json(body): Json<NewTicket>,
 ) -> Result<(StatusCode, Json<TicketView>), AppError> {
@@ -122,11 +124,12 @@ pub async fn act(
 /// Adds an entry to the public or (provider side) private log.
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/log", tag = "tickets",
     params(("ref" = String, Path, description = "ticket reference")), request_body = NewLogEntry,
-    responses((status = 201, body = LogEntryView), (status = 403), (status = 404), (status = 422)),
+    responses((status = 201, body = LogEntryView), (status = 403), (status = 404), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn add_log(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    _quota: CreationQuota,
     Path(reference): Path<String>,
     Json(body): Json<NewLogEntry>,
 ) -> Result<(StatusCode, Json<LogEntryView>), AppError> {
@@ -168,11 +171,12 @@ pub async fn history(
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/attachments", tag = "tickets",
     params(("ref" = String, Path, description = "ticket reference")),
     request_body(content_type = "multipart/form-data", description = "a `file` part; optional `body` and `private` parts"),
-    responses((status = 201, body = crate::services::catalogue::attachments::AttachmentView), (status = 403), (status = 404), (status = 422)),
+    responses((status = 201, body = crate::services::catalogue::attachments::AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
 pub async fn attach(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    _quota: CreationQuota,
     Path(reference): Path<String>,
     multipart: axum::extract::Multipart,
 ) -> Result<
@@ -199,23 +203,22 @@ pub async fn attach(
 pub async fn log_parts(
     mut multipart: axum::extract::Multipart,
 ) -> Result<(NewLogEntry, Option<Upload>), AppError> {
-    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
     let mut entry = NewLogEntry {
         body: String::new(),
         private: false,
     };
     let mut upload = None;
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+    while let Some(field) = multipart.next_field().await? {
         match field.name() {
-            Some("body") => entry.body = field.text().await.map_err(bad)?,
-            Some("private") => entry.private = field.text().await.map_err(bad)? != "false",
+            Some("body") => entry.body = field.text().await?,
+            Some("private") => entry.private = field.text().await? != "false",
             Some("file") => {
                 let file_name = field.file_name().unwrap_or("fichier").to_owned();
                 let content_type = field
                     .content_type()
                     .unwrap_or("application/octet-stream")
                     .to_owned();
-                let bytes = field.bytes().await.map_err(bad)?.to_vec();
+                let bytes = field.bytes().await?.to_vec();
                 if !bytes.is_empty() || !file_name.is_empty() {
                     upload = Some(Upload {
                         file_name,

@@ -302,6 +302,7 @@ pub async fn terminate(
 pub async fn upload(
     State(state): State<AppState>,
     Signed(caller): Signed,
+    _quota: crate::quota::CreationQuota,
     session: Session,
     Path(id): Path<i64>,
     mut multipart: Multipart,
