@@ -536,3 +536,8 @@ steering-help = A decision is taken from { $quorum } ballots, once one side hold
 steering-quorum = Quorum
 steering-majority = Majority (%)
 steering-chair = Chair (the account's e-mail address)
+
+# Refusals at the edge: control characters, reused idempotency keys.
+input-control-character = contains a control character (such as U+0000), which is not allowed: remove it
+error-idempotency_key_reused-title = Idempotency key already used
+error-idempotency_key_reused-text = This Idempotency-Key was already used for another request: use a new one.

@@ -536,3 +536,8 @@ steering-help = Une décision est prise dès { $quorum } votes, quand un camp d�
 steering-quorum = Quorum
 steering-majority = Majorité (%)
 steering-chair = Présidence (adresse du compte)
+
+# Refusals at the edge: control characters, reused idempotency keys.
+input-control-character = contient un caractère de contrôle (comme U+0000) qui n'est pas permis : retirez-le
+error-idempotency_key_reused-title = Clé d'idempotence déjà utilisée
+error-idempotency_key_reused-text = Cette clé Idempotency-Key a déjà servi pour une autre requête : utilisez-en une nouvelle.
