@@ -124,6 +124,50 @@ async fn parallel_requests_with_one_key_create_one_ticket() {
     assert_eq!(again["ref"], created[0]["ref"]);
 }
 
+/// Uploads a file whose bytes hold controls, with an optional comment: the status and answer.
+async fn attach(
+    app: &TestApp,
+    token: &str,
+    reference: &str,
+    comment: Option<&str>,
+) -> (StatusCode, Value) {
+    let file =
+        reqwest::multipart::Part::bytes(b"\x00binary is fine\x01".to_vec()).file_name("a.bin");
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(comment) = comment {
+        form = form.text("body", comment.to_owned());
+    }
+    let response = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tickets/{reference}/attachments"),
+            token,
+        )
+        .multipart(form.part("file", file))
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status(),
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+/// A browser signed in as `email`, and its form token.
+async fn signed_in_with_token(app: &TestApp, email: &str) -> (reqwest::Client, String) {
+    let browser = browser_signed_in(app, email, "demo").await;
+    let html = browser
+        .get(app.url("/portal"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_of(&html);
+    (browser, token)
+}
+
 #[tokio::test]
 async fn control_characters_are_refused_in_every_field_and_nothing_is_stored() {
     let app = TestApp::with_demo().await;
@@ -173,43 +217,14 @@ async fn control_characters_are_refused_in_every_field_and_nothing_is_stored() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(field_of(&refused), "body");
-    let form = reqwest::multipart::Form::new()
-        .text("body", "pièce\u{0}jointe")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(b"\x00binary is fine\x01".to_vec()).file_name("a.bin"),
-        );
-    let response = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/tickets/{reference}/attachments"),
-            &contact,
-        )
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let refused: Value = response.json().await.unwrap();
+    let (status, refused) = attach(&app, &contact, &reference, Some("pièce\u{0}jointe")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_of(&refused), "body");
     let (_, entries) = call(&app, Method::GET, &log, &contact, None).await;
     assert_eq!(entries.as_array().unwrap().len(), 0, "{entries}");
     // A file's own bytes are data, not text.
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(b"\x00binary is fine\x01".to_vec()).file_name("a.bin"),
-    );
-    let response = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/tickets/{reference}/attachments"),
-            &contact,
-        )
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
+    let (status, _) = attach(&app, &contact, &reference, None).await;
+    assert_eq!(status, StatusCode::CREATED);
 
     // A path segment and a query parameter: 400 naming them, in the reader's language.
     for (path, field) in [
@@ -411,19 +426,11 @@ async fn a_release_sent_back_and_proposed_again_gets_one_decision_per_round() {
 
 /// Posts the steering settings form with `chair`, as `email`: the status and the page.
 async fn post_chair(app: &TestApp, email: &str, chair: &str) -> (StatusCode, String) {
-    let browser = browser_signed_in(app, email, "demo").await;
-    let html = browser
-        .get(app.url("/portal"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (browser, csrf) = signed_in_with_token(app, email).await;
     let response = browser
         .post(app.url("/desk/settings/steering"))
         .form(&[
-            ("_csrf", csrf_of(&html).as_str()),
+            ("_csrf", csrf.as_str()),
             ("quorum", "2"),
             ("majority_percent", "50"),
             ("chair", chair),
@@ -458,19 +465,11 @@ async fn forms_that_take_an_address_do_not_tell_who_has_an_account() {
     let file_for = |email: &'static str, requester: &'static str| {
         let app = &app;
         async move {
-            let browser = browser_signed_in(app, email, "demo").await;
-            let html = browser
-                .get(app.url("/portal"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let (browser, csrf) = signed_in_with_token(app, email).await;
             let response = browser
                 .post(app.url(&format!("/desk/new/{incident}")))
                 .form(&[
-                    ("_csrf", csrf_of(&html).as_str()),
+                    ("_csrf", csrf.as_str()),
                     ("title", "Sonde"),
                     ("description", "Qui a un compte ?"),
                     ("impact", "person"),
