@@ -90,6 +90,12 @@ pub enum AppError {
     /// Input that parsed but breaks a rule, field by field.
     #[error("invalid input")]
     Validation(Vec<FieldError>),
+    /// A path or query parameter that cannot be read as one (400, naming it).
+    #[error("invalid parameter")]
+    BadParameter(FieldError),
+    /// An `Idempotency-Key` sent again with a different request.
+    #[error("this Idempotency-Key was used with a different request")]
+    IdempotencyKeyReused,
     /// A stale revision or an action not allowed in the current state.
     #[error("{message}")]
     Conflict {
@@ -177,9 +183,9 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::BadParameter(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable | Self::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -194,9 +200,10 @@ impl AppError {
             Self::Unauthorized => "unauthorized",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
-            Self::BadRequest(_) => "bad_request",
+            Self::BadRequest(_) | Self::BadParameter(_) => "bad_request",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Validation(_) => "validation",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Conflict { .. } => "conflict",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable => "unavailable",
@@ -265,6 +272,11 @@ impl IntoResponse for AppError {
                 "invalid input".to_owned(),
                 json!({ "fields": fields }),
                 fields.clone(),
+            ),
+            Self::BadParameter(field) => (
+                format!("invalid parameter {}", field.field),
+                json!({ "fields": [field] }),
+                vec![field.clone()],
             ),
             Self::Conflict { message, details } => (message.clone(), details.clone(), vec![]),
             Self::TooManyRequests { retry_after } => (

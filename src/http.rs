@@ -123,6 +123,13 @@ pub fn layers(router: Router<AppState>, state: AppState) -> Router {
                     StatusCode::REQUEST_TIMEOUT,
                     timeout,
                 ))
+                // Inside `finish`, which names the field in the reader's language and gives
+                // the refusal its error page or body, and inside the timeout, as it reads
+                // bodies (up to the body limit, which it applies itself).
+                .layer(middleware::from_fn_with_state(
+                    config.body_limit_bytes,
+                    crate::controls::refuse_controls,
+                ))
                 .layer(RequestBodyLimitLayer::new(config.body_limit_bytes)),
         )
         .with_state(state)

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod controls;
 pub mod db;
 pub mod demo;
 pub mod domain;
@@ -32,7 +33,7 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .merge(web::routes())
-        .merge(api::routes())
+        .merge(api::routes(&state))
         .fallback(|| async { error::AppError::NotFound });
     http::layers(routes, state)
 }

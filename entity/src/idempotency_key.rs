@@ -1,8 +1,10 @@
-//! The result of an API creation, remembered under the client's Idempotency-Key.
+//! A request made with an `Idempotency-Key`, remembered so that a retry gets the first answer.
 
 use sea_orm::entity::prelude::*;
 
-/// A row of `idempotency_key`: per account, a key and what it created.
+/// A row of `idempotency_key`: per account, a key, the digest of the request first made with
+/// it, its `state` (`running` while that request runs, `done` once answered) and, when done,
+/// the status and body of its answer.
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "idempotency_key")]
@@ -11,8 +13,11 @@ pub struct Model {
     pub account_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
-    pub resource: String,
-    pub reference: String,
+    pub request_digest: String,
+    pub state: String,
+    pub response_status: Option<i32>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub response_body: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,6 +12,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub release_id: i64,
+    /// Which proposal of the release it decided, from 1: a release sent back and proposed again
+    /// gets one decision per round, never two for the same one.
+    pub round: i32,
     pub outcome: String,
     pub decided_by: String,
     pub chair_id: Option<i64>,

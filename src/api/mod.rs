@@ -1,11 +1,13 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI 3 document generated from the handlers'
 //! annotations, and its browsable documentation at `/api/docs`.
 
+pub mod idempotency;
 pub mod v1;
 
 use axum::{
     Router,
     http::{HeaderValue, header},
+    middleware,
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
@@ -20,7 +22,10 @@ use crate::state::AppState;
     info(
         title = "Guichet API",
         description = "The service desk of a consortium's hosted offers. Errors are \
-            `{\"error\": {\"code\", \"message\", \"details\"}}` with the HTTP status that fits."
+            `{\"error\": {\"code\", \"message\", \"details\"}}` with the HTTP status that fits. \
+            Every `POST` takes an optional `Idempotency-Key` header (1 to 200 visible ASCII \
+            characters): the same key with the same request answers the first answer again, \
+            with another request 422 `idempotency_key_reused`, while the first still runs 409."
     ),
     modifiers(&BearerAuth),
     tags(
@@ -54,10 +59,15 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// The API's routes, the OpenAPI document at `/api/v1/openapi.json` and the docs UI.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(v1::routes())
         .split_for_parts();
+    // Only on matched routes: an unknown path stays a plain 404, key or not.
+    let router = router.route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::remember,
+    ));
     // Swagger UI's page styles itself inline; only this page gets that allowance.
     let docs = Router::from(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -2,9 +2,11 @@
 
 pub mod business_time;
 pub mod catalogue;
+pub mod control_chars;
 pub mod email;
 pub mod evolution;
 pub mod filing;
+pub mod idempotency;
 pub mod jobs;
 pub mod lifecycle;
 pub mod local_time;

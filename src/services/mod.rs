@@ -8,6 +8,7 @@ pub mod committee_sessions;
 pub mod evolutions;
 pub mod faqs;
 pub mod fulltext;
+pub mod idempotency;
 pub mod notifications;
 pub mod organisations;
 pub mod password_reset;

@@ -190,17 +190,26 @@ pub async fn steering_settings<C: ConnectionTrait>(db: &C) -> Result<SteeringSet
         .unwrap_or_default())
 }
 
+/// Whether the caller may set the steering rules and chair: administrators only (403). Forms
+/// that name the chair by address ask this before looking the address up, so that nobody else
+/// learns from the answer whether an account has it.
+pub fn may_set_steering(caller: &Caller) -> Result<(), AppError> {
+    if caller.scope.admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only administrators set the steering rules".to_owned(),
+        ))
+    }
+}
+
 /// Sets the steering rules and chair: administrators only.
 pub async fn set_steering_settings<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     settings: SteeringSettings,
 ) -> Result<SteeringSettings, AppError> {
-    if !caller.scope.admin {
-        return Err(AppError::Forbidden(
-            "only administrators set the steering rules".to_owned(),
-        ));
-    }
+    may_set_steering(caller)?;
     if settings.rules.quorum == 0 || settings.rules.quorum > 100 {
         return Err(AppError::field("quorum", "must be 1 to 100"));
     }
@@ -887,10 +896,7 @@ where
     }
     let state = ReleaseState::parse(&current.state);
     if state != ReleaseState::Proposed {
-        return Err(AppError::Conflict {
-            message: "the release is not before the steering committee".to_owned(),
-            details: serde_json::json!({ "state": state.as_str() }),
-        });
+        return Err(decided(state));
     }
     let proposal = proposal_of(db.conn(), id).await?;
     let removed: Vec<String> = input
@@ -912,6 +918,25 @@ where
     }
     let now = db.now();
     let txn = db.conn().begin().await?;
+    // The release row first, still proposed: a ballot after the decision is refused, and the
+    // ballots on one release queue behind each other, so the one that completes the quorum
+    // counts every other (two last ballots each seeing only itself would decide nothing). A
+    // write, not a read: a SQLite transaction that reads first cannot take the write lock later.
+    let open = Unscoped::update_many::<release::Entity>()
+        .col_expr(
+            release::Column::Revision,
+            Expr::col(release::Column::Revision).add(1),
+        )
+        .col_expr(release::Column::UpdatedAt, Expr::value(now))
+        .filter(release::Column::Id.eq(id))
+        .filter(release::Column::State.eq(ReleaseState::Proposed.as_str()))
+        .exec(&txn)
+        .await?;
+    if open.rows_affected == 0 {
+        // Its connection back first: SQLite's pool has only that one.
+        txn.rollback().await?;
+        return Err(not_proposed(db, id).await);
+    }
     steering_ballot::Entity::insert(steering_ballot::ActiveModel {
         release_id: Set(id),
         account_id: Set(caller.account_id),
@@ -1000,10 +1025,7 @@ where
     }
     let state = ReleaseState::parse(&current.state);
     if state != ReleaseState::Proposed {
-        return Err(AppError::Conflict {
-            message: "there is no proposal to decide".to_owned(),
-            details: serde_json::json!({ "state": state.as_str() }),
-        });
+        return Err(decided(state));
     }
     let proposal = proposal_of(db.conn(), id).await?;
     let removed: Vec<String> = input
@@ -1048,6 +1070,24 @@ where
     get(db, caller, id).await
 }
 
+/// The 409 of a ballot or a decision on a release that is not (or no longer) proposed.
+fn decided(state: ReleaseState) -> AppError {
+    AppError::Conflict {
+        message: "the release is not before the steering committee: there is no proposal to \
+                  vote on or decide"
+            .to_owned(),
+        details: serde_json::json!({ "state": state.as_str() }),
+    }
+}
+
+/// [`decided`], with the state the release is in now: a compare-and-set found it moved on.
+async fn not_proposed<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> AppError {
+    match row(db, id).await {
+        Ok(now) => decided(ReleaseState::parse(&now.state)),
+        Err(err) => err,
+    }
+}
+
 async fn proposal_of<C: ConnectionTrait>(db: &C, release_id: i64) -> Result<Vec<String>, AppError> {
     Ok(Unscoped::find::<evolution::Entity>()
         .select_only()
@@ -1077,6 +1117,43 @@ async fn record<C: ConnectionTrait>(
     actor: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let next = match outcome {
+        Outcome::SentBack => ReleaseState::Draft,
+        _ => ReleaseState::Approved,
+    };
+    // The move out of `proposed` is the compare-and-set that makes the decision happen once:
+    // a concurrent ballot or chair that read the proposal open finds no row to move and
+    // answers 409, its transaction rolled back. First in the transaction, so on SQLite it takes
+    // the write lock before anything is read.
+    let moved = Unscoped::update_many::<release::Entity>()
+        .col_expr(release::Column::State, Expr::value(next.as_str()))
+        .col_expr(
+            release::Column::Revision,
+            Expr::col(release::Column::Revision).add(1),
+        )
+        .col_expr(release::Column::UpdatedAt, Expr::value(now))
+        .filter(release::Column::Id.eq(release.id))
+        .filter(release::Column::State.eq(ReleaseState::Proposed.as_str()))
+        .exec(txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        let now_in: Option<String> = Unscoped::find::<release::Entity>()
+            .select_only()
+            .column(release::Column::State)
+            .filter(release::Column::Id.eq(release.id))
+            .into_tuple()
+            .one(txn)
+            .await?;
+        return Err(decided(ReleaseState::parse(
+            now_in.as_deref().unwrap_or_default(),
+        )));
+    }
+    // Every earlier round ended in a decision (sent back, or this one would not be open).
+    let earlier = Unscoped::find::<steering_decision::Entity>()
+        .filter(steering_decision::Column::ReleaseId.eq(release.id))
+        .count(txn)
+        .await?;
+    let round = i32::try_from(earlier + 1).unwrap_or(i32::MAX);
     let proposed = proposal_of(txn, release.id).await?;
     let removed = match &outcome {
         Outcome::ApprovedWithAmendments { removed } => removed.clone(),
@@ -1094,6 +1171,7 @@ async fn record<C: ConnectionTrait>(
     let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned());
     steering_decision::ActiveModel {
         release_id: Set(release.id),
+        round: Set(round),
         outcome: Set(outcome.as_str().to_owned()),
         decided_by: Set(decided_by.to_owned()),
         chair_id: Set(chair),
@@ -1106,21 +1184,12 @@ async fn record<C: ConnectionTrait>(
         ..Default::default()
     }
     .insert(txn)
-    .await?;
-    let next = match outcome {
-        Outcome::SentBack => ReleaseState::Draft,
-        _ => ReleaseState::Approved,
-    };
-    Unscoped::update_many::<release::Entity>()
-        .col_expr(release::Column::State, Expr::value(next.as_str()))
-        .col_expr(
-            release::Column::Revision,
-            Expr::col(release::Column::Revision).add(1),
-        )
-        .col_expr(release::Column::UpdatedAt, Expr::value(now))
-        .filter(release::Column::Id.eq(release.id))
-        .exec(txn)
-        .await?;
+    .await
+    .map_err(|err| match err.sql_err() {
+        // The unique (release, round) index: a decision for this round is already recorded.
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => decided(next),
+        _ => err.into(),
+    })?;
     let items = Unscoped::find::<evolution::Entity>()
         .filter(evolution::Column::ReleaseId.eq(release.id))
         .order_by_asc(evolution::Column::ReleaseRank)

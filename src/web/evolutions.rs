@@ -567,6 +567,7 @@ pub async fn set_steering(
     Signed(caller): Signed,
     CsrfForm(form): CsrfForm<SteeringForm>,
 ) -> Result<Response, AppError> {
+    releases::may_set_steering(&caller)?;
     let chair = match form.chair.trim() {
         "" => None,
         email => Some(

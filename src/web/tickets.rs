@@ -163,6 +163,7 @@ fn filled(value: &Option<String>) -> Option<&str> {
 /// the agent reads.
 async fn new_ticket<C: sea_orm::ConnectionTrait>(
     db: &Scoped<'_, C>,
+    caller: &Caller,
     id: i64,
     form: &TicketForm,
     front: Front,
@@ -184,13 +185,7 @@ async fn new_ticket<C: sea_orm::ConnectionTrait>(
         Front::Desk => {
             let email = filled(&form.requester)
                 .ok_or_else(|| AppError::field("requester", "is required"))?;
-            Some(
-                tickets::account_by_email(db.conn(), email)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::field("requester", "no contact you may file for has this address")
-                    })?,
-            )
+            Some(tickets::requester_by_email(db, caller, id, email).await?)
         }
     };
     Ok(NewTicket {
@@ -248,7 +243,7 @@ async fn file(
         Front::Portal => Origin::Portal,
         Front::Desk => Origin::Desk,
     };
-    let result = match new_ticket(&db, id, &form, front).await {
+    let result = match new_ticket(&db, caller, id, &form, front).await {
         Ok(new) => tickets::create(&db, caller, new, origin).await,
         Err(err) => Err(err),
     };

@@ -17,6 +17,7 @@ mod catalogue;
 mod catalogue_pages;
 mod evolution_pages;
 mod evolutions;
+mod hardening_integrity;
 mod hardening_limits;
 mod hardening_signin;
 mod identity;

@@ -41,7 +41,7 @@ pub async fn list(
 
 /// Files an incident or a service request for the caller's organisation, through the filing
 /// rule; the subcategory decides the extra fields required. With an `Idempotency-Key` header,
-/// a retry answers the ticket the first request created.
+/// a retry answers what the first request answered.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicket,
     params(("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
     responses((status = 201, body = TicketView), (status = 404), (status = 409), (status = 422), (status = 429)),
@@ -50,23 +50,12 @@ pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     _quota: CreationQuota,
-    headers: axum::http::HeaderMap,
     Json(body): Json<NewTicket>,
 ) -> Result<(StatusCode, Json<TicketView>), AppError> {
     let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let key = headers
-        .get("idempotency-key")
-        .map(|v| v.to_str().map(str::trim))
-        .transpose()
-        .map_err(|_| AppError::BadRequest("Idempotency-Key must be visible ASCII".to_owned()))?;
-    if let Some(key) = key
-        && let Some(earlier) = tickets::replay(&db, &caller, key).await?
-    {
-        return Ok((StatusCode::CREATED, Json(earlier)));
-    }
     Ok((
         StatusCode::CREATED,
-        Json(tickets::create_once(&db, &caller, body, Origin::Api, key).await?),
+        Json(tickets::create(&db, &caller, body, Origin::Api).await?),
     ))
 }
 

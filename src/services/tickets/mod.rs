@@ -518,21 +518,6 @@ pub fn missing_fields(required: &[ExtraField], new: &NewTicket) -> Vec<ExtraFiel
         .collect()
 }
 
-/// Files a ticket for the caller (or, from the provider's side, for a contact), through the
-/// filing rule, with its priority
-/// from the current matrix, in one transaction with its first history entry.
-pub async fn create<C>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    new: NewTicket,
-    origin: Origin,
-) -> Result<TicketView, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    create_once(db, caller, new, origin, None).await
-}
-
 /// The contact a ticket is filed for, with its own scope so that the filing rule is its own
 /// organisation's. Only the offer's provider files for a contact (403 otherwise); the account
 /// must be an active contact (422 on `requester` otherwise). Contacts of client organisations
@@ -544,17 +529,7 @@ async fn contact_to_file_for<C: ConnectionTrait>(
     offer_id: i64,
     account_id: i64,
 ) -> Result<Caller, AppError> {
-    let provider_id = actions::provider_of(db.conn(), offer_id).await?;
-    let scope = &caller.scope;
-    if !(scope.admin
-        || scope.delivered_offers.contains(&offer_id)
-        || scope.managed.contains(&provider_id))
-    {
-        return Err(AppError::Forbidden(
-            "only the offer's provider files tickets for a contact".to_owned(),
-        ));
-    }
-    let not_a_contact = || AppError::field("requester", "is not a contact you may file for");
+    may_file_for_contacts(db, caller, offer_id).await?;
     let contact = crate::auth::load_caller(db.conn(), account_id, None)
         .await?
         .ok_or_else(not_a_contact)?;
@@ -562,6 +537,48 @@ async fn contact_to_file_for<C: ConnectionTrait>(
         return Err(not_a_contact());
     }
     Ok(contact)
+}
+
+/// Whether the caller files tickets for contacts on this offer: its provider only (403).
+async fn may_file_for_contacts<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    offer_id: i64,
+) -> Result<(), AppError> {
+    let provider_id = actions::provider_of(db.conn(), offer_id).await?;
+    let scope = &caller.scope;
+    if scope.admin
+        || scope.delivered_offers.contains(&offer_id)
+        || scope.managed.contains(&provider_id)
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the offer's provider files tickets for a contact".to_owned(),
+        ))
+    }
+}
+
+/// The same 422 for an unknown address and an account that is not a contact one may file for.
+fn not_a_contact() -> AppError {
+    AppError::field("requester", "is not a contact you may file for")
+}
+
+/// The account the desk's form names by address as the requester of a ticket on this
+/// subcategory. Who may file for contacts is decided before the address is looked up, so the
+/// answer tells nobody else whether an account has it; and an unknown address answers as an
+/// account one may not file for.
+pub async fn requester_by_email<C: ConnectionTrait>(
+    db: &Scoped<'_, C>,
+    caller: &Caller,
+    subcategory: i64,
+    email: &str,
+) -> Result<i64, AppError> {
+    let offer_id = offers::subcategory(db, subcategory).await?.offer_id;
+    may_file_for_contacts(db, caller, offer_id).await?;
+    account_by_email(db.conn(), email)
+        .await?
+        .ok_or_else(not_a_contact)
 }
 
 /// The id of the active account with this address, for the desk's "file for a contact" form;
@@ -580,41 +597,18 @@ pub async fn account_by_email<C: ConnectionTrait>(
         .await?)
 }
 
-/// The ticket an earlier creation with this Idempotency-Key made, if any.
-pub async fn replay<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    key: &str,
-) -> Result<Option<TicketView>, AppError> {
-    let earlier = Unscoped::find::<entity::idempotency_key::Entity>()
-        .filter(entity::idempotency_key::Column::AccountId.eq(caller.account_id))
-        .filter(entity::idempotency_key::Column::Key.eq(key))
-        .filter(entity::idempotency_key::Column::Resource.eq("ticket"))
-        .one(db.conn())
-        .await?;
-    match earlier {
-        Some(row) => Ok(Some(get(db, caller, &row.reference).await?)),
-        None => Ok(None),
-    }
-}
-
-/// [`create`], remembering `idempotency_key` with the ticket in the same transaction, so a
-/// retried request finds it (see [`replay`]) and two racing ones cannot both create.
-pub async fn create_once<C>(
+/// Files a ticket for the caller (or, from the provider's side, for a contact), through the
+/// filing rule, with its priority from the current matrix, in one transaction with its first
+/// history entry.
+pub async fn create<C>(
     db: &Scoped<'_, C>,
     caller: &Caller,
     new: NewTicket,
     origin: Origin,
-    idempotency_key: Option<&str>,
 ) -> Result<TicketView, AppError>
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    if idempotency_key.is_some_and(|k| k.is_empty() || k.len() > 200) {
-        return Err(AppError::BadRequest(
-            "Idempotency-Key must be 1 to 200 characters".to_owned(),
-        ));
-    }
     let subcategory = offers::subcategory(db, new.subcategory).await?;
     let on_behalf = match new.requester.filter(|r| *r != caller.account_id) {
         Some(id) => Some(contact_to_file_for(db, caller, subcategory.offer_id, id).await?),
@@ -767,25 +761,6 @@ where
         },
     )
     .await?;
-    if let Some(key) = idempotency_key {
-        let remembered = entity::idempotency_key::ActiveModel {
-            account_id: Set(caller.account_id),
-            key: Set(key.to_owned()),
-            resource: Set("ticket".to_owned()),
-            reference: Set(reference.clone()),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await;
-        if remembered.is_err() {
-            // The same key is used by a request running right now; this one rolls back.
-            return Err(AppError::Conflict {
-                message: "a request with this Idempotency-Key is already being processed"
-                    .to_owned(),
-                details: serde_json::json!({ "idempotency_key": key }),
-            });
-        }
-    }
     txn.commit().await?;
     get(db, caller, &reference).await
 }

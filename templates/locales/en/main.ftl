@@ -543,3 +543,7 @@ error-overloaded-text = Too many sign-ins are under way. Try again in a few seco
 password-too-short = must be at least { $min } characters
 password-too-long = must be at most { $max } characters
 demo-banner = Demonstration: demo accounts with a public password exist on this server. Do not use it for real data.
+# Refusals at the edge: control characters, reused idempotency keys.
+input-control-character = contains a control character (such as U+0000), which is not allowed: remove it
+error-idempotency_key_reused-title = Idempotency key already used
+error-idempotency_key_reused-text = This Idempotency-Key was already used for another request: use a new one.

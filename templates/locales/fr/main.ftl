@@ -543,3 +543,7 @@ error-overloaded-text = Trop de connexions sont en cours. Réessayez dans quelqu
 password-too-short = doit contenir au moins { $min } caractères
 password-too-long = ne doit pas dépasser { $max } caractères
 demo-banner = Démonstration : des comptes de démonstration au mot de passe public existent sur ce serveur. Ne l'utilisez pas pour de vraies données.
+# Refusals at the edge: control characters, reused idempotency keys.
+input-control-character = contient un caractère de contrôle (comme U+0000) qui n'est pas permis : retirez-le
+error-idempotency_key_reused-title = Clé d'idempotence déjà utilisée
+error-idempotency_key_reused-text = Cette clé Idempotency-Key a déjà servi pour une autre requête : utilisez-en une nouvelle.
