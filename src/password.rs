@@ -2,7 +2,7 @@
 //! they can be raised later without breaking existing accounts.
 //!
 //! Each hash takes tens of milliseconds of CPU and about 19 MiB of memory on purpose, so the
-//! requests that hash go through [`Hasher`]: a few at a time on the blocking pool, and past a
+//! requests that hash go through [`Hasher`]: a few at a time on threads of their own, and past a
 //! short wait the request is turned away (503) instead of piling up memory and CPU.
 
 use std::{sync::Arc, time::Duration};
@@ -48,11 +48,20 @@ pub enum HashError {
     Failed(#[from] anyhow::Error),
 }
 
+/// A hash to compute on a hashing thread.
+type Job = Box<dyn FnOnce() + Send>;
+
 /// Bounded password hashing, shared by every request of a process.
+///
+/// Hashes run on `slots` threads of their own rather than on tokio's blocking pool: each argon2
+/// hash allocates a 19 MiB block, and the allocator keeps a freed block in the arena of the
+/// thread that used it, so hashes spread over the blocking pool's many threads left hundreds of
+/// MiB resident after a burst. A few dedicated threads keep that to a few blocks.
 #[derive(Clone)]
 pub struct Hasher {
     slots: Arc<Semaphore>,
     wait: Duration,
+    jobs: std::sync::mpsc::SyncSender<Job>,
 }
 
 impl Hasher {
@@ -64,13 +73,39 @@ impl Hasher {
         } else {
             slots
         };
+        // Never more jobs queued than slots: the semaphore is taken before a job is sent.
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<Job>(slots);
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for n in 0..slots {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let job = match queue.lock() {
+                            Ok(receiver) => receiver.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            // Every sender is gone: the process is ending.
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(err) = spawned {
+                tracing::error!(%err, "cannot start a password hashing thread");
+            }
+        }
         Self {
             slots: Arc::new(Semaphore::new(slots)),
             wait,
+            jobs,
         }
     }
 
-    /// Runs `work` on the blocking pool once a slot is free, or answers [`HashError::Busy`].
+    /// Runs `work` on a hashing thread once a slot is free, or answers [`HashError::Busy`].
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
@@ -79,13 +114,18 @@ impl Hasher {
             .await
             .map_err(|_| HashError::Busy)?
             .map_err(|e| HashError::Failed(e.into()))?;
-        tokio::task::spawn_blocking(move || {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
             // The slot is held until the hash is done, even if the request is dropped meanwhile.
             let _permit = permit;
-            work()
-        })
-        .await
-        .map_err(|e| HashError::Failed(e.into()))
+            let _ = done.send(work());
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| HashError::Failed(anyhow::anyhow!("no password hashing thread")))?;
+        result
+            .await
+            .map_err(|_| HashError::Failed(anyhow::anyhow!("a password hashing thread stopped")))
     }
 
     /// Whether `password` matches `stored`.
