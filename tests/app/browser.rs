@@ -31,17 +31,13 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    /// ChromeDriver on a free port; `None` when it is absent and `GUICHET_SKIP_BROWSER=1`.
-    fn start() -> Option<Driver> {
-        if !std::path::Path::new(CHROMEDRIVER).exists() {
-            assert!(
-                std::env::var("GUICHET_SKIP_BROWSER").is_ok_and(|v| v == "1"),
-                "{CHROMEDRIVER} is missing: `apt-get install chromium chromium-driver` (.ci/run \
-                 does), or set GUICHET_SKIP_BROWSER=1 to skip the browser tests"
-            );
-            eprintln!("browser test skipped: no {CHROMEDRIVER}");
-            return None;
-        }
+    /// ChromeDriver on a free port.
+    fn start() -> Driver {
+        assert!(
+            std::path::Path::new(CHROMEDRIVER).exists(),
+            "{CHROMEDRIVER} is missing: `apt-get install chromium chromium-driver` (.ci/run \
+             does), or run the tests without `--features browser`"
+        );
         let port = free_port();
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -55,11 +51,11 @@ impl Driver {
             assert!(Instant::now() < deadline, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Some(Driver {
+        Driver {
             child,
             port,
             _profile: tempfile::tempdir().expect("profile dir"),
-        })
+        }
     }
 
     async fn browser(&self) -> Client {
@@ -145,9 +141,7 @@ impl Person<'_> {
 
 #[tokio::test]
 async fn an_incident_is_walked_in_a_real_browser() {
-    let Some(driver) = Driver::start() else {
-        return;
-    };
+    let driver = Driver::start();
     let app = TestApp::with_demo().await;
     let browser = driver.browser().await;
     let me = Person {
@@ -273,9 +267,7 @@ async fn an_incident_is_walked_in_a_real_browser() {
 
 #[tokio::test]
 async fn typing_a_title_suggests_faqs_and_one_answers_the_question() {
-    let Some(driver) = Driver::start() else {
-        return;
-    };
+    let driver = Driver::start();
     let app = TestApp::with_demo().await;
     let token = app.token(TOULON).await;
     let (_, before) = crate::support::call(
@@ -348,9 +340,7 @@ async fn a_request_is_supported_from_the_portal_and_a_release_ranked_with_the_ke
 
     use crate::support::call;
 
-    let Some(driver) = Driver::start() else {
-        return;
-    };
+    let driver = Driver::start();
     let app = TestApp::with_demo().await;
     // Two qualified requests from Toulon, in a draft release (set up through the API).
     let toulon = app.token(TOULON).await;

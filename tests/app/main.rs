@@ -12,6 +12,7 @@ mod support;
 
 mod access;
 mod boot;
+#[cfg(feature = "browser")]
 mod browser;
 mod catalogue;
 mod catalogue_pages;

@@ -1,20 +1,25 @@
-//! A real SMTP server for tests: Python's `aiosmtpd` (from PyPI, installed by `.ci/run`),
-//! writing what it receives to a Maildir that the test reads.
+//! A real SMTP server for tests, inside the test binary: the `mailin` crate speaks the protocol
+//! (its RFC 5321 state machine answers every command), and this module only carries lines between
+//! it and a socket, a thread per connection. What it receives is kept for the test to read.
 
 use std::{
-    net::{SocketAddr, TcpStream},
-    path::PathBuf,
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+    io::{BufRead, BufReader, Write},
+    net::{IpAddr, TcpListener, TcpStream},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+    thread,
 };
 
-/// A running SMTP server; stopped when dropped.
+use mailin::{Action, Handler, Response, SessionBuilder, response};
+
+/// A running SMTP server on 127.0.0.1; stopped when dropped.
 pub struct SmtpServer {
     /// Its port on 127.0.0.1.
     pub port: u16,
-    maildir: PathBuf,
-    child: Child,
-    _dir: tempfile::TempDir,
+    received: Arc<Mutex<Vec<String>>>,
+    stopping: Arc<AtomicBool>,
 }
 
 /// A port nobody listens on (yet).
@@ -25,39 +30,91 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-impl SmtpServer {
-    /// Starts `python3 -m aiosmtpd` on `port` and waits until it accepts connections.
-    pub fn start(port: u16) -> SmtpServer {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let maildir = dir.path().join("maildir");
-        let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs");
-        let mut server = SmtpServer {
-            port,
-            maildir,
-            child,
-            _dir: dir,
-        };
-        let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!(
-                    "aiosmtpd exited ({status}): install it with `pip install aiosmtpd` \
-                     (.ci/run does)"
-                );
-            }
-            assert!(Instant::now() < deadline, "aiosmtpd did not start");
-            std::thread::sleep(Duration::from_millis(50));
+/// Keeps each message as it arrives; one clone per connection.
+#[derive(Clone)]
+struct Collector {
+    received: Arc<Mutex<Vec<String>>>,
+    current: Vec<u8>,
+}
+
+impl Handler for Collector {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        _to: &[String],
+    ) -> Response {
+        self.current.clear();
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let message = String::from_utf8_lossy(&self.current).into_owned();
+        self.received.lock().expect("messages").push(message);
+        response::OK
+    }
+}
+
+/// One SMTP conversation, until the client quits or hangs up.
+fn converse(stream: TcpStream, collector: Collector) -> std::io::Result<()> {
+    let remote = stream
+        .peer_addr()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |a| a.ip());
+    let mut session = SessionBuilder::new("guichet-tests").build(remote, collector);
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    session.greeting().write_to(&mut writer)?;
+    let mut line = Vec::with_capacity(128);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
         }
-        server
+        let answer = session.process(&line);
+        match answer.action {
+            Action::NoReply => {}
+            Action::Reply | Action::UpgradeTls => answer.write_to(&mut writer)?,
+            Action::Close => {
+                answer.write_to(&mut writer)?;
+                return writer.flush();
+            }
+        }
+    }
+}
+
+impl SmtpServer {
+    /// Listens on `port` of 127.0.0.1 and answers in the background.
+    pub fn start(port: u16) -> SmtpServer {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("the SMTP port is free");
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let stopping = Arc::new(AtomicBool::new(false));
+        let collector = Collector {
+            received: received.clone(),
+            current: Vec::new(),
+        };
+        let stop = stopping.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                if let Ok(stream) = stream {
+                    let collector = collector.clone();
+                    thread::spawn(move || converse(stream, collector));
+                }
+            }
+        });
+        SmtpServer {
+            port,
+            received,
+            stopping,
+        }
     }
 
     /// The URL the application sends through.
@@ -67,20 +124,15 @@ impl SmtpServer {
 
     /// Every message received so far, raw.
     pub fn messages(&self) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else {
-            return Vec::new();
-        };
-        entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .collect()
+        self.received.lock().expect("messages").clone()
     }
 }
 
 impl Drop for SmtpServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // The accepting thread sees the flag at its next connection: this one.
+        self.stopping.store(true, Ordering::Relaxed);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
     }
 }
 
