@@ -15,6 +15,7 @@ mod m20261125_000008_jobs_outbox;
 mod m20261125_000009_sla_clock;
 mod m20261125_000010_knowledge_base;
 mod m20261125_000011_evolutions;
+mod m20261206_000014_sla_calendars;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_sla_clock::Migration),
             Box::new(m20261125_000010_knowledge_base::Migration),
             Box::new(m20261125_000011_evolutions::Migration),
+            Box::new(m20261206_000014_sla_calendars::Migration),
         ]
     }
 }

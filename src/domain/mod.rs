@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod email;
 pub mod evolution;
 pub mod filing;
+pub mod holidays;
 pub mod jobs;
 pub mod lifecycle;
 pub mod local_time;

@@ -364,6 +364,8 @@ impl SlaForm {
             targets: lines::targets(&self.targets).map_err(line_error)?,
             coverage_window: CoverageWindow {
                 time_zone: self.time_zone.trim().to_owned(),
+                round_the_clock: false,
+                public_holidays: Default::default(),
                 intervals: lines::intervals(&self.intervals).map_err(line_error)?,
                 holidays: lines::holidays(&self.holidays).map_err(line_error)?,
             },
