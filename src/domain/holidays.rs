@@ -41,21 +41,21 @@ impl PublicHolidays {
         PublicHolidays::ALL.into_iter().find(|p| p.as_str() == text)
     }
 
-    /// The holiday falling on `date` under these rules, as a message key (`holiday-…`).
+    /// The holiday falling on `date` under these rules, as a code (`christmas`, `easter-monday`…).
     pub fn holiday(self, date: NaiveDate) -> Option<&'static str> {
         if self == PublicHolidays::None {
             return None;
         }
         let fixed = match (date.month(), date.day()) {
-            (1, 1) => Some("holiday-new-year"),
-            (5, 1) => Some("holiday-labour-day"),
-            (5, 8) => Some("holiday-victory-1945"),
-            (7, 14) => Some("holiday-national-day"),
-            (8, 15) => Some("holiday-assumption"),
-            (11, 1) => Some("holiday-all-saints"),
-            (11, 11) => Some("holiday-armistice"),
-            (12, 25) => Some("holiday-christmas"),
-            (12, 26) if self == PublicHolidays::AlsaceMoselle => Some("holiday-saint-stephen"),
+            (1, 1) => Some("new-year"),
+            (5, 1) => Some("labour-day"),
+            (5, 8) => Some("victory-1945"),
+            (7, 14) => Some("national-day"),
+            (8, 15) => Some("assumption"),
+            (11, 1) => Some("all-saints"),
+            (11, 11) => Some("armistice"),
+            (12, 25) => Some("christmas"),
+            (12, 26) if self == PublicHolidays::AlsaceMoselle => Some("saint-stephen"),
             _ => None,
         };
         if fixed.is_some() {
@@ -63,10 +63,10 @@ impl PublicHolidays {
         }
         let easter = easter_sunday(date.year())?;
         match (date - easter).num_days() {
-            -2 if self == PublicHolidays::AlsaceMoselle => Some("holiday-good-friday"),
-            1 => Some("holiday-easter-monday"),
-            39 => Some("holiday-ascension"),
-            50 => Some("holiday-whit-monday"),
+            -2 if self == PublicHolidays::AlsaceMoselle => Some("good-friday"),
+            1 => Some("easter-monday"),
+            39 => Some("ascension"),
+            50 => Some("whit-monday"),
             _ => None,
         }
     }
@@ -89,7 +89,7 @@ pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
 }
 
 /// The days from `from` (included) for `days` days that these rules or the one-off `closures`
-/// close, each with its message key (`holiday-closure` for a one-off closure).
+/// close, each with its code (`closure` for a one-off closure).
 pub fn closed_days(
     rules: PublicHolidays,
     closures: &[NaiveDate],
@@ -99,11 +99,10 @@ pub fn closed_days(
     (0..days)
         .filter_map(|n| from.checked_add_signed(Duration::days(n)))
         .filter_map(|date| {
-            rules.holiday(date).map(|key| (date, key)).or_else(|| {
-                closures
-                    .contains(&date)
-                    .then_some((date, "holiday-closure"))
-            })
+            rules
+                .holiday(date)
+                .map(|key| (date, key))
+                .or_else(|| closures.contains(&date).then_some((date, "closure")))
         })
         .collect()
 }
@@ -133,19 +132,11 @@ mod tests {
             assert_eq!(france.holiday(date(friday)), None, "{year}");
             assert_eq!(
                 france.holiday(date(monday)),
-                Some("holiday-easter-monday"),
+                Some("easter-monday"),
                 "{year}"
             );
-            assert_eq!(
-                france.holiday(date(ascension)),
-                Some("holiday-ascension"),
-                "{year}"
-            );
-            assert_eq!(
-                france.holiday(date(whit)),
-                Some("holiday-whit-monday"),
-                "{year}"
-            );
+            assert_eq!(france.holiday(date(ascension)), Some("ascension"), "{year}");
+            assert_eq!(france.holiday(date(whit)), Some("whit-monday"), "{year}");
             let (first, next) = (
                 date(&format!("{year}-01-01")),
                 date(&format!("{}-01-01", year + 1)),
@@ -158,19 +149,10 @@ mod tests {
     #[test]
     fn alsace_moselle_adds_good_friday_and_saint_stephen() {
         let alsace = PublicHolidays::AlsaceMoselle;
-        assert_eq!(
-            alsace.holiday(date("2027-03-26")),
-            Some("holiday-good-friday")
-        );
-        assert_eq!(
-            alsace.holiday(date("2027-12-26")),
-            Some("holiday-saint-stephen")
-        );
+        assert_eq!(alsace.holiday(date("2027-03-26")), Some("good-friday"));
+        assert_eq!(alsace.holiday(date("2027-12-26")), Some("saint-stephen"));
         assert_eq!(PublicHolidays::France.holiday(date("2027-12-26")), None);
-        assert_eq!(
-            alsace.holiday(date("2027-12-25")),
-            Some("holiday-christmas")
-        );
+        assert_eq!(alsace.holiday(date("2027-12-25")), Some("christmas"));
         let days = closed_days(alsace, &[], date("2028-01-01"), 366);
         assert_eq!(days.len(), 13);
         assert_eq!(PublicHolidays::None.holiday(date("2027-12-25")), None);
@@ -183,10 +165,10 @@ mod tests {
         assert_eq!(
             days,
             [
-                (date("2026-12-25"), "holiday-christmas"),
-                (date("2026-12-28"), "holiday-closure"),
-                (date("2026-12-29"), "holiday-closure"),
-                (date("2027-01-01"), "holiday-new-year"),
+                (date("2026-12-25"), "christmas"),
+                (date("2026-12-28"), "closure"),
+                (date("2026-12-29"), "closure"),
+                (date("2027-01-01"), "new-year"),
             ]
         );
         for (name, stored) in [

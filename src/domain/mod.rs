@@ -18,3 +18,4 @@ pub mod sla_clock;
 pub mod steering;
 pub mod throttle;
 pub mod tree;
+pub mod what_if;

@@ -51,6 +51,19 @@ pub struct Target {
     pub minutes: i64,
 }
 
+/// The target for tickets of `kind` and `priority` on `metric`, in business minutes.
+pub fn target_minutes(
+    targets: &[Target],
+    kind: RequestKind,
+    priority: Priority,
+    metric: Metric,
+) -> Option<i32> {
+    targets
+        .iter()
+        .find(|t| t.kind == kind && t.priority == priority && t.metric == metric)
+        .and_then(|t| i32::try_from(t.minutes).ok())
+}
+
 /// A weekly opening interval, e.g. Monday 08:00–18:00, Monday 08:00–24:00, or an overnight
 /// shift Friday 22:00–06:00 (a closing before the opening is on the next day).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -1,0 +1,406 @@
+//! SLA calendars for real services (issue 19): a round-the-clock SLA counts real time, windows
+//! up to 24:00 and across midnight are accepted as typed, and the "what if" calculator answers
+//! what a real ticket gets — for its provider's coordinators only.
+
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use entity::{account, ticket};
+use guichet::db::Unscoped;
+use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, call, subcategory};
+
+const COORDINATOR: &str = "coordination@demo.guichet";
+const CONTACT: &str = "contact@univ-toulon.demo.guichet";
+
+fn paris(text: &str) -> DateTime<Utc> {
+    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+    Paris
+        .from_local_datetime(&local)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn instant(value: &Value) -> DateTime<Utc> {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("an instant: {value}"))
+        .parse()
+        .unwrap()
+}
+
+/// The reason a 422 gives for `field`.
+fn reason<'a>(error: &'a Value, field: &str) -> Option<&'a str> {
+    error["error"]["details"]["fields"]
+        .as_array()?
+        .iter()
+        .find(|f| f["field"] == field)?["reason"]
+        .as_str()
+}
+
+/// GEFORP's SLA (Aix-Marseille Université's), as the coordinator reads it.
+async fn geforp_sla(app: &TestApp, token: &str) -> Value {
+    let (status, list) = call(app, Method::GET, "/api/v1/slas?per_page=100", token, None).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "SLA Aix-Marseille Université")
+        .cloned()
+        .unwrap()
+}
+
+/// Files a GEFORP incident at `at` as the Toulon contact.
+async fn file(app: &TestApp, at: &str, urgency: &str) -> Value {
+    let contact = app.token(CONTACT).await;
+    let incident = subcategory(app, &contact, "GEFORP", "incident").await;
+    app.state.clock.set(Some(paris(at)));
+    let (status, ticket) = call(app, Method::POST, "/api/v1/tickets", &contact, Some(json!({
+        "subcategory": incident, "title": "Jury bloqué", "description": "…", "impact": "establishment",
+        "urgency": urgency, "version": "2.4", "module": "Jurys", "page_url": "https://geforp.example/"
+    }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    ticket
+}
+
+/// The stored row of a ticket (its 75 % instants are not in the API's view).
+async fn row(app: &TestApp, reference: &str) -> ticket::Model {
+    Unscoped::find::<ticket::Entity>()
+        .filter(ticket::Column::Reference.eq(reference))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_round_the_clock_sla_counts_real_time_and_windows_go_up_to_midnight() {
+    let app = TestApp::with_demo().await;
+    let coordination = app.token(COORDINATOR).await;
+    let sla = geforp_sla(&app, &coordination).await;
+    let path = format!("/api/v1/slas/{}", sla["id"]);
+    let body = |revision: &Value, window: Value| {
+        json!({ "revision": revision, "name": sla["name"], "provider_id": sla["provider_id"],
+                "targets": [
+                    {"kind": "incident", "priority": "critical", "metric": "tto", "minutes": 30},
+                    {"kind": "incident", "priority": "critical", "metric": "ttr", "minutes": 240}],
+                "coverage_window": window })
+    };
+
+    // 24:00 is a closing time; 24:30 is refused with a reason that says what is accepted, and
+    // nothing changes.
+    let (status, error) = call(&app, Method::PUT, &path, &coordination, Some(body(&sla["revision"], json!({
+        "time_zone": "Europe/Paris", "intervals": [{"weekday": 0, "start": "08:00", "end": "24:30"}],
+        "holidays": []})))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    assert_eq!(
+        reason(&error, "intervals[0]"),
+        Some("times are HH:MM, from 00:00 to 24:00")
+    );
+    // A window to midnight, an overnight shift and a 23:59 closing are kept as typed.
+    let intervals = json!([
+        {"weekday": 0, "start": "08:00", "end": "24:00"},
+        {"weekday": 4, "start": "22:00", "end": "06:00"},
+        {"weekday": 2, "start": "08:00", "end": "23:59"}]);
+    let (status, saved) = call(
+        &app,
+        Method::PUT,
+        &path,
+        &coordination,
+        Some(body(
+            &sla["revision"],
+            json!({
+        "time_zone": "Europe/Paris", "intervals": intervals, "public_holidays": "alsace_moselle",
+        "holidays": ["2026-12-28"]}),
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["coverage_window"]["intervals"], intervals);
+    assert_eq!(
+        saved["coverage_window"]["public_holidays"],
+        "alsace_moselle"
+    );
+    assert_eq!(saved["coverage_window"]["round_the_clock"], false);
+
+    // Round the clock, no holidays.
+    let (status, saved) = call(
+        &app,
+        Method::PUT,
+        &path,
+        &coordination,
+        Some(body(
+            &saved["revision"],
+            json!({
+        "time_zone": "Europe/Paris", "round_the_clock": true, "intervals": [], "holidays": []}),
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["coverage_window"]["round_the_clock"], true);
+
+    // A critical incident filed on Sunday 29 November 2026 at 03:00: owned by 03:30, resolved
+    // by 07:00, in real time.
+    let ticket = file(&app, "2026-11-29 03:00", "critical").await;
+    assert_eq!(ticket["priority"], "critical");
+    assert_eq!(ticket["tto_deadline"], json!(paris("2026-11-29 03:30")));
+    assert_eq!(ticket["ttr_deadline"], json!(paris("2026-11-29 07:00")));
+    // Across the autumn change (Sunday 25 October 2026, 01:30 summer time): four real hours.
+    let ticket = file(&app, "2026-10-25 01:30", "critical").await;
+    let start = paris("2026-10-25 01:30");
+    assert_eq!(
+        instant(&ticket["ttr_deadline"]),
+        start + chrono::Duration::hours(4)
+    );
+}
+
+#[tokio::test]
+async fn the_what_if_answer_is_what_a_real_ticket_gets() {
+    let app = TestApp::with_demo().await;
+    let coordination = app.token(COORDINATOR).await;
+    let agent = app.token("agent.geforp@demo.guichet").await;
+    let sla = geforp_sla(&app, &coordination).await;
+
+    // Friday 27 November 2026, 17:30; high priority (60 minutes to own, 480 to resolve);
+    // waiting from Monday 09:00 to Tuesday 10:00.
+    let (start, from, to) = (
+        paris("2026-11-27 17:30"),
+        paris("2026-11-30 09:00"),
+        paris("2026-12-01 10:00"),
+    );
+    let question = json!({ "start": start, "kind": "incident", "priority": "high",
+                           "pauses": [{"from": from, "to": to}] });
+    let (status, answer) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/slas/{}/simulate", sla["id"]),
+        &coordination,
+        Some(question.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    // The real ticket, with the same start and pause.
+    let ticket = file(&app, "2026-11-27 17:30", "high").await;
+    let reference = ticket["ref"].as_str().unwrap().to_owned();
+    let created = row(&app, &reference).await;
+    let act = |action: &'static str, at: DateTime<Utc>, body: Value| {
+        let (app, agent, reference) = (&app, agent.clone(), reference.clone());
+        async move {
+            app.state.clock.set(Some(at));
+            let (status, ticket) = call(
+                app,
+                Method::POST,
+                &format!("/api/v1/tickets/{reference}/actions/{action}"),
+                &agent,
+                Some(body),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{action}: {ticket}");
+        }
+    };
+    let (_, me) = call(&app, Method::GET, "/api/v1/me", &agent, None).await;
+    act(
+        "assign",
+        paris("2026-11-30 08:15"),
+        json!({"team": me["teams"][0]["id"], "agent": me["id"]}),
+    )
+    .await;
+    act("pend", from, json!({"reason": "Capture demandée"})).await;
+    act("resume", to, json!({})).await;
+    let resumed = row(&app, &reference).await;
+
+    let at = |field: &str| {
+        answer[field]
+            .as_str()
+            .map(|t| t.parse::<DateTime<Utc>>().unwrap())
+    };
+    assert_eq!(at("tto_deadline"), created.tto_deadline);
+    assert_eq!(at("tto_warning_at"), created.tto_warn_at);
+    assert_eq!(at("ttr_deadline"), resumed.ttr_deadline);
+    assert_eq!(at("ttr_warning_at"), resumed.ttr_warn_at);
+    // By hand: owned by Monday 08:30; 90 minutes before the pause, 390 after it from Tuesday
+    // 10:00, so resolved by 16:30; 75 % (360 minutes) at 14:30.
+    assert_eq!(at("tto_deadline"), Some(paris("2026-11-30 08:30")));
+    assert_eq!(at("ttr_deadline"), Some(paris("2026-12-01 16:30")));
+    assert_eq!(at("ttr_warning_at"), Some(paris("2026-12-01 14:30")));
+    assert_eq!(
+        answer["days"],
+        json!([
+            {"date": "2026-11-27", "tto_minutes": 30, "ttr_minutes": 30},
+            {"date": "2026-11-30", "tto_minutes": 30, "ttr_minutes": 60},
+            {"date": "2026-12-01", "tto_minutes": 0, "ttr_minutes": 390}])
+    );
+    let explained = &answer["explanation"];
+    assert_eq!(explained["sla_name"], "SLA Aix-Marseille Université");
+    assert_eq!(explained["ttr_target_minutes"], 480);
+    // Monday 09:00–18:00 and Tuesday 08:00–10:00.
+    assert_eq!(explained["pauses"][0]["business_minutes"], 540 + 120);
+    assert_eq!(explained["coverage_window"], sla["coverage_window"]);
+
+    // The same SLA being edited, not saved: the same answer.
+    let mut draft = question.clone();
+    draft["sla"] = json!({ "targets": sla["targets"], "coverage_window": sla["coverage_window"] });
+    let (status, drafted) = call(
+        &app,
+        Method::POST,
+        "/api/v1/slas/simulate",
+        &coordination,
+        Some(draft),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{drafted}");
+    for field in [
+        "tto_deadline",
+        "tto_warning_at",
+        "ttr_deadline",
+        "ttr_warning_at",
+        "days",
+    ] {
+        assert_eq!(drafted[field], answer[field], "{field}");
+    }
+}
+
+#[tokio::test]
+async fn only_the_providers_coordinators_ask_what_if() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token("admin@demo.guichet").await;
+    let coordination = app.token(COORDINATOR).await;
+    let sla = geforp_sla(&app, &coordination).await;
+    let path = format!("/api/v1/slas/{}/simulate", sla["id"]);
+    let question =
+        json!({ "start": "2026-11-27T16:30:00Z", "kind": "incident", "priority": "high" });
+
+    // A coordinator of another organisation (Université Paris 1, SMS-U's provider), made for
+    // the test with the demo password.
+    let (_, orgs) = call(
+        &app,
+        Method::GET,
+        "/api/v1/organisations?per_page=200",
+        &admin,
+        None,
+    )
+    .await;
+    let up1 = orgs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == "UP1")
+        .unwrap()["id"]
+        .clone();
+    let (status, created) = call(
+        &app,
+        Method::POST,
+        "/api/v1/accounts",
+        &admin,
+        Some(json!({
+        "email": "coordination@univ-paris1.example", "display_name": "Coordination Paris 1",
+        "organisation_id": up1, "roles": ["coordinator"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let hash = Unscoped::find::<account::Entity>()
+        .filter(account::Column::Email.eq(COORDINATOR))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    Unscoped::update_many::<account::Entity>()
+        .col_expr(account::Column::PasswordHash, Expr::value(hash))
+        .filter(account::Column::Email.eq("coordination@univ-paris1.example"))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let paris1 = app.token("coordination@univ-paris1.example").await;
+
+    // The contact reads the SLA its convention names, the GEFORP agent works under it: neither
+    // may ask, nor may another provider's coordinator or agent.
+    for email in [
+        CONTACT,
+        "agent.geforp@demo.guichet",
+        "agent.smsu@demo.guichet",
+    ] {
+        let token = app.token(email).await;
+        let (status, body) = call(&app, Method::POST, &path, &token, Some(question.clone())).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{email}: {body}");
+        let mut draft = question.clone();
+        draft["sla"] = json!({ "targets": [], "coverage_window": sla["coverage_window"] });
+        let (status, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/slas/simulate",
+            &token,
+            Some(draft),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{email}");
+    }
+    let (status, _) = call(&app, Method::POST, &path, &paris1, Some(question.clone())).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/slas/999999/simulate",
+        &coordination,
+        Some(question.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for token in [&coordination, &admin] {
+        let (status, answer) = call(&app, Method::POST, &path, token, Some(question.clone())).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        // Friday 17:30 Paris + 60 business minutes: Monday 08:30.
+        assert_eq!(answer["tto_deadline"], json!(paris("2026-11-30 08:30")));
+    }
+
+    // Bad questions: a clear 422 naming the field, never a 5xx.
+    let cases = [
+        (
+            json!({ "start": "2026-11-27T16:30:00Z", "kind": "incident", "priority": "high",
+                 "pauses": [{"from": "2026-11-30T10:00:00Z", "to": "2026-11-30T09:00:00Z"}] }),
+            "pauses[0]",
+        ),
+        (
+            json!({ "start": "2026-11-27T16:30:00Z", "kind": "incident", "priority": "high",
+                 "sla": {"targets": [], "coverage_window": sla["coverage_window"]} }),
+            "sla",
+        ),
+    ];
+    for (body, field) in cases {
+        let (status, error) = call(&app, Method::POST, &path, &coordination, Some(body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(reason(&error, field).is_some(), "{error}");
+    }
+    let mut draft = question.clone();
+    draft["sla"] = json!({ "targets": [], "coverage_window": {
+        "time_zone": "Mars/Olympus", "intervals": [{"weekday": 0, "start": "08:00", "end": "08:00"}], "holidays": []}});
+    let (status, error) = call(
+        &app,
+        Method::POST,
+        "/api/v1/slas/simulate",
+        &paris1,
+        Some(draft),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    assert_eq!(
+        reason(&error, "sla.time_zone"),
+        Some("is not a known IANA time zone")
+    );
+    assert_eq!(
+        reason(&error, "sla.intervals[0]"),
+        Some("opening and closing must differ")
+    );
+    for body in [
+        json!({"start": "hier", "kind": "incident", "priority": "high"}),
+        json!("x"),
+    ] {
+        let (status, _) = call(&app, Method::POST, &path, &coordination, Some(body)).await;
+        assert!(status.is_client_error(), "{status}");
+    }
+}
