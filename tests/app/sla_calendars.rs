@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, call, subcategory};
+use crate::support::{TestApp, browser_signed_in, call, csrf_of, subcategory};
 
 const COORDINATOR: &str = "coordination@demo.guichet";
 const CONTACT: &str = "contact@univ-toulon.demo.guichet";
@@ -402,5 +402,185 @@ async fn only_the_providers_coordinators_ask_what_if() {
     ] {
         let (status, _) = call(&app, Method::POST, &path, &coordination, Some(body)).await;
         assert!(status.is_client_error(), "{status}");
+    }
+}
+
+#[tokio::test]
+async fn the_desk_edits_a_week_grid_and_answers_what_if() {
+    let app = TestApp::with_demo().await;
+    let coordination = app.token(COORDINATOR).await;
+    let sla = geforp_sla(&app, &coordination).await;
+    let id = sla["id"].as_i64().unwrap();
+    let desk = browser_signed_in(&app, COORDINATOR, "demo").await;
+    let get = |path: String| {
+        let desk = desk.clone();
+        let url = app.url(&path);
+        async move {
+            let response = desk.get(url).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+
+    // The editor shows the grid (Monday 08:00–18:00, typed 23:59 kept as typed) and the
+    // closed days of the next twelve months.
+    let (status, html) = get(format!("/desk/slas/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(r#"name="from0_0" value="08:00""#), "{html}");
+    assert!(html.contains("Jours fermés des douze prochains mois"));
+    assert!(html.contains("Simulateur « et si »"));
+    let csrf = csrf_of(&html);
+    let provider = sla["provider_id"].to_string();
+    let revision = sla["revision"].to_string();
+    let mut form = vec![
+        ("_csrf", csrf.as_str()),
+        ("revision", revision.as_str()),
+        ("name", "SLA Aix-Marseille Université"),
+        ("provider_id", provider.as_str()),
+        ("time_zone", "Europe/Paris"),
+        ("day0", "hours"),
+        ("from0_0", "08:00"),
+        ("to0_0", "12:00"),
+        ("from0_1", "14:00"),
+        ("to0_1", "24:00"),
+        ("day4", "hours"),
+        ("from4_0", "22:00"),
+        ("to4_0", "6h"),
+        ("public_holidays", "alsace_moselle"),
+        ("closures", "2026-12-28..2026-12-31"),
+        ("tto_incident_critical", "30"),
+        ("unit_tto_incident_critical", "min"),
+        ("ttr_incident_critical", "4"),
+        ("unit_ttr_incident_critical", "h"),
+        ("action", "save"),
+    ];
+    // A bad time: 422, the message in French next to the day, everything typed kept, nothing
+    // saved.
+    let response = desk
+        .post(app.url(&format!("/desk/slas/{id}")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("Heures au format HH:MM, de 00:00 à 24:00."),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="to4_0" value="6h""#));
+    assert!(html.contains(r#"name="to0_1" value="24:00""#));
+    assert!(html.contains("2026-12-28..2026-12-31"));
+    let (_, unchanged) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/slas/{id}"),
+        &coordination,
+        None,
+    )
+    .await;
+    assert_eq!(unchanged["revision"], sla["revision"]);
+
+    // The preview lists the closed days the typed rules give, without saving.
+    let preview: Vec<(&str, &str)> = form
+        .iter()
+        .map(|&(k, v)| match k {
+            "to4_0" => (k, "06:00"),
+            "action" => (k, "preview"),
+            _ => (k, v),
+        })
+        .collect();
+    let response = desk
+        .post(app.url(&format!("/desk/slas/{id}")))
+        .form(&preview)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("Fermeture ponctuelle") && html.contains("Saint-Étienne"),
+        "{html}"
+    );
+
+    // Saved: the API reads the window the grid describes.
+    for pair in &mut form {
+        if pair.0 == "to4_0" {
+            pair.1 = "06:00";
+        }
+    }
+    let response = desk
+        .post(app.url(&format!("/desk/slas/{id}")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, saved) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/slas/{id}"),
+        &coordination,
+        None,
+    )
+    .await;
+    assert_eq!(
+        saved["coverage_window"]["intervals"],
+        json!([
+            {"weekday": 0, "start": "08:00", "end": "12:00"},
+            {"weekday": 0, "start": "14:00", "end": "24:00"},
+            {"weekday": 4, "start": "22:00", "end": "06:00"}])
+    );
+    assert_eq!(
+        saved["coverage_window"]["public_holidays"],
+        "alsace_moselle"
+    );
+    assert_eq!(
+        saved["coverage_window"]["holidays"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(
+        saved["targets"],
+        json!([
+            {"kind": "incident", "priority": "critical", "metric": "tto", "minutes": 30},
+            {"kind": "incident", "priority": "critical", "metric": "ttr", "minutes": 240}])
+    );
+
+    // What if: a critical incident filed Friday 27 November 2026 at 23:00, in the night shift,
+    // waiting on Saturday 02:00–03:00: owned by 23:30; resolved after 60 minutes on Friday,
+    // 120 on Saturday before the pause and 60 after it, so by Saturday 04:00. The page says
+    // what the API answers.
+    let query = "start=2026-11-27T23:00&kind=incident&priority=critical\
+                 &pause_from_0=2026-11-28T02:00&pause_to_0=2026-11-28T03:00";
+    let (status, html) = get(format!("/desk/slas/{id}/simulate?{query}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let (_, answer) = call(&app, Method::POST, &format!("/api/v1/slas/{id}/simulate"), &coordination,
+        Some(json!({"start": paris("2026-11-27 23:00"), "kind": "incident", "priority": "critical",
+                    "pauses": [{"from": paris("2026-11-28 02:00"), "to": paris("2026-11-28 03:00")}]}))).await;
+    assert_eq!(answer["tto_deadline"], json!(paris("2026-11-27 23:30")));
+    assert_eq!(answer["ttr_deadline"], json!(paris("2026-11-28 04:00")));
+    assert!(html.contains("échéance 2026-11-27 23:30"), "{html}");
+    assert!(html.contains("échéance 2026-11-28 04:00"));
+    assert!(html.contains("En attente du 2026-11-28 02:00 au 2026-11-28 03:00 : 60 minutes"));
+    assert!(html.contains("Jours fériés français et d&#x27;Alsace–Moselle"));
+    // A time that does not exist is named, not a 5xx.
+    let (status, html) = get(format!(
+        "/desk/slas/{id}/simulate?start=2026-03-29T02:30&kind=incident&priority=critical"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Une date et une heure existantes"));
+
+    // Neither a contact nor an agent reaches the calculator.
+    for email in [CONTACT, "agent.geforp@demo.guichet"] {
+        let other = browser_signed_in(&app, email, "demo").await;
+        let response = other
+            .get(app.url(&format!("/desk/slas/{id}/simulate")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{email}");
     }
 }
