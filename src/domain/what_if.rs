@@ -125,17 +125,10 @@ pub fn forecast(
 #[allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 mod tests {
     use super::*;
-    use crate::domain::sla::CoverageWindow;
-    use chrono::TimeZone;
-    use chrono_tz::Europe::Paris;
+    use crate::domain::{local_time::parse_form_local, sla::CoverageWindow};
 
     fn paris(text: &str) -> DateTime<Utc> {
-        let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
-        Paris
-            .from_local_datetime(&local)
-            .earliest()
-            .unwrap()
-            .with_timezone(&Utc)
+        parse_form_local(&text.replace(' ', "T")).unwrap()
     }
 
     fn date(text: &str) -> NaiveDate {

@@ -67,6 +67,16 @@ async fn file(app: &TestApp, at: &str, urgency: &str) -> Value {
     ticket
 }
 
+/// Posts a desk form; answers the status and the page.
+async fn post_form(
+    client: &reqwest::Client,
+    url: String,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let response = client.post(url).form(form).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
 /// The stored row of a ticket (its 75 % instants are not in the API's view).
 async fn row(app: &TestApp, reference: &str) -> ticket::Model {
     Unscoped::find::<ticket::Entity>()
@@ -455,14 +465,9 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
     ];
     // A bad time: 422, the message in French next to the day, everything typed kept, nothing
     // saved.
-    let response = desk
-        .post(app.url(&format!("/desk/slas/{id}")))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = response.text().await.unwrap();
+    let url = app.url(&format!("/desk/slas/{id}"));
+    let (status, html) = post_form(&desk, url.clone(), &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         html.contains("Heures au format HH:MM, de 00:00 à 24:00."),
         "{html}"
@@ -489,14 +494,8 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
             _ => (k, v),
         })
         .collect();
-    let response = desk
-        .post(app.url(&format!("/desk/slas/{id}")))
-        .form(&preview)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let html = response.text().await.unwrap();
+    let (status, html) = post_form(&desk, url.clone(), &preview).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("Fermeture ponctuelle") && html.contains("Saint-Étienne"),
         "{html}"
@@ -508,13 +507,8 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
             pair.1 = "06:00";
         }
     }
-    let response = desk
-        .post(app.url(&format!("/desk/slas/{id}")))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (status, _) = post_form(&desk, url, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, saved) = call(
         &app,
         Method::GET,
