@@ -67,6 +67,13 @@ async fn file(app: &TestApp, at: &str, urgency: &str) -> Value {
     ticket
 }
 
+/// The SLA `id` as the API shows it.
+async fn read_sla(app: &TestApp, token: &str, id: i64) -> Value {
+    let (status, sla) = call(app, Method::GET, &format!("/api/v1/slas/{id}"), token, None).await;
+    assert_eq!(status, StatusCode::OK, "{sla}");
+    sla
+}
+
 /// Posts a desk form; answers the status and the page.
 async fn post_form(
     client: &reqwest::Client,
@@ -475,14 +482,7 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
     assert!(html.contains(r#"name="to4_0" value="6h""#));
     assert!(html.contains(r#"name="to0_1" value="24:00""#));
     assert!(html.contains("2026-12-28..2026-12-31"));
-    let (_, unchanged) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/slas/{id}"),
-        &coordination,
-        None,
-    )
-    .await;
+    let unchanged = read_sla(&app, &coordination, id).await;
     assert_eq!(unchanged["revision"], sla["revision"]);
 
     // The preview lists the closed days the typed rules give, without saving.
@@ -501,6 +501,35 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
         "{html}"
     );
 
+    // The what-if of the values typed, before saving: a critical incident filed Friday
+    // 27 November 2026 at 23:00, in the night shift, waiting Saturday 02:00–03:00: owned by
+    // 23:30; resolved after 60 minutes on Friday, 120 on Saturday before the pause and 60
+    // after it, so by Saturday 04:00.
+    let mut asked: Vec<(&str, &str)> = preview
+        .iter()
+        .map(|&(k, v)| {
+            if k == "action" {
+                (k, "simulate")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    asked.extend([
+        ("start", "2026-11-27T23:00"),
+        ("kind", "incident"),
+        ("priority", "critical"),
+        ("pause_from_0", "2026-11-28T02:00"),
+        ("pause_to_0", "2026-11-28T03:00"),
+    ]);
+    let (status, html) = post_form(&desk, url.clone(), &asked).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("échéance 2026-11-27 23:30"), "{html}");
+    assert!(html.contains("échéance 2026-11-28 04:00"));
+    assert!(html.contains(r#"name="start" type="datetime-local" value="2026-11-27T23:00""#));
+    let unchanged = read_sla(&app, &coordination, id).await;
+    assert_eq!(unchanged["revision"], sla["revision"], "nothing saved");
+
     // Saved: the API reads the window the grid describes.
     for pair in &mut form {
         if pair.0 == "to4_0" {
@@ -509,14 +538,7 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
     }
     let (status, _) = post_form(&desk, url, &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, saved) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/slas/{id}"),
-        &coordination,
-        None,
-    )
-    .await;
+    let saved = read_sla(&app, &coordination, id).await;
     assert_eq!(
         saved["coverage_window"]["intervals"],
         json!([
@@ -542,10 +564,8 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
             {"kind": "incident", "priority": "critical", "metric": "ttr", "minutes": 240}])
     );
 
-    // What if: a critical incident filed Friday 27 November 2026 at 23:00, in the night shift,
-    // waiting on Saturday 02:00–03:00: owned by 23:30; resolved after 60 minutes on Friday,
-    // 120 on Saturday before the pause and 60 after it, so by Saturday 04:00. The page says
-    // what the API answers.
+    // The saved SLA's calculator page says what the API answers, which is what the editor
+    // answered before saving.
     let query = "start=2026-11-27T23:00&kind=incident&priority=critical\
                  &pause_from_0=2026-11-28T02:00&pause_to_0=2026-11-28T03:00";
     let (status, html) = get(format!("/desk/slas/{id}/simulate?{query}")).await;

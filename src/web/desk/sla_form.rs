@@ -107,7 +107,8 @@ impl SlaForm {
         self.fields.insert(key.into(), value.into());
     }
 
-    fn get(&self, key: &str) -> &str {
+    /// A submitted field, trimmed ("" when absent).
+    pub fn get(&self, key: &str) -> &str {
         self.fields.get(key).map_or("", |v| v.trim())
     }
 
@@ -150,9 +151,18 @@ impl SlaForm {
         }
     }
 
-    /// Whether the coordinator asked for a preview of the closed days rather than to save.
-    pub fn is_preview(&self) -> bool {
-        self.get("action") == "preview"
+    /// What the coordinator asked: `save` (the default), `preview` (the closed days) or
+    /// `simulate` (the what-if with the values typed).
+    pub fn action(&self) -> &str {
+        match self.get("action") {
+            "" => "save",
+            action => action,
+        }
+    }
+
+    /// Every field as typed, for the parts of the page shown from the raw values.
+    pub fn typed(&self) -> Value {
+        json!(self.fields)
     }
 
     /// The typed intervals of a day: (from, to) pairs, empty rows left out.

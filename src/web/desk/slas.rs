@@ -20,7 +20,7 @@ use crate::{
         catalogue::{
             slas::{self, SlaInput},
             today,
-            what_if::{self, PauseInput, WhatIfInput},
+            what_if::{self, PauseInput, SlaDraft, WhatIfInput, WhatIfView},
         },
     },
     state::AppState,
@@ -46,34 +46,78 @@ pub async fn list(
     ))
 }
 
+/// The what-if form's choices, for both pages that carry it.
+fn question_choices(page: &mut Value) {
+    if let Some(page) = page.as_object_mut() {
+        page.insert(
+            "rows".to_owned(),
+            json!((0..PAUSE_ROWS).collect::<Vec<_>>()),
+        );
+        page.insert(
+            "kinds".to_owned(),
+            json!(
+                RequestKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+            ),
+        );
+        page.insert(
+            "priorities".to_owned(),
+            json!(["critical", "high", "medium", "low"]),
+        );
+    }
+}
+
 /// The editor, filled with `form`, with the closed days its holiday rules give over the next
-/// twelve months.
+/// twelve months, and the what-if answer for the values typed when asked.
 async fn editor(
     state: &AppState,
     caller: &Caller,
     status: StatusCode,
     form: &SlaForm,
     sla: Value,
-    errors: FieldErrors,
+    (answer, errors): (Option<WhatIfView>, FieldErrors),
 ) -> Result<Response, AppError> {
     let window = form.window(&mut FieldErrors::new());
     let mut shown = form.shown();
     if let (Some(shown), Some(extra)) = (shown.as_object_mut(), sla.as_object()) {
         shown.extend(extra.clone());
     }
-    Ok((
-        status,
-        Page::new(
-            "desk/sla.html",
-            json!({ "sla": shown, "errors": errors, "choices": choices(state, caller).await?,
-                    "closed_days": what_if::next_closed_days(&window, today()) }),
-        ),
-    )
-        .into_response())
+    let mut page = json!({ "sla": shown, "errors": errors, "choices": choices(state, caller).await?,
+                           "closed_days": what_if::next_closed_days(&window, today()),
+                           "typed": form.typed(), "answer": answer });
+    question_choices(&mut page);
+    Ok((status, Page::new("desk/sla.html", page)).into_response())
+}
+
+/// The what-if answer for the SLA as typed in the editor, or the problems of either.
+fn simulate_draft(caller: &Caller, form: &SlaForm) -> Result<WhatIfView, FieldErrors> {
+    let (sla, question) = match (form.input(), question(|k| form.get(k))) {
+        (Ok(sla), Ok(question)) => (sla, question),
+        (sla, question) => {
+            let mut problems = sla.err().unwrap_or_default();
+            problems.extend(question.err().unwrap_or_default());
+            return Err(problems);
+        }
+    };
+    let question = WhatIfInput {
+        sla: Some(SlaDraft {
+            name: sla.name,
+            targets: sla.targets,
+            coverage_window: sla.coverage_window,
+        }),
+        ..question
+    };
+    what_if::draft(&caller.scope, &question).map_err(|err| match err {
+        AppError::Validation(fields) => fields.into_iter().map(|f| (f.field, f.reason)).collect(),
+        // Only those who manage SLAs reach the editor's form; say so as a problem, not a page.
+        _ => FieldErrors::from([("start".to_owned(), "sla-error-question".to_owned())]),
+    })
 }
 
 /// Saves with `save`, or shows the editor again: as typed, with the problems (422), or with
-/// the preview asked for (200).
+/// the preview or the what-if answer asked for (200).
 async fn submit<F>(
     state: &AppState,
     caller: &Caller,
@@ -84,16 +128,26 @@ async fn submit<F>(
 where
     F: std::future::Future<Output = Result<slas::SlaView, AppError>>,
 {
-    if form.is_preview() {
-        return editor(
-            state,
-            caller,
-            StatusCode::OK,
-            &form,
-            sla,
-            FieldErrors::new(),
-        )
-        .await;
+    match form.action() {
+        "preview" => {
+            return editor(
+                state,
+                caller,
+                StatusCode::OK,
+                &form,
+                sla,
+                Default::default(),
+            )
+            .await;
+        }
+        "simulate" => {
+            let (status, outcome) = match simulate_draft(caller, &form) {
+                Ok(answer) => (StatusCode::OK, (Some(answer), FieldErrors::new())),
+                Err(problems) => (StatusCode::UNPROCESSABLE_ENTITY, (None, problems)),
+            };
+            return editor(state, caller, status, &form, sla, outcome).await;
+        }
+        _ => {}
     }
     let errors = match form.input() {
         Ok(input) => match save(input).await {
@@ -110,7 +164,7 @@ where
         StatusCode::UNPROCESSABLE_ENTITY,
         &form,
         sla,
-        errors,
+        (None, errors),
     )
     .await
 }
@@ -133,7 +187,7 @@ pub async fn new_sla(
         StatusCode::OK,
         &form,
         json!({}),
-        FieldErrors::new(),
+        Default::default(),
     )
     .await
 }
@@ -169,7 +223,7 @@ pub async fn show_sla(
         StatusCode::OK,
         &SlaForm::of(&sla),
         json!({ "id": id, "editing": true, "manages": manages }),
-        FieldErrors::new(),
+        Default::default(),
     )
     .await
 }
@@ -191,14 +245,9 @@ pub async fn update_sla(
     .await
 }
 
-/// The calculator's question as typed (Paris wall-clock times), or the problems found.
-fn question(pairs: &[(String, String)]) -> Result<WhatIfInput, FieldErrors> {
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or("", |(_, v)| v.trim())
-    };
+/// The calculator's question as typed (Paris wall-clock times), or the problems found; `get`
+/// reads a field ("" when absent).
+fn question<'a>(get: impl Fn(&str) -> &'a str) -> Result<WhatIfInput, FieldErrors> {
     let mut problems = FieldErrors::new();
     let mut instant = |field: &str| {
         let at = parse_form_local(get(field));
@@ -253,7 +302,13 @@ pub async fn simulate(
     }
     let asked = pairs.iter().any(|(k, _)| k == "start");
     let (answer, errors) = if asked {
-        match question(&pairs) {
+        let get = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or("", |(_, v)| v.trim())
+        };
+        match question(get) {
             Ok(input) => match what_if::saved(&db, id, &input).await {
                 Ok(answer) => (Some(answer), FieldErrors::new()),
                 Err(err) => (None, field_errors(err)?),
@@ -265,11 +320,7 @@ pub async fn simulate(
     };
     let typed: serde_json::Map<String, Value> =
         pairs.into_iter().map(|(k, v)| (k, json!(v))).collect();
-    Ok(Page::new(
-        "desk/sla_simulate.html",
-        json!({ "sla": sla, "typed": typed, "answer": answer, "errors": errors,
-                "rows": (0..PAUSE_ROWS).collect::<Vec<_>>(),
-                "kinds": RequestKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-                "priorities": ["critical", "high", "medium", "low"] }),
-    ))
+    let mut page = json!({ "sla": sla, "typed": typed, "answer": answer, "errors": errors });
+    question_choices(&mut page);
+    Ok(Page::new("desk/sla_simulate.html", page))
 }

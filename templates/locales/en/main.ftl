@@ -594,3 +594,4 @@ steering-help = A decision is taken from { $quorum } ballots, once one side hold
 steering-quorum = Quorum
 steering-majority = Majority (%)
 steering-chair = Chair (the account's e-mail address)
+sla-what-if-draft = What-if calculator, with the values typed (before saving)

@@ -594,3 +594,4 @@ steering-help = Une décision est prise dès { $quorum } votes, quand un camp d�
 steering-quorum = Quorum
 steering-majority = Majorité (%)
 steering-chair = Présidence (adresse du compte)
+sla-what-if-draft = Simulateur « et si », avec les valeurs saisies (avant enregistrement)
