@@ -96,11 +96,13 @@ impl Interval {
     /// is `24:00`, or both are the same.
     pub fn span(&self) -> Option<(u32, u32)> {
         let (start, end) = (clock_minutes(&self.start)?, clock_minutes(&self.end)?);
-        match start.cmp(&end) {
-            _ if start >= 1440 => None,
-            std::cmp::Ordering::Less => Some((start, end)),
-            std::cmp::Ordering::Equal => None,
-            std::cmp::Ordering::Greater => Some((start, end + 1440)),
+        if start >= 1440 || start == end {
+            None
+        } else if start < end {
+            Some((start, end))
+        } else {
+            // Crosses midnight: the closing is the next day's.
+            Some((start, end + 1440))
         }
     }
 }

@@ -15,6 +15,9 @@ use super::{business_time::Calendar, sla_clock::MetricClock};
 /// The most pauses one question may carry.
 pub const MAX_PAUSES: usize = 50;
 
+/// The longest pause, in days: each is measured day by day, so a question stays cheap.
+const MAX_PAUSE_DAYS: i64 = 366;
+
 /// A time the ticket waits, `[from, to)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pause {
@@ -49,7 +52,8 @@ pub struct Forecast {
     pub pauses: Vec<(Pause, i64)>,
 }
 
-/// Checks the pauses: each ends after it starts, none before the start, in order and apart.
+/// Checks the pauses: each ends after it starts and within a year, none before the start, in
+/// order and apart.
 /// Answers (index, reason) for the first problem.
 pub fn check_pauses(start: DateTime<Utc>, pauses: &[Pause]) -> Result<(), (usize, &'static str)> {
     if pauses.len() > MAX_PAUSES {
@@ -59,6 +63,9 @@ pub fn check_pauses(start: DateTime<Utc>, pauses: &[Pause]) -> Result<(), (usize
     for (i, pause) in pauses.iter().enumerate() {
         if pause.to <= pause.from {
             return Err((i, "must end after it starts"));
+        }
+        if pause.to - pause.from > chrono::Duration::days(MAX_PAUSE_DAYS) {
+            return Err((i, "must last a year at most"));
         }
         if pause.from < since {
             return Err((i, "must start after the start and after the previous pause"));
@@ -184,6 +191,7 @@ mod tests {
             (vec![], Ok(())),
             (vec![pause("2026-11-30 09:00", "2026-11-30 08:00")], Err(0)),
             (vec![pause("2026-11-27 16:00", "2026-11-30 08:00")], Err(0)),
+            (vec![pause("2026-11-30 09:00", "2027-12-02 08:00")], Err(0)),
             (
                 vec![
                     pause("2026-11-30 09:00", "2026-11-30 10:00"),
