@@ -598,3 +598,65 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{email}");
     }
 }
+
+#[tokio::test]
+async fn an_sla_stored_before_calendars_keeps_its_meaning() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let app = TestApp::with_demo().await;
+    let coordination = app.token(COORDINATOR).await;
+    let id = geforp_sla(&app, &coordination).await["id"]
+        .as_i64()
+        .unwrap();
+    // Back to the schema before calendars, with the text an SLA could hold then: Monday to
+    // Friday 00:00–23:59 (the old stand-in for a whole day), a typed holiday.
+    let db = &app.state.db;
+    let migrations = Migrator::migrations();
+    let calendars = migrations
+        .iter()
+        .position(|m| m.name() == "m20261206_000014_sla_calendars")
+        .unwrap();
+    let steps = u32::try_from(migrations.len() - calendars).unwrap();
+    Migrator::down(db, Some(steps)).await.unwrap();
+    let intervals: Vec<Value> = (0..5)
+        .map(|d| json!({"weekday": d, "start": "00:00", "end": "23:59"}))
+        .collect();
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        match backend {
+            sea_orm::DatabaseBackend::Postgres => {
+                "UPDATE sla SET intervals = $1, holidays = $2 WHERE id = $3"
+            }
+            _ => "UPDATE sla SET intervals = ?, holidays = ? WHERE id = ?",
+        },
+        [
+            json!(intervals).to_string().into(),
+            r#"["2026-12-25"]"#.into(),
+            id.into(),
+        ],
+    ))
+    .await
+    .unwrap();
+    Migrator::up(db, None).await.unwrap();
+
+    let sla = read_sla(&app, &coordination, id).await;
+    let window = &sla["coverage_window"];
+    assert_eq!(window["intervals"], json!(intervals), "23:59 stays 23:59");
+    assert_eq!(window["holidays"], json!(["2026-12-25"]));
+    assert_eq!(window["round_the_clock"], false);
+    assert_eq!(window["public_holidays"], "none");
+    // And it measures as before: Friday 23:30 + 60 minutes (high incident, time to own) is
+    // Monday 00:31, the minute a day 23:59 always lost.
+    let (status, answer) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/slas/{id}/simulate"),
+        &coordination,
+        Some(json!({"start": paris("2026-11-27 23:30"), "kind": "incident", "priority": "high"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["tto_deadline"], json!(paris("2026-11-30 00:31")));
+}
