@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A row of `sla`. Intervals, holidays and targets are small JSON lists, read whole.
+/// A row of `sla`. Intervals, holidays (the one-off closures) and targets are small JSON lists, read whole.
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sla")]
@@ -20,6 +20,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub targets: String,
     pub revision: i32,
+    /// Open every day, all day: the intervals are then not used.
+    pub round_the_clock: bool,
+    /// Which public holidays close the window: `none`, `france`, `alsace_moselle`.
+    pub public_holidays: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -17,6 +17,7 @@ mod m20261125_000010_knowledge_base;
 mod m20261125_000011_evolutions;
 mod m20261206_000012_idempotency_digest;
 mod m20261206_000013_unique_steering_decision;
+mod m20261206_000014_sla_calendars;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_evolutions::Migration),
             Box::new(m20261206_000012_idempotency_digest::Migration),
             Box::new(m20261206_000013_unique_steering_decision::Migration),
+            Box::new(m20261206_000014_sla_calendars::Migration),
         ]
     }
 }

@@ -305,32 +305,6 @@ const SUBCATEGORIES: &[(&str, &str, &str, &str, &[&str])] = &[
     ),
 ];
 
-/// French public holidays of 2026 and 2027, when the demo SLAs' clocks stop.
-const HOLIDAYS: &[&str] = &[
-    "2026-01-01",
-    "2026-04-06",
-    "2026-05-01",
-    "2026-05-08",
-    "2026-05-14",
-    "2026-05-25",
-    "2026-07-14",
-    "2026-08-15",
-    "2026-11-01",
-    "2026-11-11",
-    "2026-12-25",
-    "2027-01-01",
-    "2027-03-29",
-    "2027-05-01",
-    "2027-05-06",
-    "2027-05-08",
-    "2027-05-17",
-    "2027-07-14",
-    "2027-08-15",
-    "2027-11-01",
-    "2027-11-11",
-    "2027-12-25",
-];
-
 /// Realistic targets: time to own 30 min (critical) to 8 h (low), time to resolve 4 h to 40 h,
 /// in business minutes, for incidents and requests.
 fn demo_targets() -> Vec<crate::domain::sla::Target> {
@@ -397,18 +371,21 @@ async fn load_catalogue(
     }
     let window = crate::domain::sla::CoverageWindow::business_days();
     let mut sla_ids = std::collections::HashMap::new();
-    for (provider, name) in [
-        ("AMU", "SLA Aix-Marseille Université"),
-        ("UP1", "SLA Université Paris 1"),
-        ("UNISTRA", "SLA Université de Strasbourg"),
-        ("ESUP", "SLA ESUP-Portail"),
+    // Holidays from rules: Strasbourg, in Alsace, has two more.
+    use crate::domain::holidays::PublicHolidays::{AlsaceMoselle, France};
+    for (provider, name, public_holidays) in [
+        ("AMU", "SLA Aix-Marseille Université", France),
+        ("UP1", "SLA Université Paris 1", France),
+        ("UNISTRA", "SLA Université de Strasbourg", AlsaceMoselle),
+        ("ESUP", "SLA ESUP-Portail", France),
     ] {
         let row = sla::ActiveModel {
             name: Set(name.to_owned()),
             provider_id: Set(id(org_ids, provider)?),
             time_zone: Set(window.time_zone.clone()),
             intervals: Set(serde_json::to_string(&window.intervals)?),
-            holidays: Set(serde_json::to_string(HOLIDAYS)?),
+            holidays: Set("[]".to_owned()),
+            public_holidays: Set(public_holidays.as_str().to_owned()),
             targets: Set(serde_json::to_string(&demo_targets())?),
             revision: Set(1),
             created_at: Set(now),

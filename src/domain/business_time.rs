@@ -1,36 +1,52 @@
 //! Business time: the clock of service levels, which runs only inside a coverage window —
-//! weekly opening intervals in an IANA time zone, minus holidays.
+//! weekly opening intervals (or round the clock) in an IANA time zone, minus holidays.
 //!
 //! Business time is real elapsed time inside the open intervals: an interval 08:00–18:00 is
-//! ten hours on an ordinary day. Intervals are local wall-clock times, turned into instants day by
-//! day through the zone, so daylight-saving changes fall where they should:
-//! - a local time that does not exist (the spring gap, 02:00–03:00 in Paris on the last Sunday
-//!   of March) is read as the first instant after the gap, so 00:00–06:00 lasts five hours then;
-//! - a local time that happens twice (the autumn repeat) is read as the earlier instant for an
-//!   opening and the later for a closing, so 00:00–06:00 lasts seven hours then.
+//! ten hours on an ordinary day. Intervals are local wall-clock times, from `00:00` up to
+//! `24:00`; one whose closing is at or before its opening crosses midnight (22:00–06:00 opens
+//! on its weekday and closes on the next), and is read as two pieces, one on each local date.
 //!
-//! Time is counted in seconds; [`Calendar::between`] rounds down to whole minutes.
+//! **The rule for daylight-saving changes**: an instant is open when the local wall-clock time
+//! at that instant falls inside an interval of that local date (and that date is not a
+//! holiday). Nothing else is needed:
+//! - the missing spring hour (02:00–03:00 in Paris on the last Sunday of March) is never shown
+//!   by a wall clock, so it is never open: 00:00–06:00 lasts five hours that day, and a window
+//!   02:15–02:45 is closed;
+//! - the repeated autumn hour (02:00–03:00 in Paris on the last Sunday of October) is shown
+//!   twice, so it is open twice: 00:00–06:00 lasts seven hours that day, a window 02:15–02:45 is
+//!   open 30 minutes in summer time then 30 in winter time, 60 in all, and at 02:50 summer time
+//!   it is closed.
+//!
+//! Computed day by day: a local date is cut into stretches of constant UTC offset (at most one
+//! change a day, as every zone does), and each stretch is intersected with the day's intervals
+//! in wall-clock time.
+//!
+//! Time is counted in seconds; [`Calendar::between`] rounds down to whole minutes. Adding time
+//! walks open days until the amount is spent: what is bounded is a run of closed days (three
+//! years without open time gives no deadline), not the amount, which the targets' own bound
+//! ([`MAX_TARGET_MINUTES`](super::sla::MAX_TARGET_MINUTES)) keeps finite.
 
 use std::collections::BTreeSet;
 
-use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::sla::CoverageWindow;
+use super::{holidays::PublicHolidays, sla::CoverageWindow};
 
-/// How far ahead [`Calendar::add_seconds`] looks for open time before giving up: a window whose
-/// every open day for three years is a holiday has no deadline.
-const HORIZON_DAYS: i64 = 366 * 3;
+/// The longest run of days without open time before [`Calendar::add_seconds`] gives up: a
+/// window whose every open day for three years is a holiday has no deadline.
+const MAX_CLOSED_RUN_DAYS: u32 = 366 * 3;
+
+/// Minutes in a day.
+const DAY: u32 = 24 * 60;
 
 /// Why a window cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalendarError {
     /// The time zone is not an IANA name.
     UnknownTimeZone(String),
-    /// The interval at this index is not `HH:MM`–`HH:MM` on a weekday 0–6, ending after it
-    /// starts.
+    /// The interval at this index is not `HH:MM`–`HH:MM` (up to `24:00`) on a weekday 0–6,
+    /// with an opening different from its closing.
     BadInterval(usize),
 }
 
@@ -49,15 +65,17 @@ impl std::error::Error for CalendarError {}
 #[derive(Debug, Clone)]
 pub struct Calendar {
     zone: Tz,
-    /// Per weekday (0 = Monday), sorted, merged opening intervals.
-    days: [Vec<(NaiveTime, NaiveTime)>; 7],
-    holidays: BTreeSet<NaiveDate>,
+    /// Per weekday (0 = Monday), sorted, merged opening intervals in minutes since midnight,
+    /// within 0..=1440.
+    days: [Vec<(u32, u32)>; 7],
+    public_holidays: PublicHolidays,
+    closures: BTreeSet<NaiveDate>,
 }
 
 /// Sorts intervals and merges those that overlap or touch.
-fn merged(mut intervals: Vec<(NaiveTime, NaiveTime)>) -> Vec<(NaiveTime, NaiveTime)> {
-    intervals.sort();
-    let mut out: Vec<(NaiveTime, NaiveTime)> = Vec::new();
+fn merged(mut intervals: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    intervals.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::new();
     for (start, end) in intervals {
         match out.last_mut() {
             Some(last) if start <= last.1 => last.1 = last.1.max(end),
@@ -74,86 +92,154 @@ impl Calendar {
             .time_zone
             .parse()
             .map_err(|_| CalendarError::UnknownTimeZone(window.time_zone.clone()))?;
-        let mut days: [Vec<(NaiveTime, NaiveTime)>; 7] = Default::default();
-        for (i, interval) in window.intervals.iter().enumerate() {
-            let start = NaiveTime::parse_from_str(&interval.start, "%H:%M");
-            let end = NaiveTime::parse_from_str(&interval.end, "%H:%M");
-            match (start, end, days.get_mut(usize::from(interval.weekday))) {
-                (Ok(start), Ok(end), Some(day)) if end > start => day.push((start, end)),
-                _ => return Err(CalendarError::BadInterval(i)),
+        let mut days: [Vec<(u32, u32)>; 7] = Default::default();
+        if window.round_the_clock {
+            days = std::array::from_fn(|_| vec![(0, DAY)]);
+        } else {
+            for (i, interval) in window.intervals.iter().enumerate() {
+                let weekday = usize::from(interval.weekday);
+                let (Some((start, end)), true) = (interval.span(), weekday < 7) else {
+                    return Err(CalendarError::BadInterval(i));
+                };
+                // An overnight interval: its tail belongs to the next local date.
+                days[weekday].push((start, end.min(DAY)));
+                if end > DAY {
+                    days[(weekday + 1) % 7].push((0, end - DAY));
+                }
             }
         }
         Ok(Calendar {
             zone,
             days: days.map(merged),
-            holidays: window.holidays.iter().copied().collect(),
+            public_holidays: window.public_holidays,
+            closures: window.holidays.iter().copied().collect(),
         })
     }
 
-    /// The instant a local time names: see the module's rules for gaps and repeats.
-    fn instant(&self, local: NaiveDateTime, opening: bool) -> DateTime<Utc> {
-        match self.zone.from_local_datetime(&local) {
-            LocalResult::Single(t) => t.with_timezone(&Utc),
-            LocalResult::Ambiguous(early, late) => {
-                if opening { early } else { late }.with_timezone(&Utc)
-            }
-            LocalResult::None => {
-                // In a gap: the first minute after it (gaps are at most a few hours).
-                (1..=24 * 60)
-                    .find_map(|m| {
-                        self.zone
-                            .from_local_datetime(&(local + Duration::minutes(m)))
-                            .earliest()
-                    })
-                    .map(|t| t.with_timezone(&Utc))
-                    .unwrap_or_else(|| local.and_utc())
-            }
-        }
+    /// Whether a local date is closed all day by a holiday rule or a one-off closure.
+    pub fn is_holiday(&self, date: NaiveDate) -> bool {
+        self.closures.contains(&date) || self.public_holidays.holiday(date).is_some()
     }
 
-    /// The open intervals of a local date, as instants.
+    /// The offset of the zone at an instant, in seconds east of UTC.
+    fn offset(&self, at: DateTime<Utc>) -> i64 {
+        i64::from(
+            self.zone
+                .offset_from_utc_datetime(&at.naive_utc())
+                .fix()
+                .local_minus_utc(),
+        )
+    }
+
+    /// The first instant whose local date is `date`.
+    fn day_start(&self, date: NaiveDate) -> DateTime<Utc> {
+        let midnight = date.and_time(chrono::NaiveTime::MIN);
+        // Midnight itself may fall in a gap (some zones change there): then the day starts
+        // at the first minute that exists, the end of the gap.
+        (0..=24 * 60)
+            .find_map(|m| {
+                self.zone
+                    .from_local_datetime(&(midnight + Duration::minutes(m)))
+                    .earliest()
+            })
+            .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+    }
+
+    /// The stretches `[from, to)` of constant offset between two instants of one local date,
+    /// with their offset.
+    fn stretches(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>, i64)> {
+        let second = Duration::seconds(1);
+        let mut out = Vec::new();
+        let mut start = from;
+        while start < to {
+            let offset = self.offset(start);
+            if self.offset(to - second) == offset {
+                out.push((start, to, offset));
+                break;
+            }
+            // The change lies in (start, to): find its first second by bisection.
+            let (mut same, mut changed) = (start, to - second);
+            while changed - same > second {
+                // Whole seconds: transitions fall on them, and halves would drift below.
+                let mid = same + Duration::seconds((changed - same).num_seconds() / 2);
+                if self.offset(mid) == offset {
+                    same = mid;
+                } else {
+                    changed = mid;
+                }
+            }
+            out.push((start, changed, offset));
+            start = changed;
+        }
+        out
+    }
+
+    /// The open intervals of a local date, as instants, in order (see the module's rule).
     fn open_on(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-        if self.holidays.contains(&date) {
+        let intervals = &self.days[date.weekday().num_days_from_monday() as usize];
+        if intervals.is_empty() || self.is_holiday(date) {
             return Vec::new();
         }
-        let weekday = date.weekday().num_days_from_monday() as usize;
-        self.days[weekday]
-            .iter()
-            .map(|(start, end)| {
-                (
-                    self.instant(date.and_time(*start), true),
-                    self.instant(date.and_time(*end), false),
-                )
-            })
-            .filter(|(start, end)| end > start)
-            .collect()
+        let Some(next) = date.succ_opt() else {
+            return Vec::new();
+        };
+        let midnight: NaiveDateTime = date.and_time(chrono::NaiveTime::MIN);
+        let mut out: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+        for (from, to, offset) in self.stretches(self.day_start(date), self.day_start(next)) {
+            let shift = Duration::seconds(offset);
+            // The stretch in wall-clock time, intersected with each interval.
+            let (wall_from, wall_to) = (from.naive_utc() + shift, to.naive_utc() + shift);
+            for (start, end) in intervals {
+                let open = wall_from.max(midnight + Duration::minutes(i64::from(*start)));
+                let close = wall_to.min(midnight + Duration::minutes(i64::from(*end)));
+                if close > open {
+                    let (open, close) = ((open - shift).and_utc(), (close - shift).and_utc());
+                    match out.last_mut() {
+                        Some(last) if last.1 == open => last.1 = close,
+                        _ => out.push((open, close)),
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
         at.with_timezone(&self.zone).date_naive()
     }
 
-    /// Open seconds between two instants (0 when `to` is not after `from`).
-    pub fn seconds_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    /// Open seconds between two instants per local date, for the dates that have some.
+    pub fn seconds_by_day(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(NaiveDate, i64)> {
+        let mut out = Vec::new();
         if to <= from {
-            return 0;
+            return out;
         }
-        let mut total = 0;
         let mut date = self.local_date(from);
         let last = self.local_date(to);
         while date <= last {
-            for (start, end) in self.open_on(date) {
-                let (start, end) = (start.max(from), end.min(to));
-                if end > start {
-                    total += (end - start).num_seconds();
-                }
+            let seconds: i64 = self
+                .open_on(date)
+                .into_iter()
+                .map(|(start, end)| (end.min(to) - start.max(from)).num_seconds().max(0))
+                .sum();
+            if seconds > 0 {
+                out.push((date, seconds));
             }
             match date.succ_opt() {
                 Some(next) => date = next,
                 None => break,
             }
         }
-        total
+        out
+    }
+
+    /// Open seconds between two instants (0 when `to` is not after `from`).
+    pub fn seconds_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        self.seconds_by_day(from, to).iter().map(|(_, s)| s).sum()
     }
 
     /// Business minutes between two instants, rounded down.
@@ -163,15 +249,18 @@ impl Calendar {
 
     /// The instant `seconds` of business time after `start`; counting begins at the next
     /// opening when `start` is outside the window. Zero seconds give `start` when it is open,
-    /// else the next opening. None when no open time comes within three years.
+    /// else the next opening. None when three years in a row bring no open time.
     pub fn add_seconds(&self, start: DateTime<Utc>, seconds: i64) -> Option<DateTime<Utc>> {
         let mut left = seconds.max(0);
         let mut date = self.local_date(start);
-        for _ in 0..HORIZON_DAYS {
+        let mut closed_run = 0;
+        while closed_run < MAX_CLOSED_RUN_DAYS {
+            closed_run += 1;
             for (open, close) in self.open_on(date) {
                 if close <= start {
                     continue;
                 }
+                closed_run = 0;
                 let from = open.max(start);
                 let available = (close - from).num_seconds();
                 if left <= available && !(left == 0 && from == close) {
@@ -201,7 +290,10 @@ impl Calendar {
 #[allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 mod tests {
     use super::{Calendar, CalendarError};
-    use crate::domain::sla::{CoverageWindow, Interval};
+    use crate::domain::{
+        holidays::PublicHolidays,
+        sla::{CoverageWindow, Interval},
+    };
     use chrono::{DateTime, NaiveDate, TimeZone, Utc};
     use chrono_tz::Europe::Paris;
     use proptest::prelude::*;
@@ -222,6 +314,8 @@ mod tests {
     fn window(zone: &str, intervals: &[(u8, &str, &str)], holidays: &[&str]) -> Calendar {
         Calendar::new(&CoverageWindow {
             time_zone: zone.to_owned(),
+            round_the_clock: false,
+            public_holidays: PublicHolidays::None,
             intervals: intervals
                 .iter()
                 .map(|(weekday, start, end)| Interval {
@@ -392,23 +486,234 @@ mod tests {
         let bad = Calendar::new(&CoverageWindow {
             time_zone: "Mars/Olympus".to_owned(),
             intervals: Vec::new(),
-            holidays: Vec::new(),
+            ..CoverageWindow::business_days()
         });
         assert!(matches!(bad, Err(CalendarError::UnknownTimeZone(_))));
-        let bad = Calendar::new(&CoverageWindow {
-            time_zone: "UTC".to_owned(),
-            intervals: vec![Interval {
-                weekday: 0,
-                start: "18:00".to_owned(),
-                end: "08:00".to_owned(),
-            }],
-            holidays: Vec::new(),
-        });
-        assert_eq!(bad.err(), Some(CalendarError::BadInterval(0)));
+        for (start, end) in [("18:00", "18:00"), ("24:00", "08:00"), ("08:00", "24:30")] {
+            let bad = Calendar::new(&CoverageWindow {
+                time_zone: "UTC".to_owned(),
+                intervals: vec![Interval {
+                    weekday: 0,
+                    start: start.to_owned(),
+                    end: end.to_owned(),
+                }],
+                ..CoverageWindow::business_days()
+            });
+            assert_eq!(
+                bad.err(),
+                Some(CalendarError::BadInterval(0)),
+                "{start}-{end}"
+            );
+        }
     }
 
-    /// Windows of at least an hour a week; the properties add at most 3 000 minutes, which such
-    /// a window gives within a year (the horizon is three).
+    fn new_york(text: &str) -> DateTime<Utc> {
+        let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+        chrono_tz::America::New_York
+            .from_local_datetime(&local)
+            .earliest()
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn always(zone: &str) -> Calendar {
+        Calendar::new(&CoverageWindow {
+            time_zone: zone.to_owned(),
+            round_the_clock: true,
+            intervals: Vec::new(),
+            ..CoverageWindow::business_days()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn round_the_clock_counts_real_time_across_both_changes() {
+        let cal = always("Europe/Paris");
+        // March 2026 has 23-hour Sunday, October a 25-hour one: exact minutes.
+        let cases = [
+            ("2026-03-01 00:00", "2026-04-01 00:00", 31 * 1440 - 60),
+            ("2026-10-01 00:00", "2026-11-01 00:00", 31 * 1440 + 60),
+            ("2026-03-15 12:00", "2026-11-15 12:00", 245 * 1440),
+        ];
+        for (from, to, expected) in cases {
+            assert_eq!(
+                cal.between(paris(from), paris(to)),
+                expected,
+                "{from} → {to}"
+            );
+            assert_eq!((paris(to) - paris(from)).num_minutes(), expected);
+            assert_eq!(cal.add(paris(from), expected), Some(paris(to)));
+        }
+        // Sunday 03:00 + 30 min is 03:30, whatever the day.
+        assert_eq!(
+            cal.add(paris("2026-11-29 03:00"), 30),
+            Some(paris("2026-11-29 03:30"))
+        );
+        // The case: Monday to Friday 00:00–24:00, Friday 23:30 + 60 min is Monday
+        // 00:30 in Paris, Sunday 23:30 UTC (23:59 lost a minute a day).
+        let weekdays = window(
+            "Europe/Paris",
+            &(0..5).map(|d| (d, "00:00", "24:00")).collect::<Vec<_>>(),
+            &[],
+        );
+        assert_eq!(
+            weekdays.add(paris("2026-11-27 23:30"), 60),
+            Some(utc("2026-11-29T23:30:00Z"))
+        );
+        assert_eq!(
+            weekdays.between(paris("2026-11-23 00:00"), paris("2026-11-30 00:00")),
+            5 * 1440
+        );
+    }
+
+    #[test]
+    fn an_overnight_shift_across_a_weekend_and_a_holiday() {
+        // Monday to Friday nights 22:00–06:00, French public holidays (Wednesday 11 November
+        // 2026 is one: its morning tail and its evening are closed, Thursday's tail is open).
+        let shift = Calendar::new(&CoverageWindow {
+            time_zone: "Europe/Paris".to_owned(),
+            round_the_clock: false,
+            intervals: (0..5)
+                .map(|weekday| Interval {
+                    weekday,
+                    start: "22:00".to_owned(),
+                    end: "06:00".to_owned(),
+                })
+                .collect(),
+            public_holidays: PublicHolidays::France,
+            holidays: Vec::new(),
+        })
+        .unwrap();
+        let cases = [
+            // Friday 23:00: 1 h, Saturday 00:00–06:00, then Monday 22:00.
+            ("2026-11-06 23:00", 480, "2026-11-09 23:00"),
+            ("2026-11-06 23:00", 420, "2026-11-07 06:00"),
+            ("2026-11-07 12:00", 1, "2026-11-09 22:01"),
+            // Tuesday 23:00: 1 h, then the holiday, then Thursday 00:00.
+            ("2026-11-10 23:00", 240, "2026-11-12 03:00"),
+        ];
+        for (start, minutes, expected) in cases {
+            assert_eq!(
+                shift.add(paris(start), minutes),
+                Some(paris(expected)),
+                "{start} + {minutes}"
+            );
+        }
+        assert_eq!(
+            shift.between(paris("2026-11-10 20:00"), paris("2026-11-13 12:00")),
+            120 + 360 + 120 + 360
+        );
+        assert!(shift.is_open(paris("2026-11-07 05:59")));
+        assert!(!shift.is_open(paris("2026-11-08 03:00")));
+        assert!(!shift.is_open(paris("2026-11-11 03:00")));
+        assert!(shift.is_open(paris("2026-11-12 03:00")));
+    }
+
+    #[test]
+    fn a_window_ending_at_midnight_across_the_spring_change() {
+        // Saturday 18:00–24:00 and Sunday 00:00–24:00; 29 March 2026 has 23 hours.
+        let cal = window(
+            "Europe/Paris",
+            &[(5, "18:00", "24:00"), (6, "00:00", "24:00")],
+            &[],
+        );
+        assert_eq!(
+            cal.between(paris("2026-03-28 00:00"), paris("2026-03-30 00:00")),
+            6 * 60 + 23 * 60
+        );
+        let cases = [
+            ("2026-03-28 23:00", 60, "2026-03-28T23:00:00Z"),
+            // 01:00 + 60 min is 03:00 summer time: the gap is not open.
+            ("2026-03-28 23:00", 180, "2026-03-29T01:00:00Z"),
+            ("2026-03-28 23:00", 181, "2026-03-29T01:01:00Z"),
+            // Sunday 23:30 + 30 min: midnight, Monday 00:00 summer time.
+            ("2026-03-29 23:30", 30, "2026-03-29T22:00:00Z"),
+            ("2026-03-29 23:30", 31, "2026-04-04T16:01:00Z"),
+        ];
+        for (start, minutes, expected) in cases {
+            assert_eq!(
+                cal.add(paris(start), minutes),
+                Some(utc(expected)),
+                "{start} + {minutes}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_window_ending_inside_the_repeated_autumn_hour() {
+        // (zone, window on the day of the change, its opening instant, minutes open,
+        // instants closed, instants open): the wall clock shows the repeated hour twice.
+        let paris_cal = |start, end| window("Europe/Paris", &[(6, start, end)], &[]);
+        let ny_cal = |start, end| window("America/New_York", &[(6, start, end)], &[]);
+        let cases = [
+            (
+                paris_cal("00:00", "02:30"),
+                paris("2026-10-25 00:00"),
+                150 + 30,
+                ["2026-10-25T00:40:00Z", "2026-10-25T01:30:00Z"],
+                ["2026-10-25T00:20:00Z", "2026-10-25T01:10:00Z"],
+            ),
+            (
+                paris_cal("02:15", "02:45"),
+                paris("2026-10-25 00:00"),
+                60,
+                // 02:50 summer time, 02:50 winter time.
+                ["2026-10-25T00:50:00Z", "2026-10-25T01:50:00Z"],
+                ["2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z"],
+            ),
+            (
+                ny_cal("00:00", "01:30"),
+                new_york("2026-11-01 00:00"),
+                90 + 30,
+                ["2026-11-01T05:40:00Z", "2026-11-01T06:40:00Z"],
+                ["2026-11-01T05:20:00Z", "2026-11-01T06:20:00Z"],
+            ),
+            (
+                ny_cal("01:15", "01:45"),
+                new_york("2026-11-01 00:00"),
+                60,
+                ["2026-11-01T05:50:00Z", "2026-11-01T06:50:00Z"],
+                ["2026-11-01T05:30:00Z", "2026-11-01T06:30:00Z"],
+            ),
+        ];
+        for (cal, day, minutes, closed, open) in cases {
+            let next_day = day + chrono::Duration::days(1);
+            assert_eq!(cal.between(day, next_day), minutes, "{day}");
+            let end = cal.add(day, minutes).unwrap();
+            assert_eq!(cal.between(day, end), minutes);
+            assert!(end < next_day, "{day}: {end}");
+            for at in closed {
+                assert!(!cal.is_open(utc(at)), "{at} is closed");
+            }
+            for at in open {
+                assert!(cal.is_open(utc(at)), "{at} is open");
+            }
+        }
+        // Paris 00:00 + 160 min: 150 in summer time, 10 in the repeated hour.
+        assert_eq!(
+            paris_cal("00:00", "02:30").add(paris("2026-10-25 00:00"), 160),
+            Some(utc("2026-10-25T01:10:00Z"))
+        );
+    }
+
+    #[test]
+    fn one_hour_a_week_reaches_an_amount_years_away() {
+        // Wednesdays 10:00–11:00: 10 000 minutes are 166 weeks and 40 minutes.
+        let cal = window("Europe/Paris", &[(2, "10:00", "11:00")], &[]);
+        let start = paris("2026-11-24 12:00");
+        let deadline = cal.add(start, 10_000);
+        assert_eq!(deadline, Some(paris("2030-01-30 10:40")));
+        assert_eq!(cal.between(start, paris("2030-01-30 10:40")), 10_000);
+        // The largest target on such a window is still answered.
+        assert!(
+            cal.add(start, crate::domain::sla::MAX_TARGET_MINUTES)
+                .is_some()
+        );
+    }
+
+    /// Windows of at least an hour a week, some with intervals ending at 24:00 or crossing
+    /// midnight, some round the clock, with French holidays; the properties add at most 3 000
+    /// minutes, which such a window gives within a few years.
     fn any_calendar() -> impl Strategy<Value = Calendar> {
         let zone = prop::sample::select(vec![
             "Europe/Paris",
@@ -416,22 +721,34 @@ mod tests {
             "Pacific/Auckland",
             "UTC",
         ]);
-        let interval = (0u8..7, 0u32..23, 1u32..12).prop_map(|(weekday, hour, length)| {
-            let end = (hour + length).min(23);
+        // Whole or half hours: the half hours meet the repeated and missing hours halfway.
+        let interval = (0u8..7, 0u32..48, 1u32..40).prop_map(|(weekday, half, length)| {
+            let clock = |h: u32| format!("{:02}:{:02}", h / 2, h % 2 * 30);
+            let end = half + length;
             Interval {
                 weekday,
-                start: format!("{hour:02}:00"),
-                end: format!("{end:02}:00"),
+                start: clock(half),
+                // Past midnight: the next day's time, or 24:00 exactly.
+                end: if end == 48 {
+                    "24:00".to_owned()
+                } else {
+                    clock(end % 48)
+                },
             }
         });
-        (zone, prop::collection::vec(interval, 1..5)).prop_map(|(zone, intervals)| {
-            Calendar::new(&CoverageWindow {
-                time_zone: zone.to_owned(),
-                intervals,
-                holidays: vec![NaiveDate::from_ymd_opt(2026, 12, 25).unwrap_or_default()],
-            })
-            .unwrap()
-        })
+        let rules = prop::sample::select(vec![PublicHolidays::None, PublicHolidays::France]);
+        (zone, prop::collection::vec(interval, 1..5), rules, 0..10u8).prop_map(
+            |(zone, intervals, public_holidays, always)| {
+                Calendar::new(&CoverageWindow {
+                    time_zone: zone.to_owned(),
+                    round_the_clock: always == 0,
+                    intervals,
+                    public_holidays,
+                    holidays: vec![NaiveDate::from_ymd_opt(2026, 12, 24).unwrap_or_default()],
+                })
+                .unwrap()
+            },
+        )
     }
 
     fn any_instant() -> impl Strategy<Value = DateTime<Utc>> {

@@ -1,10 +1,14 @@
 //! Service levels: priorities, targets and the coverage window they are measured in.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalogue::RequestKind;
+use super::{catalogue::RequestKind, holidays::PublicHolidays};
+
+/// The largest target, in business minutes (about 69 days round the clock): a bound on how far
+/// the clock plans, so that a window open one minute a week still answers quickly.
+pub const MAX_TARGET_MINUTES: i64 = 100_000;
 
 /// A ticket's priority.
 #[derive(
@@ -47,27 +51,78 @@ pub struct Target {
     pub minutes: i64,
 }
 
-/// A weekly opening interval, e.g. Monday 08:00–18:00.
+/// The target for tickets of `kind` and `priority` on `metric`, in business minutes.
+pub fn target_minutes(
+    targets: &[Target],
+    kind: RequestKind,
+    priority: Priority,
+    metric: Metric,
+) -> Option<i32> {
+    targets
+        .iter()
+        .find(|t| t.kind == kind && t.priority == priority && t.metric == metric)
+        .and_then(|t| i32::try_from(t.minutes).ok())
+}
+
+/// A weekly opening interval, e.g. Monday 08:00–18:00, Monday 08:00–24:00, or an overnight
+/// shift Friday 22:00–06:00 (a closing before the opening is on the next day).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Interval {
-    /// 0 = Monday … 6 = Sunday.
+    /// 0 = Monday … 6 = Sunday: the day of the opening.
     pub weekday: u8,
-    /// Opening, `HH:MM`.
+    /// Opening, `HH:MM` from `00:00` to `23:59`.
     pub start: String,
-    /// Closing, `HH:MM`, after the opening.
+    /// Closing, `HH:MM` up to `24:00`; at or before the opening, it is the next day's.
     pub end: String,
 }
 
-/// When the clock runs: weekly intervals in a time zone, minus holidays.
+/// Minutes since midnight of a wall-clock time `HH:MM`, `24:00` included (1440).
+pub fn clock_minutes(text: &str) -> Option<u32> {
+    let (hours, minutes) = text.split_once(':')?;
+    if hours.len() != 2 || minutes.len() != 2 {
+        return None;
+    }
+    let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    match (hours, minutes) {
+        (0..=23, 0..=59) | (24, 0) => Some(hours * 60 + minutes),
+        _ => None,
+    }
+}
+
+impl Interval {
+    /// Opening and closing in minutes since the opening day's midnight: the closing is past
+    /// 1440 when the interval crosses midnight. None when the times do not read, the opening
+    /// is `24:00`, or both are the same.
+    pub fn span(&self) -> Option<(u32, u32)> {
+        let (start, end) = (clock_minutes(&self.start)?, clock_minutes(&self.end)?);
+        if start >= 1440 || start == end {
+            None
+        } else if start < end {
+            Some((start, end))
+        } else {
+            // Crosses midnight: the closing is the next day's.
+            Some((start, end + 1440))
+        }
+    }
+}
+
+/// When the clock runs: weekly intervals (or round the clock) in a time zone, minus holidays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoverageWindow {
     /// IANA time zone, e.g. `Europe/Paris`.
     pub time_zone: String,
+    /// Open every day, all day ("24/7"): the intervals are then not used. Holidays still
+    /// close, so a 24/7 window wants no holiday rules.
+    #[serde(default)]
+    pub round_the_clock: bool,
     /// Weekly opening intervals.
     pub intervals: Vec<Interval>,
-    /// Days without service, `YYYY-MM-DD`.
+    /// Public holidays computed from rules.
+    #[serde(default)]
+    pub public_holidays: PublicHolidays,
+    /// One-off closures (e.g. the week between Christmas and New Year), `YYYY-MM-DD`.
     pub holidays: Vec<NaiveDate>,
 }
 
@@ -76,6 +131,8 @@ impl CoverageWindow {
     pub fn business_days() -> CoverageWindow {
         CoverageWindow {
             time_zone: "Europe/Paris".to_owned(),
+            round_the_clock: false,
+            public_holidays: PublicHolidays::None,
             intervals: (0..5)
                 .map(|weekday| Interval {
                     weekday,
@@ -97,7 +154,7 @@ pub fn check(window: &CoverageWindow, targets: &[Target]) -> Vec<(String, String
             "is not a known IANA time zone".to_owned(),
         ));
     }
-    if window.intervals.is_empty() {
+    if window.intervals.is_empty() && !window.round_the_clock {
         problems.push((
             "intervals".to_owned(),
             "at least one opening interval is needed".to_owned(),
@@ -107,12 +164,13 @@ pub fn check(window: &CoverageWindow, targets: &[Target]) -> Vec<(String, String
         problems.push(("intervals".to_owned(), "too many entries".to_owned()));
     }
     for (i, interval) in window.intervals.iter().enumerate() {
-        let start = NaiveTime::parse_from_str(&interval.start, "%H:%M");
-        let end = NaiveTime::parse_from_str(&interval.end, "%H:%M");
+        let start = clock_minutes(&interval.start);
+        let end = clock_minutes(&interval.end);
         let reason = match (interval.weekday, start, end) {
             (7.., _, _) => Some("weekday must be 0 (Monday) to 6 (Sunday)"),
-            (_, Err(_), _) | (_, _, Err(_)) => Some("times are HH:MM"),
-            (_, Ok(s), Ok(e)) if e <= s => Some("must end after it starts"),
+            (_, None, _) | (_, _, None) => Some("times are HH:MM, from 00:00 to 24:00"),
+            (_, Some(1440), _) => Some("an opening is at 23:59 at the latest"),
+            (_, Some(s), Some(e)) if e == s => Some("opening and closing must differ"),
             _ => None,
         };
         if let Some(reason) = reason {
@@ -120,10 +178,10 @@ pub fn check(window: &CoverageWindow, targets: &[Target]) -> Vec<(String, String
         }
     }
     for (i, target) in targets.iter().enumerate() {
-        if target.minutes <= 0 {
+        if target.minutes <= 0 || target.minutes > MAX_TARGET_MINUTES {
             problems.push((
                 format!("targets[{i}].minutes"),
-                "must be more than 0".to_owned(),
+                format!("must be from 1 to {MAX_TARGET_MINUTES}"),
             ));
         }
         let duplicate = targets[..i].iter().any(|t| {
@@ -155,13 +213,55 @@ mod tests {
     #[test]
     fn a_sound_window_has_no_problem() {
         assert!(check(&CoverageWindow::business_days(), &[target(30)]).is_empty());
+        let mut nights = CoverageWindow::business_days();
+        nights.intervals[0].start = "22:00".to_owned();
+        nights.intervals[0].end = "06:00".to_owned();
+        nights.intervals[1].end = "24:00".to_owned();
+        assert!(check(&nights, &[target(30)]).is_empty());
+        let always = CoverageWindow {
+            round_the_clock: true,
+            intervals: Vec::new(),
+            ..CoverageWindow::business_days()
+        };
+        assert!(check(&always, &[target(MAX_TARGET_MINUTES)]).is_empty());
+        assert_eq!(check(&always, &[target(MAX_TARGET_MINUTES + 1)]).len(), 1);
+    }
+
+    #[test]
+    fn clock_times_go_up_to_24_00() {
+        let cases = [
+            ("00:00", Some(0)),
+            ("08:30", Some(510)),
+            ("23:59", Some(1439)),
+            ("24:00", Some(1440)),
+            ("24:01", None),
+            ("8:00", None),
+            ("08:60", None),
+            ("0800", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(clock_minutes(text), expected, "{text}");
+        }
+        let span = |start: &str, end: &str| {
+            Interval {
+                weekday: 0,
+                start: start.to_owned(),
+                end: end.to_owned(),
+            }
+            .span()
+        };
+        assert_eq!(span("08:00", "24:00"), Some((480, 1440)));
+        assert_eq!(span("22:00", "06:00"), Some((1320, 1800)));
+        assert_eq!(span("00:00", "24:00"), Some((0, 1440)));
+        assert_eq!(span("24:00", "06:00"), None);
+        assert_eq!(span("08:00", "08:00"), None);
     }
 
     #[test]
     fn each_problem_names_its_field() {
         let mut window = CoverageWindow::business_days();
         window.time_zone = "Mars/Olympus".to_owned();
-        window.intervals[1].end = "07:00".to_owned();
+        window.intervals[1].end = "08:00".to_owned();
         window.intervals[2].weekday = 7;
         window.intervals[3].start = "8h".to_owned();
         let fields: Vec<String> = check(&window, &[target(0), target(30)])
@@ -179,137 +279,5 @@ mod tests {
                 "targets[1]"
             ]
         );
-    }
-}
-
-/// The plain-text forms of the desk: one opening interval per line (`0 08:00-18:00`, weekday
-/// 0 = Monday), one holiday per line (`2026-12-25`), one target per line
-/// (`incident critical tto 30`). Answers the parsed values or (field, reason).
-pub mod lines {
-    use chrono::NaiveDate;
-
-    use super::{Interval, Metric, Priority, Target};
-    use crate::domain::catalogue::RequestKind;
-
-    fn rows(text: &str) -> impl Iterator<Item = (usize, &str)> {
-        text.lines()
-            .map(str::trim)
-            .enumerate()
-            .filter(|(_, l)| !l.is_empty())
-    }
-
-    /// Opening intervals.
-    pub fn intervals(text: &str) -> Result<Vec<Interval>, (String, String)> {
-        rows(text)
-            .map(|(n, line)| {
-                let bad = || {
-                    (
-                        "intervals".to_owned(),
-                        format!("line {}: expected \"0 08:00-18:00\"", n + 1),
-                    )
-                };
-                let (day, hours) = line.split_once(' ').ok_or_else(bad)?;
-                let (start, end) = hours.trim().split_once('-').ok_or_else(bad)?;
-                Ok(Interval {
-                    weekday: day.parse().map_err(|_| bad())?,
-                    start: start.trim().to_owned(),
-                    end: end.trim().to_owned(),
-                })
-            })
-            .collect()
-    }
-
-    /// Holidays.
-    pub fn holidays(text: &str) -> Result<Vec<NaiveDate>, (String, String)> {
-        rows(text)
-            .map(|(n, line)| {
-                line.parse().map_err(|_| {
-                    (
-                        "holidays".to_owned(),
-                        format!("line {}: expected a date YYYY-MM-DD", n + 1),
-                    )
-                })
-            })
-            .collect()
-    }
-
-    /// Targets.
-    pub fn targets(text: &str) -> Result<Vec<Target>, (String, String)> {
-        rows(text)
-            .map(|(n, line)| {
-                let bad = || {
-                    (
-                        "targets".to_owned(),
-                        format!("line {}: expected \"incident critical tto 30\"", n + 1),
-                    )
-                };
-                let words: Vec<&str> = line.split_whitespace().collect();
-                let [kind, priority, metric, minutes] = words[..] else {
-                    return Err(bad());
-                };
-                let quoted = |w: &str| format!("\"{w}\"");
-                Ok(Target {
-                    kind: RequestKind::parse(kind).ok_or_else(bad)?,
-                    priority: serde_json::from_str::<Priority>(&quoted(priority))
-                        .map_err(|_| bad())?,
-                    metric: serde_json::from_str::<Metric>(&quoted(metric)).map_err(|_| bad())?,
-                    minutes: minutes.parse().map_err(|_| bad())?,
-                })
-            })
-            .collect()
-    }
-
-    /// The text of intervals, for a form.
-    pub fn show_intervals(intervals: &[Interval]) -> String {
-        intervals
-            .iter()
-            .map(|i| format!("{} {}-{}", i.weekday, i.start, i.end))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// The text of targets, for a form.
-    pub fn show_targets(targets: &[Target]) -> String {
-        targets
-            .iter()
-            .map(|t| {
-                let word = |v: serde_json::Result<String>| {
-                    v.unwrap_or_default().trim_matches('"').to_owned()
-                };
-                format!(
-                    "{} {} {} {}",
-                    t.kind.as_str(),
-                    word(serde_json::to_string(&t.priority)),
-                    word(serde_json::to_string(&t.metric)),
-                    t.minutes
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn lines_round_trip_and_errors_name_the_line() {
-            let text = "0 08:00-18:00\n\n4 08:00-12:00";
-            let parsed = intervals(text).unwrap_or_default();
-            assert_eq!(parsed.len(), 2);
-            assert_eq!(show_intervals(&parsed), "0 08:00-18:00\n4 08:00-12:00");
-            assert_eq!(
-                intervals("monday 8-18").err().map(|e| e.1),
-                Some("line 1: expected \"0 08:00-18:00\"".to_owned())
-            );
-            let t = targets("incident critical tto 30\nrequest low ttr 2400").unwrap_or_default();
-            assert_eq!(
-                show_targets(&t),
-                "incident critical tto 30\nrequest low ttr 2400"
-            );
-            assert!(targets("incident urgent tto 30").is_err());
-            assert_eq!(holidays("2026-12-25\n").unwrap_or_default().len(), 1);
-            assert!(holidays("25/12/2026").is_err());
-        }
     }
 }

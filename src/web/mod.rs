@@ -23,7 +23,7 @@ use crate::state::AppState;
 
 /// The routes of the pages.
 pub fn routes() -> Router<AppState> {
-    use desk::{accounts, agreements, catalogue, organisations, teams};
+    use desk::{accounts, agreements, catalogue, organisations, slas, teams};
     Router::new()
         .route("/", get(home::root))
         .route("/login", get(login::form).post(login::submit))
@@ -90,15 +90,13 @@ pub fn routes() -> Router<AppState> {
             post(agreements::terminate),
         )
         .route("/desk/conventions/{id}/documents", post(agreements::upload))
-        .route(
-            "/desk/slas",
-            get(agreements::slas).post(agreements::create_sla),
-        )
-        .route("/desk/slas/new", get(agreements::new_sla))
+        .route("/desk/slas", get(slas::list).post(slas::create_sla))
+        .route("/desk/slas/new", get(slas::new_sla))
         .route(
             "/desk/slas/{id}",
-            get(agreements::show_sla).post(agreements::update_sla),
+            get(slas::show_sla).post(slas::update_sla),
         )
+        .route("/desk/slas/{id}/simulate", get(slas::simulate))
         .route("/desk", get(home::desk))
         .route(
             "/desk/organisations",

@@ -370,7 +370,7 @@ async fn bad_catalogue_input_names_the_field_and_writes_nothing() {
             "/api/v1/slas",
             json!({"name": "x", "provider_id": amu,
             "targets": [{"kind": "incident", "priority": "low", "metric": "ttr", "minutes": 0}],
-            "coverage_window": {"time_zone": "Europe/Pariss", "intervals": [{"weekday": 0, "start": "18:00", "end": "08:00"}], "holidays": []}}),
+            "coverage_window": {"time_zone": "Europe/Pariss", "intervals": [{"weekday": 0, "start": "18:00", "end": "24:30"}], "holidays": []}}),
             vec!["time_zone", "intervals[0]", "targets[0].minutes"],
         ),
         (

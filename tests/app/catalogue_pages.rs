@@ -159,15 +159,24 @@ async fn the_desk_manages_offers_conventions_and_slas_through_forms() {
             ("name", "SLA Apogée"),
             ("provider_id", "2"),
             ("time_zone", "Europe/Paris"),
-            ("intervals", "lundi 8h-18h"),
-            ("holidays", ""),
-            ("targets", "incident critical tto 30"),
+            ("day0", "hours"),
+            ("from0_0", "8h"),
+            ("to0_0", "18h"),
+            ("public_holidays", "france"),
+            ("tto_incident_critical", "30"),
+            ("unit_tto_incident_critical", "min"),
         ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.text().await.unwrap().contains("line 1"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Heures au format HH:MM")
+    );
     let response = desk
         .post(app.url("/desk/slas"))
         .form(&[
@@ -175,9 +184,14 @@ async fn the_desk_manages_offers_conventions_and_slas_through_forms() {
             ("name", "SLA Apogée"),
             ("provider_id", "2"),
             ("time_zone", "Europe/Paris"),
-            ("intervals", "0 08:00-18:00\n1 08:00-18:00"),
-            ("holidays", "2026-12-25"),
-            ("targets", "incident critical tto 30"),
+            ("day0", "hours"),
+            ("from0_0", "08:00"),
+            ("to0_0", "18:00"),
+            ("day1", "all_day"),
+            ("public_holidays", "france"),
+            ("closures", "2026-12-28..2026-12-31"),
+            ("tto_incident_critical", "30"),
+            ("unit_tto_incident_critical", "min"),
         ])
         .send()
         .await

@@ -28,6 +28,7 @@ mod knowledge_pages;
 mod notifications;
 mod pages;
 mod sla;
+mod sla_calendars;
 mod system;
 mod ticket_pages;
 mod tickets;

@@ -21,6 +21,7 @@ use crate::{
             attachments::{self, AttachmentView, Upload},
             conventions::{self, ConventionFilter, ConventionInput, ConventionView},
             slas::{self, SlaInput, SlaView},
+            what_if::{self, WhatIfInput, WhatIfView},
         },
     },
     state::AppState,
@@ -222,6 +223,36 @@ pub async fn replace_sla(
     Ok(Json(slas::replace(&db, id, body).await?))
 }
 
+/// What if: the deadlines and 75 % instants a saved SLA gives a ticket started at `start`, of
+/// `kind` and `priority`, waiting during `pauses` (which move time to resolve only), with the
+/// business minutes per local day and the explanation a ticket's page gives. For the SLA's
+/// provider's coordinators and the administrators; 404 for anyone else.
+#[utoipa::path(post, path = "/api/v1/slas/{id}/simulate", tag = "agreements",
+    params(("id" = i64, Path, description = "SLA id")), request_body = WhatIfInput,
+    responses((status = 200, body = WhatIfView), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn simulate_sla(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<WhatIfInput>,
+) -> Result<Json<WhatIfView>, AppError> {
+    let db = Scoped::new(&state.db, &caller.scope);
+    Ok(Json(what_if::saved(&db, id, &body).await?))
+}
+
+/// What if, for an SLA being edited before it is saved: the same question with the SLA's
+/// `targets` and `coverage_window` in `sla`. For those who manage SLAs; 404 for anyone else.
+#[utoipa::path(post, path = "/api/v1/slas/simulate", tag = "agreements", request_body = WhatIfInput,
+    responses((status = 200, body = WhatIfView), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn simulate_draft(
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<WhatIfInput>,
+) -> Result<Json<WhatIfView>, AppError> {
+    Ok(Json(what_if::draft(&caller.scope, &body)?))
+}
+
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -232,4 +263,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(download))
         .routes(routes!(list_slas, create_sla))
         .routes(routes!(get_sla, replace_sla))
+        .routes(routes!(simulate_sla))
+        .routes(routes!(simulate_draft))
 }

@@ -12,7 +12,10 @@ use utoipa::ToSchema;
 use super::json_list;
 use crate::{
     db::Scoped,
-    domain::sla::{CoverageWindow, Target, check},
+    domain::{
+        holidays::PublicHolidays,
+        sla::{CoverageWindow, Target, check},
+    },
     error::{AppError, FieldError},
     services::{PageRequest, Paged, Problems, required_text, stale},
 };
@@ -43,7 +46,10 @@ impl From<sla::Model> for SlaView {
             targets: json_list(Some(&s.targets)),
             coverage_window: CoverageWindow {
                 time_zone: s.time_zone,
+                round_the_clock: s.round_the_clock,
                 intervals: json_list(Some(&s.intervals)),
+                // An unknown word (never written) reads as no rule, like a missing list.
+                public_holidays: PublicHolidays::parse(&s.public_holidays).unwrap_or_default(),
                 holidays: json_list(Some(&s.holidays)),
             },
             revision: s.revision,
@@ -152,6 +158,8 @@ pub async fn create<C: ConnectionTrait>(
         intervals: Set(intervals),
         holidays: Set(holidays),
         targets: Set(targets),
+        round_the_clock: Set(input.coverage_window.round_the_clock),
+        public_holidays: Set(input.coverage_window.public_holidays.as_str().to_owned()),
         revision: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -189,6 +197,14 @@ pub async fn replace<C: ConnectionTrait>(
         .col_expr(sla::Column::Intervals, Expr::value(intervals))
         .col_expr(sla::Column::Holidays, Expr::value(holidays))
         .col_expr(sla::Column::Targets, Expr::value(targets))
+        .col_expr(
+            sla::Column::RoundTheClock,
+            Expr::value(input.coverage_window.round_the_clock),
+        )
+        .col_expr(
+            sla::Column::PublicHolidays,
+            Expr::value(input.coverage_window.public_holidays.as_str()),
+        )
         .col_expr(sla::Column::Revision, Expr::value(current.revision + 1))
         .col_expr(sla::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(sla::Column::Id.eq(id))

@@ -11,7 +11,7 @@ use crate::{
     domain::{
         business_time::Calendar,
         catalogue::RequestKind,
-        sla::{Metric, Priority},
+        sla::{Metric, Priority, target_minutes},
         sla_clock::{MetricClock, Outcome},
     },
     error::AppError,
@@ -31,11 +31,7 @@ pub struct Level {
 impl Level {
     /// The target for a ticket of `kind` and `priority` on `metric`, in business minutes.
     pub fn target(&self, kind: RequestKind, priority: Priority, metric: Metric) -> Option<i32> {
-        self.view
-            .targets
-            .iter()
-            .find(|t| t.kind == kind && t.priority == priority && t.metric == metric)
-            .and_then(|t| i32::try_from(t.minutes).ok())
+        target_minutes(&self.view.targets, kind, priority, metric)
     }
 }
 

@@ -15,10 +15,7 @@ use crate::{
     access::Caller,
     auth::{Signed, csrf::CsrfForm},
     db::Scoped,
-    domain::{
-        catalogue::{ConventionKind, ConventionStatus},
-        sla::{CoverageWindow, lines},
-    },
+    domain::catalogue::{ConventionKind, ConventionStatus},
     error::AppError,
     services::{
         PageRequest,
@@ -26,7 +23,7 @@ use crate::{
             attachments,
             conventions::{self, ConventionFilter, ConventionInput},
             offers::{self, OfferFilter},
-            slas::{self, SlaInput},
+            slas,
         },
         organisations,
     },
@@ -35,7 +32,8 @@ use crate::{
     web::forms::{FieldErrors, field_errors},
 };
 
-async fn choices(state: &AppState, caller: &Caller) -> Result<Value, AppError> {
+/// The organisations and offers the agreements' forms choose from.
+pub(super) async fn choices(state: &AppState, caller: &Caller) -> Result<Value, AppError> {
     let db = Scoped::new(&state.db, &caller.scope);
     let all = PageRequest {
         page: 1,
@@ -323,175 +321,4 @@ pub async fn upload(
     )
     .await?;
     Ok(Redirect::to(&format!("/desk/conventions/{id}")))
-}
-
-/// `GET /desk/slas`.
-pub async fn slas(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(page): Query<PageRequest>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let list = slas::list(&db, page).await?;
-    Ok(Page::new(
-        "desk/slas.html",
-        json!({ "list": list, "manages": caller.scope.manages_anything() }),
-    ))
-}
-
-/// The SLA form: the window and targets as lines of text.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SlaForm {
-    name: String,
-    provider_id: Option<i64>,
-    time_zone: String,
-    intervals: String,
-    holidays: String,
-    targets: String,
-    revision: Option<i32>,
-}
-
-impl SlaForm {
-    fn input(&self) -> Result<SlaInput, AppError> {
-        let line_error = |(field, reason): (String, String)| AppError::field(&field, reason);
-        Ok(SlaInput {
-            revision: self.revision,
-            name: self.name.clone(),
-            provider_id: self
-                .provider_id
-                .ok_or_else(|| AppError::field("provider_id", "is required"))?,
-            targets: lines::targets(&self.targets).map_err(line_error)?,
-            coverage_window: CoverageWindow {
-                time_zone: self.time_zone.trim().to_owned(),
-                intervals: lines::intervals(&self.intervals).map_err(line_error)?,
-                holidays: lines::holidays(&self.holidays).map_err(line_error)?,
-            },
-        })
-    }
-
-    fn shown(&self) -> Value {
-        json!({ "name": self.name, "provider_id": self.provider_id, "time_zone": self.time_zone,
-                "intervals": self.intervals, "holidays": self.holidays, "targets": self.targets,
-                "revision": self.revision })
-    }
-}
-
-fn sla_shown(sla: &slas::SlaView) -> Value {
-    json!({ "id": sla.id, "name": sla.name, "provider_id": sla.provider_id,
-            "time_zone": sla.coverage_window.time_zone,
-            "intervals": lines::show_intervals(&sla.coverage_window.intervals),
-            "holidays": sla.coverage_window.holidays.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
-            "targets": lines::show_targets(&sla.targets), "revision": sla.revision })
-}
-
-async fn sla_page(
-    state: &AppState,
-    caller: &Caller,
-    status: StatusCode,
-    sla: Value,
-    errors: FieldErrors,
-) -> Result<Response, AppError> {
-    Ok((
-        status,
-        Page::new(
-            "desk/sla.html",
-            json!({ "sla": sla, "errors": errors, "choices": choices(state, caller).await? }),
-        ),
-    )
-        .into_response())
-}
-
-/// `GET /desk/slas/new`.
-pub async fn new_sla(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    if !caller.scope.manages_anything() {
-        return Err(AppError::Forbidden(
-            "your role does not manage SLAs".to_owned(),
-        ));
-    }
-    let window = CoverageWindow::business_days();
-    sla_page(
-        &state,
-        &caller,
-        StatusCode::OK,
-        json!({ "time_zone": window.time_zone, "intervals": lines::show_intervals(&window.intervals),
-                "holidays": "", "targets": "incident critical tto 30\nincident critical ttr 240" }),
-        FieldErrors::new(),
-    )
-    .await
-}
-
-/// `POST /desk/slas`.
-pub async fn create_sla(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    CsrfForm(form): CsrfForm<SlaForm>,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let result = async { slas::create(&db, form.input()?).await }.await;
-    match result {
-        Ok(created) => Ok(Redirect::to(&format!("/desk/slas/{}", created.id)).into_response()),
-        Err(err) => {
-            let errors = field_errors(err)?;
-            sla_page(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form.shown(),
-                errors,
-            )
-            .await
-        }
-    }
-}
-
-/// `GET /desk/slas/{id}`.
-pub async fn show_sla(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let sla = slas::get(&db, id).await?;
-    let mut page = sla_shown(&sla);
-    page["editing"] = json!(true);
-    page["manages"] = json!(caller.scope.manages_organisation(sla.provider_id));
-    sla_page(&state, &caller, StatusCode::OK, page, FieldErrors::new()).await
-}
-
-/// `POST /desk/slas/{id}`.
-pub async fn update_sla(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<SlaForm>,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let result = async { slas::replace(&db, id, form.input()?).await }.await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/desk/slas/{id}")).into_response()),
-        Err(err) => {
-            let errors = field_errors(err)?;
-            let mut page = form.shown();
-            page["id"] = json!(id);
-            page["editing"] = json!(true);
-            page["manages"] = json!(true);
-            sla_page(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page,
-                errors,
-            )
-            .await
-        }
-    }
 }

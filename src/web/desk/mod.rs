@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod agreements;
 pub mod catalogue;
 pub mod organisations;
+pub mod sla_form;
+pub mod slas;
 pub mod teams;
 
 use crate::{
