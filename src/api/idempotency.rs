@@ -101,13 +101,18 @@ async fn run(state: &AppState, request: Request, next: Next) -> Result<Response,
             )));
         }
     };
-    keys::complete(
+    let stored = keys::complete(
         &state.db,
         key,
         parts.status.as_u16(),
         String::from_utf8_lossy(&body).into_owned(),
     )
-    .await?;
+    .await;
+    if let Err(err) = stored {
+        // The creation is committed: its answer goes out all the same. Unstored, the key stays
+        // running and is taken over once abandoned, as after a crash.
+        tracing::error!(error = ?err, "an idempotent answer could not be stored");
+    }
     Ok(Response::from_parts(parts, Body::from(body)))
 }
 

@@ -96,6 +96,26 @@ async fn an_idempotency_key_replays_its_request_and_refuses_another() {
 }
 
 #[tokio::test]
+async fn the_largest_answer_is_remembered_and_replayed_on_every_database() {
+    let app = TestApp::with_demo().await;
+    let contact = app.token(TOULON).await;
+    let request = subcategory(&app, &contact, "ESUP-HEB", "demande générale").await;
+    // 50 000 accented characters: 100 000 bytes of description, more in the JSON answer.
+    let description = "é".repeat(50_000);
+    let body = json!({
+        "subcategory": request, "title": "Réponse volumineuse", "description": description,
+        "impact": "person", "urgency": "low",
+    })
+    .to_string();
+    let (status, first) = post_with_key(&app, &contact, "key-large", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{}", first["error"]);
+    let (status, replayed) = post_with_key(&app, &contact, "key-large", &body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(replayed, first);
+    assert_eq!(tickets_titled(&app, "Réponse volumineuse").await, 1);
+}
+
+#[tokio::test]
 async fn parallel_requests_with_one_key_create_one_ticket() {
     let app = TestApp::with_demo().await;
     let contact = app.token(TOULON).await;
