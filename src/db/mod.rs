@@ -59,6 +59,15 @@ pub fn backend(db: &DatabaseConnection) -> DbBackend {
     db.get_database_backend()
 }
 
+/// Whether an insert lost to a unique index: another request wrote the one row that may exist
+/// first (a claimed key, a counter's first row, a decision of a round).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 /// The folder of a `sqlite://path?...` URL, if it has one.
 fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
     let path = url

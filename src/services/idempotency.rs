@@ -6,11 +6,13 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::idempotency_key;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, SqlErr,
-    sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, sea_query::Expr,
 };
 
-use crate::{db::Unscoped, error::AppError};
+use crate::{
+    db::{self, Unscoped},
+    error::AppError,
+};
 
 const RUNNING: &str = "running";
 const DONE: &str = "done";
@@ -76,7 +78,7 @@ pub async fn claim<C: ConnectionTrait>(
         .await;
         match inserted {
             Ok(_) => return Ok(Claim::Fresh),
-            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
+            Err(err) if db::is_unique_violation(&err) => {}
             Err(err) => return Err(err.into()),
         }
         let Some(earlier) = key

@@ -922,17 +922,7 @@ where
     // ballots on one release queue behind each other, so the one that completes the quorum
     // counts every other (two last ballots each seeing only itself would decide nothing). A
     // write, not a read: a SQLite transaction that reads first cannot take the write lock later.
-    let open = Unscoped::update_many::<release::Entity>()
-        .col_expr(
-            release::Column::Revision,
-            Expr::col(release::Column::Revision).add(1),
-        )
-        .col_expr(release::Column::UpdatedAt, Expr::value(now))
-        .filter(release::Column::Id.eq(id))
-        .filter(release::Column::State.eq(ReleaseState::Proposed.as_str()))
-        .exec(&txn)
-        .await?;
-    if open.rows_affected == 0 {
+    if !move_proposed(&txn, id, ReleaseState::Proposed, now).await? {
         // Its connection back first: SQLite's pool has only that one.
         txn.rollback().await?;
         return Err(not_proposed(db, id).await);
@@ -1070,6 +1060,29 @@ where
     get(db, caller, id).await
 }
 
+/// Moves a release that is still `proposed` to `next` (`proposed` again for a ballot, which only
+/// takes the row) with a new revision, in one compare-and-set; false when it was no longer
+/// proposed.
+async fn move_proposed<C: ConnectionTrait>(
+    txn: &C,
+    id: i64,
+    next: ReleaseState,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let moved = Unscoped::update_many::<release::Entity>()
+        .col_expr(release::Column::State, Expr::value(next.as_str()))
+        .col_expr(
+            release::Column::Revision,
+            Expr::col(release::Column::Revision).add(1),
+        )
+        .col_expr(release::Column::UpdatedAt, Expr::value(now))
+        .filter(release::Column::Id.eq(id))
+        .filter(release::Column::State.eq(ReleaseState::Proposed.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(moved.rows_affected == 1)
+}
+
 /// The 409 of a ballot or a decision on a release that is not (or no longer) proposed.
 fn decided(state: ReleaseState) -> AppError {
     AppError::Conflict {
@@ -1125,18 +1138,7 @@ async fn record<C: ConnectionTrait>(
     // a concurrent ballot or chair that read the proposal open finds no row to move and
     // answers 409, its transaction rolled back. First in the transaction, so on SQLite it takes
     // the write lock before anything is read.
-    let moved = Unscoped::update_many::<release::Entity>()
-        .col_expr(release::Column::State, Expr::value(next.as_str()))
-        .col_expr(
-            release::Column::Revision,
-            Expr::col(release::Column::Revision).add(1),
-        )
-        .col_expr(release::Column::UpdatedAt, Expr::value(now))
-        .filter(release::Column::Id.eq(release.id))
-        .filter(release::Column::State.eq(ReleaseState::Proposed.as_str()))
-        .exec(txn)
-        .await?;
-    if moved.rows_affected == 0 {
+    if !move_proposed(txn, release.id, next, now).await? {
         let now_in: Option<String> = Unscoped::find::<release::Entity>()
             .select_only()
             .column(release::Column::State)
@@ -1185,10 +1187,13 @@ async fn record<C: ConnectionTrait>(
     }
     .insert(txn)
     .await
-    .map_err(|err| match err.sql_err() {
+    .map_err(|err| {
         // The unique (release, round) index: a decision for this round is already recorded.
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => decided(next),
-        _ => err.into(),
+        if crate::db::is_unique_violation(&err) {
+            decided(next)
+        } else {
+            err.into()
+        }
     })?;
     let items = Unscoped::find::<evolution::Entity>()
         .filter(evolution::Column::ReleaseId.eq(release.id))

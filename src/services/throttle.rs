@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use entity::login_throttle;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 
 use crate::{
-    db::Unscoped,
+    db::{self, Unscoped},
     domain::throttle::{self, Attempts, Policy, Verdict},
     error::AppError,
 };
@@ -85,13 +85,9 @@ async fn insert<C: ConnectionTrait>(db: &C, key: &str, next: &Attempts) -> Resul
     .await;
     match inserted {
         Ok(_) => Ok(true),
-        Err(err) if is_unique_violation(&err) => Ok(false),
+        Err(err) if db::is_unique_violation(&err) => Ok(false),
         Err(err) => Err(err.into()),
     }
-}
-
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Forgets every attempt of `key` (a sign-in that turned out right).
