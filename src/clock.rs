@@ -1,5 +1,6 @@
 //! The time the application reads. The system clock, unless a test fixes it: service levels are
-//! checked against hand-computed deadlines, which needs "now" to be a known instant.
+//! checked against hand-computed deadlines, which needs "now" to be a known instant. This is the
+//! only module that reads the system clock.
 
 use std::sync::{Arc, RwLock};
 
@@ -27,4 +28,11 @@ impl Clock {
             *fixed = at;
         }
     }
+}
+
+/// The wall clock, for what lasts in real time whatever the application's clock says: sessions,
+/// their absolute expiry and the session store's sweeping, and the command line. Everything a
+/// request or a job stamps reads [`Clock::now`] through its context instead.
+pub fn wall_now() -> DateTime<Utc> {
+    Utc::now()
 }

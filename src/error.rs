@@ -36,6 +36,18 @@ pub struct Message {
     pub args: Vec<(&'static str, String)>,
 }
 
+impl Message {
+    /// The message in English, for logs and the JSON body before the edge translates it.
+    pub fn english(&self) -> String {
+        Lang::En.t_args(self.key, &self.args)
+    }
+
+    /// The message in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        lang.t_args(self.key, &self.args)
+    }
+}
+
 impl FieldError {
     /// A problem told in prose (English), as services have told them so far.
     pub fn new(field: &str, reason: impl Into<String>) -> Self {
@@ -80,6 +92,16 @@ pub enum AppError {
     /// The caller sees the thing but their role may not do this to it.
     #[error("{0}")]
     Forbidden(String),
+    /// A service's refusal with its catalogue reason: forbidden (403) or conflicting (409).
+    #[error("{}", .message.english())]
+    Refused {
+        /// 403 or 409.
+        status: StatusCode,
+        /// The reason, in the reader's language at the edge.
+        message: Message,
+        /// E.g. the allowed actions, or the current revision.
+        details: Value,
+    },
     /// Malformed input that is not about one field.
     #[error("{0}")]
     BadRequest(String),
@@ -172,6 +194,11 @@ pub struct ErrorInfo {
     pub code: &'static str,
     /// Message for a person (English; pages translate by code).
     pub message: String,
+    /// The message as a catalogue entry, when it has one: the edge says it in the reader's
+    /// language.
+    pub reason: Option<Message>,
+    /// The body's details, kept to be sent again with a translated message.
+    pub details: Value,
     /// Field errors, for forms.
     pub fields: Vec<FieldError>,
 }
@@ -183,6 +210,7 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Refused { status, .. } => *status,
             Self::BadRequest(_) | Self::BadParameter(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
@@ -200,6 +228,8 @@ impl AppError {
             Self::Unauthorized => "unauthorized",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
+            Self::Refused { status, .. } if *status == StatusCode::CONFLICT => "conflict",
+            Self::Refused { .. } => "forbidden",
             Self::BadRequest(_) | Self::BadParameter(_) => "bad_request",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Validation(_) => "validation",
@@ -233,6 +263,29 @@ impl AppError {
                 Some(*retry_after)
             }
             _ => None,
+        }
+    }
+}
+
+impl From<crate::services::error::ServiceError> for AppError {
+    fn from(err: crate::services::error::ServiceError) -> Self {
+        use crate::services::error::ServiceError as E;
+        match err {
+            E::NotFound => Self::NotFound,
+            E::Forbidden(message) => Self::Refused {
+                status: StatusCode::FORBIDDEN,
+                message,
+                details: json!({}),
+            },
+            E::Invalid(fields) => Self::Validation(fields),
+            E::Conflict { message, details } => Self::Refused {
+                status: StatusCode::CONFLICT,
+                message,
+                details,
+            },
+            E::TooManyRequests { retry_after } => Self::TooManyRequests { retry_after },
+            E::Overloaded { retry_after } => Self::Overloaded { retry_after },
+            E::Internal(err) => Self::Internal(err),
         }
     }
 }
@@ -279,6 +332,9 @@ impl IntoResponse for AppError {
                 vec![field.clone()],
             ),
             Self::Conflict { message, details } => (message.clone(), details.clone(), vec![]),
+            Self::Refused {
+                message, details, ..
+            } => (message.english(), details.clone(), vec![]),
             Self::TooManyRequests { retry_after } => (
                 "too many requests, try again later".to_owned(),
                 json!({ "retry_after": retry_after }),
@@ -292,15 +348,22 @@ impl IntoResponse for AppError {
             Self::Internal(_) => ("internal error".to_owned(), json!({}), vec![]),
             other => (other.to_string(), json!({}), vec![]),
         };
+        let details_kept = details.clone();
         let mut response = (status, Json(error_body(code, &message, details))).into_response();
         if let Some(retry_after) = self.retry_after() {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
+        let reason = match &self {
+            Self::Refused { message, .. } => Some(message.clone()),
+            _ => None,
+        };
         response.extensions_mut().insert(ErrorInfo {
             code,
             message,
+            reason,
+            details: details_kept,
             fields,
         });
         response

@@ -239,6 +239,7 @@ async fn shape(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     &[],
+                    None,
                 )
             }
         };
@@ -262,14 +263,17 @@ async fn shape(
         .iter()
         .map(|f| f.clone().in_lang(lang))
         .collect();
+    let reason = info.reason.as_ref().map(|r| r.in_lang(lang));
     if is_api(path) {
-        return if info.fields.iter().any(|f| f.message.is_some()) {
+        return if let Some(reason) = &reason {
+            with_reason(response, &info, reason)
+        } else if info.fields.iter().any(|f| f.message.is_some()) {
             with_fields(response, &info, &fields)
         } else {
             response
         };
     }
-    let mut page = error_page(state, lang, path, status, info.code, &fields);
+    let mut page = error_page(state, lang, path, status, info.code, &fields, reason);
     for name in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(value) = response.headers().get(&name) {
             page.headers_mut().insert(name, value.clone());
@@ -310,6 +314,14 @@ fn with_fields(response: Response, info: &ErrorInfo, fields: &[FieldError]) -> R
     Response::from_parts(parts, Body::from(body.to_string()))
 }
 
+/// The same JSON error body, its message told in the reader's language.
+fn with_reason(response: Response, info: &ErrorInfo, reason: &str) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = error_body(info.code, reason, info.details.clone());
+    Response::from_parts(parts, Body::from(body.to_string()))
+}
+
 fn is_json(response: &Response) -> bool {
     response
         .headers()
@@ -342,6 +354,8 @@ async fn as_json_error(response: Response) -> Response {
         HeaderValue::from_static("application/json"),
     );
     parts.extensions.insert(ErrorInfo {
+        reason: None,
+        details: json!({}),
         code,
         message: text.clone(),
         fields: vec![],
@@ -357,9 +371,11 @@ fn error_page(
     status: StatusCode,
     code: &str,
     fields: &[FieldError],
+    reason: Option<String>,
 ) -> Response {
     let ctx = minijinja::context! {
         code => code,
+        reason => reason,
         fields => minijinja::Value::from(minijinja::value::Serde(fields)),
         demo_accounts => state.demo_accounts(),
     };

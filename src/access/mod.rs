@@ -39,6 +39,22 @@ impl Caller {
     pub fn is_staff(&self) -> bool {
         self.roles.iter().any(|r| *r != Role::Contact)
     }
+
+    /// The platform acting for itself (jobs, the command line, the demo loader): no account,
+    /// every organisation in reach.
+    pub fn platform() -> Caller {
+        Caller {
+            account_id: 0,
+            email: String::new(),
+            display_name: "Guichet".to_owned(),
+            organisation_id: 0,
+            language: Lang::Fr,
+            roles: BTreeSet::from([Role::Admin]),
+            team_ids: Vec::new(),
+            scope: Scope::platform(),
+            token_id: None,
+        }
+    }
 }
 
 /// The organisations and teams an account may read and manage. Built from the account's

@@ -25,7 +25,7 @@ use tower_sessions::Session;
 
 use crate::{
     access::{Caller, Scope},
-    db::Unscoped,
+    db::{Ctx, Unscoped},
     domain::role::Role,
     error::AppError,
     i18n::Lang,
@@ -56,7 +56,7 @@ pub async fn identify(
     bearer: Option<&str>,
     api: bool,
 ) -> Result<Option<Caller>, AppError> {
-    let now = Utc::now();
+    let now = crate::clock::wall_now();
     if api {
         let Some(token) = bearer else {
             return Ok(None);
@@ -261,6 +261,58 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
         match parts.extensions.get::<Identity>() {
             Some(Identity(Some(caller))) => Ok(ApiCaller(caller.clone())),
             _ => Err(AppError::Unauthorized),
+        }
+    }
+}
+
+/// The request context of a signed-in caller (see [`Ctx`]): the database through their scope, at
+/// the application clock's instant. Without a caller, a page goes to the sign-in page and an API
+/// call gets 401.
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = NotSignedIn;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Identity>() {
+            Some(Identity(Some(caller))) => Ok(Ctx::new(
+                state.db.clone(),
+                caller.clone(),
+                state.clock.now(),
+            )),
+            _ => {
+                let uri = parts
+                    .extensions
+                    .get::<axum::extract::OriginalUri>()
+                    .map_or(&parts.uri, |original| &original.0);
+                if uri.path().starts_with("/api/") {
+                    Err(NotSignedIn::Api)
+                } else {
+                    Err(NotSignedIn::Page(ToLogin(
+                        uri.path_and_query()
+                            .map(|p| p.as_str().to_owned())
+                            .unwrap_or_else(|| "/".to_owned()),
+                    )))
+                }
+            }
+        }
+    }
+}
+
+/// Why a request has no context: nobody signed in.
+pub enum NotSignedIn {
+    /// A page: to the sign-in page and back.
+    Page(ToLogin),
+    /// An API call: 401.
+    Api,
+}
+
+impl IntoResponse for NotSignedIn {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Page(to_login) => to_login.into_response(),
+            Self::Api => AppError::Unauthorized.into_response(),
         }
     }
 }

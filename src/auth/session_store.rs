@@ -48,7 +48,7 @@ impl SessionStore for DbSessionStore {
     /// new session keeps the table at the size of the live sessions without a separate job.
     async fn create(&self, record: &mut Record) -> Result<()> {
         Unscoped::delete_many::<session::Entity>()
-            .filter(session::Column::ExpiresAt.lt(Utc::now()))
+            .filter(session::Column::ExpiresAt.lt(crate::clock::wall_now()))
             .exec(&self.db)
             .await
             .map_err(backend)?;
@@ -87,7 +87,7 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         let row = Unscoped::find::<session::Entity>()
             .filter(session::Column::Id.eq(key(id)))
-            .filter(session::Column::ExpiresAt.gt(Utc::now()))
+            .filter(session::Column::ExpiresAt.gt(crate::clock::wall_now()))
             .one(&self.db)
             .await
             .map_err(backend)?;

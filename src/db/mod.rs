@@ -1,6 +1,8 @@
 //! The database: connecting with the right options for each of the three backends, and applying
 //! the migrations.
 
+mod context;
+mod rules;
 mod scoped;
 
 use std::time::Duration;
@@ -10,7 +12,9 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
 use crate::config::Config;
 
-pub use scoped::{Scoped, ScopedEntity, Unscoped, ticket_provider_side};
+pub use context::{Ctx, Handle};
+pub use rules::ticket_provider_side;
+pub use scoped::{ChildEntity, Scoped, ScopedEntity, Unscoped, under_parent};
 
 /// Opens the pool for `config`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL and
 /// MariaDB with the configured pool size.

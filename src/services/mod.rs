@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod committee_sessions;
+pub mod error;
 pub mod evolutions;
 pub mod faqs;
 pub mod fulltext;
@@ -24,6 +25,7 @@ pub mod tokens;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use self::error::ServiceError;
 use crate::error::{AppError, FieldError};
 
 /// Largest page a list returns.
@@ -60,12 +62,16 @@ impl Default for PageRequest {
 
 impl PageRequest {
     /// The page, checked: 422 naming the field when out of range.
-    pub fn checked(self) -> Result<Self, AppError> {
+    pub fn checked(self) -> Result<Self, ServiceError> {
         if self.page == 0 {
-            return Err(AppError::field("page", "starts at 1"));
+            return Err(ServiceError::field("page", "field-page-from-one", vec![]));
         }
         if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
-            return Err(AppError::field("per_page", "must be 1 to 200"));
+            return Err(ServiceError::field(
+                "per_page",
+                "field-per-page-range",
+                vec![("max", MAX_PER_PAGE.to_string())],
+            ));
         }
         Ok(self)
     }
@@ -94,17 +100,23 @@ pub struct Paged<T> {
 pub struct Problems(Vec<FieldError>);
 
 impl Problems {
-    /// Records that `field` is wrong because of `reason`.
+    /// Records that `field` is wrong because of `reason` (English prose, as older services
+    /// tell it).
     pub fn add(&mut self, field: &str, reason: impl Into<String>) {
         self.0.push(FieldError::new(field, reason));
     }
 
+    /// Records that `field` breaks the rule told by the catalogue message `key`.
+    pub fn rule(&mut self, field: &str, key: &'static str, args: Vec<(&'static str, String)>) {
+        self.0.push(FieldError::message(field, key, args));
+    }
+
     /// `Ok` if nothing was recorded, else the 422 with every problem.
-    pub fn into_result(self) -> Result<(), AppError> {
+    pub fn into_result(self) -> Result<(), ServiceError> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(AppError::Validation(self.0))
+            Err(ServiceError::Invalid(self.0))
         }
     }
 }
@@ -113,11 +125,22 @@ impl Problems {
 pub fn required_text(problems: &mut Problems, field: &str, value: &str, max: usize) -> String {
     let value = value.trim();
     if value.is_empty() {
-        problems.add(field, "is required");
+        problems.rule(field, "field-required", vec![]);
     } else if value.chars().count() > max {
-        problems.add(field, format!("must be at most {max} characters"));
+        problems.rule(field, "field-too-long", vec![("max", max.to_string())]);
     }
     value.to_owned()
+}
+
+impl ServiceError {
+    /// The 409 of an update whose `revision` is no longer the row's.
+    pub fn stale() -> Self {
+        Self::conflict(
+            "refused-stale",
+            vec![],
+            serde_json::json!({ "reason": "stale_revision" }),
+        )
+    }
 }
 
 /// The 409 of an update whose `revision` is no longer the row's.

@@ -85,7 +85,7 @@ pub async fn submit(
                     SignedIn {
                         account_id,
                         // Session lifetimes run on the system clock, as the session store's do.
-                        at: chrono::Utc::now().timestamp(),
+                        at: crate::clock::wall_now().timestamp(),
                     },
                 )
                 .await

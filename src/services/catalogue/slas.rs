@@ -115,7 +115,7 @@ fn validate(input: &SlaInput) -> Result<String, AppError> {
         .into_iter()
         .map(|(field, reason)| FieldError::new(&field, reason))
         .collect();
-    if let Err(AppError::Validation(mut more)) = problems.into_result() {
+    if let Err(crate::services::error::ServiceError::Invalid(mut more)) = problems.into_result() {
         more.append(&mut fields);
         fields = more;
     }

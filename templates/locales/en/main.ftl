@@ -606,3 +606,6 @@ input-control-character = contains a control character (such as U+0000), which i
 error-idempotency_key_reused-title = Idempotency key already used
 error-idempotency_key_reused-text = This Idempotency-Key was already used for another request: use a new one.
 sla-what-if-draft = What-if calculator, with the values typed (before saving)
+
+# A refusal told in the words of an older service (English prose), while services move to catalogue messages.
+refused-as-said = { $text }

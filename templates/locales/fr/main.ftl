@@ -606,3 +606,6 @@ input-control-character = contient un caractère de contrôle (comme U+0000) qui
 error-idempotency_key_reused-title = Clé d'idempotence déjà utilisée
 error-idempotency_key_reused-text = Cette clé Idempotency-Key a déjà servi pour une autre requête : utilisez-en une nouvelle.
 sla-what-if-draft = Simulateur « et si », avec les valeurs saisies (avant enregistrement)
+
+# A refusal told in the words of an older service (English prose), while services move to catalogue messages.
+refused-as-said = { $text }

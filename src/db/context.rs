@@ -1,0 +1,189 @@
+//! The request context: who is acting, the database seen through their scope, and the instant
+//! they act at. Built once per request (see [`crate::auth`]'s extractor) or once per job run
+//! ([`Ctx::platform`]); services take `&Ctx` and nothing else from the HTTP side, so neither the
+//! scope nor the clock can come from two places.
+#![expect(
+    clippy::disallowed_methods,
+    reason = "the context wraps the unscoped sea-orm builders with the caller's conditions"
+)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, DeleteMany, EntityTrait,
+    ExecResult, IntoActiveModel, QueryFilter, QueryResult, Select, Statement, TransactionSession,
+    TransactionTrait, UpdateMany,
+};
+
+use super::scoped::{ChildEntity, Scoped, ScopedEntity};
+use crate::access::{Caller, Scope};
+
+/// What a context runs its statements on: the pool, a transaction it owns, or (while older code
+/// that holds a borrowed connection calls newer services) a borrowed one.
+pub trait Handle: Sync + Send {
+    /// The connection or transaction underneath.
+    type Conn: ConnectionTrait + Sync;
+    /// It.
+    fn conn(&self) -> &Self::Conn;
+}
+
+impl Handle for sea_orm::DatabaseConnection {
+    type Conn = Self;
+    fn conn(&self) -> &Self {
+        self
+    }
+}
+
+impl Handle for sea_orm::DatabaseTransaction {
+    type Conn = Self;
+    fn conn(&self) -> &Self {
+        self
+    }
+}
+
+impl<T: ConnectionTrait + Sync> Handle for &T {
+    type Conn = T;
+    fn conn(&self) -> &T {
+        self
+    }
+}
+
+/// A caller acting on a connection (`DatabaseConnection`) or inside a transaction
+/// (`DatabaseTransaction`) at one instant.
+///
+/// It runs statements itself (it is a [`ConnectionTrait`]), and its builders ([`Ctx::find`],
+/// [`Ctx::update_many`], [`Ctx::delete_many`]) carry the caller's scope: an out-of-scope row is
+/// simply not found, which the edge answers with 404.
+pub struct Ctx<C = sea_orm::DatabaseConnection> {
+    conn: C,
+    caller: Arc<Caller>,
+    now: DateTime<Utc>,
+}
+
+impl<C> Ctx<C> {
+    /// `caller` acting on `conn` at `now`.
+    pub fn new(conn: C, caller: Arc<Caller>, now: DateTime<Utc>) -> Self {
+        Self { conn, caller, now }
+    }
+
+    /// Who is acting.
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+
+    /// The same caller, shared (for a page that keeps it).
+    pub fn caller_arc(&self) -> Arc<Caller> {
+        self.caller.clone()
+    }
+
+    /// What the caller reaches.
+    pub fn scope(&self) -> &Scope {
+        &self.caller.scope
+    }
+
+    /// The instant of the request or job: every row it stamps carries this one.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+}
+
+impl Ctx<sea_orm::DatabaseConnection> {
+    /// The platform acting for itself (jobs, the command line, the demo loader): it reaches every
+    /// organisation, and says so by being built here.
+    pub fn platform(conn: sea_orm::DatabaseConnection, now: DateTime<Utc>) -> Self {
+        Self::new(conn, Arc::new(Caller::platform()), now)
+    }
+}
+
+impl<C: Handle> Ctx<C> {
+    /// `SELECT` limited to the rows the caller reads.
+    pub fn find<E: ScopedEntity>(&self) -> Select<E> {
+        E::find().filter(E::readable(self.scope()))
+    }
+
+    /// `UPDATE` limited to the rows the caller changes.
+    pub fn update_many<E: ScopedEntity>(&self) -> UpdateMany<E> {
+        E::update_many().filter(E::writable(self.scope()))
+    }
+
+    /// `DELETE` limited to the rows the caller changes.
+    pub fn delete_many<E: ScopedEntity>(&self) -> DeleteMany<E> {
+        E::delete_many().filter(E::writable(self.scope()))
+    }
+
+    /// Inserts a child row (a log entry, a support, a ballot) after checking that the caller may
+    /// change its parent; `RecordNotFound` (404 at the edge) when it may not or there is none.
+    pub async fn insert_child<E, A>(&self, model: A) -> Result<E::Model, DbErr>
+    where
+        E: ChildEntity,
+        A: ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+        E::Model: IntoActiveModel<A>,
+    {
+        let parent = model
+            .get(E::parent_column())
+            .into_value()
+            .ok_or_else(|| DbErr::RecordNotFound("a child row without its parent".to_owned()))?;
+        let writable = <E::Parent as EntityTrait>::find()
+            .filter(E::Parent::writable(self.scope()))
+            .filter(E::parent_key().eq(parent))
+            .one(self)
+            .await?;
+        if writable.is_none() {
+            return Err(DbErr::RecordNotFound(
+                "no parent the caller may change".to_owned(),
+            ));
+        }
+        model.insert(self).await
+    }
+
+    /// The older handle over the same connection, scope and instant, for services that still
+    /// take it.
+    pub fn scoped(&self) -> Scoped<'_, C::Conn> {
+        Scoped::new(self.conn.conn(), self.scope()).at(self.now)
+    }
+}
+
+impl<C: Handle> Ctx<C>
+where
+    C::Conn: TransactionTrait,
+{
+    /// Opens a transaction (a savepoint inside one) for the same caller at the same instant.
+    pub async fn begin(&self) -> Result<Ctx<<C::Conn as TransactionTrait>::Transaction>, DbErr> {
+        Ok(Ctx {
+            conn: self.conn.conn().begin().await?,
+            caller: self.caller.clone(),
+            now: self.now,
+        })
+    }
+}
+
+impl<T: TransactionSession> Ctx<T> {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.conn.commit().await
+    }
+}
+
+#[async_trait::async_trait]
+impl<C: Handle> ConnectionTrait for Ctx<C> {
+    fn get_database_backend(&self) -> DbBackend {
+        self.conn.conn().get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.conn.conn().execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.conn.conn().execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.conn.conn().query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.conn.conn().query_all_raw(stmt).await
+    }
+}

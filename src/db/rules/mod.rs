@@ -1,0 +1,29 @@
+//! Who reads and changes which rows: one [`ScopedEntity`] rule per table, grouped by area. The
+//! context ([`crate::db::Ctx`]) adds them to every query it builds.
+
+mod catalogue;
+mod evolutions;
+mod faqs;
+mod tickets;
+
+use entity::offer;
+use sea_orm::{
+    Condition,
+    sea_query::{Query, SelectStatement},
+};
+
+pub use tickets::ticket_provider_side;
+
+/// Everything for administrators, `otherwise` for the others.
+fn everything_if(admin: bool, otherwise: Condition) -> Condition {
+    if admin { Condition::all() } else { otherwise }
+}
+
+/// The ids of the offers a scope reads or changes, as a subquery.
+fn offers_where(condition: Condition) -> SelectStatement {
+    Query::select()
+        .column(offer::Column::Id)
+        .from(offer::Entity)
+        .cond_where(condition)
+        .to_owned()
+}
