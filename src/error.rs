@@ -284,6 +284,7 @@ impl From<crate::services::error::ServiceError> for AppError {
                 details,
             },
             E::TooManyRequests { retry_after } => Self::TooManyRequests { retry_after },
+            E::InvalidCredentials => Self::InvalidCredentials,
             E::Overloaded { retry_after } => Self::Overloaded { retry_after },
             E::Internal(err) => Self::Internal(err),
         }

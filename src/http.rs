@@ -178,7 +178,8 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
         None
     } else {
         match auth::identify(
-            &state,
+            &state.db,
+            &state.config,
             session.as_ref(),
             auth::bearer(request.headers()),
             is_api(&path),

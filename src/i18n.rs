@@ -1,9 +1,6 @@
 //! Languages: French by default, English on request. Messages live in Fluent files under
 //! `templates/locales/<lang>/`, compiled into the binary.
 
-use std::convert::Infallible;
-
-use axum::{extract::FromRequestParts, http::request::Parts};
 use axum_extra::extract::CookieJar;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
 
@@ -113,19 +110,6 @@ impl Lang {
                     .and_then(Lang::from_accept_language)
             })
             .unwrap_or_default()
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let account = parts
-            .extensions
-            .get::<crate::auth::Identity>()
-            .and_then(|i| i.0.as_ref())
-            .map(|c| c.language);
-        Ok(Lang::choose(&parts.headers, account))
     }
 }
 

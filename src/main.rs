@@ -147,7 +147,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db::migrate(&db).await.context("applying migrations")?;
             match config.demo.decide(config.listen) {
                 DemoDecision::Load if demo::is_empty(&db).await? => {
-                    demo::load(&db).await.context("loading the demo data")?;
+                    demo::load(&db, guichet::clock::wall_now())
+                        .await
+                        .context("loading the demo data")?;
                     println!("Demo data loaded.");
                 }
                 DemoDecision::RefusedOffLoopback if demo::is_empty(&db).await? => {
@@ -188,7 +190,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Demo => {
             db::migrate(&db).await.context("applying migrations")?;
-            demo::load(&db).await?;
+            demo::load(&db, guichet::clock::wall_now()).await?;
             println!("Demo data loaded.");
             print!("{}", demo::accounts_listing());
         }

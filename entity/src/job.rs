@@ -2,19 +2,57 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A row of `job`. `state` is `pending`, `done` or `failed`; a pending job whose lease has
-/// expired is free to be taken again.
+/// What a job does; the worker dispatches on it. Stored as its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Kind {
+    /// Closes resolved tickets left without answer.
+    #[sea_orm(string_value = "auto_close")]
+    AutoClose,
+    /// Sends one notification mail.
+    #[sea_orm(string_value = "mail")]
+    Mail,
+    /// Raises the SLA escalations that have come due.
+    #[sea_orm(string_value = "sla_check")]
+    SlaCheck,
+    /// Looks for conventions ending soon.
+    #[sea_orm(string_value = "convention_watch")]
+    ConventionWatch,
+    /// Tells the coordinators that one convention ends soon.
+    #[sea_orm(string_value = "convention_ending")]
+    ConventionEnding,
+    /// Deletes the jobs ended long ago.
+    #[sea_orm(string_value = "purge")]
+    Purge,
+}
+
+/// Where a job stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum State {
+    /// Waiting or being run; a pending job whose lease has expired is free to be taken again.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Ran to its end.
+    #[sea_orm(string_value = "done")]
+    Done,
+    /// Failed as many times as it may.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}
+
+/// A row of `job`.
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "job")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub payload: String,
     #[sea_orm(unique)]
     pub dedupe_key: Option<String>,
-    pub state: String,
+    pub state: State,
     pub run_at: DateTimeUtc,
     pub attempts: i32,
     pub max_attempts: i32,

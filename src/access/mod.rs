@@ -2,9 +2,14 @@
 //! its [`Scope`] is what the scoped database handle ([`crate::db::Scoped`]) adds to every query,
 //! so a service cannot forget it. Out of scope is always 404; in scope but beyond one's role, 403.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, sync::Arc};
 
 use crate::{domain::role::Role, i18n::Lang};
+
+/// The caller of the current request, if any; put in the request's extensions by
+/// [`crate::http`] before the handler runs.
+#[derive(Debug, Clone, Default)]
+pub struct Identity(pub Option<Arc<Caller>>);
 
 /// The signed-in account making a request, with what it may reach.
 #[derive(Debug, Clone)]

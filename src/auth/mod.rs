@@ -25,6 +25,7 @@ use tower_sessions::Session;
 
 use crate::{
     access::{Caller, Scope},
+    config::Config,
     db::{Ctx, Unscoped},
     domain::role::Role,
     error::AppError,
@@ -44,14 +45,12 @@ pub struct SignedIn {
     pub at: i64,
 }
 
-/// The caller of the current request, if any; put in the request's extensions by
-/// [`crate::http`] before the handler runs.
-#[derive(Debug, Clone, Default)]
-pub struct Identity(pub Option<Arc<Caller>>);
+pub use crate::access::Identity;
 
 /// Finds who is calling: the bearer token for `/api/` paths, the session cookie for pages.
 pub async fn identify(
-    state: &AppState,
+    db: &DatabaseConnection,
+    config: &Config,
     session: Option<&Session>,
     bearer: Option<&str>,
     api: bool,
@@ -61,7 +60,7 @@ pub async fn identify(
         let Some(token) = bearer else {
             return Ok(None);
         };
-        return from_token(&state.db, token, now).await;
+        return from_token(db, token, now).await;
     }
     let Some(session) = session else {
         return Ok(None);
@@ -73,7 +72,7 @@ pub async fn identify(
     let Some(signed_in) = signed_in else {
         return Ok(None);
     };
-    let absolute = chrono::Duration::hours(state.config.session_absolute_hours);
+    let absolute = chrono::Duration::hours(config.session_absolute_hours);
     if now.timestamp() - signed_in.at > absolute.num_seconds() {
         session
             .flush()
@@ -81,7 +80,7 @@ pub async fn identify(
             .map_err(|e| AppError::Internal(e.into()))?;
         return Ok(None);
     }
-    load_caller(&state.db, signed_in.account_id, None).await
+    load_caller(db, signed_in.account_id, None).await
 }
 
 async fn from_token(
@@ -314,6 +313,21 @@ impl IntoResponse for NotSignedIn {
             Self::Page(to_login) => to_login.into_response(),
             Self::Api => AppError::Unauthorized.into_response(),
         }
+    }
+}
+
+/// The reader's language (see [`Lang::choose`]), from the identity [`crate::http`] put in the
+/// request.
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let account = parts
+            .extensions
+            .get::<Identity>()
+            .and_then(|i| i.0.as_ref())
+            .map(|c| c.language);
+        Ok(Lang::choose(&parts.headers, account))
     }
 }
 

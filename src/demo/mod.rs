@@ -1,7 +1,7 @@
 //! The demo consortium of SPEC section 11: loaded by `guichet demo`, and at first start when
 //! `demo = true`, into an empty database only. Every demo account has the password `demo`.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{account, account_role, offer, organisation, team, team_member};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
@@ -345,9 +345,9 @@ async fn load_catalogue(
     org_ids: &std::collections::HashMap<&str, i64>,
     team_ids: &std::collections::HashMap<&str, i64>,
     offer_ids: &std::collections::HashMap<&str, i64>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     use entity::{convention, convention_offer, service_subcategory, sla};
-    let now = Utc::now();
     let id = |map: &std::collections::HashMap<&str, i64>, key: &str| {
         map.get(key)
             .copied()
@@ -507,7 +507,7 @@ pub async fn accounts_exist(db: &DatabaseConnection) -> Result<bool, sea_orm::Db
 }
 
 /// Loads the demo consortium in one transaction. Refuses a database that already has data.
-pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
+pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
     if !is_empty(db).await? {
         anyhow::bail!("the database already holds organisations: the demo loads into an empty one");
     }
@@ -515,7 +515,6 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     // One hash serves every demo account: their password is public anyway, so a salt of their
     // own would protect nothing, and thirteen fewer hashes start the demo (and each test) faster.
     let hash = password::hash_blocking(PASSWORD.to_owned()).await?;
-    let now = Utc::now();
     let txn = db.begin().await?;
 
     let mut org_ids = std::collections::HashMap::new();
@@ -587,7 +586,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         .await?;
         offer_ids.insert(*code, row.id);
     }
-    load_catalogue(&txn, &org_ids, &team_ids, &offer_ids).await?;
+    load_catalogue(&txn, &org_ids, &team_ids, &offer_ids, now).await?;
 
     for demo in ACCOUNTS {
         let row = account::ActiveModel {
@@ -623,7 +622,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
     }
     txn.commit().await?;
-    load_tickets(db).await?;
+    load_tickets(db, now).await?;
     faqs::load(db).await?;
     evolutions::load(db).await
 }
@@ -761,7 +760,7 @@ const TICKETS: &[DemoTicket] = &[
 
 /// Files the demo tickets through the same services as people do, so they carry their
 /// history and obey every rule.
-async fn load_tickets(db: &DatabaseConnection) -> anyhow::Result<()> {
+async fn load_tickets(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
     use crate::{
         auth::load_caller,
         db::Scoped,
@@ -807,7 +806,7 @@ async fn load_tickets(db: &DatabaseConnection) -> anyhow::Result<()> {
             environment: Some("production".to_owned()),
             page_url: offer.app_url.clone(),
             // Noticed an hour before it was reported.
-            event_at: Some(Utc::now() - chrono::Duration::hours(1)),
+            event_at: Some(now - chrono::Duration::hours(1)),
             people_affected: None,
             requester: None,
         };

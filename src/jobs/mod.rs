@@ -9,8 +9,9 @@ pub mod queue;
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, Utc};
-use entity::job;
+use chrono::{DateTime, Duration, Utc};
+use entity::job::{self, Kind};
+use sea_orm::ActiveEnum;
 
 use crate::{
     domain::jobs::slot,
@@ -19,59 +20,108 @@ use crate::{
     state::AppState,
 };
 
-/// Reading a job's input.
-trait Payload {
-    /// The value under `key` in the payload.
-    fn payload_value(&self, key: &str) -> Result<serde_json::Value, AppError>;
+/// A job with its input: what the worker runs. Its kind is stored in `job.kind`, its input as
+/// JSON in `job.payload`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// Closes resolved tickets left without answer.
+    AutoClose,
+    /// Sends one notification, found by its Message-ID.
+    Mail {
+        /// The notification's Message-ID.
+        message_id: String,
+    },
+    /// Raises the SLA escalations that have come due.
+    SlaCheck,
+    /// Looks for conventions ending within [`CONVENTION_NOTICE_DAYS`].
+    ConventionWatch,
+    /// Tells the coordinators that one convention ends soon: one job per convention and end
+    /// date, so the warning is given once, whatever the number of processes and days it is seen.
+    ConventionEnding {
+        /// The convention's id.
+        convention: i64,
+    },
+    /// Deletes the jobs ended more than [`KEEP_DAYS`] ago.
+    Purge,
+}
 
-    /// The number under `key`.
-    fn payload_id(&self, key: &str) -> Result<i64, AppError> {
-        self.payload_value(key)?
-            .as_i64()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("job input {key} is no number")))
+/// The input of the jobs that have one, as stored.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MailInput {
+    message_id: String,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConventionInput {
+    convention: i64,
+}
+
+impl Job {
+    /// Its kind, as stored.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::AutoClose => Kind::AutoClose,
+            Self::Mail { .. } => Kind::Mail,
+            Self::SlaCheck => Kind::SlaCheck,
+            Self::ConventionWatch => Kind::ConventionWatch,
+            Self::ConventionEnding { .. } => Kind::ConventionEnding,
+            Self::Purge => Kind::Purge,
+        }
     }
 
-    /// The text under `key`.
-    fn payload_text(&self, key: &str) -> Result<String, AppError> {
-        self.payload_value(key)?
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("job input {key} is no text")))
+    /// Its input, as stored.
+    pub fn payload(&self) -> serde_json::Value {
+        match self {
+            Self::Mail { message_id } => serde_json::json!(MailInput {
+                message_id: message_id.clone()
+            }),
+            Self::ConventionEnding { convention } => serde_json::json!(ConventionInput {
+                convention: *convention
+            }),
+            _ => serde_json::json!({}),
+        }
+    }
+
+    /// The job a row holds; an input that does not read is an error naming the row.
+    pub fn of(row: &job::Model) -> Result<Self, AppError> {
+        let unreadable = |err: serde_json::Error| {
+            AppError::Internal(anyhow::anyhow!(
+                "job {} ({:?}): unreadable payload: {err}",
+                row.id,
+                row.kind
+            ))
+        };
+        Ok(match row.kind {
+            Kind::AutoClose => Self::AutoClose,
+            Kind::Mail => {
+                let input: MailInput = serde_json::from_str(&row.payload).map_err(unreadable)?;
+                Self::Mail {
+                    message_id: input.message_id,
+                }
+            }
+            Kind::SlaCheck => Self::SlaCheck,
+            Kind::ConventionWatch => Self::ConventionWatch,
+            Kind::ConventionEnding => {
+                let input: ConventionInput =
+                    serde_json::from_str(&row.payload).map_err(unreadable)?;
+                Self::ConventionEnding {
+                    convention: input.convention,
+                }
+            }
+            Kind::Purge => Self::Purge,
+        })
     }
 }
 
-impl Payload for job::Model {
-    fn payload_value(&self, key: &str) -> Result<serde_json::Value, AppError> {
-        serde_json::from_str::<serde_json::Value>(&self.payload)
-            .ok()
-            .and_then(|mut v| v.get_mut(key).map(serde_json::Value::take))
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("job {} has no {key}", self.id)))
-    }
-}
-
-/// Periodic jobs: kind and period in seconds.
-const PERIODIC: &[(&str, i64)] = &[
-    (AUTO_CLOSE, 600),
-    (SLA_CHECK, 60),
-    (CONVENTION_WATCH, 86_400),
-    (PURGE, 86_400),
+/// Periodic jobs and their period in seconds.
+const PERIODIC: &[(Job, i64)] = &[
+    (Job::AutoClose, 600),
+    (Job::SlaCheck, 60),
+    (Job::ConventionWatch, 86_400),
+    (Job::Purge, 86_400),
 ];
-
-/// Closes resolved tickets left without answer.
-pub const AUTO_CLOSE: &str = "auto_close";
-
-/// Raises the SLA escalations that have come due.
-pub const SLA_CHECK: &str = "sla_check";
-
-/// Looks for conventions ending within [`CONVENTION_NOTICE_DAYS`].
-pub const CONVENTION_WATCH: &str = "convention_watch";
-
-/// Tells the coordinators that one convention ends soon: one job per convention and end date,
-/// so the warning is given once, whatever the number of processes and days it is seen.
-pub const CONVENTION_ENDING: &str = "convention_ending";
-
-/// Deletes the jobs ended more than [`KEEP_DAYS`] ago.
-pub const PURGE: &str = "purge";
 
 /// How long ended jobs are kept, for looking into what happened.
 pub const KEEP_DAYS: i64 = 30;
@@ -116,16 +166,17 @@ impl Scheduler {
         state: &AppState,
         now: chrono::DateTime<Utc>,
     ) -> Result<(), AppError> {
-        for ((kind, every), last) in PERIODIC.iter().zip(self.scheduled.iter_mut()) {
+        for ((job, every), last) in PERIODIC.iter().zip(self.scheduled.iter_mut()) {
             let current = slot(now, *every);
             if *last == Some(current) {
                 continue;
             }
+            let kind = job.kind().to_value();
             queue::enqueue(
                 &state.db,
+                now,
                 queue::NewJob {
-                    kind,
-                    payload: serde_json::json!({}),
+                    job: job.clone(),
                     run_at: current,
                     dedupe_key: Some(format!("{kind}@{}", current.to_rfc3339())),
                     max_attempts: 1,
@@ -149,20 +200,24 @@ pub async fn tick_at(state: &AppState, now: chrono::DateTime<Utc>) -> Result<usi
     let held = queue::claim(&state.db, now, lease, BATCH).await?;
     let count = held.len();
     for job in held {
-        match perform(state, &job).await {
-            Ok(()) => queue::finish(&state.db, &job).await?,
+        let outcome = match Job::of(&job) {
+            Ok(work) => perform(state, work, now).await,
+            Err(err) => Err(err),
+        };
+        match outcome {
+            Ok(()) => queue::finish(&state.db, now, &job).await?,
             Err(err) => {
-                tracing::warn!(job = job.id, kind = %job.kind, error = ?err, "job failed");
-                queue::fail(&state.db, &job, &format!("{err:?}")).await?;
+                tracing::warn!(job = job.id, kind = ?job.kind, error = ?err, "job failed");
+                queue::fail(&state.db, now, &job, &format!("{err:?}")).await?;
             }
         }
     }
     Ok(count)
 }
 
-async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
-    match job.kind.as_str() {
-        AUTO_CLOSE => {
+async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), AppError> {
+    match job {
+        Job::AutoClose => {
             let closed = crate::services::tickets::changes::auto_close(
                 &state.db,
                 state.config.auto_close_days,
@@ -173,8 +228,7 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
             }
             Ok(())
         }
-        notifications::MAIL_JOB => {
-            let message_id = job.payload_text("message_id")?;
+        Job::Mail { message_id } => {
             notifications::send(
                 &state.db,
                 &state.mailer,
@@ -184,48 +238,43 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
             )
             .await
         }
-        SLA_CHECK => {
-            let raised =
-                crate::services::tickets::sla::escalate(&state.db, state.clock.now()).await?;
+        Job::SlaCheck => {
+            let raised = crate::services::tickets::sla::escalate(&state.db, now).await?;
             if raised > 0 {
                 tracing::info!(raised, "SLA escalations");
             }
             Ok(())
         }
-        CONVENTION_WATCH => {
-            let now = state.clock.now();
-            let today = now.date_naive();
-            let ending = conventions::ending_soon(&state.db, today, CONVENTION_NOTICE_DAYS).await?;
-            // One warning job per convention, created once (see CONVENTION_ENDING).
-            for convention in ending {
-                queue::enqueue(
-                    &state.db,
-                    queue::NewJob {
-                        kind: CONVENTION_ENDING,
-                        payload: serde_json::json!({ "convention": convention.id }),
-                        run_at: now,
-                        dedupe_key: Some(format!(
-                            "{CONVENTION_ENDING}:{}:{}",
-                            convention.id, convention.end_date
-                        )),
-                        max_attempts: 5,
-                    },
-                )
-                .await?;
-            }
-            Ok(())
-        }
-        PURGE => {
-            let before = state.clock.now() - Duration::days(KEEP_DAYS);
-            let purged = queue::purge(&state.db, before).await?;
+        Job::ConventionWatch => warn_of_endings(state, now).await,
+        Job::Purge => {
+            let purged = queue::purge(&state.db, now - Duration::days(KEEP_DAYS)).await?;
             tracing::info!(purged, "old jobs deleted");
             Ok(())
         }
-        CONVENTION_ENDING => {
-            conventions::warn_ending(&state.db, job.payload_id("convention")?).await
+        Job::ConventionEnding { convention } => {
+            conventions::warn_ending(&state.db, convention).await
         }
-        other => Err(AppError::Internal(anyhow::anyhow!(
-            "no worker knows jobs of kind {other}"
-        ))),
     }
+}
+
+/// Puts one warning job per convention ending soon on the queue, created once (see
+/// [`Job::ConventionEnding`]).
+async fn warn_of_endings(state: &AppState, now: DateTime<Utc>) -> Result<(), AppError> {
+    let ending =
+        conventions::ending_soon(&state.db, now.date_naive(), CONVENTION_NOTICE_DAYS).await?;
+    let jobs = ending
+        .into_iter()
+        .map(|convention| queue::NewJob {
+            job: Job::ConventionEnding {
+                convention: convention.id,
+            },
+            run_at: now,
+            dedupe_key: Some(format!(
+                "convention_ending:{}:{}",
+                convention.id, convention.end_date
+            )),
+            max_attempts: 5,
+        })
+        .collect();
+    queue::enqueue_many(&state.db, now, jobs).await
 }

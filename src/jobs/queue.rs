@@ -4,7 +4,7 @@
 //! do not queue behind each other's locks. SQLite serves one process, so it needs neither.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::job;
+use entity::job::{self, State};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -12,21 +12,14 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict},
 };
 
+// Unscoped throughout: the queue is the platform's own table; no caller owns a job.
+use super::Job;
 use crate::{db::Unscoped, domain::jobs::backoff, error::AppError};
 
-/// A job waiting or being run.
-pub const PENDING: &str = "pending";
-/// A job that ran to its end.
-pub const DONE: &str = "done";
-/// A job that failed as many times as it may.
-pub const FAILED: &str = "failed";
-
 /// A job to put on the queue.
-pub struct NewJob<'a> {
-    /// What to do (the worker dispatches on it).
-    pub kind: &'a str,
-    /// Its input, JSON.
-    pub payload: serde_json::Value,
+pub struct NewJob {
+    /// What to do, with its input.
+    pub job: Job,
     /// Not before.
     pub run_at: DateTime<Utc>,
     /// For periodic jobs: the slot's key; a second job with the same key is not created.
@@ -37,24 +30,28 @@ pub struct NewJob<'a> {
 
 /// Puts a job on the queue, in the caller's transaction when given one (the outbox's
 /// guarantee: the job exists if and only if the change does). A duplicate slot is no error.
-pub async fn enqueue<C: ConnectionTrait>(db: &C, new: NewJob<'_>) -> Result<(), AppError> {
-    enqueue_many(db, vec![new]).await
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    new: NewJob,
+) -> Result<(), AppError> {
+    enqueue_many(db, now, vec![new]).await
 }
 
 /// Puts several jobs on the queue in one statement.
 pub async fn enqueue_many<C: ConnectionTrait>(
     db: &C,
-    jobs: Vec<NewJob<'_>>,
+    now: DateTime<Utc>,
+    jobs: Vec<NewJob>,
 ) -> Result<(), AppError> {
     if jobs.is_empty() {
         return Ok(());
     }
-    let now = Utc::now();
     let rows = jobs.into_iter().map(|new| job::ActiveModel {
-        kind: Set(new.kind.to_owned()),
-        payload: Set(new.payload.to_string()),
+        kind: Set(new.job.kind()),
+        payload: Set(new.job.payload().to_string()),
         dedupe_key: Set(new.dedupe_key),
-        state: Set(PENDING.to_owned()),
+        state: Set(State::Pending),
         run_at: Set(new.run_at),
         attempts: Set(0),
         max_attempts: Set(Ord::max(new.max_attempts, 1)),
@@ -87,7 +84,7 @@ pub async fn claim<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<Vec<job::Model>, AppError> {
     let free = || {
         sea_orm::Condition::all()
-            .add(job::Column::State.eq(PENDING))
+            .add(job::Column::State.eq(State::Pending))
             .add(job::Column::RunAt.lte(now))
             .add(
                 sea_orm::Condition::any()
@@ -139,16 +136,20 @@ pub async fn claim<C: ConnectionTrait + TransactionTrait>(
     txn.commit().await?;
     Ok(Unscoped::find::<job::Entity>()
         .filter(job::Column::LeaseToken.eq(token))
-        .filter(job::Column::State.eq(PENDING))
+        .filter(job::Column::State.eq(State::Pending))
         .all(db)
         .await?)
 }
 
 /// Marks a job done, if this process still holds it.
-pub async fn finish<C: ConnectionTrait>(db: &C, held: &job::Model) -> Result<(), AppError> {
+pub async fn finish<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    held: &job::Model,
+) -> Result<(), AppError> {
     Unscoped::update_many::<job::Entity>()
-        .col_expr(job::Column::State, Expr::value(DONE))
-        .col_expr(job::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(job::Column::State, Expr::value(State::Done))
+        .col_expr(job::Column::FinishedAt, Expr::value(now))
         .col_expr(
             job::Column::LeasedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -165,10 +166,10 @@ pub async fn finish<C: ConnectionTrait>(db: &C, held: &job::Model) -> Result<(),
 /// attempt.
 pub async fn fail<C: ConnectionTrait>(
     db: &C,
+    now: DateTime<Utc>,
     held: &job::Model,
     error: &str,
 ) -> Result<(), AppError> {
-    let now = Utc::now();
     let error: String = error.chars().take(2000).collect();
     let mut update = Unscoped::update_many::<job::Entity>()
         .col_expr(
@@ -178,7 +179,7 @@ pub async fn fail<C: ConnectionTrait>(
         .col_expr(job::Column::LastError, Expr::value(error));
     update = if held.attempts >= held.max_attempts {
         update
-            .col_expr(job::Column::State, Expr::value(FAILED))
+            .col_expr(job::Column::State, Expr::value(State::Failed))
             .col_expr(job::Column::FinishedAt, Expr::value(now))
     } else {
         update.col_expr(
@@ -198,7 +199,7 @@ pub async fn fail<C: ConnectionTrait>(
 /// of its recent work; answers how many.
 pub async fn purge<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, AppError> {
     Ok(Unscoped::delete_many::<job::Entity>()
-        .filter(job::Column::State.is_in([DONE, FAILED]))
+        .filter(job::Column::State.is_in([State::Done, State::Failed]))
         .filter(job::Column::FinishedAt.lt(before))
         .exec(db)
         .await?

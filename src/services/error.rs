@@ -26,6 +26,9 @@ pub enum ServiceError {
         /// E.g. the allowed actions, or the current revision.
         details: Value,
     },
+    /// Sign-in refused: the same answer for an unknown e-mail and a wrong password.
+    #[error("e-mail or password is incorrect")]
+    InvalidCredentials,
     /// Too many attempts; try again after this many seconds.
     #[error("too many requests")]
     TooManyRequests {
@@ -113,6 +116,7 @@ impl From<crate::error::AppError> for ServiceError {
                 Self::conflict("refused-as-said", vec![("text", message)], details)
             }
             A::TooManyRequests { retry_after } => Self::TooManyRequests { retry_after },
+            A::InvalidCredentials => Self::InvalidCredentials,
             A::Overloaded { retry_after } => Self::Overloaded { retry_after },
             A::Internal(err) => Self::Internal(err),
             other => Self::Internal(anyhow::anyhow!("{other}")),

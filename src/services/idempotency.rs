@@ -11,7 +11,7 @@ use sea_orm::{
 
 use crate::{
     db::{self, Unscoped},
-    error::AppError,
+    services::error::ServiceError,
 };
 
 const RUNNING: &str = "running";
@@ -61,7 +61,7 @@ pub async fn claim<C: ConnectionTrait>(
     digest: &str,
     now: DateTime<Utc>,
     abandoned_after: Duration,
-) -> Result<Claim, AppError> {
+) -> Result<Claim, ServiceError> {
     // Twice at most: once more after a claim vanished or was taken over between the insert
     // and the read.
     for _ in 0..2 {
@@ -81,6 +81,7 @@ pub async fn claim<C: ConnectionTrait>(
             Err(err) if db::is_unique_violation(&err) => {}
             Err(err) => return Err(err.into()),
         }
+        // Unscoped: a key is its account's own, and `Key::filter` names the account.
         let Some(earlier) = key
             .filter(Unscoped::find::<idempotency_key::Entity>())
             .one(db)
@@ -104,6 +105,8 @@ pub async fn claim<C: ConnectionTrait>(
             return Ok(Claim::Running);
         }
         // Only this abandoned claim, not one a concurrent retry has just taken over.
+        // Unscoped: `Key::filter` names the account that owns the key.
+        // Unscoped: `Key::filter` names the account that owns the key.
         key.filter(Unscoped::delete_many::<idempotency_key::Entity>())
             .filter(idempotency_key::Column::State.eq(RUNNING))
             .filter(idempotency_key::Column::CreatedAt.eq(earlier.created_at))
@@ -119,7 +122,8 @@ pub async fn complete<C: ConnectionTrait>(
     key: Key<'_>,
     status: u16,
     body: String,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
+    // Unscoped: `Key::filter` names the account that owns the key.
     key.filter(Unscoped::update_many::<idempotency_key::Entity>())
         .col_expr(idempotency_key::Column::State, Expr::value(DONE))
         .col_expr(
@@ -134,7 +138,8 @@ pub async fn complete<C: ConnectionTrait>(
 }
 
 /// Frees `key` after its request failed, so that the client may retry with it.
-pub async fn release<C: ConnectionTrait>(db: &C, key: Key<'_>) -> Result<(), AppError> {
+pub async fn release<C: ConnectionTrait>(db: &C, key: Key<'_>) -> Result<(), ServiceError> {
+    // Unscoped: `Key::filter` names the account that owns the key.
     key.filter(Unscoped::delete_many::<idempotency_key::Entity>())
         .filter(idempotency_key::Column::State.eq(RUNNING))
         .exec(db)

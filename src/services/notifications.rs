@@ -18,11 +18,13 @@ use crate::{
     db::Unscoped,
     error::AppError,
     i18n::Lang,
-    jobs::queue::{self, NewJob},
+    jobs::{
+        Job,
+        queue::{self, NewJob},
+    },
 };
 
 /// The job kind that sends one notification.
-pub const MAIL_JOB: &str = "mail";
 
 /// What a notification tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -355,8 +357,9 @@ pub async fn notify_many<C: ConnectionTrait>(
     let jobs = rows
         .iter()
         .map(|(message_id, _)| NewJob {
-            kind: MAIL_JOB,
-            payload: serde_json::json!({ "message_id": message_id }),
+            job: Job::Mail {
+                message_id: message_id.clone(),
+            },
             run_at: now,
             dedupe_key: None,
             // With the back-off capped at an hour, about a day of trying.
@@ -366,7 +369,7 @@ pub async fn notify_many<C: ConnectionTrait>(
     notification::Entity::insert_many(rows.into_iter().map(|(_, row)| row))
         .exec_without_returning(db)
         .await?;
-    queue::enqueue_many(db, jobs).await
+    queue::enqueue_many(db, now, jobs).await
 }
 
 /// Sends one notification (the `mail` job), found by its Message-ID: rendered in the

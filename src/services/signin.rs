@@ -15,8 +15,8 @@ use crate::{
         password_length,
         throttle::{Policy, Verdict},
     },
-    error::AppError,
     password::Hasher,
+    services::error::ServiceError,
     services::throttle,
 };
 
@@ -76,7 +76,7 @@ pub async fn sign_in<C: ConnectionTrait>(
     attempt: SignIn<'_>,
     email: &str,
     secret: &str,
-) -> Result<i64, AppError> {
+) -> Result<i64, ServiceError> {
     password_length::check_typed(secret, attempt.config.password_max_chars)?;
     let email = Email::parse(email)
         .map(|e| e.as_str().to_owned())
@@ -86,10 +86,11 @@ pub async fn sign_in<C: ConnectionTrait>(
         if let Verdict::Locked { retry_after } =
             throttle::count(db, key, *policy, attempt.now).await?
         {
-            return Err(AppError::TooManyRequests { retry_after });
+            return Err(ServiceError::TooManyRequests { retry_after });
         }
     }
 
+    // Unscoped: nobody is signed in yet; the address is looked up across every organisation.
     let account = Unscoped::find::<account::Entity>()
         .filter(account::Column::Email.eq(&email))
         .one(db)
@@ -113,7 +114,7 @@ pub async fn sign_in<C: ConnectionTrait>(
             throttle::take_back(db, &keys.ip.0, keys.ip.1.max_attempts).await?;
             Ok(account.id)
         }
-        _ => Err(AppError::InvalidCredentials),
+        _ => Err(ServiceError::InvalidCredentials),
     }
 }
 

@@ -14,7 +14,7 @@ use sea_orm::{
 use crate::{
     db::{self, Unscoped},
     domain::throttle::{self, Attempts, Policy, Verdict},
-    error::AppError,
+    services::error::ServiceError,
 };
 
 /// Compare-and-set rounds before giving up: each lost round means another attempt on the same
@@ -27,8 +27,9 @@ pub async fn count<C: ConnectionTrait>(
     key: &str,
     policy: Policy,
     now: DateTime<Utc>,
-) -> Result<Verdict, AppError> {
+) -> Result<Verdict, ServiceError> {
     for _ in 0..MAX_ROUNDS {
+        // Unscoped: attempts are counted before anyone is known (by address and e-mail).
         let current = Unscoped::find::<login_throttle::Entity>()
             .filter(login_throttle::Column::Key.eq(key))
             .one(db)
@@ -45,6 +46,8 @@ pub async fn count<C: ConnectionTrait>(
         let won = match current {
             None => insert(db, key, next).await?,
             Some(row) => {
+                // Unscoped: the same counter row, compare-and-set on what was read.
+                // Unscoped: the counters belong to no organisation.
                 Unscoped::update_many::<login_throttle::Entity>()
                     .col_expr(login_throttle::Column::Failures, Expr::value(next.count))
                     .col_expr(
@@ -70,11 +73,15 @@ pub async fn count<C: ConnectionTrait>(
             return Ok(verdict);
         }
     }
-    Err(AppError::Overloaded { retry_after: 1 })
+    Err(ServiceError::Overloaded { retry_after: 1 })
 }
 
 /// Inserts the first record of a key; false when another attempt inserted it first.
-async fn insert<C: ConnectionTrait>(db: &C, key: &str, next: &Attempts) -> Result<bool, AppError> {
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    next: &Attempts,
+) -> Result<bool, ServiceError> {
     let inserted = login_throttle::Entity::insert(login_throttle::ActiveModel {
         key: Set(key.to_owned()),
         failures: Set(next.count),
@@ -91,7 +98,8 @@ async fn insert<C: ConnectionTrait>(db: &C, key: &str, next: &Attempts) -> Resul
 }
 
 /// Forgets every attempt of `key` (a sign-in that turned out right).
-pub async fn clear<C: ConnectionTrait>(db: &C, key: &str) -> Result<(), AppError> {
+pub async fn clear<C: ConnectionTrait>(db: &C, key: &str) -> Result<(), ServiceError> {
+    // Unscoped: the counters belong to no organisation.
     Unscoped::delete_many::<login_throttle::Entity>()
         .filter(login_throttle::Column::Key.eq(key))
         .exec(db)
@@ -106,7 +114,8 @@ pub async fn take_back<C: ConnectionTrait>(
     db: &C,
     key: &str,
     max_attempts: i32,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
+    // Unscoped: the counters belong to no organisation.
     Unscoped::update_many::<login_throttle::Entity>()
         // First in the SET list: MySQL and MariaDB read columns assigned earlier in the same
         // statement with their new values, the others with their old ones.

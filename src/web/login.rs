@@ -72,7 +72,10 @@ pub async fn submit(
             ),
         )
     };
-    match signin::sign_in(&state.db, attempt, &form.email, &form.password).await {
+    match signin::sign_in(&state.db, attempt, &form.email, &form.password)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(account_id) => {
             // A new id at sign-in: a session id planted before it (fixation) is worth nothing.
             session

@@ -2,19 +2,24 @@
 //! created once.
 
 use chrono::{Duration, Utc};
-use entity::job;
+use entity::job::{self, State};
 use guichet::{
     db::Unscoped,
-    jobs::queue::{self, NewJob},
+    jobs::{
+        Job,
+        queue::{self, NewJob},
+    },
 };
 use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
 
 use crate::support::TestApp;
 
-fn probe(n: usize, dedupe_key: Option<String>) -> NewJob<'static> {
+/// A job that is only held, finished and failed here, never run.
+fn probe(n: usize, dedupe_key: Option<String>) -> NewJob {
     NewJob {
-        kind: "probe",
-        payload: serde_json::json!({ "n": n }),
+        job: Job::Mail {
+            message_id: format!("probe-{n}"),
+        },
         run_at: Utc::now() - Duration::seconds(1),
         dedupe_key,
         max_attempts: 2,
@@ -26,11 +31,13 @@ async fn each_job_is_held_by_one_worker_and_taken_over_when_its_lease_expires() 
     let app = TestApp::spawn().await;
     let db = &app.state.db;
     for n in 0..30 {
-        queue::enqueue(db, probe(n, None)).await.unwrap();
+        queue::enqueue(db, Utc::now(), probe(n, None))
+            .await
+            .unwrap();
     }
     // A periodic slot scheduled twice (two processes) is one job.
     for _ in 0..2 {
-        queue::enqueue(db, probe(99, Some("probe@slot-1".to_owned())))
+        queue::enqueue(db, Utc::now(), probe(99, Some("probe@slot-1".to_owned())))
             .await
             .unwrap();
     }
@@ -63,30 +70,32 @@ async fn each_job_is_held_by_one_worker_and_taken_over_when_its_lease_expires() 
     assert_eq!(taken_over.len(), 31);
     assert!(taken_over.iter().all(|j| j.attempts == 2));
     // The first holder's late report changes nothing: it no longer holds the job.
-    queue::finish(db, &a[0]).await.unwrap();
+    queue::finish(db, Utc::now(), &a[0]).await.unwrap();
     let row = Unscoped::find::<job::Entity>()
         .filter(job::Column::Id.eq(a[0].id))
         .one(db)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.state, queue::PENDING);
+    assert_eq!(row.state, State::Pending);
 
     // Failures: retried after a back-off, then given up at the last attempt (2 here).
     let first = &taken_over[0];
-    queue::fail(db, first, "SMTP down").await.unwrap();
+    queue::fail(db, Utc::now(), first, "SMTP down")
+        .await
+        .unwrap();
     let row = Unscoped::find::<job::Entity>()
         .filter(job::Column::Id.eq(first.id))
         .one(db)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.state, queue::FAILED);
+    assert_eq!(row.state, State::Failed);
     assert_eq!(row.last_error.as_deref(), Some("SMTP down"));
     let second = &taken_over[1];
-    queue::finish(db, second).await.unwrap();
+    queue::finish(db, Utc::now(), second).await.unwrap();
     let done = Unscoped::find::<job::Entity>()
-        .filter(job::Column::State.eq(queue::DONE))
+        .filter(job::Column::State.eq(State::Done))
         .count(db)
         .await
         .unwrap();
@@ -99,11 +108,13 @@ async fn a_failed_attempt_waits_before_the_next() {
     let db = &app.state.db;
     let mut job = probe(1, None);
     job.max_attempts = 5;
-    queue::enqueue(db, job).await.unwrap();
+    queue::enqueue(db, Utc::now(), job).await.unwrap();
     let held = queue::claim(db, Utc::now(), Duration::minutes(5), 10)
         .await
         .unwrap();
-    queue::fail(db, &held[0], "timeout").await.unwrap();
+    queue::fail(db, Utc::now(), &held[0], "timeout")
+        .await
+        .unwrap();
     // Not due again at once: the back-off (30 s after a first failure) holds it back.
     assert!(
         queue::claim(db, Utc::now(), Duration::minutes(5), 10)
@@ -128,13 +139,15 @@ async fn ended_jobs_are_purged_after_a_while_and_waiting_ones_never() {
     let app = TestApp::spawn().await;
     let db = &app.state.db;
     for n in 0..3 {
-        queue::enqueue(db, probe(n, None)).await.unwrap();
+        queue::enqueue(db, Utc::now(), probe(n, None))
+            .await
+            .unwrap();
     }
     let held = queue::claim(db, Utc::now(), Duration::minutes(5), 2)
         .await
         .unwrap();
     for job in &held {
-        queue::finish(db, job).await.unwrap();
+        queue::finish(db, Utc::now(), job).await.unwrap();
     }
     assert_eq!(
         queue::purge(db, Utc::now() - Duration::days(1))

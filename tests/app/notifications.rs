@@ -4,8 +4,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use entity::job::{Kind, State};
 use entity::{job, notification};
-use guichet::{db::Unscoped, services::notifications::MAIL_JOB};
+use guichet::db::Unscoped;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
@@ -134,8 +135,8 @@ async fn with_the_smtp_server_down_changes_succeed_and_mail_follows_once_it_is_b
     assert_eq!(messages.len() as u64, unsent, "every waiting message, once");
     assert_eq!(to_toulon_about(&messages, &reference).len(), 1);
     let retried = Unscoped::find::<job::Entity>()
-        .filter(job::Column::Kind.eq(MAIL_JOB))
-        .filter(job::Column::State.eq("done"))
+        .filter(job::Column::Kind.eq(Kind::Mail))
+        .filter(job::Column::State.eq(State::Done))
         .filter(job::Column::Attempts.eq(2))
         .count(&app.state.db)
         .await
@@ -166,7 +167,7 @@ async fn two_server_processes_on_one_database_send_each_message_once() {
         file(&app, &contact, &format!("Lot {n}")).await;
     }
     let waiting = Unscoped::find::<job::Entity>()
-        .filter(job::Column::Kind.eq(MAIL_JOB))
+        .filter(job::Column::Kind.eq(Kind::Mail))
         .count(&app.state.db)
         .await
         .unwrap();
@@ -193,8 +194,8 @@ async fn two_server_processes_on_one_database_send_each_message_once() {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let pending = Unscoped::find::<job::Entity>()
-            .filter(job::Column::Kind.eq(MAIL_JOB))
-            .filter(job::Column::State.ne("done"))
+            .filter(job::Column::Kind.eq(Kind::Mail))
+            .filter(job::Column::State.ne(State::Done))
             .count(&app.state.db)
             .await
             .unwrap();
@@ -218,7 +219,7 @@ async fn two_server_processes_on_one_database_send_each_message_once() {
     assert_eq!(messages.len() as u64, waiting, "each message sent once");
     assert_eq!(ids.len() as u64, waiting, "no message twice");
     let attempted_twice = Unscoped::find::<job::Entity>()
-        .filter(job::Column::Kind.eq(MAIL_JOB))
+        .filter(job::Column::Kind.eq(Kind::Mail))
         .filter(job::Column::Attempts.ne(1))
         .count(&app.state.db)
         .await

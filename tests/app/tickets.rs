@@ -626,12 +626,12 @@ async fn changes_parents_participants_caps_and_auto_close() {
     let now = chrono::Utc::now();
     app.run_jobs_at(now).await;
     let auto_close_jobs = guichet::db::Unscoped::find::<entity::job::Entity>()
-        .filter(entity::job::Column::Kind.eq(guichet::jobs::AUTO_CLOSE))
+        .filter(entity::job::Column::Kind.eq(entity::job::Kind::AutoClose))
         .all(&app.state.db)
         .await
         .unwrap();
     assert_eq!(auto_close_jobs.len(), 1);
-    assert_eq!(auto_close_jobs[0].state, "done");
+    assert_eq!(auto_close_jobs[0].state, entity::job::State::Done);
     let told = guichet::db::Unscoped::find::<entity::notification::Entity>()
         .filter(entity::notification::Column::Kind.eq("closed"))
         .all(&app.state.db)

@@ -76,7 +76,9 @@ impl TestApp {
         let conn = guichet::db::connect(&config).await.expect("connect");
         guichet::db::migrate(&conn).await.expect("migrate");
         if demo {
-            guichet::demo::load(&conn).await.expect("demo data");
+            guichet::demo::load(&conn, guichet::clock::wall_now())
+                .await
+                .expect("demo data");
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
