@@ -37,6 +37,10 @@ impl Views {
             Ok(Templates::get(name).map(|file| String::from_utf8_lossy(&file.data).into_owned()))
         });
         env.add_function("t", translate);
+        env.add_function("csrf_input", csrf_input);
+        // A variable a page forgot (or misspelt) fails its rendering, so the test that renders
+        // the page fails; testing whether one is there (`{% if errors %}`) stays allowed.
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
         env.add_filter("local_time", |value: String| {
             crate::domain::local_time::show(&value)
         });
@@ -60,6 +64,21 @@ impl Views {
             .get_template(template)?
             .render(context! { ..ctx, ..base })
     }
+}
+
+/// `{{ csrf_input() }}`: the hidden field every form posts its session's token in (see
+/// [`crate::auth::csrf`]); the one way templates write it.
+fn csrf_input(state: &State) -> Result<Value, minijinja::Error> {
+    let token = state.lookup("csrf").ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            "a form on a page without a session token",
+        )
+    })?;
+    let token = minijinja::HtmlEscape(&token.to_string()).to_string();
+    Ok(Value::from_safe_string(format!(
+        r#"<input type="hidden" name="_csrf" value="{token}">"#
+    )))
 }
 
 /// `t("key")` or `t("key", name=value…)` in a template, in the page's language.
