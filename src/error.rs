@@ -1,6 +1,6 @@
 //! The HTTP edge's error type. Every handler returns `Result<_, AppError>`; the response is the
 //! JSON error body of the API (`{"error": {"code", "message", "details"}}`), and
-//! [`crate::http::errors`] turns it into an HTML page for the portal and the desk.
+//! the response layer of `crate::http` turns it into an HTML page for the portal and the desk.
 
 use axum::{
     Json,

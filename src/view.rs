@@ -99,7 +99,7 @@ fn translate(state: &State, key: &str, kwargs: minijinja::value::Kwargs) -> Stri
 }
 
 /// A page to render: what HTML handlers return. The language and path are filled in by
-/// [`crate::http::render_pages`], so handlers only name the template and its data.
+/// the response layer of `crate::http`, so handlers only name the template and its data.
 pub struct Page {
     template: &'static str,
     ctx: Value,

@@ -1,6 +1,6 @@
 //! Tickets: filing (through the catalogue's filing rule), reading and listing within the
 //! caller's scope. Actions and the logs are in [`actions`], field changes in [`changes`], the
-//! SLA clock in [`sla`], saved views in [`views`].
+//! SLA clock in [`sla`], saved views in [`views`](mod@views).
 
 pub mod actions;
 pub mod changes;
