@@ -24,8 +24,6 @@ use crate::{
     },
 };
 
-/// The job kind that sends one notification.
-
 /// What a notification tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -16,6 +16,7 @@ mod boot;
 mod browser;
 mod catalogue;
 mod catalogue_pages;
+mod child_rows;
 mod evolution_pages;
 mod evolutions;
 mod hardening_integrity;

@@ -4,6 +4,7 @@
 //! The database is a temporary SQLite file, or, when `DATABASE_URL` names a PostgreSQL or
 //! MariaDB server, a database created for the test and dropped after it.
 
+pub mod builders;
 pub mod database;
 pub mod smtp;
 
