@@ -426,7 +426,9 @@ async fn main() {
     let db = Database::connect(&bench.url).await.unwrap();
     if reused.is_none() {
         guichet::db::migrate(&db).await.unwrap();
-        guichet::demo::load(&db, guichet::clock::wall_now()).await.unwrap();
+        guichet::demo::load(&db, guichet::clock::wall_now())
+            .await
+            .unwrap();
         let mut rng = Lcg(42);
         let started = Instant::now();
         load_tickets(&db, &mut rng).await;

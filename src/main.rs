@@ -142,57 +142,31 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     let db = db::connect(&config)
         .await
         .context("connecting to the database")?;
+    // The commands that start from the schema bring it up to date; the others work on what is.
+    if matches!(
+        command,
+        Command::Serve | Command::Migrate | Command::Reindex | Command::Demo
+    ) {
+        db::migrate(&db).await.context("applying migrations")?;
+    }
     match command {
-        Command::Serve => {
-            db::migrate(&db).await.context("applying migrations")?;
-            match config.demo.decide(config.listen) {
-                DemoDecision::Load if demo::is_empty(&db).await? => {
-                    demo::load(&db, guichet::clock::wall_now())
-                        .await
-                        .context("loading the demo data")?;
-                    println!("Demo data loaded.");
-                }
-                DemoDecision::RefusedOffLoopback if demo::is_empty(&db).await? => {
-                    println!(
-                        "Demo data NOT loaded: {} is reachable from the network and demo = \"auto\". \
-                         Set demo = true (GUICHET_DEMO=true) to load accounts whose password is public.",
-                        config.listen
-                    );
-                }
-                _ => {}
-            }
-            if demo::accounts_exist(&db).await? {
-                print!("{}", demo::accounts_listing());
-            }
-            let listener = tokio::net::TcpListener::bind(config.listen)
-                .await
-                .with_context(|| format!("binding {}", config.listen))?;
-            let local = listener.local_addr()?;
-            println!("Guichet listens on http://{local}");
-            server::serve(
-                listener,
-                AppState::new(db, config)?,
-                server::shutdown_signal(),
-            )
-            .await?;
-            println!("Guichet stopped.");
-        }
+        Command::Serve => serve(db, config).await,
         Command::Migrate => {
-            db::migrate(&db).await.context("applying migrations")?;
             println!("Migrations applied.");
+            Ok(())
         }
         Command::Reindex => {
-            db::migrate(&db).await.context("applying migrations")?;
             let (faqs, tickets) = services::fulltext::reindex(&db)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Indexed {faqs} FAQs and {tickets} tickets.");
+            Ok(())
         }
         Command::Demo => {
-            db::migrate(&db).await.context("applying migrations")?;
             demo::load(&db, guichet::clock::wall_now()).await?;
             println!("Demo data loaded.");
             print!("{}", demo::accounts_listing());
+            Ok(())
         }
         Command::User {
             command:
@@ -204,64 +178,134 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     language,
                 },
         } => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .context("reading the password from standard input")?;
-            let password = password.lines().next().unwrap_or_default().to_owned();
-            if let Err(refusal) =
-                guichet::domain::password_length::check_chosen(&password, config.password_max_chars)
-            {
-                let (key, args) = refusal.message();
-                anyhow::bail!(
-                    "the password (first line of standard input): {}",
-                    guichet::i18n::Lang::En.t_args(key, &args)
-                );
-            }
-            let hash = guichet::password::hash_blocking(password).await?;
-            let platform = Scope::platform();
-            let scoped = Scoped::new(&db, &platform);
-            let organisation_id = organisation_id(&db, &organisation).await?;
-            let created = services::accounts::create(
-                &scoped,
-                services::accounts::NewAccount {
-                    email,
-                    display_name: name,
-                    organisation_id,
-                    roles,
-                    language,
-                },
-                Some(hash),
-                config.max_contacts_per_organisation,
-            )
-            .await
-            .map_err(describe)?;
-            println!(
-                "Account {} created (id {}).",
-                created.account.email, created.account.id
-            );
+            let new = NewUser {
+                email,
+                name,
+                organisation,
+                roles,
+                language,
+            };
+            create_user(&db, &config, new).await
         }
         Command::Token {
             command: TokenCommand::Create { email, name, days },
-        } => {
-            let account = Unscoped::find::<entity::account::Entity>()
-                .filter(entity::account::Column::Email.eq(email.trim().to_lowercase()))
-                .filter(entity::account::Column::Active.eq(true))
-                .one(&db)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no active account has the address {email}"))?;
-            let token =
-                services::tokens::create(&db, account.id, &name, chrono::Duration::days(days))
-                    .await
-                    .map_err(describe)?;
-            println!("{}", token.token);
-            eprintln!(
-                "Token {} for {} expires at {}; it is shown only this once.",
-                token.id, account.email, token.expires_at
+        } => create_token(&db, &email, &name, days).await,
+        Command::Backup { output } => backup(&db, &output).await,
+    }
+}
+
+/// Loads the demo when the setting says so, then serves until a signal stops the server.
+async fn serve(db: sea_orm::DatabaseConnection, config: Config) -> anyhow::Result<()> {
+    match config.demo.decide(config.listen) {
+        DemoDecision::Load if demo::is_empty(&db).await? => {
+            demo::load(&db, guichet::clock::wall_now())
+                .await
+                .context("loading the demo data")?;
+            println!("Demo data loaded.");
+        }
+        DemoDecision::RefusedOffLoopback if demo::is_empty(&db).await? => {
+            println!(
+                "Demo data NOT loaded: {} is reachable from the network and demo = \"auto\". \
+                 Set demo = true (GUICHET_DEMO=true) to load accounts whose password is public.",
+                config.listen
             );
         }
-        Command::Backup { output } => backup(&db, &output).await?,
+        _ => {}
     }
+    if demo::accounts_exist(&db).await? {
+        print!("{}", demo::accounts_listing());
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    let local = listener.local_addr()?;
+    println!("Guichet listens on http://{local}");
+    server::serve(
+        listener,
+        AppState::new(db, config)?,
+        server::shutdown_signal(),
+    )
+    .await?;
+    println!("Guichet stopped.");
+    Ok(())
+}
+
+/// What `user create` was told.
+struct NewUser {
+    email: String,
+    name: String,
+    organisation: String,
+    roles: Vec<Role>,
+    language: String,
+}
+
+/// Creates an account whose password is the first line of standard input.
+async fn create_user(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    new: NewUser,
+) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.lines().next().unwrap_or_default().to_owned();
+    if let Err(refusal) =
+        guichet::domain::password_length::check_chosen(&password, config.password_max_chars)
+    {
+        let (key, args) = refusal.message();
+        anyhow::bail!(
+            "the password (first line of standard input): {}",
+            guichet::i18n::Lang::En.t_args(key, &args)
+        );
+    }
+    let hash = guichet::password::hash_blocking(password).await?;
+    let platform = Scope::platform();
+    let scoped = Scoped::new(db, &platform);
+    let organisation_id = organisation_id(db, &new.organisation).await?;
+    let created = services::accounts::create(
+        &scoped,
+        services::accounts::NewAccount {
+            email: new.email,
+            display_name: new.name,
+            organisation_id,
+            roles: new.roles,
+            language: new.language,
+        },
+        Some(hash),
+        config.max_contacts_per_organisation,
+    )
+    .await
+    .map_err(describe)?;
+    println!(
+        "Account {} created (id {}).",
+        created.account.email, created.account.id
+    );
+    Ok(())
+}
+
+/// Creates a personal API token for the active account of `email` and prints it once.
+async fn create_token(
+    db: &sea_orm::DatabaseConnection,
+    email: &str,
+    name: &str,
+    days: i64,
+) -> anyhow::Result<()> {
+    // Unscoped: the operator at the console acts for the platform.
+    let account = Unscoped::find::<entity::account::Entity>()
+        .filter(entity::account::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(entity::account::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no active account has the address {email}"))?;
+    let token = services::tokens::create(db, account.id, name, chrono::Duration::days(days))
+        .await
+        .map_err(describe)?;
+    println!("{}", token.token);
+    eprintln!(
+        "Token {} for {} expires at {}; it is shown only this once.",
+        token.id, account.email, token.expires_at
+    );
     Ok(())
 }
 

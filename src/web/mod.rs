@@ -21,9 +21,19 @@ use axum::{
 
 use crate::state::AppState;
 
-/// The routes of the pages.
+/// The routes of the pages, by area.
 pub fn routes() -> Router<AppState> {
-    use desk::{accounts, agreements, catalogue, organisations, slas, teams};
+    Router::new()
+        .merge(public_routes())
+        .merge(home_routes())
+        .merge(ticket_routes())
+        .merge(admin_routes())
+        .merge(knowledge_routes())
+        .merge(evolution_routes())
+}
+
+/// Signing in and out, the language switcher, static assets: no identity needed.
+fn public_routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::root))
         .route("/login", get(login::form).post(login::submit))
@@ -36,7 +46,29 @@ pub fn routes() -> Router<AppState> {
             "/password/reset",
             get(login::reset_form).post(login::reset_submit),
         )
+        .route("/lang", get(language::switch))
+        .route("/static/{*path}", get(assets::serve))
+}
+
+/// Homes, the caller's own settings, conventions and files, reports.
+fn home_routes() -> Router<AppState> {
+    Router::new()
         .route("/portal", get(home::portal))
+        .route("/portal/conventions", get(portal::conventions))
+        .route("/attachments/{id}", get(portal::attachment))
+        .route("/desk", get(home::desk))
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route(
+            "/account/notifications",
+            get(preferences::show).post(preferences::save),
+        )
+        .route("/desk/reports/sla", get(reports::sla))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
+}
+
+/// Filing, lists and the ticket page, for the portal and the desk.
+fn ticket_routes() -> Router<AppState> {
+    Router::new()
         .route("/portal/new", get(portal::new_request))
         .route(
             "/portal/new/{subcategory}",
@@ -60,8 +92,13 @@ pub fn routes() -> Router<AppState> {
             post(tickets::participants),
         )
         .route("/tickets/{reference}/changes", post(tickets::change))
-        .route("/portal/conventions", get(portal::conventions))
-        .route("/attachments/{id}", get(portal::attachment))
+}
+
+/// The desk's administration: offers, conventions, SLAs, organisations, accounts, teams. Staff
+/// only, checked once here: anyone else finds nothing (404).
+fn admin_routes() -> Router<AppState> {
+    use desk::{accounts, agreements, catalogue, organisations, slas, teams};
+    Router::new()
         .route("/desk/offers", get(catalogue::list).post(catalogue::create))
         .route("/desk/offers/new", get(catalogue::new_form))
         .route(
@@ -97,7 +134,6 @@ pub fn routes() -> Router<AppState> {
             get(slas::show_sla).post(slas::update_sla),
         )
         .route("/desk/slas/{id}/simulate", get(slas::simulate))
-        .route("/desk", get(home::desk))
         .route(
             "/desk/organisations",
             get(organisations::list).post(organisations::create),
@@ -122,12 +158,12 @@ pub fn routes() -> Router<AppState> {
             "/desk/teams/{id}/members/{account_id}/remove",
             post(teams::remove_member),
         )
-        .route("/account/tokens", get(tokens::list).post(tokens::create))
-        .route(
-            "/account/notifications",
-            get(preferences::show).post(preferences::save),
-        )
-        .route("/desk/reports/sla", get(reports::sla))
+        .route_layer(axum::middleware::from_fn(desk::staff_guard))
+}
+
+/// FAQs, their categories, search and the deflection report.
+fn knowledge_routes() -> Router<AppState> {
+    Router::new()
         .route("/portal/faqs", get(faqs::portal_list))
         .route("/portal/faqs/{id}", get(faqs::portal_show))
         .route("/portal/faqs/{id}/deflect", post(faqs::deflect))
@@ -140,6 +176,12 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/faqs/{id}", get(faqs::show).post(faqs::update))
         .route("/tickets/{reference}/faq", post(faqs::from_ticket))
         .route("/search", get(faqs::search_page))
+        .route("/desk/reports/deflection", get(faqs::deflection_report))
+}
+
+/// Evolution requests, releases, the committees' sessions and settings.
+fn evolution_routes() -> Router<AppState> {
+    Router::new()
         .route(
             "/portal/evolutions",
             get(evolutions::list).post(evolutions::create),
@@ -200,8 +242,4 @@ pub fn routes() -> Router<AppState> {
             "/desk/sessions/{id}/minutes.md",
             get(evolutions::session_markdown),
         )
-        .route("/desk/reports/deflection", get(faqs::deflection_report))
-        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
-        .route("/lang", get(language::switch))
-        .route("/static/{*path}", get(assets::serve))
 }

@@ -36,6 +36,25 @@ pub async fn managed_organisations(
         .collect())
 }
 
+/// The administration pages' guard, as a route layer: staff pass; a signed-in contact gets the
+/// 404 of a page that does not exist for them; nobody signed in goes on to the handler, whose
+/// extractor sends them to the sign-in page.
+pub async fn staff_guard(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let refused = request
+        .extensions()
+        .get::<crate::access::Identity>()
+        .and_then(|identity| identity.0.as_ref())
+        .is_some_and(|caller| !caller.is_staff());
+    if refused {
+        return AppError::NotFound.into_response();
+    }
+    next.run(request).await
+}
+
 /// Lets staff through; a contact gets the 404 of a page that does not exist for them.
 pub fn staff_only(caller: &Caller) -> Result<(), AppError> {
     if caller.is_staff() {
