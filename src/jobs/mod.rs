@@ -160,11 +160,17 @@ pub async fn tick_at(state: &AppState, now: chrono::DateTime<Utc>) -> Result<usi
     Ok(count)
 }
 
+/// The platform acting at the application clock's instant, for the jobs whose services take a
+/// context.
+fn platform(state: &AppState) -> crate::db::Ctx {
+    crate::db::Ctx::platform(state.db.clone(), state.clock.now())
+}
+
 async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
     match job.kind.as_str() {
         AUTO_CLOSE => {
             let closed = crate::services::tickets::changes::auto_close(
-                &state.db,
+                &platform(state),
                 state.config.auto_close_days,
             )
             .await?;
@@ -175,18 +181,17 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
         }
         notifications::MAIL_JOB => {
             let message_id = job.payload_text("message_id")?;
-            notifications::send(
-                &state.db,
+            Ok(notifications::send(
+                &platform(state),
                 &state.mailer,
                 &state.views,
                 &state.config.base_url(),
                 &message_id,
             )
-            .await
+            .await?)
         }
         SLA_CHECK => {
-            let raised =
-                crate::services::tickets::sla::escalate(&state.db, state.clock.now()).await?;
+            let raised = crate::services::tickets::sla::escalate(&platform(state)).await?;
             if raised > 0 {
                 tracing::info!(raised, "SLA escalations");
             }
@@ -222,7 +227,8 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
             Ok(())
         }
         CONVENTION_ENDING => {
-            conventions::warn_ending(&state.db, job.payload_id("convention")?).await
+            conventions::warn_ending(&state.db, job.payload_id("convention")?, state.clock.now())
+                .await
         }
         other => Err(AppError::Internal(anyhow::anyhow!(
             "no worker knows jobs of kind {other}"

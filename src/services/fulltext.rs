@@ -17,7 +17,7 @@ use sea_orm::{
 
 use crate::{
     domain::search_terms::{Query, document},
-    error::AppError,
+    services::error::{ServiceError, ServiceResult},
 };
 
 /// Each database's full-text engine.
@@ -265,7 +265,7 @@ pub async fn page_of_ids<C: ConnectionTrait>(
     offset: u64,
     limit: u64,
     reach: Reach,
-) -> Result<(Vec<i64>, u64), AppError> {
+) -> ServiceResult<(Vec<i64>, u64)> {
     let backend = db.get_database_backend();
     let (index, key) = Engine::of(backend).table(corpus);
     let mut page = select.clone();
@@ -313,7 +313,7 @@ pub async fn page_of_ids<C: ConnectionTrait>(
 }
 
 /// How many rows a select has.
-async fn count<C: ConnectionTrait>(db: &C, select: SelectStatement) -> Result<u64, AppError> {
+async fn count<C: ConnectionTrait>(db: &C, select: SelectStatement) -> ServiceResult<u64> {
     let count = SqlQuery::select()
         .expr(Expr::cust("COUNT(*)"))
         .from_subquery(select, Alias::new("hits"))
@@ -323,10 +323,7 @@ async fn count<C: ConnectionTrait>(db: &C, select: SelectStatement) -> Result<u6
 }
 
 /// The first column of the first row of a statement, if it has a row.
-async fn first_i64<C: ConnectionTrait>(
-    db: &C,
-    statement: Statement,
-) -> Result<Option<i64>, AppError> {
+async fn first_i64<C: ConnectionTrait>(db: &C, statement: Statement) -> ServiceResult<Option<i64>> {
     Ok(db
         .query_one_raw(statement)
         .await?
@@ -354,7 +351,7 @@ pub async fn index_faq<C: ConnectionTrait>(
     db: &C,
     id: i64,
     text: FaqText<'_>,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let title = document(&format!(
         "{} {} {}",
         text.title,
@@ -376,7 +373,7 @@ pub async fn index_ticket<C: ConnectionTrait>(
     reference: &str,
     title: &str,
     description: &str,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     // The reference is one token ("r000012"): its number alone would find every kind's ticket
     // of that number. Typed as such, a reference is looked up exactly anyway.
     let title = format!(
@@ -393,7 +390,7 @@ async fn put<C: ConnectionTrait>(
     corpus: Corpus,
     id: i64,
     columns: Vec<String>,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let backend = db.get_database_backend();
     let (table, key) = Engine::of(backend).table(corpus);
     if backend == DbBackend::Postgres && corpus == Corpus::Ticket {
@@ -436,9 +433,9 @@ async fn put_ticket_documents<C: ConnectionTrait>(
     db: &C,
     id: i64,
     columns: &[String],
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let [title, body, private] = columns else {
-        return Err(AppError::Internal(anyhow::anyhow!(
+        return Err(ServiceError::Internal(anyhow::anyhow!(
             "a ticket has three index parts"
         )));
     };
@@ -468,7 +465,7 @@ pub async fn append_to_tickets<C: ConnectionTrait>(
     ids: &[i64],
     text: &str,
     private: bool,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let terms = document(&crate::markdown::to_plain_text(text));
     if terms.is_empty() || ids.is_empty() {
         return Ok(());
@@ -527,7 +524,7 @@ const REINDEX_BATCH: u64 = 500;
 /// change of the rules of `search_terms`. Answers (FAQs, tickets) indexed.
 pub async fn reindex<C: ConnectionTrait + sea_orm::TransactionTrait>(
     db: &C,
-) -> Result<(u64, u64), AppError> {
+) -> ServiceResult<(u64, u64)> {
     use entity::{faq, ticket, ticket_log};
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession};
 
@@ -536,6 +533,7 @@ pub async fn reindex<C: ConnectionTrait + sea_orm::TransactionTrait>(
     let mut faqs = 0;
     let mut after = 0;
     loop {
+        // Unscoped: the command line rebuilds the whole platform's index.
         let rows = Unscoped::find::<faq::Entity>()
             .filter(faq::Column::Id.gt(after))
             .order_by_asc(faq::Column::Id)
@@ -561,6 +559,7 @@ pub async fn reindex<C: ConnectionTrait + sea_orm::TransactionTrait>(
     let mut tickets = 0;
     let mut after = 0;
     loop {
+        // Unscoped: the same, for every organisation's tickets.
         let rows = Unscoped::find::<ticket::Entity>()
             .filter(ticket::Column::Id.gt(after))
             .order_by_asc(ticket::Column::Id)
@@ -569,6 +568,7 @@ pub async fn reindex<C: ConnectionTrait + sea_orm::TransactionTrait>(
             .await?;
         let Some(last) = rows.last() else { break };
         after = last.id;
+        // Unscoped: the logs of that batch, private ones included (they are indexed apart).
         let logs = Unscoped::find::<ticket_log::Entity>()
             .filter(ticket_log::Column::TicketId.is_in(rows.iter().map(|r| r.id)))
             .order_by_asc(ticket_log::Column::Id)
