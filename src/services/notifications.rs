@@ -158,6 +158,7 @@ async fn recipients<C: Handle>(
     // Unscoped: a team's members are told of its tickets whoever acts, even a contact who
     // does not read the team.
     let team_members = |team: i64| {
+        // Unscoped: see above.
         Unscoped::find::<team_member::Entity>().filter(team_member::Column::TeamId.eq(team))
     };
     match audience {

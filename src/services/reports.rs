@@ -98,13 +98,13 @@ fn percent(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
 }
 
-/// TTO and TTR met and mean times by offer and month, over the tickets the caller reads, in
-/// one grouped query (at most 24 months).
-pub async fn sla<C: Handle>(
-    ctx: &Ctx<C>,
+/// The first day of the first month and of the month after the last, from a filter (twelve
+/// months up to this one by default, at most 24).
+fn months(
     filter: &ReportFilter,
-) -> ServiceResult<Vec<SlaReportRow>> {
-    let this_month = ctx.now().date_naive().format("%Y-%m").to_string();
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<(NaiveDate, NaiveDate)> {
+    let this_month = now.date_naive().format("%Y-%m").to_string();
     let to = month_start("to", filter.to.as_deref().unwrap_or(&this_month))?;
     let default_from = to.checked_sub_months(chrono::Months::new(11)).unwrap_or(to);
     let from = match filter.from.as_deref() {
@@ -123,6 +123,16 @@ pub async fn sla<C: Handle>(
             vec![("max", "24".to_owned())],
         ));
     }
+    Ok((from, end))
+}
+
+/// TTO and TTR met and mean times by offer and month, over the tickets the caller reads, in
+/// one grouped query (at most 24 months).
+pub async fn sla<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &ReportFilter,
+) -> ServiceResult<Vec<SlaReportRow>> {
+    let (from, end) = months(filter, ctx.now())?;
     let backend = ctx.get_database_backend();
     let month = Expr::cust(month_of(backend));
     let (int, float) = casts(backend);
@@ -183,27 +193,29 @@ pub async fn sla<C: Handle>(
         .into_tuple()
         .all(ctx)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SlaReportRow {
-            offer: codes
-                .iter()
-                .find(|(id, _)| *id == r.offer_id)
-                .map(|(_, c)| c.clone())
-                .unwrap_or_default(),
-            month: r.month,
-            tickets: r.tickets,
-            without_sla: r.without_sla,
-            tto_measured: r.tto_measured,
-            tto_met: r.tto_met,
-            tto_met_percent: percent(r.tto_met, r.tto_measured),
-            tto_mean_minutes: r.tto_seconds.map(|s| (s / 6.0).round() / 10.0),
-            ttr_measured: r.ttr_measured,
-            ttr_met: r.ttr_met,
-            ttr_met_percent: percent(r.ttr_met, r.ttr_measured),
-            ttr_mean_minutes: r.ttr_seconds.map(|s| (s / 6.0).round() / 10.0),
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| report_row(r, &codes)).collect())
+}
+
+/// One aggregate as a report row, its offer named by code.
+fn report_row(r: Aggregate, codes: &[(i64, String)]) -> SlaReportRow {
+    SlaReportRow {
+        offer: codes
+            .iter()
+            .find(|(id, _)| *id == r.offer_id)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default(),
+        month: r.month,
+        tickets: r.tickets,
+        without_sla: r.without_sla,
+        tto_measured: r.tto_measured,
+        tto_met: r.tto_met,
+        tto_met_percent: percent(r.tto_met, r.tto_measured),
+        tto_mean_minutes: r.tto_seconds.map(|s| (s / 6.0).round() / 10.0),
+        ttr_measured: r.ttr_measured,
+        ttr_met: r.ttr_met,
+        ttr_met_percent: percent(r.ttr_met, r.ttr_measured),
+        ttr_mean_minutes: r.ttr_seconds.map(|s| (s / 6.0).round() / 10.0),
+    }
 }
 
 #[cfg(test)]

@@ -134,28 +134,8 @@ async fn tickets<C: Handle>(
     let mut total = exact.len() as u64;
     let mut more = false;
     if !query.is_empty() {
-        let select = fulltext::statement(
-            ctx.find::<ticket::Entity>()
-                .select_only()
-                .column(ticket::Column::Id)
-                .filter(ticket::Column::Id.is_not_in(exact.clone())),
-        );
-        let ranked = fulltext::matching(
-            ctx.get_database_backend(),
-            fulltext::Corpus::Ticket,
-            select,
-            &query,
-            private_reach(ctx.scope()),
-        );
-        let (found, count) = fulltext::page_of_ids(
-            ctx,
-            fulltext::Corpus::Ticket,
-            ranked,
-            offset.saturating_sub(exact.len() as u64),
-            page.per_page - ids.len() as u64,
-            fulltext::Reach::Newest(MAX_COUNTED),
-        )
-        .await?;
+        let wanted = page.per_page - ids.len() as u64;
+        let (found, count) = ranked(ctx, &query, &exact, offset, wanted).await?;
         ids.extend(found);
         total += count;
         more = count >= MAX_COUNTED;
@@ -207,4 +187,38 @@ async fn tickets<C: Handle>(
         },
         more,
     ))
+}
+
+/// One page of the tickets matching `query` by relevance, besides those found by reference, and
+/// how many match (at most [`MAX_COUNTED`]).
+async fn ranked<C: Handle>(
+    ctx: &Ctx<C>,
+    query: &Query,
+    exact: &[i64],
+    offset: u64,
+    wanted: u64,
+) -> ServiceResult<(Vec<i64>, u64)> {
+    let select = fulltext::statement(
+        ctx.find::<ticket::Entity>()
+            .select_only()
+            .column(ticket::Column::Id)
+            .filter(ticket::Column::Id.is_not_in(exact.to_vec())),
+    );
+    let ranked = fulltext::matching(
+        ctx.get_database_backend(),
+        fulltext::Corpus::Ticket,
+        select,
+        query,
+        private_reach(ctx.scope()),
+    );
+    let (found, count) = fulltext::page_of_ids(
+        ctx,
+        fulltext::Corpus::Ticket,
+        ranked,
+        offset.saturating_sub(exact.len() as u64),
+        wanted,
+        fulltext::Reach::Newest(MAX_COUNTED),
+    )
+    .await?;
+    Ok((found, count))
 }

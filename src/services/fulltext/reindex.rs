@@ -14,7 +14,13 @@ const REINDEX_BATCH: u64 = 500;
 pub async fn reindex<C: ConnectionTrait + sea_orm::TransactionTrait>(
     db: &C,
 ) -> ServiceResult<(u64, u64)> {
-    use entity::{faq, ticket, ticket_log};
+    Ok((reindex_faqs(db).await?, reindex_tickets(db).await?))
+}
+
+async fn reindex_faqs<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+) -> ServiceResult<u64> {
+    use entity::faq;
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession};
 
     use crate::db::Unscoped;
@@ -45,6 +51,17 @@ pub async fn reindex<C: ConnectionTrait + sea_orm::TransactionTrait>(
         txn.commit().await?;
         faqs += rows.len() as u64;
     }
+    Ok(faqs)
+}
+
+async fn reindex_tickets<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+) -> ServiceResult<u64> {
+    use entity::{ticket, ticket_log};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession};
+
+    use crate::db::Unscoped;
+
     let mut tickets = 0;
     let mut after = 0;
     loop {
@@ -99,5 +116,5 @@ pub async fn reindex<C: ConnectionTrait + sea_orm::TransactionTrait>(
         txn.commit().await?;
         tickets += rows.len() as u64;
     }
-    Ok((faqs, tickets))
+    Ok(tickets)
 }

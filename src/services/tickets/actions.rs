@@ -83,7 +83,7 @@ fn side_for(
     provider_id: i64,
     action: Action,
 ) -> ServiceResult<(Side, Status)> {
-    let status = status_of(row);
+    let status = status_of(row)?;
     let sides = sides(caller, row, provider_id);
     if sides.is_empty() {
         return Err(ServiceError::forbidden("ticket-follower-acts-not", vec![]));

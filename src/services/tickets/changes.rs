@@ -12,7 +12,7 @@ use sea_orm::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{TicketView, Visibility, get, history::Change, parse, record, row, sides, word};
+use super::{TicketView, Visibility, get, history::Change, record, row, sides, stored, word};
 use crate::{
     db::{Ctx, Handle},
     domain::{
@@ -138,14 +138,14 @@ async fn requalify(
     mut update: UpdateMany<ticket::Entity>,
     history: &mut Vec<Change<'static>>,
 ) -> ServiceResult<UpdateMany<ticket::Entity>> {
-    let impact = changes
-        .impact
-        .or_else(|| parse(&current.impact))
-        .unwrap_or(Impact::Person);
-    let urgency = changes
-        .urgency
-        .or_else(|| parse(&current.urgency))
-        .unwrap_or(Urgency::Low);
+    let impact: Impact = match changes.impact {
+        Some(impact) => impact,
+        None => stored("impact", &current.impact)?,
+    };
+    let urgency: Urgency = match changes.urgency {
+        Some(urgency) => urgency,
+        None => stored("urgency", &current.urgency)?,
+    };
     let new_priority = super::settings::matrix(ctx)
         .await?
         .priority(impact, urgency);
@@ -154,7 +154,7 @@ async fn requalify(
         && let Some(level) = super::sla::level(ctx, current.sla_id).await?
     {
         // A new priority, a new target: the deadlines follow, the time spent stays.
-        let kind = RequestKind::parse(&current.kind).unwrap_or(RequestKind::Incident);
+        let kind: RequestKind = stored("kind", &current.kind)?;
         let mut clocks = super::sla::Clocks::of(current);
         for (clock, metric) in [
             (&mut clocks.tto, Metric::Tto),

@@ -2,7 +2,7 @@
 
 use entity::{offer, ticket};
 use sea_orm::{
-    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Func},
 };
 use serde::Deserialize;
@@ -91,6 +91,27 @@ pub async fn list<C: Handle>(
         per_page: filter.per_page.unwrap_or(50),
     }
     .checked()?;
+    let query = filtered(ctx, filter).await?;
+    let total = query.clone().count(ctx).await?;
+    let query = sorted(query, filter.sort.as_deref())?;
+    let rows = query
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(ctx)
+        .await?;
+    Ok(Paged {
+        items: views(ctx, rows).await?,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}
+
+/// The caller's tickets with the list's filters applied.
+async fn filtered<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &TicketFilter,
+) -> ServiceResult<Select<ticket::Entity>> {
     let mut query = ctx.find::<ticket::Entity>();
     if let Some(kind) = filter.kind {
         query = query.filter(ticket::Column::Kind.eq(kind.as_str()));
@@ -142,9 +163,16 @@ pub async fn list<C: Handle>(
                 .add(Func::lower(Expr::col(ticket::Column::Title)).like(pattern)),
         );
     }
-    let total = query.clone().count(ctx).await?;
+    Ok(query)
+}
+
+/// The list in the order asked, from an allow-list of columns; the id breaks ties.
+fn sorted(
+    query: Select<ticket::Entity>,
+    sort: Option<&str>,
+) -> ServiceResult<Select<ticket::Entity>> {
     // Sort columns come from this allow-list only.
-    let (column, descending) = match filter.sort.as_deref().unwrap_or("updated") {
+    let (column, descending) = match sort.unwrap_or("updated") {
         "updated" => (ticket::Column::UpdatedAt, true),
         "-updated" => (ticket::Column::UpdatedAt, false),
         "created" => (ticket::Column::CreatedAt, true),
@@ -155,22 +183,11 @@ pub async fn list<C: Handle>(
             return Err(ServiceError::field("sort", "ticket-filter-sort", vec![]));
         }
     };
-    query = if descending {
+    Ok(if descending {
         query
             .order_by_desc(column)
             .order_by_desc(ticket::Column::Id)
     } else {
         query.order_by_asc(column).order_by_asc(ticket::Column::Id)
-    };
-    let rows = query
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(ctx)
-        .await?;
-    Ok(Paged {
-        items: views(ctx, rows).await?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
     })
 }

@@ -34,6 +34,7 @@ use crate::{
         priority::{Impact, Urgency},
         sla::Priority,
     },
+    services::error::{ServiceError, ServiceResult},
 };
 
 /// Where a ticket came from.
@@ -246,8 +247,12 @@ pub fn provider_side(scope: &Scope, row: &ticket::Model, provider_id: i64) -> bo
 }
 
 /// The actions `caller` may take now.
-pub fn allowed_for(caller: &Caller, row: &ticket::Model, provider_id: i64) -> Vec<Action> {
-    let status = status_of(row);
+pub fn allowed_for(
+    caller: &Caller,
+    row: &ticket::Model,
+    provider_id: i64,
+) -> ServiceResult<Vec<Action>> {
+    let status = status_of(row)?;
     let mut actions: Vec<Action> = Vec::new();
     for side in sides(caller, row, provider_id) {
         for action in lifecycle::allowed(status, side) {
@@ -256,12 +261,22 @@ pub fn allowed_for(caller: &Caller, row: &ticket::Model, provider_id: i64) -> Ve
             }
         }
     }
-    actions
+    Ok(actions)
 }
 
-/// The stored status of a ticket (an unknown word is refused by the lifecycle: no action).
-fn status_of(row: &ticket::Model) -> Status {
-    Status::parse(&row.status).unwrap_or(Status::Closed)
+/// The stored status of a ticket.
+fn status_of(row: &ticket::Model) -> ServiceResult<Status> {
+    stored("status", &row.status)
+}
+
+/// A word stored in a column of `ticket`, decoded: a word no state has is an error that names
+/// the table, the column and the value, never a silent default.
+fn stored<T: serde::de::DeserializeOwned>(column: &'static str, word: &str) -> ServiceResult<T> {
+    parse(word).ok_or_else(|| {
+        ServiceError::Internal(anyhow::anyhow!(
+            "ticket.{column} holds {word:?}, which no state is"
+        ))
+    })
 }
 
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {

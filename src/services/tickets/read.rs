@@ -8,17 +8,11 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Named, Origin, TicketView, Visibility, allowed_for, parse, sides};
+use super::{Named, TicketView, allowed_for, sides, stored};
 use crate::{
     access::Caller,
     db::{Ctx, Handle, Unscoped},
-    domain::{
-        catalogue::RequestKind,
-        lifecycle::{Side, Status},
-        priority::{Impact, Urgency},
-        sla::Priority,
-        sla_clock::Outcome,
-    },
+    domain::{lifecycle::Side, sla_clock::Outcome},
     markdown,
     services::error::{ServiceError, ServiceResult},
 };
@@ -152,31 +146,35 @@ pub async fn views<C: Handle>(
     rows: Vec<ticket::Model>,
 ) -> ServiceResult<Vec<TicketView>> {
     let names = referred(ctx, &rows).await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|t| view_of(ctx.caller(), &names, t))
-        .collect())
+        .collect()
 }
 
 /// One ticket as `caller` sees it, with the names already read.
-fn view_of(caller: &Caller, names: &Referred, t: ticket::Model) -> TicketView {
+fn view_of(caller: &Caller, names: &Referred, t: ticket::Model) -> ServiceResult<TicketView> {
     let provider_id = names.provider_of(t.offer_id);
     let sides = sides(caller, &t, provider_id);
     let named = Referred::named;
-    TicketView {
-        allowed_actions: allowed_for(caller, &t, provider_id),
+    let outcome = |column, word: &Option<String>| {
+        word.as_deref()
+            .map(|w| stored::<Outcome>(column, w))
+            .transpose()
+    };
+    Ok(TicketView {
+        allowed_actions: allowed_for(caller, &t, provider_id)?,
         provider_side: sides.contains(&Side::Provider),
         requester_side: sides.contains(&Side::Requester),
         attachments: Vec::new(),
         participants: Vec::new(),
         description_html: markdown::to_safe_html(&t.description),
-        kind: RequestKind::parse(&t.kind).unwrap_or(RequestKind::Request),
-        status: Status::parse(&t.status).unwrap_or(Status::New),
-        impact: parse(&t.impact).unwrap_or(Impact::Person),
-        urgency: parse(&t.urgency).unwrap_or(Urgency::Low),
-        priority: parse(&t.priority).unwrap_or(Priority::Low),
-        origin: parse(&t.origin).unwrap_or(Origin::Api),
-        visibility: parse(&t.visibility).unwrap_or(Visibility::Private),
+        kind: stored("kind", &t.kind)?,
+        status: stored("status", &t.status)?,
+        impact: stored("impact", &t.impact)?,
+        urgency: stored("urgency", &t.urgency)?,
+        priority: stored("priority", &t.priority)?,
+        origin: stored("origin", &t.origin)?,
+        visibility: stored("visibility", &t.visibility)?,
         organisation: named(&names.orgs, t.organisation_id),
         offer: names.offer(t.offer_id),
         subcategory: named(&names.subs, t.subcategory_id),
@@ -206,15 +204,15 @@ fn view_of(caller: &Caller, names: &Referred, t: ticket::Model) -> TicketView {
         sla_id: t.sla_id,
         tto_deadline: t.tto_deadline,
         ttr_deadline: t.ttr_deadline,
-        tto_outcome: t.tto_outcome.as_deref().and_then(Outcome::parse),
-        ttr_outcome: t.ttr_outcome.as_deref().and_then(Outcome::parse),
+        tto_outcome: outcome("tto_outcome", &t.tto_outcome)?,
+        ttr_outcome: outcome("ttr_outcome", &t.ttr_outcome)?,
         tto_overrun_minutes: t.tto_overrun_minutes,
         ttr_overrun_minutes: t.ttr_overrun_minutes,
         ttr_target_minutes: t.ttr_target_minutes,
         tto_left_minutes: None,
         ttr_left_minutes: None,
         ttr_spent_minutes: t.ttr_spent_seconds / 60,
-    }
+    })
 }
 
 /// The ticket row with this reference, if the caller reads it (404 otherwise).
@@ -306,6 +304,7 @@ pub async fn assignable<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Assignable
         .into_tuple()
         .all(ctx)
         .await?;
+    // Unscoped: those members' names (active ones only).
     let people: Names = Unscoped::find::<account::Entity>()
         .select_only()
         .column(account::Column::Id)

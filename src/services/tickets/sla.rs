@@ -165,10 +165,6 @@ impl Clocks {
 /// notification to the ticket's team and the provider's coordinators. Answers how many were
 /// raised. At most `BATCH` tickets per metric and level per run; the next run takes the rest.
 pub async fn escalate(ctx: &Ctx) -> ServiceResult<usize> {
-    use sea_orm::{QueryOrder, QuerySelect};
-
-    use crate::services::notifications::{self, Audience, Kind, TicketEvent};
-    const BATCH: u64 = 100;
     let mut raised = 0;
     for (running, at, flag) in [
         (
@@ -192,62 +188,77 @@ pub async fn escalate(ctx: &Ctx) -> ServiceResult<usize> {
             ticket::Column::TtrEscalated,
         ),
     ] {
-        let level: i16 = if matches!(
-            at,
-            ticket::Column::TtoDeadline | ticket::Column::TtrDeadline
-        ) {
-            100
-        } else {
-            75
-        };
-        let due = ctx
-            .find::<ticket::Entity>()
-            .filter(running.is_not_null())
-            .filter(at.lte(ctx.now()))
-            .filter(flag.lt(level))
-            .order_by_asc(at)
-            .limit(BATCH)
-            .all(ctx)
-            .await?;
-        if due.is_empty() {
-            continue;
-        }
-        let tx = ctx.begin().await?;
-        // One statement raises the flag on the whole batch; the condition keeps a ticket
-        // another process has just escalated out of it.
-        let updated = tx
-            .update_many::<ticket::Entity>()
-            .col_expr(flag, Expr::value(level))
-            .filter(ticket::Column::Id.is_in(due.iter().map(|t| t.id)))
-            .filter(flag.lt(level))
-            .exec(&tx)
-            .await?;
-        if updated.rows_affected != due.len() as u64 {
-            // Raced with another process: leave this batch to it (dropping the transaction
-            // rolls it back).
-            drop(tx);
-            continue;
-        }
-        // A notification per ticket: recipients differ from one ticket to the next.
-        for ticket in &due {
-            notifications::ticket_event(
-                &tx,
-                TicketEvent {
-                    kind: if level == 100 {
-                        Kind::Sla100
-                    } else {
-                        Kind::Sla75
-                    },
-                    ticket,
-                    audience: Audience::Escalation,
-                    actor: None,
-                    detail: None,
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        raised += due.len();
+        raised += escalate_batch(ctx, running, at, flag).await?;
     }
     Ok(raised)
+}
+
+/// One batch of one metric's threshold (`at`, the 75 % instant or the deadline): the running
+/// clocks past it whose `flag` is below it; answers how many were raised.
+async fn escalate_batch(
+    ctx: &Ctx,
+    running: ticket::Column,
+    at: ticket::Column,
+    flag: ticket::Column,
+) -> ServiceResult<usize> {
+    use sea_orm::{QueryOrder, QuerySelect};
+
+    use crate::services::notifications::{self, Audience, Kind, TicketEvent};
+    const BATCH: u64 = 100;
+    let level: i16 = if matches!(
+        at,
+        ticket::Column::TtoDeadline | ticket::Column::TtrDeadline
+    ) {
+        100
+    } else {
+        75
+    };
+    let due = ctx
+        .find::<ticket::Entity>()
+        .filter(running.is_not_null())
+        .filter(at.lte(ctx.now()))
+        .filter(flag.lt(level))
+        .order_by_asc(at)
+        .limit(BATCH)
+        .all(ctx)
+        .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let tx = ctx.begin().await?;
+    // One statement raises the flag on the whole batch; the condition keeps a ticket
+    // another process has just escalated out of it.
+    let updated = tx
+        .update_many::<ticket::Entity>()
+        .col_expr(flag, Expr::value(level))
+        .filter(ticket::Column::Id.is_in(due.iter().map(|t| t.id)))
+        .filter(flag.lt(level))
+        .exec(&tx)
+        .await?;
+    if updated.rows_affected != due.len() as u64 {
+        // Raced with another process: leave this batch to it (dropping the transaction
+        // rolls it back).
+        drop(tx);
+        return Ok(0);
+    }
+    // A notification per ticket: recipients differ from one ticket to the next.
+    for ticket in &due {
+        notifications::ticket_event(
+            &tx,
+            TicketEvent {
+                kind: if level == 100 {
+                    Kind::Sla100
+                } else {
+                    Kind::Sla75
+                },
+                ticket,
+                audience: Audience::Escalation,
+                actor: None,
+                detail: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
 }
