@@ -13,7 +13,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 use crate::config::Config;
 
 pub use context::{Ctx, Handle};
-pub use rules::ticket_provider_side;
+pub use rules::ProviderSide;
 pub use scoped::{ChildEntity, Scoped, ScopedEntity, Unscoped, under_parent};
 
 /// Opens the pool for `config`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL and

@@ -763,9 +763,9 @@ const TICKETS: &[DemoTicket] = &[
 async fn load_tickets(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
     use crate::{
         auth::load_caller,
-        db::Scoped,
+        db::{Ctx, Scoped},
         domain::lifecycle::Action,
-        services::tickets::{self, NewTicket, Origin, actions},
+        services::tickets::{self, NewTicket, Origin, actions, log},
     };
     let caller_of = |email: &'static str| async move {
         let account = Unscoped::find::<account::Entity>()
@@ -779,11 +779,17 @@ async fn load_tickets(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Re
             .ok_or_else(|| anyhow::anyhow!("demo account {email} inactive"))
     };
     let fail = |e: crate::error::AppError| anyhow::anyhow!("demo ticket: {e:?}");
+    let failed = |e: crate::services::error::ServiceError| anyhow::anyhow!("demo ticket: {e:?}");
     for demo in TICKETS {
         let requester = caller_of(demo.requester).await?;
         let agent = caller_of(demo.agent).await?;
         let as_requester = Scoped::new(db, &requester.scope);
-        let as_agent = Scoped::new(db, &agent.scope);
+        let agent_ctx = Ctx::new(db.clone(), std::sync::Arc::new(agent.clone()), Utc::now());
+        let requester_ctx = Ctx::new(
+            db.clone(),
+            std::sync::Arc::new(requester.clone()),
+            Utc::now(),
+        );
         let offer = crate::services::catalogue::offers::get(&as_requester, demo.offer)
             .await
             .map_err(fail)?;
@@ -810,9 +816,9 @@ async fn load_tickets(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Re
             people_affected: None,
             requester: None,
         };
-        let ticket = tickets::create(&as_requester, &requester, new, Origin::Portal)
+        let ticket = tickets::create(&requester_ctx, new, Origin::Portal)
             .await
-            .map_err(fail)?;
+            .map_err(failed)?;
         let reference = ticket.reference;
         for step in demo.steps {
             let (who, action, input) = match step {
@@ -850,20 +856,20 @@ async fn load_tickets(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Re
                     },
                 ),
                 Step::Comment(body) | Step::Note(body) => {
-                    let entry = actions::NewLogEntry {
+                    let entry = log::NewLogEntry {
                         body: (*body).to_owned(),
                         private: matches!(step, Step::Note(_)),
                     };
-                    actions::add_log(&as_agent, &agent, &reference, entry, None)
+                    log::add_log(&agent_ctx, &reference, entry, None)
                         .await
-                        .map_err(fail)?;
+                        .map_err(failed)?;
                     continue;
                 }
             };
-            let scoped = Scoped::new(db, &who.scope);
-            actions::act(&scoped, who, &reference, action, input)
+            let who = Ctx::new(db.clone(), std::sync::Arc::new(who.clone()), Utc::now());
+            actions::act(&who, &reference, action, input)
                 .await
-                .map_err(fail)?;
+                .map_err(failed)?;
         }
     }
     Ok(())

@@ -215,11 +215,16 @@ pub async fn tick_at(state: &AppState, now: chrono::DateTime<Utc>) -> Result<usi
     Ok(count)
 }
 
+/// The platform acting at `now`, for the jobs whose services take a context.
+fn platform(state: &AppState, now: DateTime<Utc>) -> crate::db::Ctx {
+    crate::db::Ctx::platform(state.db.clone(), now)
+}
+
 async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), AppError> {
     match job {
         Job::AutoClose => {
             let closed = crate::services::tickets::changes::auto_close(
-                &state.db,
+                &platform(state, now),
                 state.config.auto_close_days,
             )
             .await?;
@@ -229,17 +234,17 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
             Ok(())
         }
         Job::Mail { message_id } => {
-            notifications::send(
-                &state.db,
+            Ok(notifications::send(
+                &platform(state, now),
                 &state.mailer,
                 &state.views,
                 &state.config.base_url(),
                 &message_id,
             )
-            .await
+            .await?)
         }
         Job::SlaCheck => {
-            let raised = crate::services::tickets::sla::escalate(&state.db, now).await?;
+            let raised = crate::services::tickets::sla::escalate(&platform(state, now)).await?;
             if raised > 0 {
                 tracing::info!(raised, "SLA escalations");
             }
@@ -252,7 +257,7 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
             Ok(())
         }
         Job::ConventionEnding { convention } => {
-            conventions::warn_ending(&state.db, convention).await
+            conventions::warn_ending(&state.db, convention, now).await
         }
     }
 }

@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::Utc;
-use entity::{account, account_role, notification, notification_mute, team_member, ticket};
+use entity::{
+    account, account_role, notification, notification_mute, team_member, ticket, ticket_participant,
+};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     sea_query::Expr,
@@ -15,13 +16,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    db::Unscoped,
-    error::AppError,
+    db::{Ctx, Handle, Unscoped},
     i18n::Lang,
     jobs::{
         Job,
         queue::{self, NewJob},
     },
+    services::error::{ServiceError, ServiceResult},
 };
 
 /// What a notification tells.
@@ -137,7 +138,7 @@ async fn ids<C: ConnectionTrait>(
     db: &C,
     query: sea_orm::Select<impl sea_orm::EntityTrait>,
     column: impl sea_orm::ColumnTrait,
-) -> Result<Vec<i64>, AppError> {
+) -> ServiceResult<Vec<i64>> {
     Ok(query
         .select_only()
         .column(column)
@@ -147,28 +148,27 @@ async fn ids<C: ConnectionTrait>(
 }
 
 /// The accounts an audience names for a ticket.
-async fn recipients<C: ConnectionTrait>(
-    db: &C,
+async fn recipients<C: Handle>(
+    ctx: &Ctx<C>,
     ticket: &ticket::Model,
     audience: Audience,
-) -> Result<BTreeSet<i64>, AppError> {
+) -> ServiceResult<BTreeSet<i64>> {
+    let db = ctx;
     let mut people = BTreeSet::new();
+    // Unscoped: a team's members are told of its tickets whoever acts, even a contact who
+    // does not read the team.
     let team_members = |team: i64| {
+        // Unscoped: see above.
         Unscoped::find::<team_member::Entity>().filter(team_member::Column::TeamId.eq(team))
     };
     match audience {
         Audience::Requester => {
             people.insert(ticket.requester_id);
-            let participants = Unscoped::find::<entity::ticket_participant::Entity>()
-                .filter(entity::ticket_participant::Column::TicketId.eq(ticket.id));
-            people.extend(
-                ids(
-                    db,
-                    participants,
-                    entity::ticket_participant::Column::AccountId,
-                )
-                .await?,
-            );
+            // The actor (or the platform) reads the ticket it acts on, and so its followers.
+            let participants = ctx
+                .find::<ticket_participant::Entity>()
+                .filter(ticket_participant::Column::TicketId.eq(ticket.id));
+            people.extend(ids(db, participants, ticket_participant::Column::AccountId).await?);
         }
         Audience::Provider => match (ticket.agent_id, ticket.team_id) {
             (Some(agent), _) => {
@@ -183,6 +183,7 @@ async fn recipients<C: ConnectionTrait>(
             if let Some(team) = ticket.team_id {
                 people.extend(ids(db, team_members(team), team_member::Column::AccountId).await?);
             }
+            // Unscoped: the provider of the ticket's offer, whose coordinators hear of it.
             let provider = Unscoped::find::<entity::offer::Entity>()
                 .select_only()
                 .column(entity::offer::Column::ProviderId)
@@ -200,7 +201,8 @@ async fn recipients<C: ConnectionTrait>(
 pub async fn coordinators_of<C: ConnectionTrait>(
     db: &C,
     organisations: &[i64],
-) -> Result<BTreeSet<i64>, AppError> {
+) -> ServiceResult<BTreeSet<i64>> {
+    // Unscoped: the coordinators told of something are rarely people the actor reads.
     let query = Unscoped::find::<account::Entity>()
         .filter(account::Column::OrganisationId.is_in(organisations.iter().copied()))
         .filter(
@@ -221,22 +223,20 @@ pub async fn coordinators_of<C: ConnectionTrait>(
 /// Writes the notifications of an event to the outbox, with a mail job each, on `db` (the
 /// change's transaction). Inactive accounts, the actor and those who muted the kind are left
 /// out.
-pub async fn ticket_event<C: ConnectionTrait>(
-    db: &C,
-    event: TicketEvent<'_>,
-) -> Result<(), AppError> {
-    let mut people = recipients(db, event.ticket, event.audience).await?;
+pub async fn ticket_event<C: Handle>(ctx: &Ctx<C>, event: TicketEvent<'_>) -> ServiceResult<()> {
+    let mut people = recipients(ctx, event.ticket, event.audience).await?;
     if let Some(actor) = event.actor {
         people.remove(&actor);
     }
     let actor = match event.actor {
         Some(id) => {
+            // Unscoped: the actor's own name, told to the recipients.
             Unscoped::find::<account::Entity>()
                 .select_only()
                 .column(account::Column::DisplayName)
                 .filter(account::Column::Id.eq(id))
                 .into_tuple::<String>()
-                .one(db)
+                .one(ctx)
                 .await?
         }
         None => None,
@@ -253,25 +253,25 @@ pub async fn ticket_event<C: ConnectionTrait>(
         actor,
         detail: event.detail,
     };
-    notify(db, people, &data).await
+    notify(ctx, people, &data).await
 }
 
 /// Writes one notification per recipient (minus inactive accounts and those who muted the
 /// kind) to the outbox, each with its mail job, on `db` (the change's transaction).
-pub async fn notify<C: ConnectionTrait>(
-    db: &C,
+pub async fn notify<C: Handle>(
+    ctx: &Ctx<C>,
     people: BTreeSet<i64>,
     data: &MailData,
-) -> Result<(), AppError> {
-    notify_many(db, &[(people, data.clone())]).await
+) -> ServiceResult<()> {
+    notify_many(ctx, &[(people, data.clone())]).await
 }
 
 /// [`notify`] for several events at once (the requests of a release that moves on): the same
 /// four statements whatever the number of events.
-pub async fn notify_many<C: ConnectionTrait>(
-    db: &C,
+pub async fn notify_many<C: Handle>(
+    ctx: &Ctx<C>,
     events: &[(BTreeSet<i64>, MailData)],
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let everyone: BTreeSet<i64> = events
         .iter()
         .flat_map(|(people, _)| people.iter().copied())
@@ -280,37 +280,85 @@ pub async fn notify_many<C: ConnectionTrait>(
         return Ok(());
     }
     let kinds: BTreeSet<&str> = events.iter().map(|(_, data)| data.kind.as_str()).collect();
-    let muted: BTreeSet<(i64, String)> = Unscoped::find::<notification_mute::Entity>()
-        .select_only()
-        .column(notification_mute::Column::AccountId)
-        .column(notification_mute::Column::Kind)
-        .filter(notification_mute::Column::AccountId.is_in(everyone.iter().copied()))
-        .filter(notification_mute::Column::Kind.is_in(kinds))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let accounts: HashMap<i64, (String, String)> = Unscoped::find::<account::Entity>()
-        .select_only()
-        .column(account::Column::Id)
-        .column(account::Column::Email)
-        .column(account::Column::Language)
-        .filter(account::Column::Id.is_in(everyone.iter().copied()))
-        .filter(account::Column::Active.eq(true))
-        .into_tuple::<(i64, String, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, email, language)| (id, (email, language)))
-        .collect();
-    let now = Utc::now();
-    // One row and one job per recipient of each event, each kind of row written in one
-    // statement; the job finds its row by the Message-ID, known before the insert.
+    let audience = Recipients::read(ctx, &everyone, kinds).await?;
     let mut rows: Vec<(String, notification::ActiveModel)> = Vec::new();
     for (people, data) in events {
+        rows.extend(audience.rows(people, data, ctx.now())?);
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // The job finds its row by the Message-ID, known before the insert.
+    let jobs = rows
+        .iter()
+        .map(|(message_id, _)| NewJob {
+            job: Job::Mail {
+                message_id: message_id.clone(),
+            },
+            run_at: ctx.now(),
+            dedupe_key: None,
+            // With the back-off capped at an hour, about a day of trying.
+            max_attempts: 30,
+        })
+        .collect();
+    notification::Entity::insert_many(rows.into_iter().map(|(_, row)| row))
+        .exec_without_returning(ctx)
+        .await?;
+    Ok(queue::enqueue_many(ctx, ctx.now(), jobs).await?)
+}
+
+/// The recipients of some events as the outbox needs them: their address and language, and
+/// the kinds they muted.
+struct Recipients {
+    muted: BTreeSet<(i64, String)>,
+    accounts: HashMap<i64, (String, String)>,
+}
+
+impl Recipients {
+    async fn read<C: Handle>(
+        ctx: &Ctx<C>,
+        everyone: &BTreeSet<i64>,
+        kinds: BTreeSet<&str>,
+    ) -> ServiceResult<Self> {
+        // Unscoped: the recipients' preferences, which are theirs and not the actor's to read.
+        let muted = Unscoped::find::<notification_mute::Entity>()
+            .select_only()
+            .column(notification_mute::Column::AccountId)
+            .column(notification_mute::Column::Kind)
+            .filter(notification_mute::Column::AccountId.is_in(everyone.iter().copied()))
+            .filter(notification_mute::Column::Kind.is_in(kinds))
+            .into_tuple()
+            .all(ctx)
+            .await?
+            .into_iter()
+            .collect();
+        // Unscoped: the recipients' addresses, across organisations.
+        let accounts = Unscoped::find::<account::Entity>()
+            .select_only()
+            .column(account::Column::Id)
+            .column(account::Column::Email)
+            .column(account::Column::Language)
+            .filter(account::Column::Id.is_in(everyone.iter().copied()))
+            .filter(account::Column::Active.eq(true))
+            .into_tuple::<(i64, String, String)>()
+            .all(ctx)
+            .await?
+            .into_iter()
+            .map(|(id, email, language)| (id, (email, language)))
+            .collect();
+        Ok(Self { muted, accounts })
+    }
+
+    /// One row per recipient of an event (minus inactive accounts and those who muted the
+    /// kind), with its Message-ID and its subject in the recipient's language.
+    fn rows(
+        &self,
+        people: &BTreeSet<i64>,
+        data: &MailData,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> ServiceResult<Vec<(String, notification::ActiveModel)>> {
         let data_json = serde_json::to_string(data)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("notification data: {e}")))?;
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("notification data: {e}")))?;
         let reference: String = data
             .reference
             .to_lowercase()
@@ -318,11 +366,12 @@ pub async fn notify_many<C: ConnectionTrait>(
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
             .take(40)
             .collect();
+        let mut rows = Vec::new();
         for account_id in people {
-            if muted.contains(&(*account_id, data.kind.clone())) {
+            if self.muted.contains(&(*account_id, data.kind.clone())) {
                 continue;
             }
-            let Some((email, language)) = accounts.get(account_id) else {
+            let Some((email, language)) = self.accounts.get(account_id) else {
                 continue;
             };
             let lang = Lang::parse(language).unwrap_or_default();
@@ -348,40 +397,24 @@ pub async fn notify_many<C: ConnectionTrait>(
             };
             rows.push((message_id, row));
         }
+        Ok(rows)
     }
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let jobs = rows
-        .iter()
-        .map(|(message_id, _)| NewJob {
-            job: Job::Mail {
-                message_id: message_id.clone(),
-            },
-            run_at: now,
-            dedupe_key: None,
-            // With the back-off capped at an hour, about a day of trying.
-            max_attempts: 30,
-        })
-        .collect();
-    notification::Entity::insert_many(rows.into_iter().map(|(_, row)| row))
-        .exec_without_returning(db)
-        .await?;
-    queue::enqueue_many(db, now, jobs).await
 }
 
-/// Sends one notification (the `mail` job), found by its Message-ID: rendered in the
-/// recipient's language, under that Message-ID. A notification already sent is not sent again.
-pub async fn send<C: ConnectionTrait>(
-    db: &C,
+/// Sends one notification (the `mail` job, on the platform's context), found by its
+/// Message-ID: rendered in the recipient's language, under that Message-ID. A notification
+/// already sent is not sent again.
+pub async fn send(
+    ctx: &Ctx,
     mailer: &crate::mail::Mailer,
     views: &crate::view::Views,
     base_url: &str,
     message_id: &str,
-) -> Result<(), AppError> {
-    let Some(row) = Unscoped::find::<notification::Entity>()
+) -> ServiceResult<()> {
+    let Some(row) = ctx
+        .find::<notification::Entity>()
         .filter(notification::Column::MessageId.eq(message_id))
-        .one(db)
+        .one(ctx)
         .await?
     else {
         // The account was deleted, and its notifications with it.
@@ -390,18 +423,19 @@ pub async fn send<C: ConnectionTrait>(
     if row.sent_at.is_some() {
         return Ok(());
     }
+    let internal = |e: String| ServiceError::Internal(anyhow::anyhow!(e));
     let data: MailData = serde_json::from_str(&row.data)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("notification {message_id} data: {e}")))?;
+        .map_err(|e| internal(format!("notification {message_id} data: {e}")))?;
     let lang = Lang::parse(&row.language).unwrap_or_default();
-    let ctx = minijinja::context! {
+    let context = minijinja::context! {
         data => minijinja::Value::from(minijinja::value::Serde(&data)),
         link => format!("{base_url}{}", data.path),
         subject => row.subject.clone(),
     };
     let render = |template: &str| {
         views
-            .render(template, lang, "", ctx.clone())
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("mail template {template}: {e}")))
+            .render(template, lang, "", context.clone())
+            .map_err(|e| internal(format!("mail template {template}: {e}")))
     };
     let text = render("mail/notification.txt")?;
     let html = render("mail/notification.html")?;
@@ -414,50 +448,45 @@ pub async fn send<C: ConnectionTrait>(
             message_id: &row.message_id,
         })
         .await
-        .map_err(AppError::Internal)?;
-    Unscoped::update_many::<notification::Entity>()
-        .col_expr(notification::Column::SentAt, Expr::value(Utc::now()))
+        .map_err(ServiceError::Internal)?;
+    ctx.update_many::<notification::Entity>()
+        .col_expr(notification::Column::SentAt, Expr::value(ctx.now()))
         .filter(notification::Column::Id.eq(row.id))
-        .exec(db)
+        .exec(ctx)
         .await?;
     Ok(())
 }
 
-/// The kinds an account muted.
-pub async fn muted<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<Kind>, AppError> {
-    let words: Vec<String> = Unscoped::find::<notification_mute::Entity>()
+/// The kinds the caller muted.
+pub async fn muted<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Kind>> {
+    let words: Vec<String> = ctx
+        .find::<notification_mute::Entity>()
         .select_only()
         .column(notification_mute::Column::Kind)
-        .filter(notification_mute::Column::AccountId.eq(account_id))
         .into_tuple()
-        .all(db)
+        .all(ctx)
         .await?;
     Ok(words.iter().filter_map(|w| Kind::parse(w)).collect())
 }
 
-/// Replaces the kinds an account mutes (the caller's own: preferences are personal).
-pub async fn set_muted<C: ConnectionTrait + sea_orm::TransactionTrait>(
-    db: &C,
-    account_id: i64,
-    kinds: &[Kind],
-) -> Result<Vec<Kind>, AppError> {
-    use sea_orm::TransactionSession;
-    let txn = db.begin().await?;
-    Unscoped::delete_many::<notification_mute::Entity>()
-        .filter(notification_mute::Column::AccountId.eq(account_id))
-        .exec(&txn)
+/// Replaces the kinds the caller mutes (preferences are personal).
+pub async fn set_muted(ctx: &Ctx, kinds: &[Kind]) -> ServiceResult<Vec<Kind>> {
+    let tx = ctx.begin().await?;
+    tx.delete_many::<notification_mute::Entity>()
+        .exec(&tx)
         .await?;
     let unique: BTreeSet<&'static str> = kinds.iter().map(|k| k.as_str()).collect();
     if !unique.is_empty() {
+        let account_id = ctx.caller().account_id;
         notification_mute::Entity::insert_many(unique.iter().map(|kind| {
             notification_mute::ActiveModel {
                 account_id: Set(account_id),
                 kind: Set((*kind).to_owned()),
             }
         }))
-        .exec_without_returning(&txn)
+        .exec_without_returning(&tx)
         .await?;
     }
-    txn.commit().await?;
-    muted(db, account_id).await
+    tx.commit().await?;
+    muted(ctx).await
 }

@@ -1,6 +1,6 @@
 //! Reports over the tickets the caller reads: service levels by offer and month.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::{offer, ticket};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
@@ -9,7 +9,10 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{db::Scoped, error::AppError};
+use crate::{
+    db::{Ctx, Handle, Unscoped},
+    services::error::{ServiceError, ServiceResult},
+};
 
 /// Which tickets a report covers.
 #[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
@@ -67,9 +70,9 @@ struct Aggregate {
 }
 
 /// The first day of a `YYYY-MM` month.
-fn month_start(field: &str, text: &str) -> Result<NaiveDate, AppError> {
+fn month_start(field: &str, text: &str) -> ServiceResult<NaiveDate> {
     NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
-        .map_err(|_| AppError::field(field, "must be a month, YYYY-MM"))
+        .map_err(|_| ServiceError::field(field, "report-month-format", vec![]))
 }
 
 /// Each database's way of naming a timestamp's month.
@@ -95,13 +98,12 @@ fn percent(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
 }
 
-/// TTO and TTR met and mean times by offer and month, over the tickets the caller reads, in
-/// one grouped query (at most 24 months).
-pub async fn sla<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+/// The first day of the first month and of the month after the last, from a filter (twelve
+/// months up to this one by default, at most 24).
+fn months(
     filter: &ReportFilter,
-    now: DateTime<Utc>,
-) -> Result<Vec<SlaReportRow>, AppError> {
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<(NaiveDate, NaiveDate)> {
     let this_month = now.date_naive().format("%Y-%m").to_string();
     let to = month_start("to", filter.to.as_deref().unwrap_or(&this_month))?;
     let default_from = to.checked_sub_months(chrono::Months::new(11)).unwrap_or(to);
@@ -115,12 +117,23 @@ pub async fn sla<C: ConnectionTrait>(
             .checked_add_months(chrono::Months::new(24))
             .is_some_and(|l| l < end)
     {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             "from",
-            "must be before `to`, at most 24 months earlier",
+            "report-range",
+            vec![("max", "24".to_owned())],
         ));
     }
-    let backend = db.conn().get_database_backend();
+    Ok((from, end))
+}
+
+/// TTO and TTR met and mean times by offer and month, over the tickets the caller reads, in
+/// one grouped query (at most 24 months).
+pub async fn sla<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &ReportFilter,
+) -> ServiceResult<Vec<SlaReportRow>> {
+    let (from, end) = months(filter, ctx.now())?;
+    let backend = ctx.get_database_backend();
     let month = Expr::cust(month_of(backend));
     let (int, float) = casts(backend);
     let count_if = |condition: &str| {
@@ -134,7 +147,7 @@ pub async fn sla<C: ConnectionTrait>(
              AS {float})"
         ))
     };
-    let mut query = db
+    let mut query = ctx
         .find::<ticket::Entity>()
         .select_only()
         .column(ticket::Column::OfferId)
@@ -169,37 +182,40 @@ pub async fn sla<C: ConnectionTrait>(
             ),
         );
     }
-    let rows = query.into_model::<Aggregate>().all(db.conn()).await?;
+    let rows = query.into_model::<Aggregate>().all(ctx).await?;
     // The codes of the offers that appear, in one query.
-    let codes: Vec<(i64, String)> = crate::db::Unscoped::find::<offer::Entity>()
+    // Unscoped: the codes of the offers of the tickets counted.
+    let codes: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
         .select_only()
         .column(offer::Column::Id)
         .column(offer::Column::Code)
         .filter(offer::Column::Id.is_in(rows.iter().map(|r| r.offer_id)))
         .into_tuple()
-        .all(db.conn())
+        .all(ctx)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SlaReportRow {
-            offer: codes
-                .iter()
-                .find(|(id, _)| *id == r.offer_id)
-                .map(|(_, c)| c.clone())
-                .unwrap_or_default(),
-            month: r.month,
-            tickets: r.tickets,
-            without_sla: r.without_sla,
-            tto_measured: r.tto_measured,
-            tto_met: r.tto_met,
-            tto_met_percent: percent(r.tto_met, r.tto_measured),
-            tto_mean_minutes: r.tto_seconds.map(|s| (s / 6.0).round() / 10.0),
-            ttr_measured: r.ttr_measured,
-            ttr_met: r.ttr_met,
-            ttr_met_percent: percent(r.ttr_met, r.ttr_measured),
-            ttr_mean_minutes: r.ttr_seconds.map(|s| (s / 6.0).round() / 10.0),
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| report_row(r, &codes)).collect())
+}
+
+/// One aggregate as a report row, its offer named by code.
+fn report_row(r: Aggregate, codes: &[(i64, String)]) -> SlaReportRow {
+    SlaReportRow {
+        offer: codes
+            .iter()
+            .find(|(id, _)| *id == r.offer_id)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default(),
+        month: r.month,
+        tickets: r.tickets,
+        without_sla: r.without_sla,
+        tto_measured: r.tto_measured,
+        tto_met: r.tto_met,
+        tto_met_percent: percent(r.tto_met, r.tto_measured),
+        tto_mean_minutes: r.tto_seconds.map(|s| (s / 6.0).round() / 10.0),
+        ttr_measured: r.ttr_measured,
+        ttr_met: r.ttr_met,
+        ttr_met_percent: percent(r.ttr_met, r.ttr_measured),
+        ttr_mean_minutes: r.ttr_seconds.map(|s| (s / 6.0).round() / 10.0),
+    }
 }
 
 #[cfg(test)]

@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    db::{Scoped, Unscoped, ticket_provider_side},
+    db::{Ctx, Handle, ProviderSide, Unscoped},
     domain::search_terms::{Query, snippet},
-    error::AppError,
     services::{
         PageRequest, Paged,
+        error::{ServiceError, ServiceResult},
         faqs::{self, FaqFilter, FaqHit},
         fulltext,
     },
@@ -68,26 +68,28 @@ pub const MAX_COUNTED: u64 = 1000;
 
 /// Where the caller's search reads private log text.
 fn private_reach(scope: &crate::access::Scope) -> fulltext::Private {
+    let side = ProviderSide(scope);
     if scope.admin {
         fulltext::Private::Everywhere
-    } else if scope.delivered_offers.is_empty()
-        && scope.team_ids.is_empty()
-        && scope.managed.is_empty()
-    {
+    } else if !side.anywhere() {
         fulltext::Private::Nowhere
     } else {
-        fulltext::Private::Where(ticket_provider_side(scope))
+        fulltext::Private::Where(side.condition())
     }
 }
 
 /// Searches tickets and FAQs in the caller's scope.
-pub async fn everything<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn everything<C: Handle>(
+    ctx: &Ctx<C>,
     request: &SearchRequest,
-) -> Result<SearchResults, AppError> {
+) -> ServiceResult<SearchResults> {
     let text = request.q.trim();
     if text.is_empty() || text.chars().count() > 200 {
-        return Err(AppError::field("q", "is required, at most 200 characters"));
+        return Err(ServiceError::field(
+            "q",
+            "ticket-text-required-max",
+            vec![("max", "200".to_owned())],
+        ));
     }
     let page = PageRequest {
         page: request.page.unwrap_or(1),
@@ -95,7 +97,7 @@ pub async fn everything<C: ConnectionTrait>(
     }
     .checked()?;
     let faqs = faqs::list(
-        db,
+        &ctx.scoped(),
         &FaqFilter {
             q: Some(text.to_owned()),
             page: Some(page.page),
@@ -104,7 +106,7 @@ pub async fn everything<C: ConnectionTrait>(
         },
     )
     .await?;
-    let (tickets, more_tickets) = tickets(db, text, page).await?;
+    let (tickets, more_tickets) = tickets(ctx, text, page).await?;
     Ok(SearchResults {
         q: text.to_owned(),
         tickets,
@@ -113,64 +115,45 @@ pub async fn everything<C: ConnectionTrait>(
     })
 }
 
-async fn tickets<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+async fn tickets<C: Handle>(
+    ctx: &Ctx<C>,
     text: &str,
     page: PageRequest,
-) -> Result<(Paged<TicketHit>, bool), AppError> {
+) -> ServiceResult<(Paged<TicketHit>, bool)> {
     let query = Query::parse(text, false);
-    let exact: Vec<i64> = db
+    let exact: Vec<i64> = ctx
         .find::<ticket::Entity>()
         .select_only()
         .column(ticket::Column::Id)
         .filter(ticket::Column::Reference.eq(text.to_uppercase()))
         .into_tuple()
-        .all(db.conn())
+        .all(ctx)
         .await?;
     let offset = page.offset();
     let mut ids: Vec<i64> = exact.iter().skip(offset as usize).copied().collect();
     let mut total = exact.len() as u64;
     let mut more = false;
     if !query.is_empty() {
-        let select = fulltext::statement(
-            db.find::<ticket::Entity>()
-                .select_only()
-                .column(ticket::Column::Id)
-                .filter(ticket::Column::Id.is_not_in(exact.clone())),
-        );
-        let ranked = fulltext::matching(
-            db.conn().get_database_backend(),
-            fulltext::Corpus::Ticket,
-            select,
-            &query,
-            private_reach(db.scope()),
-        );
-        let (found, count) = fulltext::page_of_ids(
-            db.conn(),
-            fulltext::Corpus::Ticket,
-            ranked,
-            offset.saturating_sub(exact.len() as u64),
-            page.per_page - ids.len() as u64,
-            fulltext::Reach::Newest(MAX_COUNTED),
-        )
-        .await?;
+        let wanted = page.per_page - ids.len() as u64;
+        let (found, count) = ranked(ctx, &query, &exact, offset, wanted).await?;
         ids.extend(found);
         total += count;
         more = count >= MAX_COUNTED;
     }
-    let rows = db
+    let rows = ctx
         .find::<ticket::Entity>()
         .filter(ticket::Column::Id.is_in(ids.iter().copied()))
         .order_by_asc(ticket::Column::Id)
-        .all(db.conn())
+        .all(ctx)
         .await?;
+    // Unscoped: the codes of the offers of the tickets found, which the reader reads.
     let codes: HashMap<i64, String> = Unscoped::find::<offer::Entity>()
         .select_only()
         .column(offer::Column::Id)
         .column(offer::Column::Code)
         .filter(offer::Column::Id.is_in(rows.iter().map(|r| r.offer_id)))
         .into_tuple::<(i64, String)>()
-        .all(db.conn())
+        .all(ctx)
         .await?
         .into_iter()
         .collect();
@@ -204,4 +187,38 @@ async fn tickets<C: ConnectionTrait>(
         },
         more,
     ))
+}
+
+/// One page of the tickets matching `query` by relevance, besides those found by reference, and
+/// how many match (at most [`MAX_COUNTED`]).
+async fn ranked<C: Handle>(
+    ctx: &Ctx<C>,
+    query: &Query,
+    exact: &[i64],
+    offset: u64,
+    wanted: u64,
+) -> ServiceResult<(Vec<i64>, u64)> {
+    let select = fulltext::statement(
+        ctx.find::<ticket::Entity>()
+            .select_only()
+            .column(ticket::Column::Id)
+            .filter(ticket::Column::Id.is_not_in(exact.to_vec())),
+    );
+    let ranked = fulltext::matching(
+        ctx.get_database_backend(),
+        fulltext::Corpus::Ticket,
+        select,
+        query,
+        private_reach(ctx.scope()),
+    );
+    let (found, count) = fulltext::page_of_ids(
+        ctx,
+        fulltext::Corpus::Ticket,
+        ranked,
+        offset.saturating_sub(exact.len() as u64),
+        wanted,
+        fulltext::Reach::Newest(MAX_COUNTED),
+    )
+    .await?;
+    Ok((found, count))
 }

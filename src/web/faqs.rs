@@ -379,7 +379,6 @@ pub async fn search_page(
     Signed(caller): Signed,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     if query.q.trim().is_empty() {
         return Ok(Page::new("search.html", json!({ "q": "" })).into_response());
     }
@@ -387,7 +386,11 @@ pub async fn search_page(
         q: query.q.clone(),
         page: query.page,
     };
-    match search::everything(&db, &request).await {
+    let ctx = crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now());
+    match search::everything(&ctx, &request)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(results) => Ok(Page::new(
             "search.html",
             json!({ "q": query.q, "results": results, "staff": caller.is_staff() }),

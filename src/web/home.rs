@@ -20,15 +20,11 @@ pub async fn root(identity: axum::Extension<Identity>) -> Response {
 }
 
 /// `GET /portal`: the contacts' home, with their counts.
-pub async fn portal(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
-    Signed(caller): Signed,
-) -> Result<Page, AppError> {
-    let db = crate::db::Scoped::new(&state.db, &caller.scope);
-    let counts = crate::services::tickets::counts(&db).await?;
+pub async fn portal(ctx: crate::db::Ctx) -> Result<Page, AppError> {
+    let counts = crate::services::tickets::counts(&ctx).await?;
     Ok(Page::new(
         "portal/home.html",
-        json!({ "name": caller.display_name, "counts": counts }),
+        json!({ "name": ctx.caller().display_name, "counts": counts }),
     ))
 }
 

@@ -9,8 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
-    auth::Signed,
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     services::catalogue::{
         conventions::{self, ConventionFilter},
@@ -27,30 +26,17 @@ pub struct Search {
 }
 
 /// `GET /portal/new`: the offers the contact may file on, each with its subcategories.
-pub async fn new_request(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(search): Query<Search>,
-) -> Result<Page, AppError> {
-    offers_to_file_on(&state, &caller, search, "/portal").await
+pub async fn new_request(ctx: Ctx, Query(search): Query<Search>) -> Result<Page, AppError> {
+    offers_to_file_on(&ctx, search, "/portal").await
 }
 
 /// `GET /desk/new`: the offers an agent files on for a contact.
-pub async fn desk_new_request(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(search): Query<Search>,
-) -> Result<Page, AppError> {
-    offers_to_file_on(&state, &caller, search, "/desk").await
+pub async fn desk_new_request(ctx: Ctx, Query(search): Query<Search>) -> Result<Page, AppError> {
+    offers_to_file_on(&ctx, search, "/desk").await
 }
 
-async fn offers_to_file_on(
-    state: &AppState,
-    caller: &crate::access::Caller,
-    search: Search,
-    base: &str,
-) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+async fn offers_to_file_on(ctx: &Ctx, search: Search, base: &str) -> Result<Page, AppError> {
+    let db = ctx.scoped();
     let filter = OfferFilter {
         q: search.q.clone(),
         page: Some(1),
@@ -64,11 +50,8 @@ async fn offers_to_file_on(
 }
 
 /// `GET /portal/conventions`: the conventions that concern the contact's organisation.
-pub async fn conventions(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+pub async fn conventions(ctx: Ctx) -> Result<Page, AppError> {
+    let db = ctx.scoped();
     let list = conventions::list(
         &db,
         &ConventionFilter {
@@ -87,11 +70,10 @@ pub async fn conventions(
 /// `GET /attachments/{id}`: a document whose owner the visitor reads.
 pub async fn attachment(
     State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
     let (row, bytes) =
-        crate::services::catalogue::attachments::open(&db, &state.config.data_dir, id).await?;
+        crate::services::catalogue::attachments::open(&ctx, &state.config.data_dir, id).await?;
     crate::http::download(&row, bytes)
 }

@@ -1,31 +1,23 @@
 //! Desk reports: service levels by offer and month.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use serde_json::json;
 
 use crate::{
-    auth::Signed,
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     services::{
         reports::{self, ReportFilter},
         tickets::{self, TicketFilter},
     },
-    state::AppState,
     view::Page,
 };
 
 /// `GET /desk/reports/sla`: the table, and how many open tickets no service level covers.
-pub async fn sla(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(filter): Query<ReportFilter>,
-) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    let rows = reports::sla(&db, &filter, state.clock.now()).await?;
+pub async fn sla(ctx: Ctx, Query(filter): Query<ReportFilter>) -> Result<Page, AppError> {
+    let rows = reports::sla(&ctx, &filter).await?;
     let uncovered = tickets::list(
-        &db,
-        &caller,
+        &ctx,
         &TicketFilter {
             status: Some("open".to_owned()),
             sla: Some("none".to_owned()),

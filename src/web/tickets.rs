@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use crate::{
     access::Caller,
-    auth::{Signed, csrf::CsrfForm},
-    db::Scoped,
+    auth::csrf::CsrfForm,
+    db::Ctx,
     domain::{
         lifecycle::Action,
         priority::{Impact, Urgency},
@@ -25,8 +25,10 @@ use crate::{
         catalogue::{filing, offers},
         tickets::{
             self, NewTicket, Origin, TicketFilter, Visibility,
-            actions::{self, ActionInput, LogFile},
+            actions::{self, ActionInput},
             changes::{self, TicketChanges},
+            history,
+            log::{self, LogFile},
             views::{self, NewView},
         },
     },
@@ -77,14 +79,19 @@ impl Front {
 }
 
 /// `GET /portal/new/{subcategory}`: the request form, or why filing is refused.
-pub async fn new_form(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    match filing::check(&db, id).await {
-        Ok(_) => form_page(&db, id, Front::Portal, StatusCode::OK, json!({}), json!({})).await,
+pub async fn new_form(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    match filing::check(&ctx.scoped(), id).await {
+        Ok(_) => {
+            form_page(
+                &ctx,
+                id,
+                Front::Portal,
+                StatusCode::OK,
+                json!({}),
+                json!({}),
+            )
+            .await
+        }
         Err(err) => {
             let errors = field_errors(err)?;
             Ok((
@@ -98,24 +105,19 @@ pub async fn new_form(
 
 /// `GET /desk/new/{subcategory}`: the form an agent fills for a contact (who is checked when
 /// the form comes back, against the contact's own conventions).
-pub async fn desk_new_form(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    form_page(&db, id, Front::Desk, StatusCode::OK, json!({}), json!({})).await
+pub async fn desk_new_form(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    form_page(&ctx, id, Front::Desk, StatusCode::OK, json!({}), json!({})).await
 }
 
-async fn form_page<C: sea_orm::ConnectionTrait>(
-    db: &Scoped<'_, C>,
+async fn form_page(
+    ctx: &Ctx,
     id: i64,
     front: Front,
     status: StatusCode,
     form: Value,
     errors: Value,
 ) -> Result<Response, AppError> {
-    let sub = offers::subcategory(db, id).await?;
+    let sub = offers::subcategory(&ctx.scoped(), id).await?;
     let mut form = form;
     if form.get("impact").is_none() {
         form = json!({ "impact": "person", "urgency": "medium" });
@@ -152,7 +154,7 @@ pub struct TicketForm {
 
 fn parse_word<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> Result<T, AppError> {
     serde_json::from_value(Value::String(text.to_owned()))
-        .map_err(|_| AppError::field(field, "unknown value"))
+        .map_err(|_| AppError::field_message(field, "ticket-form-unknown-value", vec![]))
 }
 
 fn filled(value: &Option<String>) -> Option<&str> {
@@ -161,31 +163,31 @@ fn filled(value: &Option<String>) -> Option<&str> {
 
 /// The form as a ticket to file; the desk's contact is found by address among the accounts
 /// the agent reads.
-async fn new_ticket<C: sea_orm::ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
+async fn new_ticket(
+    ctx: &Ctx,
     id: i64,
     form: &TicketForm,
     front: Front,
 ) -> Result<NewTicket, AppError> {
     let people_affected = filled(&form.people_affected)
         .map(|n| {
-            n.parse()
-                .map_err(|_| AppError::field("people_affected", "must be a number"))
+            n.parse().map_err(|_| {
+                AppError::field_message("people_affected", "ticket-form-number", vec![])
+            })
         })
         .transpose()?;
     let event_at = filled(&form.event_at)
         .map(|text| {
             crate::domain::local_time::parse_form_local(text)
-                .ok_or_else(|| AppError::field("event_at", "must be a date and time"))
+                .ok_or_else(|| AppError::field_message("event_at", "ticket-form-date-time", vec![]))
         })
         .transpose()?;
     let requester = match front {
         Front::Portal => None,
         Front::Desk => {
             let email = filled(&form.requester)
-                .ok_or_else(|| AppError::field("requester", "is required"))?;
-            Some(tickets::requester_by_email(db, caller, id, email).await?)
+                .ok_or_else(|| AppError::field_message("requester", "field-required", vec![]))?;
+            Some(tickets::requester_by_email(ctx, id, email).await?)
         }
     };
     Ok(NewTicket {
@@ -211,40 +213,33 @@ async fn new_ticket<C: sea_orm::ConnectionTrait>(
 
 /// `POST /portal/new/{subcategory}`: files the request.
 pub async fn create(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     _quota: CreationQuota,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<TicketForm>,
 ) -> Result<Response, AppError> {
-    file(&state, &caller, id, form, Front::Portal).await
+    file(&ctx, id, form, Front::Portal).await
 }
 
 /// `POST /desk/new/{subcategory}`: files a request for a contact (origin `desk`).
 pub async fn desk_create(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     _quota: CreationQuota,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<TicketForm>,
 ) -> Result<Response, AppError> {
-    file(&state, &caller, id, form, Front::Desk).await
+    file(&ctx, id, form, Front::Desk).await
 }
 
-async fn file(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    form: TicketForm,
-    front: Front,
-) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+async fn file(ctx: &Ctx, id: i64, form: TicketForm, front: Front) -> Result<Response, AppError> {
     let origin = match front {
         Front::Portal => Origin::Portal,
         Front::Desk => Origin::Desk,
     };
-    let result = match new_ticket(&db, caller, id, &form, front).await {
-        Ok(new) => tickets::create(&db, caller, new, origin).await,
+    let result = match new_ticket(ctx, id, &form, front).await {
+        Ok(new) => tickets::create(ctx, new, origin)
+            .await
+            .map_err(AppError::from),
         Err(err) => Err(err),
     };
     match result {
@@ -256,7 +251,7 @@ async fn file(
             let mut shown = serde_json::to_value(&form).unwrap_or_default();
             shown["private"] = Value::Bool(form.visibility.is_some());
             form_page(
-                &db,
+                ctx,
                 id,
                 front,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -269,53 +264,45 @@ async fn file(
 }
 
 /// `GET /portal/tickets` and `GET /desk/tickets`: lists with filters, sort and paging.
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(filter): Query<TicketFilter>,
-) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let list = tickets::list(&db, &caller, &filter).await?;
-    let saved = views::list(&db).await?;
-    let teams = crate::services::teams::own(&db, &caller).await?;
+pub async fn list(ctx: Ctx, Query(filter): Query<TicketFilter>) -> Result<Page, AppError> {
+    let list = tickets::list(&ctx, &filter).await?;
+    let saved = views::list(&ctx).await?;
+    let teams = crate::services::teams::own(&ctx.scoped(), ctx.caller()).await?;
     let pairs = filter.pairs();
     let query = serde_html_form::to_string(&pairs).unwrap_or_default();
     let shown: std::collections::BTreeMap<&str, String> = pairs.into_iter().collect();
     Ok(Page::new(
         "tickets/list.html",
-        json!({ "list": list, "filter": shown, "query": query, "base": home_of(&caller),
-                "me_id": caller.account_id, "teams": teams, "saved": saved,
-                "now": state.clock.now() }),
+        json!({ "list": list, "filter": shown, "query": query, "base": home_of(ctx.caller()),
+                "me_id": ctx.caller().account_id, "teams": teams, "saved": saved,
+                "now": ctx.now() }),
     ))
 }
 
 /// `GET /portal/tickets/{ref}` and `GET /desk/tickets/{ref}`.
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(reference): Path<String>,
-) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let ticket = tickets::get(&db, &caller, &reference).await?;
-    let log = actions::logs(&db, &caller, &reference).await?;
-    let history = actions::history(&db, &reference).await?;
+pub async fn show(ctx: Ctx, Path(reference): Path<String>) -> Result<Page, AppError> {
+    let ticket = tickets::get(&ctx, &reference).await?;
+    let log = log::logs(&ctx, &reference).await?;
+    let history = history::history(&ctx, &reference).await?;
     let provider = ticket.provider_side;
     let assignable = if provider {
-        tickets::assignable(&db).await?
+        tickets::assignable(&ctx).await?
     } else {
         Vec::new()
     };
     // What the deadlines come from: the service level's target and window. One the visitor
     // does not read (another provider's) is simply not explained.
     let sla = match ticket.sla_id {
-        Some(id) => crate::services::catalogue::slas::get(&db, id).await.ok(),
+        Some(id) => crate::services::catalogue::slas::get(&ctx.scoped(), id)
+            .await
+            .ok(),
         None => None,
     };
     Ok(Page::new(
         "tickets/show.html",
         json!({ "ticket": ticket, "log": log, "history": history, "provider": provider,
-                "assignable": assignable, "choices": choices(), "now": state.clock.now(),
-                "base": home_of(&caller), "sla": sla }),
+                "assignable": assignable, "choices": choices(), "now": ctx.now(),
+                "base": home_of(ctx.caller()), "sla": sla }),
     ))
 }
 
@@ -333,13 +320,11 @@ pub struct ActionForm {
 
 /// `POST /tickets/{ref}/actions/{action}`.
 pub async fn act(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path((reference, action)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Result<Redirect, AppError> {
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     // The assign form sends "team:agent" from one select, so a team and one of its own agents
     // always go together.
     let (team, agent) = match form.assignment.as_deref().and_then(|a| a.split_once(':')) {
@@ -360,30 +345,29 @@ pub async fn act(
         satisfaction,
         comment: form.comment,
     };
-    let ticket = actions::act(&db, &caller, &reference, action, input).await?;
-    Ok(back_to(&caller, &ticket.reference))
+    let ticket = actions::act(&ctx, &reference, action, input).await?;
+    Ok(back_to(ctx.caller(), &ticket.reference))
 }
 
 /// `POST /tickets/{ref}/log`: a multipart form whose first part is `_csrf`, then `body`,
 /// `private` and an optional `file`.
 pub async fn log(
     State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     _quota: CreationQuota,
     session: tower_sessions::Session,
     Path(reference): Path<String>,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Redirect, AppError> {
     crate::auth::csrf::verify_multipart(&session, &mut multipart).await?;
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let (entry, upload) = crate::api::v1::tickets::log_parts(multipart).await?;
     let file = upload.map(|upload| LogFile {
         data_dir: &state.config.data_dir,
         max_bytes: state.config.attachment_max_bytes,
         upload,
     });
-    actions::add_log(&db, &caller, &reference, entry, file).await?;
-    Ok(back_to(&caller, &reference))
+    log::add_log(&ctx, &reference, entry, file).await?;
+    Ok(back_to(ctx.caller(), &reference))
 }
 
 /// The qualification form (provider side).
@@ -398,12 +382,10 @@ pub struct ChangesForm {
 
 /// `POST /tickets/{ref}/changes`.
 pub async fn change(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(reference): Path<String>,
     CsrfForm(form): CsrfForm<ChangesForm>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let changes = TicketChanges {
         revision: form.revision,
         impact: form
@@ -419,8 +401,8 @@ pub async fn change(
         parent: form.parent,
         ..TicketChanges::default()
     };
-    changes::update(&db, &caller, &reference, changes).await?;
-    Ok(back_to(&caller, &reference))
+    changes::update(&ctx, &reference, changes).await?;
+    Ok(back_to(ctx.caller(), &reference))
 }
 
 /// The participants form: an address to add, or an id to remove.
@@ -435,17 +417,17 @@ pub struct ParticipantsForm {
 /// `POST /tickets/{ref}/participants`: adds a colleague (found by address among the accounts
 /// the visitor reads) or removes one.
 pub async fn participants(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(reference): Path<String>,
     CsrfForm(form): CsrfForm<ParticipantsForm>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let add = match filled(&form.add) {
         Some(email) => vec![
-            accounts::readable_id_by_email(&db, email)
+            accounts::readable_id_by_email(&ctx.scoped(), email)
                 .await?
-                .ok_or_else(|| AppError::field("add", "no account you may add has this address"))?,
+                .ok_or_else(|| {
+                    AppError::field_message("add", "ticket-form-no-such-address", vec![])
+                })?,
         ],
         None => Vec::new(),
     };
@@ -455,33 +437,26 @@ pub async fn participants(
         remove_participants: form.remove.into_iter().collect(),
         ..TicketChanges::default()
     };
-    changes::update(&db, &caller, &reference, changes).await?;
-    Ok(back_to(&caller, &reference))
+    changes::update(&ctx, &reference, changes).await?;
+    Ok(back_to(ctx.caller(), &reference))
 }
 
 /// `POST /tickets/views`: saves the list's current filters under a name.
-pub async fn save_view(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    CsrfForm(form): CsrfForm<NewView>,
-) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let view = views::create(&db, &caller, form).await?;
+pub async fn save_view(ctx: Ctx, CsrfForm(form): CsrfForm<NewView>) -> Result<Redirect, AppError> {
+    let view = views::create(&ctx, form).await?;
     Ok(Redirect::to(&format!(
         "{}/tickets?{}",
-        home_of(&caller),
+        home_of(ctx.caller()),
         view.query
     )))
 }
 
 /// `POST /tickets/views/{id}/delete`.
 pub async fn delete_view(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<crate::web::login::Nothing>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    views::delete(&db, id).await?;
-    Ok(Redirect::to(&format!("{}/tickets", home_of(&caller))))
+    views::delete(&ctx, id).await?;
+    Ok(Redirect::to(&format!("{}/tickets", home_of(ctx.caller()))))
 }

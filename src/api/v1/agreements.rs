@@ -142,12 +142,12 @@ pub async fn upload(
     let db = Scoped::new(&state.db, &caller.scope);
     conventions::managed(&db, id).await?;
     let upload = file_part(multipart).await?;
+    let ctx = crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now());
     let stored = attachments::store(
-        &state.db,
+        &ctx,
         &state.config.data_dir,
         "convention",
         id,
-        caller.account_id,
         upload,
         state.config.attachment_max_bytes,
     )
@@ -165,8 +165,8 @@ pub async fn download(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    let (row, bytes) = attachments::open(&db, &state.config.data_dir, id).await?;
+    let ctx = crate::db::Ctx::new(state.db.clone(), caller, state.clock.now());
+    let (row, bytes) = attachments::open(&ctx, &state.config.data_dir, id).await?;
     crate::http::download(&row, bytes)
 }
 

@@ -210,8 +210,8 @@ pub async fn search_everything(
     ApiCaller(caller): ApiCaller,
     Query(request): Query<SearchRequest>,
 ) -> Result<Json<SearchResults>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(search::everything(&db, &request).await?))
+    let ctx = crate::db::Ctx::new(state.db.clone(), caller, state.clock.now());
+    Ok(Json(search::everything(&ctx, &request).await?))
 }
 
 /// Suggestions shown, deflections and tickets filed after suggestions, by offer and month, for

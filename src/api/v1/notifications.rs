@@ -1,12 +1,12 @@
 //! The caller's notification preferences: which kinds of mail they do not want.
 
-use axum::{Json, extract::State};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
+    db::Ctx,
     error::AppError,
     services::notifications::{self, Kind},
     state::AppState,
@@ -23,12 +23,9 @@ pub struct Preferences {
 /// The caller's preferences.
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
     responses((status = 200, body = Preferences)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-) -> Result<Json<Preferences>, AppError> {
+pub async fn get(ctx: Ctx) -> Result<Json<Preferences>, AppError> {
     Ok(Json(Preferences {
-        muted: notifications::muted(&state.db, caller.account_id).await?,
+        muted: notifications::muted(&ctx).await?,
     }))
 }
 
@@ -36,13 +33,9 @@ pub async fn get(
 #[utoipa::path(put, path = "/api/v1/me/notifications", tag = "notifications",
     request_body = Preferences, responses((status = 200, body = Preferences), (status = 422)),
     security(("bearer" = [])))]
-pub async fn put(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Json(body): Json<Preferences>,
-) -> Result<Json<Preferences>, AppError> {
+pub async fn put(ctx: Ctx, Json(body): Json<Preferences>) -> Result<Json<Preferences>, AppError> {
     Ok(Json(Preferences {
-        muted: notifications::set_muted(&state.db, caller.account_id, &body.muted).await?,
+        muted: notifications::set_muted(&ctx, &body.muted).await?,
     }))
 }
 

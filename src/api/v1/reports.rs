@@ -1,14 +1,10 @@
 //! Reports: service levels by offer and month.
 
-use axum::{
-    Json,
-    extract::{Query, State},
-};
+use axum::{Json, extract::Query};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     services::reports::{self, ReportFilter, SlaReportRow},
     state::AppState,
@@ -19,12 +15,10 @@ use crate::{
 #[utoipa::path(get, path = "/api/v1/reports/sla", tag = "reports", params(ReportFilter),
     responses((status = 200, body = Vec<SlaReportRow>), (status = 422)), security(("bearer" = [])))]
 pub async fn sla(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<ReportFilter>,
 ) -> Result<Json<Vec<SlaReportRow>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(reports::sla(&db, &filter, state.clock.now()).await?))
+    Ok(Json(reports::sla(&ctx, &filter).await?))
 }
 
 /// The routes of this module.

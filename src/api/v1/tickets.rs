@@ -8,8 +8,7 @@ use axum::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     domain::{lifecycle::Action, priority::Matrix},
     error::AppError,
     quota::CreationQuota,
@@ -18,8 +17,10 @@ use crate::{
         catalogue::attachments::Upload,
         tickets::{
             self, NewTicket, Origin, TicketFilter, TicketView,
-            actions::{self, ActionInput, HistoryEntry, LogEntryView, LogFile, NewLogEntry},
+            actions::{self, ActionInput},
             changes::{self, TicketChanges},
+            history::{self, HistoryEntry},
+            log::{self, LogEntryView, LogFile, NewLogEntry},
             settings,
             views::{self, NewView, SavedView},
         },
@@ -31,12 +32,10 @@ use crate::{
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketFilter),
     responses((status = 200, body = Paged<TicketView>), (status = 422)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<TicketFilter>,
 ) -> Result<Json<Paged<TicketView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(tickets::list(&db, &caller, &filter).await?))
+    Ok(Json(tickets::list(&ctx, &filter).await?))
 }
 
 /// Files an incident or a service request for the caller's organisation, through the filing
@@ -47,15 +46,13 @@ pub async fn list(
     responses((status = 201, body = TicketView), (status = 404), (status = 409), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     _quota: CreationQuota,
     Json(body): Json<NewTicket>,
 ) -> Result<(StatusCode, Json<TicketView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
-        Json(tickets::create(&db, &caller, body, Origin::Api).await?),
+        Json(tickets::create(&ctx, body, Origin::Api).await?),
     ))
 }
 
@@ -63,13 +60,8 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/tickets/{ref}", tag = "tickets",
     params(("ref" = String, Path, description = "e.g. I-000042")),
     responses((status = 200, body = TicketView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(reference): Path<String>,
-) -> Result<Json<TicketView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(tickets::get(&db, &caller, &reference).await?))
+pub async fn get(ctx: Ctx, Path(reference): Path<String>) -> Result<Json<TicketView>, AppError> {
+    Ok(Json(tickets::get(&ctx, &reference).await?))
 }
 
 /// Changes impact and urgency (priority follows), visibility, parent incident, participants.
@@ -78,13 +70,11 @@ pub async fn get(
     responses((status = 200, body = TicketView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
     Json(body): Json<TicketChanges>,
 ) -> Result<Json<TicketView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(changes::update(&db, &caller, &reference, body).await?))
+    Ok(Json(changes::update(&ctx, &reference, body).await?))
 }
 
 /// Takes a lifecycle action: assign `{team, agent}`, pend `{reason}`, resume, resolve
@@ -97,17 +87,13 @@ pub async fn update(
     responses((status = 200, body = TicketView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn act(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path((reference, action)): Path<(String, String)>,
     body: Option<Json<ActionInput>>,
 ) -> Result<Json<TicketView>, AppError> {
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let input = body.map(|Json(b)| b).unwrap_or_default();
-    Ok(Json(
-        actions::act(&db, &caller, &reference, action, input).await?,
-    ))
+    Ok(Json(actions::act(&ctx, &reference, action, input).await?))
 }
 
 /// Adds an entry to the public or (provider side) private log.
@@ -116,16 +102,14 @@ pub async fn act(
     responses((status = 201, body = LogEntryView), (status = 403), (status = 404), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn add_log(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     _quota: CreationQuota,
     Path(reference): Path<String>,
     Json(body): Json<NewLogEntry>,
 ) -> Result<(StatusCode, Json<LogEntryView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
-        Json(actions::add_log(&db, &caller, &reference, body, None).await?),
+        Json(log::add_log(&ctx, &reference, body, None).await?),
     ))
 }
 
@@ -134,12 +118,10 @@ pub async fn add_log(
     params(("ref" = String, Path, description = "ticket reference")),
     responses((status = 200, body = [LogEntryView]), (status = 404)), security(("bearer" = [])))]
 pub async fn logs(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
 ) -> Result<Json<Vec<LogEntryView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(actions::logs(&db, &caller, &reference).await?))
+    Ok(Json(log::logs(&ctx, &reference).await?))
 }
 
 /// Every change of the ticket: who, when, field, old, new.
@@ -147,12 +129,10 @@ pub async fn logs(
     params(("ref" = String, Path, description = "ticket reference")),
     responses((status = 200, body = [HistoryEntry]), (status = 404)), security(("bearer" = [])))]
 pub async fn history(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
 ) -> Result<Json<Vec<HistoryEntry>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(actions::history(&db, &reference).await?))
+    Ok(Json(history::history(&ctx, &reference).await?))
 }
 
 /// Attaches a file to a ticket: multipart parts `file`, and optionally `body` (a comment) and
@@ -164,7 +144,7 @@ pub async fn history(
     security(("bearer" = [])))]
 pub async fn attach(
     State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     _quota: CreationQuota,
     Path(reference): Path<String>,
     multipart: axum::extract::Multipart,
@@ -175,15 +155,14 @@ pub async fn attach(
     ),
     AppError,
 > {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let (entry, upload) = log_parts(multipart).await?;
-    let upload = upload.ok_or_else(|| AppError::field("file", "is required"))?;
+    let upload = upload.ok_or_else(|| AppError::field_message("file", "field-required", vec![]))?;
     let file = LogFile {
         data_dir: &state.config.data_dir,
         max_bytes: state.config.attachment_max_bytes,
         upload,
     };
-    let stored = actions::attach(&db, &caller, &reference, entry, file).await?;
+    let stored = log::attach(&ctx, &reference, entry, file).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -216,7 +195,13 @@ pub async fn log_parts(
                     });
                 }
             }
-            _ => return Err(AppError::field("multipart", "unknown part")),
+            _ => {
+                return Err(AppError::field_message(
+                    "multipart",
+                    "ticket-form-unknown-part",
+                    vec![],
+                ));
+            }
         }
     }
     Ok((entry, upload))
@@ -225,61 +210,40 @@ pub async fn log_parts(
 /// The priority matrix in force.
 #[utoipa::path(get, path = "/api/v1/settings/priority-matrix", tag = "tickets",
     responses((status = 200, body = Matrix)), security(("bearer" = [])))]
-pub async fn get_matrix(
-    State(state): State<AppState>,
-    ApiCaller(_caller): ApiCaller,
-) -> Result<Json<Matrix>, AppError> {
-    Ok(Json(settings::matrix(&state.db).await?))
+pub async fn get_matrix(ctx: Ctx) -> Result<Json<Matrix>, AppError> {
+    Ok(Json(settings::matrix(&ctx).await?))
 }
 
 /// Replaces the priority matrix (administrators); it applies to tickets filed afterwards.
 #[utoipa::path(put, path = "/api/v1/settings/priority-matrix", tag = "tickets", request_body = Matrix,
     responses((status = 200, body = Matrix), (status = 403)), security(("bearer" = [])))]
-pub async fn set_matrix(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Json(body): Json<Matrix>,
-) -> Result<Json<Matrix>, AppError> {
-    Ok(Json(settings::set_matrix(&state.db, &caller, &body).await?))
+pub async fn set_matrix(ctx: Ctx, Json(body): Json<Matrix>) -> Result<Json<Matrix>, AppError> {
+    Ok(Json(settings::set_matrix(&ctx, &body).await?))
 }
 
 /// The caller's saved views of the ticket lists.
 #[utoipa::path(get, path = "/api/v1/ticket-views", tag = "tickets",
     responses((status = 200, body = Vec<SavedView>)), security(("bearer" = [])))]
-pub async fn list_views(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-) -> Result<Json<Vec<SavedView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(views::list(&db).await?))
+pub async fn list_views(ctx: Ctx) -> Result<Json<Vec<SavedView>>, AppError> {
+    Ok(Json(views::list(&ctx).await?))
 }
 
 /// Saves a view: a name and the filters of `GET /api/v1/tickets` as a query string.
 #[utoipa::path(post, path = "/api/v1/ticket-views", tag = "tickets", request_body = NewView,
     responses((status = 201, body = SavedView), (status = 422)), security(("bearer" = [])))]
 pub async fn create_view(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewView>,
 ) -> Result<(StatusCode, Json<SavedView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok((
-        StatusCode::CREATED,
-        Json(views::create(&db, &caller, body).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(views::create(&ctx, body).await?)))
 }
 
 /// Deletes one of the caller's views.
 #[utoipa::path(delete, path = "/api/v1/ticket-views/{id}", tag = "tickets",
     params(("id" = i64, Path, description = "view id")),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
-pub async fn delete_view(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    views::delete(&db, id).await?;
+pub async fn delete_view(ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
+    views::delete(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -12,7 +12,7 @@ use sea_orm::{
     sea_query::{Query, SelectStatement},
 };
 
-pub use tickets::ticket_provider_side;
+pub use tickets::ProviderSide;
 
 /// Everything for administrators, `otherwise` for the others.
 fn everything_if(admin: bool, otherwise: Condition) -> Condition {

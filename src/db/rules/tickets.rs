@@ -1,10 +1,20 @@
-//! Tickets and the provider side of them.
+//! Tickets, the provider side of them, and the rows that hang from them (log, history,
+//! participants, attachments), plus a person's own notifications.
 
-use entity::{offer, ticket, ticket_participant};
-use sea_orm::{ColumnTrait, Condition, sea_query::Query};
+use entity::{
+    attachment, convention, notification, notification_mute, offer, ticket, ticket_history,
+    ticket_log, ticket_participant,
+};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait,
+    sea_query::{Query, SelectStatement},
+};
 
-use super::offers_where;
-use crate::{access::Scope, db::ScopedEntity};
+use super::{everything_if, offers_where};
+use crate::{
+    access::Scope,
+    db::{ChildEntity, ScopedEntity, under_parent},
+};
 
 impl ScopedEntity for ticket::Entity {
     /// SPEC section 1: one's own tickets and those one follows; for contacts, the shared
@@ -33,15 +43,8 @@ impl ScopedEntity for ticket::Entity {
                     .add(ticket::Column::Visibility.eq("organisation")),
             );
         }
-        if !scope.delivered_offers.is_empty() || !scope.team_ids.is_empty() {
-            condition = condition
-                .add(ticket::Column::OfferId.is_in(scope.delivered_offers.clone()))
-                .add(ticket::Column::TeamId.is_in(scope.team_ids.clone()));
-        }
-        if !scope.managed.is_empty() {
-            condition = condition.add(ticket::Column::OfferId.in_subquery(offers_where(
-                Condition::all().add(offer::Column::ProviderId.is_in(scope.managed.clone())),
-            )));
+        if ProviderSide(scope).anywhere() {
+            condition = condition.add(ProviderSide(scope).condition());
         }
         condition
     }
@@ -52,16 +55,185 @@ impl ScopedEntity for ticket::Entity {
     }
 }
 
-/// The tickets whose provider's side a scope stands on (the rule of `tickets::provider_side`, as a
-/// condition): the only ones whose private log it may search.
-pub fn ticket_provider_side(scope: &Scope) -> Condition {
-    if scope.admin {
-        return Condition::all();
+/// The provider's side of tickets for a scope: administrators, agents whose teams deliver the
+/// ticket's offer or hold the ticket, coordinators of the offer's provider. The one rule, read
+/// as a condition (queries) and as a predicate (a ticket already read).
+pub struct ProviderSide<'a>(pub &'a Scope);
+
+impl ProviderSide<'_> {
+    /// Whether the scope stands on any provider's side at all.
+    pub fn anywhere(&self) -> bool {
+        let scope = self.0;
+        scope.admin
+            || !scope.delivered_offers.is_empty()
+            || !scope.team_ids.is_empty()
+            || !scope.managed.is_empty()
     }
+
+    /// The tickets whose provider's side the scope stands on.
+    pub fn condition(&self) -> Condition {
+        let scope = self.0;
+        if scope.admin {
+            return Condition::all();
+        }
+        Condition::any()
+            .add(ticket::Column::OfferId.is_in(scope.delivered_offers.clone()))
+            .add(ticket::Column::TeamId.is_in(scope.team_ids.clone()))
+            .add(ticket::Column::OfferId.in_subquery(offers_where(
+                Condition::all().add(offer::Column::ProviderId.is_in(scope.managed.clone())),
+            )))
+    }
+
+    /// Whether the scope stands on the provider's side of `row`, whose offer is provided by
+    /// `provider_id`.
+    pub fn holds(&self, row: &ticket::Model, provider_id: i64) -> bool {
+        let scope = self.0;
+        scope.admin
+            || scope.delivered_offers.contains(&row.offer_id)
+            || row.team_id.is_some_and(|t| scope.team_ids.contains(&t))
+            || scope.managed.contains(&provider_id)
+    }
+}
+
+/// The ids of the rows of `E` that satisfy `condition`, as a subquery.
+fn ids_where<E: EntityTrait + Default>(id: E::Column, condition: Condition) -> SelectStatement {
+    Query::select()
+        .column(id)
+        .from(E::default())
+        .cond_where(condition)
+        .to_owned()
+}
+
+impl ChildEntity for ticket_log::Entity {
+    type Parent = ticket::Entity;
+    fn parent_column() -> ticket_log::Column {
+        ticket_log::Column::TicketId
+    }
+    fn parent_key() -> ticket::Column {
+        ticket::Column::Id
+    }
+}
+
+impl ScopedEntity for ticket_log::Entity {
+    /// The entries of the tickets one reads; private ones only from the provider's side.
+    fn readable(scope: &Scope) -> Condition {
+        let private_too = ids_where::<ticket::Entity>(
+            ticket::Column::Id,
+            Condition::all()
+                .add(ticket::Entity::readable(scope))
+                .add(ProviderSide(scope).condition()),
+        );
+        Condition::all()
+            .add(under_parent::<Self>(ticket::Entity::readable(scope)))
+            .add(
+                Condition::any()
+                    .add(ticket_log::Column::Private.eq(false))
+                    .add(ticket_log::Column::TicketId.in_subquery(private_too)),
+            )
+    }
+    /// The log is append-only; what one reads of it is what one could have written.
+    fn writable(scope: &Scope) -> Condition {
+        Self::readable(scope)
+    }
+}
+
+impl ChildEntity for ticket_history::Entity {
+    type Parent = ticket::Entity;
+    fn parent_column() -> ticket_history::Column {
+        ticket_history::Column::TicketId
+    }
+    fn parent_key() -> ticket::Column {
+        ticket::Column::Id
+    }
+}
+
+impl ScopedEntity for ticket_history::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        under_parent::<Self>(ticket::Entity::readable(scope))
+    }
+    fn writable(scope: &Scope) -> Condition {
+        under_parent::<Self>(ticket::Entity::writable(scope))
+    }
+}
+
+impl ChildEntity for ticket_participant::Entity {
+    type Parent = ticket::Entity;
+    fn parent_column() -> ticket_participant::Column {
+        ticket_participant::Column::TicketId
+    }
+    fn parent_key() -> ticket::Column {
+        ticket::Column::Id
+    }
+}
+
+impl ScopedEntity for ticket_participant::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        under_parent::<Self>(ticket::Entity::readable(scope))
+    }
+    fn writable(scope: &Scope) -> Condition {
+        under_parent::<Self>(ticket::Entity::writable(scope))
+    }
+}
+
+impl ScopedEntity for attachment::Entity {
+    /// The files of the owners one reads: conventions, tickets, the log entries one reads.
+    fn readable(scope: &Scope) -> Condition {
+        attachments_of(
+            convention::Entity::readable(scope),
+            ticket::Entity::readable(scope),
+            ticket_log::Entity::readable(scope),
+        )
+    }
+    fn writable(scope: &Scope) -> Condition {
+        attachments_of(
+            convention::Entity::writable(scope),
+            ticket::Entity::writable(scope),
+            ticket_log::Entity::writable(scope),
+        )
+    }
+}
+
+/// The attachments whose owner satisfies its table's condition.
+fn attachments_of(conventions: Condition, tickets: Condition, entries: Condition) -> Condition {
+    let owned = |kind: &str, ids: SelectStatement| {
+        Condition::all()
+            .add(attachment::Column::OwnerKind.eq(kind))
+            .add(attachment::Column::OwnerId.in_subquery(ids))
+    };
     Condition::any()
-        .add(ticket::Column::OfferId.is_in(scope.delivered_offers.clone()))
-        .add(ticket::Column::TeamId.is_in(scope.team_ids.clone()))
-        .add(ticket::Column::OfferId.in_subquery(offers_where(
-            Condition::all().add(offer::Column::ProviderId.is_in(scope.managed.clone())),
-        )))
+        .add(owned(
+            "convention",
+            ids_where::<convention::Entity>(convention::Column::Id, conventions),
+        ))
+        .add(owned(
+            "ticket",
+            ids_where::<ticket::Entity>(ticket::Column::Id, tickets),
+        ))
+        .add(owned(
+            "ticket_log",
+            ids_where::<ticket_log::Entity>(ticket_log::Column::Id, entries),
+        ))
+}
+
+impl ScopedEntity for notification::Entity {
+    /// One's own notifications (the platform's jobs read them all).
+    fn readable(scope: &Scope) -> Condition {
+        everything_if(
+            scope.admin,
+            Condition::all().add(notification::Column::AccountId.eq(scope.account_id)),
+        )
+    }
+    fn writable(scope: &Scope) -> Condition {
+        Self::readable(scope)
+    }
+}
+
+impl ScopedEntity for notification_mute::Entity {
+    /// One's own preferences; they are personal, even for administrators.
+    fn readable(scope: &Scope) -> Condition {
+        Condition::all().add(notification_mute::Column::AccountId.eq(scope.account_id))
+    }
+    fn writable(scope: &Scope) -> Condition {
+        Self::readable(scope)
+    }
 }

@@ -1,5 +1,7 @@
 //! Attachments: files stored under their SHA-256 in `<data_dir>/attachments`, described by a
-//! row that names their owner. Conventions' documents and tickets' log entries use them.
+//! row that names their owner. Conventions' documents and tickets' log entries use them. A plain
+//! store: the owners decide who may attach (before calling [`store`]), and the scope rule of
+//! `attachment` (in `db/rules/`) decides who reads a file through its owner.
 //!
 //! The bytes live on the filesystem rather than in the database so that large files never go
 //! through the connection pool; with several server processes, `data_dir` is shared storage.
@@ -12,14 +14,16 @@ use std::{
 use chrono::{DateTime, Utc};
 use entity::attachment;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::{db::Unscoped, error::AppError};
+use crate::{
+    db::{Ctx, Handle},
+    services::error::{ServiceError, ServiceResult},
+};
 
 /// An attachment as listed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -82,42 +86,30 @@ pub fn clean_file_name(raw: &str) -> String {
     }
 }
 
-/// Stores a file for an owner the caller may change (the caller checks that). 422 on `file`
-/// when empty or over `max_bytes`.
-pub async fn store<C: ConnectionTrait>(
-    db: &C,
+/// Stores a file for an owner the caller may change (the owner's service checks that), as
+/// uploaded by the caller. 422 on `file` when empty or over `max_bytes`.
+pub async fn store<C: Handle>(
+    ctx: &Ctx<C>,
     data_dir: &Path,
     owner_kind: &str,
     owner_id: i64,
-    uploaded_by: i64,
     upload: Upload,
     max_bytes: usize,
-) -> Result<AttachmentView, AppError> {
+) -> ServiceResult<AttachmentView> {
     if upload.bytes.is_empty() {
-        return Err(AppError::field("file", "is empty"));
+        return Err(ServiceError::field("file", "attachment-empty", vec![]));
     }
     if upload.bytes.len() > max_bytes {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             "file",
-            format!("is larger than {} bytes", max_bytes),
+            "attachment-too-large",
+            vec![("max", max_bytes.to_string())],
         ));
     }
     let sha256 = hex::encode(Sha256::digest(&upload.bytes));
-    let path = path_of(data_dir, &sha256);
-    if tokio::fs::metadata(&path).await.is_err() {
-        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        tokio::fs::create_dir_all(&folder)
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
-        // Written aside then renamed, so a reader never sees half a file.
-        let partial = folder.join(format!("{sha256}.{}", uuid::Uuid::new_v4().simple()));
-        tokio::fs::write(&partial, &upload.bytes)
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
-        tokio::fs::rename(&partial, &path)
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
-    }
+    write_once(data_dir, &sha256, &upload.bytes)
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))?;
     let content_type = if upload.content_type.len() <= 100 && upload.content_type.contains('/') {
         upload.content_type
     } else {
@@ -130,27 +122,43 @@ pub async fn store<C: ConnectionTrait>(
         content_type: Set(content_type),
         size: Set(i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX)),
         sha256: Set(sha256),
-        uploaded_by: Set(uploaded_by),
-        created_at: Set(Utc::now()),
+        uploaded_by: Set(ctx.caller().account_id),
+        created_at: Set(ctx.now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(ctx)
     .await?;
     Ok(row.into())
 }
 
-/// The attachments of one owner, oldest first (bounded: owners keep a handful of files).
-pub async fn of<C: ConnectionTrait>(
-    db: &C,
+/// Writes the bytes under their hash, unless they are there already: written aside then
+/// renamed, so a reader never sees half a file.
+async fn write_once(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let path = path_of(data_dir, sha256);
+    if tokio::fs::metadata(&path).await.is_ok() {
+        return Ok(());
+    }
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    tokio::fs::create_dir_all(&folder).await?;
+    let partial = folder.join(format!("{sha256}.{}", uuid::Uuid::new_v4().simple()));
+    tokio::fs::write(&partial, bytes).await?;
+    tokio::fs::rename(&partial, &path).await
+}
+
+/// The attachments of one owner the caller reads, oldest first (bounded: owners keep a handful
+/// of files).
+pub async fn of<C: Handle>(
+    ctx: &Ctx<C>,
     owner_kind: &str,
     owner_id: i64,
-) -> Result<Vec<AttachmentView>, AppError> {
-    Ok(Unscoped::find::<attachment::Entity>()
+) -> ServiceResult<Vec<AttachmentView>> {
+    Ok(ctx
+        .find::<attachment::Entity>()
         .filter(attachment::Column::OwnerKind.eq(owner_kind))
         .filter(attachment::Column::OwnerId.eq(owner_id))
         .order_by_asc(attachment::Column::Id)
         .limit(200)
-        .all(db)
+        .all(ctx)
         .await?
         .into_iter()
         .map(AttachmentView::from)
@@ -158,22 +166,23 @@ pub async fn of<C: ConnectionTrait>(
 }
 
 /// The attachments of many owners of one kind, by owner, in one query (bounded like `of`).
-pub async fn of_owners<C: ConnectionTrait>(
-    db: &C,
+pub async fn of_owners<C: Handle>(
+    ctx: &Ctx<C>,
     owner_kind: &str,
     owner_ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, Vec<AttachmentView>>, AppError> {
+) -> ServiceResult<HashMap<i64, Vec<AttachmentView>>> {
     let owner_ids: Vec<i64> = owner_ids.into_iter().collect();
     let mut by_owner: HashMap<i64, Vec<AttachmentView>> = HashMap::new();
     if owner_ids.is_empty() {
         return Ok(by_owner);
     }
-    let rows = Unscoped::find::<attachment::Entity>()
+    let rows = ctx
+        .find::<attachment::Entity>()
         .filter(attachment::Column::OwnerKind.eq(owner_kind))
         .filter(attachment::Column::OwnerId.is_in(owner_ids))
         .order_by_asc(attachment::Column::Id)
         .limit(1000)
-        .all(db)
+        .all(ctx)
         .await?;
     for row in rows {
         by_owner.entry(row.owner_id).or_default().push(row.into());
@@ -181,47 +190,30 @@ pub async fn of_owners<C: ConnectionTrait>(
     Ok(by_owner)
 }
 
-/// An attachment row by id, whatever its owner: callers check that the owner is readable.
-pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<attachment::Model, AppError> {
-    Unscoped::find::<attachment::Entity>()
-        .filter(attachment::Column::Id.eq(id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// An attachment and its bytes, if the caller reads its owner (404 otherwise).
-pub async fn open<C: ConnectionTrait>(
-    db: &crate::db::Scoped<'_, C>,
+/// An attachment and its bytes, if the caller reads its owner (404 otherwise: the scope rule
+/// of `attachment` goes through each kind of owner's own rule).
+pub async fn open<C: Handle>(
+    ctx: &Ctx<C>,
     data_dir: &Path,
     id: i64,
-) -> Result<(attachment::Model, Vec<u8>), AppError> {
-    let row = find(db.conn(), id).await?;
-    match row.owner_kind.as_str() {
-        "convention" => {
-            super::conventions::get(db, row.owner_id).await?;
-        }
-        "ticket" => {
-            db.find::<entity::ticket::Entity>()
-                .filter(entity::ticket::Column::Id.eq(row.owner_id))
-                .one(db.conn())
-                .await?
-                .ok_or(AppError::NotFound)?;
-        }
-        crate::services::tickets::actions::LOG_ATTACHMENT => {
-            crate::services::tickets::actions::log_entry_readable(db, row.owner_id).await?;
-        }
-        _ => return Err(AppError::NotFound),
-    }
+) -> ServiceResult<(attachment::Model, Vec<u8>)> {
+    let row = ctx
+        .find::<attachment::Entity>()
+        .filter(attachment::Column::Id.eq(id))
+        .one(ctx)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let bytes = read(data_dir, &row).await?;
     Ok((row, bytes))
 }
 
 /// The bytes of an attachment.
-pub async fn read(data_dir: &Path, row: &attachment::Model) -> Result<Vec<u8>, AppError> {
+pub async fn read(data_dir: &Path, row: &attachment::Model) -> ServiceResult<Vec<u8>> {
     tokio::fs::read(path_of(data_dir, &row.sha256))
         .await
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("attachment file missing")))
+        .map_err(|e| {
+            ServiceError::Internal(anyhow::Error::new(e).context("attachment file missing"))
+        })
 }
 
 #[cfg(test)]

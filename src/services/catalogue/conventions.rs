@@ -503,7 +503,11 @@ pub async fn ending_soon<C: ConnectionTrait>(
 
 /// Tells the coordinators of the client and of the provider (and above) that a convention ends
 /// soon.
-pub async fn warn_ending<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), AppError> {
+pub async fn warn_ending<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
     use crate::services::notifications::{self, Kind, MailData};
     let Some(row) = crate::db::Unscoped::find::<convention::Entity>()
         .filter(convention::Column::Id.eq(id))
@@ -525,5 +529,6 @@ pub async fn warn_ending<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), AppE
         actor: None,
         detail: None,
     };
-    notifications::notify(db, people, &data).await
+    let platform = std::sync::Arc::new(crate::access::Caller::platform());
+    Ok(notifications::notify(&crate::db::Ctx::new(db, platform, now), people, &data).await?)
 }

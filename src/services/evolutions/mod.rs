@@ -564,7 +564,8 @@ pub async fn steps<C: ConnectionTrait>(
             (people, data)
         })
         .collect();
-    notifications::notify_many(txn, &events).await
+    let platform = std::sync::Arc::new(crate::access::Caller::platform());
+    Ok(notifications::notify_many(&crate::db::Ctx::new(txn, platform, now), &events).await?)
 }
 
 /// The body of an action.

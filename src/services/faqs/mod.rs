@@ -595,13 +595,14 @@ where
 {
     let mut new = new;
     let mut source_ticket = None;
+    let as_ctx = crate::db::Ctx::new(db.conn(), std::sync::Arc::new(caller.clone()), db.now());
     if let Some(reference) = new
         .from_ticket
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty())
     {
-        let row = crate::services::tickets::row(db, reference).await?;
+        let row = crate::services::tickets::row(&as_ctx, reference).await?;
         if !matches!(row.status.as_str(), "resolved" | "closed") {
             return Err(AppError::field(
                 "from_ticket",
@@ -642,8 +643,8 @@ where
         ));
     }
     if source_ticket.is_some() {
-        let row =
-            crate::services::tickets::row(db, new.from_ticket.as_deref().unwrap_or("")).await?;
+        let row = crate::services::tickets::row(&as_ctx, new.from_ticket.as_deref().unwrap_or(""))
+            .await?;
         let provider = offer.map_or(0, |(_, p)| p);
         if !crate::services::tickets::provider_side(db.scope(), &row, provider) {
             return Err(AppError::Forbidden(
@@ -717,7 +718,7 @@ async fn remember<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
-    fulltext::index_faq(
+    Ok(fulltext::index_faq(
         txn,
         row.id,
         fulltext::FaqText {
@@ -728,7 +729,7 @@ async fn remember<C: ConnectionTrait>(
             body: &row.body,
         },
     )
-    .await
+    .await?)
 }
 
 /// Changes an FAQ: a new version, the index again, in one transaction; 404 if unread, 403 if

@@ -1,30 +1,32 @@
-//! What is done to a ticket: the lifecycle actions, the public and private logs, the history.
+//! The lifecycle actions on a ticket: assign, pend, resume, resolve, close, reopen. Each is a
+//! compare-and-set on the revision, with its history, its clocks, its notification and, for a
+//! parent incident's solution, its open children, in one transaction.
 
 use chrono::{DateTime, Utc};
-use entity::{account, offer, team_member, ticket, ticket_history, ticket_log};
+use entity::{offer, team_member, ticket};
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionSession, TransactionTrait,
+    ColumnTrait, PaginatorTrait, QueryFilter, UpdateMany,
     sea_query::{Expr, ExprTrait},
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::{TicketView, get, record, row, sides};
-use crate::services::{
-    catalogue::attachments::{self, AttachmentView, Upload, clean_file_name},
-    notifications::{self, Audience, Kind, TicketEvent},
+use super::{
+    TicketView, get,
+    history::{Change, record, record_many},
+    log::{OPEN, append_log},
+    row, sides, status_of,
 };
 use crate::{
     access::Caller,
-    db::{Scoped, Unscoped},
+    db::{Ctx, Handle, Unscoped},
     domain::lifecycle::{self, Action, Side, Status},
-    error::AppError,
-    markdown,
-    services::stale,
+    services::{
+        error::{ServiceError, ServiceResult},
+        fulltext,
+        notifications::{self, Audience, Kind, TicketEvent},
+    },
 };
 
 /// The body of an action; which fields count depends on the action.
@@ -47,27 +49,27 @@ pub struct ActionInput {
     pub comment: Option<String>,
 }
 
-fn text(field: &str, value: &Option<String>, max: usize) -> Result<String, AppError> {
+fn text(field: &str, value: &Option<String>, max: usize) -> ServiceResult<String> {
     let value = value.as_deref().map(str::trim).unwrap_or_default();
     if value.is_empty() {
-        return Err(AppError::field(field, "is required"));
+        return Err(ServiceError::field(field, "field-required", vec![]));
     }
     if value.chars().count() > max {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             field,
-            format!("must be at most {max} characters"),
+            "field-too-long",
+            vec![("max", max.to_string())],
         ));
     }
     Ok(value.to_owned())
 }
 
-pub(super) async fn provider_of<C: ConnectionTrait>(
-    db: &C,
-    offer_id: i64,
-) -> Result<i64, AppError> {
+/// The provider of an offer (0 when there is none).
+pub(super) async fn provider_of<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResult<i64> {
+    // Unscoped: the provider of a readable ticket's offer, which decides the caller's side.
     Ok(Unscoped::find::<offer::Entity>()
         .filter(offer::Column::Id.eq(offer_id))
-        .one(db)
+        .one(ctx)
         .await?
         .map(|o| o.provider_id)
         .unwrap_or_default())
@@ -80,13 +82,11 @@ fn side_for(
     row: &ticket::Model,
     provider_id: i64,
     action: Action,
-) -> Result<(Side, Status), AppError> {
-    let status = Status::parse(&row.status).unwrap_or(Status::Closed);
+) -> ServiceResult<(Side, Status)> {
+    let status = status_of(row)?;
     let sides = sides(caller, row, provider_id);
     if sides.is_empty() {
-        return Err(AppError::Forbidden(
-            "you follow this ticket but do not act on it".to_owned(),
-        ));
+        return Err(ServiceError::forbidden("ticket-follower-acts-not", vec![]));
     }
     for side in &sides {
         if let Some(next) = lifecycle::next(status, action, *side) {
@@ -97,182 +97,234 @@ fn side_for(
         .iter()
         .flat_map(|s| lifecycle::allowed(status, *s))
         .collect();
-    Err(AppError::Conflict {
-        message: format!(
-            "{} is not possible on a {} ticket",
-            action.as_str(),
-            status.as_str()
-        ),
-        details: json!({ "status": status, "allowed_actions": allowed }),
-    })
+    Err(ServiceError::conflict(
+        "ticket-action-not-now",
+        vec![
+            ("action", action.as_str().to_owned()),
+            ("status", status.as_str().to_owned()),
+        ],
+        json!({ "status": status, "allowed_actions": allowed }),
+    ))
 }
 
-/// Takes a lifecycle action. Illegal: 409 with the allowed actions; stale revision: 409;
-/// bad input: 422. Nothing changes in any of those cases.
-pub async fn act<C>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    reference: &str,
-    action: Action,
+/// What an action changes, besides the status.
+struct Plan {
+    update: UpdateMany<ticket::Entity>,
+    changes: Vec<Change<'static>>,
+    /// A reopening's reason, written to the public log.
+    public_note: Option<String>,
+    /// A solution, handed down to open children.
+    solution: Option<String>,
+    /// What to tell, to whom, quoting what.
+    told: Option<(Kind, Audience, Option<String>)>,
+}
+
+/// Checks the action's input and plans its columns, history and notification.
+async fn plan<C: Handle>(
+    ctx: &Ctx<C>,
+    current: &ticket::Model,
+    (action, side, next): (Action, Side, Status),
     input: ActionInput,
-) -> Result<TicketView, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    let current = row(db, reference).await?;
-    let provider_id = provider_of(db.conn(), current.offer_id).await?;
-    let (side, next) = side_for(caller, &current, provider_id, action)?;
-    if input.revision.is_some_and(|r| r != current.revision) {
-        return Err(stale());
-    }
-    let now = db.now();
-    let mut changes: Vec<(&str, Option<String>, Option<String>)> = vec![(
-        "status",
-        Some(current.status.clone()),
-        Some(next.as_str().to_owned()),
-    )];
-    let mut update = Unscoped::update_many::<ticket::Entity>()
-        .col_expr(ticket::Column::Status, Expr::value(next.as_str()))
-        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
-        .col_expr(ticket::Column::Revision, Expr::value(current.revision + 1))
-        .filter(ticket::Column::Id.eq(current.id))
-        .filter(ticket::Column::Revision.eq(current.revision));
-    let mut public_note: Option<String> = None;
-    let mut children_solution: Option<String> = None;
-    // What to tell, to whom, quoting what.
-    let mut told: Option<(Kind, Audience, Option<String>)> = None;
+) -> ServiceResult<Plan> {
+    let now = ctx.now();
+    let mut plan = Plan {
+        update: ctx
+            .update_many::<ticket::Entity>()
+            .col_expr(ticket::Column::Status, Expr::value(next.as_str()))
+            .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+            .col_expr(ticket::Column::Revision, Expr::value(current.revision + 1))
+            .filter(ticket::Column::Id.eq(current.id))
+            .filter(ticket::Column::Revision.eq(current.revision)),
+        changes: vec![(
+            "status",
+            Some(current.status.clone()),
+            Some(next.as_str().to_owned()),
+        )],
+        public_note: None,
+        solution: None,
+        told: None,
+    };
     match action {
-        Action::Assign => {
-            let team = input
-                .team
-                .ok_or_else(|| AppError::field("team", "is required"))?;
-            let agent = input
-                .agent
-                .ok_or_else(|| AppError::field("agent", "is required"))?;
-            let member = Unscoped::find::<team_member::Entity>()
-                .filter(team_member::Column::TeamId.eq(team))
-                .filter(team_member::Column::AccountId.eq(agent))
-                .count(db.conn())
-                .await?
-                > 0;
-            if !member {
-                return Err(AppError::field("agent", "is not a member of this team"));
-            }
-            update = update
-                .col_expr(ticket::Column::TeamId, Expr::value(team))
-                .col_expr(ticket::Column::AgentId, Expr::value(agent));
-            if current.assigned_at.is_none() {
-                update = update.col_expr(ticket::Column::AssignedAt, Expr::value(now));
-            }
-            told = Some((Kind::Assigned, Audience::Provider, None));
-            changes.push((
-                "team",
-                current.team_id.map(|t| t.to_string()),
-                Some(team.to_string()),
-            ));
-            changes.push((
-                "agent",
-                current.agent_id.map(|a| a.to_string()),
-                Some(agent.to_string()),
-            ));
-        }
+        Action::Assign => return assign(ctx, current, input, plan).await,
         Action::Pend => {
             let reason = text("reason", &input.reason, 2000)?;
-            update = update.col_expr(ticket::Column::PendingReason, Expr::value(reason.clone()));
-            told = Some((Kind::Pending, Audience::Requester, Some(reason.clone())));
-            changes.push((
+            plan.update = plan
+                .update
+                .col_expr(ticket::Column::PendingReason, Expr::value(reason.clone()));
+            plan.told = Some((Kind::Pending, Audience::Requester, Some(reason.clone())));
+            plan.changes.push((
                 "pending_reason",
                 current.pending_reason.clone(),
                 Some(reason),
             ));
         }
         Action::Resume => {
-            update = update.col_expr(
+            plan.update = plan.update.col_expr(
                 ticket::Column::PendingReason,
                 Expr::value(Option::<String>::None),
             );
         }
         Action::Resolve => {
             let solution = text("solution", &input.solution, 50_000)?;
-            update = update
+            plan.update = plan
+                .update
                 .col_expr(ticket::Column::Solution, Expr::value(solution.clone()))
                 .col_expr(ticket::Column::ResolvedAt, Expr::value(now));
-            changes.push(("solution", current.solution.clone(), Some(solution.clone())));
-            told = Some((Kind::Resolved, Audience::Requester, Some(solution.clone())));
-            children_solution = Some(solution);
+            plan.changes
+                .push(("solution", current.solution.clone(), Some(solution.clone())));
+            plan.told = Some((Kind::Resolved, Audience::Requester, Some(solution.clone())));
+            plan.solution = Some(solution);
         }
-        Action::Close => {
-            if input.satisfaction.is_some_and(|s| !(1..=4).contains(&s)) {
-                return Err(AppError::field(
-                    "satisfaction",
-                    "must be 1 (very satisfied) to 4 (dissatisfied)",
-                ));
-            }
-            let comment = input
-                .comment
-                .as_deref()
-                .map(str::trim)
-                .filter(|c| !c.is_empty());
-            update = update
-                .col_expr(
-                    ticket::Column::Satisfaction,
-                    Expr::value(input.satisfaction),
-                )
-                .col_expr(
-                    ticket::Column::SatisfactionComment,
-                    Expr::value(comment.map(str::to_owned)),
-                )
-                .col_expr(ticket::Column::ClosedAt, Expr::value(now));
-            if let Some(rating) = input.satisfaction {
-                changes.push(("satisfaction", None, Some(rating.to_string())));
-            }
-            let other_side = match side {
-                Side::Provider => Audience::Requester,
-                Side::Requester | Side::System => Audience::Provider,
-            };
-            told = Some((Kind::Closed, other_side, comment.map(str::to_owned)));
-        }
+        Action::Close => return close(input, side, now, plan),
         Action::Reopen => {
             let comment = text("comment", &input.comment, 50_000)?;
-            update = update.col_expr(
+            plan.update = plan.update.col_expr(
                 ticket::Column::ResolvedAt,
                 Expr::value(Option::<DateTime<Utc>>::None),
             );
-            told = Some((Kind::Reopened, Audience::Provider, Some(comment.clone())));
-            public_note = Some(comment);
+            plan.told = Some((Kind::Reopened, Audience::Provider, Some(comment.clone())));
+            plan.public_note = Some(comment);
         }
     }
-    if let Some(level) = super::sla::level(db.conn(), current.sla_id).await? {
-        update = moved_clocks(&level, &current, action, now).write(update);
+    Ok(plan)
+}
+
+/// Assign: a team and one of its members.
+async fn assign<C: Handle>(
+    ctx: &Ctx<C>,
+    current: &ticket::Model,
+    input: ActionInput,
+    mut plan: Plan,
+) -> ServiceResult<Plan> {
+    let team = input
+        .team
+        .ok_or_else(|| ServiceError::field("team", "field-required", vec![]))?;
+    let agent = input
+        .agent
+        .ok_or_else(|| ServiceError::field("agent", "field-required", vec![]))?;
+    // Unscoped: whether an account belongs to a team, whichever organisation the team is in.
+    let member = Unscoped::find::<team_member::Entity>()
+        .filter(team_member::Column::TeamId.eq(team))
+        .filter(team_member::Column::AccountId.eq(agent))
+        .count(ctx)
+        .await?
+        > 0;
+    if !member {
+        return Err(ServiceError::field(
+            "agent",
+            "ticket-agent-not-member",
+            vec![],
+        ));
     }
-    let txn = db.conn().begin().await?;
-    if update.exec(&txn).await?.rows_affected == 0 {
-        return Err(stale());
+    let mut update = plan
+        .update
+        .col_expr(ticket::Column::TeamId, Expr::value(team))
+        .col_expr(ticket::Column::AgentId, Expr::value(agent));
+    if current.assigned_at.is_none() {
+        update = update.col_expr(ticket::Column::AssignedAt, Expr::value(ctx.now()));
     }
-    record(&txn, current.id, Some(caller.account_id), &changes).await?;
-    if let Some(note) = public_note {
-        append_log(&txn, current.id, Some(caller.account_id), false, &note).await?;
+    plan.update = update;
+    plan.told = Some((Kind::Assigned, Audience::Provider, None));
+    plan.changes.push((
+        "team",
+        current.team_id.map(|t| t.to_string()),
+        Some(team.to_string()),
+    ));
+    plan.changes.push((
+        "agent",
+        current.agent_id.map(|a| a.to_string()),
+        Some(agent.to_string()),
+    ));
+    Ok(plan)
+}
+
+/// Close: an optional rating and comment, told to the other side.
+fn close(
+    input: ActionInput,
+    side: Side,
+    now: DateTime<Utc>,
+    mut plan: Plan,
+) -> ServiceResult<Plan> {
+    if input.satisfaction.is_some_and(|s| !(1..=4).contains(&s)) {
+        return Err(ServiceError::field(
+            "satisfaction",
+            "ticket-satisfaction-range",
+            vec![],
+        ));
     }
-    if let Some(solution) = children_solution {
-        crate::services::fulltext::append_to_tickets(&txn, &[current.id], &solution, false).await?;
-        resolve_children(&txn, &current, caller.account_id, &solution).await?;
-    }
-    if let Some((kind, audience, detail)) = told {
-        let changed = reread(&txn, current.id).await?;
-        notifications::ticket_event(
-            &txn,
-            TicketEvent {
-                kind,
-                ticket: &changed,
-                audience,
-                actor: Some(caller.account_id),
-                detail,
-            },
+    let comment = input
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    plan.update = plan
+        .update
+        .col_expr(
+            ticket::Column::Satisfaction,
+            Expr::value(input.satisfaction),
         )
-        .await?;
+        .col_expr(
+            ticket::Column::SatisfactionComment,
+            Expr::value(comment.clone()),
+        )
+        .col_expr(ticket::Column::ClosedAt, Expr::value(now));
+    if let Some(rating) = input.satisfaction {
+        plan.changes
+            .push(("satisfaction", None, Some(rating.to_string())));
     }
-    txn.commit().await?;
-    get(db, caller, reference).await
+    let other_side = match side {
+        Side::Provider => Audience::Requester,
+        Side::Requester | Side::System => Audience::Provider,
+    };
+    plan.told = Some((Kind::Closed, other_side, comment));
+    Ok(plan)
+}
+
+/// Takes a lifecycle action. Illegal: 409 with the allowed actions; stale revision: 409;
+/// bad input: 422. Nothing changes in any of those cases.
+pub async fn act(
+    ctx: &Ctx,
+    reference: &str,
+    action: Action,
+    input: ActionInput,
+) -> ServiceResult<TicketView> {
+    let current = row(ctx, reference).await?;
+    let provider_id = provider_of(ctx, current.offer_id).await?;
+    let (side, next) = side_for(ctx.caller(), &current, provider_id, action)?;
+    if input.revision.is_some_and(|r| r != current.revision) {
+        return Err(ServiceError::stale());
+    }
+    let mut plan = plan(ctx, &current, (action, side, next), input).await?;
+    if let Some(level) = super::sla::level(ctx, current.sla_id).await? {
+        plan.update = moved_clocks(&level, &current, action, ctx.now()).write(plan.update);
+    }
+    let tx = ctx.begin().await?;
+    if plan.update.exec(&tx).await?.rows_affected == 0 {
+        return Err(ServiceError::stale());
+    }
+    let actor = Some(ctx.caller().account_id);
+    record(&tx, current.id, actor, &plan.changes).await?;
+    if let Some(note) = plan.public_note {
+        append_log(&tx, current.id, false, &note).await?;
+    }
+    if let Some(solution) = plan.solution {
+        fulltext::append_to_tickets(&tx, &[current.id], &solution, false).await?;
+        resolve_children(&tx, &current, &solution).await?;
+    }
+    if let Some((kind, audience, detail)) = plan.told {
+        let changed = row(&tx, &current.reference).await?;
+        let event = TicketEvent {
+            kind,
+            ticket: &changed,
+            audience,
+            actor,
+            detail,
+        };
+        notifications::ticket_event(&tx, event).await?;
+    }
+    tx.commit().await?;
+    get(ctx, reference).await
 }
 
 /// SPEC section 4: time to own stops at the first assignment, time to resolve at resolution;
@@ -305,35 +357,28 @@ fn moved_clocks(
     clocks
 }
 
-/// A ticket as it is inside a transaction that changed it.
-async fn reread<C: ConnectionTrait>(txn: &C, id: i64) -> Result<ticket::Model, AppError> {
-    Unscoped::find::<ticket::Entity>()
-        .filter(ticket::Column::Id.eq(id))
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// Resolving a parent incident resolves its open children with the same solution.
-async fn resolve_children<C: ConnectionTrait>(
-    txn: &C,
+/// Resolving a parent incident resolves its open children (those the caller reads) with the
+/// same solution, marked with the parent's reference.
+async fn resolve_children<C: Handle>(
+    tx: &Ctx<C>,
     parent: &ticket::Model,
-    actor: i64,
     solution: &str,
-) -> Result<(), AppError> {
-    let children = Unscoped::find::<ticket::Entity>()
+) -> ServiceResult<()> {
+    let children = tx
+        .find::<ticket::Entity>()
         .filter(ticket::Column::ParentId.eq(parent.id))
-        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
-        .all(txn)
+        .filter(ticket::Column::Status.is_in(OPEN))
+        .all(tx)
         .await?;
     if children.is_empty() {
         return Ok(());
     }
-    let now = Utc::now();
-    let text = format!("{solution}\n\n(résolu depuis {})", parent.reference);
+    let now = tx.now();
+    // The reference alone marks where the solution comes from: no sentence is stored.
+    let text = format!("{solution}\n\n(↳ {})", parent.reference);
     // One statement for every child, whatever their number; the status filter keeps a child
     // closed or resolved meanwhile out of it.
-    Unscoped::update_many::<ticket::Entity>()
+    tx.update_many::<ticket::Entity>()
         .col_expr(ticket::Column::Status, Expr::value("resolved"))
         .col_expr(ticket::Column::Solution, Expr::value(text))
         .col_expr(ticket::Column::ResolvedAt, Expr::value(now))
@@ -343,373 +388,25 @@ async fn resolve_children<C: ConnectionTrait>(
             Expr::col(ticket::Column::Revision).add(1),
         )
         .filter(ticket::Column::Id.is_in(children.iter().map(|c| c.id)))
-        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
-        .exec(txn)
+        .filter(ticket::Column::Status.is_in(OPEN))
+        .exec(tx)
         .await?;
     let ids: Vec<i64> = children.iter().map(|c| c.id).collect();
-    crate::services::fulltext::append_to_tickets(txn, &ids, solution, false).await?;
-    ticket_history::Entity::insert_many(children.iter().map(|child| ticket_history::ActiveModel {
-        ticket_id: Set(child.id),
-        actor_id: Set(Some(actor)),
-        field: Set("status".to_owned()),
-        old_value: Set(Some(child.status.clone())),
-        new_value: Set(Some("resolved".to_owned())),
-        created_at: Set(now),
-        ..Default::default()
-    }))
-    .exec_without_returning(txn)
-    .await?;
-    Ok(())
-}
-
-async fn append_log<C: ConnectionTrait>(
-    db: &C,
-    ticket_id: i64,
-    author: Option<i64>,
-    private: bool,
-    body: &str,
-) -> Result<ticket_log::Model, AppError> {
-    crate::services::fulltext::append_to_tickets(db, &[ticket_id], body, private).await?;
-    Ok(ticket_log::ActiveModel {
-        ticket_id: Set(ticket_id),
-        author_id: Set(author),
-        private: Set(private),
-        body: Set(body.to_owned()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?)
-}
-
-/// Checks that the caller reads a log entry (its ticket, and a private entry only from the
-/// provider's side): 404 otherwise, like the ticket.
-pub async fn log_entry_readable<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    log_id: i64,
-) -> Result<(), AppError> {
-    let entry = Unscoped::find::<ticket_log::Entity>()
-        .filter(ticket_log::Column::Id.eq(log_id))
-        .one(db.conn())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let ticket = db
-        .find::<ticket::Entity>()
-        .filter(ticket::Column::Id.eq(entry.ticket_id))
-        .one(db.conn())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if entry.private {
-        let provider_id = provider_of(db.conn(), ticket.offer_id).await?;
-        if !super::provider_side(db.scope(), &ticket, provider_id) {
-            return Err(AppError::NotFound);
-        }
-    }
-    Ok(())
-}
-
-/// Every file of a ticket the caller reads: those filed with it and those of the log entries
-/// the caller sees.
-pub async fn files<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    view: &TicketView,
-    id: i64,
-) -> Result<Vec<AttachmentView>, AppError> {
-    let mut files = attachments::of(db.conn(), "ticket", id).await?;
-    let mut entries = Unscoped::find::<ticket_log::Entity>()
-        .select_only()
-        .column(ticket_log::Column::Id)
-        .filter(ticket_log::Column::TicketId.eq(id))
-        .limit(1000);
-    if !view.provider_side {
-        entries = entries.filter(ticket_log::Column::Private.eq(false));
-    }
-    let entry_ids = entries.into_tuple::<i64>().all(db.conn()).await?;
-    let mut of_entries = attachments::of_owners(db.conn(), LOG_ATTACHMENT, entry_ids).await?;
-    let mut all: Vec<AttachmentView> = of_entries.drain().flat_map(|(_, v)| v).collect();
-    all.sort_by_key(|a| a.id);
-    files.extend(all);
-    Ok(files)
-}
-
-/// The owner kind of files sent with a log entry.
-pub const LOG_ATTACHMENT: &str = "ticket_log";
-
-/// A log entry to add.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewLogEntry {
-    /// Markdown.
-    pub body: String,
-    /// Private entries are for the provider side only.
-    #[serde(default)]
-    pub private: bool,
-}
-
-/// A log entry as shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct LogEntryView {
-    /// Id.
-    pub id: i64,
-    /// Author's name; none for the platform.
-    pub author: Option<String>,
-    /// Private (provider side only).
-    pub private: bool,
-    /// Markdown as written.
-    pub body: String,
-    /// Rendered and sanitised.
-    pub body_html: String,
-    /// Files sent with the entry.
-    pub attachments: Vec<AttachmentView>,
-    /// When.
-    pub created_at: DateTime<Utc>,
-}
-
-/// A file sent with a log entry, and where it is to be kept.
-pub struct LogFile<'a> {
-    /// The attachments' root.
-    pub data_dir: &'a std::path::Path,
-    /// The size limit.
-    pub max_bytes: usize,
-    /// The file.
-    pub upload: Upload,
-}
-
-/// Adds to the public or private log, with a file if one is sent (then the text may be empty:
-/// the entry names the file). A public entry on a parent is copied to its open children.
-pub async fn add_log<C>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    reference: &str,
-    entry: NewLogEntry,
-    file: Option<LogFile<'_>>,
-) -> Result<LogEntryView, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    let current = row(db, reference).await?;
-    let provider_id = provider_of(db.conn(), current.offer_id).await?;
-    let sides = sides(caller, &current, provider_id);
-    if entry.private && !sides.contains(&Side::Provider) {
-        return Err(AppError::Forbidden(
-            "only the provider side writes in the private log".to_owned(),
-        ));
-    }
-    let written = entry.body.trim();
-    let named = file
-        .as_ref()
-        .map(|f| format!("📎 {}", clean_file_name(&f.upload.file_name)));
-    let body = match (written.is_empty(), &named) {
-        (true, Some(named)) => named.as_str(),
-        _ => written,
-    };
-    if body.is_empty() || body.chars().count() > 50_000 {
-        return Err(AppError::field(
-            "body",
-            "is required, at most 50000 characters",
-        ));
-    }
-    let txn = db.conn().begin().await?;
-    let created = append_log(
-        &txn,
-        current.id,
-        Some(caller.account_id),
-        entry.private,
-        body,
-    )
-    .await?;
-    if !entry.private {
-        let audience = if sides.contains(&Side::Provider) {
-            Audience::Requester
-        } else {
-            Audience::Provider
-        };
-        notifications::ticket_event(
-            &txn,
-            TicketEvent {
-                kind: Kind::Commented,
-                ticket: &current,
-                audience,
-                actor: Some(caller.account_id),
-                detail: Some(body.to_owned()),
-            },
-        )
-        .await?;
-    }
-    let mut stored = Vec::new();
-    if let Some(file) = file {
-        stored.push(
-            attachments::store(
-                &txn,
-                file.data_dir,
-                LOG_ATTACHMENT,
-                created.id,
-                caller.account_id,
-                file.upload,
-                file.max_bytes,
-            )
-            .await?,
+    fulltext::append_to_tickets(tx, &ids, solution, false).await?;
+    let actor = Some(tx.caller().account_id);
+    // Each child keeps its own former status in its history.
+    for status in OPEN {
+        let moved: Vec<i64> = children
+            .iter()
+            .filter(|c| c.status == status)
+            .map(|c| c.id)
+            .collect();
+        let change = (
+            "status",
+            Some(status.to_owned()),
+            Some("resolved".to_owned()),
         );
+        record_many(tx, &moved, actor, &[change]).await?;
     }
-    Unscoped::update_many::<ticket::Entity>()
-        .col_expr(ticket::Column::UpdatedAt, Expr::value(db.now()))
-        .filter(ticket::Column::Id.eq(current.id))
-        .exec(&txn)
-        .await?;
-    if !entry.private {
-        let children = Unscoped::find::<ticket::Entity>()
-            .select_only()
-            .column(ticket::Column::Id)
-            .filter(ticket::Column::ParentId.eq(current.id))
-            .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
-            .into_tuple::<i64>()
-            .all(&txn)
-            .await?;
-        if !children.is_empty() {
-            let copied = format!("{body}\n\n(depuis {})", current.reference);
-            crate::services::fulltext::append_to_tickets(&txn, &children, &copied, false).await?;
-            ticket_log::Entity::insert_many(children.into_iter().map(|child| {
-                ticket_log::ActiveModel {
-                    ticket_id: Set(child),
-                    author_id: Set(Some(caller.account_id)),
-                    private: Set(false),
-                    body: Set(copied.clone()),
-                    created_at: Set(Utc::now()),
-                    ..Default::default()
-                }
-            }))
-            .exec_without_returning(&txn)
-            .await?;
-        }
-    }
-    txn.commit().await?;
-    Ok(LogEntryView {
-        id: created.id,
-        author: Some(caller.display_name.clone()),
-        private: created.private,
-        body_html: markdown::to_safe_html(&created.body),
-        body: created.body,
-        attachments: stored,
-        created_at: created.created_at,
-    })
-}
-
-async fn names<C: ConnectionTrait>(
-    db: &C,
-    ids: impl Iterator<Item = i64>,
-) -> Result<Vec<(i64, String)>, AppError> {
-    Ok(Unscoped::find::<account::Entity>()
-        .select_only()
-        .column(account::Column::Id)
-        .column(account::Column::DisplayName)
-        .filter(account::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await?)
-}
-
-/// The log the caller may read: the requester side never sees private entries.
-pub async fn logs<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    reference: &str,
-) -> Result<Vec<LogEntryView>, AppError> {
-    let current = row(db, reference).await?;
-    let provider_id = provider_of(db.conn(), current.offer_id).await?;
-    let provider = sides(caller, &current, provider_id).contains(&Side::Provider);
-    let mut query =
-        Unscoped::find::<ticket_log::Entity>().filter(ticket_log::Column::TicketId.eq(current.id));
-    if !provider {
-        query = query.filter(ticket_log::Column::Private.eq(false));
-    }
-    // A ticket's log is a conversation, bounded in practice; the cap keeps a runaway one
-    // from being read whole.
-    let rows = query
-        .order_by_asc(ticket_log::Column::Id)
-        .limit(1000)
-        .all(db.conn())
-        .await?;
-    let authors = names(db.conn(), rows.iter().filter_map(|r| r.author_id)).await?;
-    let mut files =
-        attachments::of_owners(db.conn(), LOG_ATTACHMENT, rows.iter().map(|r| r.id)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| LogEntryView {
-            attachments: files.remove(&r.id).unwrap_or_default(),
-            id: r.id,
-            author: r.author_id.and_then(|a| {
-                authors
-                    .iter()
-                    .find(|(id, _)| *id == a)
-                    .map(|(_, n)| n.clone())
-            }),
-            private: r.private,
-            body_html: markdown::to_safe_html(&r.body),
-            body: r.body,
-            created_at: r.created_at,
-        })
-        .collect())
-}
-
-/// One change in a ticket's history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct HistoryEntry {
-    /// Who; none for the platform.
-    pub actor: Option<String>,
-    /// Which field.
-    pub field: String,
-    /// Before.
-    pub old_value: Option<String>,
-    /// After.
-    pub new_value: Option<String>,
-    /// When.
-    pub at: DateTime<Utc>,
-}
-
-/// The ticket's history, oldest first.
-pub async fn history<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    reference: &str,
-) -> Result<Vec<HistoryEntry>, AppError> {
-    let current = row(db, reference).await?;
-    let rows = Unscoped::find::<ticket_history::Entity>()
-        .filter(ticket_history::Column::TicketId.eq(current.id))
-        .order_by_asc(ticket_history::Column::Id)
-        .limit(2000)
-        .all(db.conn())
-        .await?;
-    let actors = names(db.conn(), rows.iter().filter_map(|r| r.actor_id)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| HistoryEntry {
-            actor: r.actor_id.and_then(|a| {
-                actors
-                    .iter()
-                    .find(|(id, _)| *id == a)
-                    .map(|(_, n)| n.clone())
-            }),
-            field: r.field,
-            old_value: r.old_value,
-            new_value: r.new_value,
-            at: r.created_at,
-        })
-        .collect())
-}
-
-/// Attaches a file to a ticket: a log entry carrying it, with an optional comment.
-pub async fn attach<C>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    reference: &str,
-    entry: NewLogEntry,
-    file: LogFile<'_>,
-) -> Result<AttachmentView, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    add_log(db, caller, reference, entry, Some(file))
-        .await?
-        .attachments
-        .pop()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the stored file was not returned")))
+    Ok(())
 }

@@ -1,27 +1,30 @@
 //! Changing a ticket's fields outside the lifecycle: impact and urgency (the priority follows),
-//! visibility, the parent incident, participants. Every change goes to the history.
+//! visibility, the parent incident, participants. Every change goes to the history. And the
+//! platform's closing of tickets resolved long ago.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use entity::{account, ticket, ticket_participant};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
     sea_query::{Expr, OnConflict},
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{TicketView, Visibility, get, record, row, sides, word};
+use super::{TicketView, Visibility, get, history::Change, record, row, sides, stored, word};
 use crate::{
-    access::Caller,
-    db::{Scoped, Unscoped},
+    db::{Ctx, Handle},
     domain::{
+        catalogue::RequestKind,
         lifecycle::{Side, Status},
         priority::{Impact, Urgency},
+        sla::Metric,
     },
-    error::AppError,
-    services::stale,
+    services::{
+        error::{ServiceError, ServiceResult},
+        notifications::{self, Audience, Kind, TicketEvent},
+    },
 };
 
 /// Changes to a ticket; absent fields stay.
@@ -46,103 +49,47 @@ pub struct TicketChanges {
     pub remove_participants: Vec<i64>,
 }
 
+/// Which side's fields a change touches: 403 for a field of the other side.
+fn may_change(sides: &[Side], changes: &TicketChanges) -> ServiceResult<()> {
+    if sides.is_empty() {
+        return Err(ServiceError::forbidden(
+            "ticket-follower-changes-not",
+            vec![],
+        ));
+    }
+    let provider_fields =
+        changes.impact.is_some() || changes.urgency.is_some() || changes.parent.is_some();
+    if provider_fields && !sides.contains(&Side::Provider) {
+        return Err(ServiceError::forbidden("ticket-provider-fields", vec![]));
+    }
+    if changes.visibility.is_some() && !sides.contains(&Side::Requester) {
+        return Err(ServiceError::forbidden("ticket-requester-fields", vec![]));
+    }
+    Ok(())
+}
+
 /// Applies changes; 403 for a field of the other side, 409 on a stale revision, 422 on bad
 /// input; nothing changes then.
-pub async fn update<C>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
+pub async fn update(
+    ctx: &Ctx,
     reference: &str,
     changes: TicketChanges,
-) -> Result<TicketView, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    let current = row(db, reference).await?;
-    let provider_id = super::actions::provider_of(db.conn(), current.offer_id).await?;
-    let sides = sides(caller, &current, provider_id);
-    let provider = sides.contains(&Side::Provider);
-    let requester = sides.contains(&Side::Requester);
-    if sides.is_empty() {
-        return Err(AppError::Forbidden(
-            "you follow this ticket but do not change it".to_owned(),
-        ));
-    }
-    if (changes.impact.is_some() || changes.urgency.is_some() || changes.parent.is_some())
-        && !provider
-    {
-        return Err(AppError::Forbidden(
-            "impact, urgency and parent are the provider's".to_owned(),
-        ));
-    }
-    if changes.visibility.is_some() && !requester {
-        return Err(AppError::Forbidden(
-            "visibility is the requester's".to_owned(),
-        ));
-    }
+) -> ServiceResult<TicketView> {
+    let current = row(ctx, reference).await?;
+    let provider_id = super::actions::provider_of(ctx, current.offer_id).await?;
+    may_change(&sides(ctx.caller(), &current, provider_id), &changes)?;
     if current.revision != changes.revision {
-        return Err(stale());
+        return Err(ServiceError::stale());
     }
-    let mut history: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
-    let now = db.now();
-    let mut update = Unscoped::update_many::<ticket::Entity>()
-        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+    let mut history: Vec<Change<'static>> = Vec::new();
+    let mut update = ctx
+        .update_many::<ticket::Entity>()
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(ctx.now()))
         .col_expr(ticket::Column::Revision, Expr::value(current.revision + 1))
         .filter(ticket::Column::Id.eq(current.id))
         .filter(ticket::Column::Revision.eq(current.revision));
     if changes.impact.is_some() || changes.urgency.is_some() {
-        let impact = changes
-            .impact
-            .or_else(|| serde_json::from_value(current.impact.clone().into()).ok())
-            .unwrap_or(Impact::Person);
-        let urgency = changes
-            .urgency
-            .or_else(|| serde_json::from_value(current.urgency.clone().into()).ok())
-            .unwrap_or(Urgency::Low);
-        let new_priority = super::settings::matrix(db.conn())
-            .await?
-            .priority(impact, urgency);
-        let priority = word(new_priority);
-        if priority != current.priority
-            && let Some(level) = super::sla::level(db.conn(), current.sla_id).await?
-        {
-            // A new priority, a new target: the deadlines follow, the time spent stays.
-            let kind = crate::domain::catalogue::RequestKind::parse(&current.kind)
-                .unwrap_or(crate::domain::catalogue::RequestKind::Incident);
-            let mut clocks = super::sla::Clocks::of(&current);
-            for (clock, metric) in [
-                (&mut clocks.tto, crate::domain::sla::Metric::Tto),
-                (&mut clocks.ttr, crate::domain::sla::Metric::Ttr),
-            ] {
-                let target = level.target(kind, new_priority, metric);
-                clock.retarget(&level.calendar, target, now);
-            }
-            update = clocks.write(update);
-        }
-        for (field, column, old, new) in [
-            (
-                "impact",
-                ticket::Column::Impact,
-                &current.impact,
-                word(impact),
-            ),
-            (
-                "urgency",
-                ticket::Column::Urgency,
-                &current.urgency,
-                word(urgency),
-            ),
-            (
-                "priority",
-                ticket::Column::Priority,
-                &current.priority,
-                priority,
-            ),
-        ] {
-            if *old != new {
-                update = update.col_expr(column, Expr::value(new.clone()));
-                history.push((field, Some(old.clone()), Some(new)));
-            }
-        }
+        update = requalify(ctx, &current, &changes, update, &mut history).await?;
     }
     if let Some(visibility) = changes.visibility {
         let new = word(visibility);
@@ -152,23 +99,7 @@ where
         }
     }
     if let Some(parent) = changes.parent.as_deref().map(str::trim) {
-        let parent_id = if parent.is_empty() {
-            None
-        } else {
-            let parent_row = row(db, parent)
-                .await
-                .map_err(|_| AppError::field("parent", "no such ticket"))?;
-            if parent_row.id == current.id
-                || parent_row.parent_id.is_some()
-                || parent_row.kind != "incident"
-            {
-                return Err(AppError::field(
-                    "parent",
-                    "must be another incident, itself without a parent",
-                ));
-            }
-            Some(parent_row.id)
-        };
+        let parent_id = parent_of(ctx, &current, parent).await?;
         update = update.col_expr(ticket::Column::ParentId, Expr::value(parent_id));
         history.push((
             "parent",
@@ -176,130 +107,247 @@ where
             parent_id.map(|p| p.to_string()),
         ));
     }
-    if changes.add_participants.len() > 50 || changes.remove_participants.len() > 50 {
-        return Err(AppError::field("add_participants", "at most 50 at once"));
+    let added = addable(ctx, &changes).await?;
+
+    let tx = ctx.begin().await?;
+    if update.exec(&tx).await?.rows_affected == 0 {
+        return Err(ServiceError::stale());
     }
-    let readable: Vec<(i64, String)> = db
+    let removed = remove_participants(&tx, current.id, &changes.remove_participants).await?;
+    history.extend(
+        removed
+            .into_iter()
+            .map(|name| ("participant", Some(name), None)),
+    );
+    add_participants(&tx, current.id, &added).await?;
+    history.extend(
+        added
+            .into_iter()
+            .map(|(_, name)| ("participant", None, Some(name))),
+    );
+    record(&tx, current.id, Some(ctx.caller().account_id), &history).await?;
+    tx.commit().await?;
+    get(ctx, reference).await
+}
+
+/// New impact or urgency: the priority from the matrix, and the clocks retargeted when it moves.
+async fn requalify(
+    ctx: &Ctx,
+    current: &ticket::Model,
+    changes: &TicketChanges,
+    mut update: UpdateMany<ticket::Entity>,
+    history: &mut Vec<Change<'static>>,
+) -> ServiceResult<UpdateMany<ticket::Entity>> {
+    let impact: Impact = match changes.impact {
+        Some(impact) => impact,
+        None => stored("impact", &current.impact)?,
+    };
+    let urgency: Urgency = match changes.urgency {
+        Some(urgency) => urgency,
+        None => stored("urgency", &current.urgency)?,
+    };
+    let new_priority = super::settings::matrix(ctx)
+        .await?
+        .priority(impact, urgency);
+    let priority = word(new_priority);
+    if priority != current.priority
+        && let Some(level) = super::sla::level(ctx, current.sla_id).await?
+    {
+        // A new priority, a new target: the deadlines follow, the time spent stays.
+        let kind: RequestKind = stored("kind", &current.kind)?;
+        let mut clocks = super::sla::Clocks::of(current);
+        for (clock, metric) in [
+            (&mut clocks.tto, Metric::Tto),
+            (&mut clocks.ttr, Metric::Ttr),
+        ] {
+            let target = level.target(kind, new_priority, metric);
+            clock.retarget(&level.calendar, target, ctx.now());
+        }
+        update = clocks.write(update);
+    }
+    for (field, column, old, new) in [
+        (
+            "impact",
+            ticket::Column::Impact,
+            &current.impact,
+            word(impact),
+        ),
+        (
+            "urgency",
+            ticket::Column::Urgency,
+            &current.urgency,
+            word(urgency),
+        ),
+        (
+            "priority",
+            ticket::Column::Priority,
+            &current.priority,
+            priority,
+        ),
+    ] {
+        if *old != new {
+            update = update.col_expr(column, Expr::value(new.clone()));
+            history.push((field, Some(old.clone()), Some(new)));
+        }
+    }
+    Ok(update)
+}
+
+/// The parent incident named by reference (none: unlinked): another incident the caller reads,
+/// itself without a parent (422 otherwise).
+async fn parent_of(ctx: &Ctx, current: &ticket::Model, parent: &str) -> ServiceResult<Option<i64>> {
+    if parent.is_empty() {
+        return Ok(None);
+    }
+    let parent_row = row(ctx, parent)
+        .await
+        .map_err(|_| ServiceError::field("parent", "ticket-parent-unknown", vec![]))?;
+    if parent_row.id == current.id
+        || parent_row.parent_id.is_some()
+        || parent_row.kind != RequestKind::Incident.as_str()
+    {
+        return Err(ServiceError::field(
+            "parent",
+            "ticket-parent-incident",
+            vec![],
+        ));
+    }
+    Ok(Some(parent_row.id))
+}
+
+/// The accounts to add as participants, with their names: accounts the caller reads (422
+/// naming the first unknown one otherwise), at most 50 at once.
+async fn addable(ctx: &Ctx, changes: &TicketChanges) -> ServiceResult<Vec<(i64, String)>> {
+    if changes.add_participants.len() > 50 || changes.remove_participants.len() > 50 {
+        return Err(ServiceError::field(
+            "add_participants",
+            "ticket-participants-at-once",
+            vec![("max", "50".to_owned())],
+        ));
+    }
+    let readable: Vec<(i64, String)> = ctx
         .find::<account::Entity>()
         .select_only()
         .column(account::Column::Id)
         .column(account::Column::DisplayName)
         .filter(account::Column::Id.is_in(changes.add_participants.clone()))
         .into_tuple()
-        .all(db.conn())
+        .all(ctx)
         .await?;
     if let Some(unknown) = changes
         .add_participants
         .iter()
         .find(|id| !readable.iter().any(|(r, _)| r == *id))
     {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             "add_participants",
-            format!("no such account {unknown}"),
+            "ticket-participant-unknown",
+            vec![("id", unknown.to_string())],
         ));
     }
+    Ok(readable)
+}
 
-    let txn = db.conn().begin().await?;
-    if update.exec(&txn).await?.rows_affected == 0 {
-        return Err(stale());
+/// Removes participants; answers the names of those who were.
+async fn remove_participants<C: Handle>(
+    tx: &Ctx<C>,
+    ticket_id: i64,
+    ids: &[i64],
+) -> ServiceResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    if !changes.remove_participants.is_empty() {
-        let removed = super::participants(&txn, current.id)
-            .await?
-            .into_iter()
-            .filter(|p| changes.remove_participants.contains(&p.id));
-        for participant in removed {
-            history.push(("participant", Some(participant.name), None));
-        }
-        Unscoped::delete_many::<ticket_participant::Entity>()
-            .filter(ticket_participant::Column::TicketId.eq(current.id))
-            .filter(ticket_participant::Column::AccountId.is_in(changes.remove_participants))
-            .exec(&txn)
-            .await?;
-    }
-    if !readable.is_empty() {
-        ticket_participant::Entity::insert_many(readable.iter().map(|(account_id, _)| {
-            ticket_participant::ActiveModel {
-                ticket_id: Set(current.id),
-                account_id: Set(*account_id),
-            }
-        }))
-        .on_conflict(
-            OnConflict::columns([
-                ticket_participant::Column::TicketId,
-                ticket_participant::Column::AccountId,
-            ])
-            .update_column(ticket_participant::Column::TicketId)
-            .to_owned(),
-        )
-        .exec_without_returning(&txn)
+    let removed = super::participants(tx, ticket_id)
+        .await?
+        .into_iter()
+        .filter(|p| ids.contains(&p.id))
+        .map(|p| p.name)
+        .collect();
+    tx.delete_many::<ticket_participant::Entity>()
+        .filter(ticket_participant::Column::TicketId.eq(ticket_id))
+        .filter(ticket_participant::Column::AccountId.is_in(ids.iter().copied()))
+        .exec(tx)
         .await?;
-        for (_, name) in readable {
-            history.push(("participant", None, Some(name)));
-        }
+    Ok(removed)
+}
+
+/// Adds participants (already one: nothing happens) under a ticket the caller has just changed
+/// through its scope, in the same transaction.
+async fn add_participants<C: Handle>(
+    tx: &Ctx<C>,
+    ticket_id: i64,
+    accounts: &[(i64, String)],
+) -> ServiceResult<()> {
+    if accounts.is_empty() {
+        return Ok(());
     }
-    record(&txn, current.id, Some(caller.account_id), &history).await?;
-    txn.commit().await?;
-    get(db, caller, reference).await
+    ticket_participant::Entity::insert_many(accounts.iter().map(|(account_id, _)| {
+        ticket_participant::ActiveModel {
+            ticket_id: Set(ticket_id),
+            account_id: Set(*account_id),
+        }
+    }))
+    .on_conflict(
+        OnConflict::columns([
+            ticket_participant::Column::TicketId,
+            ticket_participant::Column::AccountId,
+        ])
+        .update_column(ticket_participant::Column::TicketId)
+        .to_owned(),
+    )
+    .exec_without_returning(tx)
+    .await?;
+    Ok(())
 }
 
 /// Closes the tickets resolved more than `days` days ago without an answer from the
-/// requester's side, each with a history entry by the platform; answers how many. The tickets
-/// issue runs this periodically; the SLA issue makes it a leased job.
-pub async fn auto_close<C>(db: &C, days: i64) -> Result<u64, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    let before = Utc::now() - Duration::days(days);
-    let due = Unscoped::find::<ticket::Entity>()
+/// requester's side, each with a history entry by the platform; answers how many. Run by the
+/// platform's job (its context reaches every ticket).
+pub async fn auto_close(ctx: &Ctx, days: i64) -> ServiceResult<u64> {
+    let before = ctx.now() - Duration::days(days);
+    let due = ctx
+        .find::<ticket::Entity>()
         .filter(ticket::Column::Status.eq(Status::Resolved.as_str()))
         .filter(ticket::Column::ResolvedAt.lt(before))
         // A bounded batch per run; the next run takes the rest.
         .limit(500)
-        .all(db)
+        .all(ctx)
         .await?;
     let mut closed = 0;
     // One transaction per ticket, so an answer racing with one close spares only that one.
     for resolved in due {
         let (id, revision) = (resolved.id, resolved.revision);
-        let txn = db.begin().await?;
-        let now = Utc::now();
-        let result = Unscoped::update_many::<ticket::Entity>()
+        let tx = ctx.begin().await?;
+        let now = tx.now();
+        let result = tx
+            .update_many::<ticket::Entity>()
             .col_expr(ticket::Column::Status, Expr::value(Status::Closed.as_str()))
             .col_expr(ticket::Column::ClosedAt, Expr::value(now))
             .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
             .col_expr(ticket::Column::Revision, Expr::value(revision + 1))
             .filter(ticket::Column::Id.eq(id))
             .filter(ticket::Column::Revision.eq(revision))
-            .exec(&txn)
+            .exec(&tx)
             .await?;
         // Someone answered in between: the ticket is theirs again.
         if result.rows_affected == 1 {
-            record(
-                &txn,
-                id,
-                None,
-                &[(
-                    "status",
-                    Some("resolved".to_owned()),
-                    Some("closed".to_owned()),
-                )],
-            )
-            .await?;
-            crate::services::notifications::ticket_event(
-                &txn,
-                crate::services::notifications::TicketEvent {
-                    kind: crate::services::notifications::Kind::Closed,
-                    ticket: &resolved,
-                    audience: crate::services::notifications::Audience::Requester,
-                    actor: None,
-                    detail: None,
-                },
-            )
-            .await?;
+            let change = (
+                "status",
+                Some("resolved".to_owned()),
+                Some("closed".to_owned()),
+            );
+            record(&tx, id, None, &[change]).await?;
+            let event = TicketEvent {
+                kind: Kind::Closed,
+                ticket: &resolved,
+                audience: Audience::Requester,
+                actor: None,
+                detail: None,
+            };
+            notifications::ticket_event(&tx, event).await?;
             closed += 1;
         }
-        txn.commit().await?;
+        tx.commit().await?;
     }
     Ok(closed)
 }

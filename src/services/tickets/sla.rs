@@ -4,18 +4,17 @@
 
 use chrono::{DateTime, Utc};
 use entity::{sla, ticket};
-use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, UpdateMany, sea_query::Expr};
+use sea_orm::{ColumnTrait, QueryFilter, UpdateMany, sea_query::Expr};
 
 use crate::{
-    db::Unscoped,
+    db::{Ctx, Handle, Unscoped},
     domain::{
         business_time::Calendar,
         catalogue::RequestKind,
         sla::{Metric, Priority, target_minutes},
         sla_clock::{MetricClock, Outcome},
     },
-    error::AppError,
-    services::catalogue::slas::SlaView,
+    services::{catalogue::slas::SlaView, error::ServiceResult},
 };
 
 /// A service level as the clock needs it.
@@ -37,13 +36,15 @@ impl Level {
 
 /// The service level `id`, if it exists and its window compiles (a window that does not is
 /// refused when saved; an unreadable one measures nothing rather than failing the ticket).
-pub async fn level<C: ConnectionTrait>(db: &C, id: Option<i64>) -> Result<Option<Level>, AppError> {
+pub async fn level<C: Handle>(ctx: &Ctx<C>, id: Option<i64>) -> ServiceResult<Option<Level>> {
     let Some(id) = id else {
         return Ok(None);
     };
+    // Unscoped: the service level a readable ticket is measured against, which its requester
+    // does not read as such (it is the provider's).
     let Some(row) = Unscoped::find::<sla::Entity>()
         .filter(sla::Column::Id.eq(id))
-        .one(db)
+        .one(ctx)
         .await?
     else {
         return Ok(None);
@@ -163,14 +164,7 @@ impl Clocks {
 /// deadline, once each (a clock found past its deadline first raises 100 % only), with a
 /// notification to the ticket's team and the provider's coordinators. Answers how many were
 /// raised. At most `BATCH` tickets per metric and level per run; the next run takes the rest.
-pub async fn escalate<C>(db: &C, now: DateTime<Utc>) -> Result<usize, AppError>
-where
-    C: ConnectionTrait + sea_orm::TransactionTrait,
-{
-    use sea_orm::{QueryOrder, QuerySelect, TransactionSession};
-
-    use crate::services::notifications::{self, Audience, Kind, TicketEvent};
-    const BATCH: u64 = 100;
+pub async fn escalate(ctx: &Ctx) -> ServiceResult<usize> {
     let mut raised = 0;
     for (running, at, flag) in [
         (
@@ -194,59 +188,77 @@ where
             ticket::Column::TtrEscalated,
         ),
     ] {
-        let level: i16 = if matches!(
-            at,
-            ticket::Column::TtoDeadline | ticket::Column::TtrDeadline
-        ) {
-            100
-        } else {
-            75
-        };
-        let due = Unscoped::find::<ticket::Entity>()
-            .filter(running.is_not_null())
-            .filter(at.lte(now))
-            .filter(flag.lt(level))
-            .order_by_asc(at)
-            .limit(BATCH)
-            .all(db)
-            .await?;
-        if due.is_empty() {
-            continue;
-        }
-        let txn = db.begin().await?;
-        // One statement raises the flag on the whole batch; the condition keeps a ticket
-        // another process has just escalated out of it.
-        let updated = Unscoped::update_many::<ticket::Entity>()
-            .col_expr(flag, Expr::value(level))
-            .filter(ticket::Column::Id.is_in(due.iter().map(|t| t.id)))
-            .filter(flag.lt(level))
-            .exec(&txn)
-            .await?;
-        if updated.rows_affected != due.len() as u64 {
-            // Raced with another process: leave this batch to it.
-            txn.rollback().await?;
-            continue;
-        }
-        // A notification per ticket: recipients differ from one ticket to the next.
-        for ticket in &due {
-            notifications::ticket_event(
-                &txn,
-                TicketEvent {
-                    kind: if level == 100 {
-                        Kind::Sla100
-                    } else {
-                        Kind::Sla75
-                    },
-                    ticket,
-                    audience: Audience::Escalation,
-                    actor: None,
-                    detail: None,
-                },
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        raised += due.len();
+        raised += escalate_batch(ctx, running, at, flag).await?;
     }
     Ok(raised)
+}
+
+/// One batch of one metric's threshold (`at`, the 75 % instant or the deadline): the running
+/// clocks past it whose `flag` is below it; answers how many were raised.
+async fn escalate_batch(
+    ctx: &Ctx,
+    running: ticket::Column,
+    at: ticket::Column,
+    flag: ticket::Column,
+) -> ServiceResult<usize> {
+    use sea_orm::{QueryOrder, QuerySelect};
+
+    use crate::services::notifications::{self, Audience, Kind, TicketEvent};
+    const BATCH: u64 = 100;
+    let level: i16 = if matches!(
+        at,
+        ticket::Column::TtoDeadline | ticket::Column::TtrDeadline
+    ) {
+        100
+    } else {
+        75
+    };
+    let due = ctx
+        .find::<ticket::Entity>()
+        .filter(running.is_not_null())
+        .filter(at.lte(ctx.now()))
+        .filter(flag.lt(level))
+        .order_by_asc(at)
+        .limit(BATCH)
+        .all(ctx)
+        .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let tx = ctx.begin().await?;
+    // One statement raises the flag on the whole batch; the condition keeps a ticket
+    // another process has just escalated out of it.
+    let updated = tx
+        .update_many::<ticket::Entity>()
+        .col_expr(flag, Expr::value(level))
+        .filter(ticket::Column::Id.is_in(due.iter().map(|t| t.id)))
+        .filter(flag.lt(level))
+        .exec(&tx)
+        .await?;
+    if updated.rows_affected != due.len() as u64 {
+        // Raced with another process: leave this batch to it (dropping the transaction
+        // rolls it back).
+        drop(tx);
+        return Ok(0);
+    }
+    // A notification per ticket: recipients differ from one ticket to the next.
+    for ticket in &due {
+        notifications::ticket_event(
+            &tx,
+            TicketEvent {
+                kind: if level == 100 {
+                    Kind::Sla100
+                } else {
+                    Kind::Sla75
+                },
+                ticket,
+                audience: Audience::Escalation,
+                actor: None,
+                detail: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
 }

@@ -4,18 +4,20 @@
 use chrono::{DateTime, Utc};
 use entity::saved_view;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::TicketFilter;
 use crate::{
-    access::Caller,
-    db::Scoped,
-    error::AppError,
-    services::{Problems, required_text},
+    db::{Ctx, Handle},
+    services::{
+        Problems,
+        error::{ServiceError, ServiceResult},
+        required_text,
+    },
 };
 
 /// How many views one person keeps: enough for every habit, few enough to list in one menu.
@@ -57,24 +59,31 @@ pub struct NewView {
 
 /// The filters of a query string, without paging; 422 on `query` when it names an unknown
 /// filter or a bad value.
-pub fn filters_of(query: &str) -> Result<String, AppError> {
+pub fn filters_of(query: &str) -> ServiceResult<String> {
+    checked_filters(query).map_err(|(key, args)| ServiceError::field("query", key, args))
+}
+
+/// A catalogue message and its arguments.
+type Reason = (&'static str, Vec<(&'static str, String)>);
+
+fn checked_filters(query: &str) -> Result<String, Reason> {
     let query = query.trim().trim_start_matches('?');
     if query.len() > 1000 {
-        return Err(AppError::field("query", "must be at most 1000 characters"));
+        return Err(("field-too-long", vec![("max", "1000".to_owned())]));
     }
     let filter: TicketFilter = serde_html_form::from_str(query)
-        .map_err(|e| AppError::field("query", format!("is not a ticket list's filter: {e}")))?;
+        .map_err(|e| ("ticket-view-filter", vec![("error", e.to_string())]))?;
     serde_html_form::to_string(filter.pairs())
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("filter written back: {e}")))
+        .map_err(|e| ("ticket-view-filter", vec![("error", e.to_string())]))
 }
 
 /// The caller's views, by name.
-pub async fn list<C: ConnectionTrait>(db: &Scoped<'_, C>) -> Result<Vec<SavedView>, AppError> {
-    Ok(db
+pub async fn list<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<SavedView>> {
+    Ok(ctx
         .find::<saved_view::Entity>()
         .order_by_asc(saved_view::Column::Name)
         .limit(MAX_VIEWS)
-        .all(db.conn())
+        .all(ctx)
         .await?
         .into_iter()
         .map(SavedView::from)
@@ -83,62 +92,55 @@ pub async fn list<C: ConnectionTrait>(db: &Scoped<'_, C>) -> Result<Vec<SavedVie
 
 /// Saves a view for the caller: 422 on a bad name or query, a name already used, or too many
 /// views.
-pub async fn create<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    new: NewView,
-) -> Result<SavedView, AppError> {
+pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewView) -> ServiceResult<SavedView> {
     let mut problems = Problems::default();
     let name = required_text(&mut problems, "name", &new.name, 100);
-    let query = match filters_of(&new.query) {
-        Ok(query) => query,
-        Err(AppError::Validation(fields)) => {
-            for f in fields {
-                problems.add(&f.field, f.reason);
-            }
-            String::new()
-        }
-        Err(other) => return Err(other),
-    };
+    let query = checked_filters(&new.query).unwrap_or_else(|(key, args)| {
+        problems.rule("query", key, args);
+        String::new()
+    });
     problems.into_result()?;
-    let mine = db.find::<saved_view::Entity>();
-    if mine.clone().count(db.conn()).await? >= MAX_VIEWS {
-        return Err(AppError::field(
+    let mine = ctx.find::<saved_view::Entity>();
+    if mine.clone().count(ctx).await? >= MAX_VIEWS {
+        return Err(ServiceError::field(
             "name",
-            format!("you already keep {MAX_VIEWS} views; delete one first"),
+            "ticket-views-too-many",
+            vec![("max", MAX_VIEWS.to_string())],
         ));
     }
     let taken = mine
         .filter(saved_view::Column::Name.eq(name.as_str()))
-        .count(db.conn())
+        .count(ctx)
         .await?;
     if taken > 0 {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             "name",
-            "you already have a view with this name",
+            "ticket-view-name-taken",
+            vec![],
         ));
     }
+    // A person's own row: the owner is the caller, so there is no one else's rule to check.
     let row = saved_view::ActiveModel {
-        account_id: Set(caller.account_id),
+        account_id: Set(ctx.caller().account_id),
         name: Set(name),
         query: Set(query),
-        created_at: Set(Utc::now()),
+        created_at: Set(ctx.now()),
         ..Default::default()
     }
-    .insert(db.conn())
+    .insert(ctx)
     .await?;
     Ok(row.into())
 }
 
 /// Deletes one of the caller's views (404 for anyone else's).
-pub async fn delete<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<(), AppError> {
-    let deleted = db
+pub async fn delete<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<()> {
+    let deleted = ctx
         .delete_many::<saved_view::Entity>()
         .filter(saved_view::Column::Id.eq(id))
-        .exec(db.conn())
+        .exec(ctx)
         .await?;
     if deleted.rows_affected == 0 {
-        return Err(AppError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     Ok(())
 }

@@ -310,12 +310,12 @@ pub async fn upload(
     conventions::managed(&db, id).await?;
     crate::auth::csrf::verify_multipart(&session, &mut multipart).await?;
     let upload = crate::api::v1::agreements::file_part(multipart).await?;
+    let ctx = crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now());
     attachments::store(
-        &state.db,
+        &ctx,
         &state.config.data_dir,
         "convention",
         id,
-        caller.account_id,
         upload,
         state.config.attachment_max_bytes,
     )

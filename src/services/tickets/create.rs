@@ -1,0 +1,362 @@
+//! Filing a ticket: for oneself or, from the offer's provider, for a contact; through the
+//! filing rule, with its priority from the current matrix, its number from the sequence, its
+//! SLA clocks started, in one transaction with its first history entry and acknowledgement.
+
+use std::sync::Arc;
+
+use entity::{account, ticket, ticket_sequence};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+
+use super::{NewTicket, Origin, TicketView, Visibility, get, record, word};
+use crate::{
+    access::Caller,
+    db::{Ctx, Handle, Unscoped},
+    domain::{
+        catalogue::{ExtraField, RequestKind},
+        lifecycle::Status,
+        sla::Priority,
+    },
+    services::{
+        Problems,
+        catalogue::{
+            filing::{self, Allowed},
+            offers::{self, SubcategoryView},
+        },
+        error::{ServiceError, ServiceResult},
+        notifications::{self, Audience, Kind, TicketEvent},
+        required_text,
+    },
+};
+
+/// The ticket reference of kind `kind` with number `n`: `I-000042`.
+pub fn reference(kind: RequestKind, n: i64) -> String {
+    let letter = match kind {
+        RequestKind::Incident => 'I',
+        RequestKind::Request => 'R',
+        RequestKind::Evolution => 'E',
+    };
+    format!("{letter}-{n:06}")
+}
+
+/// Which required extra fields a new ticket leaves empty.
+pub fn missing_fields(required: &[ExtraField], new: &NewTicket) -> Vec<ExtraField> {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    required
+        .iter()
+        .copied()
+        .filter(|field| match field {
+            ExtraField::Version => blank(&new.version),
+            ExtraField::Module => blank(&new.module),
+            ExtraField::PageUrl => blank(&new.page_url),
+            ExtraField::Environment => blank(&new.environment),
+            ExtraField::EventAt => new.event_at.is_none(),
+            ExtraField::PeopleAffected => new.people_affected.is_none(),
+        })
+        .collect()
+}
+
+/// The contact a ticket is filed for, with its own scope so that the filing rule is its own
+/// organisation's. Only the offer's provider files for a contact (403 otherwise); the account
+/// must be an active contact (422 on `requester` otherwise). Contacts of client organisations
+/// are outside an agent's account scope, hence the unscoped read (in `load_caller`): it answers
+/// nothing but "a contact you may file for or not", and only to the offer's provider.
+async fn contact_to_file_for<C: Handle>(
+    ctx: &Ctx<C>,
+    offer_id: i64,
+    account_id: i64,
+) -> ServiceResult<Caller> {
+    may_file_for_contacts(ctx, offer_id).await?;
+    let contact = crate::auth::load_caller(ctx, account_id, None)
+        .await?
+        .ok_or_else(not_a_contact)?;
+    if !contact.has(crate::domain::role::Role::Contact) {
+        return Err(not_a_contact());
+    }
+    Ok(contact)
+}
+
+/// Whether the caller files tickets for contacts on this offer: its provider only (403).
+async fn may_file_for_contacts<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResult<()> {
+    let provider_id = super::actions::provider_of(ctx, offer_id).await?;
+    let scope = ctx.scope();
+    if scope.admin
+        || scope.delivered_offers.contains(&offer_id)
+        || scope.managed.contains(&provider_id)
+    {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden(
+            "ticket-file-for-provider-only",
+            vec![],
+        ))
+    }
+}
+
+/// The same 422 for an unknown address and an account that is not a contact one may file for.
+fn not_a_contact() -> ServiceError {
+    ServiceError::field("requester", "ticket-requester-not-contact", vec![])
+}
+
+/// The account the desk's form names by address as the requester of a ticket on this
+/// subcategory. Who may file for contacts is decided before the address is looked up, so the
+/// answer tells nobody else whether an account has it; and an unknown address answers as an
+/// account one may not file for.
+pub async fn requester_by_email<C: Handle>(
+    ctx: &Ctx<C>,
+    subcategory: i64,
+    email: &str,
+) -> ServiceResult<i64> {
+    let offer_id = offers::subcategory(&ctx.scoped(), subcategory)
+        .await?
+        .offer_id;
+    may_file_for_contacts(ctx, offer_id).await?;
+    account_by_email(ctx, email)
+        .await?
+        .ok_or_else(not_a_contact)
+}
+
+/// The id of the active account with this address, for the desk's "file for a contact" form;
+/// [`create`] then decides whether the caller may file for it. It takes any connection (a
+/// context is one): an address is unique across the platform.
+pub async fn account_by_email<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> ServiceResult<Option<i64>> {
+    // Unscoped: addresses are unique across every organisation; the callers decide what the
+    // id found may be used for.
+    Ok(Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(account::Column::Active.eq(true))
+        .into_tuple()
+        .one(db)
+        .await?)
+}
+
+/// Who a ticket is filed for (the caller, or a contact from the provider's side) and what the
+/// filing rule allows them on the subcategory.
+async fn filer<C: Handle>(
+    ctx: &Ctx<C>,
+    new: &NewTicket,
+    subcategory: &SubcategoryView,
+) -> ServiceResult<(Arc<Caller>, Allowed)> {
+    let on_behalf = match new.requester.filter(|r| *r != ctx.caller().account_id) {
+        Some(id) => Some(contact_to_file_for(ctx, subcategory.offer_id, id).await?),
+        None => None,
+    };
+    let requester = match on_behalf {
+        Some(contact) => Arc::new(contact),
+        None => ctx.caller_arc(),
+    };
+    let on_behalf = requester.account_id != ctx.caller().account_id;
+    let as_requester = Ctx::new(ctx.scoped().conn(), requester.clone(), ctx.now());
+    let allowed = filing::check(&as_requester.scoped(), new.subcategory)
+        .await
+        .map_err(|err| match err {
+            crate::error::AppError::NotFound if on_behalf => {
+                ServiceError::field("requester", "ticket-requester-no-convention", vec![])
+            }
+            err => ServiceError::from(err),
+        })?;
+    if subcategory.kind == RequestKind::Evolution {
+        return Err(ServiceError::field(
+            "subcategory",
+            "ticket-evolution-elsewhere",
+            vec![],
+        ));
+    }
+    Ok((requester, allowed))
+}
+
+/// The form's rules: 422 with every problem at once; answers the trimmed title.
+fn checked(new: &NewTicket, subcategory: &SubcategoryView) -> ServiceResult<String> {
+    let mut problems = Problems::default();
+    let title = required_text(&mut problems, "title", &new.title, 300);
+    if new.description.trim().is_empty() || new.description.chars().count() > 50_000 {
+        problems.rule(
+            "description",
+            "ticket-text-required-max",
+            vec![("max", "50000".to_owned())],
+        );
+    }
+    for field in missing_fields(&subcategory.required_fields, new) {
+        problems.rule(field.as_str(), "ticket-field-required-here", vec![]);
+    }
+    for (field, value, max) in [
+        ("module", &new.module, 100),
+        ("version", &new.version, 100),
+        ("environment", &new.environment, 100),
+        ("page_url", &new.page_url, 500),
+    ] {
+        if value.as_deref().is_some_and(|v| v.chars().count() > max) {
+            problems.rule(field, "field-too-long", vec![("max", max.to_string())]);
+        }
+    }
+    if new.people_affected.is_some_and(|n| n < 0) {
+        problems.rule("people_affected", "ticket-not-negative", vec![]);
+    }
+    problems.into_result()?;
+    Ok(title)
+}
+
+/// Files a ticket for the caller (or, from the provider's side, for a contact), through the
+/// filing rule, with its priority from the current matrix, in one transaction with its first
+/// history entry.
+pub async fn create(ctx: &Ctx, new: NewTicket, origin: Origin) -> ServiceResult<TicketView> {
+    let subcategory = offers::subcategory(&ctx.scoped(), new.subcategory).await?;
+    let (requester, allowed) = filer(ctx, &new, &subcategory).await?;
+    let title = checked(&new, &subcategory)?;
+    let matrix = super::settings::matrix(ctx).await?;
+    let priority = matrix.priority(new.impact, new.urgency);
+    let level = super::sla::level(ctx, allowed.sla_id).await?;
+
+    let tx = ctx.begin().await?;
+    let number = next_number(&tx, subcategory.kind).await?;
+    let filed = Filed {
+        reference: reference(subcategory.kind, number),
+        title,
+        requester: &requester,
+        subcategory: &subcategory,
+        allowed: &allowed,
+        priority,
+        origin,
+        level: level.as_ref(),
+    };
+    let created = insert(&tx, filed, new).await?;
+    crate::services::fulltext::index_ticket(
+        &tx,
+        created.id,
+        &created.reference,
+        &created.title,
+        &created.description,
+    )
+    .await?;
+    let actor = Some(ctx.caller().account_id);
+    record(
+        &tx,
+        created.id,
+        actor,
+        &[("status", None, Some("new".to_owned()))],
+    )
+    .await?;
+    crate::services::faqs::deflection::note_filing(
+        &tx,
+        ctx.caller().account_id,
+        created.offer_id,
+        created.id,
+        ctx.now(),
+    )
+    .await?;
+    // The acknowledgement, to the requester even when an agent filed for them.
+    let event = TicketEvent {
+        kind: Kind::Received,
+        ticket: &created,
+        audience: Audience::Requester,
+        actor: None,
+        detail: None,
+    };
+    notifications::ticket_event(&tx, event).await?;
+    tx.commit().await?;
+    get(ctx, &created.reference).await
+}
+
+/// The next number of a kind. The sequence row is locked by this update until commit: numbers
+/// are never handed out twice, and a rolled-back filing leaves a gap rather than a reuse.
+async fn next_number<C: Handle>(tx: &Ctx<C>, kind: RequestKind) -> ServiceResult<i64> {
+    // Unscoped: the sequence is one counter per kind across every organisation.
+    Unscoped::update_many::<ticket_sequence::Entity>()
+        .col_expr(
+            ticket_sequence::Column::NextValue,
+            Expr::col(ticket_sequence::Column::NextValue).add(1),
+        )
+        .filter(ticket_sequence::Column::Kind.eq(kind.as_str()))
+        .exec(tx)
+        .await?;
+    // Unscoped: the same counter, read back inside the transaction that holds it.
+    let next = Unscoped::find::<ticket_sequence::Entity>()
+        .filter(ticket_sequence::Column::Kind.eq(kind.as_str()))
+        .one(tx)
+        .await?
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("no ticket sequence")))?;
+    Ok(next.next_value - 1)
+}
+
+/// What was decided about a ticket being filed.
+struct Filed<'a> {
+    reference: String,
+    title: String,
+    requester: &'a Caller,
+    subcategory: &'a SubcategoryView,
+    allowed: &'a Allowed,
+    priority: Priority,
+    origin: Origin,
+    level: Option<&'a super::sla::Level>,
+}
+
+/// Inserts the ticket row, its clocks started at the context's instant.
+async fn insert<C: Handle>(
+    tx: &Ctx<C>,
+    filed: Filed<'_>,
+    new: NewTicket,
+) -> ServiceResult<ticket::Model> {
+    let now = tx.now();
+    let kind = filed.subcategory.kind;
+    let clocks = super::sla::Clocks::started(filed.level, kind, filed.priority, now);
+    let measured = clocks.tto.target_minutes.is_some() || clocks.ttr.target_minutes.is_some();
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    Ok(ticket::ActiveModel {
+        reference: Set(filed.reference),
+        kind: Set(kind.as_str().to_owned()),
+        title: Set(filed.title),
+        description: Set(new.description),
+        requester_id: Set(filed.requester.account_id),
+        organisation_id: Set(filed.requester.organisation_id),
+        offer_id: Set(filed.allowed.offer_id),
+        subcategory_id: Set(filed.subcategory.id),
+        convention_id: Set(Some(filed.allowed.convention_id)),
+        impact: Set(word(new.impact)),
+        urgency: Set(word(new.urgency)),
+        priority: Set(word(filed.priority)),
+        origin: Set(filed.origin.as_str().to_owned()),
+        status: Set(Status::New.as_str().to_owned()),
+        team_id: Set(filed.subcategory.default_team_id),
+        agent_id: Set(None),
+        visibility: Set(word(new.visibility.unwrap_or(Visibility::Organisation))),
+        module: Set(clean(new.module)),
+        affected_version: Set(clean(new.version)),
+        environment: Set(clean(new.environment)),
+        page_url: Set(clean(new.page_url)),
+        event_at: Set(new.event_at),
+        people_affected: Set(new.people_affected),
+        pending_reason: Set(None),
+        solution: Set(None),
+        satisfaction: Set(None),
+        satisfaction_comment: Set(None),
+        parent_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        assigned_at: Set(None),
+        resolved_at: Set(None),
+        closed_at: Set(None),
+        revision: Set(1),
+        // "No SLA applies" is said by a ticket without one, never silently by a wrong one.
+        sla_id: Set(filed.level.filter(|_| measured).map(|l| l.id)),
+        tto_target_minutes: Set(clocks.tto.target_minutes),
+        ttr_target_minutes: Set(clocks.ttr.target_minutes),
+        tto_running_since: Set(clocks.tto.running_since),
+        ttr_running_since: Set(clocks.ttr.running_since),
+        tto_deadline: Set(clocks.tto.deadline),
+        ttr_deadline: Set(clocks.ttr.deadline),
+        tto_warn_at: Set(clocks.tto.warn_at),
+        ttr_warn_at: Set(clocks.ttr.warn_at),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?)
+}

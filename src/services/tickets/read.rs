@@ -1,0 +1,361 @@
+//! Reading tickets: one ticket with its files, participants and clocks; the views of many;
+//! the assign form's teams; the portal's counts.
+
+use entity::{account, offer, organisation, service_subcategory, team, team_member, ticket};
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{Named, TicketView, allowed_for, sides, stored};
+use crate::{
+    access::Caller,
+    db::{Ctx, Handle, Unscoped},
+    domain::{lifecycle::Side, sla_clock::Outcome},
+    markdown,
+    services::error::{ServiceError, ServiceResult},
+};
+
+/// `(id, name)` pairs of one table, for the rows a page shows.
+type Names = Vec<(i64, String)>;
+
+/// The names a list of tickets refers to, one query per table.
+struct Referred {
+    people: Names,
+    orgs: Names,
+    offers: Vec<(i64, String, i64)>,
+    subs: Names,
+    teams: Names,
+    parents: Names,
+}
+
+impl Referred {
+    fn named(list: &[(i64, String)], id: i64) -> Named {
+        Named {
+            id,
+            name: list
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn provider_of(&self, offer_id: i64) -> i64 {
+        self.offers
+            .iter()
+            .find(|(id, _, _)| *id == offer_id)
+            .map(|(_, _, provider)| *provider)
+            .unwrap_or_default()
+    }
+
+    fn offer(&self, offer_id: i64) -> Named {
+        let codes: Names = self
+            .offers
+            .iter()
+            .map(|(id, code, _)| (*id, code.clone()))
+            .collect();
+        Self::named(&codes, offer_id)
+    }
+}
+
+/// `(id, column)` of the rows of `E` whose id is in `ids`: names of what tickets refer to.
+async fn pairs<E, C, V>(
+    ctx: &Ctx<C>,
+    id: E::Column,
+    name: E::Column,
+    ids: Vec<i64>,
+) -> ServiceResult<Vec<(i64, V)>>
+where
+    E: EntityTrait,
+    C: Handle,
+    V: sea_orm::TryGetable,
+    (i64, V): sea_orm::TryGetableMany,
+{
+    // Unscoped: the names of what a readable ticket refers to (its requester, offer, team…),
+    // which the reader may see on the ticket without reading those rows themselves.
+    Ok(Unscoped::find::<E>()
+        .select_only()
+        .column(id)
+        .column(name)
+        .filter(id.is_in(ids))
+        .into_tuple()
+        .all(ctx)
+        .await?)
+}
+
+async fn referred<C: Handle>(ctx: &Ctx<C>, rows: &[ticket::Model]) -> ServiceResult<Referred> {
+    let offer_ids: Vec<i64> = rows.iter().map(|t| t.offer_id).collect();
+    // Unscoped: the code and provider of a readable ticket's offer.
+    let offers: Vec<(i64, String, i64)> = Unscoped::find::<offer::Entity>()
+        .select_only()
+        .column(offer::Column::Id)
+        .column(offer::Column::Code)
+        .column(offer::Column::ProviderId)
+        .filter(offer::Column::Id.is_in(offer_ids))
+        .into_tuple()
+        .all(ctx)
+        .await?;
+    Ok(Referred {
+        people: pairs::<account::Entity, _, _>(
+            ctx,
+            account::Column::Id,
+            account::Column::DisplayName,
+            rows.iter()
+                .flat_map(|t| [Some(t.requester_id), t.agent_id])
+                .flatten()
+                .collect(),
+        )
+        .await?,
+        orgs: pairs::<organisation::Entity, _, _>(
+            ctx,
+            organisation::Column::Id,
+            organisation::Column::Name,
+            rows.iter().map(|t| t.organisation_id).collect(),
+        )
+        .await?,
+        offers,
+        subs: pairs::<service_subcategory::Entity, _, _>(
+            ctx,
+            service_subcategory::Column::Id,
+            service_subcategory::Column::Name,
+            rows.iter().map(|t| t.subcategory_id).collect(),
+        )
+        .await?,
+        teams: pairs::<team::Entity, _, _>(
+            ctx,
+            team::Column::Id,
+            team::Column::Name,
+            rows.iter().filter_map(|t| t.team_id).collect(),
+        )
+        .await?,
+        parents: pairs::<ticket::Entity, _, _>(
+            ctx,
+            ticket::Column::Id,
+            ticket::Column::Reference,
+            rows.iter().filter_map(|t| t.parent_id).collect(),
+        )
+        .await?,
+    })
+}
+
+/// Builds the views of some tickets: names in one query per table.
+pub async fn views<C: Handle>(
+    ctx: &Ctx<C>,
+    rows: Vec<ticket::Model>,
+) -> ServiceResult<Vec<TicketView>> {
+    let names = referred(ctx, &rows).await?;
+    rows.into_iter()
+        .map(|t| view_of(ctx.caller(), &names, t))
+        .collect()
+}
+
+/// One ticket as `caller` sees it, with the names already read.
+fn view_of(caller: &Caller, names: &Referred, t: ticket::Model) -> ServiceResult<TicketView> {
+    let provider_id = names.provider_of(t.offer_id);
+    let sides = sides(caller, &t, provider_id);
+    let named = Referred::named;
+    let outcome = |column, word: &Option<String>| {
+        word.as_deref()
+            .map(|w| stored::<Outcome>(column, w))
+            .transpose()
+    };
+    Ok(TicketView {
+        allowed_actions: allowed_for(caller, &t, provider_id)?,
+        provider_side: sides.contains(&Side::Provider),
+        requester_side: sides.contains(&Side::Requester),
+        attachments: Vec::new(),
+        participants: Vec::new(),
+        description_html: markdown::to_safe_html(&t.description),
+        kind: stored("kind", &t.kind)?,
+        status: stored("status", &t.status)?,
+        impact: stored("impact", &t.impact)?,
+        urgency: stored("urgency", &t.urgency)?,
+        priority: stored("priority", &t.priority)?,
+        origin: stored("origin", &t.origin)?,
+        visibility: stored("visibility", &t.visibility)?,
+        organisation: named(&names.orgs, t.organisation_id),
+        offer: names.offer(t.offer_id),
+        subcategory: named(&names.subs, t.subcategory_id),
+        requester: named(&names.people, t.requester_id),
+        team: t.team_id.map(|id| named(&names.teams, id)),
+        agent: t.agent_id.map(|id| named(&names.people, id)),
+        parent: t.parent_id.map(|id| named(&names.parents, id).name),
+        reference: t.reference,
+        title: t.title,
+        description: t.description,
+        module: t.module,
+        affected_version: t.affected_version,
+        environment: t.environment,
+        page_url: t.page_url,
+        event_at: t.event_at,
+        people_affected: t.people_affected,
+        pending_reason: t.pending_reason,
+        solution: t.solution,
+        satisfaction: t.satisfaction,
+        satisfaction_comment: t.satisfaction_comment,
+        revision: t.revision,
+        created_at: t.created_at,
+        updated_at: t.updated_at,
+        assigned_at: t.assigned_at,
+        resolved_at: t.resolved_at,
+        closed_at: t.closed_at,
+        sla_id: t.sla_id,
+        tto_deadline: t.tto_deadline,
+        ttr_deadline: t.ttr_deadline,
+        tto_outcome: outcome("tto_outcome", &t.tto_outcome)?,
+        ttr_outcome: outcome("ttr_outcome", &t.ttr_outcome)?,
+        tto_overrun_minutes: t.tto_overrun_minutes,
+        ttr_overrun_minutes: t.ttr_overrun_minutes,
+        ttr_target_minutes: t.ttr_target_minutes,
+        tto_left_minutes: None,
+        ttr_left_minutes: None,
+        ttr_spent_minutes: t.ttr_spent_seconds / 60,
+    })
+}
+
+/// The ticket row with this reference, if the caller reads it (404 otherwise).
+pub async fn row<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<ticket::Model> {
+    ctx.find::<ticket::Entity>()
+        .filter(ticket::Column::Reference.eq(reference.trim().to_uppercase()))
+        .one(ctx)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// One ticket.
+pub async fn get<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<TicketView> {
+    let row = row(ctx, reference).await?;
+    let id = row.id;
+    let clocks = super::sla::Clocks::of(&row);
+    let level = super::sla::level(ctx, row.sla_id).await?;
+    let mut view = views(ctx, vec![row])
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound)?;
+    view.attachments = super::log::files(ctx, id).await?;
+    view.participants = participants(ctx, id).await?;
+    if let Some(level) = level {
+        let now = ctx.now();
+        let left = |clock: &crate::domain::sla_clock::MetricClock| {
+            clock
+                .running()
+                .then(|| clock.left_minutes(&level.calendar, now))
+                .flatten()
+        };
+        view.tto_left_minutes = left(&clocks.tto);
+        view.ttr_left_minutes = left(&clocks.ttr);
+    }
+    Ok(view)
+}
+
+/// A ticket's participants, by name (bounded: at most 50 are added at once, and a ticket has
+/// few).
+pub async fn participants<C: Handle>(ctx: &Ctx<C>, ticket_id: i64) -> ServiceResult<Vec<Named>> {
+    let followers = ctx
+        .find::<entity::ticket_participant::Entity>()
+        .select_only()
+        .column(entity::ticket_participant::Column::AccountId)
+        .filter(entity::ticket_participant::Column::TicketId.eq(ticket_id))
+        .into_query();
+    // Unscoped: the names of the accounts following a ticket the caller reads (the scoped
+    // subquery above decides which), e.g. a colleague of another organisation.
+    let rows: Names = Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::DisplayName)
+        .filter(account::Column::Id.in_subquery(followers))
+        .order_by_asc(account::Column::DisplayName)
+        .limit(500)
+        .into_tuple()
+        .all(ctx)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| Named { id, name })
+        .collect())
+}
+
+/// A team and the agents who can be assigned in it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Assignable {
+    /// The team.
+    pub team: Named,
+    /// Its members.
+    pub agents: Vec<Named>,
+}
+
+/// The teams the caller reads with their members, for the assign form (two queries).
+pub async fn assignable<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Assignable>> {
+    let teams = ctx
+        .find::<team::Entity>()
+        .order_by_asc(team::Column::Name)
+        .limit(crate::services::MAX_PER_PAGE)
+        .all(ctx)
+        .await?;
+    // Unscoped: the memberships of the teams the caller reads (the list above), and their
+    // members' names, for the assign form.
+    let links: Vec<(i64, i64)> = Unscoped::find::<team_member::Entity>()
+        .select_only()
+        .column(team_member::Column::TeamId)
+        .column(team_member::Column::AccountId)
+        .filter(team_member::Column::TeamId.is_in(teams.iter().map(|t| t.id)))
+        .into_tuple()
+        .all(ctx)
+        .await?;
+    // Unscoped: those members' names (active ones only).
+    let people: Names = Unscoped::find::<account::Entity>()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::DisplayName)
+        .filter(account::Column::Id.is_in(links.iter().map(|(_, a)| *a)))
+        .filter(account::Column::Active.eq(true))
+        .into_tuple()
+        .all(ctx)
+        .await?;
+    Ok(teams
+        .into_iter()
+        .map(|t| Assignable {
+            agents: links
+                .iter()
+                .filter(|(team, _)| *team == t.id)
+                .filter_map(|(_, account)| people.iter().find(|(id, _)| id == account))
+                .map(|(id, name)| Named {
+                    id: *id,
+                    name: name.clone(),
+                })
+                .collect(),
+            team: Named {
+                id: t.id,
+                name: t.name,
+            },
+        })
+        .collect())
+}
+
+/// Counts for the portal's home: open, resolved awaiting the caller, closed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Counts {
+    /// New, assigned or pending.
+    pub open: u64,
+    /// Resolved, waiting for validation.
+    pub resolved: u64,
+    /// Closed.
+    pub closed: u64,
+}
+
+/// The caller's counts, within its scope.
+pub async fn counts<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Counts> {
+    let count = |statuses: &'static [&'static str]| async move {
+        ctx.find::<ticket::Entity>()
+            .filter(ticket::Column::Status.is_in(statuses.iter().copied()))
+            .count(ctx)
+            .await
+    };
+    Ok(Counts {
+        open: count(&["new", "assigned", "pending"]).await?,
+        resolved: count(&["resolved"]).await?,
+        closed: count(&["closed"]).await?,
+    })
+}
