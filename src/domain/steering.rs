@@ -148,23 +148,26 @@ pub fn decide(ballots: &[Ballot], rules: Rules) -> Option<Outcome> {
     beats(t.against).then_some(Outcome::SentBack)
 }
 
-/// A ballot, checked against the proposal: (field, reason) of the problem.
-pub fn validate_ballot(ballot: &Ballot, proposal: &[String]) -> Result<(), (&'static str, String)> {
+/// Why a ballot does not fit the proposal: the field, the catalogue message and its arguments.
+pub type BallotProblem = (&'static str, &'static str, Vec<(&'static str, String)>);
+
+/// A ballot, checked against the proposal.
+pub fn validate_ballot(ballot: &Ballot, proposal: &[String]) -> Result<(), BallotProblem> {
     match ballot.vote {
-        Vote::ApproveWithAmendments if ballot.removed.is_empty() => Err((
-            "removed",
-            "an approval with amendments removes at least one item".to_owned(),
-        )),
+        Vote::ApproveWithAmendments if ballot.removed.is_empty() => {
+            Err(("removed", "steering-amend-removes-one", vec![]))
+        }
         Vote::ApproveWithAmendments => {
             match ballot.removed.iter().find(|r| !proposal.contains(r)) {
-                Some(stranger) => Err(("removed", format!("{stranger} is not in the proposal"))),
+                Some(stranger) => Err((
+                    "removed",
+                    "steering-not-in-proposal",
+                    vec![("reference", stranger.clone())],
+                )),
                 None => Ok(()),
             }
         }
-        _ if !ballot.removed.is_empty() => Err((
-            "removed",
-            "only an approval with amendments removes items".to_owned(),
-        )),
+        _ if !ballot.removed.is_empty() => Err(("removed", "steering-only-amend-removes", vec![])),
         _ => Ok(()),
     }
 }

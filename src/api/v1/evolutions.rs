@@ -3,15 +3,14 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::{StatusCode, header},
     response::IntoResponse,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     domain::{evolution::Action, scoring::Weights},
     error::AppError,
     quota::CreationQuota,
@@ -38,12 +37,10 @@ use crate::{
 #[utoipa::path(get, path = "/api/v1/evolutions", tag = "evolutions", params(EvolutionFilter),
     responses((status = 200, body = Paged<EvolutionView>), (status = 422)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<EvolutionFilter>,
 ) -> Result<Json<Paged<EvolutionView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(evolutions::list(&db, &caller, &filter).await?))
+    Ok(Json(evolutions::list(&ctx, &filter).await?))
 }
 
 /// Files an evolution request for the caller's establishment (same filing rule as tickets).
@@ -51,15 +48,13 @@ pub async fn list(
     responses((status = 201, body = EvolutionView), (status = 403), (status = 404), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     _quota: CreationQuota,
     Json(body): Json<NewEvolution>,
 ) -> Result<(StatusCode, Json<EvolutionView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
-        Json(evolutions::file(&db, &caller, body).await?),
+        Json(evolutions::file(&ctx, body).await?),
     ))
 }
 
@@ -68,12 +63,10 @@ pub async fn create(
     params(("ref" = String, Path, description = "reference, E-000001")),
     responses((status = 200, body = EvolutionView), (status = 404)), security(("bearer" = [])))]
 pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(evolutions::get(&db, &caller, &reference).await?))
+    Ok(Json(evolutions::get(&ctx, &reference).await?))
 }
 
 /// A request's history.
@@ -81,12 +74,10 @@ pub async fn get(
     params(("ref" = String, Path, description = "reference")),
     responses((status = 200, body = Vec<EvolutionStep>), (status = 404)), security(("bearer" = [])))]
 pub async fn history(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
 ) -> Result<Json<Vec<EvolutionStep>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(evolutions::history(&db, &caller, &reference).await?))
+    Ok(Json(evolutions::history(&ctx, &reference).await?))
 }
 
 /// The caller's establishment supports the request (once per establishment).
@@ -95,12 +86,10 @@ pub async fn history(
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn give_support(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(support::give(&db, &caller, &reference).await?))
+    Ok(Json(support::give(&ctx, &reference).await?))
 }
 
 /// The caller's establishment withdraws its support (not the requesting one).
@@ -109,12 +98,10 @@ pub async fn give_support(
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn withdraw_support(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(support::withdraw(&db, &caller, &reference).await?))
+    Ok(Json(support::withdraw(&ctx, &reference).await?))
 }
 
 /// An action on a request: `review`, `request_info`, `qualify`, `defer`, `reject`,
@@ -127,15 +114,13 @@ pub async fn withdraw_support(
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn act(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path((reference, action)): Path<(String, String)>,
     Json(body): Json<EvolutionActionInput>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
     Ok(Json(
-        evolutions::act(&db, &caller, &reference, action, body).await?,
+        evolutions::act(&ctx, &reference, action, body).await?,
     ))
 }
 
@@ -146,14 +131,12 @@ pub async fn act(
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn assess(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
     Json(body): Json<AssessmentInput>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok(Json(
-        assessments::put(&db, &caller, &reference, body).await?,
+        assessments::put(&ctx, &reference, body).await?,
     ))
 }
 
@@ -162,12 +145,10 @@ pub async fn assess(
     params(("code" = String, Path, description = "offer code")),
     responses((status = 200, body = Weights), (status = 404)), security(("bearer" = [])))]
 pub async fn criteria(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(code): Path<String>,
 ) -> Result<Json<Weights>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(assessments::weights(&db, &code).await?))
+    Ok(Json(assessments::weights(&ctx, &code).await?))
 }
 
 /// Sets an offer's weights (its provider's coordinators, administrators).
@@ -176,14 +157,12 @@ pub async fn criteria(
     responses((status = 200, body = Weights), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn set_criteria(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(code): Path<String>,
     Json(body): Json<Weights>,
 ) -> Result<Json<Weights>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok(Json(
-        assessments::set_weights(&db, &caller, &code, body).await?,
+        assessments::set_weights(&ctx, &code, body).await?,
     ))
 }
 
@@ -193,24 +172,20 @@ pub async fn set_criteria(
     params(("code" = String, Path, description = "offer code")),
     responses((status = 200, body = Roadmap), (status = 404)), security(("bearer" = [])))]
 pub async fn roadmap(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(code): Path<String>,
 ) -> Result<Json<Roadmap>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::roadmap(&db, &caller, &code).await?))
+    Ok(Json(releases::roadmap(&ctx, &code).await?))
 }
 
 /// The releases the caller reads.
 #[utoipa::path(get, path = "/api/v1/releases", tag = "evolutions", params(ReleaseFilter),
     responses((status = 200, body = Paged<ReleaseSummary>)), security(("bearer" = [])))]
 pub async fn list_releases(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<ReleaseFilter>,
 ) -> Result<Json<Paged<ReleaseSummary>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::list(&db, &filter).await?))
+    Ok(Json(releases::list(&ctx, &filter).await?))
 }
 
 /// Opens a release in draft (project committee).
@@ -218,14 +193,12 @@ pub async fn list_releases(
     responses((status = 201, body = ReleaseView), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create_release(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewRelease>,
 ) -> Result<(StatusCode, Json<ReleaseView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
-        Json(releases::create(&db, &caller, body).await?),
+        Json(releases::create(&ctx, body).await?),
     ))
 }
 
@@ -234,12 +207,10 @@ pub async fn create_release(
     params(("id" = i64, Path, description = "release id")),
     responses((status = 200, body = ReleaseView), (status = 404)), security(("bearer" = [])))]
 pub async fn get_release(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::get(&db, &caller, id).await?))
+    Ok(Json(releases::get(&ctx, id).await?))
 }
 
 /// Replaces a draft release's ranked list (project committee; 409 once proposed).
@@ -248,13 +219,11 @@ pub async fn get_release(
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn set_items(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<ReleaseItems>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::set_items(&db, &caller, id, body).await?))
+    Ok(Json(releases::set_items(&ctx, id, body).await?))
 }
 
 /// `propose` (draft → proposed), `start` (approved → in_development), `release`
@@ -265,15 +234,13 @@ pub async fn set_items(
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn act_release(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path((id, action)): Path<(i64, String)>,
     Json(body): Json<Revision>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let action = ReleaseAction::parse(&action).ok_or(AppError::NotFound)?;
     Ok(Json(
-        releases::act(&db, &caller, id, action, body.revision).await?,
+        releases::act(&ctx, id, action, body.revision).await?,
     ))
 }
 
@@ -284,13 +251,11 @@ pub async fn act_release(
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn vote(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<BallotInput>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::vote(&db, &caller, id, body).await?))
+    Ok(Json(releases::vote(&ctx, id, body).await?))
 }
 
 /// The latest decision on a release: who voted what and when, the list as proposed and as
@@ -299,12 +264,10 @@ pub async fn vote(
     params(("id" = i64, Path, description = "release id")),
     responses((status = 200, body = DecisionView), (status = 404)), security(("bearer" = [])))]
 pub async fn decision(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<DecisionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::decision(&db, id).await?))
+    Ok(Json(releases::decision(&ctx, id).await?))
 }
 
 /// The chair records the decision (409 once decided).
@@ -313,14 +276,12 @@ pub async fn decision(
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn chair_decides(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<ChairDecision>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok(Json(
-        releases::decide_as_chair(&db, &caller, id, body).await?,
+        releases::decide_as_chair(&ctx, id, body).await?,
     ))
 }
 
@@ -328,22 +289,20 @@ pub async fn chair_decides(
 #[utoipa::path(get, path = "/api/v1/settings/steering", tag = "evolutions",
     responses((status = 200, body = SteeringSettings)), security(("bearer" = [])))]
 pub async fn steering(
-    State(state): State<AppState>,
-    ApiCaller(_caller): ApiCaller,
+    ctx: Ctx,
 ) -> Result<Json<SteeringSettings>, AppError> {
-    Ok(Json(releases::steering_settings(&state.db).await?))
+    Ok(Json(releases::steering_settings(&ctx).await?))
 }
 
 /// Sets them (administrators).
 #[utoipa::path(put, path = "/api/v1/settings/steering", tag = "evolutions", request_body = SteeringSettings,
     responses((status = 200, body = SteeringSettings), (status = 403), (status = 422)), security(("bearer" = [])))]
 pub async fn set_steering(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<SteeringSettings>,
 ) -> Result<Json<SteeringSettings>, AppError> {
     Ok(Json(
-        releases::set_steering_settings(&state.db, &caller, body).await?,
+        releases::set_steering_settings(&ctx, body).await?,
     ))
 }
 
@@ -351,26 +310,22 @@ pub async fn set_steering(
 #[utoipa::path(get, path = "/api/v1/committee-sessions", tag = "evolutions", params(SessionFilter),
     responses((status = 200, body = Paged<SessionView>)), security(("bearer" = [])))]
 pub async fn list_sessions(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<SessionFilter>,
 ) -> Result<Json<Paged<SessionView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(committee_sessions::list(&db, &filter).await?))
+    Ok(Json(committee_sessions::list(&ctx, &filter).await?))
 }
 
 /// Records a session (a member of that committee).
 #[utoipa::path(post, path = "/api/v1/committee-sessions", tag = "evolutions", request_body = NewSession,
     responses((status = 201, body = SessionView), (status = 403), (status = 422)), security(("bearer" = [])))]
 pub async fn create_session(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewSession>,
 ) -> Result<(StatusCode, Json<SessionView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
-        Json(committee_sessions::create(&db, &caller, body).await?),
+        Json(committee_sessions::create(&ctx, body).await?),
     ))
 }
 
@@ -379,12 +334,10 @@ pub async fn create_session(
     params(("id" = i64, Path, description = "session id")),
     responses((status = 200, body = SessionView), (status = 404)), security(("bearer" = [])))]
 pub async fn get_session(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<SessionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(committee_sessions::get(&db, id).await?))
+    Ok(Json(committee_sessions::get(&ctx, id).await?))
 }
 
 /// A session's minutes as a Markdown document.
@@ -392,12 +345,10 @@ pub async fn get_session(
     params(("id" = i64, Path, description = "session id")),
     responses((status = 200, content_type = "text/markdown"), (status = 404)), security(("bearer" = [])))]
 pub async fn session_markdown(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let session = committee_sessions::get(&db, id).await?;
+    let session = committee_sessions::get(&ctx, id).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
         committee_sessions::markdown(&session),
