@@ -164,7 +164,14 @@ const REQUESTS: &[(Filer, &str, &str, Goal, bool, u8)] = &[
         false,
         0,
     ),
-    (Filer::Toulon, "GEFORP", "Thème sombre", Goal::Rejected, false, 0),
+    (
+        Filer::Toulon,
+        "GEFORP",
+        "Thème sombre",
+        Goal::Rejected,
+        false,
+        0,
+    ),
     (
         Filer::Toulon,
         "GEFORP",
@@ -369,7 +376,12 @@ async fn ship_smsu_240(cast: &Cast, items: &[String]) -> anyhow::Result<()> {
     let shipped = release(cast, "SMS-U", "2.4.0", "minor", items).await?;
     vote(&cast.chair, shipped, Vote::Approve, &[]).await?;
     vote(&cast.steering_2, shipped, Vote::Approve, &[]).await?;
-    move_on(cast, shipped, &[ReleaseAction::Start, ReleaseAction::Release]).await?;
+    move_on(
+        cast,
+        shipped,
+        &[ReleaseAction::Start, ReleaseAction::Release],
+    )
+    .await?;
     let Some(delivered) = items.first() else {
         return Ok(());
     };
@@ -386,7 +398,13 @@ async fn approve_smsu_300(cast: &Cast, items: &[String]) -> anyhow::Result<()> {
     let next = release(cast, "SMS-U", "3.0.0", "major", items).await?;
     vote(&cast.chair, next, Vote::Approve, &[]).await?;
     let removed = items.last().cloned().unwrap_or_default();
-    vote(&cast.steering_2, next, Vote::ApproveWithAmendments, &[removed]).await
+    vote(
+        &cast.steering_2,
+        next,
+        Vote::ApproveWithAmendments,
+        &[removed],
+    )
+    .await
 }
 
 /// GEFORP 1.7.1: approved, being built, with the electronic signature alone.

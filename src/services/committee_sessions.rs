@@ -172,10 +172,18 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewSession) -> ServiceResult<S
         problems.rule("agenda", "session-agenda-limits", vec![]);
     }
     if new.decisions.chars().count() > 20_000 {
-        problems.rule("decisions", "field-too-long", vec![("max", "20000".to_owned())]);
+        problems.rule(
+            "decisions",
+            "field-too-long",
+            vec![("max", "20000".to_owned())],
+        );
     }
     if new.minutes.chars().count() > 100_000 {
-        problems.rule("minutes", "field-too-long", vec![("max", "100000".to_owned())]);
+        problems.rule(
+            "minutes",
+            "field-too-long",
+            vec![("max", "100000".to_owned())],
+        );
     }
     problems.into_result()?;
     let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned());

@@ -62,10 +62,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/evolutions/{ref}", tag = "evolutions",
     params(("ref" = String, Path, description = "reference, E-000001")),
     responses((status = 200, body = EvolutionView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    ctx: Ctx,
-    Path(reference): Path<String>,
-) -> Result<Json<EvolutionView>, AppError> {
+pub async fn get(ctx: Ctx, Path(reference): Path<String>) -> Result<Json<EvolutionView>, AppError> {
     Ok(Json(evolutions::get(&ctx, &reference).await?))
 }
 
@@ -119,9 +116,7 @@ pub async fn act(
     Json(body): Json<EvolutionActionInput>,
 ) -> Result<Json<EvolutionView>, AppError> {
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
-    Ok(Json(
-        evolutions::act(&ctx, &reference, action, body).await?,
-    ))
+    Ok(Json(evolutions::act(&ctx, &reference, action, body).await?))
 }
 
 /// Records or replaces the caller's own assessment (project committee members of another
@@ -135,19 +130,14 @@ pub async fn assess(
     Path(reference): Path<String>,
     Json(body): Json<AssessmentInput>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    Ok(Json(
-        assessments::put(&ctx, &reference, body).await?,
-    ))
+    Ok(Json(assessments::put(&ctx, &reference, body).await?))
 }
 
 /// An offer's qualification weights.
 #[utoipa::path(get, path = "/api/v1/offers/{code}/criteria", tag = "evolutions",
     params(("code" = String, Path, description = "offer code")),
     responses((status = 200, body = Weights), (status = 404)), security(("bearer" = [])))]
-pub async fn criteria(
-    ctx: Ctx,
-    Path(code): Path<String>,
-) -> Result<Json<Weights>, AppError> {
+pub async fn criteria(ctx: Ctx, Path(code): Path<String>) -> Result<Json<Weights>, AppError> {
     Ok(Json(assessments::weights(&ctx, &code).await?))
 }
 
@@ -161,9 +151,7 @@ pub async fn set_criteria(
     Path(code): Path<String>,
     Json(body): Json<Weights>,
 ) -> Result<Json<Weights>, AppError> {
-    Ok(Json(
-        assessments::set_weights(&ctx, &code, body).await?,
-    ))
+    Ok(Json(assessments::set_weights(&ctx, &code, body).await?))
 }
 
 /// An offer's roadmap: approved, in development and released releases with their requests, and
@@ -171,10 +159,7 @@ pub async fn set_criteria(
 #[utoipa::path(get, path = "/api/v1/offers/{code}/roadmap", tag = "evolutions",
     params(("code" = String, Path, description = "offer code")),
     responses((status = 200, body = Roadmap), (status = 404)), security(("bearer" = [])))]
-pub async fn roadmap(
-    ctx: Ctx,
-    Path(code): Path<String>,
-) -> Result<Json<Roadmap>, AppError> {
+pub async fn roadmap(ctx: Ctx, Path(code): Path<String>) -> Result<Json<Roadmap>, AppError> {
     Ok(Json(releases::roadmap(&ctx, &code).await?))
 }
 
@@ -206,10 +191,7 @@ pub async fn create_release(
 #[utoipa::path(get, path = "/api/v1/releases/{id}", tag = "evolutions",
     params(("id" = i64, Path, description = "release id")),
     responses((status = 200, body = ReleaseView), (status = 404)), security(("bearer" = [])))]
-pub async fn get_release(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<ReleaseView>, AppError> {
+pub async fn get_release(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ReleaseView>, AppError> {
     Ok(Json(releases::get(&ctx, id).await?))
 }
 
@@ -239,9 +221,7 @@ pub async fn act_release(
     Json(body): Json<Revision>,
 ) -> Result<Json<ReleaseView>, AppError> {
     let action = ReleaseAction::parse(&action).ok_or(AppError::NotFound)?;
-    Ok(Json(
-        releases::act(&ctx, id, action, body.revision).await?,
-    ))
+    Ok(Json(releases::act(&ctx, id, action, body.revision).await?))
 }
 
 /// Casts or changes the caller's ballot (steering committee); the decision is taken when the
@@ -263,10 +243,7 @@ pub async fn vote(
 #[utoipa::path(get, path = "/api/v1/releases/{id}/decision", tag = "evolutions",
     params(("id" = i64, Path, description = "release id")),
     responses((status = 200, body = DecisionView), (status = 404)), security(("bearer" = [])))]
-pub async fn decision(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<DecisionView>, AppError> {
+pub async fn decision(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<DecisionView>, AppError> {
     Ok(Json(releases::decision(&ctx, id).await?))
 }
 
@@ -280,17 +257,13 @@ pub async fn chair_decides(
     Path(id): Path<i64>,
     Json(body): Json<ChairDecision>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    Ok(Json(
-        releases::decide_as_chair(&ctx, id, body).await?,
-    ))
+    Ok(Json(releases::decide_as_chair(&ctx, id, body).await?))
 }
 
 /// The steering committee's quorum, majority and chair.
 #[utoipa::path(get, path = "/api/v1/settings/steering", tag = "evolutions",
     responses((status = 200, body = SteeringSettings)), security(("bearer" = [])))]
-pub async fn steering(
-    ctx: Ctx,
-) -> Result<Json<SteeringSettings>, AppError> {
+pub async fn steering(ctx: Ctx) -> Result<Json<SteeringSettings>, AppError> {
     Ok(Json(releases::steering_settings(&ctx).await?))
 }
 
@@ -301,9 +274,7 @@ pub async fn set_steering(
     ctx: Ctx,
     Json(body): Json<SteeringSettings>,
 ) -> Result<Json<SteeringSettings>, AppError> {
-    Ok(Json(
-        releases::set_steering_settings(&ctx, body).await?,
-    ))
+    Ok(Json(releases::set_steering_settings(&ctx, body).await?))
 }
 
 /// The committees' sessions (empty for anyone else).
@@ -333,10 +304,7 @@ pub async fn create_session(
 #[utoipa::path(get, path = "/api/v1/committee-sessions/{id}", tag = "evolutions",
     params(("id" = i64, Path, description = "session id")),
     responses((status = 200, body = SessionView), (status = 404)), security(("bearer" = [])))]
-pub async fn get_session(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<SessionView>, AppError> {
+pub async fn get_session(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<SessionView>, AppError> {
     Ok(Json(committee_sessions::get(&ctx, id).await?))
 }
 

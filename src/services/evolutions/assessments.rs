@@ -207,13 +207,15 @@ where
         .one(ctx)
         .await?;
     Ok(found
-        .map(|(value, clarity, complexity, regulatory, support)| Weights {
-            value,
-            clarity,
-            complexity,
-            regulatory,
-            support,
-        })
+        .map(
+            |(value, clarity, complexity, regulatory, support)| Weights {
+                value,
+                clarity,
+                complexity,
+                regulatory,
+                support,
+            },
+        )
         .unwrap_or_default())
 }
 

@@ -5,9 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use entity::{account, evolution, evolution_history, evolution_support};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -117,7 +115,10 @@ pub struct EvolutionStep {
 }
 
 /// A request's history, oldest first (at most 200 steps).
-pub async fn history<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<Vec<EvolutionStep>> {
+pub async fn history<C: Handle>(
+    ctx: &Ctx<C>,
+    reference: &str,
+) -> ServiceResult<Vec<EvolutionStep>> {
     let current = row(ctx, reference).await?;
     let of_it = || {
         ctx.find::<evolution_history::Entity>()

@@ -11,8 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    EvolutionView, allowed_for, assessments, committee, committees_see, labels, offer_id,
-    state_of,
+    EvolutionView, allowed_for, assessments, committee, committees_see, labels, offer_id, state_of,
 };
 use crate::{
     db::{Ctx, Handle},
@@ -76,8 +75,8 @@ pub async fn list<C: Handle>(
     match filter.scope.as_deref() {
         None | Some("") => {}
         Some("mine") => {
-            select = select
-                .filter(evolution::Column::OrganisationId.eq(ctx.caller().organisation_id));
+            select =
+                select.filter(evolution::Column::OrganisationId.eq(ctx.caller().organisation_id));
         }
         Some(_) => return Err(ServiceError::field("scope", "evo-scope-mine", vec![])),
     }
@@ -209,7 +208,11 @@ pub async fn views<C: Handle>(
                 && state.is_open()
                 && caller.organisation_id != row.organisation_id;
             Ok(EvolutionView {
-                offer: around.offers.get(&row.offer_id).cloned().unwrap_or_default(),
+                offer: around
+                    .offers
+                    .get(&row.offer_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 organisation: around
                     .organisations
                     .get(&row.organisation_id)
@@ -223,7 +226,9 @@ pub async fn views<C: Handle>(
                 score: if sees { row.score } else { None },
                 score_breakdown: scores.remove(&row.id),
                 analysis: if sees { row.analysis.clone() } else { None },
-                release: row.release_id.and_then(|r| around.releases.get(&r).cloned()),
+                release: row
+                    .release_id
+                    .and_then(|r| around.releases.get(&r).cloned()),
                 duplicate_of: row
                     .duplicate_of_id
                     .and_then(|d| around.duplicates.get(&d).cloned()),

@@ -16,10 +16,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{evolution, offer};
-use sea_orm::{
-    ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef,
-    Select,
-};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef, Select};
 use serde::Serialize;
 use utoipa::ToSchema;
 

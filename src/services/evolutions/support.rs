@@ -13,8 +13,8 @@ use super::{EvolutionView, get, parents_writable, row, state_of};
 use crate::{
     access::Caller,
     db::{Ctx, Handle},
-    services::error::{ServiceError, ServiceResult},
     domain::role::Role,
+    services::error::{ServiceError, ServiceResult},
 };
 
 /// Whether the caller may support requests on this offer: a contact of an establishment with a
@@ -23,7 +23,10 @@ fn may_support(caller: &Caller, row: &evolution::Model) -> ServiceResult<()> {
     if caller.has(Role::Contact) && caller.scope.subscribed_offers.contains(&row.offer_id) {
         Ok(())
     } else {
-        Err(ServiceError::forbidden("evo-support-by-subscribers", vec![]))
+        Err(ServiceError::forbidden(
+            "evo-support-by-subscribers",
+            vec![],
+        ))
     }
 }
 

@@ -3,7 +3,8 @@
 
 use entity::{release, steering_ballot};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::OnConflict,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -198,7 +199,11 @@ where
         ),
         _ => {
             checked_against_proposal(ctx, &current, Vote::Approve, &[]).await?;
-            return Err(ServiceError::field("outcome", "steering-outcome-known", vec![]));
+            return Err(ServiceError::field(
+                "outcome",
+                "steering-outcome-known",
+                vec![],
+            ));
         }
     };
     // The chair's removals are checked as an amended ballot's (others remove nothing).

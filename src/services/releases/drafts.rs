@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use chrono::NaiveDate;
 use entity::{evolution, release};
 use sea_orm::{
     ActiveModelTrait,
@@ -10,7 +11,6 @@ use sea_orm::{
     ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
     sea_query::{CaseStatement, Expr, ExprTrait},
 };
-use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -46,7 +46,10 @@ pub struct NewRelease {
 pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewRelease) -> ServiceResult<ReleaseView> {
     let offer_id = evolutions::offer_id(ctx, &new.offer).await?;
     if !committee(ctx.caller()) {
-        return Err(ServiceError::forbidden("release-built-by-committee", vec![]));
+        return Err(ServiceError::forbidden(
+            "release-built-by-committee",
+            vec![],
+        ));
     }
     let mut problems = Problems::default();
     let version = required_text(&mut problems, "version", &new.version, 50);
@@ -64,7 +67,11 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewRelease) -> ServiceResult<R
         .count(ctx)
         .await?;
     if taken > 0 {
-        return Err(ServiceError::field("version", "release-version-taken", vec![]));
+        return Err(ServiceError::field(
+            "version",
+            "release-version-taken",
+            vec![],
+        ));
     }
     let created = release::ActiveModel {
         offer_id: Set(offer_id),
@@ -110,7 +117,11 @@ async fn plannable<C: Handle>(
     wanted: &[String],
 ) -> ServiceResult<()> {
     if wanted.len() > 200 || wanted.iter().collect::<BTreeSet<_>>().len() != wanted.len() {
-        return Err(ServiceError::field("items", "release-items-each-once", vec![]));
+        return Err(ServiceError::field(
+            "items",
+            "release-items-each-once",
+            vec![],
+        ));
     }
     let rows = ctx
         .find::<evolution::Entity>()
@@ -147,7 +158,10 @@ where
 {
     let current = row(ctx, id).await?;
     if !committee(ctx.caller()) {
-        return Err(ServiceError::forbidden("release-built-by-committee", vec![]));
+        return Err(ServiceError::forbidden(
+            "release-built-by-committee",
+            vec![],
+        ));
     }
     let state = ReleaseState::of(&current)?;
     if state != ReleaseState::Draft {
@@ -224,7 +238,9 @@ impl ReleaseAction {
     /// The release's move, and what its requests do then.
     fn moves(self) -> (ReleaseState, ReleaseState, Action) {
         match self {
-            ReleaseAction::Propose => (ReleaseState::Draft, ReleaseState::Proposed, Action::Propose),
+            ReleaseAction::Propose => {
+                (ReleaseState::Draft, ReleaseState::Proposed, Action::Propose)
+            }
             ReleaseAction::Start => (
                 ReleaseState::Approved,
                 ReleaseState::InDevelopment,
@@ -282,7 +298,11 @@ where
         .all(ctx)
         .await?;
     if action == ReleaseAction::Propose && items.is_empty() {
-        return Err(ServiceError::field("items", "release-proposal-empty", vec![]));
+        return Err(ServiceError::field(
+            "items",
+            "release-proposal-empty",
+            vec![],
+        ));
     }
     let tx = ctx.begin().await?;
     let done = tx

@@ -279,8 +279,7 @@ pub async fn list<C: Handle>(
     .checked()?;
     let mut select = ctx.find::<release::Entity>();
     if let Some(code) = filter.offer.as_deref().filter(|c| !c.trim().is_empty()) {
-        select =
-            select.filter(release::Column::OfferId.eq(evolutions::offer_id(ctx, code).await?));
+        select = select.filter(release::Column::OfferId.eq(evolutions::offer_id(ctx, code).await?));
     }
     let total = select.clone().count(ctx).await?;
     let rows = select

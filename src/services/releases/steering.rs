@@ -55,7 +55,11 @@ pub async fn set_steering_settings<C: Handle>(
 ) -> ServiceResult<SteeringSettings> {
     may_set_steering(ctx.caller())?;
     if settings.rules.quorum == 0 || settings.rules.quorum > 100 {
-        return Err(ServiceError::field("quorum", "steering-quorum-range", vec![]));
+        return Err(ServiceError::field(
+            "quorum",
+            "steering-quorum-range",
+            vec![],
+        ));
     }
     if !(50..100).contains(&settings.rules.majority_percent) {
         return Err(ServiceError::field(

@@ -11,10 +11,15 @@ mod steering;
 use serde_json::{Value, json};
 
 pub use self::{
-    releases::{releases_list, release_create, release_show, release_items, release_act, release_vote, release_decide},
-    requests::{list, new_form, create, show, give_support, withdraw_support, act, assess, roadmap},
-    sessions::{sessions, session_create, session_show, session_markdown},
-    steering::{criteria, set_criteria, steering, set_steering},
+    releases::{
+        release_act, release_create, release_decide, release_items, release_show, release_vote,
+        releases_list,
+    },
+    requests::{
+        act, assess, create, give_support, list, new_form, roadmap, show, withdraw_support,
+    },
+    sessions::{session_create, session_markdown, session_show, sessions},
+    steering::{criteria, set_criteria, set_steering, steering},
 };
 use crate::{
     access::Caller,

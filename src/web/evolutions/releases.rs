@@ -90,10 +90,7 @@ pub async fn release_create(
 }
 
 /// `GET /desk/releases/{id}`: the builder (draft), the proposal, the ballot, the decision.
-pub async fn release_show(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Page, AppError> {
+pub async fn release_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Page, AppError> {
     let release = releases::get(&ctx, id).await?;
     // What may be added: the offer's qualified requests not in a release, best first.
     let candidates = if release.may_edit {

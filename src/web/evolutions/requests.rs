@@ -28,10 +28,7 @@ use crate::{
 };
 
 /// `GET /portal/evolutions` and `/desk/committee`: the requests (the desk's in queue order).
-pub async fn list(
-    ctx: Ctx,
-    Query(filter): Query<EvolutionFilter>,
-) -> Result<Page, AppError> {
+pub async fn list(ctx: Ctx, Query(filter): Query<EvolutionFilter>) -> Result<Page, AppError> {
     let desk = ctx.caller().is_staff();
     let filter = EvolutionFilter {
         sort: filter
@@ -49,9 +46,7 @@ pub async fn list(
 }
 
 /// `GET /portal/evolutions/new`.
-pub async fn new_form(
-    ctx: Ctx,
-) -> Result<Page, AppError> {
+pub async fn new_form(ctx: Ctx) -> Result<Page, AppError> {
     Ok(Page::new(
         "evolutions/new.html",
         json!({ "offers": offer_codes(&ctx).await?, "form": {}, "errors": {} }),
@@ -99,10 +94,7 @@ pub async fn create(
 }
 
 /// `GET /portal/evolutions/{ref}` and `/desk/evolutions/{ref}`.
-pub async fn show(
-    ctx: Ctx,
-    Path(reference): Path<String>,
-) -> Result<Page, AppError> {
+pub async fn show(ctx: Ctx, Path(reference): Path<String>) -> Result<Page, AppError> {
     let evolution = evolutions::get(&ctx, &reference).await?;
     let history = evolutions::history(&ctx, &reference).await?;
     Ok(Page::new(
@@ -204,10 +196,7 @@ pub struct RoadmapQuery {
 }
 
 /// `GET /portal/roadmap?offer=CODE`.
-pub async fn roadmap(
-    ctx: Ctx,
-    Query(query): Query<RoadmapQuery>,
-) -> Result<Page, AppError> {
+pub async fn roadmap(ctx: Ctx, Query(query): Query<RoadmapQuery>) -> Result<Page, AppError> {
     let offers = offer_codes(&ctx).await?;
     let code = query.offer.filter(|o| !o.is_empty()).or_else(|| {
         offers

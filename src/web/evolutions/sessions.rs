@@ -13,17 +13,14 @@ use crate::{
     db::Ctx,
     error::AppError,
     i18n::Lang,
-    services::error::ServiceError,
     services::committee_sessions::{self, NewSession, SessionFilter},
+    services::error::ServiceError,
     view::Page,
     web::forms::field_errors_in,
 };
 
 /// `GET /desk/sessions`.
-pub async fn sessions(
-    ctx: Ctx,
-    Query(filter): Query<SessionFilter>,
-) -> Result<Page, AppError> {
+pub async fn sessions(ctx: Ctx, Query(filter): Query<SessionFilter>) -> Result<Page, AppError> {
     let found = committee_sessions::list(&ctx, &filter).await?;
     Ok(Page::new(
         "evolutions/sessions.html",
@@ -93,10 +90,7 @@ pub async fn session_create(
 }
 
 /// `GET /desk/sessions/{id}`: printable.
-pub async fn session_show(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Page, AppError> {
+pub async fn session_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Page, AppError> {
     let session = committee_sessions::get(&ctx, id).await?;
     Ok(Page::new(
         "evolutions/session.html",
@@ -105,10 +99,7 @@ pub async fn session_show(
 }
 
 /// `GET /desk/sessions/{id}/minutes.md`: the Markdown export.
-pub async fn session_markdown(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+pub async fn session_markdown(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let session = committee_sessions::get(&ctx, id).await?;
     Ok((
         [

@@ -19,10 +19,7 @@ use crate::{
 };
 
 /// `GET /desk/offers/{code}/criteria`: the offer's qualification weights.
-pub async fn criteria(
-    ctx: Ctx,
-    Path(code): Path<String>,
-) -> Result<Page, AppError> {
+pub async fn criteria(ctx: Ctx, Path(code): Path<String>) -> Result<Page, AppError> {
     let weights = assessments::weights(&ctx, &code).await?;
     Ok(Page::new(
         "evolutions/criteria.html",
@@ -56,9 +53,7 @@ pub async fn set_criteria(
 }
 
 /// `GET /desk/settings/steering`: quorum, majority and chair (administrators change them).
-pub async fn steering(
-    ctx: Ctx,
-) -> Result<Page, AppError> {
+pub async fn steering(ctx: Ctx) -> Result<Page, AppError> {
     let settings = releases::steering_settings(&ctx).await?;
     Ok(Page::new(
         "evolutions/steering.html",
