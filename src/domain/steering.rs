@@ -1,6 +1,7 @@
 //! The steering committee's ballots on a release proposal and the decision they make
 //! (SPEC section 7): taken when the quorum is reached and one side holds a majority.
 
+use entity::{steering_ballot::BallotVote, steering_decision::DecisionOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -16,21 +17,24 @@ pub enum Vote {
     Against,
 }
 
-impl Vote {
-    /// The vote's word, as stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Vote::Approve => "approve",
-            Vote::ApproveWithAmendments => "approve_with_amendments",
-            Vote::Against => "against",
+/// The vote as stored (`steering_ballot.vote`).
+impl From<BallotVote> for Vote {
+    fn from(stored: BallotVote) -> Vote {
+        match stored {
+            BallotVote::Approve => Vote::Approve,
+            BallotVote::ApproveWithAmendments => Vote::ApproveWithAmendments,
+            BallotVote::Against => Vote::Against,
         }
     }
+}
 
-    /// The vote a stored word names.
-    pub fn parse(word: &str) -> Option<Vote> {
-        [Vote::Approve, Vote::ApproveWithAmendments, Vote::Against]
-            .into_iter()
-            .find(|v| v.as_str() == word)
+impl From<Vote> for BallotVote {
+    fn from(vote: Vote) -> BallotVote {
+        match vote {
+            Vote::Approve => BallotVote::Approve,
+            Vote::ApproveWithAmendments => BallotVote::ApproveWithAmendments,
+            Vote::Against => BallotVote::Against,
+        }
     }
 }
 
@@ -90,13 +94,13 @@ pub enum Outcome {
     SentBack,
 }
 
-impl Outcome {
-    /// The outcome's word, as stored.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Outcome::Approved => "approved",
-            Outcome::ApprovedWithAmendments { .. } => "approved_with_amendments",
-            Outcome::SentBack => "sent_back",
+/// The outcome as stored (`steering_decision.outcome`; the amendments are in its lists).
+impl From<&Outcome> for DecisionOutcome {
+    fn from(outcome: &Outcome) -> DecisionOutcome {
+        match outcome {
+            Outcome::Approved => DecisionOutcome::Approved,
+            Outcome::ApprovedWithAmendments { .. } => DecisionOutcome::ApprovedWithAmendments,
+            Outcome::SentBack => DecisionOutcome::SentBack,
         }
     }
 }
@@ -323,8 +327,8 @@ mod tests {
             }
         );
         assert_eq!(
-            Vote::parse("approve_with_amendments"),
-            Some(Vote::ApproveWithAmendments)
+            Vote::from(BallotVote::from(Vote::ApproveWithAmendments)),
+            Vote::ApproveWithAmendments
         );
     }
 }

@@ -3,10 +3,10 @@
 //! exported as Markdown. The committees' own (`ScopedEntity for committee_session`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::committee_session;
+use entity::committee_session::{self, Committee};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -51,7 +51,7 @@ impl From<committee_session::Model> for SessionView {
         SessionView {
             id: s.id,
             minutes_html: crate::markdown::to_safe_html(&s.minutes),
-            committee: s.committee,
+            committee: s.committee.to_value(),
             held_on: s.held_on,
             title: s.title,
             attendees: serde_json::from_str(&s.attendees).unwrap_or_default(),
@@ -108,8 +108,12 @@ pub async fn list<C: Handle>(
     }
     .checked()?;
     let mut select = ctx.find::<committee_session::Entity>();
-    if let Some(committee) = filter.committee.as_deref().filter(|c| !c.is_empty()) {
-        select = select.filter(committee_session::Column::Committee.eq(committee));
+    if let Some(word) = filter.committee.as_ref().filter(|c| !c.is_empty()) {
+        // An unknown committee met never: an empty list, as any filter that matches nothing.
+        select = match Committee::try_from_value(word) {
+            Ok(committee) => select.filter(committee_session::Column::Committee.eq(committee)),
+            Err(_) => select.filter(Expr::value(false)),
+        };
     }
     let total = select.clone().count(ctx).await?;
     let rows = select
@@ -140,16 +144,11 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<SessionView>
 /// Records a session: a member of that committee (or an administrator), 403 otherwise.
 pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewSession) -> ServiceResult<SessionView> {
     let caller = ctx.caller();
-    let member = match new.committee.as_str() {
-        "project" => caller.has(Role::Committee),
-        "steering" => caller.has(Role::Steering),
-        _ => {
-            return Err(ServiceError::field(
-                "committee",
-                "session-committee-known",
-                vec![],
-            ));
-        }
+    let committee = Committee::try_from_value(&new.committee)
+        .map_err(|_| ServiceError::field("committee", "session-committee-known", vec![]))?;
+    let member = match committee {
+        Committee::Project => caller.has(Role::Committee),
+        Committee::Steering => caller.has(Role::Steering),
     };
     if !(member || caller.scope.admin) {
         return Err(ServiceError::forbidden("session-by-members", vec![]));
@@ -188,7 +187,7 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewSession) -> ServiceResult<S
     problems.into_result()?;
     let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned());
     let row = committee_session::ActiveModel {
-        committee: Set(new.committee),
+        committee: Set(committee),
         held_on: Set(new.held_on),
         title: Set(title),
         attendees: Set(json(&attendees)),

@@ -1,7 +1,7 @@
 //! The actions of the API on a request: the committee's (review, ask, qualify, defer, reject,
 //! mark as a duplicate, close) and the requester's (answer), through the state machine.
 
-use entity::evolution;
+use entity::evolution::{self, EvolutionState};
 use sea_orm::{ColumnTrait, QueryFilter, TransactionTrait, sea_query::Expr};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -66,7 +66,7 @@ where
     C::Conn: TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
 {
     let current = row(ctx, reference).await?;
-    let state = state_of(&current)?;
+    let state = state_of(&current);
     let side = side_of(ctx.caller(), &current, action)?;
     let to = match rules::apply(state, action, side) {
         Ok(to) => to,
@@ -93,7 +93,10 @@ where
     let tx = ctx.begin().await?;
     let mut update = tx
         .update_many::<evolution::Entity>()
-        .col_expr(evolution::Column::State, Expr::value(to.as_str()))
+        .col_expr(
+            evolution::Column::State,
+            Expr::value(EvolutionState::from(to)),
+        )
         .col_expr(evolution::Column::UpdatedAt, Expr::value(tx.now()))
         .col_expr(
             evolution::Column::Revision,
@@ -160,7 +163,7 @@ async fn survivor<C: Handle>(
         .one(ctx)
         .await?
         .ok_or_else(|| ServiceError::field("of", "evo-of-unread", vec![]))?;
-    let open = state_of(&target)?.is_open();
+    let open = state_of(&target).is_open();
     if target.id == duplicate.id || target.offer_id != duplicate.offer_id || !open {
         return Err(ServiceError::field("of", "evo-of-another-open", vec![]));
     }

@@ -71,7 +71,7 @@ where
             serde_json::json!({ "reason": "recusal" }),
         ));
     }
-    let state = state_of(&current)?;
+    let state = state_of(&current);
     if !assessable(state) {
         return Err(super::not_now(state, &[]));
     }

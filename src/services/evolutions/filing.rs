@@ -130,7 +130,7 @@ where
         module: Set(texts.module),
         requester_id: Set(caller.account_id),
         organisation_id: Set(caller.organisation_id),
-        state: Set(State::Submitted.as_str().to_owned()),
+        state: Set(State::Submitted.into()),
         supporters: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -5,7 +5,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use entity::{account, evolution, evolution_history, evolution_support};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveEnum, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -47,8 +49,8 @@ pub async fn steps<C: Handle>(
         evolution_history::ActiveModel {
             evolution_id: Set(row.id),
             actor_id: Set(actor),
-            from_state: Set(from.map(|s| s.as_str().to_owned())),
-            to_state: Set(to.as_str().to_owned()),
+            from_state: Set(from.map(Into::into)),
+            to_state: Set(to.into()),
             reason: Set(reason.clone()),
             created_at: Set(tx.now()),
             ..Default::default()
@@ -147,8 +149,8 @@ pub async fn history<C: Handle>(
         .into_iter()
         .map(|s| EvolutionStep {
             actor: s.actor_id.and_then(|a| names.get(&a).cloned()),
-            from: s.from_state,
-            to: s.to_state,
+            from: s.from_state.map(|f| f.to_value()),
+            to: s.to_state.to_value(),
             reason: s.reason,
             at: s.created_at,
         })

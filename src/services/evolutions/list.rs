@@ -2,9 +2,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use entity::{account, evolution, evolution_support, offer, organisation, release};
+use entity::{
+    account,
+    evolution::{self, EvolutionState},
+    evolution_support, offer, organisation, release,
+};
 use sea_orm::{
-    ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
@@ -62,14 +66,14 @@ pub async fn list<C: Handle>(
                     State::ALL
                         .into_iter()
                         .filter(|s| s.is_open())
-                        .map(State::as_str),
+                        .map(EvolutionState::from),
                 ),
             );
         }
         Some(word) => {
-            let state = State::parse(word)
-                .ok_or_else(|| ServiceError::field("state", "evo-state-unknown", vec![]))?;
-            select = select.filter(evolution::Column::State.eq(state.as_str()));
+            let state = EvolutionState::try_from_value(&word.to_owned())
+                .map_err(|_| ServiceError::field("state", "evo-state-unknown", vec![]))?;
+            select = select.filter(evolution::Column::State.eq(state));
         }
     }
     match filter.scope.as_deref() {
@@ -199,7 +203,7 @@ pub async fn views<C: Handle>(
     }
     rows.into_iter()
         .map(|row| {
-            let state = state_of(&row)?;
+            let state = state_of(&row);
             let named = sees
                 || caller.organisation_id == row.organisation_id
                 || caller.scope.delivered_offers.contains(&row.offer_id);

@@ -59,11 +59,11 @@ where
     let caller = ctx.caller();
     let current = row(ctx, reference).await?;
     may_support(caller, &current)?;
-    if !state_of(&current)?.is_open() {
+    if !state_of(&current).is_open() {
         return Err(ServiceError::conflict(
             "evo-support-over",
             vec![],
-            serde_json::json!({ "state": current.state }),
+            serde_json::json!({ "state": state_of(&current).as_str() }),
         ));
     }
     let tx = ctx.begin().await?;
@@ -168,7 +168,7 @@ pub async fn merge<C: Handle>(
         tx,
         survivor,
         None,
-        state_of(survivor)?,
+        state_of(survivor),
         None,
         Some(format!("{} fusionnée ici", duplicate.reference)),
     )

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{
     ReleaseState, ReleaseView,
-    decisions::{DecidedBy, decided, move_proposed, not_proposed, proposal_of, record},
+    decisions::{Decider, decided, move_proposed, not_proposed, proposal_of, record},
     get, json_refs, normalised,
     read::vote_of,
     refs, row, steering_settings,
@@ -50,7 +50,7 @@ async fn checked_against_proposal<C: Handle>(
     vote: Vote,
     removed: &[String],
 ) -> ServiceResult<()> {
-    let state = ReleaseState::of(current)?;
+    let state = ReleaseState::of(current);
     if state != ReleaseState::Proposed {
         return Err(decided(state));
     }
@@ -105,14 +105,14 @@ where
         .map(|b| {
             Ok(Ballot {
                 voter: b.account_id,
-                vote: vote_of(&b)?,
+                vote: vote_of(&b),
                 removed: refs(&b.removed),
             })
         })
         .collect::<ServiceResult<Vec<_>>>()?;
     let settings = steering_settings(&tx).await?;
     if let Some(outcome) = steering::decide(&ballots, settings.rules) {
-        record(&tx, &current, outcome, DecidedBy::Ballots, String::new()).await?;
+        record(&tx, &current, outcome, Decider::Ballots, String::new()).await?;
     }
     tx.commit().await?;
     get(ctx, id).await
@@ -131,7 +131,7 @@ async fn cast<C: Handle>(
     steering_ballot::Entity::insert(steering_ballot::ActiveModel {
         release_id: Set(id),
         account_id: Set(tx.caller().account_id),
-        vote: Set(vote.as_str().to_owned()),
+        vote: Set(vote.into()),
         removed: Set(json_refs(removed)),
         comment: Set(comment.to_owned()),
         created_at: Set(tx.now()),
@@ -218,7 +218,7 @@ where
         &tx,
         &current,
         outcome,
-        DecidedBy::Chair(caller.account_id),
+        Decider::Chair(caller.account_id),
         input.comment,
     )
     .await?;

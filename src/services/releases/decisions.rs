@@ -1,7 +1,11 @@
 //! The steering committee's decision: written once per round, never changed, and carried out
 //! in the same transaction (the release approved and its requests planned, or sent back).
 
-use entity::{evolution, release, steering_decision};
+use entity::{
+    evolution,
+    release::{self, ReleaseState as Stored},
+    steering_decision::{self, DecidedBy},
+};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -25,14 +29,14 @@ pub(super) async fn move_proposed<C: Handle>(
 ) -> ServiceResult<bool> {
     let moved = tx
         .update_many::<release::Entity>()
-        .col_expr(release::Column::State, Expr::value(next.as_str()))
+        .col_expr(release::Column::State, Expr::value(Stored::from(next)))
         .col_expr(
             release::Column::Revision,
             Expr::col(release::Column::Revision).add(1),
         )
         .col_expr(release::Column::UpdatedAt, Expr::value(tx.now()))
         .filter(release::Column::Id.eq(id))
-        .filter(release::Column::State.eq(ReleaseState::Proposed.as_str()))
+        .filter(release::Column::State.eq(Stored::Proposed))
         .exec(tx)
         .await?;
     Ok(moved.rows_affected == 1)
@@ -50,10 +54,7 @@ pub(super) fn decided(state: ReleaseState) -> ServiceError {
 /// [`decided`], with the state the release is in now: a compare-and-set found it moved on.
 pub(super) async fn not_proposed<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceError {
     match row(ctx, id).await {
-        Ok(now) => match ReleaseState::of(&now) {
-            Ok(state) => decided(state),
-            Err(err) => err,
-        },
+        Ok(now) => decided(ReleaseState::of(&now)),
         Err(err) => err,
     }
 }
@@ -76,7 +77,7 @@ pub(super) async fn proposal_of<C: Handle>(
 
 /// Who decided: the ballots (quorum and majority reached) or the chair (their account).
 #[derive(Debug, Clone, Copy)]
-pub(super) enum DecidedBy {
+pub(super) enum Decider {
     /// The ballots.
     Ballots,
     /// The chair.
@@ -91,7 +92,7 @@ pub(super) async fn record<C: Handle>(
     tx: &Ctx<C>,
     release: &release::Model,
     outcome: Outcome,
-    by: DecidedBy,
+    by: Decider,
     comment: String,
 ) -> ServiceResult<()> {
     let next = match outcome {
@@ -118,7 +119,7 @@ async fn write_record<C: Handle>(
     tx: &Ctx<C>,
     release: &release::Model,
     outcome: &Outcome,
-    by: DecidedBy,
+    by: Decider,
     removed: &[String],
     comment: &str,
     next: ReleaseState,
@@ -141,14 +142,14 @@ async fn write_record<C: Handle>(
     };
     let ballots = ballots_of(tx, release.id).await?;
     let (decided_by, chair) = match by {
-        DecidedBy::Ballots => ("ballots", None),
-        DecidedBy::Chair(id) => ("chair", Some(id)),
+        Decider::Ballots => (DecidedBy::Ballots, None),
+        Decider::Chair(id) => (DecidedBy::Chair, Some(id)),
     };
     tx.insert_child(steering_decision::ActiveModel {
         release_id: Set(release.id),
         round: Set(round),
-        outcome: Set(outcome.as_str().to_owned()),
-        decided_by: Set(decided_by.to_owned()),
+        outcome: Set(outcome.into()),
+        decided_by: Set(decided_by),
         chair_id: Set(chair),
         proposed: Set(json_refs(&proposed)),
         approved: Set(json_refs(&approved)),

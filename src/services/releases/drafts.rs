@@ -4,9 +4,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use entity::{evolution, release};
+use entity::{
+    evolution::{self, EvolutionState},
+    release::{self, ReleaseKind, ReleaseState as Stored},
+};
 use sea_orm::{
-    ActiveModelTrait,
+    ActiveEnum, ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
     sea_query::{CaseStatement, Expr, ExprTrait},
@@ -53,13 +56,15 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewRelease) -> ServiceResult<R
     }
     let mut problems = Problems::default();
     let version = required_text(&mut problems, "version", &new.version, 50);
-    if !matches!(new.kind.as_str(), "major" | "minor") {
+    let kind = ReleaseKind::try_from_value(&new.kind);
+    if kind.is_err() {
         problems.rule("kind", "release-kind-known", vec![]);
     }
     if !(0..=100_000).contains(&new.capacity_days) {
         problems.rule("capacity_days", "release-capacity-range", vec![]);
     }
     problems.into_result()?;
+    let kind = kind.map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
     // Unscoped: the label is unique per offer across the whole table, whoever reads which.
     let taken = Unscoped::find::<release::Entity>()
         .filter(release::Column::OfferId.eq(offer_id))
@@ -76,10 +81,10 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewRelease) -> ServiceResult<R
     let created = release::ActiveModel {
         offer_id: Set(offer_id),
         version: Set(version),
-        kind: Set(new.kind),
+        kind: Set(kind),
         target_date: Set(new.target_date),
         capacity_days: Set(new.capacity_days),
-        state: Set(ReleaseState::Draft.as_str().to_owned()),
+        state: Set(ReleaseState::Draft.into()),
         created_at: Set(ctx.now()),
         updated_at: Set(ctx.now()),
         revision: Set(1),
@@ -134,7 +139,7 @@ async fn plannable<C: Handle>(
         match by_ref.get(reference.as_str()) {
             Some(r)
                 if r.offer_id == current.offer_id
-                    && r.state == State::Qualified.as_str()
+                    && r.state == EvolutionState::Qualified
                     && r.release_id.is_none_or(|rel| rel == current.id) => {}
             _ => {
                 return Err(ServiceError::field(
@@ -163,7 +168,7 @@ where
             vec![],
         ));
     }
-    let state = ReleaseState::of(&current)?;
+    let state = ReleaseState::of(&current);
     if state != ReleaseState::Draft {
         return Err(locked(state));
     }
@@ -283,7 +288,7 @@ where
     if !(committee(caller) || (provider && action != ReleaseAction::Propose)) {
         return Err(ServiceError::forbidden("evo-committee-only", vec![]));
     }
-    let state = ReleaseState::of(&current)?;
+    let state = ReleaseState::of(&current);
     if state != from {
         return Err(ServiceError::conflict(
             "release-wrong-state",
@@ -307,7 +312,7 @@ where
     let tx = ctx.begin().await?;
     let done = tx
         .update_many::<release::Entity>()
-        .col_expr(release::Column::State, Expr::value(to.as_str()))
+        .col_expr(release::Column::State, Expr::value(Stored::from(to)))
         .col_expr(release::Column::Revision, Expr::value(current.revision + 1))
         .col_expr(release::Column::UpdatedAt, Expr::value(tx.now()))
         .filter(release::Column::Id.eq(id))
@@ -332,7 +337,7 @@ pub(super) async fn move_items<C: Handle>(
 ) -> ServiceResult<()> {
     let mut moved = Vec::new();
     for item in items {
-        let from = evolutions::state_of(item)?;
+        let from = evolutions::state_of(item);
         if let Ok(to) = machine::apply(from, action, Side::System) {
             moved.push((item, from, to));
         }
@@ -342,7 +347,10 @@ pub(super) async fn move_items<C: Handle>(
     };
     let mut update = tx
         .update_many::<evolution::Entity>()
-        .col_expr(evolution::Column::State, Expr::value(to.as_str()))
+        .col_expr(
+            evolution::Column::State,
+            Expr::value(EvolutionState::from(*to)),
+        )
         .col_expr(evolution::Column::UpdatedAt, Expr::value(tx.now()))
         .col_expr(
             evolution::Column::Revision,

@@ -12,7 +12,7 @@ mod roadmap;
 mod steering;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::release;
+use entity::release::{self, ReleaseState as Stored};
 use sea_orm::{ColumnTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -47,14 +47,6 @@ pub enum ReleaseState {
 }
 
 impl ReleaseState {
-    const ALL: [ReleaseState; 5] = [
-        ReleaseState::Draft,
-        ReleaseState::Proposed,
-        ReleaseState::Approved,
-        ReleaseState::InDevelopment,
-        ReleaseState::Released,
-    ];
-
     /// The state's word, as stored.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,19 +58,28 @@ impl ReleaseState {
         }
     }
 
-    /// The state of a stored release; a word no state has is a fault of the data, told with
-    /// its table, column and value (never read as some default).
-    fn of(row: &release::Model) -> ServiceResult<ReleaseState> {
-        ReleaseState::ALL
-            .into_iter()
-            .find(|s| s.as_str() == row.state)
-            .ok_or_else(|| {
-                ServiceError::Internal(anyhow::anyhow!(
-                    "offer_release.state of release {} holds an unknown state {:?}",
-                    row.id,
-                    row.state
-                ))
-            })
+    /// The state of a stored release (the database layer refuses a word no state has).
+    fn of(row: &release::Model) -> ReleaseState {
+        match row.state {
+            Stored::Draft => ReleaseState::Draft,
+            Stored::Proposed => ReleaseState::Proposed,
+            Stored::Approved => ReleaseState::Approved,
+            Stored::InDevelopment => ReleaseState::InDevelopment,
+            Stored::Released => ReleaseState::Released,
+        }
+    }
+}
+
+/// The state as stored.
+impl From<ReleaseState> for Stored {
+    fn from(state: ReleaseState) -> Stored {
+        match state {
+            ReleaseState::Draft => Stored::Draft,
+            ReleaseState::Proposed => Stored::Proposed,
+            ReleaseState::Approved => Stored::Approved,
+            ReleaseState::InDevelopment => Stored::InDevelopment,
+            ReleaseState::Released => Stored::Released,
+        }
     }
 }
 

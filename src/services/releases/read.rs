@@ -6,7 +6,7 @@ use entity::{
     account, evolution, evolution_assessment, offer, organisation, release, steering_ballot,
     steering_decision,
 };
-use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -37,7 +37,7 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<ReleaseView>
         .remove(&row.id)
         .unwrap_or_default();
     let total: f64 = items.iter().filter_map(|i| i.estimated_days).sum();
-    let state = ReleaseState::of(&row)?;
+    let state = ReleaseState::of(&row);
     let settings = steering_settings(ctx).await?;
     let ballots = if sees {
         ballots_of(ctx, row.id).await?
@@ -64,7 +64,7 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<ReleaseView>
         id: row.id,
         offer,
         version: row.version,
-        kind: row.kind,
+        kind: row.kind.to_value(),
         target_date: row.target_date,
         capacity_days: row.capacity_days,
         state,
@@ -160,22 +160,16 @@ pub(super) async fn items_of<C: Handle>(
             score: if sees_scores { i.score } else { None },
             reference: i.reference,
             title: i.title,
-            state: i.state,
+            state: i.state.to_value(),
             supporters: i.supporters,
         });
     }
     Ok(items)
 }
 
-/// The vote of a stored ballot; a word no vote has is a fault of the data.
-pub(super) fn vote_of(row: &steering_ballot::Model) -> ServiceResult<Vote> {
-    Vote::parse(&row.vote).ok_or_else(|| {
-        ServiceError::Internal(anyhow::anyhow!(
-            "steering_ballot.vote of ballot {} holds an unknown vote {:?}",
-            row.id,
-            row.vote
-        ))
-    })
+/// The vote of a stored ballot (the database layer refuses a word no vote has).
+pub(super) fn vote_of(row: &steering_ballot::Model) -> Vote {
+    Vote::from(row.vote)
 }
 
 /// The ballots on a release, oldest first, with their voters' names.
@@ -203,7 +197,7 @@ pub(super) async fn ballots_of<C: Handle>(
         .map(|r| {
             Ok(BallotView {
                 voter: names.get(&r.account_id).cloned().unwrap_or_default(),
-                vote: vote_of(&r)?,
+                vote: vote_of(&r),
                 removed: refs(&r.removed),
                 comment: r.comment,
                 at: r.updated_at,
@@ -235,8 +229,8 @@ async fn latest_decision<C: Handle>(
     .into_values()
     .next();
     Ok(Some(DecisionView {
-        outcome: d.outcome,
-        decided_by: d.decided_by,
+        outcome: d.outcome.to_value(),
+        decided_by: d.decided_by.to_value(),
         chair,
         proposed: refs(&d.proposed),
         approved: refs(&d.approved),
@@ -307,11 +301,11 @@ pub(super) fn summary(
     codes: &HashMap<i64, String>,
 ) -> ServiceResult<ReleaseSummary> {
     Ok(ReleaseSummary {
-        state: ReleaseState::of(&r)?,
+        state: ReleaseState::of(&r),
         id: r.id,
         offer: codes.get(&r.offer_id).cloned().unwrap_or_default(),
         version: r.version,
-        kind: r.kind,
+        kind: r.kind.to_value(),
         target_date: r.target_date,
     })
 }

@@ -49,7 +49,7 @@ pub async fn roadmap<C: Handle>(ctx: &Ctx<C>, code: &str) -> ServiceResult<Roadm
     let rows = ctx
         .find::<release::Entity>()
         .filter(release::Column::OfferId.eq(offer_id))
-        .filter(release::Column::State.is_in(shown.map(ReleaseState::as_str)))
+        .filter(release::Column::State.is_in(shown.map(release::ReleaseState::from)))
         .order_by_desc(release::Column::TargetDate)
         .order_by_desc(release::Column::Id)
         .limit(50)
