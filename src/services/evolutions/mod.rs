@@ -180,7 +180,6 @@ where
         .column(pointer)
         .column(label)
         .join(JoinType::InnerJoin, joined)
-        .distinct()
         .into_tuple::<(i64, String)>()
         .all(ctx)
         .await?
