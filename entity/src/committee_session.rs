@@ -10,7 +10,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub committee: String,
+    pub committee: Committee,
     pub held_on: Date,
     pub title: String,
     #[sea_orm(column_type = "Text")]
@@ -26,3 +26,15 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Which committee met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Committee {
+    /// The project committee.
+    #[sea_orm(string_value = "project")]
+    Project,
+    /// The steering committee.
+    #[sea_orm(string_value = "steering")]
+    Steering,
+}

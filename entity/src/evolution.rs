@@ -21,7 +21,7 @@ pub struct Model {
     pub module: Option<String>,
     pub requester_id: i64,
     pub organisation_id: i64,
-    pub state: String,
+    pub state: EvolutionState,
     #[sea_orm(column_type = "Text", nullable)]
     pub state_reason: Option<String>,
     pub duplicate_of_id: Option<i64>,
@@ -39,3 +39,48 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Where a request stands (SPEC section 7); the machine is `guichet::domain::evolution`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum EvolutionState {
+    /// Filed, not yet looked at.
+    #[sea_orm(string_value = "submitted")]
+    Submitted,
+    /// The project committee is studying it.
+    #[sea_orm(string_value = "under_review")]
+    UnderReview,
+    /// Waiting for the requester's answer.
+    #[sea_orm(string_value = "needs_info")]
+    NeedsInfo,
+    /// Assessed and scored.
+    #[sea_orm(string_value = "qualified")]
+    Qualified,
+    /// In a release proposal.
+    #[sea_orm(string_value = "proposed")]
+    Proposed,
+    /// Approved by the steering committee.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// In the approved release's plan.
+    #[sea_orm(string_value = "planned")]
+    Planned,
+    /// Being built.
+    #[sea_orm(string_value = "in_development")]
+    InDevelopment,
+    /// Shipped in a release.
+    #[sea_orm(string_value = "delivered")]
+    Delivered,
+    /// Over.
+    #[sea_orm(string_value = "closed")]
+    Closed,
+    /// Put off, with a reason.
+    #[sea_orm(string_value = "deferred")]
+    Deferred,
+    /// Refused, with a reason.
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+    /// The same as another request.
+    #[sea_orm(string_value = "duplicate")]
+    Duplicate,
+}

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::evolution::EvolutionState;
+
 /// A row of `evolution_history`; `actor_id` is none for steps the platform takes (a release's).
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,8 +13,8 @@ pub struct Model {
     pub id: i64,
     pub evolution_id: i64,
     pub actor_id: Option<i64>,
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub from_state: Option<EvolutionState>,
+    pub to_state: EvolutionState,
     #[sea_orm(column_type = "Text", nullable)]
     pub reason: Option<String>,
     pub created_at: DateTimeUtc,

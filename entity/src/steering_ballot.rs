@@ -12,7 +12,7 @@ pub struct Model {
     pub id: i64,
     pub release_id: i64,
     pub account_id: i64,
-    pub vote: String,
+    pub vote: BallotVote,
     #[sea_orm(column_type = "Text")]
     pub removed: String,
     #[sea_orm(column_type = "Text")]
@@ -22,3 +22,18 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A steering member's vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum BallotVote {
+    /// The list as proposed.
+    #[sea_orm(string_value = "approve")]
+    Approve,
+    /// The list without some items.
+    #[sea_orm(string_value = "approve_with_amendments")]
+    ApproveWithAmendments,
+    /// Back to the project committee.
+    #[sea_orm(string_value = "against")]
+    Against,
+}

@@ -15,8 +15,8 @@ pub struct Model {
     /// Which proposal of the release it decided, from 1: a release sent back and proposed again
     /// gets one decision per round, never two for the same one.
     pub round: i32,
-    pub outcome: String,
-    pub decided_by: String,
+    pub outcome: DecisionOutcome,
+    pub decided_by: DecidedBy,
     pub chair_id: Option<i64>,
     #[sea_orm(column_type = "Text")]
     pub proposed: String,
@@ -32,3 +32,30 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// What the steering committee decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum DecisionOutcome {
+    /// The list as proposed.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// The list without some items.
+    #[sea_orm(string_value = "approved_with_amendments")]
+    ApprovedWithAmendments,
+    /// Back to the project committee.
+    #[sea_orm(string_value = "sent_back")]
+    SentBack,
+}
+
+/// Who decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum DecidedBy {
+    /// The ballots reached the quorum and a majority.
+    #[sea_orm(string_value = "ballots")]
+    Ballots,
+    /// The chair recorded it.
+    #[sea_orm(string_value = "chair")]
+    Chair,
+}

@@ -12,6 +12,7 @@
 //! (→ duplicate); a deferred request can be reviewed again.
 //! ```
 
+use entity::evolution::EvolutionState as Stored;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -208,14 +209,51 @@ impl State {
         }
     }
 
-    /// The state a stored word names.
-    pub fn parse(word: &str) -> Option<State> {
-        State::ALL.into_iter().find(|s| s.as_str() == word)
-    }
-
     /// Whether supporting it still means something (it is not over or merged).
     pub fn is_open(self) -> bool {
         !matches!(self, S::Delivered | S::Closed | S::Rejected | S::Duplicate)
+    }
+}
+
+/// The state as stored (`evolution.state`, the history's states): one word per state, decoded
+/// by the database layer, which refuses a word no state has.
+impl From<Stored> for State {
+    fn from(stored: Stored) -> State {
+        match stored {
+            Stored::Submitted => S::Submitted,
+            Stored::UnderReview => S::UnderReview,
+            Stored::NeedsInfo => S::NeedsInfo,
+            Stored::Qualified => S::Qualified,
+            Stored::Proposed => S::Proposed,
+            Stored::Approved => S::Approved,
+            Stored::Planned => S::Planned,
+            Stored::InDevelopment => S::InDevelopment,
+            Stored::Delivered => S::Delivered,
+            Stored::Closed => S::Closed,
+            Stored::Deferred => S::Deferred,
+            Stored::Rejected => S::Rejected,
+            Stored::Duplicate => S::Duplicate,
+        }
+    }
+}
+
+impl From<State> for Stored {
+    fn from(state: State) -> Stored {
+        match state {
+            S::Submitted => Stored::Submitted,
+            S::UnderReview => Stored::UnderReview,
+            S::NeedsInfo => Stored::NeedsInfo,
+            S::Qualified => Stored::Qualified,
+            S::Proposed => Stored::Proposed,
+            S::Approved => Stored::Approved,
+            S::Planned => Stored::Planned,
+            S::InDevelopment => Stored::InDevelopment,
+            S::Delivered => Stored::Delivered,
+            S::Closed => Stored::Closed,
+            S::Deferred => Stored::Deferred,
+            S::Rejected => Stored::Rejected,
+            S::Duplicate => Stored::Duplicate,
+        }
     }
 }
 
@@ -390,7 +428,7 @@ mod tests {
     #[test]
     fn words_round_trip_and_reasons_are_asked_where_due() {
         for state in State::ALL {
-            assert_eq!(State::parse(state.as_str()), Some(state));
+            assert_eq!(State::from(Stored::from(state)), state);
         }
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(action));

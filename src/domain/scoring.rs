@@ -39,11 +39,11 @@ impl Weights {
     pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
         for (field, w) in self.named() {
             if !(0.0..=10.0).contains(&w) || w.is_nan() {
-                return Err((field, "must be between 0 and 10"));
+                return Err((field, "evo-weight-range"));
             }
         }
         if self.named().iter().all(|(_, w)| *w == 0.0) {
-            return Err(("value", "at least one weight must be above 0"));
+            return Err(("value", "evo-weight-one-above-zero"));
         }
         Ok(())
     }
@@ -76,13 +76,13 @@ impl Assessment {
     /// The assessment, checked: (field, reason) of the first problem.
     pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
         if self.value > 5 {
-            return Err(("value", "must be 0 to 5"));
+            return Err(("value", "evo-points-range"));
         }
         if self.clarity > 5 {
-            return Err(("clarity", "must be 0 to 5"));
+            return Err(("clarity", "evo-points-range"));
         }
         if self.complexity_days > 1000 {
-            return Err(("complexity_days", "must be at most 1000"));
+            return Err(("complexity_days", "evo-days-max"));
         }
         Ok(())
     }
@@ -267,11 +267,11 @@ mod tests {
     fn bad_assessments_and_weights_are_named() {
         assert_eq!(
             assessment(6, 0, 0, false).validate(),
-            Err(("value", "must be 0 to 5"))
+            Err(("value", "evo-points-range"))
         );
         assert_eq!(
             assessment(0, 9, 0, false).validate(),
-            Err(("clarity", "must be 0 to 5"))
+            Err(("clarity", "evo-points-range"))
         );
         assert!(assessment(0, 0, 1001, false).validate().is_err());
         assert!(assessment(5, 5, 1000, true).validate().is_ok());
@@ -289,7 +289,7 @@ mod tests {
                 ..Weights::default()
             }
             .validate(),
-            Err(("clarity", "must be between 0 and 10"))
+            Err(("clarity", "evo-weight-range"))
         );
     }
 }

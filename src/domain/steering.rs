@@ -1,6 +1,7 @@
 //! The steering committee's ballots on a release proposal and the decision they make
 //! (SPEC section 7): taken when the quorum is reached and one side holds a majority.
 
+use entity::{steering_ballot::BallotVote, steering_decision::DecisionOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -16,21 +17,24 @@ pub enum Vote {
     Against,
 }
 
-impl Vote {
-    /// The vote's word, as stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Vote::Approve => "approve",
-            Vote::ApproveWithAmendments => "approve_with_amendments",
-            Vote::Against => "against",
+/// The vote as stored (`steering_ballot.vote`).
+impl From<BallotVote> for Vote {
+    fn from(stored: BallotVote) -> Vote {
+        match stored {
+            BallotVote::Approve => Vote::Approve,
+            BallotVote::ApproveWithAmendments => Vote::ApproveWithAmendments,
+            BallotVote::Against => Vote::Against,
         }
     }
+}
 
-    /// The vote a stored word names.
-    pub fn parse(word: &str) -> Option<Vote> {
-        [Vote::Approve, Vote::ApproveWithAmendments, Vote::Against]
-            .into_iter()
-            .find(|v| v.as_str() == word)
+impl From<Vote> for BallotVote {
+    fn from(vote: Vote) -> BallotVote {
+        match vote {
+            Vote::Approve => BallotVote::Approve,
+            Vote::ApproveWithAmendments => BallotVote::ApproveWithAmendments,
+            Vote::Against => BallotVote::Against,
+        }
     }
 }
 
@@ -90,13 +94,13 @@ pub enum Outcome {
     SentBack,
 }
 
-impl Outcome {
-    /// The outcome's word, as stored.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Outcome::Approved => "approved",
-            Outcome::ApprovedWithAmendments { .. } => "approved_with_amendments",
-            Outcome::SentBack => "sent_back",
+/// The outcome as stored (`steering_decision.outcome`; the amendments are in its lists).
+impl From<&Outcome> for DecisionOutcome {
+    fn from(outcome: &Outcome) -> DecisionOutcome {
+        match outcome {
+            Outcome::Approved => DecisionOutcome::Approved,
+            Outcome::ApprovedWithAmendments { .. } => DecisionOutcome::ApprovedWithAmendments,
+            Outcome::SentBack => DecisionOutcome::SentBack,
         }
     }
 }
@@ -148,23 +152,26 @@ pub fn decide(ballots: &[Ballot], rules: Rules) -> Option<Outcome> {
     beats(t.against).then_some(Outcome::SentBack)
 }
 
-/// A ballot, checked against the proposal: (field, reason) of the problem.
-pub fn validate_ballot(ballot: &Ballot, proposal: &[String]) -> Result<(), (&'static str, String)> {
+/// Why a ballot does not fit the proposal: the field, the catalogue message and its arguments.
+pub type BallotProblem = (&'static str, &'static str, Vec<(&'static str, String)>);
+
+/// A ballot, checked against the proposal.
+pub fn validate_ballot(ballot: &Ballot, proposal: &[String]) -> Result<(), BallotProblem> {
     match ballot.vote {
-        Vote::ApproveWithAmendments if ballot.removed.is_empty() => Err((
-            "removed",
-            "an approval with amendments removes at least one item".to_owned(),
-        )),
+        Vote::ApproveWithAmendments if ballot.removed.is_empty() => {
+            Err(("removed", "steering-amend-removes-one", vec![]))
+        }
         Vote::ApproveWithAmendments => {
             match ballot.removed.iter().find(|r| !proposal.contains(r)) {
-                Some(stranger) => Err(("removed", format!("{stranger} is not in the proposal"))),
+                Some(stranger) => Err((
+                    "removed",
+                    "steering-not-in-proposal",
+                    vec![("reference", stranger.clone())],
+                )),
                 None => Ok(()),
             }
         }
-        _ if !ballot.removed.is_empty() => Err((
-            "removed",
-            "only an approval with amendments removes items".to_owned(),
-        )),
+        _ if !ballot.removed.is_empty() => Err(("removed", "steering-only-amend-removes", vec![])),
         _ => Ok(()),
     }
 }
@@ -320,8 +327,8 @@ mod tests {
             }
         );
         assert_eq!(
-            Vote::parse("approve_with_amendments"),
-            Some(Vote::ApproveWithAmendments)
+            Vote::from(BallotVote::from(Vote::ApproveWithAmendments)),
+            Vote::ApproveWithAmendments
         );
     }
 }

@@ -3,20 +3,22 @@
 //! exported as Markdown. The committees' own (`ScopedEntity for committee_session`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::committee_session;
+use entity::committee_session::{self, Committee};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    access::Caller,
-    db::Scoped,
+    db::{Ctx, Handle},
     domain::role::Role,
-    error::AppError,
-    services::{PageRequest, Paged, Problems, required_text},
+    services::{
+        PageRequest, Paged, Problems,
+        error::{ServiceError, ServiceResult},
+        required_text,
+    },
 };
 
 /// A session as shown.
@@ -49,7 +51,7 @@ impl From<committee_session::Model> for SessionView {
         SessionView {
             id: s.id,
             minutes_html: crate::markdown::to_safe_html(&s.minutes),
-            committee: s.committee,
+            committee: s.committee.to_value(),
             held_on: s.held_on,
             title: s.title,
             attendees: serde_json::from_str(&s.attendees).unwrap_or_default(),
@@ -96,26 +98,30 @@ pub struct SessionFilter {
 }
 
 /// The sessions the caller reads (the committees'), latest first.
-pub async fn list<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
     filter: &SessionFilter,
-) -> Result<Paged<SessionView>, AppError> {
+) -> ServiceResult<Paged<SessionView>> {
     let page = PageRequest {
         page: filter.page.unwrap_or(1),
         per_page: 50,
     }
     .checked()?;
-    let mut select = db.find::<committee_session::Entity>();
-    if let Some(committee) = filter.committee.as_deref().filter(|c| !c.is_empty()) {
-        select = select.filter(committee_session::Column::Committee.eq(committee));
+    let mut select = ctx.find::<committee_session::Entity>();
+    if let Some(word) = filter.committee.as_ref().filter(|c| !c.is_empty()) {
+        // An unknown committee met never: an empty list, as any filter that matches nothing.
+        select = match Committee::try_from_value(word) {
+            Ok(committee) => select.filter(committee_session::Column::Committee.eq(committee)),
+            Err(_) => select.filter(Expr::value(false)),
+        };
     }
-    let total = select.clone().count(db.conn()).await?;
+    let total = select.clone().count(ctx).await?;
     let rows = select
         .order_by_desc(committee_session::Column::HeldOn)
         .order_by_desc(committee_session::Column::Id)
         .offset(page.offset())
         .limit(page.per_page)
-        .all(db.conn())
+        .all(ctx)
         .await?;
     Ok(Paged {
         items: rows.into_iter().map(SessionView::from).collect(),
@@ -126,30 +132,26 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// One session (404 for anyone outside the committees).
-pub async fn get<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<SessionView, AppError> {
-    db.find::<committee_session::Entity>()
+pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<SessionView> {
+    ctx.find::<committee_session::Entity>()
         .filter(committee_session::Column::Id.eq(id))
-        .one(db.conn())
+        .one(ctx)
         .await?
         .map(SessionView::from)
-        .ok_or(AppError::NotFound)
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Records a session: a member of that committee (or an administrator), 403 otherwise.
-pub async fn create<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    new: NewSession,
-) -> Result<SessionView, AppError> {
-    let member = match new.committee.as_str() {
-        "project" => caller.has(Role::Committee),
-        "steering" => caller.has(Role::Steering),
-        _ => return Err(AppError::field("committee", "must be project or steering")),
+pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewSession) -> ServiceResult<SessionView> {
+    let caller = ctx.caller();
+    let committee = Committee::try_from_value(&new.committee)
+        .map_err(|_| ServiceError::field("committee", "session-committee-known", vec![]))?;
+    let member = match committee {
+        Committee::Project => caller.has(Role::Committee),
+        Committee::Steering => caller.has(Role::Steering),
     };
     if !(member || caller.scope.admin) {
-        return Err(AppError::Forbidden(
-            "sessions are recorded by the committee's members".to_owned(),
-        ));
+        return Err(ServiceError::forbidden("session-by-members", vec![]));
     }
     let mut problems = Problems::default();
     let title = required_text(&mut problems, "title", &new.title, 200);
@@ -163,21 +165,29 @@ pub async fn create<C: ConnectionTrait>(
     let attendees = list(&new.attendees);
     let agenda = list(&new.agenda);
     if attendees.len() > 100 || attendees.iter().any(|a| a.chars().count() > 200) {
-        problems.add("attendees", "at most 100 names of 200 characters");
+        problems.rule("attendees", "session-attendees-limits", vec![]);
     }
     if agenda.len() > 200 || agenda.iter().any(|a| a.chars().count() > 200) {
-        problems.add("agenda", "at most 200 items of 200 characters");
+        problems.rule("agenda", "session-agenda-limits", vec![]);
     }
     if new.decisions.chars().count() > 20_000 {
-        problems.add("decisions", "must be at most 20000 characters");
+        problems.rule(
+            "decisions",
+            "field-too-long",
+            vec![("max", "20000".to_owned())],
+        );
     }
     if new.minutes.chars().count() > 100_000 {
-        problems.add("minutes", "must be at most 100000 characters");
+        problems.rule(
+            "minutes",
+            "field-too-long",
+            vec![("max", "100000".to_owned())],
+        );
     }
     problems.into_result()?;
     let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned());
     let row = committee_session::ActiveModel {
-        committee: Set(new.committee),
+        committee: Set(committee),
         held_on: Set(new.held_on),
         title: Set(title),
         attendees: Set(json(&attendees)),
@@ -185,10 +195,10 @@ pub async fn create<C: ConnectionTrait>(
         decisions: Set(new.decisions.trim().to_owned()),
         minutes: Set(new.minutes),
         created_by: Set(caller.account_id),
-        created_at: Set(db.now()),
+        created_at: Set(ctx.now()),
         ..Default::default()
     }
-    .insert(db.conn())
+    .insert(ctx)
     .await?;
     Ok(row.into())
 }
@@ -228,7 +238,7 @@ mod tests {
             decisions: "E-000001 qualifiée.".to_owned(),
             minutes: "Séance **calme**.".to_owned(),
             minutes_html: String::new(),
-            created_at: chrono::Utc::now(),
+            created_at: chrono::DateTime::UNIX_EPOCH,
         };
         let md = super::markdown(&session);
         for part in [

@@ -390,7 +390,10 @@ async fn racing_ballots_and_the_chair_take_one_decision() {
     assert_eq!(decided.len(), 1, "{answers:?}");
     let decisions = decisions_of(&app, id).await;
     assert_eq!(decisions.len(), 1, "one decision, whoever won");
-    assert_eq!(decisions[0].outcome, "approved");
+    assert_eq!(
+        decisions[0].outcome,
+        entity::steering_decision::DecisionOutcome::Approved
+    );
     let (_, release) = call(
         &app,
         Method::GET,
@@ -435,7 +438,7 @@ async fn a_release_sent_back_and_proposed_again_gets_one_decision_per_round() {
     let mut rounds: Vec<(i32, String)> = decisions_of(&app, id)
         .await
         .into_iter()
-        .map(|d| (d.round, d.outcome))
+        .map(|d| (d.round, sea_orm::ActiveEnum::to_value(&d.outcome)))
         .collect();
     rounds.sort();
     assert_eq!(

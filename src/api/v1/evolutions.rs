@@ -3,15 +3,14 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::{StatusCode, header},
     response::IntoResponse,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     domain::{evolution::Action, scoring::Weights},
     error::AppError,
     quota::CreationQuota,
@@ -38,12 +37,10 @@ use crate::{
 #[utoipa::path(get, path = "/api/v1/evolutions", tag = "evolutions", params(EvolutionFilter),
     responses((status = 200, body = Paged<EvolutionView>), (status = 422)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<EvolutionFilter>,
 ) -> Result<Json<Paged<EvolutionView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(evolutions::list(&db, &caller, &filter).await?))
+    Ok(Json(evolutions::list(&ctx, &filter).await?))
 }
 
 /// Files an evolution request for the caller's establishment (same filing rule as tickets).
@@ -51,15 +48,13 @@ pub async fn list(
     responses((status = 201, body = EvolutionView), (status = 403), (status = 404), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     _quota: CreationQuota,
     Json(body): Json<NewEvolution>,
 ) -> Result<(StatusCode, Json<EvolutionView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
-        Json(evolutions::file(&db, &caller, body).await?),
+        Json(evolutions::file(&ctx, body).await?),
     ))
 }
 
@@ -67,13 +62,8 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/evolutions/{ref}", tag = "evolutions",
     params(("ref" = String, Path, description = "reference, E-000001")),
     responses((status = 200, body = EvolutionView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(reference): Path<String>,
-) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(evolutions::get(&db, &caller, &reference).await?))
+pub async fn get(ctx: Ctx, Path(reference): Path<String>) -> Result<Json<EvolutionView>, AppError> {
+    Ok(Json(evolutions::get(&ctx, &reference).await?))
 }
 
 /// A request's history.
@@ -81,12 +71,10 @@ pub async fn get(
     params(("ref" = String, Path, description = "reference")),
     responses((status = 200, body = Vec<EvolutionStep>), (status = 404)), security(("bearer" = [])))]
 pub async fn history(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
 ) -> Result<Json<Vec<EvolutionStep>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(evolutions::history(&db, &caller, &reference).await?))
+    Ok(Json(evolutions::history(&ctx, &reference).await?))
 }
 
 /// The caller's establishment supports the request (once per establishment).
@@ -95,12 +83,10 @@ pub async fn history(
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn give_support(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(support::give(&db, &caller, &reference).await?))
+    Ok(Json(support::give(&ctx, &reference).await?))
 }
 
 /// The caller's establishment withdraws its support (not the requesting one).
@@ -109,12 +95,10 @@ pub async fn give_support(
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn withdraw_support(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(support::withdraw(&db, &caller, &reference).await?))
+    Ok(Json(support::withdraw(&ctx, &reference).await?))
 }
 
 /// An action on a request: `review`, `request_info`, `qualify`, `defer`, `reject`,
@@ -127,16 +111,12 @@ pub async fn withdraw_support(
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn act(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path((reference, action)): Path<(String, String)>,
     Json(body): Json<EvolutionActionInput>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
-    Ok(Json(
-        evolutions::act(&db, &caller, &reference, action, body).await?,
-    ))
+    Ok(Json(evolutions::act(&ctx, &reference, action, body).await?))
 }
 
 /// Records or replaces the caller's own assessment (project committee members of another
@@ -146,28 +126,19 @@ pub async fn act(
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn assess(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(reference): Path<String>,
     Json(body): Json<AssessmentInput>,
 ) -> Result<Json<EvolutionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(
-        assessments::put(&db, &caller, &reference, body).await?,
-    ))
+    Ok(Json(assessments::put(&ctx, &reference, body).await?))
 }
 
 /// An offer's qualification weights.
 #[utoipa::path(get, path = "/api/v1/offers/{code}/criteria", tag = "evolutions",
     params(("code" = String, Path, description = "offer code")),
     responses((status = 200, body = Weights), (status = 404)), security(("bearer" = [])))]
-pub async fn criteria(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(code): Path<String>,
-) -> Result<Json<Weights>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(assessments::weights(&db, &code).await?))
+pub async fn criteria(ctx: Ctx, Path(code): Path<String>) -> Result<Json<Weights>, AppError> {
+    Ok(Json(assessments::weights(&ctx, &code).await?))
 }
 
 /// Sets an offer's weights (its provider's coordinators, administrators).
@@ -176,15 +147,11 @@ pub async fn criteria(
     responses((status = 200, body = Weights), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn set_criteria(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(code): Path<String>,
     Json(body): Json<Weights>,
 ) -> Result<Json<Weights>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(
-        assessments::set_weights(&db, &caller, &code, body).await?,
-    ))
+    Ok(Json(assessments::set_weights(&ctx, &code, body).await?))
 }
 
 /// An offer's roadmap: approved, in development and released releases with their requests, and
@@ -192,25 +159,18 @@ pub async fn set_criteria(
 #[utoipa::path(get, path = "/api/v1/offers/{code}/roadmap", tag = "evolutions",
     params(("code" = String, Path, description = "offer code")),
     responses((status = 200, body = Roadmap), (status = 404)), security(("bearer" = [])))]
-pub async fn roadmap(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(code): Path<String>,
-) -> Result<Json<Roadmap>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::roadmap(&db, &caller, &code).await?))
+pub async fn roadmap(ctx: Ctx, Path(code): Path<String>) -> Result<Json<Roadmap>, AppError> {
+    Ok(Json(releases::roadmap(&ctx, &code).await?))
 }
 
 /// The releases the caller reads.
 #[utoipa::path(get, path = "/api/v1/releases", tag = "evolutions", params(ReleaseFilter),
     responses((status = 200, body = Paged<ReleaseSummary>)), security(("bearer" = [])))]
 pub async fn list_releases(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<ReleaseFilter>,
 ) -> Result<Json<Paged<ReleaseSummary>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::list(&db, &filter).await?))
+    Ok(Json(releases::list(&ctx, &filter).await?))
 }
 
 /// Opens a release in draft (project committee).
@@ -218,14 +178,12 @@ pub async fn list_releases(
     responses((status = 201, body = ReleaseView), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create_release(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewRelease>,
 ) -> Result<(StatusCode, Json<ReleaseView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
-        Json(releases::create(&db, &caller, body).await?),
+        Json(releases::create(&ctx, body).await?),
     ))
 }
 
@@ -233,13 +191,8 @@ pub async fn create_release(
 #[utoipa::path(get, path = "/api/v1/releases/{id}", tag = "evolutions",
     params(("id" = i64, Path, description = "release id")),
     responses((status = 200, body = ReleaseView), (status = 404)), security(("bearer" = [])))]
-pub async fn get_release(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::get(&db, &caller, id).await?))
+pub async fn get_release(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ReleaseView>, AppError> {
+    Ok(Json(releases::get(&ctx, id).await?))
 }
 
 /// Replaces a draft release's ranked list (project committee; 409 once proposed).
@@ -248,13 +201,11 @@ pub async fn get_release(
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn set_items(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<ReleaseItems>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::set_items(&db, &caller, id, body).await?))
+    Ok(Json(releases::set_items(&ctx, id, body).await?))
 }
 
 /// `propose` (draft → proposed), `start` (approved → in_development), `release`
@@ -265,16 +216,12 @@ pub async fn set_items(
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn act_release(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path((id, action)): Path<(i64, String)>,
     Json(body): Json<Revision>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let action = ReleaseAction::parse(&action).ok_or(AppError::NotFound)?;
-    Ok(Json(
-        releases::act(&db, &caller, id, action, body.revision).await?,
-    ))
+    Ok(Json(releases::act(&ctx, id, action, body.revision).await?))
 }
 
 /// Casts or changes the caller's ballot (steering committee); the decision is taken when the
@@ -284,13 +231,11 @@ pub async fn act_release(
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn vote(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<BallotInput>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::vote(&db, &caller, id, body).await?))
+    Ok(Json(releases::vote(&ctx, id, body).await?))
 }
 
 /// The latest decision on a release: who voted what and when, the list as proposed and as
@@ -298,13 +243,8 @@ pub async fn vote(
 #[utoipa::path(get, path = "/api/v1/releases/{id}/decision", tag = "evolutions",
     params(("id" = i64, Path, description = "release id")),
     responses((status = 200, body = DecisionView), (status = 404)), security(("bearer" = [])))]
-pub async fn decision(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<DecisionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(releases::decision(&db, id).await?))
+pub async fn decision(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<DecisionView>, AppError> {
+    Ok(Json(releases::decision(&ctx, id).await?))
 }
 
 /// The chair records the decision (409 once decided).
@@ -313,64 +253,50 @@ pub async fn decision(
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn chair_decides(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<ChairDecision>,
 ) -> Result<Json<ReleaseView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(
-        releases::decide_as_chair(&db, &caller, id, body).await?,
-    ))
+    Ok(Json(releases::decide_as_chair(&ctx, id, body).await?))
 }
 
 /// The steering committee's quorum, majority and chair.
 #[utoipa::path(get, path = "/api/v1/settings/steering", tag = "evolutions",
     responses((status = 200, body = SteeringSettings)), security(("bearer" = [])))]
-pub async fn steering(
-    State(state): State<AppState>,
-    ApiCaller(_caller): ApiCaller,
-) -> Result<Json<SteeringSettings>, AppError> {
-    Ok(Json(releases::steering_settings(&state.db).await?))
+pub async fn steering(ctx: Ctx) -> Result<Json<SteeringSettings>, AppError> {
+    Ok(Json(releases::steering_settings(&ctx).await?))
 }
 
 /// Sets them (administrators).
 #[utoipa::path(put, path = "/api/v1/settings/steering", tag = "evolutions", request_body = SteeringSettings,
     responses((status = 200, body = SteeringSettings), (status = 403), (status = 422)), security(("bearer" = [])))]
 pub async fn set_steering(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<SteeringSettings>,
 ) -> Result<Json<SteeringSettings>, AppError> {
-    Ok(Json(
-        releases::set_steering_settings(&state.db, &caller, body).await?,
-    ))
+    Ok(Json(releases::set_steering_settings(&ctx, body).await?))
 }
 
 /// The committees' sessions (empty for anyone else).
 #[utoipa::path(get, path = "/api/v1/committee-sessions", tag = "evolutions", params(SessionFilter),
     responses((status = 200, body = Paged<SessionView>)), security(("bearer" = [])))]
 pub async fn list_sessions(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<SessionFilter>,
 ) -> Result<Json<Paged<SessionView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(committee_sessions::list(&db, &filter).await?))
+    Ok(Json(committee_sessions::list(&ctx, &filter).await?))
 }
 
 /// Records a session (a member of that committee).
 #[utoipa::path(post, path = "/api/v1/committee-sessions", tag = "evolutions", request_body = NewSession,
     responses((status = 201, body = SessionView), (status = 403), (status = 422)), security(("bearer" = [])))]
 pub async fn create_session(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewSession>,
 ) -> Result<(StatusCode, Json<SessionView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
-        Json(committee_sessions::create(&db, &caller, body).await?),
+        Json(committee_sessions::create(&ctx, body).await?),
     ))
 }
 
@@ -378,13 +304,8 @@ pub async fn create_session(
 #[utoipa::path(get, path = "/api/v1/committee-sessions/{id}", tag = "evolutions",
     params(("id" = i64, Path, description = "session id")),
     responses((status = 200, body = SessionView), (status = 404)), security(("bearer" = [])))]
-pub async fn get_session(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<SessionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(committee_sessions::get(&db, id).await?))
+pub async fn get_session(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<SessionView>, AppError> {
+    Ok(Json(committee_sessions::get(&ctx, id).await?))
 }
 
 /// A session's minutes as a Markdown document.
@@ -392,12 +313,10 @@ pub async fn get_session(
     params(("id" = i64, Path, description = "session id")),
     responses((status = 200, content_type = "text/markdown"), (status = 404)), security(("bearer" = [])))]
 pub async fn session_markdown(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let session = committee_sessions::get(&db, id).await?;
+    let session = committee_sessions::get(&ctx, id).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
         committee_sessions::markdown(&session),

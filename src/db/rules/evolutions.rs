@@ -1,10 +1,16 @@
 //! Evolution requests, releases and the committees' sessions.
 
-use entity::{committee_session, evolution, offer, release};
+use entity::{
+    committee_session, evolution, evolution_assessment, evolution_history, evolution_support,
+    offer, release, steering_ballot, steering_decision,
+};
 use sea_orm::{ColumnTrait, Condition, sea_query::Expr};
 
 use super::offers_where;
-use crate::{access::Scope, db::ScopedEntity};
+use crate::{
+    access::Scope,
+    db::{ChildEntity, ScopedEntity, under_parent},
+};
 
 /// SPEC section 7: an evolution request is read by the contacts of every establishment with a
 /// convention in force on its offer, by the offer's provider, by the committees (those limited
@@ -57,3 +63,56 @@ impl ScopedEntity for committee_session::Entity {
         Self::readable(scope)
     }
 }
+
+/// A request's children (supports, assessments, history) are read and changed with it.
+macro_rules! under_evolution {
+    ($($table:ident),*) => {$(
+        impl ChildEntity for $table::Entity {
+            type Parent = evolution::Entity;
+            fn parent_column() -> Self::Column {
+                $table::Column::EvolutionId
+            }
+            fn parent_key() -> evolution::Column {
+                evolution::Column::Id
+            }
+        }
+
+        impl ScopedEntity for $table::Entity {
+            fn readable(scope: &Scope) -> Condition {
+                under_parent::<Self>(evolution::Entity::readable(scope))
+            }
+            fn writable(scope: &Scope) -> Condition {
+                under_parent::<Self>(evolution::Entity::writable(scope))
+            }
+        }
+    )*};
+}
+
+under_evolution!(evolution_support, evolution_assessment, evolution_history);
+
+/// A release's ballots and decision records are read and changed with it (who may vote or
+/// decide is the service's: roles, not rows).
+macro_rules! under_release {
+    ($($table:ident),*) => {$(
+        impl ChildEntity for $table::Entity {
+            type Parent = release::Entity;
+            fn parent_column() -> Self::Column {
+                $table::Column::ReleaseId
+            }
+            fn parent_key() -> release::Column {
+                release::Column::Id
+            }
+        }
+
+        impl ScopedEntity for $table::Entity {
+            fn readable(scope: &Scope) -> Condition {
+                under_parent::<Self>(release::Entity::readable(scope))
+            }
+            fn writable(scope: &Scope) -> Condition {
+                under_parent::<Self>(release::Entity::writable(scope))
+            }
+        }
+    )*};
+}
+
+under_release!(steering_ballot, steering_decision);

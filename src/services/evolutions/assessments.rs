@@ -2,26 +2,25 @@
 //! against the offer's criteria; the consolidated score ([`crate::domain::scoring`]) is stored
 //! on the request so that the committee's queue sorts on it.
 
-use chrono::Utc;
 use entity::{evolution, evolution_assessment, offer, offer_criteria};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
+    ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef, Select,
+    TransactionTrait,
     sea_query::{Expr, OnConflict},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{EvolutionView, get, row};
+use super::{EvolutionView, get, optional_text, parents_writable, row, state_of};
 use crate::{
-    access::Caller,
-    db::{Scoped, Unscoped},
+    db::{Ctx, Handle},
     domain::{
         evolution::State,
         role::Role,
         scoring::{self, Assessment, Score, Weights},
     },
-    error::AppError,
+    services::error::{ServiceError, ServiceResult},
 };
 
 /// A member's assessment, as sent.
@@ -52,27 +51,27 @@ fn assessable(state: State) -> bool {
 /// committee role, 409 for a member of the requesting establishment (recusal) or past
 /// qualification, 422 on values out of range.
 pub async fn put<C>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
+    ctx: &Ctx<C>,
     reference: &str,
     input: AssessmentInput,
-) -> Result<EvolutionView, AppError>
+) -> ServiceResult<EvolutionView>
 where
-    C: ConnectionTrait + TransactionTrait,
+    C: Handle,
+    C::Conn: TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
 {
-    let current = row(db, reference).await?;
+    let caller = ctx.caller();
+    let current = row(ctx, reference).await?;
     if !caller.has(Role::Committee) {
-        return Err(AppError::Forbidden(
-            "assessments are the project committee members'".to_owned(),
-        ));
+        return Err(ServiceError::forbidden("evo-assess-committee-only", vec![]));
     }
     if caller.organisation_id == current.organisation_id {
-        return Err(AppError::Conflict {
-            message: "a member never assesses a request of their own establishment".to_owned(),
-            details: serde_json::json!({ "reason": "recusal" }),
-        });
+        return Err(ServiceError::conflict(
+            "evo-assess-recusal",
+            vec![],
+            serde_json::json!({ "reason": "recusal" }),
+        ));
     }
-    let state = State::parse(&current.state).unwrap_or(State::Closed);
+    let state = state_of(&current);
     if !assessable(state) {
         return Err(super::not_now(state, &[]));
     }
@@ -84,21 +83,11 @@ where
     };
     assessment
         .validate()
-        .map_err(|(field, reason)| AppError::field(field, reason))?;
-    let comment = input
-        .comment
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty());
-    if comment
-        .as_deref()
-        .is_some_and(|c| c.chars().count() > 10_000)
-    {
-        return Err(AppError::field(
-            "comment",
-            "must be at most 10000 characters",
-        ));
-    }
-    let txn = db.conn().begin().await?;
+        .map_err(|(field, key)| ServiceError::field(field, key, vec![]))?;
+    let comment = optional_text("comment", input.comment, 10_000)?;
+    let tx = ctx.begin().await?;
+    // The upsert is not a plain child insert: its parent is checked first.
+    parents_writable::<evolution_assessment::Entity, _>(&tx, &[current.id]).await?;
     evolution_assessment::Entity::insert(evolution_assessment::ActiveModel {
         evolution_id: Set(current.id),
         account_id: Set(caller.account_id),
@@ -107,7 +96,7 @@ where
         complexity_days: Set(i32::try_from(input.complexity_days).unwrap_or(i32::MAX)),
         regulatory: Set(input.regulatory),
         comment: Set(comment),
-        updated_at: Set(db.now()),
+        updated_at: Set(tx.now()),
         ..Default::default()
     })
     .on_conflict(
@@ -125,18 +114,19 @@ where
         ])
         .to_owned(),
     )
-    .exec_without_returning(&txn)
+    .exec_without_returning(&tx)
     .await?;
-    rescore(&txn, &current).await?;
-    txn.commit().await?;
-    get(db, caller, reference).await
+    rescore(&tx, current.id).await?;
+    tx.commit().await?;
+    get(ctx, reference).await
 }
 
-/// The assessments of a request.
-async fn of<C: ConnectionTrait>(db: &C, evolution_id: i64) -> Result<Vec<Assessment>, AppError> {
-    Ok(Unscoped::find::<evolution_assessment::Entity>()
+/// The assessments of a request the caller reads.
+async fn of<C: Handle>(ctx: &Ctx<C>, evolution_id: i64) -> ServiceResult<Vec<Assessment>> {
+    Ok(ctx
+        .find::<evolution_assessment::Entity>()
         .filter(evolution_assessment::Column::EvolutionId.eq(evolution_id))
-        .all(db)
+        .all(ctx)
         .await?
         .into_iter()
         .map(|a| Assessment {
@@ -149,40 +139,40 @@ async fn of<C: ConnectionTrait>(db: &C, evolution_id: i64) -> Result<Vec<Assessm
 }
 
 /// Computes a request's score again (after an assessment or a change of support) and stores it.
-pub async fn rescore<C: ConnectionTrait>(
-    db: &C,
-    row: &evolution::Model,
-) -> Result<Option<Score>, AppError> {
-    let assessments = of(db, row.id).await?;
-    let weights = weights_of(db, row.offer_id).await?;
-    let supporters = Unscoped::find::<evolution::Entity>()
-        .filter(evolution::Column::Id.eq(row.id))
-        .one(db)
+pub async fn rescore<C: Handle>(tx: &Ctx<C>, evolution_id: i64) -> ServiceResult<Option<Score>> {
+    let Some(row) = tx
+        .find::<evolution::Entity>()
+        .filter(evolution::Column::Id.eq(evolution_id))
+        .one(tx)
         .await?
-        .map_or(0, |r| r.supporters);
-    let score = scoring::consolidate(
-        &assessments,
-        u32::try_from(supporters).unwrap_or(0),
-        &weights,
-    );
-    Unscoped::update_many::<evolution::Entity>()
+    else {
+        return Err(ServiceError::NotFound);
+    };
+    let score = breakdown(tx, &row).await?;
+    tx.update_many::<evolution::Entity>()
         .col_expr(
             evolution::Column::Score,
             Expr::value(score.as_ref().map(|s| s.total)),
         )
         .filter(evolution::Column::Id.eq(row.id))
-        .exec(db)
+        .exec(tx)
         .await?;
     Ok(score)
 }
 
 /// A request's score with its breakdown, if assessed.
-pub async fn breakdown<C: ConnectionTrait>(
-    db: &C,
+pub async fn breakdown<C: Handle>(
+    ctx: &Ctx<C>,
     row: &evolution::Model,
-) -> Result<Option<Score>, AppError> {
-    let weights = weights_of(db, row.offer_id).await?;
-    let assessments = of(db, row.id).await?;
+) -> ServiceResult<Option<Score>> {
+    let weights = weights_through(
+        ctx,
+        ctx.find::<evolution::Entity>()
+            .filter(evolution::Column::Id.eq(row.id)),
+        evolution::Column::OfferId,
+    )
+    .await?;
+    let assessments = of(ctx, row.id).await?;
     Ok(scoring::consolidate(
         &assessments,
         u32::try_from(row.supporters).unwrap_or(0),
@@ -190,61 +180,89 @@ pub async fn breakdown<C: ConnectionTrait>(
     ))
 }
 
-/// An offer's weights: its own, or the defaults.
-pub async fn weights_of<C: ConnectionTrait>(db: &C, offer_id: i64) -> Result<Weights, AppError> {
-    Ok(Unscoped::find::<offer_criteria::Entity>()
-        .filter(offer_criteria::Column::OfferId.eq(offer_id))
-        .one(db)
-        .await?
-        .map(|c| Weights {
-            value: c.value,
-            clarity: c.clarity,
-            complexity: c.complexity,
-            regulatory: c.regulatory,
-            support: c.support,
-        })
+/// The weights of the offer that some rows the caller reads point at: its own, or the
+/// defaults.
+async fn weights_through<E, C>(
+    ctx: &Ctx<C>,
+    rows: Select<E>,
+    offer: E::Column,
+) -> ServiceResult<Weights>
+where
+    E: EntityTrait,
+    C: Handle,
+{
+    let joined: RelationDef = E::belongs_to(offer_criteria::Entity)
+        .from(offer)
+        .to(offer_criteria::Column::OfferId)
+        .into();
+    let found: Option<(f64, f64, f64, f64, f64)> = rows
+        .select_only()
+        .column(offer_criteria::Column::Value)
+        .column(offer_criteria::Column::Clarity)
+        .column(offer_criteria::Column::Complexity)
+        .column(offer_criteria::Column::Regulatory)
+        .column(offer_criteria::Column::Support)
+        .join(JoinType::InnerJoin, joined)
+        .into_tuple()
+        .one(ctx)
+        .await?;
+    Ok(found
+        .map(
+            |(value, clarity, complexity, regulatory, support)| Weights {
+                value,
+                clarity,
+                complexity,
+                regulatory,
+                support,
+            },
+        )
         .unwrap_or_default())
 }
 
+/// The offer read by code, with its weights.
+async fn offer_of<C: Handle>(ctx: &Ctx<C>, code: &str) -> ServiceResult<offer::Model> {
+    ctx.find::<offer::Entity>()
+        .filter(offer::Column::Code.eq(code.trim().to_uppercase()))
+        .one(ctx)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
 /// An offer's weights, for those who read the offer.
-pub async fn weights<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    code: &str,
-) -> Result<Weights, AppError> {
-    let offer = super::offer_id(db, code).await?;
-    weights_of(db.conn(), offer).await
+pub async fn weights<C: Handle>(ctx: &Ctx<C>, code: &str) -> ServiceResult<Weights> {
+    let offer = offer_of(ctx, code).await?;
+    weights_through(
+        ctx,
+        ctx.find::<offer::Entity>()
+            .filter(offer::Column::Id.eq(offer.id)),
+        offer::Column::Id,
+    )
+    .await
 }
 
 /// Sets an offer's weights: administrators and the coordinators of its provider (403 for other
 /// readers); scores are computed again with them when next assessed.
-pub async fn set_weights<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
+pub async fn set_weights<C: Handle>(
+    ctx: &Ctx<C>,
     code: &str,
     weights: Weights,
-) -> Result<Weights, AppError> {
-    let offer_id = super::offer_id(db, code).await?;
-    let provider: Option<i64> = Unscoped::find::<offer::Entity>()
-        .filter(offer::Column::Id.eq(offer_id))
-        .one(db.conn())
-        .await?
-        .map(|o| o.provider_id);
-    if !(caller.scope.admin || provider.is_some_and(|p| caller.scope.managed.contains(&p))) {
-        return Err(AppError::Forbidden(
-            "the offer's criteria are set by its provider's coordinators".to_owned(),
-        ));
+) -> ServiceResult<Weights> {
+    let offer = offer_of(ctx, code).await?;
+    let scope = ctx.scope();
+    if !(scope.admin || scope.managed.contains(&offer.provider_id)) {
+        return Err(ServiceError::forbidden("evo-criteria-by-provider", vec![]));
     }
     weights
         .validate()
-        .map_err(|(field, reason)| AppError::field(field, reason))?;
+        .map_err(|(field, key)| ServiceError::field(field, key, vec![]))?;
     offer_criteria::Entity::insert(offer_criteria::ActiveModel {
-        offer_id: Set(offer_id),
+        offer_id: Set(offer.id),
         value: Set(weights.value),
         clarity: Set(weights.clarity),
         complexity: Set(weights.complexity),
         regulatory: Set(weights.regulatory),
         support: Set(weights.support),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(ctx.now()),
     })
     .on_conflict(
         OnConflict::column(offer_criteria::Column::OfferId)
@@ -258,7 +276,7 @@ pub async fn set_weights<C: ConnectionTrait>(
             ])
             .to_owned(),
     )
-    .exec_without_returning(db.conn())
+    .exec_without_returning(ctx)
     .await?;
     Ok(weights)
 }

@@ -2,138 +2,130 @@
 //! the requesting establishment is the first supporter. A duplicate's supporters move to the
 //! request it duplicates, without counting anyone twice.
 
-use chrono::{DateTime, Utc};
 use entity::{evolution, evolution_support};
 use sea_orm::{
-    ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, TransactionTrait,
     sea_query::{Expr, Query},
 };
 
-use super::{EvolutionView, get, row};
+use super::{EvolutionView, get, parents_writable, row, state_of};
 use crate::{
     access::Caller,
-    db::{Scoped, Unscoped},
-    domain::{evolution::State, role::Role},
-    error::AppError,
+    db::{Ctx, Handle},
+    domain::role::Role,
+    services::error::{ServiceError, ServiceResult},
 };
 
 /// Whether the caller may support requests on this offer: a contact of an establishment with a
 /// convention in force on it. (A reader without that right gets 403: it reads, but may not.)
-fn may_support(caller: &Caller, row: &evolution::Model) -> Result<(), AppError> {
+fn may_support(caller: &Caller, row: &evolution::Model) -> ServiceResult<()> {
     if caller.has(Role::Contact) && caller.scope.subscribed_offers.contains(&row.offer_id) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(
-            "requests are supported by the contacts of subscribing establishments".to_owned(),
+        Err(ServiceError::forbidden(
+            "evo-support-by-subscribers",
+            vec![],
         ))
     }
 }
 
-/// Recounts a request's supporting establishments into its row.
-async fn recount<C: ConnectionTrait>(db: &C, evolution_id: i64) -> Result<(), AppError> {
-    let count = Unscoped::find::<evolution_support::Entity>()
+/// Recounts a request's supporting establishments into its row, and its score with them.
+async fn recount<C: Handle>(tx: &Ctx<C>, evolution_id: i64) -> ServiceResult<()> {
+    let count = tx
+        .find::<evolution_support::Entity>()
         .filter(evolution_support::Column::EvolutionId.eq(evolution_id))
-        .count(db)
+        .count(tx)
         .await?;
-    Unscoped::update_many::<evolution::Entity>()
+    tx.update_many::<evolution::Entity>()
         .col_expr(
             evolution::Column::Supporters,
             Expr::value(i32::try_from(count).unwrap_or(i32::MAX)),
         )
         .filter(evolution::Column::Id.eq(evolution_id))
-        .exec(db)
+        .exec(tx)
         .await?;
     // Support weighs in the score.
-    if let Some(row) = Unscoped::find::<evolution::Entity>()
-        .filter(evolution::Column::Id.eq(evolution_id))
-        .one(db)
-        .await?
-    {
-        super::assessments::rescore(db, &row).await?;
-    }
+    super::assessments::rescore(tx, evolution_id).await?;
     Ok(())
 }
 
 /// The caller's establishment supports the request (again: nothing changes).
-pub async fn give<C>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    reference: &str,
-) -> Result<EvolutionView, AppError>
+pub async fn give<C>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<EvolutionView>
 where
-    C: ConnectionTrait + TransactionTrait,
+    C: Handle,
+    C::Conn: TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
 {
-    let current = row(db, reference).await?;
+    let caller = ctx.caller();
+    let current = row(ctx, reference).await?;
     may_support(caller, &current)?;
-    if !State::parse(&current.state).is_some_and(State::is_open) {
-        return Err(AppError::Conflict {
-            message: "this request is over: it takes no more support".to_owned(),
-            details: serde_json::json!({ "state": current.state }),
-        });
+    if !state_of(&current).is_open() {
+        return Err(ServiceError::conflict(
+            "evo-support-over",
+            vec![],
+            serde_json::json!({ "state": state_of(&current).as_str() }),
+        ));
     }
-    let txn = db.conn().begin().await?;
-    let already = Unscoped::find::<evolution_support::Entity>()
+    let tx = ctx.begin().await?;
+    let already = tx
+        .find::<evolution_support::Entity>()
         .filter(evolution_support::Column::EvolutionId.eq(current.id))
         .filter(evolution_support::Column::OrganisationId.eq(caller.organisation_id))
-        .count(&txn)
+        .count(&tx)
         .await?;
     if already == 0 {
-        evolution_support::ActiveModel {
+        tx.insert_child(evolution_support::ActiveModel {
             evolution_id: Set(current.id),
             organisation_id: Set(caller.organisation_id),
             account_id: Set(caller.account_id),
-            created_at: Set(db.now()),
+            created_at: Set(tx.now()),
             ..Default::default()
-        }
-        .insert(&txn)
+        })
         .await?;
-        recount(&txn, current.id).await?;
+        recount(&tx, current.id).await?;
     }
-    txn.commit().await?;
-    get(db, caller, reference).await
+    tx.commit().await?;
+    get(ctx, reference).await
 }
 
 /// The caller's establishment withdraws its support; the requesting establishment cannot.
-pub async fn withdraw<C>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    reference: &str,
-) -> Result<EvolutionView, AppError>
+pub async fn withdraw<C>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<EvolutionView>
 where
-    C: ConnectionTrait + TransactionTrait,
+    C: Handle,
+    C::Conn: TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
 {
-    let current = row(db, reference).await?;
+    let caller = ctx.caller();
+    let current = row(ctx, reference).await?;
     may_support(caller, &current)?;
     if current.organisation_id == caller.organisation_id {
-        return Err(AppError::Conflict {
-            message: "the requesting establishment is the request's first supporter".to_owned(),
-            details: serde_json::json!({ "reason": "requester" }),
-        });
+        return Err(ServiceError::conflict(
+            "evo-support-requester-stays",
+            vec![],
+            serde_json::json!({ "reason": "requester" }),
+        ));
     }
-    let txn = db.conn().begin().await?;
-    Unscoped::delete_many::<evolution_support::Entity>()
+    let tx = ctx.begin().await?;
+    tx.delete_many::<evolution_support::Entity>()
         .filter(evolution_support::Column::EvolutionId.eq(current.id))
         .filter(evolution_support::Column::OrganisationId.eq(caller.organisation_id))
-        .exec(&txn)
+        .exec(&tx)
         .await?;
-    recount(&txn, current.id).await?;
-    txn.commit().await?;
-    get(db, caller, reference).await
+    recount(&tx, current.id).await?;
+    tx.commit().await?;
+    get(ctx, reference).await
 }
 
 /// Moves a duplicate's supporting establishments to the surviving request, in the marking's
 /// transaction: one statement copies those the survivor lacks, one removes them from the
 /// duplicate, and the survivor's count is taken again.
-pub async fn merge<C: ConnectionTrait>(
-    txn: &C,
+pub async fn merge<C: Handle>(
+    tx: &Ctx<C>,
     duplicate: &evolution::Model,
     survivor: &evolution::Model,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let backend = txn.get_database_backend();
+) -> ServiceResult<()> {
+    // One statement copies rows between two requests: both must be the caller's to change.
+    parents_writable::<evolution_support::Entity, _>(tx, &[duplicate.id, survivor.id]).await?;
+    let backend = tx.get_database_backend();
     let already = Query::select()
         .column(evolution_support::Column::OrganisationId)
         .from(evolution_support::Entity)
@@ -148,7 +140,7 @@ pub async fn merge<C: ConnectionTrait>(
         .expr(Expr::value(survivor.id))
         .column(evolution_support::Column::OrganisationId)
         .column(evolution_support::Column::AccountId)
-        .expr(Expr::value(now))
+        .expr(Expr::value(tx.now()))
         .from(evolution_support::Entity)
         .and_where(evolution_support::Column::EvolutionId.eq(duplicate.id))
         .and_where(evolution_support::Column::OrganisationId.not_in_subquery(already))
@@ -162,24 +154,23 @@ pub async fn merge<C: ConnectionTrait>(
             evolution_support::Column::CreatedAt,
         ])
         .select_from(moved)
-        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| ServiceError::Internal(e.into()))?
         .to_owned();
-    txn.execute_raw(backend.build(&insert)).await?;
-    Unscoped::delete_many::<evolution_support::Entity>()
+    tx.execute_raw(backend.build(&insert)).await?;
+    tx.delete_many::<evolution_support::Entity>()
         .filter(evolution_support::Column::EvolutionId.eq(duplicate.id))
-        .exec(txn)
+        .exec(tx)
         .await?;
-    recount(txn, survivor.id).await?;
-    recount(txn, duplicate.id).await?;
+    recount(tx, survivor.id).await?;
+    recount(tx, duplicate.id).await?;
     // The survivor's supporters who came from the duplicate hear of it too.
     super::step(
-        txn,
+        tx,
         survivor,
         None,
-        State::parse(&survivor.state).unwrap_or(State::Submitted),
+        state_of(survivor),
         None,
         Some(format!("{} fusionnée ici", duplicate.reference)),
-        now,
     )
     .await
 }

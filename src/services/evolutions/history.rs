@@ -1,0 +1,158 @@
+//! A request's history: each step recorded with who took it and why, the requester and the
+//! supporting contacts told in the step's transaction.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use entity::{account, evolution, evolution_history, evolution_support};
+use sea_orm::{
+    ActiveEnum, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{committees_see, labels, parents_writable, row};
+use crate::{
+    db::{Ctx, Handle},
+    domain::evolution::State,
+    services::{error::ServiceResult, notifications},
+};
+
+/// Records a step in the history and tells the requester and the supporting contacts (not the
+/// actor), in the change's transaction, at its instant.
+pub async fn step<C: Handle>(
+    tx: &Ctx<C>,
+    row: &evolution::Model,
+    from: Option<State>,
+    to: State,
+    actor: Option<i64>,
+    reason: Option<String>,
+) -> ServiceResult<()> {
+    steps(tx, &[(row, from)], to, actor, reason).await
+}
+
+/// [`step`] for several requests taking the same step (a release's items): one statement for
+/// the history, one for the supporters, and the notifications written together.
+pub async fn steps<C: Handle>(
+    tx: &Ctx<C>,
+    rows: &[(&evolution::Model, Option<State>)],
+    to: State,
+    actor: Option<i64>,
+    reason: Option<String>,
+) -> ServiceResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = rows.iter().map(|(r, _)| r.id).collect();
+    parents_writable::<evolution_history::Entity, _>(tx, &ids).await?;
+    evolution_history::Entity::insert_many(rows.iter().map(|(row, from)| {
+        evolution_history::ActiveModel {
+            evolution_id: Set(row.id),
+            actor_id: Set(actor),
+            from_state: Set(from.map(Into::into)),
+            to_state: Set(to.into()),
+            reason: Set(reason.clone()),
+            created_at: Set(tx.now()),
+            ..Default::default()
+        }
+    }))
+    .exec_without_returning(tx)
+    .await?;
+    let mut supporters: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+    let pairs: Vec<(i64, i64)> = tx
+        .find::<evolution_support::Entity>()
+        .select_only()
+        .column(evolution_support::Column::EvolutionId)
+        .column(evolution_support::Column::AccountId)
+        .filter(evolution_support::Column::EvolutionId.is_in(ids))
+        .into_tuple()
+        .all(tx)
+        .await?;
+    for (evolution_id, account_id) in pairs {
+        supporters
+            .entry(evolution_id)
+            .or_default()
+            .insert(account_id);
+    }
+    let detail = match &reason {
+        Some(reason) => format!("{} — {reason}", to.as_str()),
+        None => to.as_str().to_owned(),
+    };
+    let events: Vec<(BTreeSet<i64>, notifications::MailData)> = rows
+        .iter()
+        .map(|(row, _)| {
+            let mut people = supporters.remove(&row.id).unwrap_or_default();
+            people.insert(row.requester_id);
+            if let Some(actor) = actor {
+                people.remove(&actor);
+            }
+            let data = notifications::MailData {
+                kind: notifications::Kind::Evolution.as_str().to_owned(),
+                reference: row.reference.clone(),
+                title: row.title.clone(),
+                path: format!("/portal/evolutions/{}", row.reference),
+                actor: None,
+                detail: Some(detail.clone()),
+            };
+            (people, data)
+        })
+        .collect();
+    notifications::notify_many(tx, &events).await?;
+    Ok(())
+}
+
+/// One step of a request's history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvolutionStep {
+    /// Before.
+    pub from: Option<String>,
+    /// After.
+    pub to: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// Who (committees and the requesting establishment see names; others "—").
+    pub actor: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A request's history, oldest first (at most 200 steps).
+pub async fn history<C: Handle>(
+    ctx: &Ctx<C>,
+    reference: &str,
+) -> ServiceResult<Vec<EvolutionStep>> {
+    let current = row(ctx, reference).await?;
+    let of_it = || {
+        ctx.find::<evolution_history::Entity>()
+            .filter(evolution_history::Column::EvolutionId.eq(current.id))
+    };
+    let steps = of_it()
+        .order_by_asc(evolution_history::Column::Id)
+        .limit(200)
+        .all(ctx)
+        .await?;
+    let caller = ctx.caller();
+    let named = committees_see(caller) || caller.organisation_id == current.organisation_id;
+    let names = if named {
+        labels::<_, account::Entity, _>(
+            ctx,
+            of_it(),
+            evolution_history::Column::ActorId,
+            account::Column::Id,
+            account::Column::DisplayName,
+        )
+        .await?
+    } else {
+        HashMap::new()
+    };
+    Ok(steps
+        .into_iter()
+        .map(|s| EvolutionStep {
+            actor: s.actor_id.and_then(|a| names.get(&a).cloned()),
+            from: s.from_state.map(|f| f.to_value()),
+            to: s.to_state.to_value(),
+            reason: s.reason,
+            at: s.created_at,
+        })
+        .collect())
+}

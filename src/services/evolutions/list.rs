@@ -1,0 +1,259 @@
+//! Reading requests: the filtered, paged list and the views a reader gets.
+
+use std::collections::{BTreeSet, HashMap};
+
+use entity::{
+    account,
+    evolution::{self, EvolutionState},
+    evolution_support, offer, organisation, release,
+};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    EvolutionView, allowed_for, assessments, committee, committees_see, labels, offer_id, state_of,
+};
+use crate::{
+    db::{Ctx, Handle},
+    domain::{evolution::State, role::Role},
+    services::{
+        PageRequest, Paged,
+        error::{ServiceError, ServiceResult},
+    },
+};
+
+/// The filters of the list.
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvolutionFilter {
+    /// Offer code.
+    pub offer: Option<String>,
+    /// State, or `open` (not delivered, closed, rejected or duplicate).
+    pub state: Option<String>,
+    /// `mine`: the caller's establishment's requests.
+    pub scope: Option<String>,
+    /// `queue` (score, then support, then age) or `recent` (default).
+    pub sort: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1 to 200 (default 50).
+    pub per_page: Option<u64>,
+}
+
+/// The requests the caller reads, filtered and paged.
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &EvolutionFilter,
+) -> ServiceResult<Paged<EvolutionView>> {
+    let page = PageRequest {
+        page: filter.page.unwrap_or(1),
+        per_page: filter.per_page.unwrap_or(50),
+    }
+    .checked()?;
+    let mut select = ctx.find::<evolution::Entity>();
+    if let Some(code) = filter.offer.as_deref().filter(|c| !c.trim().is_empty()) {
+        select = select.filter(evolution::Column::OfferId.eq(offer_id(ctx, code).await?));
+    }
+    match filter.state.as_deref().filter(|s| !s.is_empty()) {
+        None => {}
+        Some("open") => {
+            select = select.filter(
+                evolution::Column::State.is_in(
+                    State::ALL
+                        .into_iter()
+                        .filter(|s| s.is_open())
+                        .map(EvolutionState::from),
+                ),
+            );
+        }
+        Some(word) => {
+            let state = EvolutionState::try_from_value(&word.to_owned())
+                .map_err(|_| ServiceError::field("state", "evo-state-unknown", vec![]))?;
+            select = select.filter(evolution::Column::State.eq(state));
+        }
+    }
+    match filter.scope.as_deref() {
+        None | Some("") => {}
+        Some("mine") => {
+            select =
+                select.filter(evolution::Column::OrganisationId.eq(ctx.caller().organisation_id));
+        }
+        Some(_) => return Err(ServiceError::field("scope", "evo-scope-mine", vec![])),
+    }
+    select = match filter.sort.as_deref().unwrap_or("recent") {
+        // The committee's queue: score (unassessed last), support, then the oldest first.
+        "queue" => select
+            .order_by_asc(Expr::col(evolution::Column::Score).is_null())
+            .order_by_desc(evolution::Column::Score)
+            .order_by_desc(evolution::Column::Supporters)
+            .order_by_asc(evolution::Column::CreatedAt),
+        "recent" => select.order_by_desc(evolution::Column::UpdatedAt),
+        _ => return Err(ServiceError::field("sort", "evo-sort-known", vec![])),
+    }
+    .order_by_asc(evolution::Column::Id);
+    let total = select.clone().count(ctx).await?;
+    let rows = select
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(ctx)
+        .await?;
+    Ok(Paged {
+        items: views(ctx, rows).await?,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}
+
+/// What the views of some requests show beside their rows: names, supports and releases, one
+/// query per table, each through the requests the caller reads.
+struct Around {
+    offers: HashMap<i64, String>,
+    organisations: HashMap<i64, String>,
+    people: HashMap<i64, String>,
+    releases: HashMap<i64, String>,
+    duplicates: HashMap<i64, String>,
+    mine: BTreeSet<i64>,
+}
+
+async fn around<C: Handle>(ctx: &Ctx<C>, rows: &[evolution::Model]) -> ServiceResult<Around> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let these = || {
+        ctx.find::<evolution::Entity>()
+            .filter(evolution::Column::Id.is_in(ids.iter().copied()))
+    };
+    Ok(Around {
+        offers: labels::<_, offer::Entity, _>(
+            ctx,
+            these(),
+            evolution::Column::OfferId,
+            offer::Column::Id,
+            offer::Column::Code,
+        )
+        .await?,
+        organisations: labels::<_, organisation::Entity, _>(
+            ctx,
+            these(),
+            evolution::Column::OrganisationId,
+            organisation::Column::Id,
+            organisation::Column::Name,
+        )
+        .await?,
+        people: labels::<_, account::Entity, _>(
+            ctx,
+            these(),
+            evolution::Column::RequesterId,
+            account::Column::Id,
+            account::Column::DisplayName,
+        )
+        .await?,
+        releases: labels::<_, release::Entity, _>(
+            ctx,
+            these(),
+            evolution::Column::ReleaseId,
+            release::Column::Id,
+            release::Column::Version,
+        )
+        .await?,
+        // A duplicate and its survivor share an offer: the survivor reads as the duplicate does.
+        duplicates: ctx
+            .find::<evolution::Entity>()
+            .select_only()
+            .column(evolution::Column::Id)
+            .column(evolution::Column::Reference)
+            .filter(evolution::Column::Id.is_in(rows.iter().filter_map(|r| r.duplicate_of_id)))
+            .into_tuple::<(i64, String)>()
+            .all(ctx)
+            .await?
+            .into_iter()
+            .collect(),
+        mine: ctx
+            .find::<evolution_support::Entity>()
+            .select_only()
+            .column(evolution_support::Column::EvolutionId)
+            .filter(evolution_support::Column::EvolutionId.is_in(ids.iter().copied()))
+            .filter(evolution_support::Column::OrganisationId.eq(ctx.caller().organisation_id))
+            .into_tuple::<i64>()
+            .all(ctx)
+            .await?
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// The views of some rows: names, supports and releases in one query per table.
+pub async fn views<C: Handle>(
+    ctx: &Ctx<C>,
+    rows: Vec<evolution::Model>,
+) -> ServiceResult<Vec<EvolutionView>> {
+    let caller = ctx.caller();
+    let around = around(ctx, &rows).await?;
+    let sees = committees_see(caller);
+    // The breakdown is for a request's own page; lists show the stored score.
+    let mut scores = HashMap::new();
+    if let [only] = rows.as_slice()
+        && sees
+        && let Some(score) = assessments::breakdown(ctx, only).await?
+    {
+        scores.insert(only.id, score);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let state = state_of(&row);
+            let named = sees
+                || caller.organisation_id == row.organisation_id
+                || caller.scope.delivered_offers.contains(&row.offer_id);
+            let may_support = caller.has(Role::Contact)
+                && caller.scope.subscribed_offers.contains(&row.offer_id)
+                && state.is_open()
+                && caller.organisation_id != row.organisation_id;
+            Ok(EvolutionView {
+                offer: around
+                    .offers
+                    .get(&row.offer_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                organisation: around
+                    .organisations
+                    .get(&row.organisation_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                requester: named
+                    .then(|| around.people.get(&row.requester_id).cloned())
+                    .flatten(),
+                supported_by_me: around.mine.contains(&row.id),
+                may_support,
+                score: if sees { row.score } else { None },
+                score_breakdown: scores.remove(&row.id),
+                analysis: if sees { row.analysis.clone() } else { None },
+                release: row
+                    .release_id
+                    .and_then(|r| around.releases.get(&r).cloned()),
+                duplicate_of: row
+                    .duplicate_of_id
+                    .and_then(|d| around.duplicates.get(&d).cloned()),
+                description_html: crate::markdown::to_safe_html(&row.description),
+                allowed_actions: allowed_for(caller, &row, state),
+                committee_side: committee(caller),
+                may_assess: caller.has(Role::Committee)
+                    && caller.organisation_id != row.organisation_id,
+                reference: row.reference,
+                title: row.title,
+                description: row.description,
+                module: row.module,
+                state,
+                state_reason: row.state_reason,
+                supporting_organisations: row.supporters,
+                release_id: row.release_id,
+                release_rank: row.release_rank,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+                revision: row.revision,
+            })
+        })
+        .collect()
+}

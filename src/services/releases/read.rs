@@ -1,0 +1,311 @@
+//! Reading releases: one with its items, ballots and decision; the list; the decision record.
+
+use std::collections::HashMap;
+
+use entity::{
+    account, evolution, evolution_assessment, offer, organisation, release, steering_ballot,
+    steering_decision,
+};
+use sea_orm::{ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    BallotView, DecisionView, ReleaseItem, ReleaseState, ReleaseSummary, ReleaseView, refs, row,
+    steering_settings,
+};
+use crate::{
+    db::{Ctx, Handle},
+    domain::{
+        role::Role,
+        steering::{self, Ballot, Vote},
+    },
+    services::{
+        PageRequest, Paged,
+        error::{ServiceError, ServiceResult},
+        evolutions::{self, committee, labels},
+    },
+};
+
+/// One release.
+pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<ReleaseView> {
+    let caller = ctx.caller();
+    let row = row(ctx, id).await?;
+    let sees = evolutions::committees_see(caller);
+    let items = items_of(ctx, &[row.id], sees)
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let total: f64 = items.iter().filter_map(|i| i.estimated_days).sum();
+    let state = ReleaseState::of(&row);
+    let settings = steering_settings(ctx).await?;
+    let ballots = if sees {
+        ballots_of(ctx, row.id).await?
+    } else {
+        Vec::new()
+    };
+    let tally = (sees && state == ReleaseState::Proposed).then(|| {
+        steering::tally(
+            &ballots
+                .iter()
+                .map(|b| Ballot {
+                    voter: 0,
+                    vote: b.vote,
+                    removed: b.removed.clone(),
+                })
+                .collect::<Vec<_>>(),
+        )
+    });
+    let offer = offer_codes(ctx, &[row.id])
+        .await?
+        .remove(&row.offer_id)
+        .unwrap_or_default();
+    Ok(ReleaseView {
+        id: row.id,
+        offer,
+        version: row.version,
+        kind: row.kind.to_value(),
+        target_date: row.target_date,
+        capacity_days: row.capacity_days,
+        state,
+        total_estimated_days: (total * 10.0).round() / 10.0,
+        over_capacity: total > f64::from(row.capacity_days),
+        items,
+        revision: row.revision,
+        tally,
+        ballots,
+        decision: latest_decision(ctx, row.id).await?,
+        may_edit: committee(caller) && state == ReleaseState::Draft,
+        may_vote: caller.has(Role::Steering) && state == ReleaseState::Proposed,
+        chair: settings.chair == Some(caller.account_id),
+    })
+}
+
+/// The codes of the offers of some releases the caller reads, by offer id.
+async fn offer_codes<C: Handle>(ctx: &Ctx<C>, ids: &[i64]) -> ServiceResult<HashMap<i64, String>> {
+    labels::<_, offer::Entity, _>(
+        ctx,
+        ctx.find::<release::Entity>()
+            .filter(release::Column::Id.is_in(ids.iter().copied())),
+        release::Column::OfferId,
+        offer::Column::Id,
+        offer::Column::Code,
+    )
+    .await
+}
+
+/// The mean estimated effort of each of some requests' assessments, person-days.
+async fn estimates<C: Handle>(
+    ctx: &Ctx<C>,
+    rows: &[evolution::Model],
+) -> ServiceResult<HashMap<i64, f64>> {
+    let mut days: HashMap<i64, (f64, f64)> = HashMap::new();
+    let estimates: Vec<(i64, i32)> = ctx
+        .find::<evolution_assessment::Entity>()
+        .select_only()
+        .column(evolution_assessment::Column::EvolutionId)
+        .column(evolution_assessment::Column::ComplexityDays)
+        .filter(evolution_assessment::Column::EvolutionId.is_in(rows.iter().map(|i| i.id)))
+        .into_tuple()
+        .all(ctx)
+        .await?;
+    for (evolution_id, d) in estimates {
+        let entry = days.entry(evolution_id).or_default();
+        entry.0 += f64::from(d);
+        entry.1 += 1.0;
+    }
+    Ok(days
+        .into_iter()
+        .map(|(id, (sum, n))| (id, (sum / n * 10.0).round() / 10.0))
+        .collect())
+}
+
+/// The items of some releases (at most 200 each), in rank order, with their estimates and
+/// establishments: three queries whatever the number of releases.
+pub(super) async fn items_of<C: Handle>(
+    ctx: &Ctx<C>,
+    release_ids: &[i64],
+    sees_scores: bool,
+) -> ServiceResult<HashMap<i64, Vec<ReleaseItem>>> {
+    let in_them = || {
+        ctx.find::<evolution::Entity>()
+            .filter(evolution::Column::ReleaseId.is_in(release_ids.iter().copied()))
+    };
+    let rows = in_them()
+        .order_by_asc(evolution::Column::ReleaseId)
+        .order_by_asc(evolution::Column::ReleaseRank)
+        .limit(200 * release_ids.len() as u64)
+        .all(ctx)
+        .await?;
+    let days = estimates(ctx, &rows).await?;
+    let organisations = labels::<_, organisation::Entity, _>(
+        ctx,
+        in_them(),
+        evolution::Column::OrganisationId,
+        organisation::Column::Id,
+        organisation::Column::Name,
+    )
+    .await?;
+    let mut items: HashMap<i64, Vec<ReleaseItem>> = HashMap::new();
+    for i in rows {
+        let Some(release_id) = i.release_id else {
+            continue;
+        };
+        items.entry(release_id).or_default().push(ReleaseItem {
+            estimated_days: days.get(&i.id).copied(),
+            organisation: organisations
+                .get(&i.organisation_id)
+                .cloned()
+                .unwrap_or_default(),
+            score: if sees_scores { i.score } else { None },
+            reference: i.reference,
+            title: i.title,
+            state: i.state.to_value(),
+            supporters: i.supporters,
+        });
+    }
+    Ok(items)
+}
+
+/// The vote of a stored ballot (the database layer refuses a word no vote has).
+pub(super) fn vote_of(row: &steering_ballot::Model) -> Vote {
+    Vote::from(row.vote)
+}
+
+/// The ballots on a release, oldest first, with their voters' names.
+pub(super) async fn ballots_of<C: Handle>(
+    ctx: &Ctx<C>,
+    release_id: i64,
+) -> ServiceResult<Vec<BallotView>> {
+    let on_it = || {
+        ctx.find::<steering_ballot::Entity>()
+            .filter(steering_ballot::Column::ReleaseId.eq(release_id))
+    };
+    let rows = on_it()
+        .order_by_asc(steering_ballot::Column::Id)
+        .all(ctx)
+        .await?;
+    let names = labels::<_, account::Entity, _>(
+        ctx,
+        on_it(),
+        steering_ballot::Column::AccountId,
+        account::Column::Id,
+        account::Column::DisplayName,
+    )
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(BallotView {
+                voter: names.get(&r.account_id).cloned().unwrap_or_default(),
+                vote: vote_of(&r),
+                removed: refs(&r.removed),
+                comment: r.comment,
+                at: r.updated_at,
+            })
+        })
+        .collect()
+}
+
+async fn latest_decision<C: Handle>(
+    ctx: &Ctx<C>,
+    release_id: i64,
+) -> ServiceResult<Option<DecisionView>> {
+    let latest = || {
+        ctx.find::<steering_decision::Entity>()
+            .filter(steering_decision::Column::ReleaseId.eq(release_id))
+            .order_by_desc(steering_decision::Column::Id)
+    };
+    let Some(d) = latest().one(ctx).await? else {
+        return Ok(None);
+    };
+    let chair = labels::<_, account::Entity, _>(
+        ctx,
+        latest().filter(steering_decision::Column::Id.eq(d.id)),
+        steering_decision::Column::ChairId,
+        account::Column::Id,
+        account::Column::DisplayName,
+    )
+    .await?
+    .into_values()
+    .next();
+    Ok(Some(DecisionView {
+        outcome: d.outcome.to_value(),
+        decided_by: d.decided_by.to_value(),
+        chair,
+        proposed: refs(&d.proposed),
+        approved: refs(&d.approved),
+        removed: refs(&d.removed),
+        ballots: serde_json::from_str(&d.ballots).unwrap_or_default(),
+        comment: d.comment,
+        decided_at: d.decided_at,
+    }))
+}
+
+/// The latest decision on a release (404 when none yet).
+pub async fn decision<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<DecisionView> {
+    let row = row(ctx, id).await?;
+    latest_decision(ctx, row.id)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// The list's filters.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseFilter {
+    /// Offer code.
+    pub offer: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1 to 200 (default 50).
+    pub per_page: Option<u64>,
+}
+
+/// The releases the caller reads, latest target first.
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &ReleaseFilter,
+) -> ServiceResult<Paged<ReleaseSummary>> {
+    let page = PageRequest {
+        page: filter.page.unwrap_or(1),
+        per_page: filter.per_page.unwrap_or(50),
+    }
+    .checked()?;
+    let mut select = ctx.find::<release::Entity>();
+    if let Some(code) = filter.offer.as_deref().filter(|c| !c.trim().is_empty()) {
+        select = select.filter(release::Column::OfferId.eq(evolutions::offer_id(ctx, code).await?));
+    }
+    let total = select.clone().count(ctx).await?;
+    let rows = select
+        .order_by_desc(release::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(ctx)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let codes = offer_codes(ctx, &ids).await?;
+    Ok(Paged {
+        items: rows
+            .into_iter()
+            .map(|r| summary(r, &codes))
+            .collect::<ServiceResult<_>>()?,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}
+
+/// A release in a list, with its offer's code.
+pub(super) fn summary(
+    r: release::Model,
+    codes: &HashMap<i64, String>,
+) -> ServiceResult<ReleaseSummary> {
+    Ok(ReleaseSummary {
+        state: ReleaseState::of(&r),
+        id: r.id,
+        offer: codes.get(&r.offer_id).cloned().unwrap_or_default(),
+        version: r.version,
+        kind: r.kind.to_value(),
+        target_date: r.target_date,
+    })
+}

@@ -1,0 +1,50 @@
+//! The pages of evolution requests and the committees: the portal's "Évolutions" (list, request
+//! page with its support button, new request) and "Feuille de route"; the desk's committee
+//! queue, request page with actions and assessment, release builder (reordered with buttons, so
+//! keyboard-operable without script), steering ballot and decision record, and sessions.
+
+mod releases;
+mod requests;
+mod sessions;
+mod steering;
+
+use serde_json::{Value, json};
+
+pub use self::{
+    releases::{
+        release_act, release_create, release_decide, release_items, release_show, release_vote,
+        releases_list,
+    },
+    requests::{
+        act, assess, create, give_support, list, new_form, roadmap, show, withdraw_support,
+    },
+    sessions::{session_create, session_markdown, session_show, sessions},
+    steering::{criteria, set_criteria, set_steering, steering},
+};
+use crate::{
+    access::Caller,
+    db::Ctx,
+    error::AppError,
+    services::catalogue::offers::{self, OfferFilter},
+};
+
+fn base(caller: &Caller) -> &'static str {
+    if caller.is_staff() {
+        "/desk"
+    } else {
+        "/portal"
+    }
+}
+
+async fn offer_codes(ctx: &Ctx) -> Result<Value, AppError> {
+    let offers = offers::list(
+        &ctx.scoped(),
+        &OfferFilter {
+            q: None,
+            page: Some(1),
+            per_page: Some(crate::services::MAX_PER_PAGE),
+        },
+    )
+    .await?;
+    Ok(json!(offers.items))
+}
