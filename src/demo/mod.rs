@@ -396,7 +396,7 @@ async fn load_catalogue(
         .await?;
         sla_ids.insert(provider, row.id);
     }
-    let today = crate::services::catalogue::today();
+    let today = crate::services::catalogue::today(now);
     let years = |n: i64| chrono::Duration::days(365 * n);
     let provider_of = |offer: &str| match offer {
         "GEFORP" => "AMU",
@@ -785,9 +785,12 @@ async fn load_tickets(db: &DatabaseConnection) -> anyhow::Result<()> {
         let agent = caller_of(demo.agent).await?;
         let as_requester = Scoped::new(db, &requester.scope);
         let as_agent = Scoped::new(db, &agent.scope);
-        let offer = crate::services::catalogue::offers::get(&as_requester, demo.offer)
-            .await
-            .map_err(fail)?;
+        let offer = crate::services::catalogue::offers::get(
+            &crate::services::catalogue::ctx_of(&as_requester),
+            demo.offer,
+        )
+        .await
+        .map_err(|e| fail(e.into()))?;
         let subcategory = offer
             .subcategories
             .iter()

@@ -195,7 +195,8 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
         CONVENTION_WATCH => {
             let now = state.clock.now();
             let today = now.date_naive();
-            let ending = conventions::ending_soon(&state.db, today, CONVENTION_NOTICE_DAYS).await?;
+            let platform = crate::db::Ctx::platform(state.db.clone(), now);
+            let ending = conventions::ending_soon(&platform, today, CONVENTION_NOTICE_DAYS).await?;
             // One warning job per convention, created once (see CONVENTION_ENDING).
             for convention in ending {
                 queue::enqueue(
@@ -222,7 +223,8 @@ async fn perform(state: &AppState, job: &job::Model) -> Result<(), AppError> {
             Ok(())
         }
         CONVENTION_ENDING => {
-            conventions::warn_ending(&state.db, job.payload_id("convention")?).await
+            let platform = crate::db::Ctx::platform(state.db.clone(), state.clock.now());
+            Ok(conventions::warn_ending(&platform, job.payload_id("convention")?).await?)
         }
         other => Err(AppError::Internal(anyhow::anyhow!(
             "no worker knows jobs of kind {other}"

@@ -44,7 +44,7 @@ fn base(caller: &Caller) -> &'static str {
 
 async fn offer_codes<C: sea_orm::ConnectionTrait>(db: &Scoped<'_, C>) -> Result<Value, AppError> {
     let offers = offers::list(
-        db,
+        &crate::services::catalogue::ctx_of(db),
         &OfferFilter {
             q: None,
             page: Some(1),

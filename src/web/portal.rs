@@ -56,7 +56,7 @@ async fn offers_to_file_on(
         page: Some(1),
         per_page: Some(crate::services::MAX_PER_PAGE),
     };
-    let offers = offers::list(&db, &filter).await?;
+    let offers = offers::list(&crate::services::catalogue::ctx_of(&db), &filter).await?;
     Ok(Page::new(
         "portal/new_request.html",
         json!({ "offers": offers, "q": search.q, "base": base }),
@@ -70,7 +70,7 @@ pub async fn conventions(
 ) -> Result<Page, AppError> {
     let db = Scoped::new(&state.db, &caller.scope);
     let list = conventions::list(
-        &db,
+        &crate::services::catalogue::ctx_of(&db),
         &ConventionFilter {
             client: None,
             page: Some(1),

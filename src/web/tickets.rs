@@ -83,10 +83,10 @@ pub async fn new_form(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    match filing::check(&db, id).await {
+    match filing::check(&crate::services::catalogue::ctx_of(&db), id).await {
         Ok(_) => form_page(&db, id, Front::Portal, StatusCode::OK, json!({}), json!({})).await,
         Err(err) => {
-            let errors = field_errors(err)?;
+            let errors = field_errors(err.into())?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new("portal/filing.html", json!({ "errors": errors })),
@@ -115,7 +115,7 @@ async fn form_page<C: sea_orm::ConnectionTrait>(
     form: Value,
     errors: Value,
 ) -> Result<Response, AppError> {
-    let sub = offers::subcategory(db, id).await?;
+    let sub = offers::subcategory(&crate::services::catalogue::ctx_of(db), id).await?;
     let mut form = form;
     if form.get("impact").is_none() {
         form = json!({ "impact": "person", "urgency": "medium" });
@@ -308,7 +308,11 @@ pub async fn show(
     // What the deadlines come from: the service level's target and window. One the visitor
     // does not read (another provider's) is simply not explained.
     let sla = match ticket.sla_id {
-        Some(id) => crate::services::catalogue::slas::get(&db, id).await.ok(),
+        Some(id) => {
+            crate::services::catalogue::slas::get(&crate::services::catalogue::ctx_of(&db), id)
+                .await
+                .ok()
+        }
         None => None,
     };
     Ok(Page::new(

@@ -199,7 +199,7 @@ pub async fn open<C: ConnectionTrait>(
     let row = find(db.conn(), id).await?;
     match row.owner_kind.as_str() {
         "convention" => {
-            super::conventions::get(db, row.owner_id).await?;
+            super::conventions::get(&super::ctx_of(db), row.owner_id).await?;
         }
         "ticket" => {
             db.find::<entity::ticket::Entity>()

@@ -2,13 +2,12 @@
 //! deadlines a saved SLA, or one being edited, gives a ticket (see `domain::what_if`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::slas;
 use crate::{
-    db::Scoped,
+    db::{Ctx, Handle},
     domain::{
         business_time::Calendar,
         catalogue::RequestKind,
@@ -16,7 +15,8 @@ use crate::{
         sla::{CoverageWindow, Metric, Priority, Target, check, target_minutes},
         what_if::{Pause, check_pauses, forecast},
     },
-    error::{AppError, FieldError},
+    error::FieldError,
+    services::error::{ServiceError, ServiceResult},
 };
 
 /// How many days of closed dates an explanation lists at most (ten years).
@@ -131,39 +131,40 @@ pub struct WhatIfView {
 
 /// Asks a saved SLA; only its provider's coordinators and the administrators may (404 for
 /// anyone else, even those who read it).
-pub async fn saved<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn saved<C: Handle>(
+    ctx: &Ctx<C>,
     id: i64,
     input: &WhatIfInput,
-) -> Result<WhatIfView, AppError> {
-    let sla = slas::get(db, id).await?;
-    if !db.scope().manages_organisation(sla.provider_id) {
-        return Err(AppError::NotFound);
+) -> ServiceResult<WhatIfView> {
+    let sla = slas::get(ctx, id).await?;
+    if !ctx.scope().manages_organisation(sla.provider_id) {
+        return Err(ServiceError::NotFound);
     }
     if input.sla.is_some() {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             "sla",
-            "is for an SLA being edited (POST /api/v1/slas/simulate)",
+            "catalogue-what-if-draft-only",
+            vec![],
         ));
     }
     answer(&sla.name, &sla.targets, &sla.coverage_window, input)
 }
 
 /// Asks an SLA being edited (`input.sla`); for those who manage SLAs (404 for anyone else).
-pub fn draft(scope: &crate::access::Scope, input: &WhatIfInput) -> Result<WhatIfView, AppError> {
+pub fn draft(scope: &crate::access::Scope, input: &WhatIfInput) -> ServiceResult<WhatIfView> {
     if !scope.manages_anything() {
-        return Err(AppError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     let draft = input
         .sla
         .as_ref()
-        .ok_or_else(|| AppError::field("sla", "is required"))?;
+        .ok_or_else(|| ServiceError::field("sla", "field-required", vec![]))?;
     let problems: Vec<FieldError> = check(&draft.coverage_window, &draft.targets)
         .into_iter()
         .map(|(field, reason)| FieldError::new(&format!("sla.{field}"), reason))
         .collect();
     if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
+        return Err(ServiceError::Invalid(problems));
     }
     answer(&draft.name, &draft.targets, &draft.coverage_window, input)
 }
@@ -173,9 +174,10 @@ fn answer(
     targets: &[Target],
     window: &CoverageWindow,
     input: &WhatIfInput,
-) -> Result<WhatIfView, AppError> {
-    let cal =
-        Calendar::new(window).map_err(|e| AppError::field("sla.coverage_window", e.to_string()))?;
+) -> ServiceResult<WhatIfView> {
+    let cal = Calendar::new(window).map_err(|e| {
+        ServiceError::Invalid(vec![FieldError::new("sla.coverage_window", e.to_string())])
+    })?;
     let pauses: Vec<Pause> = input
         .pauses
         .iter()
@@ -184,8 +186,9 @@ fn answer(
             to: p.to,
         })
         .collect();
-    check_pauses(input.start, &pauses)
-        .map_err(|(i, reason)| AppError::field(&format!("pauses[{i}]"), reason))?;
+    check_pauses(input.start, &pauses).map_err(|(i, reason)| {
+        ServiceError::Invalid(vec![FieldError::new(&format!("pauses[{i}]"), reason)])
+    })?;
     let target = |metric| target_minutes(targets, input.kind, input.priority, metric);
     let (tto_target, ttr_target) = (target(Metric::Tto), target(Metric::Ttr));
     let answer = forecast(&cal, tto_target, ttr_target, input.start, &pauses);

@@ -411,7 +411,7 @@ where
             "evolution requests are filed by an establishment's contacts".to_owned(),
         ));
     }
-    filing::check(db, subcategory).await?;
+    filing::check(&crate::services::catalogue::ctx_of(db), subcategory).await?;
     let mut problems = Problems::default();
     let title = required_text(&mut problems, "title", &new.title, 300);
     let description = new.description.trim().to_owned();

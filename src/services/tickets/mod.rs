@@ -574,7 +574,9 @@ pub async fn requester_by_email<C: ConnectionTrait>(
     subcategory: i64,
     email: &str,
 ) -> Result<i64, AppError> {
-    let offer_id = offers::subcategory(db, subcategory).await?.offer_id;
+    let offer_id = offers::subcategory(&crate::services::catalogue::ctx_of(db), subcategory)
+        .await?
+        .offer_id;
     may_file_for_contacts(db, caller, offer_id).await?;
     account_by_email(db.conn(), email)
         .await?
@@ -609,21 +611,27 @@ pub async fn create<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let subcategory = offers::subcategory(db, new.subcategory).await?;
+    let subcategory =
+        offers::subcategory(&crate::services::catalogue::ctx_of(db), new.subcategory).await?;
     let on_behalf = match new.requester.filter(|r| *r != caller.account_id) {
         Some(id) => Some(contact_to_file_for(db, caller, subcategory.offer_id, id).await?),
         None => None,
     };
     let requester = on_behalf.as_ref().unwrap_or(caller);
-    let allowed = filing::check(&Scoped::new(db.conn(), &requester.scope), new.subcategory)
-        .await
-        .map_err(|err| match (err, &on_behalf) {
-            (AppError::NotFound, Some(_)) => AppError::field(
-                "requester",
-                "this contact's organisation has no convention on the offer",
-            ),
-            (err, _) => err,
-        })?;
+    let as_requester = Scoped::new(db.conn(), &requester.scope).at(db.now());
+    let allowed = filing::check(
+        &crate::services::catalogue::ctx_of(&as_requester),
+        new.subcategory,
+    )
+    .await
+    .map_err(AppError::from)
+    .map_err(|err| match (err, &on_behalf) {
+        (AppError::NotFound, Some(_)) => AppError::field(
+            "requester",
+            "this contact's organisation has no convention on the offer",
+        ),
+        (err, _) => err,
+    })?;
     if subcategory.kind == RequestKind::Evolution {
         return Err(AppError::field(
             "subcategory",
