@@ -357,8 +357,10 @@ async fn load_catalogue(
         service_subcategory::ActiveModel {
             offer_id: Set(id(offer_ids, offer)?),
             name: Set((*name).to_owned()),
-            kind: Set((*kind).to_owned()),
-            status: Set("active".to_owned()),
+            kind: Set(crate::domain::catalogue::RequestKind::parse(kind)
+                .ok_or_else(|| anyhow::anyhow!("demo kind {kind}"))?
+                .into()),
+            status: Set(service_subcategory::SubcategoryStatus::Active),
             default_team_id: Set(Some(id(team_ids, team)?)),
             required_fields: Set(serde_json::to_string(fields)?),
             revision: Set(1),
@@ -385,7 +387,7 @@ async fn load_catalogue(
             time_zone: Set(window.time_zone.clone()),
             intervals: Set(serde_json::to_string(&window.intervals)?),
             holidays: Set("[]".to_owned()),
-            public_holidays: Set(public_holidays.as_str().to_owned()),
+            public_holidays: Set(public_holidays.into()),
             targets: Set(serde_json::to_string(&demo_targets())?),
             revision: Set(1),
             created_at: Set(now),
@@ -458,11 +460,15 @@ async fn load_catalogue(
             format!("Convention fournisseur de service {}", name_of(offer))
         };
         let row = convention::ActiveModel {
-            kind: Set(kind.to_owned()),
+            kind: Set(crate::domain::catalogue::ConventionKind::parse(kind)
+                .ok_or_else(|| anyhow::anyhow!("demo kind {kind}"))?
+                .into()),
             title: Set(title),
             client_id: Set(id(org_ids, client)?),
             provider_id: Set(id(org_ids, provider)?),
-            status: Set(status.to_owned()),
+            status: Set(crate::domain::catalogue::ConventionStatus::parse(status)
+                .ok_or_else(|| anyhow::anyhow!("demo status {status}"))?
+                .into()),
             start_date: Set(start),
             end_date: Set(end),
             description: Set(format!("Utilisation de {}.", name_of(offer))),
@@ -567,7 +573,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             name: Set((*name).to_owned()),
             description: Set((*description).to_owned()),
             provider_id: Set(org(provider)?),
-            status: Set("production".to_owned()),
+            status: Set(offer::OfferStatus::Production),
             app_url: Set(app.map(str::to_owned)),
             docs_url: Set(docs.map(str::to_owned)),
             source_url: Set(source.map(str::to_owned)),

@@ -112,7 +112,7 @@ impl ScopedEntity for convention::Entity {
                     // the consortium concerns only the two parties.
                     Condition::all()
                         .add(convention::Column::ClientId.is_in(scope.ancestors.clone()))
-                        .add(convention::Column::Kind.eq("usage")),
+                        .add(convention::Column::Kind.eq(convention::ConventionKind::Usage)),
                 )
                 .add(convention::Column::ProviderId.is_in(scope.subtree.clone())),
         )

@@ -181,35 +181,32 @@ async fn views<C: Handle>(
     let today = today(ctx.now());
     Ok(rows
         .into_iter()
-        .map(|c| {
-            let stored = ConventionStatus::parse(&c.status).unwrap_or(ConventionStatus::Draft);
-            ConventionView {
-                id: c.id,
-                kind: ConventionKind::parse(&c.kind).unwrap_or(ConventionKind::Usage),
-                title: c.title,
-                client: org_ref(&orgs, c.client_id),
-                provider: org_ref(&orgs, c.provider_id),
-                offers: covered
-                    .iter()
-                    .filter(|(id, _)| *id == c.id)
-                    .map(|(_, code)| code.clone())
-                    .collect(),
-                status: effective_status(stored, c.end_date, today),
-                start_date: c.start_date,
-                end_date: c.end_date,
-                description: c.description,
-                sla_id: c.sla_id,
-                open_ticket_cap: c.open_ticket_cap,
-                fee_group: c.fee_group,
-                yearly_amount_cents: c.yearly_amount_cents,
-                documents: documents
-                    .iter()
-                    .filter(|d| d.owner_id == c.id)
-                    .cloned()
-                    .map(AttachmentView::from)
-                    .collect(),
-                revision: c.revision,
-            }
+        .map(|c| ConventionView {
+            id: c.id,
+            kind: c.kind.into(),
+            title: c.title,
+            client: org_ref(&orgs, c.client_id),
+            provider: org_ref(&orgs, c.provider_id),
+            offers: covered
+                .iter()
+                .filter(|(id, _)| *id == c.id)
+                .map(|(_, code)| code.clone())
+                .collect(),
+            status: effective_status(c.status.into(), c.end_date, today),
+            start_date: c.start_date,
+            end_date: c.end_date,
+            description: c.description,
+            sla_id: c.sla_id,
+            open_ticket_cap: c.open_ticket_cap,
+            fee_group: c.fee_group,
+            yearly_amount_cents: c.yearly_amount_cents,
+            documents: documents
+                .iter()
+                .filter(|d| d.owner_id == c.id)
+                .cloned()
+                .map(AttachmentView::from)
+                .collect(),
+            revision: c.revision,
         })
         .collect())
 }
@@ -372,15 +369,11 @@ pub async fn create(ctx: &Ctx, input: ConventionInput) -> ServiceResult<Conventi
     let now = ctx.now();
     let tx = ctx.begin().await?;
     let row = convention::ActiveModel {
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind.into()),
         title: Set(input.title.trim().to_owned()),
         client_id: Set(input.client_id),
         provider_id: Set(input.provider_id),
-        status: Set(input
-            .status
-            .unwrap_or(ConventionStatus::Draft)
-            .as_str()
-            .to_owned()),
+        status: Set(input.status.unwrap_or(ConventionStatus::Draft).into()),
         start_date: Set(input.start_date),
         end_date: Set(input.end_date),
         description: Set(input.description),
@@ -423,7 +416,10 @@ pub async fn replace(ctx: &Ctx, id: i64, input: ConventionInput) -> ServiceResul
     let tx = ctx.begin().await?;
     let result = tx
         .update_many::<convention::Entity>()
-        .col_expr(convention::Column::Kind, Expr::value(input.kind.as_str()))
+        .col_expr(
+            convention::Column::Kind,
+            Expr::value(convention::ConventionKind::from(input.kind)),
+        )
         .col_expr(convention::Column::Title, Expr::value(input.title.trim()))
         .col_expr(convention::Column::ClientId, Expr::value(input.client_id))
         .col_expr(
@@ -432,7 +428,9 @@ pub async fn replace(ctx: &Ctx, id: i64, input: ConventionInput) -> ServiceResul
         )
         .col_expr(
             convention::Column::Status,
-            Expr::value(input.status.unwrap_or(current.status).as_str()),
+            Expr::value(convention::ConventionStatus::from(
+                input.status.unwrap_or(current.status),
+            )),
         )
         .col_expr(convention::Column::StartDate, Expr::value(input.start_date))
         .col_expr(convention::Column::EndDate, Expr::value(input.end_date))
@@ -485,7 +483,7 @@ pub async fn terminate<C: Handle>(
         .update_many::<convention::Entity>()
         .col_expr(
             convention::Column::Status,
-            Expr::value(ConventionStatus::Terminated.as_str()),
+            Expr::value(convention::ConventionStatus::Terminated),
         )
         .col_expr(
             convention::Column::Revision,
@@ -511,7 +509,7 @@ pub async fn ending_soon<C: Handle>(
 ) -> ServiceResult<Vec<convention::Model>> {
     Ok(ctx
         .find::<convention::Entity>()
-        .filter(convention::Column::Status.eq(ConventionStatus::Production.as_str()))
+        .filter(convention::Column::Status.eq(convention::ConventionStatus::Production))
         .filter(convention::Column::EndDate.gte(today))
         .filter(convention::Column::EndDate.lte(today + chrono::Duration::days(days)))
         .limit(500)

@@ -9,7 +9,7 @@ use super::today;
 use crate::{
     db::{Ctx, Handle, Unscoped},
     domain::{
-        catalogue::{ConventionKind, ConventionStatus, OfferStatus, SubcategoryStatus},
+        catalogue::SubcategoryStatus,
         filing::{ConventionFacts, decide},
     },
     services::error::{ServiceError, ServiceResult},
@@ -81,8 +81,8 @@ pub async fn check<C: Handle>(ctx: &Ctx<C>, subcategory_id: i64) -> ServiceResul
         .map(|c| ConventionFacts {
             id: c.id,
             title: c.title.clone(),
-            kind: ConventionKind::parse(&c.kind).unwrap_or(ConventionKind::Provider),
-            status: ConventionStatus::parse(&c.status).unwrap_or(ConventionStatus::Draft),
+            kind: c.kind.into(),
+            status: c.status.into(),
             start_date: c.start_date,
             end_date: c.end_date,
             open_ticket_cap: c.open_ticket_cap,
@@ -92,9 +92,8 @@ pub async fn check<C: Handle>(ctx: &Ctx<C>, subcategory_id: i64) -> ServiceResul
                 .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0)),
         })
         .collect();
-    let subcategory_status =
-        SubcategoryStatus::parse(&subcategory.status).unwrap_or(SubcategoryStatus::Inactive);
-    let offer_open = OfferStatus::parse(&offer.status) == Some(OfferStatus::Production);
+    let subcategory_status = SubcategoryStatus::from(subcategory.status);
+    let offer_open = offer.status == offer::OfferStatus::Production;
     match decide(subcategory_status, offer_open, &facts, today(ctx.now())) {
         Ok(convention_id) => Ok(Allowed {
             allowed: true,

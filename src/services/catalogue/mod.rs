@@ -15,7 +15,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
 use crate::{
     access::Caller,
     db::{Ctx, Scoped, Unscoped},
-    domain::catalogue::{ConventionKind, ConventionStatus},
     services::error::ServiceResult,
 };
 
@@ -75,8 +74,8 @@ pub async fn reach_on<C: ConnectionTrait>(
         .column(convention::Column::Id)
         .column(convention::Column::SlaId)
         .filter(convention::Column::ClientId.is_in(ancestors.iter().copied()))
-        .filter(convention::Column::Kind.eq(ConventionKind::Usage.as_str()))
-        .filter(convention::Column::Status.eq(ConventionStatus::Production.as_str()))
+        .filter(convention::Column::Kind.eq(convention::ConventionKind::Usage))
+        .filter(convention::Column::Status.eq(convention::ConventionStatus::Production))
         .filter(convention::Column::StartDate.lte(today))
         .filter(convention::Column::EndDate.gte(today))
         .into_tuple()

@@ -59,8 +59,8 @@ impl From<service_subcategory::Model> for SubcategoryView {
             id: s.id,
             offer_id: s.offer_id,
             name: s.name,
-            kind: RequestKind::parse(&s.kind).unwrap_or(RequestKind::Request),
-            status: SubcategoryStatus::parse(&s.status).unwrap_or(SubcategoryStatus::Inactive),
+            kind: s.kind.into(),
+            status: s.status.into(),
             default_team_id: s.default_team_id,
             required_fields: json_list(Some(&s.required_fields)),
             revision: s.revision,
@@ -210,7 +210,7 @@ async fn views<C: Handle>(ctx: &Ctx<C>, rows: Vec<offer::Model>) -> ServiceResul
                 versions: json_list(o.versions.as_deref()),
                 modules: json_list(o.modules.as_deref()),
                 environments: json_list(o.environments.as_deref()),
-                status: OfferStatus::parse(&o.status).unwrap_or(OfferStatus::Implementation),
+                status: o.status.into(),
                 id: o.id,
                 code: o.code,
                 name: o.name,
@@ -328,11 +328,7 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewOffer) -> ServiceResult<Off
         name: Set(name),
         description: Set(new.description),
         provider_id: Set(new.provider_id),
-        status: Set(new
-            .status
-            .unwrap_or(OfferStatus::Implementation)
-            .as_str()
-            .to_owned()),
+        status: Set(new.status.unwrap_or(OfferStatus::Implementation).into()),
         app_url: Set(app_url),
         docs_url: Set(docs_url),
         source_url: Set(source_url),
@@ -397,7 +393,10 @@ pub async fn update<C: Handle>(
         update = update.col_expr(offer::Column::Description, Expr::value(description));
     }
     if let Some(status) = changes.status {
-        update = update.col_expr(offer::Column::Status, Expr::value(status.as_str()));
+        update = update.col_expr(
+            offer::Column::Status,
+            Expr::value(offer::OfferStatus::from(status)),
+        );
     }
     for (field, column, value) in [
         ("app_url", offer::Column::AppUrl, &changes.app_url),
@@ -502,12 +501,8 @@ pub async fn add_subcategory<C: Handle>(
     let row = service_subcategory::ActiveModel {
         offer_id: Set(offer.id),
         name: Set(name),
-        kind: Set(new.kind.as_str().to_owned()),
-        status: Set(new
-            .status
-            .unwrap_or(SubcategoryStatus::Active)
-            .as_str()
-            .to_owned()),
+        kind: Set(new.kind.into()),
+        status: Set(new.status.unwrap_or(SubcategoryStatus::Active).into()),
         default_team_id: Set(new.default_team_id),
         required_fields: Set(serde_json::to_string(&fields).unwrap_or_else(|_| "[]".to_owned())),
         revision: Set(1),
@@ -571,7 +566,7 @@ pub async fn update_subcategory<C: Handle>(
     if let Some(status) = changes.status {
         update = update.col_expr(
             service_subcategory::Column::Status,
-            Expr::value(status.as_str()),
+            Expr::value(service_subcategory::SubcategoryStatus::from(status)),
         );
     }
     if let Some(team) = changes.default_team_id {

@@ -11,10 +11,7 @@ use utoipa::ToSchema;
 use super::json_list;
 use crate::{
     db::{Ctx, Handle},
-    domain::{
-        holidays::PublicHolidays,
-        sla::{CoverageWindow, Target, check},
-    },
+    domain::sla::{CoverageWindow, Target, check},
     error::FieldError,
     services::{
         PageRequest, Paged, Problems,
@@ -51,8 +48,7 @@ impl From<sla::Model> for SlaView {
                 time_zone: s.time_zone,
                 round_the_clock: s.round_the_clock,
                 intervals: json_list(Some(&s.intervals)),
-                // An unknown word (never written) reads as no rule, like a missing list.
-                public_holidays: PublicHolidays::parse(&s.public_holidays).unwrap_or_default(),
+                public_holidays: s.public_holidays.into(),
                 holidays: json_list(Some(&s.holidays)),
             },
             revision: s.revision,
@@ -157,7 +153,7 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, input: SlaInput) -> ServiceResult<S
         holidays: Set(holidays),
         targets: Set(targets),
         round_the_clock: Set(input.coverage_window.round_the_clock),
-        public_holidays: Set(input.coverage_window.public_holidays.as_str().to_owned()),
+        public_holidays: Set(input.coverage_window.public_holidays.into()),
         revision: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -195,7 +191,9 @@ pub async fn replace<C: Handle>(ctx: &Ctx<C>, id: i64, input: SlaInput) -> Servi
         )
         .col_expr(
             sla::Column::PublicHolidays,
-            Expr::value(input.coverage_window.public_holidays.as_str()),
+            Expr::value(sla::PublicHolidays::from(
+                input.coverage_window.public_holidays,
+            )),
         )
         .col_expr(sla::Column::Revision, Expr::value(current.revision + 1))
         .col_expr(sla::Column::UpdatedAt, Expr::value(ctx.now()))
