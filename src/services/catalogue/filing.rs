@@ -65,33 +65,7 @@ pub async fn check<C: Handle>(ctx: &Ctx<C>, subcategory_id: i64) -> ServiceResul
     if conventions.is_empty() && !readable {
         return Err(ServiceError::NotFound);
     }
-    // Unscoped: the cap counts every open ticket of the convention, not only the caller's.
-    let open: Vec<(i64, i64)> = Unscoped::find::<ticket::Entity>()
-        .select_only()
-        .column(ticket::Column::ConventionId)
-        .column_as(ticket::Column::Id.count(), "open")
-        .filter(ticket::Column::ConventionId.is_in(conventions.iter().map(|c| c.id)))
-        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
-        .group_by(ticket::Column::ConventionId)
-        .into_tuple()
-        .all(ctx)
-        .await?;
-    let facts: Vec<ConventionFacts> = conventions
-        .iter()
-        .map(|c| ConventionFacts {
-            id: c.id,
-            title: c.title.clone(),
-            kind: c.kind.into(),
-            status: c.status.into(),
-            start_date: c.start_date,
-            end_date: c.end_date,
-            open_ticket_cap: c.open_ticket_cap,
-            open_tickets: open
-                .iter()
-                .find(|(id, _)| *id == c.id)
-                .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0)),
-        })
-        .collect();
+    let facts = facts(ctx, &conventions).await?;
     let subcategory_status = SubcategoryStatus::from(subcategory.status);
     let offer_open = offer.status == offer::OfferStatus::Production;
     match decide(subcategory_status, offer_open, &facts, today(ctx.now())) {
@@ -109,4 +83,38 @@ pub async fn check<C: Handle>(ctx: &Ctx<C>, subcategory_id: i64) -> ServiceResul
             Err(ServiceError::field("subcategory", key, args))
         }
     }
+}
+
+/// What the rule weighs of each convention, with its open tickets counted in one grouped query.
+async fn facts<C: Handle>(
+    ctx: &Ctx<C>,
+    conventions: &[convention::Model],
+) -> ServiceResult<Vec<ConventionFacts>> {
+    // Unscoped: the cap counts every open ticket of the convention, not only the caller's.
+    let open: Vec<(i64, i64)> = Unscoped::find::<ticket::Entity>()
+        .select_only()
+        .column(ticket::Column::ConventionId)
+        .column_as(ticket::Column::Id.count(), "open")
+        .filter(ticket::Column::ConventionId.is_in(conventions.iter().map(|c| c.id)))
+        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
+        .group_by(ticket::Column::ConventionId)
+        .into_tuple()
+        .all(ctx)
+        .await?;
+    Ok(conventions
+        .iter()
+        .map(|c| ConventionFacts {
+            id: c.id,
+            title: c.title.clone(),
+            kind: c.kind.into(),
+            status: c.status.into(),
+            start_date: c.start_date,
+            end_date: c.end_date,
+            open_ticket_cap: c.open_ticket_cap,
+            open_tickets: open
+                .iter()
+                .find(|(id, _)| *id == c.id)
+                .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0)),
+        })
+        .collect())
 }

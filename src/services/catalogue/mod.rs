@@ -6,6 +6,7 @@ pub mod conventions;
 pub mod filing;
 pub mod offers;
 pub mod slas;
+pub mod subcategories;
 pub mod what_if;
 
 use chrono::{DateTime, NaiveDate, Utc};

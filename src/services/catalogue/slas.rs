@@ -109,7 +109,7 @@ fn validate(input: &SlaInput) -> ServiceResult<String> {
     let name = required_text(&mut problems, "name", &input.name, 200);
     let mut fields: Vec<FieldError> = check(&input.coverage_window, &input.targets)
         .into_iter()
-        .map(|(field, reason)| FieldError::new(&field, reason))
+        .map(|(field, key, args)| FieldError::message(&field, key, args))
         .collect();
     if let Err(ServiceError::Invalid(mut more)) = problems.into_result() {
         more.append(&mut fields);

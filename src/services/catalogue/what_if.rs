@@ -9,7 +9,7 @@ use super::slas;
 use crate::{
     db::{Ctx, Handle},
     domain::{
-        business_time::Calendar,
+        business_time::{Calendar, CalendarError},
         catalogue::RequestKind,
         holidays::closed_days,
         sla::{CoverageWindow, Metric, Priority, Target, check, target_minutes},
@@ -161,7 +161,7 @@ pub fn draft(scope: &crate::access::Scope, input: &WhatIfInput) -> ServiceResult
         .ok_or_else(|| ServiceError::field("sla", "field-required", vec![]))?;
     let problems: Vec<FieldError> = check(&draft.coverage_window, &draft.targets)
         .into_iter()
-        .map(|(field, reason)| FieldError::new(&format!("sla.{field}"), reason))
+        .map(|(field, key, args)| FieldError::message(&format!("sla.{field}"), key, args))
         .collect();
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
@@ -176,7 +176,15 @@ fn answer(
     input: &WhatIfInput,
 ) -> ServiceResult<WhatIfView> {
     let cal = Calendar::new(window).map_err(|e| {
-        ServiceError::Invalid(vec![FieldError::new("sla.coverage_window", e.to_string())])
+        let (key, args) = match e {
+            CalendarError::UnknownTimeZone(zone) => {
+                ("catalogue-sla-unknown-zone", vec![("zone", zone)])
+            }
+            CalendarError::BadInterval(i) => {
+                ("catalogue-sla-bad-interval", vec![("index", i.to_string())])
+            }
+        };
+        ServiceError::field("sla.coverage_window", key, args)
     })?;
     let pauses: Vec<Pause> = input
         .pauses
@@ -186,9 +194,8 @@ fn answer(
             to: p.to,
         })
         .collect();
-    check_pauses(input.start, &pauses).map_err(|(i, reason)| {
-        ServiceError::Invalid(vec![FieldError::new(&format!("pauses[{i}]"), reason)])
-    })?;
+    check_pauses(input.start, &pauses)
+        .map_err(|(i, key)| ServiceError::field(&format!("pauses[{i}]"), key, vec![]))?;
     let target = |metric| target_minutes(targets, input.kind, input.priority, metric);
     let (tto_target, ttr_target) = (target(Metric::Tto), target(Metric::Ttr));
     let answer = forecast(&cal, tto_target, ttr_target, input.start, &pauses);

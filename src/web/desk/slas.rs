@@ -87,7 +87,7 @@ async fn editor(
 }
 
 /// The what-if answer for the SLA as typed in the editor, or the problems of either.
-fn simulate_draft(caller: &Caller, form: &SlaForm) -> Result<WhatIfView, FieldErrors> {
+fn simulate_draft(caller: &Caller, lang: Lang, form: &SlaForm) -> Result<WhatIfView, FieldErrors> {
     let (sla, question) = match (form.input(), question(|k| form.get(k))) {
         (Ok(sla), Ok(question)) => (sla, question),
         (sla, question) => {
@@ -105,7 +105,11 @@ fn simulate_draft(caller: &Caller, form: &SlaForm) -> Result<WhatIfView, FieldEr
         ..question
     };
     what_if::draft(&caller.scope, &question).map_err(|err| match err {
-        ServiceError::Invalid(fields) => fields.into_iter().map(|f| (f.field, f.reason)).collect(),
+        ServiceError::Invalid(fields) => fields
+            .into_iter()
+            .map(|f| f.in_lang(lang))
+            .map(|f| (f.field, f.reason))
+            .collect(),
         // Only those who manage SLAs reach the editor's form; say so as a problem, not a page.
         _ => FieldErrors::from([("start".to_owned(), "sla-error-question".to_owned())]),
     })
@@ -128,7 +132,7 @@ where
             return editor(ctx, StatusCode::OK, &form, sla, Default::default()).await;
         }
         "simulate" => {
-            let (status, outcome) = match simulate_draft(ctx.caller(), &form) {
+            let (status, outcome) = match simulate_draft(ctx.caller(), lang, &form) {
                 Ok(answer) => (StatusCode::OK, (Some(answer), FieldErrors::new())),
                 Err(problems) => (StatusCode::UNPROCESSABLE_ENTITY, (None, problems)),
             };
