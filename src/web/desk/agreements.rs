@@ -6,7 +6,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tower_sessions::Session;
 
@@ -18,23 +18,62 @@ use crate::{
     error::{AppError, FieldError},
     i18n::Lang,
     services::{
-        PageRequest,
+        PageRequest, Paged,
         catalogue::{
             attachments,
-            conventions::{self, ConventionFilter, ConventionInput},
-            offers::{self, OfferFilter},
-            slas,
+            conventions::{self, ConventionFilter, ConventionInput, ConventionView},
+            offers::{self, OfferFilter, OfferView},
+            slas::{self, SlaView},
         },
         error::ServiceError,
-        organisations,
+        organisations::{self, OrganisationView},
     },
     state::AppState,
     view::Page,
     web::forms::{FieldErrors, field_errors_in},
 };
 
+/// The choices of the convention and SLA forms.
+#[derive(Serialize)]
+pub(super) struct Choices {
+    /// Organisations the caller reads (clients and providers).
+    organisations: Vec<OrganisationView>,
+    /// Offers it reads (those a convention covers).
+    offers: Vec<OfferView>,
+    /// SLAs it reads.
+    slas: Vec<SlaView>,
+    /// Convention kinds.
+    kinds: Vec<&'static str>,
+    /// The statuses one sets by hand.
+    statuses: [&'static str; 2],
+}
+
+/// `desk/conventions.html`.
+#[derive(Serialize)]
+struct ConventionsPage {
+    /// A page of conventions.
+    list: Paged<ConventionView>,
+    /// The client organisations, to filter by.
+    clients: Vec<OrganisationView>,
+    /// The client filtered by.
+    client: Option<i64>,
+    /// Whether the caller manages some conventions (the "new" link).
+    manages: bool,
+}
+
+/// `desk/convention.html`: the convention form, new or filled.
+#[derive(Serialize)]
+struct ConventionFormPage {
+    /// The convention as shown or as typed.
+    convention: Value,
+    /// Field → reason.
+    errors: FieldErrors,
+    /// The form's choices.
+    choices: Choices,
+}
+
 /// The organisations and offers the agreements' forms choose from.
-pub(super) async fn choices(ctx: &Ctx) -> Result<Value, AppError> {
+pub(super) async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
     let all = PageRequest {
         page: 1,
         per_page: crate::services::MAX_PER_PAGE,
@@ -51,11 +90,13 @@ pub(super) async fn choices(ctx: &Ctx) -> Result<Value, AppError> {
     .await?
     .items;
     let slas = slas::list(ctx, all).await?.items;
-    Ok(json!({
-        "organisations": organisations, "offers": offers, "slas": slas,
-        "kinds": ConventionKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-        "statuses": ["draft", "production"],
-    }))
+    Ok(Choices {
+        organisations,
+        offers,
+        slas,
+        kinds: ConventionKind::ALL.iter().map(|k| k.as_str()).collect(),
+        statuses: ["draft", "production"],
+    })
 }
 
 /// `GET /desk/conventions`.
@@ -76,8 +117,12 @@ pub async fn list(ctx: Ctx, Query(filter): Query<ConventionFilter>) -> Result<Pa
     .collect();
     Ok(Page::new(
         "desk/conventions.html",
-        json!({ "list": list, "clients": clients, "client": filter.client,
-                "manages": ctx.scope().manages_anything() }),
+        ConventionsPage {
+            list,
+            clients,
+            client: filter.client,
+            manages: ctx.scope().manages_anything(),
+        },
     ))
 }
 
@@ -169,8 +214,11 @@ async fn convention_page(
         status,
         Page::new(
             "desk/convention.html",
-            json!({ "convention": convention, "errors": errors,
-                    "choices": choices(ctx).await? }),
+            ConventionFormPage {
+                convention,
+                errors,
+                choices: choices(ctx).await?,
+            },
         ),
     )
         .into_response())

@@ -5,7 +5,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::staff_only;
@@ -16,31 +16,70 @@ use crate::{
     error::{AppError, FieldError},
     i18n::Lang,
     services::{
-        PageRequest,
+        PageRequest, Paged,
         catalogue::offers::{
-            self, NewOffer, NewSubcategory, OfferChanges, OfferFilter, SubcategoryChanges,
+            self, NewOffer, NewSubcategory, OfferChanges, OfferFilter, OfferView,
+            SubcategoryChanges,
         },
         error::ServiceError,
+        organisations::OrganisationView,
         teams,
+        teams::TeamView,
     },
     view::Page,
     web::forms::{FieldErrors, field_errors_in},
 };
 
+/// The choices of the offer form.
+#[derive(Serialize)]
+struct Choices {
+    /// Organisations the caller manages (an offer's provider).
+    providers: Vec<OrganisationView>,
+    /// Teams it reads (a subcategory's default team).
+    teams: Vec<TeamView>,
+    /// Offer statuses.
+    statuses: Vec<&'static str>,
+    /// Subcategory kinds.
+    kinds: Vec<&'static str>,
+    /// Extra ticket fields a subcategory may require.
+    fields: Vec<&'static str>,
+}
+
 /// Lists of choices the forms need: organisations the caller manages, teams it reads.
-async fn choices(ctx: &Ctx) -> Result<Value, AppError> {
+async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
     let all = PageRequest {
         page: 1,
         per_page: crate::services::MAX_PER_PAGE,
     };
-    let providers = super::organisations_managed(ctx).await?;
-    let teams = teams::list(&ctx.scoped(), all).await?.items;
-    Ok(json!({
-        "providers": providers, "teams": teams,
-        "statuses": OfferStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        "kinds": RequestKind::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        "fields": ExtraField::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-    }))
+    Ok(Choices {
+        providers: super::organisations_managed(ctx).await?,
+        teams: teams::list(&ctx.scoped(), all).await?.items,
+        statuses: OfferStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        kinds: RequestKind::ALL.iter().map(|s| s.as_str()).collect(),
+        fields: ExtraField::ALL.iter().map(|s| s.as_str()).collect(),
+    })
+}
+
+/// `desk/offers.html`.
+#[derive(Serialize)]
+struct OffersPage {
+    /// A page of offers.
+    list: Paged<OfferView>,
+    /// The words searched.
+    q: Option<String>,
+    /// Whether the caller manages some catalogue (the "new" link).
+    manages: bool,
+}
+
+/// `desk/offer.html`: the offer form, new or filled.
+#[derive(Serialize)]
+struct OfferFormPage {
+    /// The offer as shown or as typed.
+    offer: Value,
+    /// Field → reason.
+    errors: FieldErrors,
+    /// The form's choices.
+    choices: Choices,
 }
 
 /// `GET /desk/offers`.
@@ -49,7 +88,11 @@ pub async fn list(ctx: Ctx, Query(filter): Query<OfferFilter>) -> Result<Page, A
     let list = offers::list(&ctx, &filter).await?;
     Ok(Page::new(
         "desk/offers.html",
-        json!({ "list": list, "q": filter.q, "manages": ctx.scope().manages_anything() }),
+        OffersPage {
+            list,
+            q: filter.q,
+            manages: ctx.scope().manages_anything(),
+        },
     ))
 }
 
@@ -97,7 +140,11 @@ async fn offer_form_page(
         status,
         Page::new(
             "desk/offer.html",
-            json!({ "offer": offer, "errors": errors, "choices": choices(ctx).await? }),
+            OfferFormPage {
+                offer,
+                errors,
+                choices: choices(ctx).await?,
+            },
         ),
     )
         .into_response())

@@ -32,13 +32,25 @@ use crate::{
 /// Pause rows of the calculator's form.
 const PAUSE_ROWS: usize = 3;
 
+/// `desk/slas.html`.
+#[derive(serde::Serialize)]
+struct SlasPage {
+    /// A page of SLAs.
+    list: crate::services::Paged<slas::SlaView>,
+    /// Whether the caller manages some SLAs (the "new" link).
+    manages: bool,
+}
+
 /// `GET /desk/slas`.
 pub async fn list(ctx: Ctx, Query(page): Query<PageRequest>) -> Result<Page, AppError> {
     staff_only(ctx.caller())?;
     let list = slas::list(&ctx, page).await?;
     Ok(Page::new(
         "desk/slas.html",
-        json!({ "list": list, "manages": ctx.scope().manages_anything() }),
+        SlasPage {
+            list,
+            manages: ctx.scope().manages_anything(),
+        },
     ))
 }
 
