@@ -2,6 +2,18 @@
 
 use sea_orm::entity::prelude::*;
 
+/// Where an offer stands, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum OfferStatus {
+    #[sea_orm(string_value = "implementation")]
+    Implementation,
+    #[sea_orm(string_value = "production")]
+    Production,
+    #[sea_orm(string_value = "obsolete")]
+    Obsolete,
+}
+
 /// A row of `offer`.
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -15,8 +27,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub provider_id: i64,
-    /// `implementation` | `production` | `obsolete`.
-    pub status: String,
+    pub status: OfferStatus,
     pub app_url: Option<String>,
     pub docs_url: Option<String>,
     pub source_url: Option<String>,

@@ -2,6 +2,28 @@
 
 use sea_orm::entity::prelude::*;
 
+/// What a subcategory files, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum RequestKind {
+    #[sea_orm(string_value = "incident")]
+    Incident,
+    #[sea_orm(string_value = "request")]
+    Request,
+    #[sea_orm(string_value = "evolution")]
+    Evolution,
+}
+
+/// Whether a subcategory can be filed on, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum SubcategoryStatus {
+    #[sea_orm(string_value = "active")]
+    Active,
+    #[sea_orm(string_value = "inactive")]
+    Inactive,
+}
+
 /// A row of `service_subcategory`.
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,10 +33,8 @@ pub struct Model {
     pub id: i64,
     pub offer_id: i64,
     pub name: String,
-    /// `incident` | `request` | `evolution`.
-    pub kind: String,
-    /// `active` | `inactive`.
-    pub status: String,
+    pub kind: RequestKind,
+    pub status: SubcategoryStatus,
     pub default_team_id: Option<i64>,
     /// JSON list of the extra ticket fields this subcategory requires.
     #[sea_orm(column_type = "Text")]

@@ -2,6 +2,18 @@
 
 use sea_orm::entity::prelude::*;
 
+/// Which public holidays close a coverage window, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum PublicHolidays {
+    #[sea_orm(string_value = "none")]
+    None,
+    #[sea_orm(string_value = "france")]
+    France,
+    #[sea_orm(string_value = "alsace_moselle")]
+    AlsaceMoselle,
+}
+
 /// A row of `sla`. Intervals, holidays (the one-off closures) and targets are small JSON lists, read whole.
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -22,8 +34,8 @@ pub struct Model {
     pub revision: i32,
     /// Open every day, all day: the intervals are then not used.
     pub round_the_clock: bool,
-    /// Which public holidays close the window: `none`, `france`, `alsace_moselle`.
-    pub public_holidays: String,
+    /// Which public holidays close the window.
+    pub public_holidays: PublicHolidays,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -357,8 +357,10 @@ async fn load_catalogue(
         service_subcategory::ActiveModel {
             offer_id: Set(id(offer_ids, offer)?),
             name: Set((*name).to_owned()),
-            kind: Set((*kind).to_owned()),
-            status: Set("active".to_owned()),
+            kind: Set(crate::domain::catalogue::RequestKind::parse(kind)
+                .ok_or_else(|| anyhow::anyhow!("demo kind {kind}"))?
+                .into()),
+            status: Set(service_subcategory::SubcategoryStatus::Active),
             default_team_id: Set(Some(id(team_ids, team)?)),
             required_fields: Set(serde_json::to_string(fields)?),
             revision: Set(1),
@@ -385,7 +387,7 @@ async fn load_catalogue(
             time_zone: Set(window.time_zone.clone()),
             intervals: Set(serde_json::to_string(&window.intervals)?),
             holidays: Set("[]".to_owned()),
-            public_holidays: Set(public_holidays.as_str().to_owned()),
+            public_holidays: Set(public_holidays.into()),
             targets: Set(serde_json::to_string(&demo_targets())?),
             revision: Set(1),
             created_at: Set(now),
@@ -396,7 +398,7 @@ async fn load_catalogue(
         .await?;
         sla_ids.insert(provider, row.id);
     }
-    let today = crate::services::catalogue::today();
+    let today = crate::services::catalogue::today(now);
     let years = |n: i64| chrono::Duration::days(365 * n);
     let provider_of = |offer: &str| match offer {
         "GEFORP" => "AMU",
@@ -458,11 +460,15 @@ async fn load_catalogue(
             format!("Convention fournisseur de service {}", name_of(offer))
         };
         let row = convention::ActiveModel {
-            kind: Set(kind.to_owned()),
+            kind: Set(crate::domain::catalogue::ConventionKind::parse(kind)
+                .ok_or_else(|| anyhow::anyhow!("demo kind {kind}"))?
+                .into()),
             title: Set(title),
             client_id: Set(id(org_ids, client)?),
             provider_id: Set(id(org_ids, provider)?),
-            status: Set(status.to_owned()),
+            status: Set(crate::domain::catalogue::ConventionStatus::parse(status)
+                .ok_or_else(|| anyhow::anyhow!("demo status {status}"))?
+                .into()),
             start_date: Set(start),
             end_date: Set(end),
             description: Set(format!("Utilisation de {}.", name_of(offer))),
@@ -566,7 +572,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result
             name: Set((*name).to_owned()),
             description: Set((*description).to_owned()),
             provider_id: Set(org(provider)?),
-            status: Set("production".to_owned()),
+            status: Set(offer::OfferStatus::Production),
             app_url: Set(app.map(str::to_owned)),
             docs_url: Set(docs.map(str::to_owned)),
             source_url: Set(source.map(str::to_owned)),
@@ -763,7 +769,7 @@ const TICKETS: &[DemoTicket] = &[
 async fn load_tickets(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
     use crate::{
         auth::load_caller,
-        db::{Ctx, Scoped},
+        db::Ctx,
         domain::lifecycle::Action,
         services::tickets::{self, NewTicket, Origin, actions, log},
     };
@@ -778,21 +784,15 @@ async fn load_tickets(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Re
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .ok_or_else(|| anyhow::anyhow!("demo account {email} inactive"))
     };
-    let fail = |e: crate::error::AppError| anyhow::anyhow!("demo ticket: {e:?}");
     let failed = |e: crate::services::error::ServiceError| anyhow::anyhow!("demo ticket: {e:?}");
     for demo in TICKETS {
         let requester = caller_of(demo.requester).await?;
         let agent = caller_of(demo.agent).await?;
-        let as_requester = Scoped::new(db, &requester.scope);
-        let agent_ctx = Ctx::new(db.clone(), std::sync::Arc::new(agent.clone()), Utc::now());
-        let requester_ctx = Ctx::new(
-            db.clone(),
-            std::sync::Arc::new(requester.clone()),
-            Utc::now(),
-        );
-        let offer = crate::services::catalogue::offers::get(&as_requester, demo.offer)
+        let agent_ctx = Ctx::new(db.clone(), std::sync::Arc::new(agent.clone()), now);
+        let requester_ctx = Ctx::new(db.clone(), std::sync::Arc::new(requester.clone()), now);
+        let offer = crate::services::catalogue::offers::get(&requester_ctx, demo.offer)
             .await
-            .map_err(fail)?;
+            .map_err(failed)?;
         let subcategory = offer
             .subcategories
             .iter()
@@ -866,7 +866,7 @@ async fn load_tickets(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Re
                     continue;
                 }
             };
-            let who = Ctx::new(db.clone(), std::sync::Arc::new(who.clone()), Utc::now());
+            let who = Ctx::new(db.clone(), std::sync::Arc::new(who.clone()), now);
             actions::act(&who, &reference, action, input)
                 .await
                 .map_err(failed)?;

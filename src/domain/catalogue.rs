@@ -17,14 +17,14 @@ macro_rules! vocabulary {
             /// Every value.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            /// The stored and exchanged name.
+            /// The exchanged name (JSON, forms, templates' message keys).
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text),+
                 }
             }
 
-            /// Parses a stored or submitted name.
+            /// Parses a submitted name.
             pub fn parse(text: &str) -> Option<$name> {
                 match text {
                     $($text => Some($name::$variant),)+
@@ -33,11 +33,34 @@ macro_rules! vocabulary {
             }
         }
     };
+    // A vocabulary stored in a column: the entity's type (which sea-orm decodes, failing on an
+    // unknown word) converts both ways, variant for variant.
+    ($(#[$doc:meta])* $name:ident stored as $stored:ty { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        vocabulary!($(#[$doc])* $name { $($(#[$vdoc])* $variant => $text),+ });
+
+        impl From<$stored> for $name {
+            fn from(stored: $stored) -> Self {
+                type Stored = $stored;
+                match stored {
+                    $(Stored::$variant => $name::$variant),+
+                }
+            }
+        }
+
+        impl From<$name> for $stored {
+            fn from(value: $name) -> Self {
+                type Stored = $stored;
+                match value {
+                    $($name::$variant => Stored::$variant),+
+                }
+            }
+        }
+    };
 }
 
 vocabulary!(
     /// Where an offer stands.
-    OfferStatus {
+    OfferStatus stored as entity::offer::OfferStatus {
         /// Being set up.
         Implementation => "implementation",
         /// In service.
@@ -49,7 +72,7 @@ vocabulary!(
 
 vocabulary!(
     /// What a subcategory files.
-    RequestKind {
+    RequestKind stored as entity::service_subcategory::RequestKind {
         /// Something is broken.
         Incident => "incident",
         /// A service request.
@@ -61,7 +84,7 @@ vocabulary!(
 
 vocabulary!(
     /// Whether a subcategory can be filed on.
-    SubcategoryStatus {
+    SubcategoryStatus stored as entity::service_subcategory::SubcategoryStatus {
         /// Offered.
         Active => "active",
         /// No longer offered.
@@ -71,7 +94,7 @@ vocabulary!(
 
 vocabulary!(
     /// The kind of a convention.
-    ConventionKind {
+    ConventionKind stored as entity::convention::ConventionKind {
         /// Terms of use between a client establishment and a provider or the consortium.
         Usage => "usage",
         /// A provider's agreement with the consortium.
@@ -81,7 +104,7 @@ vocabulary!(
 
 vocabulary!(
     /// The status of a convention.
-    ConventionStatus {
+    ConventionStatus stored as entity::convention::ConventionStatus {
         /// Being written.
         Draft => "draft",
         /// In force.

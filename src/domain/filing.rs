@@ -49,20 +49,21 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// A sentence for a person.
-    pub fn message(&self, offer: &str) -> String {
+    /// The catalogue message that tells it (`catalogue-filing-…`) and its arguments.
+    pub fn reason(&self, offer: &str) -> (&'static str, Vec<(&'static str, String)>) {
+        let offer = ("offer", offer.to_owned());
         match self {
-            Refusal::NotOffered => format!("requests on {offer} are not open"),
-            Refusal::NoConvention { not_in_force } if not_in_force.is_empty() => format!(
-                "your organisation holds no convention in production covering {offer} today"
+            Refusal::NotOffered => ("catalogue-filing-not-offered", vec![offer]),
+            Refusal::NoConvention { not_in_force } if not_in_force.is_empty() => {
+                ("catalogue-filing-no-convention", vec![offer])
+            }
+            Refusal::NoConvention { not_in_force } => (
+                "catalogue-filing-none-in-force",
+                vec![offer, ("titles", not_in_force.join(", "))],
             ),
-            Refusal::NoConvention { not_in_force } => format!(
-                "your organisation holds no convention in production covering {offer} today \
-                 (not in force: {})",
-                not_in_force.join(", ")
-            ),
-            Refusal::CapReached { title, cap } => format!(
-                "the convention \"{title}\" allows {cap} open tickets and has reached that number"
+            Refusal::CapReached { title, cap } => (
+                "catalogue-filing-cap-reached",
+                vec![("title", title.clone()), ("cap", cap.to_string())],
             ),
         }
     }

@@ -19,6 +19,29 @@ pub enum PublicHolidays {
     AlsaceMoselle,
 }
 
+/// The stored rule, variant for variant (sea-orm decodes the column, failing on an unknown word).
+impl From<entity::sla::PublicHolidays> for PublicHolidays {
+    fn from(stored: entity::sla::PublicHolidays) -> Self {
+        use entity::sla::PublicHolidays as Stored;
+        match stored {
+            Stored::None => PublicHolidays::None,
+            Stored::France => PublicHolidays::France,
+            Stored::AlsaceMoselle => PublicHolidays::AlsaceMoselle,
+        }
+    }
+}
+
+impl From<PublicHolidays> for entity::sla::PublicHolidays {
+    fn from(rule: PublicHolidays) -> Self {
+        use entity::sla::PublicHolidays as Stored;
+        match rule {
+            PublicHolidays::None => Stored::None,
+            PublicHolidays::France => Stored::France,
+            PublicHolidays::AlsaceMoselle => Stored::AlsaceMoselle,
+        }
+    }
+}
+
 impl PublicHolidays {
     /// Every value.
     pub const ALL: [PublicHolidays; 3] = [

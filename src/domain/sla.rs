@@ -145,43 +145,42 @@ impl CoverageWindow {
     }
 }
 
-/// Checks a window and targets; answers (field, reason) for each problem.
-pub fn check(window: &CoverageWindow, targets: &[Target]) -> Vec<(String, String)> {
+/// A problem of a window or its targets: the field, the catalogue message that tells it and the
+/// message's arguments.
+pub type Problem = (String, &'static str, Vec<(&'static str, String)>);
+
+/// Checks a window and targets; answers each problem.
+pub fn check(window: &CoverageWindow, targets: &[Target]) -> Vec<Problem> {
     let mut problems = Vec::new();
     if window.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        problems.push((
-            "time_zone".to_owned(),
-            "is not a known IANA time zone".to_owned(),
-        ));
+        problems.push(("time_zone".to_owned(), "catalogue-sla-time-zone", vec![]));
     }
     if window.intervals.is_empty() && !window.round_the_clock {
-        problems.push((
-            "intervals".to_owned(),
-            "at least one opening interval is needed".to_owned(),
-        ));
+        problems.push(("intervals".to_owned(), "catalogue-sla-no-interval", vec![]));
     }
     if window.intervals.len() > 50 || window.holidays.len() > 400 || targets.len() > 100 {
-        problems.push(("intervals".to_owned(), "too many entries".to_owned()));
+        problems.push(("intervals".to_owned(), "catalogue-sla-too-many", vec![]));
     }
     for (i, interval) in window.intervals.iter().enumerate() {
         let start = clock_minutes(&interval.start);
         let end = clock_minutes(&interval.end);
         let reason = match (interval.weekday, start, end) {
-            (7.., _, _) => Some("weekday must be 0 (Monday) to 6 (Sunday)"),
-            (_, None, _) | (_, _, None) => Some("times are HH:MM, from 00:00 to 24:00"),
-            (_, Some(1440), _) => Some("an opening is at 23:59 at the latest"),
-            (_, Some(s), Some(e)) if e == s => Some("opening and closing must differ"),
+            (7.., _, _) => Some("catalogue-sla-weekday"),
+            (_, None, _) | (_, _, None) => Some("catalogue-sla-times"),
+            (_, Some(1440), _) => Some("catalogue-sla-opening-at-midnight"),
+            (_, Some(s), Some(e)) if e == s => Some("catalogue-sla-same-times"),
             _ => None,
         };
         if let Some(reason) = reason {
-            problems.push((format!("intervals[{i}]"), reason.to_owned()));
+            problems.push((format!("intervals[{i}]"), reason, vec![]));
         }
     }
     for (i, target) in targets.iter().enumerate() {
         if target.minutes <= 0 || target.minutes > MAX_TARGET_MINUTES {
             problems.push((
                 format!("targets[{i}].minutes"),
-                format!("must be from 1 to {MAX_TARGET_MINUTES}"),
+                "catalogue-sla-target-range",
+                vec![("max", MAX_TARGET_MINUTES.to_string())],
             ));
         }
         let duplicate = targets[..i].iter().any(|t| {
@@ -190,7 +189,8 @@ pub fn check(window: &CoverageWindow, targets: &[Target]) -> Vec<(String, String
         if duplicate {
             problems.push((
                 format!("targets[{i}]"),
-                "the same kind, priority and metric appear twice".to_owned(),
+                "catalogue-sla-target-twice",
+                vec![],
             ));
         }
     }
@@ -266,7 +266,7 @@ mod tests {
         window.intervals[3].start = "8h".to_owned();
         let fields: Vec<String> = check(&window, &[target(0), target(30)])
             .into_iter()
-            .map(|(f, _)| f)
+            .map(|(f, _, _)| f)
             .collect();
         assert_eq!(
             fields,

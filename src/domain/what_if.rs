@@ -54,21 +54,21 @@ pub struct Forecast {
 
 /// Checks the pauses: each ends after it starts and within a year, none before the start, in
 /// order and apart.
-/// Answers (index, reason) for the first problem.
+/// Answers (index, catalogue message) for the first problem.
 pub fn check_pauses(start: DateTime<Utc>, pauses: &[Pause]) -> Result<(), (usize, &'static str)> {
     if pauses.len() > MAX_PAUSES {
-        return Err((MAX_PAUSES, "too many pauses"));
+        return Err((MAX_PAUSES, "catalogue-pause-too-many"));
     }
     let mut since = start;
     for (i, pause) in pauses.iter().enumerate() {
         if pause.to <= pause.from {
-            return Err((i, "must end after it starts"));
+            return Err((i, "catalogue-pause-backwards"));
         }
         if pause.to - pause.from > chrono::Duration::days(MAX_PAUSE_DAYS) {
-            return Err((i, "must last a year at most"));
+            return Err((i, "catalogue-pause-too-long"));
         }
         if pause.from < since {
-            return Err((i, "must start after the start and after the previous pause"));
+            return Err((i, "catalogue-pause-order"));
         }
         since = pause.to;
     }

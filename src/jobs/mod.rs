@@ -257,7 +257,7 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
             Ok(())
         }
         Job::ConventionEnding { convention } => {
-            conventions::warn_ending(&state.db, convention, now).await
+            Ok(conventions::warn_ending(&platform(state, now), convention).await?)
         }
     }
 }
@@ -265,8 +265,12 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
 /// Puts one warning job per convention ending soon on the queue, created once (see
 /// [`Job::ConventionEnding`]).
 async fn warn_of_endings(state: &AppState, now: DateTime<Utc>) -> Result<(), AppError> {
-    let ending =
-        conventions::ending_soon(&state.db, now.date_naive(), CONVENTION_NOTICE_DAYS).await?;
+    let ending = conventions::ending_soon(
+        &platform(state, now),
+        now.date_naive(),
+        CONVENTION_NOTICE_DAYS,
+    )
+    .await?;
     let jobs = ending
         .into_iter()
         .map(|convention| queue::NewJob {

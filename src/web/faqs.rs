@@ -105,9 +105,10 @@ pub async fn suggestions(
     Query(typing): Query<Typing>,
 ) -> Result<Page, AppError> {
     let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let sub = offers::subcategory(&db, typing.subcategory).await?;
+    let sub =
+        offers::subcategory(&crate::services::catalogue::ctx_of(&db), typing.subcategory).await?;
     let hits = deflection::suggest(&db, &caller, sub.offer_id, &typing.title).await?;
-    let offer = offers::code_of(&db, sub.offer_id).await?;
+    let offer = offers::code_of(&crate::services::catalogue::ctx_of(&db), sub.offer_id).await?;
     Ok(Page::new(
         "portal/faq_suggestions.html",
         json!({ "hits": hits, "offer": offer, "title": typing.title }),
@@ -210,7 +211,7 @@ async fn form_page<C: sea_orm::ConnectionTrait>(
     errors: Value,
 ) -> Result<Response, AppError> {
     let offers = offers::list(
-        db,
+        &crate::services::catalogue::ctx_of(db),
         &OfferFilter {
             q: None,
             page: Some(1),

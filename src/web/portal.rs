@@ -42,7 +42,7 @@ async fn offers_to_file_on(ctx: &Ctx, search: Search, base: &str) -> Result<Page
         page: Some(1),
         per_page: Some(crate::services::MAX_PER_PAGE),
     };
-    let offers = offers::list(&db, &filter).await?;
+    let offers = offers::list(&crate::services::catalogue::ctx_of(&db), &filter).await?;
     Ok(Page::new(
         "portal/new_request.html",
         json!({ "offers": offers, "q": search.q, "base": base }),
@@ -53,7 +53,7 @@ async fn offers_to_file_on(ctx: &Ctx, search: Search, base: &str) -> Result<Page
 pub async fn conventions(ctx: Ctx) -> Result<Page, AppError> {
     let db = ctx.scoped();
     let list = conventions::list(
-        &db,
+        &crate::services::catalogue::ctx_of(&db),
         &ConventionFilter {
             client: None,
             page: Some(1),

@@ -80,7 +80,7 @@ impl Front {
 
 /// `GET /portal/new/{subcategory}`: the request form, or why filing is refused.
 pub async fn new_form(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    match filing::check(&ctx.scoped(), id).await {
+    match filing::check(&ctx, id).await {
         Ok(_) => {
             form_page(
                 &ctx,
@@ -93,7 +93,7 @@ pub async fn new_form(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
             .await
         }
         Err(err) => {
-            let errors = field_errors(err)?;
+            let errors = field_errors(err.into())?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new("portal/filing.html", json!({ "errors": errors })),
@@ -117,7 +117,7 @@ async fn form_page(
     form: Value,
     errors: Value,
 ) -> Result<Response, AppError> {
-    let sub = offers::subcategory(&ctx.scoped(), id).await?;
+    let sub = offers::subcategory(&ctx, id).await?;
     let mut form = form;
     if form.get("impact").is_none() {
         form = json!({ "impact": "person", "urgency": "medium" });
@@ -293,7 +293,7 @@ pub async fn show(ctx: Ctx, Path(reference): Path<String>) -> Result<Page, AppEr
     // What the deadlines come from: the service level's target and window. One the visitor
     // does not read (another provider's) is simply not explained.
     let sla = match ticket.sla_id {
-        Some(id) => crate::services::catalogue::slas::get(&ctx.scoped(), id)
+        Some(id) => crate::services::catalogue::slas::get(&ctx, id)
             .await
             .ok(),
         None => None,

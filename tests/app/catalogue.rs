@@ -40,7 +40,7 @@ fn codes(list: &Value) -> Vec<String> {
 }
 
 fn today() -> chrono::NaiveDate {
-    guichet::services::catalogue::today()
+    guichet::services::catalogue::today(chrono::Utc::now())
 }
 
 #[tokio::test]
@@ -276,7 +276,7 @@ async fn a_convention_past_its_end_date_stops_the_offer_and_the_filing_rule_says
         .unwrap()
         .to_owned();
     assert!(
-        reason.contains("no convention in production covering GEFORP"),
+        reason.contains("aucune convention en vigueur couvrant GEFORP"),
         "{reason}"
     );
     assert!(
@@ -316,7 +316,7 @@ async fn a_convention_past_its_end_date_stops_the_offer_and_the_filing_rule_says
         refused["error"]["details"]["fields"][0]["reason"]
             .as_str()
             .unwrap()
-            .contains("not open")
+            .contains("ne sont pas ouvertes")
     );
     // A stale revision is refused.
     let (status, _) = call(

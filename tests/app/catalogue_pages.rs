@@ -200,7 +200,7 @@ async fn the_desk_manages_offers_conventions_and_slas_through_forms() {
 
     // A convention whose dates are reversed names the field; a good one is created, then a
     // document is uploaded with the form's token.
-    let today = guichet::services::catalogue::today();
+    let today = guichet::services::catalogue::today(chrono::Utc::now());
     let start = today.to_string();
     let before = (today - chrono::Duration::days(1)).to_string();
     let after = (today + chrono::Duration::days(100)).to_string();

@@ -116,7 +116,7 @@ async fn a_round_the_clock_sla_counts_real_time_and_windows_go_up_to_midnight() 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
     assert_eq!(
         reason(&error, "intervals[0]"),
-        Some("times are HH:MM, from 00:00 to 24:00")
+        Some("heures au format HH:MM, de 00:00 à 24:00")
     );
     // A window to midnight, an overnight shift and a 23:59 closing are kept as typed.
     let intervals = json!([
@@ -407,11 +407,11 @@ async fn only_the_providers_coordinators_ask_what_if() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
     assert_eq!(
         reason(&error, "sla.time_zone"),
-        Some("is not a known IANA time zone")
+        Some("n’est pas un fuseau horaire IANA connu")
     );
     assert_eq!(
         reason(&error, "sla.intervals[0]"),
-        Some("opening and closing must differ")
+        Some("l’ouverture et la fermeture doivent différer")
     );
     for body in [
         json!({"start": "hier", "kind": "incident", "priority": "high"}),

@@ -722,7 +722,7 @@ async fn a_convention_cap_of_open_tickets_is_enforced_with_a_clear_error() {
         refused["error"]["details"]["fields"][0]["reason"]
             .as_str()
             .unwrap()
-            .contains(&format!("allows {} open tickets", already + 1)),
+            .contains(&format!("autorise {} tickets ouverts", already + 1)),
         "{refused}"
     );
     let (_, list) = call(

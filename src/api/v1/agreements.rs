@@ -11,8 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     quota::CreationQuota,
     services::{
@@ -31,12 +30,10 @@ use crate::{
 #[utoipa::path(get, path = "/api/v1/conventions", tag = "agreements", params(ConventionFilter),
     responses((status = 200, body = Paged<ConventionView>)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<ConventionFilter>,
 ) -> Result<Json<Paged<ConventionView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(conventions::list(&db, &filter).await?))
+    Ok(Json(conventions::list(&ctx, &filter).await?))
 }
 
 /// Creates a convention of a provider the caller manages.
@@ -44,14 +41,12 @@ pub async fn list(
     responses((status = 201, body = ConventionView), (status = 403), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<ConventionInput>,
 ) -> Result<(StatusCode, Json<ConventionView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
     Ok((
         StatusCode::CREATED,
-        Json(conventions::create(&db, body).await?),
+        Json(conventions::create(&ctx, body).await?),
     ))
 }
 
@@ -59,13 +54,8 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/conventions/{id}", tag = "agreements",
     params(("id" = i64, Path, description = "convention id")),
     responses((status = 200, body = ConventionView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<ConventionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(conventions::get(&db, id).await?))
+pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ConventionView>, AppError> {
+    Ok(Json(conventions::get(&ctx, id).await?))
 }
 
 /// Replaces a convention's content (send `revision`).
@@ -74,13 +64,11 @@ pub async fn get(
     responses((status = 200, body = ConventionView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn replace(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<ConventionInput>,
 ) -> Result<Json<ConventionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(conventions::replace(&db, id, body).await?))
+    Ok(Json(conventions::replace(&ctx, id, body).await?))
 }
 
 /// The revision read.
@@ -97,13 +85,11 @@ pub struct Revision {
     responses((status = 200, body = ConventionView), (status = 403), (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn terminate(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<Revision>,
 ) -> Result<Json<ConventionView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(conventions::terminate(&db, id, body.revision).await?))
+    Ok(Json(conventions::terminate(&ctx, id, body.revision).await?))
 }
 
 /// Reads the `file` part of a multipart body.
@@ -134,15 +120,13 @@ pub async fn file_part(mut multipart: Multipart) -> Result<Upload, AppError> {
     security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     _quota: CreationQuota,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    conventions::managed(&db, id).await?;
+    conventions::managed(&ctx, id).await?;
     let upload = file_part(multipart).await?;
-    let ctx = crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now());
     let stored = attachments::store(
         &ctx,
         &state.config.data_dir,
@@ -162,10 +146,9 @@ pub async fn upload(
     security(("bearer" = [])))]
 pub async fn download(
     State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let ctx = crate::db::Ctx::new(state.db.clone(), caller, state.clock.now());
     let (row, bytes) = attachments::open(&ctx, &state.config.data_dir, id).await?;
     crate::http::download(&row, bytes)
 }
@@ -174,12 +157,10 @@ pub async fn download(
 #[utoipa::path(get, path = "/api/v1/slas", tag = "agreements", params(PageRequest),
     responses((status = 200, body = Paged<SlaView>)), security(("bearer" = [])))]
 pub async fn list_slas(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(page): Query<PageRequest>,
 ) -> Result<Json<Paged<SlaView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(slas::list(&db, page).await?))
+    Ok(Json(slas::list(&ctx, page).await?))
 }
 
 /// Creates an SLA for a provider the caller manages.
@@ -187,25 +168,18 @@ pub async fn list_slas(
     responses((status = 201, body = SlaView), (status = 403), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create_sla(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<SlaInput>,
 ) -> Result<(StatusCode, Json<SlaView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok((StatusCode::CREATED, Json(slas::create(&db, body).await?)))
+    Ok((StatusCode::CREATED, Json(slas::create(&ctx, body).await?)))
 }
 
 /// One SLA: readable by its provider's staff and by the contacts it applies to.
 #[utoipa::path(get, path = "/api/v1/slas/{id}", tag = "agreements",
     params(("id" = i64, Path, description = "SLA id")),
     responses((status = 200, body = SlaView), (status = 404)), security(("bearer" = [])))]
-pub async fn get_sla(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<SlaView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(slas::get(&db, id).await?))
+pub async fn get_sla(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<SlaView>, AppError> {
+    Ok(Json(slas::get(&ctx, id).await?))
 }
 
 /// Replaces an SLA's content (send `revision`).
@@ -214,13 +188,11 @@ pub async fn get_sla(
     responses((status = 200, body = SlaView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn replace_sla(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<SlaInput>,
 ) -> Result<Json<SlaView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(slas::replace(&db, id, body).await?))
+    Ok(Json(slas::replace(&ctx, id, body).await?))
 }
 
 /// What if: the deadlines and 75 % instants a saved SLA gives a ticket started at `start`, of
@@ -232,13 +204,11 @@ pub async fn replace_sla(
     responses((status = 200, body = WhatIfView), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn simulate_sla(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<WhatIfInput>,
 ) -> Result<Json<WhatIfView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(what_if::saved(&db, id, &body).await?))
+    Ok(Json(what_if::saved(&ctx, id, &body).await?))
 }
 
 /// What if, for an SLA being edited before it is saved: the same question with the SLA's
@@ -247,10 +217,10 @@ pub async fn simulate_sla(
     responses((status = 200, body = WhatIfView), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn simulate_draft(
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<WhatIfInput>,
 ) -> Result<Json<WhatIfView>, AppError> {
-    Ok(Json(what_if::draft(&caller.scope, &body)?))
+    Ok(Json(what_if::draft(ctx.scope(), &body)?))
 }
 
 /// The routes of this module.

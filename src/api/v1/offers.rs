@@ -2,14 +2,13 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::StatusCode,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     services::{
         Paged,
@@ -28,12 +27,10 @@ use crate::{
 #[utoipa::path(get, path = "/api/v1/offers", tag = "catalogue", params(OfferFilter),
     responses((status = 200, body = Paged<OfferView>)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<OfferFilter>,
 ) -> Result<Json<Paged<OfferView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(offers::list(&db, &filter).await?))
+    Ok(Json(offers::list(&ctx, &filter).await?))
 }
 
 /// Creates an offer of a provider the caller manages.
@@ -41,25 +38,18 @@ pub async fn list(
     responses((status = 201, body = OfferView), (status = 403), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewOffer>,
 ) -> Result<(StatusCode, Json<OfferView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok((StatusCode::CREATED, Json(offers::create(&db, body).await?)))
+    Ok((StatusCode::CREATED, Json(offers::create(&ctx, body).await?)))
 }
 
 /// One offer by code (404 outside the caller's reach).
 #[utoipa::path(get, path = "/api/v1/offers/{code}", tag = "catalogue",
     params(("code" = String, Path, description = "offer code")),
     responses((status = 200, body = OfferView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(code): Path<String>,
-) -> Result<Json<OfferView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(offers::get(&db, &code).await?))
+pub async fn get(ctx: Ctx, Path(code): Path<String>) -> Result<Json<OfferView>, AppError> {
+    Ok(Json(offers::get(&ctx, &code).await?))
 }
 
 /// Changes an offer the caller manages.
@@ -68,13 +58,11 @@ pub async fn get(
     responses((status = 200, body = OfferView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(code): Path<String>,
     Json(body): Json<OfferChanges>,
 ) -> Result<Json<OfferView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(offers::update(&db, &code, body).await?))
+    Ok(Json(offers::update(&ctx, &code, body).await?))
 }
 
 /// Adds a subcategory to an offer the caller manages.
@@ -83,15 +71,13 @@ pub async fn update(
     responses((status = 201, body = SubcategoryView), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn add_subcategory(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(code): Path<String>,
     Json(body): Json<NewSubcategory>,
 ) -> Result<(StatusCode, Json<SubcategoryView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
     Ok((
         StatusCode::CREATED,
-        Json(offers::add_subcategory(&db, &code, body).await?),
+        Json(offers::add_subcategory(&ctx, &code, body).await?),
     ))
 }
 
@@ -100,12 +86,10 @@ pub async fn add_subcategory(
     params(("id" = i64, Path, description = "subcategory id")),
     responses((status = 200, body = SubcategoryView), (status = 404)), security(("bearer" = [])))]
 pub async fn get_subcategory(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<SubcategoryView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(offers::subcategory(&db, id).await?))
+    Ok(Json(offers::subcategory(&ctx, id).await?))
 }
 
 /// Changes a subcategory of an offer the caller manages.
@@ -114,13 +98,11 @@ pub async fn get_subcategory(
     responses((status = 200, body = SubcategoryView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update_subcategory(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<SubcategoryChanges>,
 ) -> Result<Json<SubcategoryView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(offers::update_subcategory(&db, id, body).await?))
+    Ok(Json(offers::update_subcategory(&ctx, id, body).await?))
 }
 
 /// Whether the caller's organisation may file on this subcategory today: 200 with the
@@ -129,13 +111,8 @@ pub async fn update_subcategory(
     params(("id" = i64, Path, description = "subcategory id")),
     responses((status = 200, body = Allowed), (status = 404), (status = 422, description = "refused, with the reason")),
     security(("bearer" = [])))]
-pub async fn filing_check(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<Allowed>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(filing::check(&db, id).await?))
+pub async fn filing_check(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Allowed>, AppError> {
+    Ok(Json(filing::check(&ctx, id).await?))
 }
 
 /// The routes of this module.

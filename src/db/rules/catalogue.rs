@@ -1,12 +1,16 @@
 //! Organisations, accounts, teams, offers, conventions and SLAs.
 
 use entity::{
-    account, convention, offer, organisation, saved_view, service_subcategory, sla, team,
+    account, convention, convention_offer, offer, offer_criteria, organisation, saved_view,
+    service_subcategory, sla, team,
 };
 use sea_orm::{ColumnTrait, Condition};
 
 use super::{everything_if, offers_where};
-use crate::{access::Scope, db::ScopedEntity};
+use crate::{
+    access::Scope,
+    db::{ChildEntity, ScopedEntity, under_parent},
+};
 
 impl ScopedEntity for organisation::Entity {
     fn readable(scope: &Scope) -> Condition {
@@ -108,7 +112,7 @@ impl ScopedEntity for convention::Entity {
                     // the consortium concerns only the two parties.
                     Condition::all()
                         .add(convention::Column::ClientId.is_in(scope.ancestors.clone()))
-                        .add(convention::Column::Kind.eq("usage")),
+                        .add(convention::Column::Kind.eq(convention::ConventionKind::Usage)),
                 )
                 .add(convention::Column::ProviderId.is_in(scope.subtree.clone())),
         )
@@ -146,5 +150,46 @@ impl ScopedEntity for saved_view::Entity {
     }
     fn writable(scope: &Scope) -> Condition {
         Self::readable(scope)
+    }
+}
+
+/// An offer's links to conventions follow the convention: read with it, changed with it.
+impl ScopedEntity for convention_offer::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        under_parent::<Self>(convention::Entity::readable(scope))
+    }
+    fn writable(scope: &Scope) -> Condition {
+        under_parent::<Self>(convention::Entity::writable(scope))
+    }
+}
+
+impl ChildEntity for convention_offer::Entity {
+    type Parent = convention::Entity;
+    fn parent_column() -> Self::Column {
+        convention_offer::Column::ConventionId
+    }
+    fn parent_key() -> convention::Column {
+        convention::Column::Id
+    }
+}
+
+/// An offer's weights of the qualification criteria follow the offer: read by whoever reads
+/// it, changed by whoever manages it.
+impl ScopedEntity for offer_criteria::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        under_parent::<Self>(offer::Entity::readable(scope))
+    }
+    fn writable(scope: &Scope) -> Condition {
+        under_parent::<Self>(offer::Entity::writable(scope))
+    }
+}
+
+impl ChildEntity for offer_criteria::Entity {
+    type Parent = offer::Entity;
+    fn parent_column() -> Self::Column {
+        offer_criteria::Column::OfferId
+    }
+    fn parent_key() -> offer::Column {
+        offer::Column::Id
     }
 }

@@ -1,20 +1,23 @@
 //! Conventions (agreements) and the offers they cover.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::{attachment, convention, convention_offer, offer, organisation};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{attachments::AttachmentView, offers::OrgRef, today};
 use crate::{
-    db::{Scoped, Unscoped},
+    db::{Ctx, Handle, Unscoped},
     domain::catalogue::{ConventionKind, ConventionStatus, effective_status},
-    error::AppError,
-    services::{PageRequest, Paged, Problems, required_text, stale},
+    services::{
+        PageRequest, Paged, Problems,
+        error::{ServiceError, ServiceResult},
+        required_text,
+    },
 };
 
 /// A convention as shown; `status` follows the calendar.
@@ -101,31 +104,24 @@ pub struct ConventionFilter {
     pub per_page: Option<u64>,
 }
 
-async fn views<C: ConnectionTrait>(
-    db: &C,
-    rows: Vec<convention::Model>,
-) -> Result<Vec<ConventionView>, AppError> {
-    let org_ids: Vec<i64> = rows
-        .iter()
-        .flat_map(|c| [c.client_id, c.provider_id])
-        .collect();
-    let orgs = Unscoped::find::<organisation::Entity>()
-        .filter(organisation::Column::Id.is_in(org_ids))
-        .all(db)
+/// The codes of the offers each convention covers, as (convention, code) pairs.
+async fn covered_offers<C: Handle>(ctx: &Ctx<C>, ids: &[i64]) -> ServiceResult<Vec<(i64, String)>> {
+    let links = ctx
+        .find::<convention_offer::Entity>()
+        .filter(convention_offer::Column::ConventionId.is_in(ids.iter().copied()))
+        .all(ctx)
         .await?;
-    let links = Unscoped::find::<convention_offer::Entity>()
-        .filter(convention_offer::Column::ConventionId.is_in(rows.iter().map(|c| c.id)))
-        .all(db)
-        .await?;
+    // Unscoped: a convention the caller reads names its offers, even those it no longer reaches
+    // (an expired convention's offer).
     let codes: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
         .select_only()
         .column(offer::Column::Id)
         .column(offer::Column::Code)
         .filter(offer::Column::Id.is_in(links.iter().map(|l| l.offer_id)))
         .into_tuple()
-        .all(db)
+        .all(ctx)
         .await?;
-    let covered: Vec<(i64, String)> = links
+    Ok(links
         .iter()
         .filter_map(|l| {
             codes
@@ -133,87 +129,112 @@ async fn views<C: ConnectionTrait>(
                 .find(|(id, _)| *id == l.offer_id)
                 .map(|(_, code)| (l.convention_id, code.clone()))
         })
+        .collect())
+}
+
+/// The parties of conventions, by id.
+async fn parties<C: Handle>(
+    ctx: &Ctx<C>,
+    rows: &[convention::Model],
+) -> ServiceResult<Vec<organisation::Model>> {
+    let org_ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|c| [c.client_id, c.provider_id])
         .collect();
+    // Unscoped: a convention the caller reads names both parties, which it may not read.
+    Ok(Unscoped::find::<organisation::Entity>()
+        .filter(organisation::Column::Id.is_in(org_ids))
+        .all(ctx)
+        .await?)
+}
+
+fn org_ref(orgs: &[organisation::Model], id: i64) -> OrgRef {
+    orgs.iter()
+        .find(|o| o.id == id)
+        .map(|o| OrgRef {
+            id,
+            code: o.code.clone(),
+            name: o.name.clone(),
+        })
+        .unwrap_or(OrgRef {
+            id,
+            code: String::new(),
+            name: String::new(),
+        })
+}
+
+async fn views<C: Handle>(
+    ctx: &Ctx<C>,
+    rows: Vec<convention::Model>,
+) -> ServiceResult<Vec<ConventionView>> {
+    let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    let orgs = parties(ctx, &rows).await?;
+    let covered = covered_offers(ctx, &ids).await?;
+    // Unscoped: the documents of the conventions just read through the caller's scope; the
+    // attachment store has no rule of its own yet.
     let documents = Unscoped::find::<attachment::Entity>()
         .filter(attachment::Column::OwnerKind.eq("convention"))
-        .filter(attachment::Column::OwnerId.is_in(rows.iter().map(|c| c.id)))
+        .filter(attachment::Column::OwnerId.is_in(ids))
         .order_by_asc(attachment::Column::Id)
-        .all(db)
+        .all(ctx)
         .await?;
-    let org = |id: i64| {
-        orgs.iter()
-            .find(|o| o.id == id)
-            .map(|o| OrgRef {
-                id,
-                code: o.code.clone(),
-                name: o.name.clone(),
-            })
-            .unwrap_or(OrgRef {
-                id,
-                code: String::new(),
-                name: String::new(),
-            })
-    };
-    let today = today();
+    let today = today(ctx.now());
     Ok(rows
         .into_iter()
-        .map(|c| {
-            let stored = ConventionStatus::parse(&c.status).unwrap_or(ConventionStatus::Draft);
-            ConventionView {
-                id: c.id,
-                kind: ConventionKind::parse(&c.kind).unwrap_or(ConventionKind::Usage),
-                title: c.title,
-                client: org(c.client_id),
-                provider: org(c.provider_id),
-                offers: covered
-                    .iter()
-                    .filter(|(id, _)| *id == c.id)
-                    .map(|(_, code)| code.clone())
-                    .collect(),
-                status: effective_status(stored, c.end_date, today),
-                start_date: c.start_date,
-                end_date: c.end_date,
-                description: c.description,
-                sla_id: c.sla_id,
-                open_ticket_cap: c.open_ticket_cap,
-                fee_group: c.fee_group,
-                yearly_amount_cents: c.yearly_amount_cents,
-                documents: documents
-                    .iter()
-                    .filter(|d| d.owner_id == c.id)
-                    .cloned()
-                    .map(AttachmentView::from)
-                    .collect(),
-                revision: c.revision,
-            }
+        .map(|c| ConventionView {
+            id: c.id,
+            kind: c.kind.into(),
+            title: c.title,
+            client: org_ref(&orgs, c.client_id),
+            provider: org_ref(&orgs, c.provider_id),
+            offers: covered
+                .iter()
+                .filter(|(id, _)| *id == c.id)
+                .map(|(_, code)| code.clone())
+                .collect(),
+            status: effective_status(c.status.into(), c.end_date, today),
+            start_date: c.start_date,
+            end_date: c.end_date,
+            description: c.description,
+            sla_id: c.sla_id,
+            open_ticket_cap: c.open_ticket_cap,
+            fee_group: c.fee_group,
+            yearly_amount_cents: c.yearly_amount_cents,
+            documents: documents
+                .iter()
+                .filter(|d| d.owner_id == c.id)
+                .cloned()
+                .map(AttachmentView::from)
+                .collect(),
+            revision: c.revision,
         })
         .collect())
 }
 
 /// The conventions the caller reads, latest end first.
-pub async fn list<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
     filter: &ConventionFilter,
-) -> Result<Paged<ConventionView>, AppError> {
+) -> ServiceResult<Paged<ConventionView>> {
     let page = PageRequest {
         page: filter.page.unwrap_or(1),
         per_page: filter.per_page.unwrap_or(50),
     }
     .checked()?;
-    let mut query = db.find::<convention::Entity>();
+    let mut query = ctx.find::<convention::Entity>();
     if let Some(client) = filter.client {
         query = query.filter(convention::Column::ClientId.eq(client));
     }
-    let total = query.clone().count(db.conn()).await?;
+    let total = query.clone().count(ctx).await?;
     let rows = query
         .order_by_desc(convention::Column::EndDate)
         .order_by_asc(convention::Column::Id)
         .offset(page.offset())
         .limit(page.per_page)
-        .all(db.conn())
+        .all(ctx)
         .await?;
     Ok(Paged {
-        items: views(db.conn(), rows).await?,
+        items: views(ctx, rows).await?,
         page: page.page,
         per_page: page.per_page,
         total,
@@ -221,133 +242,138 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// One convention (404 outside the caller's reach).
-pub async fn get<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    id: i64,
-) -> Result<ConventionView, AppError> {
-    let row = db
+pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<ConventionView> {
+    let row = ctx
         .find::<convention::Entity>()
         .filter(convention::Column::Id.eq(id))
-        .one(db.conn())
+        .one(ctx)
         .await?
-        .ok_or(AppError::NotFound)?;
-    views(db.conn(), vec![row])
+        .ok_or(ServiceError::NotFound)?;
+    views(ctx, vec![row])
         .await?
         .pop()
-        .ok_or(AppError::NotFound)
+        .ok_or(ServiceError::NotFound)
+}
+
+/// The rules of the fields that need no query.
+fn check_fields(problems: &mut Problems, input: &ConventionInput) {
+    required_text(problems, "title", &input.title, 300);
+    if input.end_date < input.start_date {
+        problems.rule("end_date", "catalogue-end-before-start", vec![]);
+    }
+    if input.description.chars().count() > 20_000 {
+        problems.rule(
+            "description",
+            "field-too-long",
+            vec![("max", "20000".to_owned())],
+        );
+    }
+    if matches!(input.status, Some(ConventionStatus::Expired)) {
+        problems.rule("status", "catalogue-expired-by-hand", vec![]);
+    }
+    if input.open_ticket_cap.is_some_and(|cap| cap < 1) {
+        problems.rule("open_ticket_cap", "catalogue-cap-at-least-one", vec![]);
+    }
+    if input.yearly_amount_cents.is_some_and(|a| a < 0) {
+        problems.rule("yearly_amount_cents", "catalogue-not-negative", vec![]);
+    }
+    if input.offers.is_empty() || input.offers.len() > 100 {
+        problems.rule(
+            "offers",
+            "catalogue-offers-count",
+            vec![("max", "100".to_owned())],
+        );
+    }
 }
 
 /// Checks an input; answers the covered offers' ids.
-async fn validate<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    input: &ConventionInput,
-) -> Result<Vec<i64>, AppError> {
+async fn validate<C: Handle>(ctx: &Ctx<C>, input: &ConventionInput) -> ServiceResult<Vec<i64>> {
     let mut problems = Problems::default();
-    required_text(&mut problems, "title", &input.title, 300);
-    if input.end_date < input.start_date {
-        problems.add("end_date", "must be on or after the start date");
-    }
-    if input.description.chars().count() > 20_000 {
-        problems.add("description", "must be at most 20000 characters");
-    }
-    if matches!(input.status, Some(ConventionStatus::Expired)) {
-        problems.add(
-            "status",
-            "a convention expires by the calendar, not by hand",
-        );
-    }
-    if input.open_ticket_cap.is_some_and(|cap| cap < 1) {
-        problems.add(
-            "open_ticket_cap",
-            "must be at least 1 (or absent for no cap)",
-        );
-    }
-    if input.yearly_amount_cents.is_some_and(|a| a < 0) {
-        problems.add("yearly_amount_cents", "must not be negative");
-    }
-    let client = crate::services::organisations::get(db, input.client_id).await;
-    if client.is_err() {
-        problems.add("client_id", "no such organisation");
-    }
-    if crate::services::organisations::get(db, input.provider_id)
-        .await
-        .is_err()
-    {
-        problems.add("provider_id", "no such organisation");
-    }
-    if input.offers.is_empty() || input.offers.len() > 100 {
-        problems.add("offers", "cover 1 to 100 offers");
+    check_fields(&mut problems, input);
+    for (field, id) in [
+        ("client_id", input.client_id),
+        ("provider_id", input.provider_id),
+    ] {
+        if crate::services::organisations::get(&ctx.scoped(), id)
+            .await
+            .is_err()
+        {
+            problems.rule(field, "catalogue-no-organisation", vec![]);
+        }
     }
     let codes: Vec<String> = input
         .offers
         .iter()
         .map(|c| c.trim().to_uppercase())
         .collect();
+    // Unscoped: a convention may cover any offer of the catalogue, as its codes name them.
     let found: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
         .select_only()
         .column(offer::Column::Id)
         .column(offer::Column::Code)
         .filter(offer::Column::Code.is_in(codes.clone()))
         .into_tuple()
-        .all(db.conn())
+        .all(ctx)
         .await?;
     if let Some(missing) = codes.iter().find(|c| !found.iter().any(|(_, f)| f == *c)) {
-        problems.add("offers", format!("no offer has the code {missing}"));
+        problems.rule(
+            "offers",
+            "catalogue-no-offer-code",
+            vec![("code", missing.clone())],
+        );
     }
     if let Some(sla_id) = input.sla_id {
-        match super::slas::get(db, sla_id).await {
+        match super::slas::get(ctx, sla_id).await {
             Ok(sla) if sla.provider_id == input.provider_id => {}
-            Ok(_) => problems.add("sla_id", "this SLA belongs to another provider"),
-            Err(_) => problems.add("sla_id", "no such SLA"),
+            Ok(_) => problems.rule("sla_id", "catalogue-sla-other-provider", vec![]),
+            Err(_) => problems.rule("sla_id", "catalogue-no-sla", vec![]),
         }
     }
     problems.into_result()?;
     Ok(found.into_iter().map(|(id, _)| id).collect())
 }
 
-async fn set_offers<C: ConnectionTrait>(db: &C, id: i64, offers: &[i64]) -> Result<(), AppError> {
-    Unscoped::delete_many::<convention_offer::Entity>()
+/// Makes `offers` the offers convention `id` covers (inside the caller's transaction).
+async fn set_offers<C: Handle>(ctx: &Ctx<C>, id: i64, offers: &[i64]) -> ServiceResult<()> {
+    ctx.delete_many::<convention_offer::Entity>()
         .filter(convention_offer::Column::ConventionId.eq(id))
-        .exec(db)
+        .exec(ctx)
         .await?;
-    convention_offer::Entity::insert_many(offers.iter().map(|offer_id| {
-        convention_offer::ActiveModel {
+    for offer_id in offers {
+        ctx.insert_child::<convention_offer::Entity, _>(convention_offer::ActiveModel {
             convention_id: Set(id),
             offer_id: Set(*offer_id),
-        }
-    }))
-    .exec_without_returning(db)
-    .await?;
+        })
+        .await?;
+    }
     Ok(())
+}
+
+/// 403 unless the caller manages `provider_id`'s conventions.
+fn check_manages<C>(ctx: &Ctx<C>, provider_id: i64) -> ServiceResult<()> {
+    if ctx.scope().manages_organisation(provider_id) {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden(
+            "catalogue-refused-provider-conventions",
+            vec![],
+        ))
+    }
 }
 
 /// Creates a convention for a provider the caller manages, with the offers it covers, in one
 /// transaction.
-pub async fn create<C>(
-    db: &Scoped<'_, C>,
-    input: ConventionInput,
-) -> Result<ConventionView, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    let offers = validate(db, &input).await?;
-    if !db.scope().manages_organisation(input.provider_id) {
-        return Err(AppError::Forbidden(
-            "you do not manage this provider's conventions".to_owned(),
-        ));
-    }
-    let now = Utc::now();
-    let txn = db.conn().begin().await?;
+pub async fn create(ctx: &Ctx, input: ConventionInput) -> ServiceResult<ConventionView> {
+    let offers = validate(ctx, &input).await?;
+    check_manages(ctx, input.provider_id)?;
+    let now = ctx.now();
+    let tx = ctx.begin().await?;
     let row = convention::ActiveModel {
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind.into()),
         title: Set(input.title.trim().to_owned()),
         client_id: Set(input.client_id),
         provider_id: Set(input.provider_id),
-        status: Set(input
-            .status
-            .unwrap_or(ConventionStatus::Draft)
-            .as_str()
-            .to_owned()),
+        status: Set(input.status.unwrap_or(ConventionStatus::Draft).into()),
         start_date: Set(input.start_date),
         end_date: Set(input.end_date),
         description: Set(input.description),
@@ -360,51 +386,40 @@ where
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&tx)
     .await?;
-    set_offers(&txn, row.id, &offers).await?;
-    txn.commit().await?;
-    get(db, row.id).await
+    set_offers(&tx, row.id, &offers).await?;
+    tx.commit().await?;
+    get(ctx, row.id).await
 }
 
 /// The convention, if the caller may change it: 404 if unreadable, 403 if read-only.
-pub async fn managed<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    id: i64,
-) -> Result<ConventionView, AppError> {
-    let current = get(db, id).await?;
-    if !db.scope().manages_organisation(current.provider.id) {
-        return Err(AppError::Forbidden(
-            "you may read this convention but not change it".to_owned(),
+pub async fn managed<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<ConventionView> {
+    let current = get(ctx, id).await?;
+    if !ctx.scope().manages_organisation(current.provider.id) {
+        return Err(ServiceError::forbidden(
+            "catalogue-refused-convention",
+            vec![],
         ));
     }
     Ok(current)
 }
 
 /// Replaces a convention's content (409 on a stale revision).
-pub async fn replace<C>(
-    db: &Scoped<'_, C>,
-    id: i64,
-    input: ConventionInput,
-) -> Result<ConventionView, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    let current = managed(db, id).await?;
+pub async fn replace(ctx: &Ctx, id: i64, input: ConventionInput) -> ServiceResult<ConventionView> {
+    let current = managed(ctx, id).await?;
     let revision = input
         .revision
-        .ok_or_else(|| AppError::field("revision", "is required"))?;
-    let offers = validate(db, &input).await?;
-    if !db.scope().manages_organisation(input.provider_id) {
-        return Err(AppError::Forbidden(
-            "you do not manage this provider's conventions".to_owned(),
-        ));
-    }
-    let txn = db.conn().begin().await?;
-    let scoped = Scoped::new(&txn, db.scope());
-    let result = scoped
+        .ok_or_else(|| ServiceError::field("revision", "field-required", vec![]))?;
+    let offers = validate(ctx, &input).await?;
+    check_manages(ctx, input.provider_id)?;
+    let tx = ctx.begin().await?;
+    let result = tx
         .update_many::<convention::Entity>()
-        .col_expr(convention::Column::Kind, Expr::value(input.kind.as_str()))
+        .col_expr(
+            convention::Column::Kind,
+            Expr::value(convention::ConventionKind::from(input.kind)),
+        )
         .col_expr(convention::Column::Title, Expr::value(input.title.trim()))
         .col_expr(convention::Column::ClientId, Expr::value(input.client_id))
         .col_expr(
@@ -413,7 +428,9 @@ where
         )
         .col_expr(
             convention::Column::Status,
-            Expr::value(input.status.unwrap_or(current.status).as_str()),
+            Expr::value(convention::ConventionStatus::from(
+                input.status.unwrap_or(current.status),
+            )),
         )
         .col_expr(convention::Column::StartDate, Expr::value(input.start_date))
         .col_expr(convention::Column::EndDate, Expr::value(input.end_date))
@@ -435,92 +452,89 @@ where
             convention::Column::Revision,
             Expr::value(current.revision + 1),
         )
-        .col_expr(convention::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(convention::Column::UpdatedAt, Expr::value(ctx.now()))
         .filter(convention::Column::Id.eq(id))
         .filter(convention::Column::Revision.eq(revision))
-        .exec(&txn)
+        .exec(&tx)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(ServiceError::stale());
     }
-    set_offers(&txn, id, &offers).await?;
-    txn.commit().await?;
-    get(db, id).await
+    set_offers(&tx, id, &offers).await?;
+    tx.commit().await?;
+    get(ctx, id).await
 }
 
 /// Ends a convention early: only one in production can be terminated (409 otherwise).
-pub async fn terminate<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn terminate<C: Handle>(
+    ctx: &Ctx<C>,
     id: i64,
     revision: i32,
-) -> Result<ConventionView, AppError> {
-    let current = managed(db, id).await?;
+) -> ServiceResult<ConventionView> {
+    let current = managed(ctx, id).await?;
     if current.status != ConventionStatus::Production {
-        return Err(AppError::Conflict {
-            message: format!(
-                "only a convention in production can be terminated; this one is {}",
-                current.status.as_str()
-            ),
-            details: serde_json::json!({ "status": current.status }),
-        });
+        return Err(ServiceError::conflict(
+            "catalogue-terminate-not-in-production",
+            vec![("status", current.status.as_str().to_owned())],
+            serde_json::json!({ "status": current.status }),
+        ));
     }
-    let result = db
+    let result = ctx
         .update_many::<convention::Entity>()
         .col_expr(
             convention::Column::Status,
-            Expr::value(ConventionStatus::Terminated.as_str()),
+            Expr::value(convention::ConventionStatus::Terminated),
         )
         .col_expr(
             convention::Column::Revision,
             Expr::value(current.revision + 1),
         )
-        .col_expr(convention::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(convention::Column::UpdatedAt, Expr::value(ctx.now()))
         .filter(convention::Column::Id.eq(id))
         .filter(convention::Column::Revision.eq(revision))
-        .exec(db.conn())
+        .exec(ctx)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(ServiceError::stale());
     }
-    get(db, id).await
+    get(ctx, id).await
 }
 
 /// Conventions in production whose end comes within `days` of `today` (at most 500 a day: the
-/// consortium has a few hundred).
-pub async fn ending_soon<C: ConnectionTrait>(
-    db: &C,
-    today: chrono::NaiveDate,
+/// consortium has a few hundred). For the platform's watch job: `ctx` is the platform's.
+pub async fn ending_soon<C: Handle>(
+    ctx: &Ctx<C>,
+    today: NaiveDate,
     days: i64,
-) -> Result<Vec<convention::Model>, AppError> {
-    Ok(crate::db::Unscoped::find::<convention::Entity>()
-        .filter(convention::Column::Status.eq("production"))
+) -> ServiceResult<Vec<convention::Model>> {
+    Ok(ctx
+        .find::<convention::Entity>()
+        .filter(convention::Column::Status.eq(convention::ConventionStatus::Production))
         .filter(convention::Column::EndDate.gte(today))
         .filter(convention::Column::EndDate.lte(today + chrono::Duration::days(days)))
         .limit(500)
-        .all(db)
+        .all(ctx)
         .await?)
 }
 
 /// Tells the coordinators of the client and of the provider (and above) that a convention ends
-/// soon.
-pub async fn warn_ending<C: ConnectionTrait>(
-    db: &C,
-    id: i64,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
+/// soon. For the platform's warning job: `ctx` is the platform's.
+pub async fn warn_ending<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<()> {
     use crate::services::notifications::{self, Kind, MailData};
-    let Some(row) = crate::db::Unscoped::find::<convention::Entity>()
+    let Some(row) = ctx
+        .find::<convention::Entity>()
         .filter(convention::Column::Id.eq(id))
-        .one(db)
+        .one(ctx)
         .await?
     else {
         return Ok(());
     };
     // The coordinators of both parties and of the organisations above them (the consortium's
     // coordination manages every establishment's agreements).
-    let mut organisations = crate::auth::organisation_ancestors(db, row.client_id).await?;
-    organisations.extend(crate::auth::organisation_ancestors(db, row.provider_id).await?);
-    let people = notifications::coordinators_of(db, &organisations).await?;
+    let mut organisations = crate::auth::organisation_ancestors(ctx, row.client_id).await?;
+    organisations.extend(crate::auth::organisation_ancestors(ctx, row.provider_id).await?);
+    let people = notifications::coordinators_of(ctx, &organisations).await?;
+    // The mail carries the title and the end date as data; each recipient's mail renders them.
     let data = MailData {
         kind: Kind::ConventionExpiring.as_str().to_owned(),
         reference: row.title.clone(),
@@ -529,6 +543,5 @@ pub async fn warn_ending<C: ConnectionTrait>(
         actor: None,
         detail: None,
     };
-    let platform = std::sync::Arc::new(crate::access::Caller::platform());
-    Ok(notifications::notify(&crate::db::Ctx::new(db, platform, now), people, &data).await?)
+    Ok(notifications::notify(ctx, people, &data).await?)
 }

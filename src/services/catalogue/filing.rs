@@ -1,18 +1,18 @@
 //! The filing rule as a service: may this contact file on this subcategory today?
 
 use entity::{convention, convention_offer, offer, service_subcategory, ticket};
-use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, QueryFilter, QuerySelect, sea_query::Query};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::today;
 use crate::{
-    db::{Scoped, Unscoped},
+    db::{Ctx, Handle, Unscoped},
     domain::{
-        catalogue::{ConventionKind, ConventionStatus, OfferStatus, SubcategoryStatus},
+        catalogue::SubcategoryStatus,
         filing::{ConventionFacts, decide},
     },
-    error::{AppError, FieldError},
+    services::error::{ServiceError, ServiceResult},
 };
 
 /// Filing is allowed, under this convention.
@@ -31,68 +31,44 @@ pub struct Allowed {
 /// Answers whether the caller's organisation may file on `subcategory_id` today. A subcategory
 /// is 404 unless the caller reads its offer or its organisation holds (or held) a convention on
 /// it — so the refusal can name the convention without revealing anything else.
-pub async fn check<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    subcategory_id: i64,
-) -> Result<Allowed, AppError> {
+pub async fn check<C: Handle>(ctx: &Ctx<C>, subcategory_id: i64) -> ServiceResult<Allowed> {
+    // Unscoped: a subcategory of an offer the caller no longer reads (its convention expired) is
+    // still answered with the reason, when the caller's organisation holds a convention on it.
     let subcategory = Unscoped::find::<service_subcategory::Entity>()
         .filter(service_subcategory::Column::Id.eq(subcategory_id))
-        .one(db.conn())
+        .one(ctx)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
+    // Unscoped: its offer, for the same reason.
     let offer = Unscoped::find::<offer::Entity>()
         .filter(offer::Column::Id.eq(subcategory.offer_id))
-        .one(db.conn())
+        .one(ctx)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let covering: Vec<i64> = Unscoped::find::<convention_offer::Entity>()
-        .select_only()
-        .column(convention_offer::Column::ConventionId)
-        .filter(convention_offer::Column::OfferId.eq(offer.id))
-        .into_tuple()
-        .all(db.conn())
-        .await?;
-    // The caller's organisation's own conventions on this offer (and its ancestors').
+        .ok_or(ServiceError::NotFound)?;
+    // Unscoped: the conventions of the caller's organisation and its ancestors covering this
+    // offer, whatever their kind, as the filing rule weighs them (a provider's agreement held by
+    // the consortium is not readable by its members).
     let conventions = Unscoped::find::<convention::Entity>()
-        .filter(convention::Column::Id.is_in(covering))
-        .filter(convention::Column::ClientId.is_in(db.scope().ancestors.clone()))
-        .all(db.conn())
+        .filter(
+            convention::Column::Id.in_subquery(
+                Query::select()
+                    .column(convention_offer::Column::ConventionId)
+                    .from(convention_offer::Entity)
+                    .and_where(convention_offer::Column::OfferId.eq(offer.id))
+                    .to_owned(),
+            ),
+        )
+        .filter(convention::Column::ClientId.is_in(ctx.scope().ancestors.clone()))
+        .all(ctx)
         .await?;
-    let readable = super::offers::get(db, &offer.code).await.is_ok();
+    let readable = super::offers::get(ctx, &offer.code).await.is_ok();
     if conventions.is_empty() && !readable {
-        return Err(AppError::NotFound);
+        return Err(ServiceError::NotFound);
     }
-    // Open tickets per convention, in one grouped count.
-    let open: Vec<(i64, i64)> = Unscoped::find::<ticket::Entity>()
-        .select_only()
-        .column(ticket::Column::ConventionId)
-        .column_as(ticket::Column::Id.count(), "open")
-        .filter(ticket::Column::ConventionId.is_in(conventions.iter().map(|c| c.id)))
-        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
-        .group_by(ticket::Column::ConventionId)
-        .into_tuple()
-        .all(db.conn())
-        .await?;
-    let facts: Vec<ConventionFacts> = conventions
-        .iter()
-        .map(|c| ConventionFacts {
-            id: c.id,
-            title: c.title.clone(),
-            kind: ConventionKind::parse(&c.kind).unwrap_or(ConventionKind::Provider),
-            status: ConventionStatus::parse(&c.status).unwrap_or(ConventionStatus::Draft),
-            start_date: c.start_date,
-            end_date: c.end_date,
-            open_ticket_cap: c.open_ticket_cap,
-            open_tickets: open
-                .iter()
-                .find(|(id, _)| *id == c.id)
-                .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0)),
-        })
-        .collect();
-    let subcategory_status =
-        SubcategoryStatus::parse(&subcategory.status).unwrap_or(SubcategoryStatus::Inactive);
-    let offer_open = OfferStatus::parse(&offer.status) == Some(OfferStatus::Production);
-    match decide(subcategory_status, offer_open, &facts, today()) {
+    let facts = facts(ctx, &conventions).await?;
+    let subcategory_status = SubcategoryStatus::from(subcategory.status);
+    let offer_open = offer.status == offer::OfferStatus::Production;
+    match decide(subcategory_status, offer_open, &facts, today(ctx.now())) {
         Ok(convention_id) => Ok(Allowed {
             allowed: true,
             convention_id,
@@ -102,9 +78,43 @@ pub async fn check<C: ConnectionTrait>(
                 .and_then(|c| c.sla_id),
             offer_id: offer.id,
         }),
-        Err(refusal) => Err(AppError::Validation(vec![FieldError::new(
-            "subcategory",
-            refusal.message(&offer.code),
-        )])),
+        Err(refusal) => {
+            let (key, args) = refusal.reason(&offer.code);
+            Err(ServiceError::field("subcategory", key, args))
+        }
     }
+}
+
+/// What the rule weighs of each convention, with its open tickets counted in one grouped query.
+async fn facts<C: Handle>(
+    ctx: &Ctx<C>,
+    conventions: &[convention::Model],
+) -> ServiceResult<Vec<ConventionFacts>> {
+    // Unscoped: the cap counts every open ticket of the convention, not only the caller's.
+    let open: Vec<(i64, i64)> = Unscoped::find::<ticket::Entity>()
+        .select_only()
+        .column(ticket::Column::ConventionId)
+        .column_as(ticket::Column::Id.count(), "open")
+        .filter(ticket::Column::ConventionId.is_in(conventions.iter().map(|c| c.id)))
+        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
+        .group_by(ticket::Column::ConventionId)
+        .into_tuple()
+        .all(ctx)
+        .await?;
+    Ok(conventions
+        .iter()
+        .map(|c| ConventionFacts {
+            id: c.id,
+            title: c.title.clone(),
+            kind: c.kind.into(),
+            status: c.status.into(),
+            start_date: c.start_date,
+            end_date: c.end_date,
+            open_ticket_cap: c.open_ticket_cap,
+            open_tickets: open
+                .iter()
+                .find(|(id, _)| *id == c.id)
+                .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0)),
+        })
+        .collect())
 }

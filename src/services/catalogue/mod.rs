@@ -6,20 +6,36 @@ pub mod conventions;
 pub mod filing;
 pub mod offers;
 pub mod slas;
+pub mod subcategories;
 pub mod what_if;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{convention, convention_offer, service_subcategory};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
 
-use crate::{db::Unscoped, domain::catalogue::ConventionKind, error::AppError};
+use crate::{
+    access::Caller,
+    db::{Ctx, Scoped, Unscoped},
+    services::error::ServiceResult,
+};
 
-/// Today in the consortium's calendar: conventions start and end on French dates, so the day
-/// turns at midnight in Paris, not in UTC.
-pub fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive()
+/// The day `now` falls on in the consortium's calendar: conventions start and end on French
+/// dates, so the day turns at midnight in Paris, not in UTC.
+pub fn today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&chrono_tz::Europe::Paris).date_naive()
+}
+
+/// A context for code that still holds the older scoped handle (transitional, until every caller
+/// of the catalogue holds a [`Ctx`]): the handle's scope and instant, and no identity, since the
+/// catalogue's services read nothing else of their caller.
+pub fn ctx_of<'a, C: ConnectionTrait + Sync>(db: &Scoped<'a, C>) -> Ctx<&'a C> {
+    let caller = Caller {
+        account_id: 0,
+        roles: std::collections::BTreeSet::new(),
+        scope: db.scope().clone(),
+        ..Caller::platform()
+    };
+    Ctx::new(db.conn(), std::sync::Arc::new(caller), db.now())
 }
 
 /// What an account reaches through the catalogue: offers and SLAs.
@@ -36,25 +52,37 @@ pub struct Reach {
 }
 
 /// Computes what an organisation chain (`ancestors`: the organisation and those above it) and a
-/// set of teams reach today; a few indexed queries, bounded by the conventions of one chain.
+/// set of teams reach today. The scope is built while the caller is identified, before any
+/// request context exists, so the day is the wall clock's (as identification's own instant).
 pub async fn reach<C: ConnectionTrait>(
     db: &C,
     ancestors: &[i64],
     team_ids: &[i64],
-) -> Result<Reach, AppError> {
-    let today = today();
+) -> ServiceResult<Reach> {
+    reach_on(db, ancestors, team_ids, today(crate::clock::wall_now())).await
+}
+
+/// [`reach`] on a given day; a few indexed queries, bounded by the conventions of one chain.
+pub async fn reach_on<C: ConnectionTrait>(
+    db: &C,
+    ancestors: &[i64],
+    team_ids: &[i64],
+    today: NaiveDate,
+) -> ServiceResult<Reach> {
+    // Unscoped: this computes the scope itself, while the caller is being identified.
     let in_force: Vec<(i64, Option<i64>)> = Unscoped::find::<convention::Entity>()
         .select_only()
         .column(convention::Column::Id)
         .column(convention::Column::SlaId)
         .filter(convention::Column::ClientId.is_in(ancestors.iter().copied()))
-        .filter(convention::Column::Kind.eq(ConventionKind::Usage.as_str()))
-        .filter(convention::Column::Status.eq("production"))
+        .filter(convention::Column::Kind.eq(convention::ConventionKind::Usage))
+        .filter(convention::Column::Status.eq(convention::ConventionStatus::Production))
         .filter(convention::Column::StartDate.lte(today))
         .filter(convention::Column::EndDate.gte(today))
         .into_tuple()
         .all(db)
         .await?;
+    // Unscoped: the same identification, on the offers of the conventions just found.
     let mut offers: Vec<i64> = Unscoped::find::<convention_offer::Entity>()
         .select_only()
         .column(convention_offer::Column::OfferId)
@@ -67,6 +95,7 @@ pub async fn reach<C: ConnectionTrait>(
     let subscribed = offers.clone();
     let mut delivered: Vec<i64> = Vec::new();
     if !team_ids.is_empty() {
+        // Unscoped: the same identification, on the subcategories its teams deliver.
         delivered = Unscoped::find::<service_subcategory::Entity>()
             .select_only()
             .column(service_subcategory::Column::OfferId)
@@ -105,7 +134,11 @@ pub fn clean_list(problems: &mut super::Problems, field: &str, items: &[String])
         .filter(|s| !s.is_empty())
         .collect();
     if items.len() > 50 || items.iter().any(|s| s.chars().count() > 100) {
-        problems.add(field, "at most 50 entries of 100 characters");
+        problems.rule(
+            field,
+            "catalogue-list-limits",
+            vec![("entries", "50".to_owned()), ("length", "100".to_owned())],
+        );
     }
     items
 }
@@ -114,10 +147,7 @@ pub fn clean_list(problems: &mut super::Problems, field: &str, items: &[String])
 pub fn clean_url(problems: &mut super::Problems, field: &str, url: Option<&str>) -> Option<String> {
     let url = url.map(str::trim).filter(|u| !u.is_empty())?;
     if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
-        problems.add(
-            field,
-            "must be an http(s) address of at most 500 characters",
-        );
+        problems.rule(field, "catalogue-url", vec![("max", "500".to_owned())]);
     }
     Some(url.to_owned())
 }

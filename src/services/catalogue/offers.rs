@@ -1,11 +1,10 @@
-//! Offers and their service subcategories.
+//! Offers: the catalogue's services, each with its subcategories (see [`super::subcategories`]).
 
-use chrono::Utc;
-use entity::{offer, organisation, service_subcategory, team};
+use entity::{offer, organisation, service_subcategory};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Func},
 };
 use serde::{Deserialize, Serialize};
@@ -13,10 +12,13 @@ use utoipa::ToSchema;
 
 use super::{clean_list, clean_url, json_list};
 use crate::{
-    db::{Scoped, Unscoped},
-    domain::catalogue::{ExtraField, OfferStatus, RequestKind, SubcategoryStatus},
-    error::AppError,
-    services::{PageRequest, Paged, Problems, required_text, stale},
+    db::{Ctx, Handle, Unscoped},
+    domain::catalogue::OfferStatus,
+    services::{
+        PageRequest, Paged, Problems,
+        error::{ServiceError, ServiceResult},
+        required_text,
+    },
 };
 
 /// An organisation named in a view.
@@ -30,41 +32,10 @@ pub struct OrgRef {
     pub name: String,
 }
 
-/// A subcategory as shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SubcategoryView {
-    /// Id.
-    pub id: i64,
-    /// The offer's id.
-    pub offer_id: i64,
-    /// Name.
-    pub name: String,
-    /// What it files.
-    pub kind: RequestKind,
-    /// Offered or not.
-    pub status: SubcategoryStatus,
-    /// Team that receives its tickets.
-    pub default_team_id: Option<i64>,
-    /// Extra ticket fields it requires.
-    pub required_fields: Vec<ExtraField>,
-    /// For optimistic locking.
-    pub revision: i32,
-}
-
-impl From<service_subcategory::Model> for SubcategoryView {
-    fn from(s: service_subcategory::Model) -> Self {
-        Self {
-            id: s.id,
-            offer_id: s.offer_id,
-            name: s.name,
-            kind: RequestKind::parse(&s.kind).unwrap_or(RequestKind::Request),
-            status: SubcategoryStatus::parse(&s.status).unwrap_or(SubcategoryStatus::Inactive),
-            default_team_id: s.default_team_id,
-            required_fields: json_list(Some(&s.required_fields)),
-            revision: s.revision,
-        }
-    }
-}
+pub use super::subcategories::{
+    NewSubcategory, SubcategoryChanges, SubcategoryView, add_subcategory, subcategory,
+    update_subcategory,
+};
 
 /// An offer as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -170,19 +141,17 @@ pub struct OfferFilter {
 }
 
 /// Builds the views of a page of offers: providers and subcategories in one query each.
-async fn views<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    rows: Vec<offer::Model>,
-) -> Result<Vec<OfferView>, AppError> {
+async fn views<C: Handle>(ctx: &Ctx<C>, rows: Vec<offer::Model>) -> ServiceResult<Vec<OfferView>> {
+    // Unscoped: an offer the caller reads names its provider, an organisation it may not read.
     let providers = Unscoped::find::<organisation::Entity>()
         .filter(organisation::Column::Id.is_in(rows.iter().map(|o| o.provider_id)))
-        .all(db.conn())
+        .all(ctx)
         .await?;
-    let subcategories = db
+    let subcategories = ctx
         .find::<service_subcategory::Entity>()
         .filter(service_subcategory::Column::OfferId.is_in(rows.iter().map(|o| o.id)))
         .order_by_asc(service_subcategory::Column::Name)
-        .all(db.conn())
+        .all(ctx)
         .await?;
     Ok(rows
         .into_iter()
@@ -210,7 +179,7 @@ async fn views<C: ConnectionTrait>(
                 versions: json_list(o.versions.as_deref()),
                 modules: json_list(o.modules.as_deref()),
                 environments: json_list(o.environments.as_deref()),
-                status: OfferStatus::parse(&o.status).unwrap_or(OfferStatus::Implementation),
+                status: o.status.into(),
                 id: o.id,
                 code: o.code,
                 name: o.name,
@@ -226,16 +195,16 @@ async fn views<C: ConnectionTrait>(
 }
 
 /// The offers the caller reads (for a contact: those its organisation may file on), by code.
-pub async fn list<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
     filter: &OfferFilter,
-) -> Result<Paged<OfferView>, AppError> {
+) -> ServiceResult<Paged<OfferView>> {
     let page = PageRequest {
         page: filter.page.unwrap_or(1),
         per_page: filter.per_page.unwrap_or(50),
     }
     .checked()?;
-    let mut query = db.find::<offer::Entity>();
+    let mut query = ctx.find::<offer::Entity>();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // A short catalogue: a LIKE on code and name is enough until full-text search lands.
         let pattern = format!("%{}%", q.replace(['%', '_'], ""));
@@ -245,15 +214,15 @@ pub async fn list<C: ConnectionTrait>(
                 .add(Func::lower(Expr::col(offer::Column::Name)).like(pattern.to_lowercase())),
         );
     }
-    let total = query.clone().count(db.conn()).await?;
+    let total = query.clone().count(ctx).await?;
     let rows = query
         .order_by_asc(offer::Column::Code)
         .offset(page.offset())
         .limit(page.per_page)
-        .all(db.conn())
+        .all(ctx)
         .await?;
     Ok(Paged {
-        items: views(db, rows).await?,
+        items: views(ctx, rows).await?,
         page: page.page,
         per_page: page.per_page,
         total,
@@ -261,27 +230,27 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// One offer by code (404 outside the caller's reach).
-pub async fn get<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    code: &str,
-) -> Result<OfferView, AppError> {
-    let row = db
+pub async fn get<C: Handle>(ctx: &Ctx<C>, code: &str) -> ServiceResult<OfferView> {
+    let row = ctx
         .find::<offer::Entity>()
         .filter(offer::Column::Code.eq(code.trim().to_uppercase()))
-        .one(db.conn())
+        .one(ctx)
         .await?
-        .ok_or(AppError::NotFound)?;
-    views(db, vec![row]).await?.pop().ok_or(AppError::NotFound)
+        .ok_or(ServiceError::NotFound)?;
+    views(ctx, vec![row])
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound)
 }
 
 /// The code of an offer the caller reads.
-pub async fn code_of<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<String, AppError> {
-    db.find::<offer::Entity>()
+pub async fn code_of<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<String> {
+    ctx.find::<offer::Entity>()
         .filter(offer::Column::Id.eq(id))
-        .one(db.conn())
+        .one(ctx)
         .await?
         .map(|o| o.code)
-        .ok_or(AppError::NotFound)
+        .ok_or(ServiceError::NotFound)
 }
 
 fn json(items: &[String]) -> String {
@@ -289,53 +258,46 @@ fn json(items: &[String]) -> String {
 }
 
 /// Creates an offer provided by an organisation the caller manages.
-pub async fn create<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    new: NewOffer,
-) -> Result<OfferView, AppError> {
-    crate::services::organisations::get(db, new.provider_id)
+pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewOffer) -> ServiceResult<OfferView> {
+    crate::services::organisations::get(&ctx.scoped(), new.provider_id)
         .await
-        .map_err(|_| AppError::field("provider_id", "no such organisation"))?;
-    if !db.scope().manages_organisation(new.provider_id) {
-        return Err(AppError::Forbidden(
-            "you do not manage this provider's catalogue".to_owned(),
+        .map_err(|_| ServiceError::field("provider_id", "catalogue-no-organisation", vec![]))?;
+    if !ctx.scope().manages_organisation(new.provider_id) {
+        return Err(ServiceError::forbidden(
+            "catalogue-refused-provider-catalogue",
+            vec![],
         ));
     }
     let mut problems = Problems::default();
     let code = required_text(&mut problems, "code", &new.code, 32).to_uppercase();
     if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        problems.add("code", "capitals, digits and dashes only");
+        problems.rule("code", "catalogue-code-characters", vec![]);
     }
     let name = required_text(&mut problems, "name", &new.name, 200);
-    if new.description.chars().count() > 20_000 {
-        problems.add("description", "must be at most 20000 characters");
-    }
+    check_description(&mut problems, &new.description);
     let app_url = clean_url(&mut problems, "app_url", new.app_url.as_deref());
     let docs_url = clean_url(&mut problems, "docs_url", new.docs_url.as_deref());
     let source_url = clean_url(&mut problems, "source_url", new.source_url.as_deref());
     let versions = clean_list(&mut problems, "versions", &new.versions);
     let modules = clean_list(&mut problems, "modules", &new.modules);
     let environments = clean_list(&mut problems, "environments", &new.environments);
+    // Unscoped: a code is unique across the whole catalogue, offers out of reach included.
     let taken = Unscoped::find::<offer::Entity>()
         .filter(offer::Column::Code.eq(&code))
-        .count(db.conn())
+        .count(ctx)
         .await?
         > 0;
     if taken {
-        problems.add("code", "another offer has this code");
+        problems.rule("code", "catalogue-code-taken", vec![]);
     }
     problems.into_result()?;
-    let now = Utc::now();
+    let now = ctx.now();
     let row = offer::ActiveModel {
         code: Set(code.clone()),
         name: Set(name),
         description: Set(new.description),
         provider_id: Set(new.provider_id),
-        status: Set(new
-            .status
-            .unwrap_or(OfferStatus::Implementation)
-            .as_str()
-            .to_owned()),
+        status: Set(new.status.unwrap_or(OfferStatus::Implementation).into()),
         app_url: Set(app_url),
         docs_url: Set(docs_url),
         source_url: Set(source_url),
@@ -347,37 +309,46 @@ pub async fn create<C: ConnectionTrait>(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db.conn())
+    .insert(ctx)
     .await?;
-    views(db, vec![row]).await?.pop().ok_or(AppError::NotFound)
+    views(ctx, vec![row])
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound)
+}
+
+/// At most 20,000 characters of description.
+fn check_description(problems: &mut Problems, description: &str) {
+    if description.chars().count() > 20_000 {
+        problems.rule(
+            "description",
+            "field-too-long",
+            vec![("max", "20000".to_owned())],
+        );
+    }
 }
 
 /// The offer, if the caller may change it: 404 if unreadable, 403 if read-only.
-async fn managed<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    code: &str,
-) -> Result<OfferView, AppError> {
-    let offer = get(db, code).await?;
-    if !db.scope().manages_organisation(offer.provider.id) {
-        return Err(AppError::Forbidden(
-            "you may read this offer but not change it".to_owned(),
-        ));
+pub(super) async fn managed<C: Handle>(ctx: &Ctx<C>, code: &str) -> ServiceResult<OfferView> {
+    let offer = get(ctx, code).await?;
+    if !ctx.scope().manages_organisation(offer.provider.id) {
+        return Err(ServiceError::forbidden("catalogue-refused-offer", vec![]));
     }
     Ok(offer)
 }
 
 /// Changes an offer the caller manages (409 on a stale revision).
-pub async fn update<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn update<C: Handle>(
+    ctx: &Ctx<C>,
     code: &str,
     changes: OfferChanges,
-) -> Result<OfferView, AppError> {
-    let current = managed(db, code).await?;
+) -> ServiceResult<OfferView> {
+    let current = managed(ctx, code).await?;
     let mut problems = Problems::default();
-    let mut update = db
+    let mut update = ctx
         .update_many::<offer::Entity>()
         .col_expr(offer::Column::Revision, Expr::value(current.revision + 1))
-        .col_expr(offer::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(offer::Column::UpdatedAt, Expr::value(ctx.now()))
         .filter(offer::Column::Id.eq(current.id))
         .filter(offer::Column::Revision.eq(changes.revision));
     if let Some(name) = &changes.name {
@@ -387,13 +358,14 @@ pub async fn update<C: ConnectionTrait>(
         );
     }
     if let Some(description) = changes.description {
-        if description.chars().count() > 20_000 {
-            problems.add("description", "must be at most 20000 characters");
-        }
+        check_description(&mut problems, &description);
         update = update.col_expr(offer::Column::Description, Expr::value(description));
     }
     if let Some(status) = changes.status {
-        update = update.col_expr(offer::Column::Status, Expr::value(status.as_str()));
+        update = update.col_expr(
+            offer::Column::Status,
+            Expr::value(offer::OfferStatus::from(status)),
+        );
     }
     for (field, column, value) in [
         ("app_url", offer::Column::AppUrl, &changes.app_url),
@@ -422,174 +394,8 @@ pub async fn update<C: ConnectionTrait>(
         }
     }
     problems.into_result()?;
-    if update.exec(db.conn()).await?.rows_affected == 0 {
-        return Err(stale());
+    if update.exec(ctx).await?.rows_affected == 0 {
+        return Err(ServiceError::stale());
     }
-    get(db, code).await
-}
-
-/// A new subcategory of an offer.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewSubcategory {
-    /// Name.
-    pub name: String,
-    /// What it files.
-    pub kind: RequestKind,
-    /// Defaults to `active`.
-    pub status: Option<SubcategoryStatus>,
-    /// Team that receives its tickets (of the offer's provider or the consortium).
-    pub default_team_id: Option<i64>,
-    /// Extra ticket fields it requires.
-    #[serde(default)]
-    pub required_fields: Vec<ExtraField>,
-}
-
-/// Changes to a subcategory; absent fields stay.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubcategoryChanges {
-    /// The revision read.
-    pub revision: i32,
-    /// Name.
-    pub name: Option<String>,
-    /// Status.
-    pub status: Option<SubcategoryStatus>,
-    /// Default team (null to clear is not supported; choose another).
-    pub default_team_id: Option<i64>,
-    /// Extra ticket fields it requires.
-    pub required_fields: Option<Vec<ExtraField>>,
-}
-
-async fn check_team<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    problems: &mut Problems,
-    team_id: Option<i64>,
-) -> Result<(), AppError> {
-    if let Some(team_id) = team_id {
-        let known = db
-            .find::<team::Entity>()
-            .filter(team::Column::Id.eq(team_id))
-            .count(db.conn())
-            .await?
-            > 0;
-        if !known {
-            problems.add("default_team_id", "no such team");
-        }
-    }
-    Ok(())
-}
-
-/// Adds a subcategory to an offer the caller manages.
-pub async fn add_subcategory<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    code: &str,
-    new: NewSubcategory,
-) -> Result<SubcategoryView, AppError> {
-    let offer = managed(db, code).await?;
-    let mut problems = Problems::default();
-    let name = required_text(&mut problems, "name", &new.name, 200);
-    check_team(db, &mut problems, new.default_team_id).await?;
-    problems.into_result()?;
-    let mut fields = new.required_fields;
-    fields.sort();
-    fields.dedup();
-    let now = Utc::now();
-    let row = service_subcategory::ActiveModel {
-        offer_id: Set(offer.id),
-        name: Set(name),
-        kind: Set(new.kind.as_str().to_owned()),
-        status: Set(new
-            .status
-            .unwrap_or(SubcategoryStatus::Active)
-            .as_str()
-            .to_owned()),
-        default_team_id: Set(new.default_team_id),
-        required_fields: Set(serde_json::to_string(&fields).unwrap_or_else(|_| "[]".to_owned())),
-        revision: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db.conn())
-    .await?;
-    Ok(row.into())
-}
-
-/// One subcategory the caller reads.
-pub async fn subcategory<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    id: i64,
-) -> Result<SubcategoryView, AppError> {
-    db.find::<service_subcategory::Entity>()
-        .filter(service_subcategory::Column::Id.eq(id))
-        .one(db.conn())
-        .await?
-        .map(SubcategoryView::from)
-        .ok_or(AppError::NotFound)
-}
-
-/// Changes a subcategory of an offer the caller manages.
-pub async fn update_subcategory<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    id: i64,
-    changes: SubcategoryChanges,
-) -> Result<SubcategoryView, AppError> {
-    let current = subcategory(db, id).await?;
-    let writable = db
-        .find::<offer::Entity>()
-        .filter(offer::Column::Id.eq(current.offer_id))
-        .one(db.conn())
-        .await?
-        .is_some_and(|o| db.scope().manages_organisation(o.provider_id));
-    if !writable {
-        return Err(AppError::Forbidden(
-            "you may read this subcategory but not change it".to_owned(),
-        ));
-    }
-    let mut problems = Problems::default();
-    let mut update = db
-        .update_many::<service_subcategory::Entity>()
-        .col_expr(
-            service_subcategory::Column::Revision,
-            Expr::value(current.revision + 1),
-        )
-        .col_expr(
-            service_subcategory::Column::UpdatedAt,
-            Expr::value(Utc::now()),
-        )
-        .filter(service_subcategory::Column::Id.eq(id))
-        .filter(service_subcategory::Column::Revision.eq(changes.revision));
-    if let Some(name) = &changes.name {
-        update = update.col_expr(
-            service_subcategory::Column::Name,
-            Expr::value(required_text(&mut problems, "name", name, 200)),
-        );
-    }
-    if let Some(status) = changes.status {
-        update = update.col_expr(
-            service_subcategory::Column::Status,
-            Expr::value(status.as_str()),
-        );
-    }
-    if let Some(team) = changes.default_team_id {
-        check_team(db, &mut problems, Some(team)).await?;
-        update = update.col_expr(
-            service_subcategory::Column::DefaultTeamId,
-            Expr::value(team),
-        );
-    }
-    if let Some(mut fields) = changes.required_fields {
-        fields.sort();
-        fields.dedup();
-        update = update.col_expr(
-            service_subcategory::Column::RequiredFields,
-            Expr::value(serde_json::to_string(&fields).unwrap_or_else(|_| "[]".to_owned())),
-        );
-    }
-    problems.into_result()?;
-    if update.exec(db.conn()).await?.rows_affected == 0 {
-        return Err(stale());
-    }
-    subcategory(db, id).await
+    get(ctx, code).await
 }

@@ -1,23 +1,23 @@
 //! Service level agreements.
 
-use chrono::Utc;
 use entity::sla;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json_list;
 use crate::{
-    db::Scoped,
-    domain::{
-        holidays::PublicHolidays,
-        sla::{CoverageWindow, Target, check},
+    db::{Ctx, Handle},
+    domain::sla::{CoverageWindow, Target, check},
+    error::FieldError,
+    services::{
+        PageRequest, Paged, Problems,
+        error::{ServiceError, ServiceResult},
+        required_text,
     },
-    error::{AppError, FieldError},
-    services::{PageRequest, Paged, Problems, required_text, stale},
 };
 
 /// An SLA as shown.
@@ -48,8 +48,7 @@ impl From<sla::Model> for SlaView {
                 time_zone: s.time_zone,
                 round_the_clock: s.round_the_clock,
                 intervals: json_list(Some(&s.intervals)),
-                // An unknown word (never written) reads as no rule, like a missing list.
-                public_holidays: PublicHolidays::parse(&s.public_holidays).unwrap_or_default(),
+                public_holidays: s.public_holidays.into(),
                 holidays: json_list(Some(&s.holidays)),
             },
             revision: s.revision,
@@ -74,18 +73,15 @@ pub struct SlaInput {
 }
 
 /// The SLAs the caller reads.
-pub async fn list<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    page: PageRequest,
-) -> Result<Paged<SlaView>, AppError> {
+pub async fn list<C: Handle>(ctx: &Ctx<C>, page: PageRequest) -> ServiceResult<Paged<SlaView>> {
     let page = page.checked()?;
-    let query = db.find::<sla::Entity>();
-    let total = query.clone().count(db.conn()).await?;
+    let query = ctx.find::<sla::Entity>();
+    let total = query.clone().count(ctx).await?;
     let items = query
         .order_by_asc(sla::Column::Id)
         .offset(page.offset())
         .limit(page.per_page)
-        .all(db.conn())
+        .all(ctx)
         .await?
         .into_iter()
         .map(SlaView::from)
@@ -99,30 +95,30 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// One SLA (404 outside the caller's reach).
-pub async fn get<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<SlaView, AppError> {
-    db.find::<sla::Entity>()
+pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<SlaView> {
+    ctx.find::<sla::Entity>()
         .filter(sla::Column::Id.eq(id))
-        .one(db.conn())
+        .one(ctx)
         .await?
         .map(SlaView::from)
-        .ok_or(AppError::NotFound)
+        .ok_or(ServiceError::NotFound)
 }
 
-fn validate(input: &SlaInput) -> Result<String, AppError> {
+fn validate(input: &SlaInput) -> ServiceResult<String> {
     let mut problems = Problems::default();
     let name = required_text(&mut problems, "name", &input.name, 200);
     let mut fields: Vec<FieldError> = check(&input.coverage_window, &input.targets)
         .into_iter()
-        .map(|(field, reason)| FieldError::new(&field, reason))
+        .map(|(field, key, args)| FieldError::message(&field, key, args))
         .collect();
-    if let Err(crate::services::error::ServiceError::Invalid(mut more)) = problems.into_result() {
+    if let Err(ServiceError::Invalid(mut more)) = problems.into_result() {
         more.append(&mut fields);
         fields = more;
     }
     if fields.is_empty() {
         Ok(name)
     } else {
-        Err(AppError::Validation(fields))
+        Err(ServiceError::Invalid(fields))
     }
 }
 
@@ -136,21 +132,19 @@ fn lists(input: &SlaInput) -> (String, String, String) {
 }
 
 /// Creates an SLA for a provider the caller manages.
-pub async fn create<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    input: SlaInput,
-) -> Result<SlaView, AppError> {
-    crate::services::organisations::get(db, input.provider_id)
+pub async fn create<C: Handle>(ctx: &Ctx<C>, input: SlaInput) -> ServiceResult<SlaView> {
+    crate::services::organisations::get(&ctx.scoped(), input.provider_id)
         .await
-        .map_err(|_| AppError::field("provider_id", "no such organisation"))?;
-    if !db.scope().manages_organisation(input.provider_id) {
-        return Err(AppError::Forbidden(
-            "you do not manage this provider's SLAs".to_owned(),
+        .map_err(|_| ServiceError::field("provider_id", "catalogue-no-organisation", vec![]))?;
+    if !ctx.scope().manages_organisation(input.provider_id) {
+        return Err(ServiceError::forbidden(
+            "catalogue-refused-provider-slas",
+            vec![],
         ));
     }
     let name = validate(&input)?;
     let (intervals, holidays, targets) = lists(&input);
-    let now = Utc::now();
+    let now = ctx.now();
     let row = sla::ActiveModel {
         name: Set(name),
         provider_id: Set(input.provider_id),
@@ -159,35 +153,29 @@ pub async fn create<C: ConnectionTrait>(
         holidays: Set(holidays),
         targets: Set(targets),
         round_the_clock: Set(input.coverage_window.round_the_clock),
-        public_holidays: Set(input.coverage_window.public_holidays.as_str().to_owned()),
+        public_holidays: Set(input.coverage_window.public_holidays.into()),
         revision: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db.conn())
+    .insert(ctx)
     .await?;
     Ok(row.into())
 }
 
 /// Replaces an SLA's content (its provider stays); 409 on a stale revision.
-pub async fn replace<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    id: i64,
-    input: SlaInput,
-) -> Result<SlaView, AppError> {
-    let current = get(db, id).await?;
-    if !db.scope().manages_organisation(current.provider_id) {
-        return Err(AppError::Forbidden(
-            "you may read this SLA but not change it".to_owned(),
-        ));
+pub async fn replace<C: Handle>(ctx: &Ctx<C>, id: i64, input: SlaInput) -> ServiceResult<SlaView> {
+    let current = get(ctx, id).await?;
+    if !ctx.scope().manages_organisation(current.provider_id) {
+        return Err(ServiceError::forbidden("catalogue-refused-sla", vec![]));
     }
     let revision = input
         .revision
-        .ok_or_else(|| AppError::field("revision", "is required"))?;
+        .ok_or_else(|| ServiceError::field("revision", "field-required", vec![]))?;
     let name = validate(&input)?;
     let (intervals, holidays, targets) = lists(&input);
-    let result = db
+    let result = ctx
         .update_many::<sla::Entity>()
         .col_expr(sla::Column::Name, Expr::value(name))
         .col_expr(
@@ -203,16 +191,18 @@ pub async fn replace<C: ConnectionTrait>(
         )
         .col_expr(
             sla::Column::PublicHolidays,
-            Expr::value(input.coverage_window.public_holidays.as_str()),
+            Expr::value(sla::PublicHolidays::from(
+                input.coverage_window.public_holidays,
+            )),
         )
         .col_expr(sla::Column::Revision, Expr::value(current.revision + 1))
-        .col_expr(sla::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(sla::Column::UpdatedAt, Expr::value(ctx.now()))
         .filter(sla::Column::Id.eq(id))
         .filter(sla::Column::Revision.eq(revision))
-        .exec(db.conn())
+        .exec(ctx)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(ServiceError::stale());
     }
-    get(db, id).await
+    get(ctx, id).await
 }

@@ -2,21 +2,21 @@
 //! deadlines a saved SLA, or one being edited, gives a ticket (see `domain::what_if`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::slas;
 use crate::{
-    db::Scoped,
+    db::{Ctx, Handle},
     domain::{
-        business_time::Calendar,
+        business_time::{Calendar, CalendarError},
         catalogue::RequestKind,
         holidays::closed_days,
         sla::{CoverageWindow, Metric, Priority, Target, check, target_minutes},
         what_if::{Pause, check_pauses, forecast},
     },
-    error::{AppError, FieldError},
+    error::FieldError,
+    services::error::{ServiceError, ServiceResult},
 };
 
 /// How many days of closed dates an explanation lists at most (ten years).
@@ -131,39 +131,40 @@ pub struct WhatIfView {
 
 /// Asks a saved SLA; only its provider's coordinators and the administrators may (404 for
 /// anyone else, even those who read it).
-pub async fn saved<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn saved<C: Handle>(
+    ctx: &Ctx<C>,
     id: i64,
     input: &WhatIfInput,
-) -> Result<WhatIfView, AppError> {
-    let sla = slas::get(db, id).await?;
-    if !db.scope().manages_organisation(sla.provider_id) {
-        return Err(AppError::NotFound);
+) -> ServiceResult<WhatIfView> {
+    let sla = slas::get(ctx, id).await?;
+    if !ctx.scope().manages_organisation(sla.provider_id) {
+        return Err(ServiceError::NotFound);
     }
     if input.sla.is_some() {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             "sla",
-            "is for an SLA being edited (POST /api/v1/slas/simulate)",
+            "catalogue-what-if-draft-only",
+            vec![],
         ));
     }
     answer(&sla.name, &sla.targets, &sla.coverage_window, input)
 }
 
 /// Asks an SLA being edited (`input.sla`); for those who manage SLAs (404 for anyone else).
-pub fn draft(scope: &crate::access::Scope, input: &WhatIfInput) -> Result<WhatIfView, AppError> {
+pub fn draft(scope: &crate::access::Scope, input: &WhatIfInput) -> ServiceResult<WhatIfView> {
     if !scope.manages_anything() {
-        return Err(AppError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     let draft = input
         .sla
         .as_ref()
-        .ok_or_else(|| AppError::field("sla", "is required"))?;
+        .ok_or_else(|| ServiceError::field("sla", "field-required", vec![]))?;
     let problems: Vec<FieldError> = check(&draft.coverage_window, &draft.targets)
         .into_iter()
-        .map(|(field, reason)| FieldError::new(&format!("sla.{field}"), reason))
+        .map(|(field, key, args)| FieldError::message(&format!("sla.{field}"), key, args))
         .collect();
     if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
+        return Err(ServiceError::Invalid(problems));
     }
     answer(&draft.name, &draft.targets, &draft.coverage_window, input)
 }
@@ -173,9 +174,18 @@ fn answer(
     targets: &[Target],
     window: &CoverageWindow,
     input: &WhatIfInput,
-) -> Result<WhatIfView, AppError> {
-    let cal =
-        Calendar::new(window).map_err(|e| AppError::field("sla.coverage_window", e.to_string()))?;
+) -> ServiceResult<WhatIfView> {
+    let cal = Calendar::new(window).map_err(|e| {
+        let (key, args) = match e {
+            CalendarError::UnknownTimeZone(zone) => {
+                ("catalogue-sla-unknown-zone", vec![("zone", zone)])
+            }
+            CalendarError::BadInterval(i) => {
+                ("catalogue-sla-bad-interval", vec![("index", i.to_string())])
+            }
+        };
+        ServiceError::field("sla.coverage_window", key, args)
+    })?;
     let pauses: Vec<Pause> = input
         .pauses
         .iter()
@@ -185,7 +195,7 @@ fn answer(
         })
         .collect();
     check_pauses(input.start, &pauses)
-        .map_err(|(i, reason)| AppError::field(&format!("pauses[{i}]"), reason))?;
+        .map_err(|(i, key)| ServiceError::field(&format!("pauses[{i}]"), key, vec![]))?;
     let target = |metric| target_minutes(targets, input.kind, input.priority, metric);
     let (tto_target, ttr_target) = (target(Metric::Tto), target(Metric::Ttr));
     let answer = forecast(&cal, tto_target, ttr_target, input.start, &pauses);

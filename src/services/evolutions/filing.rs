@@ -116,7 +116,7 @@ where
     if !caller.has(Role::Contact) {
         return Err(ServiceError::forbidden("evo-filed-by-contacts", vec![]));
     }
-    filing::check(&ctx.scoped(), subcategory).await?;
+    filing::check(ctx, subcategory).await?;
     let texts = checked(new)?;
     let now = ctx.now();
     let tx = ctx.begin().await?;

@@ -616,7 +616,13 @@ where
             new.body = row.solution.clone().unwrap_or_default();
         }
         if new.offer.is_none() {
-            new.offer = Some(crate::services::catalogue::offers::code_of(db, row.offer_id).await?);
+            new.offer = Some(
+                crate::services::catalogue::offers::code_of(
+                    &crate::services::catalogue::ctx_of(db),
+                    row.offer_id,
+                )
+                .await?,
+            );
         }
         source_ticket = Some(row.id);
     }

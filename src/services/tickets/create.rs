@@ -111,7 +111,7 @@ pub async fn requester_by_email<C: Handle>(
     subcategory: i64,
     email: &str,
 ) -> ServiceResult<i64> {
-    let offer_id = offers::subcategory(&ctx.scoped(), subcategory)
+    let offer_id = offers::subcategory(ctx, subcategory)
         .await?
         .offer_id;
     may_file_for_contacts(ctx, offer_id).await?;
@@ -156,13 +156,13 @@ async fn filer<C: Handle>(
     };
     let on_behalf = requester.account_id != ctx.caller().account_id;
     let as_requester = Ctx::new(ctx.scoped().conn(), requester.clone(), ctx.now());
-    let allowed = filing::check(&as_requester.scoped(), new.subcategory)
+    let allowed = filing::check(&as_requester, new.subcategory)
         .await
         .map_err(|err| match err {
-            crate::error::AppError::NotFound if on_behalf => {
+            ServiceError::NotFound if on_behalf => {
                 ServiceError::field("requester", "ticket-requester-no-convention", vec![])
             }
-            err => ServiceError::from(err),
+            err => err,
         })?;
     if subcategory.kind == RequestKind::Evolution {
         return Err(ServiceError::field(
@@ -209,7 +209,7 @@ fn checked(new: &NewTicket, subcategory: &SubcategoryView) -> ServiceResult<Stri
 /// filing rule, with its priority from the current matrix, in one transaction with its first
 /// history entry.
 pub async fn create(ctx: &Ctx, new: NewTicket, origin: Origin) -> ServiceResult<TicketView> {
-    let subcategory = offers::subcategory(&ctx.scoped(), new.subcategory).await?;
+    let subcategory = offers::subcategory(ctx, new.subcategory).await?;
     let (requester, allowed) = filer(ctx, &new, &subcategory).await?;
     let title = checked(&new, &subcategory)?;
     let matrix = super::settings::matrix(ctx).await?;

@@ -6,42 +6,81 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tower_sessions::Session;
 
 use super::staff_only;
 use crate::{
-    access::Caller,
-    auth::{Signed, csrf::CsrfForm},
-    db::Scoped,
+    auth::csrf::CsrfForm,
+    db::Ctx,
     domain::catalogue::{ConventionKind, ConventionStatus},
-    error::AppError,
+    error::{AppError, FieldError},
+    i18n::Lang,
     services::{
-        PageRequest,
+        PageRequest, Paged,
         catalogue::{
             attachments,
-            conventions::{self, ConventionFilter, ConventionInput},
-            offers::{self, OfferFilter},
-            slas,
+            conventions::{self, ConventionFilter, ConventionInput, ConventionView},
+            offers::{self, OfferFilter, OfferView},
+            slas::{self, SlaView},
         },
-        organisations,
+        error::ServiceError,
+        organisations::{self, OrganisationView},
     },
     state::AppState,
     view::Page,
-    web::forms::{FieldErrors, field_errors},
+    web::forms::{FieldErrors, field_errors_in},
 };
 
+/// The choices of the convention and SLA forms.
+#[derive(Serialize)]
+pub(super) struct Choices {
+    /// Organisations the caller reads (clients and providers).
+    organisations: Vec<OrganisationView>,
+    /// Offers it reads (those a convention covers).
+    offers: Vec<OfferView>,
+    /// SLAs it reads.
+    slas: Vec<SlaView>,
+    /// Convention kinds.
+    kinds: Vec<&'static str>,
+    /// The statuses one sets by hand.
+    statuses: [&'static str; 2],
+}
+
+/// `desk/conventions.html`.
+#[derive(Serialize)]
+struct ConventionsPage {
+    /// A page of conventions.
+    list: Paged<ConventionView>,
+    /// The client organisations, to filter by.
+    clients: Vec<OrganisationView>,
+    /// The client filtered by.
+    client: Option<i64>,
+    /// Whether the caller manages some conventions (the "new" link).
+    manages: bool,
+}
+
+/// `desk/convention.html`: the convention form, new or filled.
+#[derive(Serialize)]
+struct ConventionFormPage {
+    /// The convention as shown or as typed.
+    convention: Value,
+    /// Field → reason.
+    errors: FieldErrors,
+    /// The form's choices.
+    choices: Choices,
+}
+
 /// The organisations and offers the agreements' forms choose from.
-pub(super) async fn choices(state: &AppState, caller: &Caller) -> Result<Value, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+pub(super) async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
     let all = PageRequest {
         page: 1,
         per_page: crate::services::MAX_PER_PAGE,
     };
-    let organisations = organisations::list(&db, all).await?.items;
+    let organisations = organisations::list(&ctx.scoped(), all).await?.items;
     let offers = offers::list(
-        &db,
+        ctx,
         &OfferFilter {
             q: None,
             page: Some(1),
@@ -50,25 +89,22 @@ pub(super) async fn choices(state: &AppState, caller: &Caller) -> Result<Value, 
     )
     .await?
     .items;
-    let slas = slas::list(&db, all).await?.items;
-    Ok(json!({
-        "organisations": organisations, "offers": offers, "slas": slas,
-        "kinds": ConventionKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-        "statuses": ["draft", "production"],
-    }))
+    let slas = slas::list(ctx, all).await?.items;
+    Ok(Choices {
+        organisations,
+        offers,
+        slas,
+        kinds: ConventionKind::ALL.iter().map(|k| k.as_str()).collect(),
+        statuses: ["draft", "production"],
+    })
 }
 
 /// `GET /desk/conventions`.
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(filter): Query<ConventionFilter>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let list = conventions::list(&db, &filter).await?;
+pub async fn list(ctx: Ctx, Query(filter): Query<ConventionFilter>) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    let list = conventions::list(&ctx, &filter).await?;
     let clients: Vec<_> = organisations::list(
-        &db,
+        &ctx.scoped(),
         PageRequest {
             page: 1,
             per_page: crate::services::MAX_PER_PAGE,
@@ -81,8 +117,12 @@ pub async fn list(
     .collect();
     Ok(Page::new(
         "desk/conventions.html",
-        json!({ "list": list, "clients": clients, "client": filter.client,
-                "manages": caller.scope.manages_anything() }),
+        ConventionsPage {
+            list,
+            clients,
+            client: filter.client,
+            manages: ctx.scope().manages_anything(),
+        },
     ))
 }
 
@@ -107,20 +147,25 @@ pub struct ConventionForm {
     revision: Option<i32>,
 }
 
+/// A form field's problem, told by a catalogue message.
+fn invalid(field: &str, key: &'static str) -> AppError {
+    AppError::Validation(vec![FieldError::message(field, key, vec![])])
+}
+
 fn optional<T: std::str::FromStr>(field: &str, raw: Option<&str>) -> Result<Option<T>, AppError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => s
             .parse()
             .map(Some)
-            .map_err(|_| AppError::field(field, "is not a valid value")),
+            .map_err(|_| invalid(field, "catalogue-invalid-value")),
     }
 }
 
 fn date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
     raw.trim()
         .parse()
-        .map_err(|_| AppError::field(field, "expected a date YYYY-MM-DD"))
+        .map_err(|_| invalid(field, "catalogue-invalid-date"))
 }
 
 impl ConventionForm {
@@ -129,14 +174,14 @@ impl ConventionForm {
         Ok(ConventionInput {
             revision: self.revision,
             kind: ConventionKind::parse(&self.kind)
-                .ok_or_else(|| AppError::field("kind", "unknown kind"))?,
+                .ok_or_else(|| invalid("kind", "catalogue-unknown-value"))?,
             title: self.title.clone(),
             client_id: self
                 .client_id
-                .ok_or_else(|| AppError::field("client_id", "is required"))?,
+                .ok_or_else(|| invalid("client_id", "field-required"))?,
             provider_id: self
                 .provider_id
-                .ok_or_else(|| AppError::field("provider_id", "is required"))?,
+                .ok_or_else(|| invalid("provider_id", "field-required"))?,
             offers: self.offers.clone(),
             status: ConventionStatus::parse(&self.status),
             start_date: date("start_date", &self.start_date)?,
@@ -160,8 +205,7 @@ impl ConventionForm {
 }
 
 async fn convention_page(
-    state: &AppState,
-    caller: &Caller,
+    ctx: &Ctx,
     status: StatusCode,
     convention: Value,
     errors: FieldErrors,
@@ -170,28 +214,25 @@ async fn convention_page(
         status,
         Page::new(
             "desk/convention.html",
-            json!({ "convention": convention, "errors": errors,
-                    "choices": choices(state, caller).await? }),
+            ConventionFormPage {
+                convention,
+                errors,
+                choices: choices(ctx).await?,
+            },
         ),
     )
         .into_response())
 }
 
 /// `GET /desk/conventions/new`.
-pub async fn new_form(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    if !caller.scope.manages_anything() {
-        return Err(AppError::Forbidden(
-            "your role does not manage conventions".to_owned(),
-        ));
+pub async fn new_form(ctx: Ctx) -> Result<Response, AppError> {
+    staff_only(ctx.caller())?;
+    if !ctx.scope().manages_anything() {
+        return Err(ServiceError::forbidden("catalogue-refused-role-conventions", vec![]).into());
     }
-    let today = crate::services::catalogue::today();
+    let today = crate::services::catalogue::today(ctx.now());
     convention_page(
-        &state,
-        &caller,
+        &ctx,
         StatusCode::OK,
         json!({ "kind": "usage", "status": "draft", "offers": [],
                 "start_date": today, "end_date": today + chrono::Duration::days(365 * 3) }),
@@ -202,76 +243,56 @@ pub async fn new_form(
 
 /// `POST /desk/conventions`.
 pub async fn create(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
+    lang: Lang,
     CsrfForm(form): CsrfForm<ConventionForm>,
 ) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let result = async { conventions::create(&db, form.input()?).await }.await;
+    staff_only(ctx.caller())?;
+    let result = async { Ok::<_, AppError>(conventions::create(&ctx, form.input()?).await?) }.await;
     match result {
         Ok(created) => {
             Ok(Redirect::to(&format!("/desk/conventions/{}", created.id)).into_response())
         }
         Err(err) => {
-            let errors = field_errors(err)?;
-            convention_page(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form.shown(),
-                errors,
-            )
-            .await
+            let errors = field_errors_in(err, lang)?;
+            convention_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, form.shown(), errors).await
         }
     }
 }
 
 /// `GET /desk/conventions/{id}`.
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let convention = conventions::get(&db, id).await?;
-    let manages = caller.scope.manages_organisation(convention.provider.id);
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    staff_only(ctx.caller())?;
+    let convention = conventions::get(&ctx, id).await?;
+    let manages = ctx.scope().manages_organisation(convention.provider.id);
     let mut page = json!(convention);
     page["editing"] = json!(true);
     page["manages"] = json!(manages);
     page["yearly_amount"] = json!(convention.yearly_amount_cents.map(|c| c as f64 / 100.0));
-    convention_page(&state, &caller, StatusCode::OK, page, FieldErrors::new()).await
+    convention_page(&ctx, StatusCode::OK, page, FieldErrors::new()).await
 }
 
 /// `POST /desk/conventions/{id}`.
 pub async fn update(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
+    lang: Lang,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ConventionForm>,
 ) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let result = async { conventions::replace(&db, id, form.input()?).await }.await;
+    staff_only(ctx.caller())?;
+    let result =
+        async { Ok::<_, AppError>(conventions::replace(&ctx, id, form.input()?).await?) }.await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/desk/conventions/{id}")).into_response()),
         Err(err) => {
-            let errors = field_errors(err)?;
-            let current = conventions::get(&db, id).await?;
+            let errors = field_errors_in(err, lang)?;
+            let current = conventions::get(&ctx, id).await?;
             let mut page = form.shown();
             page["id"] = json!(id);
             page["documents"] = json!(current.documents);
             page["editing"] = json!(true);
             page["manages"] = json!(true);
-            convention_page(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page,
-                errors,
-            )
-            .await
+            convention_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, page, errors).await
         }
     }
 }
@@ -285,32 +306,28 @@ pub struct RevisionForm {
 
 /// `POST /desk/conventions/{id}/terminate`.
 pub async fn terminate(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<RevisionForm>,
 ) -> Result<Redirect, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    conventions::terminate(&db, id, form.revision).await?;
+    staff_only(ctx.caller())?;
+    conventions::terminate(&ctx, id, form.revision).await?;
     Ok(Redirect::to(&format!("/desk/conventions/{id}")))
 }
 
 /// `POST /desk/conventions/{id}/documents`: a multipart form whose first part is `_csrf`.
 pub async fn upload(
     State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     _quota: crate::quota::CreationQuota,
     session: Session,
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Redirect, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    conventions::managed(&db, id).await?;
+    staff_only(ctx.caller())?;
+    conventions::managed(&ctx, id).await?;
     crate::auth::csrf::verify_multipart(&session, &mut multipart).await?;
     let upload = crate::api::v1::agreements::file_part(multipart).await?;
-    let ctx = crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now());
     attachments::store(
         &ctx,
         &state.config.data_dir,

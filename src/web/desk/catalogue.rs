@@ -1,61 +1,98 @@
 //! Desk pages for the catalogue: offers and their subcategories.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::staff_only;
 use crate::{
-    access::Caller,
-    auth::{Signed, csrf::CsrfForm},
-    db::Scoped,
+    auth::csrf::CsrfForm,
+    db::Ctx,
     domain::catalogue::{ExtraField, OfferStatus, RequestKind, SubcategoryStatus},
-    error::AppError,
+    error::{AppError, FieldError},
+    i18n::Lang,
     services::{
-        PageRequest,
+        PageRequest, Paged,
         catalogue::offers::{
-            self, NewOffer, NewSubcategory, OfferChanges, OfferFilter, SubcategoryChanges,
+            self, NewOffer, NewSubcategory, OfferChanges, OfferFilter, OfferView,
+            SubcategoryChanges,
         },
+        error::ServiceError,
+        organisations::OrganisationView,
         teams,
+        teams::TeamView,
     },
-    state::AppState,
     view::Page,
-    web::forms::{FieldErrors, field_errors},
+    web::forms::{FieldErrors, field_errors_in},
 };
 
+/// The choices of the offer form.
+#[derive(Serialize)]
+struct Choices {
+    /// Organisations the caller manages (an offer's provider).
+    providers: Vec<OrganisationView>,
+    /// Teams it reads (a subcategory's default team).
+    teams: Vec<TeamView>,
+    /// Offer statuses.
+    statuses: Vec<&'static str>,
+    /// Subcategory kinds.
+    kinds: Vec<&'static str>,
+    /// Extra ticket fields a subcategory may require.
+    fields: Vec<&'static str>,
+}
+
 /// Lists of choices the forms need: organisations the caller manages, teams it reads.
-async fn choices(state: &AppState, caller: &Caller) -> Result<Value, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
     let all = PageRequest {
         page: 1,
         per_page: crate::services::MAX_PER_PAGE,
     };
-    let providers = super::managed_organisations(state, caller).await?;
-    let teams = teams::list(&db, all).await?.items;
-    Ok(json!({
-        "providers": providers, "teams": teams,
-        "statuses": OfferStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        "kinds": RequestKind::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        "fields": ExtraField::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-    }))
+    Ok(Choices {
+        providers: super::organisations_managed(ctx).await?,
+        teams: teams::list(&ctx.scoped(), all).await?.items,
+        statuses: OfferStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        kinds: RequestKind::ALL.iter().map(|s| s.as_str()).collect(),
+        fields: ExtraField::ALL.iter().map(|s| s.as_str()).collect(),
+    })
+}
+
+/// `desk/offers.html`.
+#[derive(Serialize)]
+struct OffersPage {
+    /// A page of offers.
+    list: Paged<OfferView>,
+    /// The words searched.
+    q: Option<String>,
+    /// Whether the caller manages some catalogue (the "new" link).
+    manages: bool,
+}
+
+/// `desk/offer.html`: the offer form, new or filled.
+#[derive(Serialize)]
+struct OfferFormPage {
+    /// The offer as shown or as typed.
+    offer: Value,
+    /// Field → reason.
+    errors: FieldErrors,
+    /// The form's choices.
+    choices: Choices,
 }
 
 /// `GET /desk/offers`.
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(filter): Query<OfferFilter>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let list = offers::list(&db, &filter).await?;
+pub async fn list(ctx: Ctx, Query(filter): Query<OfferFilter>) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    let list = offers::list(&ctx, &filter).await?;
     Ok(Page::new(
         "desk/offers.html",
-        json!({ "list": list, "q": filter.q, "manages": caller.scope.manages_anything() }),
+        OffersPage {
+            list,
+            q: filter.q,
+            manages: ctx.scope().manages_anything(),
+        },
     ))
 }
 
@@ -84,13 +121,17 @@ fn comma_list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A form field's problem, told by a catalogue message.
+fn invalid(field: &str, key: &'static str) -> AppError {
+    AppError::Validation(vec![FieldError::message(field, key, vec![])])
+}
+
 fn status_of(text: &str) -> Result<OfferStatus, AppError> {
-    OfferStatus::parse(text).ok_or_else(|| AppError::field("status", "unknown status"))
+    OfferStatus::parse(text).ok_or_else(|| invalid("status", "catalogue-unknown-value"))
 }
 
 async fn offer_form_page(
-    state: &AppState,
-    caller: &Caller,
+    ctx: &Ctx,
     status: StatusCode,
     offer: Value,
     errors: FieldErrors,
@@ -99,26 +140,24 @@ async fn offer_form_page(
         status,
         Page::new(
             "desk/offer.html",
-            json!({ "offer": offer, "errors": errors, "choices": choices(state, caller).await? }),
+            OfferFormPage {
+                offer,
+                errors,
+                choices: choices(ctx).await?,
+            },
         ),
     )
         .into_response())
 }
 
 /// `GET /desk/offers/new`.
-pub async fn new_form(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    if !caller.scope.manages_anything() {
-        return Err(AppError::Forbidden(
-            "your role does not manage the catalogue".to_owned(),
-        ));
+pub async fn new_form(ctx: Ctx) -> Result<Response, AppError> {
+    staff_only(ctx.caller())?;
+    if !ctx.scope().manages_anything() {
+        return Err(ServiceError::forbidden("catalogue-refused-role-catalogue", vec![]).into());
     }
     offer_form_page(
-        &state,
-        &caller,
+        &ctx,
         StatusCode::OK,
         json!({ "status": "implementation" }),
         FieldErrors::new(),
@@ -128,41 +167,41 @@ pub async fn new_form(
 
 /// `POST /desk/offers`.
 pub async fn create(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
+    lang: Lang,
     CsrfForm(form): CsrfForm<OfferForm>,
 ) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let result = async {
-        offers::create(
-            &db,
-            NewOffer {
-                code: form.code.clone().unwrap_or_default(),
-                name: form.name.clone(),
-                description: form.description.clone(),
-                provider_id: form
-                    .provider_id
-                    .ok_or_else(|| AppError::field("provider_id", "is required"))?,
-                status: Some(status_of(&form.status)?),
-                app_url: Some(form.app_url.clone()),
-                docs_url: Some(form.docs_url.clone()),
-                source_url: Some(form.source_url.clone()),
-                versions: comma_list(&form.versions),
-                modules: comma_list(&form.modules),
-                environments: comma_list(&form.environments),
-            },
+        Ok::<_, AppError>(
+            offers::create(
+                &ctx,
+                NewOffer {
+                    code: form.code.clone().unwrap_or_default(),
+                    name: form.name.clone(),
+                    description: form.description.clone(),
+                    provider_id: form
+                        .provider_id
+                        .ok_or_else(|| invalid("provider_id", "field-required"))?,
+                    status: Some(status_of(&form.status)?),
+                    app_url: Some(form.app_url.clone()),
+                    docs_url: Some(form.docs_url.clone()),
+                    source_url: Some(form.source_url.clone()),
+                    versions: comma_list(&form.versions),
+                    modules: comma_list(&form.modules),
+                    environments: comma_list(&form.environments),
+                },
+            )
+            .await?,
         )
-        .await
     }
     .await;
     match result {
         Ok(offer) => Ok(Redirect::to(&format!("/desk/offers/{}", offer.code)).into_response()),
         Err(err) => {
-            let errors = field_errors(err)?;
+            let errors = field_errors_in(err, lang)?;
             offer_form_page(
-                &state,
-                &caller,
+                &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 submitted(&form),
                 errors,
@@ -182,71 +221,60 @@ fn submitted(form: &OfferForm) -> Value {
 }
 
 /// `GET /desk/offers/{code}`.
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(code): Path<String>,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let offer = offers::get(&db, &code).await?;
-    let manages = caller.scope.manages_organisation(offer.provider.id);
+pub async fn show(ctx: Ctx, Path(code): Path<String>) -> Result<Response, AppError> {
+    staff_only(ctx.caller())?;
+    let offer = offers::get(&ctx, &code).await?;
+    let manages = ctx.scope().manages_organisation(offer.provider.id);
     let mut page = json!(offer);
     page["editing"] = json!(true);
     page["manages"] = json!(manages);
-    offer_form_page(&state, &caller, StatusCode::OK, page, FieldErrors::new()).await
+    offer_form_page(&ctx, StatusCode::OK, page, FieldErrors::new()).await
 }
 
 /// `POST /desk/offers/{code}`.
 pub async fn update(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
+    lang: Lang,
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<OfferForm>,
 ) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let result = async {
-        offers::update(
-            &db,
-            &code,
-            OfferChanges {
-                revision: form
-                    .revision
-                    .ok_or_else(|| AppError::field("revision", "is required"))?,
-                name: Some(form.name.clone()),
-                description: Some(form.description.clone()),
-                status: Some(status_of(&form.status)?),
-                app_url: Some(form.app_url.clone()),
-                docs_url: Some(form.docs_url.clone()),
-                source_url: Some(form.source_url.clone()),
-                versions: Some(comma_list(&form.versions)),
-                modules: Some(comma_list(&form.modules)),
-                environments: Some(comma_list(&form.environments)),
-            },
+        Ok::<_, AppError>(
+            offers::update(
+                &ctx,
+                &code,
+                OfferChanges {
+                    revision: form
+                        .revision
+                        .ok_or_else(|| invalid("revision", "field-required"))?,
+                    name: Some(form.name.clone()),
+                    description: Some(form.description.clone()),
+                    status: Some(status_of(&form.status)?),
+                    app_url: Some(form.app_url.clone()),
+                    docs_url: Some(form.docs_url.clone()),
+                    source_url: Some(form.source_url.clone()),
+                    versions: Some(comma_list(&form.versions)),
+                    modules: Some(comma_list(&form.modules)),
+                    environments: Some(comma_list(&form.environments)),
+                },
+            )
+            .await?,
         )
-        .await
     }
     .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/desk/offers/{code}")).into_response()),
         Err(err) => {
-            let errors = field_errors(err)?;
-            let current = offers::get(&db, &code).await?;
+            let errors = field_errors_in(err, lang)?;
+            let current = offers::get(&ctx, &code).await?;
             let mut page = submitted(&form);
             page["code"] = json!(current.code);
             page["provider"] = json!(current.provider);
             page["subcategories"] = json!(current.subcategories);
             page["editing"] = json!(true);
             page["manages"] = json!(true);
-            offer_form_page(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page,
-                errors,
-            )
-            .await
+            offer_form_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, page, errors).await
         }
     }
 }
@@ -276,7 +304,7 @@ impl SubcategoryForm {
             Some(id) => id
                 .parse()
                 .map(Some)
-                .map_err(|_| AppError::field("default_team_id", "no such team")),
+                .map_err(|_| invalid("default_team_id", "catalogue-no-team")),
         }
     }
 
@@ -285,7 +313,7 @@ impl SubcategoryForm {
             .iter()
             .map(|f| {
                 ExtraField::parse(f)
-                    .ok_or_else(|| AppError::field("required_fields", "unknown field"))
+                    .ok_or_else(|| invalid("required_fields", "catalogue-unknown-value"))
             })
             .collect()
     }
@@ -293,20 +321,18 @@ impl SubcategoryForm {
 
 /// `POST /desk/offers/{code}/subcategories`.
 pub async fn add_subcategory(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<SubcategoryForm>,
 ) -> Result<Redirect, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let kind = form
         .kind
         .as_deref()
         .and_then(RequestKind::parse)
-        .ok_or_else(|| AppError::field("kind", "is required"))?;
+        .ok_or_else(|| invalid("kind", "field-required"))?;
     offers::add_subcategory(
-        &db,
+        &ctx,
         &code,
         NewSubcategory {
             name: form.name.clone(),
@@ -322,20 +348,18 @@ pub async fn add_subcategory(
 
 /// `POST /desk/subcategories/{id}`.
 pub async fn update_subcategory(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<SubcategoryForm>,
 ) -> Result<Redirect, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let updated = offers::update_subcategory(
-        &db,
+        &ctx,
         id,
         SubcategoryChanges {
             revision: form
                 .revision
-                .ok_or_else(|| AppError::field("revision", "is required"))?,
+                .ok_or_else(|| invalid("revision", "field-required"))?,
             name: Some(form.name.clone()),
             status: form.status.as_deref().and_then(SubcategoryStatus::parse),
             default_team_id: form.team()?,
@@ -343,6 +367,6 @@ pub async fn update_subcategory(
         },
     )
     .await?;
-    let code = offers::code_of(&db, updated.offer_id).await?;
+    let code = offers::code_of(&ctx, updated.offer_id).await?;
     Ok(Redirect::to(&format!("/desk/offers/{code}")))
 }

@@ -11,7 +11,7 @@ pub mod teams;
 
 use crate::{
     access::Caller,
-    db::Scoped,
+    db::{Ctx, Handle, Scoped},
     error::AppError,
     services::{MAX_PER_PAGE, PageRequest, organisations::OrganisationView},
     state::AppState,
@@ -53,6 +53,22 @@ pub async fn staff_guard(
         return AppError::NotFound.into_response();
     }
     next.run(request).await
+}
+
+/// [`managed_organisations`], for a handler that holds a request context.
+pub async fn organisations_managed<C: Handle>(
+    ctx: &Ctx<C>,
+) -> Result<Vec<OrganisationView>, AppError> {
+    let all = PageRequest {
+        page: 1,
+        per_page: MAX_PER_PAGE,
+    };
+    Ok(crate::services::organisations::list(&ctx.scoped(), all)
+        .await?
+        .items
+        .into_iter()
+        .filter(|o| ctx.scope().manages_organisation(o.id))
+        .collect())
 }
 
 /// Lets staff through; a contact gets the 404 of a page that does not exist for them.

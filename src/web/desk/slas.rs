@@ -2,7 +2,7 @@
 //! rules with a preview of the next twelve months' closed days) and the "what if" calculator.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -11,10 +11,11 @@ use serde_json::{Value, json};
 use super::{agreements::choices, sla_form::SlaForm, staff_only};
 use crate::{
     access::Caller,
-    auth::{Signed, csrf::CsrfForm},
-    db::Scoped,
+    auth::csrf::CsrfForm,
+    db::Ctx,
     domain::{catalogue::RequestKind, local_time::parse_form_local, sla::Priority},
     error::AppError,
+    i18n::Lang,
     services::{
         PageRequest,
         catalogue::{
@@ -22,27 +23,34 @@ use crate::{
             today,
             what_if::{self, PauseInput, SlaDraft, WhatIfInput, WhatIfView},
         },
+        error::{ServiceError, ServiceResult},
     },
-    state::AppState,
     view::Page,
-    web::forms::{FieldErrors, field_errors},
+    web::forms::{FieldErrors, field_errors_in},
 };
 
 /// Pause rows of the calculator's form.
 const PAUSE_ROWS: usize = 3;
 
+/// `desk/slas.html`.
+#[derive(serde::Serialize)]
+struct SlasPage {
+    /// A page of SLAs.
+    list: crate::services::Paged<slas::SlaView>,
+    /// Whether the caller manages some SLAs (the "new" link).
+    manages: bool,
+}
+
 /// `GET /desk/slas`.
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(page): Query<PageRequest>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let list = slas::list(&db, page).await?;
+pub async fn list(ctx: Ctx, Query(page): Query<PageRequest>) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    let list = slas::list(&ctx, page).await?;
     Ok(Page::new(
         "desk/slas.html",
-        json!({ "list": list, "manages": caller.scope.manages_anything() }),
+        SlasPage {
+            list,
+            manages: ctx.scope().manages_anything(),
+        },
     ))
 }
 
@@ -72,8 +80,7 @@ fn question_choices(page: &mut Value) {
 /// The editor, filled with `form`, with the closed days its holiday rules give over the next
 /// twelve months, and the what-if answer for the values typed when asked.
 async fn editor(
-    state: &AppState,
-    caller: &Caller,
+    ctx: &Ctx,
     status: StatusCode,
     form: &SlaForm,
     sla: Value,
@@ -84,15 +91,15 @@ async fn editor(
     if let (Some(shown), Some(extra)) = (shown.as_object_mut(), sla.as_object()) {
         shown.extend(extra.clone());
     }
-    let mut page = json!({ "sla": shown, "errors": errors, "choices": choices(state, caller).await?,
-                           "closed_days": what_if::next_closed_days(&window, today()),
+    let mut page = json!({ "sla": shown, "errors": errors, "choices": choices(ctx).await?,
+                           "closed_days": what_if::next_closed_days(&window, today(ctx.now())),
                            "typed": form.typed(), "answer": answer });
     question_choices(&mut page);
     Ok((status, Page::new("desk/sla.html", page)).into_response())
 }
 
 /// The what-if answer for the SLA as typed in the editor, or the problems of either.
-fn simulate_draft(caller: &Caller, form: &SlaForm) -> Result<WhatIfView, FieldErrors> {
+fn simulate_draft(caller: &Caller, lang: Lang, form: &SlaForm) -> Result<WhatIfView, FieldErrors> {
     let (sla, question) = match (form.input(), question(|k| form.get(k))) {
         (Ok(sla), Ok(question)) => (sla, question),
         (sla, question) => {
@@ -110,7 +117,11 @@ fn simulate_draft(caller: &Caller, form: &SlaForm) -> Result<WhatIfView, FieldEr
         ..question
     };
     what_if::draft(&caller.scope, &question).map_err(|err| match err {
-        AppError::Validation(fields) => fields.into_iter().map(|f| (f.field, f.reason)).collect(),
+        ServiceError::Invalid(fields) => fields
+            .into_iter()
+            .map(|f| f.in_lang(lang))
+            .map(|f| (f.field, f.reason))
+            .collect(),
         // Only those who manage SLAs reach the editor's form; say so as a problem, not a page.
         _ => FieldErrors::from([("start".to_owned(), "sla-error-question".to_owned())]),
     })
@@ -119,33 +130,25 @@ fn simulate_draft(caller: &Caller, form: &SlaForm) -> Result<WhatIfView, FieldEr
 /// Saves with `save`, or shows the editor again: as typed, with the problems (422), or with
 /// the preview or the what-if answer asked for (200).
 async fn submit<F>(
-    state: &AppState,
-    caller: &Caller,
+    ctx: &Ctx,
+    lang: Lang,
     form: SlaForm,
     sla: Value,
     save: impl FnOnce(SlaInput) -> F,
 ) -> Result<Response, AppError>
 where
-    F: std::future::Future<Output = Result<slas::SlaView, AppError>>,
+    F: std::future::Future<Output = ServiceResult<slas::SlaView>>,
 {
     match form.action() {
         "preview" => {
-            return editor(
-                state,
-                caller,
-                StatusCode::OK,
-                &form,
-                sla,
-                Default::default(),
-            )
-            .await;
+            return editor(ctx, StatusCode::OK, &form, sla, Default::default()).await;
         }
         "simulate" => {
-            let (status, outcome) = match simulate_draft(caller, &form) {
+            let (status, outcome) = match simulate_draft(ctx.caller(), lang, &form) {
                 Ok(answer) => (StatusCode::OK, (Some(answer), FieldErrors::new())),
                 Err(problems) => (StatusCode::UNPROCESSABLE_ENTITY, (None, problems)),
             };
-            return editor(state, caller, status, &form, sla, outcome).await;
+            return editor(ctx, status, &form, sla, outcome).await;
         }
         _ => {}
     }
@@ -154,13 +157,12 @@ where
             Ok(saved) => {
                 return Ok(Redirect::to(&format!("/desk/slas/{}", saved.id)).into_response());
             }
-            Err(err) => field_errors(err)?,
+            Err(err) => field_errors_in(err.into(), lang)?,
         },
         Err(problems) => problems,
     };
     editor(
-        state,
-        caller,
+        ctx,
         StatusCode::UNPROCESSABLE_ENTITY,
         &form,
         sla,
@@ -170,56 +172,36 @@ where
 }
 
 /// `GET /desk/slas/new`.
-pub async fn new_sla(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    if !caller.scope.manages_anything() {
-        return Err(AppError::Forbidden(
-            "your role does not manage SLAs".to_owned(),
-        ));
+pub async fn new_sla(ctx: Ctx) -> Result<Response, AppError> {
+    staff_only(ctx.caller())?;
+    if !ctx.scope().manages_anything() {
+        return Err(ServiceError::forbidden("catalogue-refused-role-slas", vec![]).into());
     }
     let form = SlaForm::new_sla();
-    editor(
-        &state,
-        &caller,
-        StatusCode::OK,
-        &form,
-        json!({}),
-        Default::default(),
-    )
-    .await
+    editor(&ctx, StatusCode::OK, &form, json!({}), Default::default()).await
 }
 
 /// `POST /desk/slas`.
 pub async fn create_sla(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
+    lang: Lang,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let form = SlaForm::from_pairs(pairs);
-    submit(&state, &caller, form, json!({}), |input| {
-        slas::create(&db, input)
+    submit(&ctx, lang, form, json!({}), |input| {
+        slas::create(&ctx, input)
     })
     .await
 }
 
 /// `GET /desk/slas/{id}`.
-pub async fn show_sla(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let sla = slas::get(&db, id).await?;
-    let manages = caller.scope.manages_organisation(sla.provider_id);
+pub async fn show_sla(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    staff_only(ctx.caller())?;
+    let sla = slas::get(&ctx, id).await?;
+    let manages = ctx.scope().manages_organisation(sla.provider_id);
     editor(
-        &state,
-        &caller,
+        &ctx,
         StatusCode::OK,
         &SlaForm::of(&sla),
         json!({ "id": id, "editing": true, "manages": manages }),
@@ -230,17 +212,16 @@ pub async fn show_sla(
 
 /// `POST /desk/slas/{id}`.
 pub async fn update_sla(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
+    lang: Lang,
     Path(id): Path<i64>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let form = SlaForm::from_pairs(pairs);
     let sla = json!({ "id": id, "editing": true, "manages": true });
-    submit(&state, &caller, form, sla, |input| {
-        slas::replace(&db, id, input)
+    submit(&ctx, lang, form, sla, |input| {
+        slas::replace(&ctx, id, input)
     })
     .await
 }
@@ -289,15 +270,14 @@ fn question<'a>(get: impl Fn(&str) -> &'a str) -> Result<WhatIfInput, FieldError
 /// `GET /desk/slas/{id}/simulate`: the calculator, and its answer once asked. For the SLA's
 /// provider's coordinators and the administrators (404 for anyone else).
 pub async fn simulate(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
+    lang: Lang,
     Path(id): Path<i64>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let sla = slas::get(&db, id).await?;
-    if !caller.scope.manages_organisation(sla.provider_id) {
+    staff_only(ctx.caller())?;
+    let sla = slas::get(&ctx, id).await?;
+    if !ctx.scope().manages_organisation(sla.provider_id) {
         return Err(AppError::NotFound);
     }
     let asked = pairs.iter().any(|(k, _)| k == "start");
@@ -309,9 +289,9 @@ pub async fn simulate(
                 .map_or("", |(_, v)| v.trim())
         };
         match question(get) {
-            Ok(input) => match what_if::saved(&db, id, &input).await {
+            Ok(input) => match what_if::saved(&ctx, id, &input).await {
                 Ok(answer) => (Some(answer), FieldErrors::new()),
-                Err(err) => (None, field_errors(err)?),
+                Err(err) => (None, field_errors_in(err.into(), lang)?),
             },
             Err(problems) => (None, problems),
         }
