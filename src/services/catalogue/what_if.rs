@@ -175,17 +175,7 @@ fn answer(
     window: &CoverageWindow,
     input: &WhatIfInput,
 ) -> ServiceResult<WhatIfView> {
-    let cal = Calendar::new(window).map_err(|e| {
-        let (key, args) = match e {
-            CalendarError::UnknownTimeZone(zone) => {
-                ("catalogue-sla-unknown-zone", vec![("zone", zone)])
-            }
-            CalendarError::BadInterval(i) => {
-                ("catalogue-sla-bad-interval", vec![("index", i.to_string())])
-            }
-        };
-        ServiceError::field("sla.coverage_window", key, args)
-    })?;
+    let cal = Calendar::new(window).map_err(window_problem)?;
     let pauses: Vec<Pause> = input
         .pauses
         .iter()
@@ -251,6 +241,19 @@ fn answer(
                 .collect(),
         },
     })
+}
+
+/// Why a window gives no calendar, as the 422 of its field.
+fn window_problem(error: CalendarError) -> ServiceError {
+    let (key, args) = match error {
+        CalendarError::UnknownTimeZone(zone) => {
+            ("catalogue-sla-unknown-zone", vec![("zone", zone)])
+        }
+        CalendarError::BadInterval(i) => {
+            ("catalogue-sla-bad-interval", vec![("index", i.to_string())])
+        }
+    };
+    ServiceError::field("sla.coverage_window", key, args)
 }
 
 /// The closed days of a window over the next twelve months from `today`: the editor's preview.
