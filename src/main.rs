@@ -6,9 +6,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use guichet::{
     AppState,
-    access::Scope,
     config::{Config, DemoDecision},
-    db::{self, Scoped, Unscoped},
+    db::{self, Unscoped},
     demo,
     domain::role::Role,
     server, services,
@@ -217,11 +216,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 );
             }
             let hash = guichet::password::hash_blocking(password).await?;
-            let platform = Scope::platform();
-            let scoped = Scoped::new(&db, &platform);
             let organisation_id = organisation_id(&db, &organisation).await?;
             let created = services::accounts::create(
-                &scoped,
+                &guichet::db::Ctx::platform(db.clone(), guichet::clock::wall_now()),
                 services::accounts::NewAccount {
                     email,
                     display_name: name,
@@ -233,7 +230,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 config.max_contacts_per_organisation,
             )
             .await
-            .map_err(describe)?;
+            .map_err(|e| describe(e.into()))?;
             println!(
                 "Account {} created (id {}).",
                 created.account.email, created.account.id
@@ -248,10 +245,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .one(&db)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no active account has the address {email}"))?;
+            let platform = guichet::db::Ctx::platform(db.clone(), guichet::clock::wall_now());
             let token =
-                services::tokens::create(&db, account.id, &name, chrono::Duration::days(days))
+                services::tokens::create(&platform, account.id, &name, chrono::Duration::days(days))
                     .await
-                    .map_err(describe)?;
+                    .map_err(|e| describe(e.into()))?;
             println!("{}", token.token);
             eprintln!(
                 "Token {} for {} expires at {}; it is shown only this once.",

@@ -94,8 +94,17 @@ pub async fn everything<C: ConnectionTrait>(
         per_page: PER_PAGE,
     }
     .checked()?;
+    // Transitional (i15-people): the FAQ service takes a context.
+    let ctx = crate::db::Ctx::new(
+        db.conn(),
+        std::sync::Arc::new(crate::access::Caller {
+            scope: db.scope().clone(),
+            ..crate::access::Caller::platform()
+        }),
+        db.now(),
+    );
     let faqs = faqs::list(
-        db,
+        &ctx,
         &FaqFilter {
             q: Some(text.to_owned()),
             page: Some(page.page),

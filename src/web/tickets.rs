@@ -277,7 +277,9 @@ pub async fn list(
     let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let list = tickets::list(&db, &caller, &filter).await?;
     let saved = views::list(&db).await?;
-    let teams = crate::services::teams::own(&db, &caller).await?;
+    // Transitional (i15-people): the teams service takes a context.
+    let ctx = crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now());
+    let teams = crate::services::teams::own(&ctx).await?;
     let pairs = filter.pairs();
     let query = serde_html_form::to_string(&pairs).unwrap_or_default();
     let shown: std::collections::BTreeMap<&str, String> = pairs.into_iter().collect();
@@ -443,7 +445,11 @@ pub async fn participants(
     let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let add = match filled(&form.add) {
         Some(email) => vec![
-            accounts::readable_id_by_email(&db, email)
+            // Transitional (i15-people): the accounts service takes a context.
+            accounts::readable_id_by_email(
+                &crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now()),
+                email,
+            )
                 .await?
                 .ok_or_else(|| AppError::field("add", "no account you may add has this address"))?,
         ],

@@ -265,11 +265,20 @@ async fn validate<C: ConnectionTrait>(
     if input.yearly_amount_cents.is_some_and(|a| a < 0) {
         problems.add("yearly_amount_cents", "must not be negative");
     }
-    let client = crate::services::organisations::get(db, input.client_id).await;
+    // Transitional (i15-people): the organisations service takes a context.
+    let ctx = crate::db::Ctx::new(
+        db.conn(),
+        std::sync::Arc::new(crate::access::Caller {
+            scope: db.scope().clone(),
+            ..crate::access::Caller::platform()
+        }),
+        db.now(),
+    );
+    let client = crate::services::organisations::get(&ctx, input.client_id).await;
     if client.is_err() {
         problems.add("client_id", "no such organisation");
     }
-    if crate::services::organisations::get(db, input.provider_id)
+    if crate::services::organisations::get(&ctx, input.provider_id)
         .await
         .is_err()
     {

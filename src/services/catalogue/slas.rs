@@ -140,7 +140,16 @@ pub async fn create<C: ConnectionTrait>(
     db: &Scoped<'_, C>,
     input: SlaInput,
 ) -> Result<SlaView, AppError> {
-    crate::services::organisations::get(db, input.provider_id)
+    // Transitional (i15-people): the organisations service takes a context.
+    let ctx = crate::db::Ctx::new(
+        db.conn(),
+        std::sync::Arc::new(crate::access::Caller {
+            scope: db.scope().clone(),
+            ..crate::access::Caller::platform()
+        }),
+        db.now(),
+    );
+    crate::services::organisations::get(&ctx, input.provider_id)
         .await
         .map_err(|_| AppError::field("provider_id", "no such organisation"))?;
     if !db.scope().manages_organisation(input.provider_id) {

@@ -212,7 +212,16 @@ pub async fn list<C: ConnectionTrait>(
 
 /// The id of an offer the caller reads, by code (404 otherwise).
 pub async fn offer_id<C: ConnectionTrait>(db: &Scoped<'_, C>, code: &str) -> Result<i64, AppError> {
-    crate::services::faqs::offer_id(db, code).await
+    // Transitional (i15-people): the FAQ service takes a context.
+    let ctx = crate::db::Ctx::new(
+        db.conn(),
+        std::sync::Arc::new(crate::access::Caller {
+            scope: db.scope().clone(),
+            ..crate::access::Caller::platform()
+        }),
+        db.now(),
+    );
+    Ok(crate::services::faqs::offer_id(&ctx, code).await?)
 }
 
 /// The views of some rows: names, supports and releases in one query per table.

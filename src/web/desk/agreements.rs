@@ -39,7 +39,13 @@ pub(super) async fn choices(state: &AppState, caller: &Caller) -> Result<Value, 
         page: 1,
         per_page: crate::services::MAX_PER_PAGE,
     };
-    let organisations = organisations::list(&db, all).await?.items;
+    // Transitional (i15-people): the organisations and teams services take a context.
+    let ctx = crate::db::Ctx::new(
+        state.db.clone(),
+        std::sync::Arc::new(caller.clone()),
+        state.clock.now(),
+    );
+    let organisations = organisations::list(&ctx, all).await?.items;
     let offers = offers::list(
         &db,
         &OfferFilter {
@@ -67,8 +73,10 @@ pub async fn list(
     staff_only(&caller)?;
     let db = Scoped::new(&state.db, &caller.scope);
     let list = conventions::list(&db, &filter).await?;
+    // Transitional (i15-people): the organisations and teams services take a context.
+    let ctx = crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now());
     let clients: Vec<_> = organisations::list(
-        &db,
+        &ctx,
         PageRequest {
             page: 1,
             per_page: crate::services::MAX_PER_PAGE,

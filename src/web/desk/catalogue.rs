@@ -29,13 +29,18 @@ use crate::{
 
 /// Lists of choices the forms need: organisations the caller manages, teams it reads.
 async fn choices(state: &AppState, caller: &Caller) -> Result<Value, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
     let all = PageRequest {
         page: 1,
         per_page: crate::services::MAX_PER_PAGE,
     };
     let providers = super::managed_organisations(state, caller).await?;
-    let teams = teams::list(&db, all).await?.items;
+    // Transitional (i15-people): the organisations and teams services take a context.
+    let ctx = crate::db::Ctx::new(
+        state.db.clone(),
+        std::sync::Arc::new(caller.clone()),
+        state.clock.now(),
+    );
+    let teams = teams::list(&ctx, all).await?.items;
     Ok(json!({
         "providers": providers, "teams": teams,
         "statuses": OfferStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
