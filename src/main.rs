@@ -246,10 +246,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no active account has the address {email}"))?;
             let platform = guichet::db::Ctx::platform(db.clone(), guichet::clock::wall_now());
-            let token =
-                services::tokens::create(&platform, account.id, &name, chrono::Duration::days(days))
-                    .await
-                    .map_err(|e| describe(e.into()))?;
+            let token = services::tokens::create(
+                &platform,
+                account.id,
+                &name,
+                chrono::Duration::days(days),
+            )
+            .await
+            .map_err(|e| describe(e.into()))?;
             println!("{}", token.token);
             eprintln!(
                 "Token {} for {} expires at {}; it is shown only this once.",

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    PageRequest, Paged, Problems, required_text,
+    PageRequest, Paged, Problems,
     error::{ServiceError, ServiceResult},
+    required_text,
 };
 use crate::{
     access::{Scope, may_grant},
@@ -245,6 +246,56 @@ async fn teams_of<C: Handle>(id: i64, ctx: &Ctx<C>) -> ServiceResult<Vec<TeamRef
         .collect())
 }
 
+/// Checks a new account's fields: its address (free on the platform), name, roles, language,
+/// and that its organisation is active.
+async fn checked_new(
+    ctx: &Ctx,
+    new: &NewAccount,
+    organisation_active: bool,
+) -> ServiceResult<(Email, String)> {
+    let mut problems = Problems::default();
+    let email = match Email::parse(&new.email) {
+        Ok(email) => Some(email),
+        Err(reason) => {
+            match reason {
+                "is required" => problems.rule("email", "field-required", vec![]),
+                "is longer than 254 characters" => {
+                    problems.rule("email", "field-too-long", vec![("max", "254".to_owned())]);
+                }
+                _ => problems.rule("email", "field-email-invalid", vec![]),
+            }
+            None
+        }
+    };
+    let name = required_text(&mut problems, "display_name", &new.display_name, 200);
+    if new.roles.is_empty() {
+        problems.rule("roles", "field-roles-required", vec![]);
+    }
+    if Lang::parse(&new.language).is_none() {
+        problems.rule("language", "field-language-fr-en", vec![]);
+    }
+    if !organisation_active {
+        problems.rule("organisation_id", "field-organisation-inactive", vec![]);
+    }
+    if let Some(email) = &email {
+        // Unscoped: an address signs in one account on the whole platform.
+        let taken = Unscoped::find::<account::Entity>()
+            .filter(account::Column::Email.eq(email.as_str()))
+            .count(ctx)
+            .await?
+            > 0;
+        if taken {
+            problems.rule("email", "field-email-taken", vec![]);
+        }
+    }
+    problems.into_result()?;
+    let Some(email) = email else {
+        return Err(ServiceError::field("email", "field-email-invalid", vec![]));
+    };
+
+    Ok((email, name))
+}
+
 /// Creates an account in an organisation the caller manages, with roles it may grant, within
 /// the contact cap. 422 names the field; 403 when the caller's role does not allow it.
 pub async fn create(
@@ -267,45 +318,7 @@ pub async fn create(
         ));
     }
     check_grants(scope, &new.roles)?;
-    let mut problems = Problems::default();
-    let email = match Email::parse(&new.email) {
-        Ok(email) => Some(email),
-        Err(reason) => {
-            match reason {
-                "is required" => problems.rule("email", "field-required", vec![]),
-                "is longer than 254 characters" => {
-                    problems.rule("email", "field-too-long", vec![("max", "254".to_owned())]);
-                }
-                _ => problems.rule("email", "field-email-invalid", vec![]),
-            }
-            None
-        }
-    };
-    let name = required_text(&mut problems, "display_name", &new.display_name, 200);
-    if new.roles.is_empty() {
-        problems.rule("roles", "field-roles-required", vec![]);
-    }
-    if Lang::parse(&new.language).is_none() {
-        problems.rule("language", "field-language-fr-en", vec![]);
-    }
-    if !org.active {
-        problems.rule("organisation_id", "field-organisation-inactive", vec![]);
-    }
-    if let Some(email) = &email {
-        // Unscoped: an address signs in one account on the whole platform.
-        let taken = Unscoped::find::<account::Entity>()
-            .filter(account::Column::Email.eq(email.as_str()))
-            .count(ctx)
-            .await?
-            > 0;
-        if taken {
-            problems.rule("email", "field-email-taken", vec![]);
-        }
-    }
-    problems.into_result()?;
-    let Some(email) = email else {
-        return Err(ServiceError::field("email", "field-email-invalid", vec![]));
-    };
+    let (email, name) = checked_new(ctx, &new, org.active).await?;
 
     let tx = ctx.begin().await?;
     if new.roles.contains(&Role::Contact) {
@@ -345,10 +358,7 @@ async fn checked<C: Handle>(
 ) -> ServiceResult<Checked> {
     let scope = ctx.scope();
     if !scope.manages_organisation(current.organisation_id) {
-        return Err(ServiceError::forbidden(
-            "refused-account-read-only",
-            vec![],
-        ));
+        return Err(ServiceError::forbidden("refused-account-read-only", vec![]));
     }
     if let Some(roles) = &changes.roles {
         // Neither granting nor taking away a role one may not grant.

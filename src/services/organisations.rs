@@ -2,15 +2,16 @@
 
 use entity::organisation;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    PageRequest, Paged, Problems, required_text,
+    PageRequest, Paged, Problems,
     error::{ServiceError, ServiceResult},
+    required_text,
 };
 use crate::db::{Ctx, Handle};
 

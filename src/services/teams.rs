@@ -2,16 +2,18 @@
 
 use entity::{account, team, team_member};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
     sea_query::{Expr, OnConflict},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    PageRequest, Paged, Problems, required_text,
+    PageRequest, Paged, Problems,
     error::{ServiceError, ServiceResult},
+    required_text,
 };
 use crate::db::{Ctx, Handle, Unscoped};
 

@@ -11,8 +11,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{
-    PageRequest, Paged, Problems, required_text,
+    PageRequest, Paged, Problems,
     error::{ServiceError, ServiceResult},
+    required_text,
 };
 use crate::{
     auth::secret,

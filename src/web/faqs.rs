@@ -29,10 +29,7 @@ use crate::{
 };
 
 /// `GET /portal/faqs`: categories, the search box and the FAQs found (or the latest).
-pub async fn portal_list(
-    ctx: Ctx,
-    Query(filter): Query<FaqFilter>,
-) -> Result<Page, AppError> {
+pub async fn portal_list(ctx: Ctx, Query(filter): Query<FaqFilter>) -> Result<Page, AppError> {
     let filter = FaqFilter {
         status: None,
         ..filter
@@ -92,10 +89,7 @@ pub struct Typing {
 }
 
 /// `GET /portal/faq-suggestions`: the suggestions under the title, as an HTML fragment for htmx.
-pub async fn suggestions(
-    ctx: Ctx,
-    Query(typing): Query<Typing>,
-) -> Result<Page, AppError> {
+pub async fn suggestions(ctx: Ctx, Query(typing): Query<Typing>) -> Result<Page, AppError> {
     let sub = offers::subcategory(&ctx.scoped(), typing.subcategory).await?;
     let hits = deflection::suggest(&ctx, sub.offer_id, &typing.title).await?;
     let offer = offers::code_of(&ctx.scoped(), sub.offer_id).await?;
@@ -124,10 +118,7 @@ pub async fn deflect(
 }
 
 /// `GET /desk/faqs`: every FAQ the caller reads, in every status it may see.
-pub async fn desk_list(
-    ctx: Ctx,
-    Query(filter): Query<FaqFilter>,
-) -> Result<Page, AppError> {
+pub async fn desk_list(ctx: Ctx, Query(filter): Query<FaqFilter>) -> Result<Page, AppError> {
     let filter = FaqFilter {
         status: filter.status.clone().or(Some("all".to_owned())),
         ..filter
@@ -220,18 +211,13 @@ async fn form_page(
 }
 
 /// `GET /desk/faqs/new`.
-pub async fn new_form(
-    ctx: Ctx,
-) -> Result<Response, AppError> {
+pub async fn new_form(ctx: Ctx) -> Result<Response, AppError> {
     let form = json!({ "visibility": "everyone", "status": "draft" });
     form_page(&ctx, StatusCode::OK, Value::Null, form, json!({})).await
 }
 
 /// `POST /desk/faqs`.
-pub async fn create(
-    ctx: Ctx,
-    CsrfForm(form): CsrfForm<FaqForm>,
-) -> Result<Response, AppError> {
+pub async fn create(ctx: Ctx, CsrfForm(form): CsrfForm<FaqForm>) -> Result<Response, AppError> {
     let new = NewFaq {
         title: form.title.clone(),
         summary: form.summary.clone(),
@@ -261,10 +247,7 @@ pub async fn create(
 }
 
 /// `GET /desk/faqs/{id}`: the FAQ as its readers see it, its form and its versions.
-pub async fn show(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let faq = faqs::get(&ctx, id).await?;
     let form = json!(faq);
     form_page(&ctx, StatusCode::OK, json!(faq), form, json!({})).await
@@ -348,10 +331,7 @@ pub struct SearchQuery {
 }
 
 /// `GET /search`: tickets and FAQs the caller reads (the search box of both fronts).
-pub async fn search_page(
-    ctx: Ctx,
-    Query(query): Query<SearchQuery>,
-) -> Result<Response, AppError> {
+pub async fn search_page(ctx: Ctx, Query(query): Query<SearchQuery>) -> Result<Response, AppError> {
     if query.q.trim().is_empty() {
         return Ok(Page::new("search.html", json!({ "q": "" })).into_response());
     }
@@ -366,7 +346,7 @@ pub async fn search_page(
         )
         .into_response()),
         Err(err) => {
-            let errors = field_errors_in(err.into(), ctx.caller().language)?;
+            let errors = field_errors_in(err, ctx.caller().language)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new("search.html", json!({ "q": query.q, "errors": errors })),

@@ -450,8 +450,8 @@ pub async fn participants(
                 &crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now()),
                 email,
             )
-                .await?
-                .ok_or_else(|| AppError::field("add", "no account you may add has this address"))?,
+            .await?
+            .ok_or_else(|| AppError::field("add", "no account you may add has this address"))?,
         ],
         None => Vec::new(),
     };

@@ -16,10 +16,7 @@ use crate::{
 };
 
 /// `GET /account/tokens`.
-pub async fn list(
-    ctx: Ctx,
-    Query(page): Query<PageRequest>,
-) -> Result<Page, AppError> {
+pub async fn list(ctx: Ctx, Query(page): Query<PageRequest>) -> Result<Page, AppError> {
     let list = tokens::list_own(&ctx, page).await?;
     Ok(Page::new("tokens.html", json!({ "list": list })))
 }
@@ -33,10 +30,7 @@ pub struct TokenForm {
 }
 
 /// `POST /account/tokens`: creates a token and shows it this once.
-pub async fn create(
-    ctx: Ctx,
-    CsrfForm(form): CsrfForm<TokenForm>,
-) -> Result<Page, AppError> {
+pub async fn create(ctx: Ctx, CsrfForm(form): CsrfForm<TokenForm>) -> Result<Page, AppError> {
     let created = tokens::create(
         &ctx,
         ctx.caller().account_id,

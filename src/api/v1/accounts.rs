@@ -81,10 +81,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts",
     params(("id" = i64, Path, description = "account id")),
     responses((status = 200, body = AccountDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<AccountDetail>, AppError> {
+pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<AccountDetail>, AppError> {
     Ok(Json(accounts::get(&ctx, id).await?))
 }
 

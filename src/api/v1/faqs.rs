@@ -46,20 +46,14 @@ pub async fn create(
     ctx: Ctx,
     Json(body): Json<NewFaq>,
 ) -> Result<(StatusCode, Json<FaqView>), AppError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(faqs::create(&ctx, body).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(faqs::create(&ctx, body).await?)))
 }
 
 /// One FAQ.
 #[utoipa::path(get, path = "/api/v1/faqs/{id}", tag = "faqs",
     params(("id" = i64, Path, description = "FAQ id")),
     responses((status = 200, body = FaqView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<FaqView>, AppError> {
+pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<FaqView>, AppError> {
     Ok(Json(faqs::get(&ctx, id).await?))
 }
 
@@ -151,17 +145,13 @@ pub async fn suggestions(
     Query(typing): Query<Typing>,
 ) -> Result<Json<Vec<FaqHit>>, AppError> {
     let offer = faqs::offer_id(&ctx, &typing.offer).await?;
-    Ok(Json(
-        deflection::suggest(&ctx, offer, &typing.q).await?,
-    ))
+    Ok(Json(deflection::suggest(&ctx, offer, &typing.q).await?))
 }
 
 /// The FAQ categories the caller reads.
 #[utoipa::path(get, path = "/api/v1/faq-categories", tag = "faqs",
     responses((status = 200, body = Vec<Category>)), security(("bearer" = [])))]
-pub async fn list_categories(
-    ctx: Ctx,
-) -> Result<Json<Vec<Category>>, AppError> {
+pub async fn list_categories(ctx: Ctx) -> Result<Json<Vec<Category>>, AppError> {
     Ok(Json(categories::list(&ctx).await?))
 }
 

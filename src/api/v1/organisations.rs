@@ -46,10 +46,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
     params(("id" = i64, Path, description = "organisation id")),
     responses((status = 200, body = OrganisationView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<OrganisationView>, AppError> {
+pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<OrganisationView>, AppError> {
     Ok(Json(organisations::get(&ctx, id).await?))
 }
 

@@ -42,10 +42,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "teams",
     params(("id" = i64, Path, description = "team id")),
     responses((status = 200, body = TeamDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<TeamDetail>, AppError> {
+pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<TeamDetail>, AppError> {
     Ok(Json(teams::get(&ctx, id).await?))
 }
 

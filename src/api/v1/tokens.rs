@@ -65,10 +65,7 @@ pub async fn create(
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens",
     params(("id" = i64, Path, description = "token id")),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
-pub async fn revoke(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
+pub async fn revoke(ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
     tokens::revoke_own(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,8 +1,8 @@
 //! "Utile / pas utile": one opinion per person and FAQ, which they may change; the FAQ keeps
 //! the counts so that lists never add them up.
 
-use entity::{faq, faq_feedback};
 use entity::faq::FaqStatus;
+use entity::{faq, faq_feedback};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,

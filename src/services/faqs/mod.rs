@@ -167,4 +167,3 @@ pub struct FaqVersionView {
     /// When.
     pub created_at: DateTime<Utc>,
 }
-

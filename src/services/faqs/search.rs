@@ -8,7 +8,8 @@ use entity::{
     offer,
 };
 use sea_orm::{
-    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::{FaqFilter, FaqHit, SNIPPET};
@@ -37,7 +38,11 @@ pub async fn list<C: Handle>(ctx: &Ctx<C>, filter: &FaqFilter) -> ServiceResult<
         "draft" => Some(FaqStatus::Draft),
         "archived" => Some(FaqStatus::Archived),
         _ => {
-            return Err(ServiceError::field("status", "field-faq-status-filter", vec![]));
+            return Err(ServiceError::field(
+                "status",
+                "field-faq-status-filter",
+                vec![],
+            ));
         }
     };
     if let Some(status) = status {
@@ -239,4 +244,3 @@ pub async fn offer_id<C: Handle>(ctx: &Ctx<C>, code: &str) -> ServiceResult<i64>
         .await?
         .ok_or(ServiceError::NotFound)
 }
-

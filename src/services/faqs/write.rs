@@ -172,7 +172,10 @@ async fn from_ticket<C: Handle>(ctx: &Ctx<C>, new: &mut NewFaq) -> ServiceResult
 }
 
 /// The offer (id and provider) a new FAQ is about, by code; none for a general one.
-async fn offer_of<C: Handle>(ctx: &Ctx<C>, code: Option<&str>) -> ServiceResult<Option<(i64, i64)>> {
+async fn offer_of<C: Handle>(
+    ctx: &Ctx<C>,
+    code: Option<&str>,
+) -> ServiceResult<Option<(i64, i64)>> {
     let Some(code) = code.map(str::trim).filter(|o| !o.is_empty()) else {
         return Ok(None);
     };
@@ -196,8 +199,8 @@ pub async fn create(ctx: &Ctx, new: NewFaq) -> ServiceResult<FaqView> {
     }
     if source_ticket.is_some() {
         let scoped = ctx.scoped();
-        let row =
-            crate::services::tickets::row(&scoped, new.from_ticket.as_deref().unwrap_or("")).await?;
+        let row = crate::services::tickets::row(&scoped, new.from_ticket.as_deref().unwrap_or(""))
+            .await?;
         let provider = offer.map_or(0, |(_, p)| p);
         if !crate::services::tickets::provider_side(ctx.scope(), &row, provider) {
             return Err(ServiceError::forbidden(

@@ -39,10 +39,7 @@ fn first() -> u64 {
 }
 
 /// `GET /desk/accounts`.
-pub async fn list(
-    ctx: Ctx,
-    Query(filter): Query<AccountFilter>,
-) -> Result<Page, AppError> {
+pub async fn list(ctx: Ctx, Query(filter): Query<AccountFilter>) -> Result<Page, AppError> {
     staff_only(ctx.caller())?;
     let page = PageRequest {
         page: filter.page,
@@ -82,16 +79,15 @@ pub struct AccountForm {
 fn parse_roles(raw: &[String]) -> Result<Vec<Role>, AppError> {
     raw.iter()
         .map(|r| {
-            Role::parse(r).ok_or_else(|| AppError::field_message("roles", "field-role-unknown", vec![("role", r.clone())]))
+            Role::parse(r).ok_or_else(|| {
+                AppError::field_message("roles", "field-role-unknown", vec![("role", r.clone())])
+            })
         })
         .collect()
 }
 
 /// `GET /desk/accounts/new`.
-pub async fn new_form(
-    ctx: Ctx,
-    Query(filter): Query<AccountFilter>,
-) -> Result<Page, AppError> {
+pub async fn new_form(ctx: Ctx, Query(filter): Query<AccountFilter>) -> Result<Page, AppError> {
     staff_only(ctx.caller())?;
     if !ctx.scope().manages_anything() {
         return Err(ServiceError::forbidden("refused-accounts-not-created", vec![]).into());
@@ -115,9 +111,9 @@ pub async fn create(
         let new = NewAccount {
             email: form.email.clone().unwrap_or_default(),
             display_name: form.display_name.clone(),
-            organisation_id: form
-                .organisation_id
-                .ok_or_else(|| AppError::field_message("organisation_id", "field-required", vec![]))?,
+            organisation_id: form.organisation_id.ok_or_else(|| {
+                AppError::field_message("organisation_id", "field-required", vec![])
+            })?,
             roles: parse_roles(&form.roles)?,
             language: form.language.clone(),
         };
@@ -138,7 +134,7 @@ pub async fn create(
             Ok(Redirect::to(&format!("/desk/accounts/{}", created.account.id)).into_response())
         }
         Err(err) => {
-            let errors = field_errors_in(err.into(), ctx.caller().language)?;
+            let errors = field_errors_in(err, ctx.caller().language)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new(
@@ -156,10 +152,7 @@ pub async fn create(
 }
 
 /// `GET /desk/accounts/{id}`.
-pub async fn show(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Page, AppError> {
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Page, AppError> {
     staff_only(ctx.caller())?;
     let account = accounts::get(&ctx, id).await?;
     let organisation = organisations::get(&ctx, account.account.organisation_id).await?;
@@ -197,7 +190,13 @@ pub async fn update(
                 .collect()
         }),
     };
-    accounts::update(&ctx, id, changes, state.config.max_contacts_per_organisation).await?;
+    accounts::update(
+        &ctx,
+        id,
+        changes,
+        state.config.max_contacts_per_organisation,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/desk/accounts/{id}")))
 }
 

@@ -50,9 +50,7 @@ pub struct OrganisationForm {
 }
 
 /// `GET /desk/organisations/new`.
-pub async fn new_form(
-    ctx: Ctx,
-) -> Result<Page, AppError> {
+pub async fn new_form(ctx: Ctx) -> Result<Page, AppError> {
     staff_only(ctx.caller())?;
     if !ctx.scope().manages_anything() {
         return Err(ServiceError::forbidden("refused-organisations-not-created", vec![]).into());
@@ -111,10 +109,7 @@ pub async fn create(
 }
 
 /// `GET /desk/organisations/{id}`.
-pub async fn show(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Page, AppError> {
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Page, AppError> {
     staff_only(ctx.caller())?;
     let organisation = organisations::get(&ctx, id).await?;
     let members = accounts::list(&ctx, Some(id), PageRequest::default()).await?;

@@ -23,10 +23,7 @@ use crate::{
 };
 
 /// `GET /desk/teams`.
-pub async fn list(
-    ctx: Ctx,
-    Query(page): Query<PageRequest>,
-) -> Result<Page, AppError> {
+pub async fn list(ctx: Ctx, Query(page): Query<PageRequest>) -> Result<Page, AppError> {
     staff_only(ctx.caller())?;
     let list = teams::list(&ctx, page).await?;
     Ok(Page::new(
@@ -45,9 +42,7 @@ pub struct TeamForm {
 }
 
 /// `GET /desk/teams/new`.
-pub async fn new_form(
-    ctx: Ctx,
-) -> Result<Page, AppError> {
+pub async fn new_form(ctx: Ctx) -> Result<Page, AppError> {
     staff_only(ctx.caller())?;
     if !ctx.scope().manages_anything() {
         return Err(ServiceError::forbidden("refused-teams-not-created", vec![]).into());
@@ -59,10 +54,7 @@ pub async fn new_form(
 }
 
 /// `POST /desk/teams`.
-pub async fn create(
-    ctx: Ctx,
-    CsrfForm(form): CsrfForm<TeamForm>,
-) -> Result<Response, AppError> {
+pub async fn create(ctx: Ctx, CsrfForm(form): CsrfForm<TeamForm>) -> Result<Response, AppError> {
     staff_only(ctx.caller())?;
     let result = async {
         let organisation_id = form
@@ -97,10 +89,7 @@ pub async fn create(
 }
 
 /// `GET /desk/teams/{id}`: the team, its members, and the accounts that may join it.
-pub async fn show(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Page, AppError> {
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Page, AppError> {
     staff_only(ctx.caller())?;
     let team = teams::get(&ctx, id).await?;
     let manages = ctx.scope().manages_organisation(team.team.organisation_id);
