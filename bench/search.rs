@@ -386,8 +386,11 @@ async fn load_faqs(db: &DatabaseConnection, rng: &mut Lcg) {
             .unwrap()
             .unwrap();
         faqs::create(
-            &Scoped::new(db, &author.scope),
-            &author,
+            &guichet::db::Ctx::new(
+                db.clone(),
+                std::sync::Arc::new(author),
+                guichet::clock::wall_now(),
+            ),
             NewFaq {
                 title: format!("{} ({n})", rng.sentence(6)),
                 summary: rng.sentence(12),

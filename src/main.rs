@@ -6,12 +6,12 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use guichet::{
     AppState,
-    access::Scope,
     config::{Config, DemoDecision},
-    db::{self, Scoped, Unscoped},
+    db::{self, Ctx, Unscoped},
     demo,
     domain::role::Role,
     server, services,
+    services::error::ServiceError,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, QueryFilter};
 use tracing_subscriber::EnvFilter;
@@ -260,11 +260,9 @@ async fn create_user(
         );
     }
     let hash = guichet::password::hash_blocking(password).await?;
-    let platform = Scope::platform();
-    let scoped = Scoped::new(db, &platform);
     let organisation_id = organisation_id(db, &new.organisation).await?;
     let created = services::accounts::create(
-        &scoped,
+        &Ctx::platform(db.clone(), guichet::clock::wall_now()),
         services::accounts::NewAccount {
             email: new.email,
             display_name: new.name,
@@ -298,7 +296,8 @@ async fn create_token(
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no active account has the address {email}"))?;
-    let token = services::tokens::create(db, account.id, name, chrono::Duration::days(days))
+    let platform = Ctx::platform(db.clone(), guichet::clock::wall_now());
+    let token = services::tokens::create(&platform, account.id, name, chrono::Duration::days(days))
         .await
         .map_err(describe)?;
     println!("{}", token.token);
@@ -320,9 +319,9 @@ async fn organisation_id(db: &sea_orm::DatabaseConnection, code: &str) -> anyhow
 }
 
 /// Turns a service error into a message for the console.
-fn describe(err: guichet::error::AppError) -> anyhow::Error {
+fn describe(err: ServiceError) -> anyhow::Error {
     match err {
-        guichet::error::AppError::Validation(fields) => {
+        ServiceError::Invalid(fields) => {
             let lines: Vec<_> = fields
                 .iter()
                 .map(|f| format!("{}: {}", f.field, f.reason))

@@ -18,8 +18,8 @@ pub struct Model {
     pub body: String,
     pub keywords: String,
     pub error_code: Option<String>,
-    pub visibility: String,
-    pub status: String,
+    pub visibility: FaqVisibility,
+    pub status: FaqStatus,
     pub author_id: i64,
     pub source_ticket_id: Option<i64>,
     pub helpful: i32,
@@ -31,3 +31,33 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Who reads a published FAQ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum FaqVisibility {
+    /// Everyone signed in.
+    #[sea_orm(string_value = "everyone")]
+    Everyone,
+    /// The organisations with a convention in force on its offer (and the provider).
+    #[sea_orm(string_value = "subscribers")]
+    Subscribers,
+    /// The provider's agents and coordinators.
+    #[sea_orm(string_value = "agents")]
+    Agents,
+}
+
+/// Where an FAQ stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum FaqStatus {
+    /// Being written; only its writers read it.
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    /// Read by its audience.
+    #[sea_orm(string_value = "published")]
+    Published,
+    /// Kept for the record; only its writers read it.
+    #[sea_orm(string_value = "archived")]
+    Archived,
+}

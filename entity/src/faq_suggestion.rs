@@ -14,10 +14,25 @@ pub struct Model {
     pub offer_id: i64,
     pub faq_id: Option<i64>,
     pub account_id: i64,
-    pub kind: String,
+    pub kind: SuggestionEvent,
     pub month: String,
     pub ticket_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// What happened after suggestions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum SuggestionEvent {
+    /// Suggestions were shown.
+    #[sea_orm(string_value = "shown")]
+    Shown,
+    /// One of them answered the question.
+    #[sea_orm(string_value = "deflected")]
+    Deflected,
+    /// A ticket was filed anyway.
+    #[sea_orm(string_value = "filed")]
+    Filed,
+}

@@ -17,8 +17,8 @@ pub struct Model {
     pub body: String,
     pub keywords: String,
     pub error_code: Option<String>,
-    pub visibility: String,
-    pub status: String,
+    pub visibility: super::faq::FaqVisibility,
+    pub status: super::faq::FaqStatus,
     pub author_id: i64,
     pub created_at: DateTimeUtc,
 }

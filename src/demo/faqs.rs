@@ -3,8 +3,10 @@
 
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 
+use std::sync::Arc;
+
 use crate::{
-    db::{Scoped, Unscoped},
+    db::{Ctx, Unscoped},
     services::faqs::{
         self, NewFaq, Status, Visibility,
         categories::{self, NewCategory},
@@ -402,7 +404,10 @@ const FAQS: &[DemoFaq] = &[
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     use crate::auth::load_caller;
     use entity::account;
+    // The demo is written at the real instant it is loaded.
+    let now = crate::clock::wall_now();
     let caller_of = |email: &'static str| async move {
+        // Unscoped: the loader acts for the platform, finding the demo's authors by address.
         let row = Unscoped::find::<account::Entity>()
             .filter(account::Column::Email.eq(email))
             .one(db)
@@ -413,12 +418,12 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .ok_or_else(|| anyhow::anyhow!("demo account {email} inactive"))
     };
-    let fail = |e: crate::error::AppError| anyhow::anyhow!("demo FAQ: {e:?}");
-    let coordination = caller_of(COORDINATION).await?;
+    let fail = |e: crate::services::error::ServiceError| anyhow::anyhow!("demo FAQ: {e:?}");
+    let coordination = Ctx::new(db.clone(), Arc::new(caller_of(COORDINATION).await?), now);
     let mut category_ids = std::collections::HashMap::new();
     for (position, (offer, name)) in CATEGORIES.iter().enumerate() {
         let created = categories::create(
-            &Scoped::new(db, &coordination.scope),
+            &coordination,
             NewCategory {
                 name: (*name).to_owned(),
                 offer: offer.map(str::to_owned),
@@ -430,9 +435,8 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         category_ids.insert(*name, created.id);
     }
     for demo in FAQS {
-        let author = caller_of(demo.author).await?;
+        let author = Ctx::new(db.clone(), Arc::new(caller_of(demo.author).await?), now);
         faqs::create(
-            &Scoped::new(db, &author.scope),
             &author,
             NewFaq {
                 title: demo.title.to_owned(),

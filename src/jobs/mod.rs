@@ -233,16 +233,14 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
             }
             Ok(())
         }
-        Job::Mail { message_id } => {
-            Ok(notifications::send(
-                &platform(state, now),
-                &state.mailer,
-                &state.views,
-                &state.config.base_url(),
-                &message_id,
-            )
-            .await?)
-        }
+        Job::Mail { message_id } => Ok(notifications::send(
+            &platform(state, now),
+            &state.mailer,
+            &state.views,
+            &state.config.base_url(),
+            &message_id,
+        )
+        .await?),
         Job::SlaCheck => {
             let raised = crate::services::tickets::sla::escalate(&platform(state, now)).await?;
             if raised > 0 {

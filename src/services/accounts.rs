@@ -2,24 +2,25 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
 use entity::{account, account_role, committee_offer, offer, organisation, team, team_member};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionSession, TransactionTrait,
+    ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
     sea_query::{Expr, Query},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{PageRequest, Paged, Problems, required_text, stale};
+use super::{
+    PageRequest, Paged, Problems,
+    error::{ServiceError, ServiceResult},
+    required_text,
+};
 use crate::{
-    access::may_grant,
-    db::{Scoped, Unscoped},
+    access::{Scope, may_grant},
+    db::{Ctx, Handle, Unscoped},
     domain::{email::Email, role::Role},
-    error::AppError,
     i18n::Lang,
 };
 
@@ -105,24 +106,24 @@ pub struct AccountChanges {
 }
 
 /// The accounts the caller reads, optionally of one organisation, by e-mail.
-pub async fn list<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
     organisation_id: Option<i64>,
     page: PageRequest,
-) -> Result<Paged<AccountView>, AppError> {
+) -> ServiceResult<Paged<AccountView>> {
     let page = page.checked()?;
-    let mut query = db.find::<account::Entity>();
+    let mut query = ctx.find::<account::Entity>();
     if let Some(org) = organisation_id {
         query = query.filter(account::Column::OrganisationId.eq(org));
     }
-    let total = query.clone().count(db.conn()).await?;
+    let total = query.clone().count(ctx).await?;
     let rows = query
         .order_by_asc(account::Column::Email)
         .offset(page.offset())
         .limit(page.per_page)
-        .all(db.conn())
+        .all(ctx)
         .await?;
-    let items = with_roles(db.conn(), rows).await?;
+    let items = with_roles(ctx, rows).await?;
     Ok(Paged {
         items,
         page: page.page,
@@ -132,97 +133,89 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// Attaches their roles to a page of accounts, in one query.
-async fn with_roles<C: ConnectionTrait>(
-    db: &C,
+async fn with_roles<C: Handle>(
+    ctx: &Ctx<C>,
     rows: Vec<account::Model>,
-) -> Result<Vec<AccountView>, AppError> {
-    let roles = Unscoped::find::<account_role::Entity>()
+) -> ServiceResult<Vec<AccountView>> {
+    let roles = ctx
+        .find::<account_role::Entity>()
         .filter(account_role::Column::AccountId.is_in(rows.iter().map(|a| a.id)))
-        .all(db)
+        .all(ctx)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| AccountView {
-            roles: roles
+    rows.into_iter()
+        .map(|a| {
+            let roles = roles
                 .iter()
                 .filter(|r| r.account_id == a.id)
-                .filter_map(|r| Role::parse(&r.role))
-                .collect(),
-            id: a.id,
-            email: a.email,
-            display_name: a.display_name,
-            organisation_id: a.organisation_id,
-            language: a.language,
-            active: a.active,
-            revision: a.revision,
+                .map(|r| stored_role(&r.role))
+                .collect::<ServiceResult<Vec<Role>>>()?;
+            Ok(AccountView {
+                roles,
+                id: a.id,
+                email: a.email,
+                display_name: a.display_name,
+                organisation_id: a.organisation_id,
+                language: a.language,
+                active: a.active,
+                revision: a.revision,
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// A role as stored: an unknown one is a broken row, not a role to drop silently.
+fn stored_role(text: &str) -> ServiceResult<Role> {
+    Role::parse(text).ok_or_else(|| {
+        ServiceError::Internal(anyhow::anyhow!(
+            "account_role.role holds an unknown value {text:?}"
+        ))
+    })
 }
 
 /// The id of an active account the caller reads, by address.
-pub async fn readable_id_by_email<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn readable_id_by_email<C: Handle>(
+    ctx: &Ctx<C>,
     email: &str,
-) -> Result<Option<i64>, AppError> {
-    Ok(db
+) -> ServiceResult<Option<i64>> {
+    Ok(ctx
         .find::<account::Entity>()
         .select_only()
         .column(account::Column::Id)
         .filter(account::Column::Email.eq(email.trim().to_lowercase()))
         .filter(account::Column::Active.eq(true))
         .into_tuple()
-        .one(db.conn())
+        .one(ctx)
         .await?)
 }
 
 /// One account the caller reads, with its teams; 404 otherwise.
-pub async fn get<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    id: i64,
-) -> Result<AccountDetail, AppError> {
-    let row = db
+pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<AccountDetail> {
+    let row = ctx
         .find::<account::Entity>()
         .filter(account::Column::Id.eq(id))
-        .one(db.conn())
+        .one(ctx)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let account = with_roles(db.conn(), vec![row])
+        .ok_or(ServiceError::NotFound)?;
+    let account = with_roles(ctx, vec![row])
         .await?
         .pop()
-        .ok_or(AppError::NotFound)?;
-    let teams = Unscoped::find::<team::Entity>()
-        .filter(
-            team::Column::Id.in_subquery(
-                Query::select()
-                    .column(team_member::Column::TeamId)
-                    .from(team_member::Entity)
-                    .and_where(team_member::Column::AccountId.eq(id))
-                    .to_owned(),
-            ),
-        )
-        .order_by_asc(team::Column::Name)
-        .all(db.conn())
-        .await?
-        .into_iter()
-        .map(|t| TeamRef {
-            id: t.id,
-            name: t.name,
-        })
-        .collect();
-    let offer_ids: Vec<i64> = Unscoped::find::<committee_offer::Entity>()
+        .ok_or(ServiceError::NotFound)?;
+    let teams = teams_of(id, ctx).await?;
+    let offer_ids = ctx
+        .find::<committee_offer::Entity>()
         .select_only()
         .column(committee_offer::Column::OfferId)
         .filter(committee_offer::Column::AccountId.eq(id))
-        .into_tuple()
-        .all(db.conn())
-        .await?;
+        .into_query();
+    // Unscoped: offer codes are public within the consortium, and the list was read through
+    // the account's rule just above.
     let committee_offers = Unscoped::find::<offer::Entity>()
         .select_only()
         .column(offer::Column::Code)
-        .filter(offer::Column::Id.is_in(offer_ids))
+        .filter(offer::Column::Id.in_subquery(offer_ids))
         .order_by_asc(offer::Column::Code)
         .into_tuple()
-        .all(db.conn())
+        .all(ctx)
         .await?;
     Ok(AccountDetail {
         account,
@@ -231,68 +224,107 @@ pub async fn get<C: ConnectionTrait>(
     })
 }
 
-/// Creates an account in an organisation the caller manages, with roles it may grant, within
-/// the contact cap. 422 names the field; 403 when the caller's role does not allow it.
-pub async fn create<C>(
-    db: &Scoped<'_, C>,
-    new: NewAccount,
-    password_hash: Option<String>,
-    max_contacts: u64,
-) -> Result<AccountDetail, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    let scope = db.scope();
-    let org = db
-        .find::<organisation::Entity>()
-        .filter(organisation::Column::Id.eq(new.organisation_id))
-        .one(db.conn())
+/// The teams of an account the caller reads, by name.
+async fn teams_of<C: Handle>(id: i64, ctx: &Ctx<C>) -> ServiceResult<Vec<TeamRef>> {
+    let memberships = Query::select()
+        .column(team_member::Column::TeamId)
+        .from(team_member::Entity)
+        .and_where(team_member::Column::AccountId.eq(id))
+        .to_owned();
+    // Unscoped: an account's teams are named with it (a provider's team may sit outside the
+    // reader's subtree); the account itself was read through its rule.
+    Ok(Unscoped::find::<team::Entity>()
+        .filter(team::Column::Id.in_subquery(memberships))
+        .order_by_asc(team::Column::Name)
+        .all(ctx)
         .await?
-        .ok_or_else(|| AppError::field("organisation_id", "no such organisation"))?;
-    if !scope.manages_organisation(org.id) {
-        return Err(AppError::Forbidden(
-            "you do not manage this organisation's accounts".to_owned(),
-        ));
-    }
-    check_grants(scope, &new.roles)?;
+        .into_iter()
+        .map(|t| TeamRef {
+            id: t.id,
+            name: t.name,
+        })
+        .collect())
+}
+
+/// Checks a new account's fields: its address (free on the platform), name, roles, language,
+/// and that its organisation is active.
+async fn checked_new(
+    ctx: &Ctx,
+    new: &NewAccount,
+    organisation_active: bool,
+) -> ServiceResult<(Email, String)> {
     let mut problems = Problems::default();
     let email = match Email::parse(&new.email) {
         Ok(email) => Some(email),
         Err(reason) => {
-            problems.add("email", reason);
+            match reason {
+                "is required" => problems.rule("email", "field-required", vec![]),
+                "is longer than 254 characters" => {
+                    problems.rule("email", "field-too-long", vec![("max", "254".to_owned())]);
+                }
+                _ => problems.rule("email", "field-email-invalid", vec![]),
+            }
             None
         }
     };
     let name = required_text(&mut problems, "display_name", &new.display_name, 200);
     if new.roles.is_empty() {
-        problems.add("roles", "at least one role is required");
+        problems.rule("roles", "field-roles-required", vec![]);
     }
     if Lang::parse(&new.language).is_none() {
-        problems.add("language", "must be fr or en");
+        problems.rule("language", "field-language-fr-en", vec![]);
     }
-    if !org.active {
-        problems.add("organisation_id", "this organisation is inactive");
+    if !organisation_active {
+        problems.rule("organisation_id", "field-organisation-inactive", vec![]);
     }
     if let Some(email) = &email {
+        // Unscoped: an address signs in one account on the whole platform.
         let taken = Unscoped::find::<account::Entity>()
             .filter(account::Column::Email.eq(email.as_str()))
-            .count(db.conn())
+            .count(ctx)
             .await?
             > 0;
         if taken {
-            problems.add("email", "an account already uses this address");
+            problems.rule("email", "field-email-taken", vec![]);
         }
     }
     problems.into_result()?;
     let Some(email) = email else {
-        return Err(AppError::field("email", "is not an e-mail address"));
+        return Err(ServiceError::field("email", "field-email-invalid", vec![]));
     };
 
-    let txn = db.conn().begin().await?;
-    if new.roles.contains(&Role::Contact) {
-        check_contact_cap(&txn, org.id, None, max_contacts).await?;
+    Ok((email, name))
+}
+
+/// Creates an account in an organisation the caller manages, with roles it may grant, within
+/// the contact cap. 422 names the field; 403 when the caller's role does not allow it.
+pub async fn create(
+    ctx: &Ctx,
+    new: NewAccount,
+    password_hash: Option<String>,
+    max_contacts: u64,
+) -> ServiceResult<AccountDetail> {
+    let scope = ctx.scope();
+    let org = ctx
+        .find::<organisation::Entity>()
+        .filter(organisation::Column::Id.eq(new.organisation_id))
+        .one(ctx)
+        .await?
+        .ok_or_else(|| ServiceError::field("organisation_id", "field-unknown", vec![]))?;
+    if !scope.manages_organisation(org.id) {
+        return Err(ServiceError::forbidden(
+            "refused-account-organisation-not-managed",
+            vec![],
+        ));
     }
-    let now = Utc::now();
+    check_grants(scope, &new.roles)?;
+    let (email, name) = checked_new(ctx, &new, org.active).await?;
+
+    let tx = ctx.begin().await?;
+    if new.roles.contains(&Role::Contact) {
+        check_contact_cap(&tx, org.id, None, max_contacts).await?;
+    }
+    let now = ctx.now();
     let created = account::ActiveModel {
         email: Set(email.as_str().to_owned()),
         display_name: Set(name),
@@ -305,29 +337,28 @@ where
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&tx)
     .await?;
-    set_roles(&txn, created.id, &new.roles).await?;
-    txn.commit().await?;
-    get(db, created.id).await
+    set_roles(&tx, created.id, &new.roles).await?;
+    tx.commit().await?;
+    get(ctx, created.id).await
 }
 
-/// Changes an account the caller manages (404 if unreadable, 403 if not managed, 409 if stale).
-pub async fn update<C>(
-    db: &Scoped<'_, C>,
-    id: i64,
-    changes: AccountChanges,
-    max_contacts: u64,
-) -> Result<AccountDetail, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    let current = get(db, id).await?.account;
-    let scope = db.scope();
+/// What an account change asks, checked against the account as it is.
+struct Checked {
+    name: Option<String>,
+    committee_offers: Option<Vec<i64>>,
+}
+
+/// Checks an account change: the roles touched, the fields, the committee offers' codes.
+async fn checked<C: Handle>(
+    ctx: &Ctx<C>,
+    current: &AccountView,
+    changes: &AccountChanges,
+) -> ServiceResult<Checked> {
+    let scope = ctx.scope();
     if !scope.manages_organisation(current.organisation_id) {
-        return Err(AppError::Forbidden(
-            "you may read this account but not change it".to_owned(),
-        ));
+        return Err(ServiceError::forbidden("refused-account-read-only", vec![]));
     }
     if let Some(roles) = &changes.roles {
         // Neither granting nor taking away a role one may not grant.
@@ -344,26 +375,29 @@ where
     if let Some(language) = &changes.language
         && Lang::parse(language).is_none()
     {
-        problems.add("language", "must be fr or en");
+        problems.rule("language", "field-language-fr-en", vec![]);
     }
     if changes.roles.as_ref().is_some_and(Vec::is_empty) {
-        problems.add("roles", "at least one role is required");
+        problems.rule("roles", "field-roles-required", vec![]);
     }
     let committee_offers = match &changes.committee_offers {
         Some(codes) => {
             let codes: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+            // Unscoped: offer codes are public within the consortium; a committee member may be
+            // limited to offers the manager does not file on.
             let found: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
                 .select_only()
                 .column(offer::Column::Id)
                 .column(offer::Column::Code)
                 .filter(offer::Column::Code.is_in(codes.clone()))
                 .into_tuple()
-                .all(db.conn())
+                .all(ctx)
                 .await?;
             if let Some(missing) = codes.iter().find(|c| !found.iter().any(|(_, f)| f == *c)) {
-                problems.add(
+                problems.rule(
                     "committee_offers",
-                    format!("no offer has the code {missing}"),
+                    "field-offer-code-unknown",
+                    vec![("code", missing.clone())],
                 );
             }
             Some(found.into_iter().map(|(id, _)| id).collect::<Vec<i64>>())
@@ -371,8 +405,26 @@ where
         None => None,
     };
     problems.into_result()?;
+    Ok(Checked {
+        name,
+        committee_offers,
+    })
+}
 
-    let txn = db.conn().begin().await?;
+/// Changes an account the caller manages (404 if unreadable, 403 if not managed, 409 if stale).
+pub async fn update(
+    ctx: &Ctx,
+    id: i64,
+    changes: AccountChanges,
+    max_contacts: u64,
+) -> ServiceResult<AccountDetail> {
+    let current = get(ctx, id).await?.account;
+    let Checked {
+        name,
+        committee_offers,
+    } = checked(ctx, &current, &changes).await?;
+
+    let tx = ctx.begin().await?;
     let gains_contact = changes
         .roles
         .as_ref()
@@ -386,13 +438,12 @@ where
             .unwrap_or(&current.roles)
             .contains(&Role::Contact);
     if gains_contact || reactivated_contact {
-        check_contact_cap(&txn, current.organisation_id, Some(id), max_contacts).await?;
+        check_contact_cap(&tx, current.organisation_id, Some(id), max_contacts).await?;
     }
-    let scoped_txn = Scoped::new(&txn, scope);
-    let mut update = scoped_txn
+    let mut update = tx
         .update_many::<account::Entity>()
         .col_expr(account::Column::Revision, Expr::value(current.revision + 1))
-        .col_expr(account::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(account::Column::UpdatedAt, Expr::value(ctx.now()))
         .filter(account::Column::Id.eq(id))
         .filter(account::Column::Revision.eq(changes.revision));
     if let Some(name) = name {
@@ -404,47 +455,35 @@ where
     if let Some(active) = changes.active {
         update = update.col_expr(account::Column::Active, Expr::value(active));
     }
-    if update.exec(&txn).await?.rows_affected == 0 {
-        return Err(stale());
+    if update.exec(&tx).await?.rows_affected == 0 {
+        return Err(ServiceError::stale());
     }
     if let Some(roles) = &changes.roles {
-        set_roles(&txn, id, roles).await?;
+        set_roles(&tx, id, roles).await?;
     }
     if let Some(offers) = committee_offers {
-        Unscoped::delete_many::<committee_offer::Entity>()
-            .filter(committee_offer::Column::AccountId.eq(id))
-            .exec(&txn)
-            .await?;
-        if !offers.is_empty() {
-            committee_offer::Entity::insert_many(offers.into_iter().map(|offer_id| {
-                committee_offer::ActiveModel {
-                    account_id: Set(id),
-                    offer_id: Set(offer_id),
-                }
-            }))
-            .exec_without_returning(&txn)
-            .await?;
-        }
+        set_committee_offers(&tx, id, offers).await?;
     }
     if changes.active == Some(false) {
-        super::password_reset::end_sessions(&txn, id).await?;
-        super::tokens::revoke_all(&txn, id).await?;
+        super::password_reset::end_sessions(&tx, id).await?;
+        super::tokens::revoke_all(&tx, id, ctx.now()).await?;
     }
-    txn.commit().await?;
-    get(db, id).await
+    tx.commit().await?;
+    get(ctx, id).await
 }
 
 /// Sends a password reset link to an account the caller manages.
-pub async fn send_reset<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn send_reset<C: Handle>(
+    ctx: &Ctx<C>,
     mailer: &crate::mail::Mailer,
     base_url: &str,
     id: i64,
-) -> Result<(), AppError> {
-    let current = get(db, id).await?.account;
-    if !db.scope().manages_organisation(current.organisation_id) {
-        return Err(AppError::Forbidden(
-            "you may read this account but not manage it".to_owned(),
+) -> ServiceResult<()> {
+    let current = get(ctx, id).await?.account;
+    if !ctx.scope().manages_organisation(current.organisation_id) {
+        return Err(ServiceError::forbidden(
+            "refused-account-not-managed",
+            vec![],
         ));
     }
     let to = super::password_reset::LinkTo {
@@ -453,25 +492,26 @@ pub async fn send_reset<C: ConnectionTrait>(
         display_name: &current.display_name,
         language: &current.language,
     };
-    super::password_reset::mail_link(db.conn(), mailer, base_url, to).await
+    super::password_reset::mail_link(ctx, mailer, base_url, to).await
 }
 
-fn check_grants(scope: &crate::access::Scope, roles: &[Role]) -> Result<(), AppError> {
+fn check_grants(scope: &Scope, roles: &[Role]) -> ServiceResult<()> {
     match roles.iter().find(|r| !may_grant(scope, **r)) {
-        Some(role) => Err(AppError::Forbidden(format!(
-            "your role may not grant or remove the role {role}"
-        ))),
+        Some(role) => Err(ServiceError::forbidden(
+            "refused-role-not-grantable",
+            vec![("role", role.as_str().to_owned())],
+        )),
         None => Ok(()),
     }
 }
 
 /// Refuses one more active contact in an organisation that has reached the cap.
-async fn check_contact_cap<C: ConnectionTrait>(
-    db: &C,
+async fn check_contact_cap<C: Handle>(
+    ctx: &Ctx<C>,
     organisation_id: i64,
     except: Option<i64>,
     max_contacts: u64,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let mut accounts = Query::select()
         .column(account::Column::Id)
         .from(account::Entity)
@@ -481,38 +521,57 @@ async fn check_contact_cap<C: ConnectionTrait>(
     if let Some(id) = except {
         accounts.and_where(account::Column::Id.ne(id));
     }
-    let contacts = Unscoped::find::<account_role::Entity>()
+    // The organisation is one the caller manages (checked before), so its accounts' roles are
+    // all within reach of the caller's rule.
+    let contacts = ctx
+        .find::<account_role::Entity>()
         .filter(account_role::Column::Role.eq(Role::Contact.as_str()))
         .filter(account_role::Column::AccountId.in_subquery(accounts))
-        .count(db)
+        .count(ctx)
         .await?;
     if contacts >= max_contacts {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             "roles",
-            format!("this organisation already has {contacts} contacts, the most allowed"),
+            "field-contacts-cap",
+            vec![("count", contacts.to_string())],
         ));
     }
     Ok(())
 }
 
-async fn set_roles<C: ConnectionTrait>(
-    db: &C,
-    account_id: i64,
-    roles: &[Role],
-) -> Result<(), AppError> {
-    Unscoped::delete_many::<account_role::Entity>()
+/// Replaces the roles of an account the caller manages.
+async fn set_roles<C: Handle>(ctx: &Ctx<C>, account_id: i64, roles: &[Role]) -> ServiceResult<()> {
+    ctx.delete_many::<account_role::Entity>()
         .filter(account_role::Column::AccountId.eq(account_id))
-        .exec(db)
+        .exec(ctx)
         .await?;
     let roles: BTreeSet<Role> = roles.iter().copied().collect();
-    if roles.is_empty() {
-        return Ok(());
+    for role in roles {
+        ctx.insert_child::<account_role::Entity, _>(account_role::ActiveModel {
+            account_id: Set(account_id),
+            role: Set(role.as_str().to_owned()),
+        })
+        .await?;
     }
-    account_role::Entity::insert_many(roles.into_iter().map(|role| account_role::ActiveModel {
-        account_id: Set(account_id),
-        role: Set(role.as_str().to_owned()),
-    }))
-    .exec_without_returning(db)
-    .await?;
+    Ok(())
+}
+
+/// Replaces the offers a committee member of an account the caller manages is limited to.
+async fn set_committee_offers<C: Handle>(
+    ctx: &Ctx<C>,
+    account_id: i64,
+    offers: Vec<i64>,
+) -> ServiceResult<()> {
+    ctx.delete_many::<committee_offer::Entity>()
+        .filter(committee_offer::Column::AccountId.eq(account_id))
+        .exec(ctx)
+        .await?;
+    for offer_id in offers {
+        ctx.insert_child::<committee_offer::Entity, _>(committee_offer::ActiveModel {
+            account_id: Set(account_id),
+            offer_id: Set(offer_id),
+        })
+        .await?;
+    }
     Ok(())
 }

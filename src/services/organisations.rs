@@ -1,16 +1,19 @@
 //! Organisations: the consortium, its establishments and their components, as a hierarchy.
 
-use chrono::Utc;
 use entity::organisation;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{PageRequest, Paged, Problems, required_text, stale};
-use crate::{db::Scoped, error::AppError};
+use super::{
+    PageRequest, Paged, Problems,
+    error::{ServiceError, ServiceResult},
+    required_text,
+};
+use crate::db::{Ctx, Handle};
 
 /// An organisation as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -62,11 +65,11 @@ impl crate::domain::tree::Node for OrganisationView {
 
 /// The organisations the caller reads as a tree (the first [`super::MAX_PER_PAGE`]), each with
 /// its depth, and whether more exist than shown.
-pub async fn tree<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-) -> Result<(Vec<(usize, OrganisationView)>, bool), AppError> {
+pub async fn tree<C: Handle>(
+    ctx: &Ctx<C>,
+) -> ServiceResult<(Vec<(usize, OrganisationView)>, bool)> {
     let page = list(
-        db,
+        ctx,
         PageRequest {
             page: 1,
             per_page: super::MAX_PER_PAGE,
@@ -112,18 +115,18 @@ pub struct OrganisationChanges {
 }
 
 /// The organisations the caller reads, by code.
-pub async fn list<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
     page: PageRequest,
-) -> Result<Paged<OrganisationView>, AppError> {
+) -> ServiceResult<Paged<OrganisationView>> {
     let page = page.checked()?;
-    let query = db.find::<organisation::Entity>();
-    let total = query.clone().count(db.conn()).await?;
+    let query = ctx.find::<organisation::Entity>();
+    let total = query.clone().count(ctx).await?;
     let items = query
         .order_by_asc(organisation::Column::Code)
         .offset(page.offset())
         .limit(page.per_page)
-        .all(db.conn())
+        .all(ctx)
         .await?
         .into_iter()
         .map(OrganisationView::from)
@@ -137,57 +140,55 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// One organisation the caller reads; 404 otherwise.
-pub async fn get<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    id: i64,
-) -> Result<OrganisationView, AppError> {
-    db.find::<organisation::Entity>()
+pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<OrganisationView> {
+    ctx.find::<organisation::Entity>()
         .filter(organisation::Column::Id.eq(id))
-        .one(db.conn())
+        .one(ctx)
         .await?
         .map(OrganisationView::from)
-        .ok_or(AppError::NotFound)
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Creates an organisation under a parent the caller manages (a root: administrators only).
-pub async fn create<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn create<C: Handle>(
+    ctx: &Ctx<C>,
     new: NewOrganisation,
-) -> Result<OrganisationView, AppError> {
-    let scope = db.scope();
+) -> ServiceResult<OrganisationView> {
+    let scope = ctx.scope();
     match new.parent_id {
         Some(parent) => {
-            get(db, parent)
+            get(ctx, parent)
                 .await
-                .map_err(|_| AppError::field("parent_id", "no such organisation"))?;
+                .map_err(|_| ServiceError::field("parent_id", "field-unknown", vec![]))?;
             if !scope.manages_organisation(parent) {
-                return Err(AppError::Forbidden(
-                    "you do not manage the parent organisation".to_owned(),
+                return Err(ServiceError::forbidden(
+                    "refused-organisation-parent-not-managed",
+                    vec![],
                 ));
             }
         }
         None if !scope.admin => {
-            return Err(AppError::field("parent_id", "is required"));
+            return Err(ServiceError::field("parent_id", "field-required", vec![]));
         }
         None => {}
     }
     let mut problems = Problems::default();
     let code = required_text(&mut problems, "code", &new.code, 32).to_uppercase();
     if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        problems.add("code", "letters, digits and dashes only");
+        problems.rule("code", "field-organisation-code-letters", vec![]);
     }
     let name = required_text(&mut problems, "name", &new.name, 200);
-    // Codes are unique across the platform, including organisations the caller cannot see.
+    // Unscoped: codes are unique across the platform, including organisations the caller cannot see.
     let taken = crate::db::Unscoped::find::<organisation::Entity>()
         .filter(organisation::Column::Code.eq(&code))
-        .count(db.conn())
+        .count(ctx)
         .await?
         > 0;
     if taken {
-        problems.add("code", "another organisation has this code");
+        problems.rule("code", "field-organisation-code-taken", vec![]);
     }
     problems.into_result()?;
-    let now = Utc::now();
+    let now = ctx.now();
     let row = organisation::ActiveModel {
         code: Set(code),
         name: Set(name),
@@ -200,22 +201,23 @@ pub async fn create<C: ConnectionTrait>(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db.conn())
+    .insert(ctx)
     .await?;
     Ok(row.into())
 }
 
 /// Changes an organisation the caller manages: 404 when it cannot read it, 403 when it reads
 /// but does not manage it, 409 when `revision` is stale.
-pub async fn update<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn update<C: Handle>(
+    ctx: &Ctx<C>,
     id: i64,
     changes: OrganisationChanges,
-) -> Result<OrganisationView, AppError> {
-    let current = get(db, id).await?;
-    if !db.scope().manages_organisation(id) {
-        return Err(AppError::Forbidden(
-            "you may read this organisation but not change it".to_owned(),
+) -> ServiceResult<OrganisationView> {
+    let current = get(ctx, id).await?;
+    if !ctx.scope().manages_organisation(id) {
+        return Err(ServiceError::forbidden(
+            "refused-organisation-read-only",
+            vec![],
         ));
     }
     let mut problems = Problems::default();
@@ -224,13 +226,13 @@ pub async fn update<C: ConnectionTrait>(
         .as_deref()
         .map(|n| required_text(&mut problems, "name", n, 200));
     problems.into_result()?;
-    let mut update = db
+    let mut update = ctx
         .update_many::<organisation::Entity>()
         .col_expr(
             organisation::Column::Revision,
             Expr::value(current.revision + 1),
         )
-        .col_expr(organisation::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(organisation::Column::UpdatedAt, Expr::value(ctx.now()))
         .filter(organisation::Column::Id.eq(id))
         .filter(organisation::Column::Revision.eq(changes.revision));
     if let Some(name) = name {
@@ -245,8 +247,8 @@ pub async fn update<C: ConnectionTrait>(
     if let Some(v) = changes.active {
         update = update.col_expr(organisation::Column::Active, Expr::value(v));
     }
-    if update.exec(db.conn()).await?.rows_affected == 0 {
-        return Err(stale());
+    if update.exec(ctx).await?.rows_affected == 0 {
+        return Err(ServiceError::stale());
     }
-    get(db, id).await
+    get(ctx, id).await
 }

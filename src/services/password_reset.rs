@@ -3,25 +3,27 @@
 
 use std::net::IpAddr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use entity::{account, password_reset, session};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter,
-    TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, sea_query::Expr,
 };
 
 use crate::{
     auth::secret,
-    db::Unscoped,
+    db::{Ctx, Handle, Unscoped},
     domain::{
         email::Email,
         password_length,
         throttle::{Policy, Verdict},
     },
-    error::AppError,
     i18n::Lang,
     mail::Mailer,
-    services::throttle,
+    password::Hasher,
+    services::{
+        error::{ServiceError, ServiceResult},
+        throttle,
+    },
     state::AppState,
 };
 
@@ -35,11 +37,10 @@ pub struct ResetRequest<'a> {
     per_account: i32,
     per_address: i32,
     ip: IpAddr,
-    now: DateTime<Utc>,
 }
 
 impl<'a> ResetRequest<'a> {
-    /// A request from `ip`, with the server's settings and clock.
+    /// A request from `ip`, with the server's settings.
     pub fn new(state: &'a AppState, ip: IpAddr) -> Self {
         Self {
             mailer: &state.mailer,
@@ -47,7 +48,6 @@ impl<'a> ResetRequest<'a> {
             per_account: state.config.reset_mails_per_account,
             per_address: state.config.reset_mails_per_address,
             ip,
-            now: state.clock.now(),
         }
     }
 
@@ -61,16 +61,17 @@ impl<'a> ResetRequest<'a> {
 
 /// Sends a reset link to `email` if an active account has it, unless the client's address or
 /// the account has had its mails for the hour. Answers the same in every case, so the form
-/// reveals neither who has an account nor who is being limited.
-pub async fn request<C: ConnectionTrait>(
-    db: &C,
+/// reveals neither who has an account nor who is being limited. `ctx` is the platform's: the
+/// visitor is not signed in.
+pub async fn request<C: Handle>(
+    ctx: &Ctx<C>,
     request: ResetRequest<'_>,
     email: &str,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let address_key = format!("reset-ip:{}", request.ip);
     let per_address = ResetRequest::policy(request.per_address);
     if let Verdict::Locked { .. } =
-        throttle::count(db, &address_key, per_address, request.now).await?
+        throttle::count(ctx, &address_key, per_address, ctx.now()).await?
     {
         tracing::info!(ip = %request.ip, "password reset refused: the address's hourly limit");
         return Ok(());
@@ -78,10 +79,11 @@ pub async fn request<C: ConnectionTrait>(
     let Ok(email) = Email::parse(email) else {
         return Ok(());
     };
-    let Some(account) = Unscoped::find::<account::Entity>()
+    let Some(account) = ctx
+        .find::<account::Entity>()
         .filter(account::Column::Email.eq(email.as_str()))
         .filter(account::Column::Active.eq(true))
-        .one(db)
+        .one(ctx)
         .await?
     else {
         return Ok(());
@@ -89,7 +91,7 @@ pub async fn request<C: ConnectionTrait>(
     let account_key = format!("reset-account:{}", account.id);
     let per_account = ResetRequest::policy(request.per_account);
     if let Verdict::Locked { .. } =
-        throttle::count(db, &account_key, per_account, request.now).await?
+        throttle::count(ctx, &account_key, per_account, ctx.now()).await?
     {
         tracing::info!(
             account = account.id,
@@ -103,7 +105,7 @@ pub async fn request<C: ConnectionTrait>(
         display_name: &account.display_name,
         language: &account.language,
     };
-    mail_link(db, request.mailer, &request.base_url, to).await
+    mail_link(ctx, request.mailer, &request.base_url, to).await
 }
 
 /// Who a reset link is mailed to.
@@ -120,13 +122,13 @@ pub struct LinkTo<'a> {
 
 /// Mails `account` a new reset link (a manager's request goes straight here: it is signed in,
 /// and not a way to flood anyone).
-pub async fn mail_link<C: ConnectionTrait>(
-    db: &C,
+pub async fn mail_link<C: Handle>(
+    ctx: &Ctx<C>,
     mailer: &Mailer,
     base_url: &str,
     account: LinkTo<'_>,
-) -> Result<(), AppError> {
-    let token = issue(db, account.id).await?;
+) -> ServiceResult<()> {
+    let token = issue(ctx, account.id).await?;
     let lang = Lang::parse(account.language).unwrap_or_default();
     let link = format!("{base_url}/password/reset?token={token}");
     let body = lang.t_args(
@@ -143,10 +145,12 @@ pub async fn mail_link<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Records a new reset token for an account and answers it (for the mail's link).
-pub async fn issue<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<String, AppError> {
+/// Records a new reset token for an account and answers it (for the mail's link). Callers
+/// check who may ask: the account's manager, or anyone who knows its address (the mail goes to
+/// the account, not to them).
+pub async fn issue<C: Handle>(ctx: &Ctx<C>, account_id: i64) -> ServiceResult<String> {
     let token = secret::generate("rst_")?;
-    let now = Utc::now();
+    let now = ctx.now();
     password_reset::ActiveModel {
         account_id: Set(account_id),
         token_hash: Set(secret::digest(&token)),
@@ -155,57 +159,79 @@ pub async fn issue<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<String
         used_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
+    .insert(ctx)
     .await?;
     Ok(token)
 }
 
+/// How a new password is checked and hashed.
+pub struct NewPassword<'a> {
+    /// The hashing pool.
+    pub hasher: &'a Hasher,
+    /// The longest password accepted.
+    pub max_chars: usize,
+}
+
+impl<'a> NewPassword<'a> {
+    /// With the server's settings.
+    pub fn new(state: &'a AppState) -> Self {
+        Self {
+            hasher: &state.passwords,
+            max_chars: state.config.password_max_chars,
+        }
+    }
+}
+
 /// Sets a new password with a reset token. 422 on `token` when it is unknown, used or expired,
-/// and on `password` when too short or too long; nothing changes then.
-pub async fn complete(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
-    password_length::check_chosen(new_password, state.config.password_max_chars)?;
-    let db = &state.db;
-    let now = Utc::now();
+/// and on `password` when too short or too long; nothing changes then. `ctx` is the platform's:
+/// the token is the visitor's only credential.
+pub async fn complete(
+    ctx: &Ctx,
+    rules: NewPassword<'_>,
+    token: &str,
+    new_password: &str,
+) -> ServiceResult<()> {
+    password_length::check_chosen(new_password, rules.max_chars)?;
+    let now = ctx.now();
+    let unusable = || ServiceError::field("token", "field-reset-link-unusable", vec![]);
+    // Unscoped: a reset token has no owner signed in; its digest is the credential.
     let Some(reset) = Unscoped::find::<password_reset::Entity>()
         .filter(password_reset::Column::TokenHash.eq(secret::digest(token)))
         .filter(password_reset::Column::UsedAt.is_null())
         .filter(password_reset::Column::ExpiresAt.gt(now))
-        .one(db)
+        .one(ctx)
         .await?
     else {
-        return Err(AppError::field(
-            "token",
-            "this link is unknown, used or expired",
-        ));
+        return Err(unusable());
     };
-    let hash = state.passwords.hash(new_password.to_owned()).await?;
-    let txn = db.begin().await?;
+    let hash = rules.hasher.hash(new_password.to_owned()).await?;
+    let tx = ctx.begin().await?;
     // Marking it used is the guard against a second use racing this one.
+    // Unscoped: as above, the token is the credential.
     let used = Unscoped::update_many::<password_reset::Entity>()
         .col_expr(password_reset::Column::UsedAt, Expr::value(now))
         .filter(password_reset::Column::Id.eq(reset.id))
         .filter(password_reset::Column::UsedAt.is_null())
-        .exec(&txn)
+        .exec(&tx)
         .await?;
     if used.rows_affected != 1 {
-        return Err(AppError::field(
-            "token",
-            "this link is unknown, used or expired",
-        ));
+        return Err(unusable());
     }
-    Unscoped::update_many::<account::Entity>()
+    tx.update_many::<account::Entity>()
         .col_expr(account::Column::PasswordHash, Expr::value(hash))
         .col_expr(account::Column::UpdatedAt, Expr::value(now))
         .filter(account::Column::Id.eq(reset.account_id))
-        .exec(&txn)
+        .exec(&tx)
         .await?;
-    end_sessions(&txn, reset.account_id).await?;
-    txn.commit().await?;
+    end_sessions(&tx, reset.account_id).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Ends every browser session of an account.
-pub async fn end_sessions<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<(), AppError> {
+pub async fn end_sessions<C: ConnectionTrait>(db: &C, account_id: i64) -> ServiceResult<()> {
+    // Unscoped: sessions are the platform's records; the caller was checked to manage the
+    // account (or holds its reset token).
     Unscoped::delete_many::<session::Entity>()
         .filter(session::Column::AccountId.eq(account_id))
         .exec(db)

@@ -97,7 +97,7 @@ pub async fn everything<C: Handle>(
     }
     .checked()?;
     let faqs = faqs::list(
-        &ctx.scoped(),
+        ctx,
         &FaqFilter {
             q: Some(text.to_owned()),
             page: Some(page.page),

@@ -1,22 +1,21 @@
 //! Provider teams and their members.
 
-use chrono::Utc;
 use entity::{account, team, team_member};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-    sea_query::{Expr, OnConflict, Query},
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{Expr, OnConflict},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{PageRequest, Paged, Problems, required_text, stale};
-use crate::{
-    db::{Scoped, Unscoped},
-    error::AppError,
+use super::{
+    PageRequest, Paged, Problems,
+    error::{ServiceError, ServiceResult},
+    required_text,
 };
+use crate::db::{Ctx, Handle, Unscoped};
 
 /// A team as listed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -84,18 +83,15 @@ pub struct TeamChanges {
 }
 
 /// The teams the caller reads.
-pub async fn list<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    page: PageRequest,
-) -> Result<Paged<TeamView>, AppError> {
+pub async fn list<C: Handle>(ctx: &Ctx<C>, page: PageRequest) -> ServiceResult<Paged<TeamView>> {
     let page = page.checked()?;
-    let query = db.find::<team::Entity>();
-    let total = query.clone().count(db.conn()).await?;
+    let query = ctx.find::<team::Entity>();
+    let total = query.clone().count(ctx).await?;
     let items = query
         .order_by_asc(team::Column::Id)
         .offset(page.offset())
         .limit(page.per_page)
-        .all(db.conn())
+        .all(ctx)
         .await?
         .into_iter()
         .map(TeamView::from)
@@ -109,28 +105,28 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// One team the caller reads, with its members; 404 otherwise.
-pub async fn get<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<TeamDetail, AppError> {
-    let team: TeamView = db
+pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<TeamDetail> {
+    let team: TeamView = ctx
         .find::<team::Entity>()
         .filter(team::Column::Id.eq(id))
-        .one(db.conn())
+        .one(ctx)
         .await?
-        .ok_or(AppError::NotFound)?
+        .ok_or(ServiceError::NotFound)?
         .into();
+    let member_ids = ctx
+        .find::<team_member::Entity>()
+        .select_only()
+        .column(team_member::Column::AccountId)
+        .filter(team_member::Column::TeamId.eq(id))
+        .into_query();
+    // Unscoped: whoever reads a team sees its members' names, whatever organisation they are in
+    // (the member rows themselves were read through the team's rule just above).
     let members = Unscoped::find::<account::Entity>()
-        .filter(
-            account::Column::Id.in_subquery(
-                Query::select()
-                    .column(team_member::Column::AccountId)
-                    .from(team_member::Entity)
-                    .and_where(team_member::Column::TeamId.eq(id))
-                    .to_owned(),
-            ),
-        )
+        .filter(account::Column::Id.in_subquery(member_ids))
         .order_by_asc(account::Column::DisplayName)
         // A team is a handful of people; the cap keeps a pathological one bounded.
         .limit(500)
-        .all(db.conn())
+        .all(ctx)
         .await?
         .into_iter()
         .map(|a| MemberView {
@@ -143,23 +139,21 @@ pub async fn get<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<Team
 }
 
 /// Creates a team in an organisation the caller manages.
-pub async fn create<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    new: NewTeam,
-) -> Result<TeamDetail, AppError> {
-    crate::services::organisations::get(db, new.organisation_id)
+pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewTeam) -> ServiceResult<TeamDetail> {
+    crate::services::organisations::get(ctx, new.organisation_id)
         .await
-        .map_err(|_| AppError::field("organisation_id", "no such organisation"))?;
-    if !db.scope().manages_organisation(new.organisation_id) {
-        return Err(AppError::Forbidden(
-            "you do not manage this organisation's teams".to_owned(),
+        .map_err(|_| ServiceError::field("organisation_id", "field-unknown", vec![]))?;
+    if !ctx.scope().manages_organisation(new.organisation_id) {
+        return Err(ServiceError::forbidden(
+            "refused-team-organisation-not-managed",
+            vec![],
         ));
     }
     let mut problems = Problems::default();
     let name = required_text(&mut problems, "name", &new.name, 200);
-    name_free(db, &mut problems, new.organisation_id, &name, None).await?;
+    name_free(ctx, &mut problems, new.organisation_id, &name, None).await?;
     problems.into_result()?;
-    let now = Utc::now();
+    let now = ctx.now();
     let row = team::ActiveModel {
         organisation_id: Set(new.organisation_id),
         name: Set(name),
@@ -168,77 +162,78 @@ pub async fn create<C: ConnectionTrait>(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db.conn())
+    .insert(ctx)
     .await?;
-    get(db, row.id).await
+    get(ctx, row.id).await
 }
 
-async fn name_free<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+async fn name_free<C: Handle>(
+    ctx: &Ctx<C>,
     problems: &mut Problems,
     organisation_id: i64,
     name: &str,
     except: Option<i64>,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
+    // Unscoped: a name is unique in its organisation, including teams the caller cannot see.
     let mut query = Unscoped::find::<team::Entity>()
         .filter(team::Column::OrganisationId.eq(organisation_id))
         .filter(team::Column::Name.eq(name));
     if let Some(id) = except {
         query = query.filter(team::Column::Id.ne(id));
     }
-    if query.count(db.conn()).await? > 0 {
-        problems.add("name", "the organisation already has a team of this name");
+    if query.count(ctx).await? > 0 {
+        problems.rule("name", "field-team-name-taken", vec![]);
     }
     Ok(())
 }
 
 /// The team, if the caller may change it: 404 if unreadable, 403 if read-only.
-async fn managed<C: ConnectionTrait>(db: &Scoped<'_, C>, id: i64) -> Result<TeamView, AppError> {
-    let team = get(db, id).await?.team;
-    if !db.scope().manages_organisation(team.organisation_id) {
-        return Err(AppError::Forbidden(
-            "you may read this team but not change it".to_owned(),
-        ));
+async fn managed<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<TeamView> {
+    let team = get(ctx, id).await?.team;
+    if !ctx.scope().manages_organisation(team.organisation_id) {
+        return Err(ServiceError::forbidden("refused-team-read-only", vec![]));
     }
     Ok(team)
 }
 
 /// Renames a team (409 if `revision` is stale).
-pub async fn update<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn update<C: Handle>(
+    ctx: &Ctx<C>,
     id: i64,
     changes: TeamChanges,
-) -> Result<TeamDetail, AppError> {
-    let current = managed(db, id).await?;
+) -> ServiceResult<TeamDetail> {
+    let current = managed(ctx, id).await?;
     let mut problems = Problems::default();
     let name = required_text(&mut problems, "name", &changes.name, 200);
-    name_free(db, &mut problems, current.organisation_id, &name, Some(id)).await?;
+    name_free(ctx, &mut problems, current.organisation_id, &name, Some(id)).await?;
     problems.into_result()?;
-    let result = db
+    let result = ctx
         .update_many::<team::Entity>()
         .col_expr(team::Column::Name, Expr::value(name))
         .col_expr(team::Column::Revision, Expr::value(current.revision + 1))
-        .col_expr(team::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(team::Column::UpdatedAt, Expr::value(ctx.now()))
         .filter(team::Column::Id.eq(id))
         .filter(team::Column::Revision.eq(changes.revision))
-        .exec(db.conn())
+        .exec(ctx)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(ServiceError::stale());
     }
-    get(db, id).await
+    get(ctx, id).await
 }
 
 /// Adds an account the caller reads to a team it manages (adding twice changes nothing).
-pub async fn add_member<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn add_member<C: Handle>(
+    ctx: &Ctx<C>,
     team_id: i64,
     account_id: i64,
-) -> Result<TeamDetail, AppError> {
-    managed(db, team_id).await?;
-    crate::services::accounts::get(db, account_id)
+) -> ServiceResult<TeamDetail> {
+    managed(ctx, team_id).await?;
+    crate::services::accounts::get(ctx, account_id)
         .await
-        .map_err(|_| AppError::field("account_id", "no such account"))?;
+        .map_err(|_| ServiceError::field("account_id", "field-unknown", vec![]))?;
+    // The insert itself is the team's manager's (checked just above): `insert_child` cannot
+    // express the upsert that keeps adding twice harmless.
     team_member::Entity::insert(team_member::ActiveModel {
         team_id: Set(team_id),
         account_id: Set(account_id),
@@ -250,39 +245,36 @@ pub async fn add_member<C: ConnectionTrait>(
             .update_column(team_member::Column::TeamId)
             .to_owned(),
     )
-    .exec_without_returning(db.conn())
+    .exec_without_returning(ctx)
     .await?;
-    get(db, team_id).await
+    get(ctx, team_id).await
 }
 
 /// Removes a member from a team the caller manages.
-pub async fn remove_member<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn remove_member<C: Handle>(
+    ctx: &Ctx<C>,
     team_id: i64,
     account_id: i64,
-) -> Result<TeamDetail, AppError> {
-    managed(db, team_id).await?;
-    Unscoped::delete_many::<team_member::Entity>()
+) -> ServiceResult<TeamDetail> {
+    managed(ctx, team_id).await?;
+    ctx.delete_many::<team_member::Entity>()
         .filter(team_member::Column::TeamId.eq(team_id))
         .filter(team_member::Column::AccountId.eq(account_id))
-        .exec(db.conn())
+        .exec(ctx)
         .await?;
-    get(db, team_id).await
+    get(ctx, team_id).await
 }
 
 /// The caller's own teams, by name (for the desk's "unassigned in my teams" views).
-pub async fn own<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    caller: &crate::access::Caller,
-) -> Result<Vec<(i64, String)>, AppError> {
-    Ok(db
+pub async fn own<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<(i64, String)>> {
+    Ok(ctx
         .find::<team::Entity>()
         .select_only()
         .column(team::Column::Id)
         .column(team::Column::Name)
-        .filter(team::Column::Id.is_in(caller.team_ids.clone()))
+        .filter(team::Column::Id.is_in(ctx.caller().team_ids.clone()))
         .order_by_asc(team::Column::Name)
         .into_tuple()
-        .all(db.conn())
+        .all(ctx)
         .await?)
 }

@@ -10,8 +10,15 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{PageRequest, Paged, Problems, required_text};
-use crate::{access::Caller, auth::secret, db::Unscoped, error::AppError};
+use super::{
+    PageRequest, Paged, Problems,
+    error::{ServiceError, ServiceResult},
+    required_text,
+};
+use crate::{
+    auth::secret,
+    db::{Ctx, Handle, Unscoped},
+};
 
 /// Longest lifetime of a personal token, in days.
 pub const MAX_DAYS: i64 = 366;
@@ -44,22 +51,27 @@ pub struct NewToken {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Creates a token for `account_id`. Callers check who may ask for it: the account itself
-/// (signed in, or by password at `auth/login`) or the platform's command line.
-pub async fn create<C: ConnectionTrait>(
-    db: &C,
+/// Creates a token for `account_id`, valid from the context's instant. Callers check who may
+/// ask for it: the account itself (signed in, or by password at `auth/login`) or the platform's
+/// command line.
+pub async fn create<C: Handle>(
+    ctx: &Ctx<C>,
     account_id: i64,
     name: &str,
     lifetime: Duration,
-) -> Result<NewToken, AppError> {
+) -> ServiceResult<NewToken> {
     let mut problems = Problems::default();
     let name = required_text(&mut problems, "name", name, 100);
     if lifetime <= Duration::zero() || lifetime > Duration::days(MAX_DAYS) {
-        problems.add("expires_in_days", format!("must be 1 to {MAX_DAYS}"));
+        problems.rule(
+            "expires_in_days",
+            "field-token-lifetime",
+            vec![("max", MAX_DAYS.to_string())],
+        );
     }
     problems.into_result()?;
     let token = secret::generate("gch_")?;
-    let now = Utc::now();
+    let now = ctx.now();
     let expires_at = now + lifetime;
     let row = api_token::ActiveModel {
         account_id: Set(account_id),
@@ -71,7 +83,7 @@ pub async fn create<C: ConnectionTrait>(
         revoked_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
+    .insert(ctx)
     .await?;
     Ok(NewToken {
         id: row.id,
@@ -81,20 +93,18 @@ pub async fn create<C: ConnectionTrait>(
 }
 
 /// The caller's own tokens, newest first.
-pub async fn list_own<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
+pub async fn list_own<C: Handle>(
+    ctx: &Ctx<C>,
     page: PageRequest,
-) -> Result<Paged<TokenView>, AppError> {
+) -> ServiceResult<Paged<TokenView>> {
     let page = page.checked()?;
-    let query = Unscoped::find::<api_token::Entity>()
-        .filter(api_token::Column::AccountId.eq(caller.account_id));
-    let total = query.clone().count(db).await?;
+    let query = ctx.find::<api_token::Entity>();
+    let total = query.clone().count(ctx).await?;
     let items = query
         .order_by_desc(api_token::Column::Id)
         .offset(page.offset())
         .limit(page.per_page)
-        .all(db)
+        .all(ctx)
         .await?
         .into_iter()
         .map(|t| TokenView {
@@ -115,36 +125,38 @@ pub async fn list_own<C: ConnectionTrait>(
 }
 
 /// Revokes one of the caller's own tokens; anyone else's is not found.
-pub async fn revoke_own<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    token_id: i64,
-) -> Result<(), AppError> {
-    let result = Unscoped::update_many::<api_token::Entity>()
-        .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
+pub async fn revoke_own<C: Handle>(ctx: &Ctx<C>, token_id: i64) -> ServiceResult<()> {
+    let result = ctx
+        .update_many::<api_token::Entity>()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(ctx.now()))
         .filter(api_token::Column::Id.eq(token_id))
-        .filter(api_token::Column::AccountId.eq(caller.account_id))
         .filter(api_token::Column::RevokedAt.is_null())
-        .exec(db)
+        .exec(ctx)
         .await?;
     if result.rows_affected == 0 {
         // Already revoked tokens of one's own are fine to revoke again; others' are not found.
-        let own = Unscoped::find::<api_token::Entity>()
+        let own = ctx
+            .find::<api_token::Entity>()
             .filter(api_token::Column::Id.eq(token_id))
-            .filter(api_token::Column::AccountId.eq(caller.account_id))
-            .count(db)
+            .count(ctx)
             .await?;
         if own == 0 {
-            return Err(AppError::NotFound);
+            return Err(ServiceError::NotFound);
         }
     }
     Ok(())
 }
 
-/// Revokes every token of an account (deactivation).
-pub async fn revoke_all<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<(), AppError> {
+/// Revokes every token of an account (deactivation, decided by its manager), at `now`.
+pub async fn revoke_all<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    // Unscoped: tokens are their owner's alone to read; deactivating the account (which the
+    // caller was checked to manage) ends them all.
     Unscoped::update_many::<api_token::Entity>()
-        .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(api_token::Column::RevokedAt, Expr::value(now))
         .filter(api_token::Column::AccountId.eq(account_id))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(db)

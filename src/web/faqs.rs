@@ -4,7 +4,7 @@
 //! and the deflection report.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::{
     auth::{Signed, csrf::CsrfForm},
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     services::{
         catalogue::offers::{self, OfferFilter},
@@ -24,24 +24,18 @@ use crate::{
         },
         search::{self, SearchRequest},
     },
-    state::AppState,
     view::Page,
-    web::forms::field_errors,
+    web::forms::field_errors_in,
 };
 
 /// `GET /portal/faqs`: categories, the search box and the FAQs found (or the latest).
-pub async fn portal_list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(filter): Query<FaqFilter>,
-) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+pub async fn portal_list(ctx: Ctx, Query(filter): Query<FaqFilter>) -> Result<Page, AppError> {
     let filter = FaqFilter {
         status: None,
         ..filter
     };
-    let found = faqs::list(&db, &filter).await?;
-    let categories = categories::list(&db).await?;
+    let found = faqs::list(&ctx, &filter).await?;
+    let categories = categories::list(&ctx).await?;
     Ok(Page::new(
         "portal/faqs.html",
         json!({ "found": found, "filter": filter, "categories": categories }),
@@ -58,13 +52,11 @@ pub struct Shown {
 
 /// `GET /portal/faqs/{id}`.
 pub async fn portal_show(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Query(shown): Query<Shown>,
 ) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let faq = faqs::get(&db, &caller, id).await?;
+    let faq = faqs::get(&ctx, id).await?;
     Ok(Page::new(
         "portal/faq.html",
         json!({ "faq": faq, "answered": shown.answered.is_some() }),
@@ -80,13 +72,11 @@ pub struct FeedbackForm {
 
 /// `POST /faqs/{id}/feedback`.
 pub async fn give_feedback(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<FeedbackForm>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    feedback::give(&db, &caller, id, form.helpful == "yes").await?;
+    feedback::give(&ctx, id, form.helpful == "yes").await?;
     Ok(Redirect::to(&format!("/portal/faqs/{id}")))
 }
 
@@ -99,16 +89,10 @@ pub struct Typing {
 }
 
 /// `GET /portal/faq-suggestions`: the suggestions under the title, as an HTML fragment for htmx.
-pub async fn suggestions(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(typing): Query<Typing>,
-) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let sub =
-        offers::subcategory(&crate::services::catalogue::ctx_of(&db), typing.subcategory).await?;
-    let hits = deflection::suggest(&db, &caller, sub.offer_id, &typing.title).await?;
-    let offer = offers::code_of(&crate::services::catalogue::ctx_of(&db), sub.offer_id).await?;
+pub async fn suggestions(ctx: Ctx, Query(typing): Query<Typing>) -> Result<Page, AppError> {
+    let sub = offers::subcategory(&ctx, typing.subcategory).await?;
+    let hits = deflection::suggest(&ctx, sub.offer_id, &typing.title).await?;
+    let offer = offers::code_of(&ctx, sub.offer_id).await?;
     Ok(Page::new(
         "portal/faq_suggestions.html",
         json!({ "hits": hits, "offer": offer, "title": typing.title }),
@@ -124,49 +108,40 @@ pub struct DeflectForm {
 
 /// `POST /portal/faqs/{id}/deflect`: "Cela répond à ma question"; the form is left unfiled.
 pub async fn deflect(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DeflectForm>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let offer = faqs::offer_id(&db, &form.deflect_offer).await?;
-    deflection::deflect(&db, &caller, id, offer).await?;
+    let offer = faqs::offer_id(&ctx, &form.deflect_offer).await?;
+    deflection::deflect(&ctx, id, offer).await?;
     Ok(Redirect::to(&format!("/portal/faqs/{id}?answered=1")))
 }
 
 /// `GET /desk/faqs`: every FAQ the caller reads, in every status it may see.
-pub async fn desk_list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(filter): Query<FaqFilter>,
-) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+pub async fn desk_list(ctx: Ctx, Query(filter): Query<FaqFilter>) -> Result<Page, AppError> {
     let filter = FaqFilter {
         status: filter.status.clone().or(Some("all".to_owned())),
         ..filter
     };
-    let found = faqs::list(&db, &filter).await?;
-    let categories = categories::list(&db).await?;
+    let found = faqs::list(&ctx, &filter).await?;
+    let categories = categories::list(&ctx).await?;
     Ok(Page::new(
         "desk/faqs.html",
         json!({ "found": found, "filter": filter, "categories": categories,
-                "coordinator": caller.scope.admin || !caller.scope.managed.is_empty() }),
+                "coordinator": ctx.scope().admin || !ctx.scope().managed.is_empty() }),
     ))
 }
 
 /// `POST /desk/faq-categories`: a new heading (coordinators), back to the FAQ management page.
 pub async fn create_category(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     CsrfForm(form): CsrfForm<categories::NewCategory>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let form = categories::NewCategory {
         offer: form.offer.filter(|o| !o.trim().is_empty()),
         ..form
     };
-    categories::create(&db, form).await?;
+    categories::create(&ctx, form).await?;
     Ok(Redirect::to("/desk/faqs"))
 }
 
@@ -198,20 +173,20 @@ impl FaqForm {
             id => id
                 .parse()
                 .map(Some)
-                .map_err(|_| AppError::field("category", "is not a category")),
+                .map_err(|_| AppError::field_message("category", "field-unknown", vec![])),
         }
     }
 }
 
-async fn form_page<C: sea_orm::ConnectionTrait>(
-    db: &Scoped<'_, C>,
+async fn form_page(
+    ctx: &Ctx,
     status: StatusCode,
     faq: Value,
     form: Value,
     errors: Value,
 ) -> Result<Response, AppError> {
     let offers = offers::list(
-        &crate::services::catalogue::ctx_of(db),
+        &ctx,
         &OfferFilter {
             q: None,
             page: Some(1),
@@ -219,9 +194,9 @@ async fn form_page<C: sea_orm::ConnectionTrait>(
         },
     )
     .await?;
-    let categories = categories::list(db).await?;
+    let categories = categories::list(ctx).await?;
     let versions = match faq.get("id").and_then(Value::as_i64) {
-        Some(id) => json!(faqs::versions(db, id).await?),
+        Some(id) => json!(faqs::versions(ctx, id).await?),
         None => json!([]),
     };
     Ok((
@@ -236,22 +211,13 @@ async fn form_page<C: sea_orm::ConnectionTrait>(
 }
 
 /// `GET /desk/faqs/new`.
-pub async fn new_form(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+pub async fn new_form(ctx: Ctx) -> Result<Response, AppError> {
     let form = json!({ "visibility": "everyone", "status": "draft" });
-    form_page(&db, StatusCode::OK, Value::Null, form, json!({})).await
+    form_page(&ctx, StatusCode::OK, Value::Null, form, json!({})).await
 }
 
 /// `POST /desk/faqs`.
-pub async fn create(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    CsrfForm(form): CsrfForm<FaqForm>,
-) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
+pub async fn create(ctx: Ctx, CsrfForm(form): CsrfForm<FaqForm>) -> Result<Response, AppError> {
     let new = NewFaq {
         title: form.title.clone(),
         summary: form.summary.clone(),
@@ -264,12 +230,12 @@ pub async fn create(
         status: Some(form.status),
         from_ticket: None,
     };
-    match faqs::create(&db, &caller, new).await {
+    match faqs::create(&ctx, new).await {
         Ok(faq) => Ok(Redirect::to(&format!("/desk/faqs/{}", faq.id)).into_response()),
         Err(err) => {
-            let errors = field_errors(err)?;
+            let errors = field_errors_in(err.into(), ctx.caller().language)?;
             form_page(
-                &db,
+                &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Value::Null,
                 json!(form),
@@ -281,25 +247,18 @@ pub async fn create(
 }
 
 /// `GET /desk/faqs/{id}`: the FAQ as its readers see it, its form and its versions.
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let faq = faqs::get(&db, &caller, id).await?;
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let faq = faqs::get(&ctx, id).await?;
     let form = json!(faq);
-    form_page(&db, StatusCode::OK, json!(faq), form, json!({})).await
+    form_page(&ctx, StatusCode::OK, json!(faq), form, json!({})).await
 }
 
 /// `POST /desk/faqs/{id}`.
 pub async fn update(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<FaqForm>,
 ) -> Result<Response, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let changes = FaqChanges {
         revision: form.revision.unwrap_or_default(),
         title: Some(form.title.clone()),
@@ -311,13 +270,13 @@ pub async fn update(
         visibility: Some(form.visibility),
         status: Some(form.status),
     };
-    match faqs::update(&db, &caller, id, changes).await {
+    match faqs::update(&ctx, id, changes).await {
         Ok(_) => Ok(Redirect::to(&format!("/desk/faqs/{id}")).into_response()),
         Err(err) => {
-            let errors = field_errors(err)?;
-            let faq = faqs::get(&db, &caller, id).await?;
+            let errors = field_errors_in(err.into(), ctx.caller().language)?;
+            let faq = faqs::get(&ctx, id).await?;
             form_page(
-                &db,
+                &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!(faq),
                 json!(form),
@@ -347,15 +306,12 @@ pub async fn preview(
 
 /// `POST /tickets/{reference}/faq`: a draft FAQ from a resolved ticket, opened for editing.
 pub async fn from_ticket(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(reference): Path<String>,
     CsrfForm(_): CsrfForm<crate::web::login::Nothing>,
 ) -> Result<Redirect, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     let faq = faqs::create(
-        &db,
-        &caller,
+        &ctx,
         NewFaq {
             from_ticket: Some(reference),
             ..NewFaq::default()
@@ -375,11 +331,7 @@ pub struct SearchQuery {
 }
 
 /// `GET /search`: tickets and FAQs the caller reads (the search box of both fronts).
-pub async fn search_page(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(query): Query<SearchQuery>,
-) -> Result<Response, AppError> {
+pub async fn search_page(ctx: Ctx, Query(query): Query<SearchQuery>) -> Result<Response, AppError> {
     if query.q.trim().is_empty() {
         return Ok(Page::new("search.html", json!({ "q": "" })).into_response());
     }
@@ -387,18 +339,14 @@ pub async fn search_page(
         q: query.q.clone(),
         page: query.page,
     };
-    let ctx = crate::db::Ctx::new(state.db.clone(), caller.clone(), state.clock.now());
-    match search::everything(&ctx, &request)
-        .await
-        .map_err(AppError::from)
-    {
+    match search::everything(&ctx, &request).await {
         Ok(results) => Ok(Page::new(
             "search.html",
-            json!({ "q": query.q, "results": results, "staff": caller.is_staff() }),
+            json!({ "q": query.q, "results": results, "staff": ctx.caller().is_staff() }),
         )
         .into_response()),
         Err(err) => {
-            let errors = field_errors(err)?;
+            let errors = field_errors_in(err.into(), ctx.caller().language)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new("search.html", json!({ "q": query.q, "errors": errors })),
@@ -410,12 +358,10 @@ pub async fn search_page(
 
 /// `GET /desk/reports/deflection`.
 pub async fn deflection_report(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Query(filter): Query<DeflectionFilter>,
 ) -> Result<Page, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let rows = deflection::report(&db, &filter).await?;
+    let rows = deflection::report(&ctx, &filter).await?;
     Ok(Page::new(
         "desk/deflection_report.html",
         json!({ "rows": rows, "filter": { "from": filter.from, "to": filter.to, "offer": filter.offer } }),

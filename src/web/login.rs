@@ -166,7 +166,9 @@ pub async fn forgot_submit(
     ClientIp(ip): ClientIp,
     CsrfForm(form): CsrfForm<Forgot>,
 ) -> Result<Page, AppError> {
-    password_reset::request(&state.db, ResetRequest::new(&state, ip), &form.email).await?;
+    // Nobody is signed in: the platform looks the address up.
+    let platform = crate::db::Ctx::platform(state.db.clone(), state.clock.now());
+    password_reset::request(&platform, ResetRequest::new(&state, ip), &form.email).await?;
     Ok(Page::new("password_forgot.html", json!({ "sent": true })))
 }
 
@@ -195,10 +197,13 @@ pub async fn reset_submit(
     lang: Lang,
     CsrfForm(form): CsrfForm<Reset>,
 ) -> Result<Response, AppError> {
-    match password_reset::complete(&state, &form.token, &form.password).await {
+    // The token is the visitor's only credential: the platform checks it.
+    let platform = crate::db::Ctx::platform(state.db.clone(), state.clock.now());
+    let rules = password_reset::NewPassword::new(&state);
+    match password_reset::complete(&platform, rules, &form.token, &form.password).await {
         Ok(()) => Ok(Page::new("password_reset.html", json!({ "done": true })).into_response()),
         Err(err) => {
-            let errors = field_errors_in(err, lang)?;
+            let errors = field_errors_in(err.into(), lang)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new(

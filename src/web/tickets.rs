@@ -267,7 +267,7 @@ async fn file(ctx: &Ctx, id: i64, form: TicketForm, front: Front) -> Result<Resp
 pub async fn list(ctx: Ctx, Query(filter): Query<TicketFilter>) -> Result<Page, AppError> {
     let list = tickets::list(&ctx, &filter).await?;
     let saved = views::list(&ctx).await?;
-    let teams = crate::services::teams::own(&ctx.scoped(), ctx.caller()).await?;
+    let teams = crate::services::teams::own(&ctx).await?;
     let pairs = filter.pairs();
     let query = serde_html_form::to_string(&pairs).unwrap_or_default();
     let shown: std::collections::BTreeMap<&str, String> = pairs.into_iter().collect();
@@ -293,9 +293,7 @@ pub async fn show(ctx: Ctx, Path(reference): Path<String>) -> Result<Page, AppEr
     // What the deadlines come from: the service level's target and window. One the visitor
     // does not read (another provider's) is simply not explained.
     let sla = match ticket.sla_id {
-        Some(id) => crate::services::catalogue::slas::get(&ctx, id)
-            .await
-            .ok(),
+        Some(id) => crate::services::catalogue::slas::get(&ctx, id).await.ok(),
         None => None,
     };
     Ok(Page::new(
@@ -423,7 +421,7 @@ pub async fn participants(
 ) -> Result<Redirect, AppError> {
     let add = match filled(&form.add) {
         Some(email) => vec![
-            accounts::readable_id_by_email(&ctx.scoped(), email)
+            accounts::readable_id_by_email(&ctx, email)
                 .await?
                 .ok_or_else(|| {
                     AppError::field_message("add", "ticket-form-no-such-address", vec![])

@@ -1,27 +1,23 @@
 //! Personal API tokens: listed, created (shown once) and revoked by their owner.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     response::Redirect,
 };
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
-    auth::{Signed, csrf::CsrfForm},
+    auth::csrf::CsrfForm,
+    db::Ctx,
     error::AppError,
     services::{PageRequest, tokens},
-    state::AppState,
     view::Page,
 };
 
 /// `GET /account/tokens`.
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(page): Query<PageRequest>,
-) -> Result<Page, AppError> {
-    let list = tokens::list_own(&state.db, &caller, page).await?;
+pub async fn list(ctx: Ctx, Query(page): Query<PageRequest>) -> Result<Page, AppError> {
+    let list = tokens::list_own(&ctx, page).await?;
     Ok(Page::new("tokens.html", json!({ "list": list })))
 }
 
@@ -34,19 +30,15 @@ pub struct TokenForm {
 }
 
 /// `POST /account/tokens`: creates a token and shows it this once.
-pub async fn create(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    CsrfForm(form): CsrfForm<TokenForm>,
-) -> Result<Page, AppError> {
+pub async fn create(ctx: Ctx, CsrfForm(form): CsrfForm<TokenForm>) -> Result<Page, AppError> {
     let created = tokens::create(
-        &state.db,
-        caller.account_id,
+        &ctx,
+        ctx.caller().account_id,
         &form.name,
         chrono::Duration::days(form.days),
     )
     .await?;
-    let list = tokens::list_own(&state.db, &caller, PageRequest::default()).await?;
+    let list = tokens::list_own(&ctx, PageRequest::default()).await?;
     Ok(Page::new(
         "tokens.html",
         json!({ "list": list, "created": created }),
@@ -55,11 +47,10 @@ pub async fn create(
 
 /// `POST /account/tokens/{id}/revoke`.
 pub async fn revoke(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<crate::web::login::Nothing>,
 ) -> Result<Redirect, AppError> {
-    tokens::revoke_own(&state.db, &caller, id).await?;
+    tokens::revoke_own(&ctx, id).await?;
     Ok(Redirect::to("/account/tokens"))
 }

@@ -274,7 +274,7 @@ async fn a_private_ticket_is_hidden_from_colleagues_and_private_notes_from_reque
         .as_i64()
         .unwrap();
     let colleague = guichet::services::tokens::create(
-        &app.state.db,
+        &guichet::db::Ctx::platform(app.state.db.clone(), app.state.clock.now()),
         colleague_id,
         "t",
         chrono::Duration::days(1),

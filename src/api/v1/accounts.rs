@@ -10,8 +10,7 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     services::{
         PageRequest, Paged,
@@ -46,16 +45,14 @@ fn fifty() -> u64 {
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountQuery),
     responses((status = 200, body = Paged<AccountView>)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(query): Query<AccountQuery>,
 ) -> Result<Json<Paged<AccountView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
     let page = PageRequest {
         page: query.page,
         per_page: query.per_page,
     };
-    Ok(Json(accounts::list(&db, query.organisation, page).await?))
+    Ok(Json(accounts::list(&ctx, query.organisation, page).await?))
 }
 
 /// Creates an account in an organisation the caller manages and mails it a link to choose
@@ -65,14 +62,13 @@ pub async fn list(
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewAccount>,
 ) -> Result<(StatusCode, Json<AccountDetail>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
     let created =
-        accounts::create(&db, body, None, state.config.max_contacts_per_organisation).await?;
+        accounts::create(&ctx, body, None, state.config.max_contacts_per_organisation).await?;
     accounts::send_reset(
-        &db,
+        &ctx,
         &state.mailer,
         &state.config.base_url(),
         created.account.id,
@@ -85,13 +81,8 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts",
     params(("id" = i64, Path, description = "account id")),
     responses((status = 200, body = AccountDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<AccountDetail>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(accounts::get(&db, id).await?))
+pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<AccountDetail>, AppError> {
+    Ok(Json(accounts::get(&ctx, id).await?))
 }
 
 /// Changes an account the caller manages: name, language, roles, active.
@@ -101,13 +92,12 @@ pub async fn get(
     security(("bearer" = [])))]
 pub async fn update(
     State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<AccountChanges>,
 ) -> Result<Json<AccountDetail>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
     Ok(Json(
-        accounts::update(&db, id, body, state.config.max_contacts_per_organisation).await?,
+        accounts::update(&ctx, id, body, state.config.max_contacts_per_organisation).await?,
     ))
 }
 
@@ -117,11 +107,10 @@ pub async fn update(
     responses((status = 202), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn send_reset(
     State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    accounts::send_reset(&db, &state.mailer, &state.config.base_url(), id).await?;
+    accounts::send_reset(&ctx, &state.mailer, &state.config.base_url(), id).await?;
     Ok(StatusCode::ACCEPTED)
 }
 

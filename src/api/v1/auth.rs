@@ -7,14 +7,14 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::{ApiCaller, client_ip::ClientIp},
-    db::Scoped,
+    auth::client_ip::ClientIp,
+    db::Ctx,
     domain::role::Role,
     error::AppError,
     services::{
         accounts::TeamRef,
         organisations,
-        password_reset::{self, ResetRequest},
+        password_reset::{self, NewPassword, ResetRequest},
         signin::{self, SignIn},
         tokens,
     },
@@ -58,8 +58,10 @@ pub async fn login(
         now: state.clock.now(),
     };
     let account_id = signin::sign_in(&state.db, attempt, &body.email, &body.password).await?;
+    // The password just proved who this is: the platform issues the account its token.
+    let platform = Ctx::platform(state.db.clone(), state.clock.now());
     let token = tokens::create(
-        &state.db,
+        &platform,
         account_id,
         "sign-in",
         Duration::hours(state.config.api_login_token_hours),
@@ -74,12 +76,9 @@ pub async fn login(
 /// Revokes the token the request came with.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204), (status = 401)), security(("bearer" = [])))]
-pub async fn logout(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-) -> Result<StatusCode, AppError> {
-    if let Some(token_id) = caller.token_id {
-        tokens::revoke_own(&state.db, &caller, token_id).await?;
+pub async fn logout(ctx: Ctx) -> Result<StatusCode, AppError> {
+    if let Some(token_id) = ctx.caller().token_id {
+        tokens::revoke_own(&ctx, token_id).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -101,7 +100,9 @@ pub async fn forgot(
     ClientIp(ip): ClientIp,
     Json(body): Json<Forgot>,
 ) -> Result<StatusCode, AppError> {
-    password_reset::request(&state.db, ResetRequest::new(&state, ip), &body.email).await?;
+    // Nobody is signed in: the platform looks the address up.
+    let platform = Ctx::platform(state.db.clone(), state.clock.now());
+    password_reset::request(&platform, ResetRequest::new(&state, ip), &body.email).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -123,7 +124,15 @@ pub async fn reset(
     State(state): State<AppState>,
     Json(body): Json<Reset>,
 ) -> Result<StatusCode, AppError> {
-    password_reset::complete(&state, &body.token, &body.password).await?;
+    // The token is the visitor's only credential: the platform checks it.
+    let platform = Ctx::platform(state.db.clone(), state.clock.now());
+    password_reset::complete(
+        &platform,
+        NewPassword::new(&state),
+        &body.token,
+        &body.password,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -149,13 +158,10 @@ pub struct Me {
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401)), security(("bearer" = [])))]
-pub async fn me(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-) -> Result<Json<Me>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    let organisation = organisations::get(&db, caller.organisation_id).await?;
-    let account = crate::services::accounts::get(&db, caller.account_id).await?;
+pub async fn me(ctx: Ctx) -> Result<Json<Me>, AppError> {
+    let caller = ctx.caller();
+    let organisation = organisations::get(&ctx, caller.organisation_id).await?;
+    let account = crate::services::accounts::get(&ctx, caller.account_id).await?;
     Ok(Json(Me {
         id: caller.account_id,
         email: caller.email.clone(),

@@ -3,7 +3,7 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::StatusCode,
 };
 use serde::Deserialize;
@@ -11,8 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     services::{
         Paged,
@@ -32,12 +31,10 @@ use crate::{
 #[utoipa::path(get, path = "/api/v1/faqs", tag = "faqs", params(FaqFilter),
     responses((status = 200, body = Paged<FaqHit>), (status = 422)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<FaqFilter>,
 ) -> Result<Json<Paged<FaqHit>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(faqs::list(&db, &filter).await?))
+    Ok(Json(faqs::list(&ctx, &filter).await?))
 }
 
 /// Writes an FAQ (agents and coordinators of the offer; general ones: coordinators), as a
@@ -46,28 +43,18 @@ pub async fn list(
     responses((status = 201, body = FaqView), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewFaq>,
 ) -> Result<(StatusCode, Json<FaqView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok((
-        StatusCode::CREATED,
-        Json(faqs::create(&db, &caller, body).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(faqs::create(&ctx, body).await?)))
 }
 
 /// One FAQ.
 #[utoipa::path(get, path = "/api/v1/faqs/{id}", tag = "faqs",
     params(("id" = i64, Path, description = "FAQ id")),
     responses((status = 200, body = FaqView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<FaqView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(faqs::get(&db, &caller, id).await?))
+pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<FaqView>, AppError> {
+    Ok(Json(faqs::get(&ctx, id).await?))
 }
 
 /// Changes an FAQ: a new version; 409 on a stale `revision`.
@@ -76,13 +63,11 @@ pub async fn get(
     responses((status = 200, body = FaqView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<FaqChanges>,
 ) -> Result<Json<FaqView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(faqs::update(&db, &caller, id, body).await?))
+    Ok(Json(faqs::update(&ctx, id, body).await?))
 }
 
 /// The versions of an FAQ the caller writes, newest first.
@@ -90,13 +75,11 @@ pub async fn update(
     params(("id" = i64, Path, description = "FAQ id")),
     responses((status = 200, body = Vec<FaqVersionView>), (status = 404)), security(("bearer" = [])))]
 pub async fn versions(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<FaqVersionView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    faqs::get(&db, &caller, id).await?;
-    Ok(Json(faqs::versions(&db, id).await?))
+    faqs::get(&ctx, id).await?;
+    Ok(Json(faqs::versions(&ctx, id).await?))
 }
 
 /// "Utile / pas utile".
@@ -112,13 +95,11 @@ pub struct Feedback {
     params(("id" = i64, Path, description = "FAQ id")),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn give_feedback(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<Feedback>,
 ) -> Result<StatusCode, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    feedback::give(&db, &caller, id, body.helpful).await?;
+    feedback::give(&ctx, id, body.helpful).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -135,14 +116,12 @@ pub struct Deflection {
     params(("id" = i64, Path, description = "FAQ id")),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn deflect(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<Deflection>,
 ) -> Result<StatusCode, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let offer = faqs::offer_id(&db, &body.offer).await?;
-    deflection::deflect(&db, &caller, id, offer).await?;
+    let offer = faqs::offer_id(&ctx, &body.offer).await?;
+    deflection::deflect(&ctx, id, offer).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -162,26 +141,18 @@ pub struct Typing {
 #[utoipa::path(get, path = "/api/v1/faq-suggestions", tag = "faqs", params(Typing),
     responses((status = 200, body = Vec<FaqHit>), (status = 404)), security(("bearer" = [])))]
 pub async fn suggestions(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(typing): Query<Typing>,
 ) -> Result<Json<Vec<FaqHit>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    let offer = faqs::offer_id(&db, &typing.offer).await?;
-    Ok(Json(
-        deflection::suggest(&db, &caller, offer, &typing.q).await?,
-    ))
+    let offer = faqs::offer_id(&ctx, &typing.offer).await?;
+    Ok(Json(deflection::suggest(&ctx, offer, &typing.q).await?))
 }
 
 /// The FAQ categories the caller reads.
 #[utoipa::path(get, path = "/api/v1/faq-categories", tag = "faqs",
     responses((status = 200, body = Vec<Category>)), security(("bearer" = [])))]
-pub async fn list_categories(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-) -> Result<Json<Vec<Category>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(categories::list(&db).await?))
+pub async fn list_categories(ctx: Ctx) -> Result<Json<Vec<Category>>, AppError> {
+    Ok(Json(categories::list(&ctx).await?))
 }
 
 /// Adds a category (coordinators of the offer's provider; general ones: any coordinator).
@@ -189,14 +160,12 @@ pub async fn list_categories(
     responses((status = 201, body = Category), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create_category(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewCategory>,
 ) -> Result<(StatusCode, Json<Category>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
     Ok((
         StatusCode::CREATED,
-        Json(categories::create(&db, body).await?),
+        Json(categories::create(&ctx, body).await?),
     ))
 }
 
@@ -206,11 +175,9 @@ pub async fn create_category(
 #[utoipa::path(get, path = "/api/v1/search", tag = "faqs", params(SearchRequest),
     responses((status = 200, body = SearchResults), (status = 422)), security(("bearer" = [])))]
 pub async fn search_everything(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(request): Query<SearchRequest>,
 ) -> Result<Json<SearchResults>, AppError> {
-    let ctx = crate::db::Ctx::new(state.db.clone(), caller, state.clock.now());
     Ok(Json(search::everything(&ctx, &request).await?))
 }
 
@@ -219,12 +186,10 @@ pub async fn search_everything(
 #[utoipa::path(get, path = "/api/v1/reports/deflection", tag = "reports", params(DeflectionFilter),
     responses((status = 200, body = Vec<DeflectionRow>), (status = 422)), security(("bearer" = [])))]
 pub async fn deflection_report(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(filter): Query<DeflectionFilter>,
 ) -> Result<Json<Vec<DeflectionRow>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope).at(state.clock.now());
-    Ok(Json(deflection::report(&db, &filter).await?))
+    Ok(Json(deflection::report(&ctx, &filter).await?))
 }
 
 /// The routes of this module.

@@ -2,14 +2,13 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::StatusCode,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     services::{
         PageRequest, Paged,
@@ -22,12 +21,10 @@ use crate::{
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(PageRequest),
     responses((status = 200, body = Paged<OrganisationView>)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(page): Query<PageRequest>,
 ) -> Result<Json<Paged<OrganisationView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(organisations::list(&db, page).await?))
+    Ok(Json(organisations::list(&ctx, page).await?))
 }
 
 /// Creates an organisation under one the caller manages.
@@ -36,14 +33,12 @@ pub async fn list(
     responses((status = 201, body = OrganisationView), (status = 403), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewOrganisation>,
 ) -> Result<(StatusCode, Json<OrganisationView>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
     Ok((
         StatusCode::CREATED,
-        Json(organisations::create(&db, body).await?),
+        Json(organisations::create(&ctx, body).await?),
     ))
 }
 
@@ -51,13 +46,8 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
     params(("id" = i64, Path, description = "organisation id")),
     responses((status = 200, body = OrganisationView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<OrganisationView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(organisations::get(&db, id).await?))
+pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<OrganisationView>, AppError> {
+    Ok(Json(organisations::get(&ctx, id).await?))
 }
 
 /// Changes an organisation the caller manages (409 on a stale `revision`).
@@ -66,13 +56,11 @@ pub async fn get(
     responses((status = 200, body = OrganisationView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<OrganisationChanges>,
 ) -> Result<Json<OrganisationView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(organisations::update(&db, id, body).await?))
+    Ok(Json(organisations::update(&ctx, id, body).await?))
 }
 
 /// The routes of this module.

@@ -2,14 +2,13 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::StatusCode,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
-    db::Scoped,
+    db::Ctx,
     error::AppError,
     services::{
         PageRequest, Paged,
@@ -22,12 +21,10 @@ use crate::{
 #[utoipa::path(get, path = "/api/v1/teams", tag = "teams", params(PageRequest),
     responses((status = 200, body = Paged<TeamView>)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(page): Query<PageRequest>,
 ) -> Result<Json<Paged<TeamView>>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(teams::list(&db, page).await?))
+    Ok(Json(teams::list(&ctx, page).await?))
 }
 
 /// Creates a team in an organisation the caller manages.
@@ -35,25 +32,18 @@ pub async fn list(
     responses((status = 201, body = TeamDetail), (status = 403), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<NewTeam>,
 ) -> Result<(StatusCode, Json<TeamDetail>), AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok((StatusCode::CREATED, Json(teams::create(&db, body).await?)))
+    Ok((StatusCode::CREATED, Json(teams::create(&ctx, body).await?)))
 }
 
 /// One team with its members (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "teams",
     params(("id" = i64, Path, description = "team id")),
     responses((status = 200, body = TeamDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<Json<TeamDetail>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(teams::get(&db, id).await?))
+pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<TeamDetail>, AppError> {
+    Ok(Json(teams::get(&ctx, id).await?))
 }
 
 /// Renames a team the caller manages.
@@ -62,13 +52,11 @@ pub async fn get(
     responses((status = 200, body = TeamDetail), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<TeamChanges>,
 ) -> Result<Json<TeamDetail>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(teams::update(&db, id, body).await?))
+    Ok(Json(teams::update(&ctx, id, body).await?))
 }
 
 /// Adds an account to a team the caller manages.
@@ -77,12 +65,10 @@ pub async fn update(
     responses((status = 200, body = TeamDetail), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn add_member(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path((id, account_id)): Path<(i64, i64)>,
 ) -> Result<Json<TeamDetail>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(teams::add_member(&db, id, account_id).await?))
+    Ok(Json(teams::add_member(&ctx, id, account_id).await?))
 }
 
 /// Removes an account from a team the caller manages.
@@ -91,12 +77,10 @@ pub async fn add_member(
     responses((status = 200, body = TeamDetail), (status = 403), (status = 404)),
     security(("bearer" = [])))]
 pub async fn remove_member(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Path((id, account_id)): Path<(i64, i64)>,
 ) -> Result<Json<TeamDetail>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
-    Ok(Json(teams::remove_member(&db, id, account_id).await?))
+    Ok(Json(teams::remove_member(&ctx, id, account_id).await?))
 }
 
 /// The routes of this module.

@@ -2,7 +2,7 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::StatusCode,
 };
 use serde::Deserialize;
@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::ApiCaller,
+    db::Ctx,
     error::AppError,
     services::{
         PageRequest, Paged,
@@ -38,24 +38,22 @@ fn ninety() -> i64 {
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", params(PageRequest),
     responses((status = 200, body = Paged<TokenView>)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Query(page): Query<PageRequest>,
 ) -> Result<Json<Paged<TokenView>>, AppError> {
-    Ok(Json(tokens::list_own(&state.db, &caller, page).await?))
+    Ok(Json(tokens::list_own(&ctx, page).await?))
 }
 
 /// Creates a personal token; its secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = CreateToken,
     responses((status = 201, body = NewToken), (status = 422)), security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ctx: Ctx,
     Json(body): Json<CreateToken>,
 ) -> Result<(StatusCode, Json<NewToken>), AppError> {
     let token = tokens::create(
-        &state.db,
-        caller.account_id,
+        &ctx,
+        ctx.caller().account_id,
         &body.name,
         chrono::Duration::days(body.expires_in_days),
     )
@@ -67,12 +65,8 @@ pub async fn create(
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens",
     params(("id" = i64, Path, description = "token id")),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
-pub async fn revoke(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
-    tokens::revoke_own(&state.db, &caller, id).await?;
+pub async fn revoke(ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
+    tokens::revoke_own(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

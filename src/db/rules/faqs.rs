@@ -1,13 +1,13 @@
 //! The knowledge base: FAQs, their categories, versions, opinions and suggestions.
 
 use entity::{faq, faq_category, faq_feedback, faq_suggestion, faq_version, offer};
-use sea_orm::{
-    ColumnTrait, Condition,
-    sea_query::{Expr, Query},
-};
+use sea_orm::{ColumnTrait, Condition, sea_query::Expr};
 
 use super::{everything_if, offers_where};
-use crate::{access::Scope, db::ScopedEntity};
+use crate::{
+    access::Scope,
+    db::{ChildEntity, ScopedEntity, under_parent},
+};
 
 /// Offers whose FAQs a scope works on: those its teams deliver and those provided in the subtree
 /// it coordinates.
@@ -45,18 +45,18 @@ impl ScopedEntity for faq::Entity {
             .add(agents.clone());
         Condition::any().add(Self::writable(scope)).add(
             Condition::all()
-                .add(faq::Column::Status.eq("published"))
+                .add(faq::Column::Status.eq(faq::FaqStatus::Published))
                 .add(
                     Condition::any()
-                        .add(faq::Column::Visibility.eq("everyone"))
+                        .add(faq::Column::Visibility.eq(faq::FaqVisibility::Everyone))
                         .add(
                             Condition::all()
-                                .add(faq::Column::Visibility.eq("subscribers"))
+                                .add(faq::Column::Visibility.eq(faq::FaqVisibility::Subscribers))
                                 .add(subscribers),
                         )
                         .add(
                             Condition::all()
-                                .add(faq::Column::Visibility.eq("agents"))
+                                .add(faq::Column::Visibility.eq(faq::FaqVisibility::Agents))
                                 .add(agents),
                         ),
                 ),
@@ -110,21 +110,20 @@ impl ScopedEntity for faq_category::Entity {
 /// Earlier versions are for those who write the FAQ.
 impl ScopedEntity for faq_version::Entity {
     fn readable(scope: &Scope) -> Condition {
-        everything_if(
-            scope.admin,
-            Condition::all().add(
-                faq_version::Column::FaqId.in_subquery(
-                    Query::select()
-                        .column(faq::Column::Id)
-                        .from(faq::Entity)
-                        .cond_where(faq::Entity::writable(scope))
-                        .to_owned(),
-                ),
-            ),
-        )
+        under_parent::<Self>(faq::Entity::writable(scope))
     }
     fn writable(scope: &Scope) -> Condition {
         Self::readable(scope)
+    }
+}
+
+impl ChildEntity for faq_version::Entity {
+    type Parent = faq::Entity;
+    fn parent_column() -> faq_version::Column {
+        faq_version::Column::FaqId
+    }
+    fn parent_key() -> faq::Column {
+        faq::Column::Id
     }
 }
 

@@ -4,6 +4,7 @@
 mod catalogue;
 mod evolutions;
 mod faqs;
+mod people;
 mod tickets;
 
 use entity::offer;

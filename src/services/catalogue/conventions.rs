@@ -294,10 +294,7 @@ async fn validate<C: Handle>(ctx: &Ctx<C>, input: &ConventionInput) -> ServiceRe
         ("client_id", input.client_id),
         ("provider_id", input.provider_id),
     ] {
-        if crate::services::organisations::get(&ctx.scoped(), id)
-            .await
-            .is_err()
-        {
+        if crate::services::organisations::get(&ctx, id).await.is_err() {
             problems.rule(field, "catalogue-no-organisation", vec![]);
         }
     }

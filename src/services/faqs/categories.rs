@@ -2,16 +2,19 @@
 
 use entity::{faq_category, offer};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    db::{Scoped, ScopedEntity, Unscoped},
-    error::AppError,
-    services::{Problems, required_text},
+    db::{Ctx, Handle, Unscoped},
+    services::{
+        Problems,
+        error::{ServiceError, ServiceResult},
+        required_text,
+    },
 };
 
 /// How many categories the knowledge base keeps: a menu, not a tree.
@@ -44,25 +47,16 @@ pub struct NewCategory {
 }
 
 /// The categories the caller reads: general ones, then by offer, by position.
-pub async fn list<C: ConnectionTrait>(db: &Scoped<'_, C>) -> Result<Vec<Category>, AppError> {
-    let rows = db
+pub async fn list<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Category>> {
+    let rows = ctx
         .find::<faq_category::Entity>()
         .order_by_asc(faq_category::Column::OfferId)
         .order_by_asc(faq_category::Column::Position)
         .order_by_asc(faq_category::Column::Name)
         .limit(MAX_CATEGORIES)
-        .all(db.conn())
+        .all(ctx)
         .await?;
-    let codes: std::collections::HashMap<i64, String> = Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Id)
-        .column(offer::Column::Code)
-        .filter(offer::Column::Id.is_in(rows.iter().filter_map(|r| r.offer_id)))
-        .into_tuple::<(i64, String)>()
-        .all(db.conn())
-        .await?
-        .into_iter()
-        .collect();
+    let codes = super::search::offer_codes(ctx, rows.iter().filter_map(|r| r.offer_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| Category {
@@ -76,10 +70,7 @@ pub async fn list<C: ConnectionTrait>(db: &Scoped<'_, C>) -> Result<Vec<Category
 
 /// Creates a category: coordinators and administrators, for the offers they manage (general
 /// ones: any coordinator). 404 for an offer not read, 403 for one not managed.
-pub async fn create<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    new: NewCategory,
-) -> Result<Category, AppError> {
+pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewCategory) -> ServiceResult<Category> {
     let mut problems = Problems::default();
     let name = required_text(&mut problems, "name", &new.name, 100);
     problems.into_result()?;
@@ -90,43 +81,42 @@ pub async fn create<C: ConnectionTrait>(
         .filter(|o| !o.is_empty())
     {
         Some(code) => Some(
-            db.find::<offer::Entity>()
+            ctx.find::<offer::Entity>()
                 .filter(offer::Column::Code.eq(code.to_uppercase()))
-                .one(db.conn())
+                .one(ctx)
                 .await?
-                .ok_or(AppError::NotFound)?,
+                .ok_or(ServiceError::NotFound)?,
         ),
         None => None,
     };
-    let scope = db.scope();
+    let scope = ctx.scope();
     let allowed = scope.admin
         || match &offer {
             Some(o) => scope.managed.contains(&o.provider_id),
             None => !scope.managed.is_empty(),
         };
     if !allowed {
-        return Err(AppError::Forbidden(
-            "only coordinators of the offer's provider add its categories".to_owned(),
+        return Err(ServiceError::forbidden(
+            "refused-faq-category-not-coordinator",
+            vec![],
         ));
     }
-    if Unscoped::find::<faq_category::Entity>()
-        .count(db.conn())
-        .await?
-        >= MAX_CATEGORIES
-    {
-        return Err(AppError::field(
+    // Unscoped: the cap is on the whole knowledge base, categories the caller cannot see included.
+    if Unscoped::find::<faq_category::Entity>().count(ctx).await? >= MAX_CATEGORIES {
+        return Err(ServiceError::field(
             "name",
-            "the knowledge base has too many categories",
+            "field-faq-categories-full",
+            vec![("max", MAX_CATEGORIES.to_string())],
         ));
     }
     let row = faq_category::ActiveModel {
         name: Set(name),
         offer_id: Set(offer.as_ref().map(|o| o.id)),
         position: Set(new.position),
-        created_at: Set(db.now()),
+        created_at: Set(ctx.now()),
         ..Default::default()
     }
-    .insert(db.conn())
+    .insert(ctx)
     .await?;
     Ok(Category {
         id: row.id,
@@ -138,21 +128,18 @@ pub async fn create<C: ConnectionTrait>(
 
 /// A category an FAQ of `offer_id` may be filed under: read by the caller, and general or of
 /// the same offer (422 on `category` otherwise).
-pub async fn usable<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    id: i64,
-    offer_id: Option<i64>,
-) -> Result<i64, AppError> {
-    let row = Unscoped::find::<faq_category::Entity>()
-        .filter(faq_category::Entity::readable(db.scope()))
+pub async fn usable<C: Handle>(ctx: &Ctx<C>, id: i64, offer_id: Option<i64>) -> ServiceResult<i64> {
+    let row = ctx
+        .find::<faq_category::Entity>()
         .filter(faq_category::Column::Id.eq(id))
-        .one(db.conn())
+        .one(ctx)
         .await?;
     match row {
         Some(c) if c.offer_id.is_none() || c.offer_id == offer_id => Ok(c.id),
-        _ => Err(AppError::field(
+        _ => Err(ServiceError::field(
             "category",
-            "must be a general category or one of the FAQ's offer",
+            "field-faq-category-unusable",
+            vec![],
         )),
     }
 }

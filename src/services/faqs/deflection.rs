@@ -3,7 +3,10 @@
 //! suggestions, by offer and month.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{faq, faq_suggestion, offer};
+use entity::{
+    faq::{self, FaqStatus},
+    faq_suggestion,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -11,35 +14,20 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+pub use entity::faq_suggestion::SuggestionEvent as Event;
+
 use super::FaqHit;
-use crate::{access::Caller, db::Scoped, error::AppError};
+use crate::{
+    access::Caller,
+    db::{Ctx, Handle, Unscoped},
+    services::error::{ServiceError, ServiceResult},
+};
 
 /// Suggestions shown under a title.
 pub const SUGGESTIONS: u64 = 5;
 /// Suggestions seen within this time before filing count the ticket as "filed after seeing
 /// suggestions"; repeated showings within it count once.
 const SEEN_WITHIN_MINUTES: i64 = 120;
-
-/// What happened after suggestions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
-    /// Suggestions were shown.
-    Shown,
-    /// One of them answered the question.
-    Deflected,
-    /// A ticket was filed anyway.
-    Filed,
-}
-
-impl Event {
-    fn as_str(self) -> &'static str {
-        match self {
-            Event::Shown => "shown",
-            Event::Deflected => "deflected",
-            Event::Filed => "filed",
-        }
-    }
-}
 
 /// `YYYY-MM` of an instant, in Paris: the consortium's month.
 pub fn month_of(at: DateTime<Utc>) -> String {
@@ -61,12 +49,14 @@ async fn record<C: ConnectionTrait>(
     faq_id: Option<i64>,
     ticket_id: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
+    // A suggestion record is the filer's act (an offer they file on, checked by the callers);
+    // the rule gives the rows to the offer's provider to read, not to the filer.
     faq_suggestion::ActiveModel {
         offer_id: Set(offer_id),
         faq_id: Set(faq_id),
         account_id: Set(account_id),
-        kind: Set(event.as_str().to_owned()),
+        kind: Set(event),
         month: Set(month_of(now)),
         ticket_id: Set(ticket_id),
         created_at: Set(now),
@@ -83,12 +73,14 @@ async fn seen_lately<C: ConnectionTrait>(
     account_id: i64,
     offer_id: i64,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
-    Ok(crate::db::Unscoped::find::<faq_suggestion::Entity>()
+) -> ServiceResult<bool> {
+    // Unscoped: the filer's own earlier showings, which the rule gives to the offer's provider
+    // to read (the report), not to the filer.
+    Ok(Unscoped::find::<faq_suggestion::Entity>()
         .filter(faq_suggestion::Column::AccountId.eq(account_id))
         .filter(faq_suggestion::Column::OfferId.eq(offer_id))
         .filter(faq_suggestion::Column::CreatedAt.gte(now - Duration::minutes(SEEN_WITHIN_MINUTES)))
-        .filter(faq_suggestion::Column::Kind.eq(Event::Shown.as_str()))
+        .filter(faq_suggestion::Column::Kind.eq(Event::Shown))
         .count(db)
         .await?
         > 0)
@@ -96,21 +88,21 @@ async fn seen_lately<C: ConnectionTrait>(
 
 /// The best published FAQs of the offer for what the caller is typing; a showing is recorded
 /// once per person, offer and two hours. 404 for an offer the caller does not file on.
-pub async fn suggest<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
+pub async fn suggest<C: Handle>(
+    ctx: &Ctx<C>,
     offer_id: i64,
     text: &str,
-) -> Result<Vec<FaqHit>, AppError> {
+) -> ServiceResult<Vec<FaqHit>> {
+    let caller = ctx.caller();
     if !files_on(caller, offer_id) {
-        return Err(AppError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     let text: String = text.chars().take(200).collect();
-    let hits = super::suggestions(db, offer_id, &text, SUGGESTIONS).await?;
-    let now = db.now();
-    if !hits.is_empty() && !seen_lately(db.conn(), caller.account_id, offer_id, now).await? {
+    let hits = super::suggestions(ctx, offer_id, &text, SUGGESTIONS).await?;
+    let now = ctx.now();
+    if !hits.is_empty() && !seen_lately(ctx, caller.account_id, offer_id, now).await? {
         record(
-            db.conn(),
+            ctx,
             Event::Shown,
             offer_id,
             caller.account_id,
@@ -125,29 +117,25 @@ pub async fn suggest<C: ConnectionTrait>(
 
 /// "Cela répond à ma question": records a deflection of a filing on the offer by the FAQ.
 /// 404 for an FAQ the caller does not read or an offer it does not file on.
-pub async fn deflect<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
-    caller: &Caller,
-    faq_id: i64,
-    offer_id: i64,
-) -> Result<(), AppError> {
-    db.find::<faq::Entity>()
+pub async fn deflect<C: Handle>(ctx: &Ctx<C>, faq_id: i64, offer_id: i64) -> ServiceResult<()> {
+    ctx.find::<faq::Entity>()
         .filter(faq::Column::Id.eq(faq_id))
-        .filter(faq::Column::Status.eq("published"))
-        .one(db.conn())
+        .filter(faq::Column::Status.eq(FaqStatus::Published))
+        .one(ctx)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
+    let caller = ctx.caller();
     if !files_on(caller, offer_id) {
-        return Err(AppError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     record(
-        db.conn(),
+        ctx,
         Event::Deflected,
         offer_id,
         caller.account_id,
         Some(faq_id),
         None,
-        db.now(),
+        ctx.now(),
     )
     .await
 }
@@ -160,7 +148,7 @@ pub async fn note_filing<C: ConnectionTrait>(
     offer_id: i64,
     ticket_id: i64,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     if seen_lately(txn, account_id, offer_id, now).await? {
         record(
             txn,
@@ -207,33 +195,33 @@ pub struct DeflectionRow {
 struct Count {
     offer_id: i64,
     month: String,
-    kind: String,
+    kind: Event,
     n: i64,
 }
 
-fn checked_month(field: &str, text: Option<&str>, default: String) -> Result<String, AppError> {
+fn checked_month(field: &str, text: Option<&str>, default: String) -> ServiceResult<String> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(default);
     };
     chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
         .map(|_| text.to_owned())
-        .map_err(|_| AppError::field(field, "must be a month, YYYY-MM"))
+        .map_err(|_| ServiceError::field(field, "field-month", vec![]))
 }
 
 /// Suggestions shown, deflections and tickets filed after suggestions, by offer and month, for
 /// the offers the caller provides (one grouped query).
-pub async fn report<C: ConnectionTrait>(
-    db: &Scoped<'_, C>,
+pub async fn report<C: Handle>(
+    ctx: &Ctx<C>,
     filter: &DeflectionFilter,
-) -> Result<Vec<DeflectionRow>, AppError> {
-    let now = db.now();
+) -> ServiceResult<Vec<DeflectionRow>> {
+    let now = ctx.now();
     let to = checked_month("to", filter.to.as_deref(), month_of(now))?;
     let from = checked_month(
         "from",
         filter.from.as_deref(),
         month_of(now - Duration::days(335)),
     )?;
-    let mut select = db
+    let mut select = ctx
         .find::<faq_suggestion::Entity>()
         .select_only()
         .column(faq_suggestion::Column::OfferId)
@@ -249,20 +237,10 @@ pub async fn report<C: ConnectionTrait>(
         .order_by_desc(faq_suggestion::Column::Month);
     if let Some(code) = filter.offer.as_deref().filter(|c| !c.trim().is_empty()) {
         select =
-            select.filter(faq_suggestion::Column::OfferId.eq(super::offer_id(db, code).await?));
+            select.filter(faq_suggestion::Column::OfferId.eq(super::offer_id(ctx, code).await?));
     }
-    let counts = select.into_model::<Count>().all(db.conn()).await?;
-    let codes: std::collections::HashMap<i64, String> =
-        crate::db::Unscoped::find::<offer::Entity>()
-            .select_only()
-            .column(offer::Column::Id)
-            .column(offer::Column::Code)
-            .filter(offer::Column::Id.is_in(counts.iter().map(|c| c.offer_id)))
-            .into_tuple::<(i64, String)>()
-            .all(db.conn())
-            .await?
-            .into_iter()
-            .collect();
+    let counts = select.into_model::<Count>().all(ctx).await?;
+    let codes = super::search::offer_codes(ctx, counts.iter().map(|c| c.offer_id)).await?;
     let mut rows: Vec<DeflectionRow> = Vec::new();
     for count in counts {
         let offer = codes.get(&count.offer_id).cloned().unwrap_or_default();
@@ -277,13 +255,13 @@ pub async fn report<C: ConnectionTrait>(
                     filed_after_suggestion: 0,
                 });
                 rows.last_mut()
-                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("empty")))?
+                    .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("empty")))?
             }
         };
-        match count.kind.as_str() {
-            "shown" => row.shown = count.n,
-            "deflected" => row.deflected = count.n,
-            _ => row.filed_after_suggestion = count.n,
+        match count.kind {
+            Event::Shown => row.shown = count.n,
+            Event::Deflected => row.deflected = count.n,
+            Event::Filed => row.filed_after_suggestion = count.n,
         }
     }
     Ok(rows)

@@ -111,9 +111,7 @@ pub async fn requester_by_email<C: Handle>(
     subcategory: i64,
     email: &str,
 ) -> ServiceResult<i64> {
-    let offer_id = offers::subcategory(ctx, subcategory)
-        .await?
-        .offer_id;
+    let offer_id = offers::subcategory(ctx, subcategory).await?.offer_id;
     may_file_for_contacts(ctx, offer_id).await?;
     account_by_email(ctx, email)
         .await?

@@ -11,10 +11,11 @@ use serde_json::json;
 use super::{staff_only, ticked};
 use crate::{
     access::may_grant,
-    auth::{Signed, csrf::CsrfForm},
-    db::Scoped,
+    auth::csrf::CsrfForm,
+    db::Ctx,
     domain::role::Role,
     error::AppError,
+    services::error::ServiceError,
     services::{
         PageRequest, accounts,
         accounts::{AccountChanges, NewAccount},
@@ -22,7 +23,7 @@ use crate::{
     },
     state::AppState,
     view::Page,
-    web::forms::field_errors,
+    web::forms::field_errors_in,
 };
 
 /// Filters of the account list.
@@ -38,22 +39,17 @@ fn first() -> u64 {
 }
 
 /// `GET /desk/accounts`.
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(filter): Query<AccountFilter>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+pub async fn list(ctx: Ctx, Query(filter): Query<AccountFilter>) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
     let page = PageRequest {
         page: filter.page,
         per_page: 50,
     };
-    let list = accounts::list(&db, filter.organisation, page).await?;
+    let list = accounts::list(&ctx, filter.organisation, page).await?;
     Ok(Page::new(
         "desk/accounts.html",
         json!({ "list": list, "organisation": filter.organisation,
-                "manages": caller.scope.manages_anything() }),
+                "manages": ctx.scope().manages_anything() }),
     ))
 }
 
@@ -83,27 +79,23 @@ pub struct AccountForm {
 fn parse_roles(raw: &[String]) -> Result<Vec<Role>, AppError> {
     raw.iter()
         .map(|r| {
-            Role::parse(r).ok_or_else(|| AppError::field("roles", format!("unknown role {r}")))
+            Role::parse(r).ok_or_else(|| {
+                AppError::field_message("roles", "field-role-unknown", vec![("role", r.clone())])
+            })
         })
         .collect()
 }
 
 /// `GET /desk/accounts/new`.
-pub async fn new_form(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(filter): Query<AccountFilter>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    if !caller.scope.manages_anything() {
-        return Err(AppError::Forbidden(
-            "your role does not create accounts".to_owned(),
-        ));
+pub async fn new_form(ctx: Ctx, Query(filter): Query<AccountFilter>) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    if !ctx.scope().manages_anything() {
+        return Err(ServiceError::forbidden("refused-accounts-not-created", vec![]).into());
     }
     Ok(Page::new(
         "desk/account_form.html",
-        json!({ "organisations": json!(super::managed_organisations(&state, &caller).await?),
-                "grantable": grantable(&caller),
+        json!({ "organisations": json!(super::managed_by(&ctx).await?),
+                "grantable": grantable(ctx.caller()),
                 "form": { "organisation_id": filter.organisation, "language": "fr", "roles": [] } }),
     ))
 }
@@ -111,25 +103,24 @@ pub async fn new_form(
 /// `POST /desk/accounts`: creates the account and mails it a link to choose its password.
 pub async fn create(
     State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let result = async {
         let new = NewAccount {
             email: form.email.clone().unwrap_or_default(),
             display_name: form.display_name.clone(),
-            organisation_id: form
-                .organisation_id
-                .ok_or_else(|| AppError::field("organisation_id", "is required"))?,
+            organisation_id: form.organisation_id.ok_or_else(|| {
+                AppError::field_message("organisation_id", "field-required", vec![])
+            })?,
             roles: parse_roles(&form.roles)?,
             language: form.language.clone(),
         };
         let created =
-            accounts::create(&db, new, None, state.config.max_contacts_per_organisation).await?;
+            accounts::create(&ctx, new, None, state.config.max_contacts_per_organisation).await?;
         accounts::send_reset(
-            &db,
+            &ctx,
             &state.mailer,
             &state.config.base_url(),
             created.account.id,
@@ -143,13 +134,13 @@ pub async fn create(
             Ok(Redirect::to(&format!("/desk/accounts/{}", created.account.id)).into_response())
         }
         Err(err) => {
-            let errors = field_errors(err)?;
+            let errors = field_errors_in(err, ctx.caller().language)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new(
                     "desk/account_form.html",
-                    json!({ "organisations": json!(super::managed_organisations(&state, &caller).await?),
-                            "grantable": grantable(&caller), "errors": errors,
+                    json!({ "organisations": json!(super::managed_by(&ctx).await?),
+                            "grantable": grantable(ctx.caller()), "errors": errors,
                             "form": { "email": form.email, "display_name": form.display_name,
                                       "organisation_id": form.organisation_id, "roles": form.roles,
                                       "language": form.language } }),
@@ -161,38 +152,32 @@ pub async fn create(
 }
 
 /// `GET /desk/accounts/{id}`.
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let account = accounts::get(&db, id).await?;
-    let organisation = organisations::get(&db, account.account.organisation_id).await?;
-    let manages = caller
-        .scope
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    let account = accounts::get(&ctx, id).await?;
+    let organisation = organisations::get(&ctx, account.account.organisation_id).await?;
+    let manages = ctx
+        .scope()
         .manages_organisation(account.account.organisation_id);
     Ok(Page::new(
         "desk/account.html",
         json!({ "account": account, "org": organisation, "manages": manages,
-                "grantable": grantable(&caller), "all_roles": Role::ALL }),
+                "grantable": grantable(ctx.caller()), "all_roles": Role::ALL }),
     ))
 }
 
 /// `POST /desk/accounts/{id}`.
 pub async fn update(
     State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Redirect, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let changes = AccountChanges {
         revision: form
             .revision
-            .ok_or_else(|| AppError::field("revision", "is required"))?,
+            .ok_or_else(|| AppError::field_message("revision", "field-required", vec![]))?,
         display_name: Some(form.display_name),
         language: Some(form.language),
         roles: Some(parse_roles(&form.roles)?),
@@ -205,19 +190,24 @@ pub async fn update(
                 .collect()
         }),
     };
-    accounts::update(&db, id, changes, state.config.max_contacts_per_organisation).await?;
+    accounts::update(
+        &ctx,
+        id,
+        changes,
+        state.config.max_contacts_per_organisation,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/desk/accounts/{id}")))
 }
 
 /// `POST /desk/accounts/{id}/reset`: mails the account a password reset link.
 pub async fn send_reset(
     State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<crate::web::login::Nothing>,
 ) -> Result<Redirect, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    accounts::send_reset(&db, &state.mailer, &state.config.base_url(), id).await?;
+    staff_only(ctx.caller())?;
+    accounts::send_reset(&ctx, &state.mailer, &state.config.base_url(), id).await?;
     Ok(Redirect::to(&format!("/desk/accounts/{id}?reset=sent")))
 }

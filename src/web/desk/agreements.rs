@@ -78,7 +78,7 @@ pub(super) async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
         page: 1,
         per_page: crate::services::MAX_PER_PAGE,
     };
-    let organisations = organisations::list(&ctx.scoped(), all).await?.items;
+    let organisations = organisations::list(&ctx, all).await?.items;
     let offers = offers::list(
         ctx,
         &OfferFilter {
@@ -104,7 +104,7 @@ pub async fn list(ctx: Ctx, Query(filter): Query<ConventionFilter>) -> Result<Pa
     staff_only(ctx.caller())?;
     let list = conventions::list(&ctx, &filter).await?;
     let clients: Vec<_> = organisations::list(
-        &ctx.scoped(),
+        &ctx,
         PageRequest {
             page: 1,
             per_page: crate::services::MAX_PER_PAGE,

@@ -53,7 +53,7 @@ async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
     };
     Ok(Choices {
         providers: super::organisations_managed(ctx).await?,
-        teams: teams::list(&ctx.scoped(), all).await?.items,
+        teams: teams::list(&ctx, all).await?.items,
         statuses: OfferStatus::ALL.iter().map(|s| s.as_str()).collect(),
         kinds: RequestKind::ALL.iter().map(|s| s.as_str()).collect(),
         fields: ExtraField::ALL.iter().map(|s| s.as_str()).collect(),

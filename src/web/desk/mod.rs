@@ -11,7 +11,7 @@ pub mod teams;
 
 use crate::{
     access::Caller,
-    db::{Ctx, Handle, Scoped},
+    db::{Ctx, Handle},
     error::AppError,
     services::{MAX_PER_PAGE, PageRequest, organisations::OrganisationView},
     state::AppState,
@@ -23,16 +23,26 @@ pub async fn managed_organisations(
     state: &AppState,
     caller: &Caller,
 ) -> Result<Vec<OrganisationView>, AppError> {
-    let db = Scoped::new(&state.db, &caller.scope);
+    // Transitional (i15-people): pages not yet given a context build one here.
+    let ctx = Ctx::new(
+        state.db.clone(),
+        std::sync::Arc::new(caller.clone()),
+        state.clock.now(),
+    );
+    managed_by(&ctx).await
+}
+
+/// The organisations the context's caller manages (the first [`MAX_PER_PAGE`] it reads).
+pub async fn managed_by(ctx: &Ctx) -> Result<Vec<OrganisationView>, AppError> {
     let all = PageRequest {
         page: 1,
         per_page: MAX_PER_PAGE,
     };
-    Ok(crate::services::organisations::list(&db, all)
+    Ok(crate::services::organisations::list(ctx, all)
         .await?
         .items
         .into_iter()
-        .filter(|o| caller.scope.manages_organisation(o.id))
+        .filter(|o| ctx.scope().manages_organisation(o.id))
         .collect())
 }
 
@@ -63,7 +73,7 @@ pub async fn organisations_managed<C: Handle>(
         page: 1,
         per_page: MAX_PER_PAGE,
     };
-    Ok(crate::services::organisations::list(&ctx.scoped(), all)
+    Ok(crate::services::organisations::list(&ctx, all)
         .await?
         .items
         .into_iter()

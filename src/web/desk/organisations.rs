@@ -1,7 +1,7 @@
 //! Desk pages for the organisation hierarchy.
 
 use axum::{
-    extract::{Path, State},
+    extract::Path,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -10,30 +10,29 @@ use serde_json::json;
 
 use super::{staff_only, ticked};
 use crate::{
-    auth::{Signed, csrf::CsrfForm},
-    db::Scoped,
+    auth::csrf::CsrfForm,
+    db::Ctx,
     error::AppError,
+    services::error::ServiceError,
     services::{
         PageRequest, accounts, organisations,
         organisations::{NewOrganisation, OrganisationChanges},
     },
-    state::AppState,
     view::Page,
-    web::forms::field_errors,
+    web::forms::field_errors_in,
 };
 
 /// `GET /desk/organisations`: the hierarchy as a tree.
-pub async fn list(State(state): State<AppState>, Signed(caller): Signed) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let (tree, more) = organisations::tree(&db).await?;
+pub async fn list(ctx: Ctx) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    let (tree, more) = organisations::tree(&ctx).await?;
     let rows: Vec<_> = tree
         .into_iter()
         .map(|(depth, org)| json!({ "depth": depth, "org": org }))
         .collect();
     Ok(Page::new(
         "desk/organisations.html",
-        json!({ "rows": rows, "more": more, "manages": caller.scope.manages_anything() }),
+        json!({ "rows": rows, "more": more, "manages": ctx.scope().manages_anything() }),
     ))
 }
 
@@ -51,19 +50,14 @@ pub struct OrganisationForm {
 }
 
 /// `GET /desk/organisations/new`.
-pub async fn new_form(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    if !caller.scope.manages_anything() {
-        return Err(AppError::Forbidden(
-            "your role does not create organisations".to_owned(),
-        ));
+pub async fn new_form(ctx: Ctx) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    if !ctx.scope().manages_anything() {
+        return Err(ServiceError::forbidden("refused-organisations-not-created", vec![]).into());
     }
     Ok(Page::new(
         "desk/organisation_form.html",
-        json!({ "parents": super::managed_organisations(&state, &caller).await?, "form": {} }),
+        json!({ "parents": super::managed_by(&ctx).await?, "form": {} }),
     ))
 }
 
@@ -73,18 +67,16 @@ fn parse_parent(raw: Option<&str>) -> Result<Option<i64>, AppError> {
         Some(s) => s
             .parse()
             .map(Some)
-            .map_err(|_| AppError::field("parent_id", "is not an organisation")),
+            .map_err(|_| AppError::field_message("parent_id", "field-unknown", vec![])),
     }
 }
 
 /// `POST /desk/organisations`.
 pub async fn create(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     CsrfForm(form): CsrfForm<OrganisationForm>,
 ) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let result = async {
         let new = NewOrganisation {
             code: form.code.clone().unwrap_or_default(),
@@ -93,7 +85,7 @@ pub async fn create(
             is_client: ticked(&form.is_client),
             is_provider: ticked(&form.is_provider),
         };
-        organisations::create(&db, new).await
+        organisations::create(&ctx, new).await
     }
     .await;
     match result {
@@ -101,12 +93,12 @@ pub async fn create(
             Ok(Redirect::to(&format!("/desk/organisations/{}", created.id)).into_response())
         }
         Err(err) => {
-            let errors = field_errors(err)?;
+            let errors = field_errors_in(err.into(), ctx.caller().language)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new(
                     "desk/organisation_form.html",
-                    json!({ "parents": super::managed_organisations(&state, &caller).await?, "errors": errors,
+                    json!({ "parents": super::managed_by(&ctx).await?, "errors": errors,
                             "form": { "code": form.code, "name": form.name, "parent_id": form.parent_id,
                                       "is_client": ticked(&form.is_client), "is_provider": ticked(&form.is_provider) } }),
                 ),
@@ -117,40 +109,33 @@ pub async fn create(
 }
 
 /// `GET /desk/organisations/{id}`.
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let organisation = organisations::get(&db, id).await?;
-    let members = accounts::list(&db, Some(id), PageRequest::default()).await?;
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    let organisation = organisations::get(&ctx, id).await?;
+    let members = accounts::list(&ctx, Some(id), PageRequest::default()).await?;
     Ok(Page::new(
         "desk/organisation.html",
         json!({ "org": organisation, "accounts": members,
-                "manages": caller.scope.manages_organisation(id) }),
+                "manages": ctx.scope().manages_organisation(id) }),
     ))
 }
 
 /// `POST /desk/organisations/{id}`.
 pub async fn update(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<OrganisationForm>,
 ) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let changes = OrganisationChanges {
         revision: form
             .revision
-            .ok_or_else(|| AppError::field("revision", "is required"))?,
+            .ok_or_else(|| AppError::field_message("revision", "field-required", vec![]))?,
         name: Some(form.name),
         is_client: Some(ticked(&form.is_client)),
         is_provider: Some(ticked(&form.is_provider)),
         active: Some(ticked(&form.active)),
     };
-    organisations::update(&db, id, changes).await?;
+    organisations::update(&ctx, id, changes).await?;
     Ok(Redirect::to(&format!("/desk/organisations/{id}")).into_response())
 }

@@ -1,7 +1,7 @@
 //! Desk pages for provider teams and their members.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -10,30 +10,25 @@ use serde_json::json;
 
 use super::staff_only;
 use crate::{
-    auth::{Signed, csrf::CsrfForm},
-    db::Scoped,
+    auth::csrf::CsrfForm,
+    db::Ctx,
     error::AppError,
+    services::error::ServiceError,
     services::{
         PageRequest, accounts, teams,
         teams::{NewTeam, TeamChanges},
     },
-    state::AppState,
     view::Page,
-    web::forms::field_errors,
+    web::forms::field_errors_in,
 };
 
 /// `GET /desk/teams`.
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Query(page): Query<PageRequest>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let list = teams::list(&db, page).await?;
+pub async fn list(ctx: Ctx, Query(page): Query<PageRequest>) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    let list = teams::list(&ctx, page).await?;
     Ok(Page::new(
         "desk/teams.html",
-        json!({ "list": list, "manages": caller.scope.manages_anything() }),
+        json!({ "list": list, "manages": ctx.scope().manages_anything() }),
     ))
 }
 
@@ -47,36 +42,26 @@ pub struct TeamForm {
 }
 
 /// `GET /desk/teams/new`.
-pub async fn new_form(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    if !caller.scope.manages_anything() {
-        return Err(AppError::Forbidden(
-            "your role does not create teams".to_owned(),
-        ));
+pub async fn new_form(ctx: Ctx) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    if !ctx.scope().manages_anything() {
+        return Err(ServiceError::forbidden("refused-teams-not-created", vec![]).into());
     }
     Ok(Page::new(
         "desk/team_form.html",
-        json!({ "organisations": json!(super::managed_organisations(&state, &caller).await?), "form": {} }),
+        json!({ "organisations": json!(super::managed_by(&ctx).await?), "form": {} }),
     ))
 }
 
 /// `POST /desk/teams`.
-pub async fn create(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    CsrfForm(form): CsrfForm<TeamForm>,
-) -> Result<Response, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+pub async fn create(ctx: Ctx, CsrfForm(form): CsrfForm<TeamForm>) -> Result<Response, AppError> {
+    staff_only(ctx.caller())?;
     let result = async {
         let organisation_id = form
             .organisation_id
-            .ok_or_else(|| AppError::field("organisation_id", "is required"))?;
+            .ok_or_else(|| AppError::field_message("organisation_id", "field-required", vec![]))?;
         teams::create(
-            &db,
+            &ctx,
             NewTeam {
                 organisation_id,
                 name: form.name.clone(),
@@ -88,12 +73,12 @@ pub async fn create(
     match result {
         Ok(team) => Ok(Redirect::to(&format!("/desk/teams/{}", team.team.id)).into_response()),
         Err(err) => {
-            let errors = field_errors(err)?;
+            let errors = field_errors_in(err.into(), ctx.caller().language)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new(
                     "desk/team_form.html",
-                    json!({ "organisations": json!(super::managed_organisations(&state, &caller).await?),
+                    json!({ "organisations": json!(super::managed_by(&ctx).await?),
                             "errors": errors,
                             "form": { "organisation_id": form.organisation_id, "name": form.name } }),
                 ),
@@ -104,18 +89,13 @@ pub async fn create(
 }
 
 /// `GET /desk/teams/{id}`: the team, its members, and the accounts that may join it.
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
-    Path(id): Path<i64>,
-) -> Result<Page, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    let team = teams::get(&db, id).await?;
-    let manages = caller.scope.manages_organisation(team.team.organisation_id);
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Page, AppError> {
+    staff_only(ctx.caller())?;
+    let team = teams::get(&ctx, id).await?;
+    let manages = ctx.scope().manages_organisation(team.team.organisation_id);
     let candidates = if manages {
         accounts::list(
-            &db,
+            &ctx,
             None,
             PageRequest {
                 page: 1,
@@ -135,20 +115,18 @@ pub async fn show(
 
 /// `POST /desk/teams/{id}`: renames the team.
 pub async fn update(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<TeamForm>,
 ) -> Result<Redirect, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
+    staff_only(ctx.caller())?;
     let changes = TeamChanges {
         revision: form
             .revision
-            .ok_or_else(|| AppError::field("revision", "is required"))?,
+            .ok_or_else(|| AppError::field_message("revision", "field-required", vec![]))?,
         name: form.name,
     };
-    teams::update(&db, id, changes).await?;
+    teams::update(&ctx, id, changes).await?;
     Ok(Redirect::to(&format!("/desk/teams/{id}")))
 }
 
@@ -161,26 +139,22 @@ pub struct MemberForm {
 
 /// `POST /desk/teams/{id}/members`.
 pub async fn add_member(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<Redirect, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    teams::add_member(&db, id, form.account_id).await?;
+    staff_only(ctx.caller())?;
+    teams::add_member(&ctx, id, form.account_id).await?;
     Ok(Redirect::to(&format!("/desk/teams/{id}")))
 }
 
 /// `POST /desk/teams/{id}/members/{account_id}/remove`.
 pub async fn remove_member(
-    State(state): State<AppState>,
-    Signed(caller): Signed,
+    ctx: Ctx,
     Path((id, account_id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<crate::web::login::Nothing>,
 ) -> Result<Redirect, AppError> {
-    staff_only(&caller)?;
-    let db = Scoped::new(&state.db, &caller.scope);
-    teams::remove_member(&db, id, account_id).await?;
+    staff_only(ctx.caller())?;
+    teams::remove_member(&ctx, id, account_id).await?;
     Ok(Redirect::to(&format!("/desk/teams/{id}")))
 }

@@ -1,0 +1,246 @@
+//! Finding FAQs: the list with its filters, the search (an exact error code first, then by
+//! relevance), and the suggestions under a new request's title.
+
+use std::collections::HashMap;
+
+use entity::{
+    faq::{self, FaqStatus},
+    offer,
+};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::{FaqFilter, FaqHit, SNIPPET};
+use crate::{
+    db::{Ctx, Handle, Unscoped},
+    domain::search_terms::{Query, snippet},
+    services::{
+        PageRequest, Paged,
+        error::{ServiceError, ServiceResult},
+        fulltext,
+    },
+};
+
+/// The FAQs the caller reads, searched when `q` is given (exact error code first, then by
+/// relevance, title above body), else the latest changed first.
+pub async fn list<C: Handle>(ctx: &Ctx<C>, filter: &FaqFilter) -> ServiceResult<Paged<FaqHit>> {
+    let page = PageRequest {
+        page: filter.page.unwrap_or(1),
+        per_page: filter.per_page.unwrap_or(20),
+    }
+    .checked()?;
+    let mut condition = Condition::all();
+    let status = match filter.status.as_deref().unwrap_or("published") {
+        "all" => None,
+        "published" => Some(FaqStatus::Published),
+        "draft" => Some(FaqStatus::Draft),
+        "archived" => Some(FaqStatus::Archived),
+        _ => {
+            return Err(ServiceError::field(
+                "status",
+                "field-faq-status-filter",
+                vec![],
+            ));
+        }
+    };
+    if let Some(status) = status {
+        condition = condition.add(faq::Column::Status.eq(status));
+    }
+    match filter
+        .offer
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        None => {}
+        Some("general") => condition = condition.add(faq::Column::OfferId.is_null()),
+        Some(code) => {
+            let id = offer_id(ctx, code).await?;
+            condition = condition.add(faq::Column::OfferId.eq(id));
+        }
+    }
+    if let Some(category) = filter.category {
+        condition = condition.add(faq::Column::CategoryId.eq(category));
+    }
+    let text = filter.q.as_deref().unwrap_or("").trim();
+    if text.chars().count() > 200 {
+        return Err(ServiceError::field(
+            "q",
+            "field-too-long",
+            vec![("max", "200".to_owned())],
+        ));
+    }
+    search(ctx, condition, text, false, page).await
+}
+
+/// The published FAQs of an offer (and general ones) matching what a contact is typing, for the
+/// suggestions under the new request's title.
+pub async fn suggestions<C: Handle>(
+    ctx: &Ctx<C>,
+    offer_id: i64,
+    text: &str,
+    limit: u64,
+) -> ServiceResult<Vec<FaqHit>> {
+    let condition = Condition::all()
+        .add(faq::Column::Status.eq(FaqStatus::Published))
+        .add(
+            Condition::any()
+                .add(faq::Column::OfferId.eq(offer_id))
+                .add(faq::Column::OfferId.is_null()),
+        );
+    let page = PageRequest {
+        page: 1,
+        per_page: limit,
+    };
+    Ok(search(ctx, condition, text, true, page).await?.items)
+}
+
+async fn search<C: Handle>(
+    ctx: &Ctx<C>,
+    condition: Condition,
+    text: &str,
+    prefix: bool,
+    page: PageRequest,
+) -> ServiceResult<Paged<FaqHit>> {
+    let query = Query::parse(text, prefix);
+    let scoped = || ctx.find::<faq::Entity>().filter(condition.clone());
+    let (ids, total) = if text.is_empty() {
+        let total = scoped().count(ctx).await?;
+        let ids: Vec<i64> = scoped()
+            .select_only()
+            .column(faq::Column::Id)
+            .order_by_desc(faq::Column::UpdatedAt)
+            .order_by_desc(faq::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .into_tuple()
+            .all(ctx)
+            .await?;
+        (ids, total)
+    } else {
+        // An error code typed as such is the best answer there is: it comes first.
+        let code = text.to_uppercase();
+        let exact: Vec<i64> = scoped()
+            .select_only()
+            .column(faq::Column::Id)
+            .filter(faq::Column::ErrorCode.eq(code))
+            .order_by_asc(faq::Column::Id)
+            .limit(10)
+            .into_tuple()
+            .all(ctx)
+            .await?;
+        let (mut ids, mut total) = (Vec::new(), exact.len() as u64);
+        let offset = page.offset();
+        let skipped = exact
+            .iter()
+            .skip(offset as usize)
+            .take(page.per_page as usize);
+        ids.extend(skipped.copied());
+        if !query.is_empty() {
+            let select = fulltext::statement(
+                scoped()
+                    .select_only()
+                    .column(faq::Column::Id)
+                    .filter(faq::Column::Id.is_not_in(exact.clone())),
+            );
+            let ranked = fulltext::matching(
+                ctx.get_database_backend(),
+                fulltext::Corpus::Faq,
+                select,
+                &query,
+                fulltext::Private::Nowhere,
+            );
+            let (found, count) = fulltext::page_of_ids(
+                ctx,
+                fulltext::Corpus::Faq,
+                ranked,
+                offset.saturating_sub(exact.len() as u64),
+                page.per_page - ids.len() as u64,
+                fulltext::Reach::All,
+            )
+            .await?;
+            ids.extend(found);
+            total += count;
+        }
+        (ids, total)
+    };
+    let items = hits(ctx, &ids, &query).await?;
+    Ok(Paged {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}
+
+/// The hits of some FAQ ids, in the order given, with their snippets.
+async fn hits<C: Handle>(ctx: &Ctx<C>, ids: &[i64], query: &Query) -> ServiceResult<Vec<FaqHit>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = ctx
+        .find::<faq::Entity>()
+        .filter(faq::Column::Id.is_in(ids.iter().copied()))
+        .all(ctx)
+        .await?;
+    let offers = offer_codes(ctx, rows.iter().filter_map(|r| r.offer_id)).await?;
+    let mut by_id: HashMap<i64, faq::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
+    Ok(ids
+        .iter()
+        .filter_map(|id| by_id.remove(id))
+        .map(|row| {
+            let text = format!(
+                "{} {}",
+                row.summary,
+                crate::markdown::to_plain_text(&row.body)
+            );
+            FaqHit {
+                id: row.id,
+                snippet: snippet(&text, query, SNIPPET),
+                offer: row.offer_id.and_then(|o| offers.get(&o).cloned()),
+                title: row.title,
+                summary: row.summary,
+                error_code: row.error_code,
+                status: row.status.to_value(),
+                visibility: row.visibility.to_value(),
+            }
+        })
+        .collect())
+}
+
+/// Offer codes by id, in one query. Offer codes are public within the consortium.
+pub(super) async fn offer_codes<C: ConnectionTrait>(
+    db: &C,
+    ids: impl Iterator<Item = i64>,
+) -> ServiceResult<HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // Unscoped: offer codes are public within the consortium (an FAQ read names its offer).
+    let rows: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
+        .select_only()
+        .column(offer::Column::Id)
+        .column(offer::Column::Code)
+        .filter(offer::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The id of an offer the caller reads, by code (404 otherwise).
+pub async fn offer_id<C: Handle>(ctx: &Ctx<C>, code: &str) -> ServiceResult<i64> {
+    ctx.find::<offer::Entity>()
+        .select_only()
+        .column(offer::Column::Id)
+        .filter(offer::Column::Code.eq(code.trim().to_uppercase()))
+        .into_tuple()
+        .one(ctx)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}

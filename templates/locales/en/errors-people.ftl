@@ -1,0 +1,35 @@
+# Reasons of the people and knowledge services: organisations, accounts, teams, tokens,
+# password reset and the FAQ.
+field-contacts-cap = this organisation already has { $count } contacts, the most allowed
+field-email-invalid = is not an e-mail address
+field-email-taken = an account already uses this address
+field-faq-categories-full = the knowledge base already has { $max } categories, the most allowed
+field-faq-category-unusable = must be a general category or one of the FAQ's offer
+field-faq-error-code = at most { $max } letters, digits and - _ . :
+field-faq-status-filter = must be published, draft, archived or all
+field-faq-ticket-not-resolved = must be a resolved or closed ticket
+field-language-fr-en = must be fr or en
+field-month = must be a month, YYYY-MM
+field-offer-code-unknown = no offer has the code { $code }
+field-organisation-code-letters = letters, digits and dashes only
+field-organisation-code-taken = another organisation has this code
+field-organisation-inactive = this organisation is inactive
+field-reset-link-unusable = this link is unknown, used or expired
+field-roles-required = at least one role is required
+field-role-unknown = unknown role { $role }
+field-team-name-taken = the organisation already has a team of this name
+field-token-lifetime = must be 1 to { $max }
+refused-account-not-managed = You may read this account but not manage it.
+refused-account-organisation-not-managed = You do not manage this organisation's accounts.
+refused-account-read-only = You may read this account but not change it.
+refused-accounts-not-created = Your role does not create accounts.
+refused-faq-category-not-coordinator = Only coordinators of the offer's provider add its categories.
+refused-faq-not-writer = Only the offer's agents and coordinators write and change its FAQs.
+refused-faq-ticket-not-provider = Only the ticket's provider turns it into an FAQ.
+refused-organisation-parent-not-managed = You do not manage the parent organisation.
+refused-organisation-read-only = You may read this organisation but not change it.
+refused-organisations-not-created = Your role does not create organisations.
+refused-role-not-grantable = Your role may not grant or remove the role { $role }.
+refused-team-organisation-not-managed = You do not manage this organisation's teams.
+refused-team-read-only = You may read this team but not change it.
+refused-teams-not-created = Your role does not create teams.

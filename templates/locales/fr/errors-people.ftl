@@ -1,0 +1,35 @@
+# Reasons of the people and knowledge services: organisations, accounts, teams, tokens,
+# password reset and the FAQ.
+field-contacts-cap = cette organisation a déjà { $count } contacts, le maximum autorisé
+field-email-invalid = n’est pas une adresse électronique
+field-email-taken = un compte utilise déjà cette adresse
+field-faq-categories-full = la base de connaissances compte déjà { $max } catégories, le maximum
+field-faq-category-unusable = doit être une catégorie générale ou une catégorie de l’offre de la FAQ
+field-faq-error-code = { $max } lettres, chiffres et - _ . : au plus
+field-faq-status-filter = doit valoir published, draft, archived ou all
+field-faq-ticket-not-resolved = doit être un ticket résolu ou clos
+field-language-fr-en = doit valoir fr ou en
+field-month = doit être un mois, au format AAAA-MM
+field-offer-code-unknown = aucune offre n’a le code { $code }
+field-organisation-code-letters = lettres, chiffres et tirets uniquement
+field-organisation-code-taken = une autre organisation a déjà ce code
+field-organisation-inactive = cette organisation est inactive
+field-reset-link-unusable = ce lien est inconnu, déjà utilisé ou expiré
+field-roles-required = au moins un rôle est obligatoire
+field-role-unknown = le rôle { $role } n’existe pas
+field-team-name-taken = l’organisation a déjà une équipe de ce nom
+field-token-lifetime = doit être compris entre 1 et { $max }
+refused-account-not-managed = Vous pouvez consulter ce compte, mais pas le gérer.
+refused-account-organisation-not-managed = Vous ne gérez pas les comptes de cette organisation.
+refused-account-read-only = Vous pouvez consulter ce compte, mais pas le modifier.
+refused-accounts-not-created = Votre rôle ne permet pas de créer des comptes.
+refused-faq-category-not-coordinator = Seuls les coordinateurs du fournisseur de l’offre ajoutent ses catégories.
+refused-faq-not-writer = Seuls les agents et les coordinateurs de l’offre rédigent et modifient ses FAQ.
+refused-faq-ticket-not-provider = Seul le fournisseur du ticket peut en faire une FAQ.
+refused-organisation-parent-not-managed = Vous ne gérez pas l’organisation parente.
+refused-organisation-read-only = Vous pouvez consulter cette organisation, mais pas la modifier.
+refused-organisations-not-created = Votre rôle ne permet pas de créer des organisations.
+refused-role-not-grantable = Votre rôle ne permet ni d’attribuer ni de retirer le rôle { $role }.
+refused-team-organisation-not-managed = Vous ne gérez pas les équipes de cette organisation.
+refused-team-read-only = Vous pouvez consulter cette équipe, mais pas la modifier.
+refused-teams-not-created = Votre rôle ne permet pas de créer des équipes.
