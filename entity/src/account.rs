@@ -15,7 +15,7 @@ pub struct Model {
     pub organisation_id: i64,
     /// PHC string of an argon2id hash; `None` for an account that cannot sign in with a password.
     pub password_hash: Option<String>,
-    pub language: String,
+    pub language: AccountLanguage,
     pub active: bool,
     pub revision: i32,
     pub created_at: DateTimeUtc,
@@ -23,3 +23,15 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The language an account reads the interface and its mail in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum AccountLanguage {
+    /// French, the default.
+    #[sea_orm(string_value = "fr")]
+    Fr,
+    /// English.
+    #[sea_orm(string_value = "en")]
+    En,
+}

@@ -29,7 +29,6 @@ use crate::{
     db::{Ctx, Unscoped},
     domain::role::Role,
     error::AppError,
-    i18n::Lang,
     state::AppState,
 };
 
@@ -131,7 +130,7 @@ pub async fn load_caller<C: ConnectionTrait>(
         .all(db)
         .await?
         .iter()
-        .filter_map(|r| Role::parse(&r.role))
+        .map(|r| Role::from(r.role))
         .collect();
     let team_ids: Vec<i64> = Unscoped::find::<team_member::Entity>()
         .select_only()
@@ -165,7 +164,7 @@ pub async fn load_caller<C: ConnectionTrait>(
         email: account.email,
         display_name: account.display_name,
         organisation_id: account.organisation_id,
-        language: Lang::parse(&account.language).unwrap_or_default(),
+        language: account.language.into(),
         roles,
         team_ids,
         scope,

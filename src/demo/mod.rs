@@ -600,7 +600,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result
             display_name: Set(demo.name.to_owned()),
             organisation_id: Set(org(demo.organisation)?),
             password_hash: Set(Some(hash.clone())),
-            language: Set("fr".to_owned()),
+            language: Set(account::AccountLanguage::Fr),
             active: Set(true),
             revision: Set(1),
             created_at: Set(now),
@@ -609,10 +609,18 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result
         }
         .insert(&txn)
         .await?;
-        let roles = demo.roles.iter().map(|role| account_role::ActiveModel {
-            account_id: Set(row.id),
-            role: Set((*role).to_owned()),
-        });
+        let roles = demo
+            .roles
+            .iter()
+            .map(|role| {
+                let role = crate::domain::role::Role::parse(role)
+                    .ok_or_else(|| anyhow::anyhow!("demo role {role} unknown"))?;
+                Ok(account_role::ActiveModel {
+                    account_id: Set(row.id),
+                    role: Set(role.into()),
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         account_role::Entity::insert_many(roles).exec(&txn).await?;
         for team_name in demo.teams {
             let team_id = team_ids

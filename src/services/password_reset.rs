@@ -103,7 +103,7 @@ pub async fn request<C: Handle>(
         id: account.id,
         email: &account.email,
         display_name: &account.display_name,
-        language: &account.language,
+        language: account.language.into(),
     };
     mail_link(ctx, request.mailer, &request.base_url, to).await
 }
@@ -116,8 +116,8 @@ pub struct LinkTo<'a> {
     pub email: &'a str,
     /// Its name, to greet it.
     pub display_name: &'a str,
-    /// Its language code, for the mail.
-    pub language: &'a str,
+    /// Its language, for the mail.
+    pub language: Lang,
 }
 
 /// Mails `account` a new reset link (a manager's request goes straight here: it is signed in,
@@ -129,7 +129,7 @@ pub async fn mail_link<C: Handle>(
     account: LinkTo<'_>,
 ) -> ServiceResult<()> {
     let token = issue(ctx, account.id).await?;
-    let lang = Lang::parse(account.language).unwrap_or_default();
+    let lang = account.language;
     let link = format!("{base_url}/password/reset?token={token}");
     let body = lang.t_args(
         "mail-reset-body",

@@ -51,7 +51,7 @@ pub struct NewToken {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Creates a token for `account_id`, valid from the context's instant. Callers check who may
+/// Creates a token for `account_id`, valid from now (real time). Callers check who may
 /// ask for it: the account itself (signed in, or by password at `auth/login`) or the platform's
 /// command line.
 pub async fn create<C: Handle>(
@@ -71,7 +71,9 @@ pub async fn create<C: Handle>(
     }
     problems.into_result()?;
     let token = secret::generate("gch_")?;
-    let now = ctx.now();
+    // A token's lifetime is real time, like a session's: the check on each request reads the
+    // wall clock (see `crate::auth`), whatever instant the application clock says.
+    let now = crate::clock::wall_now();
     let expires_at = now + lifetime;
     let row = api_token::ActiveModel {
         account_id: Set(account_id),

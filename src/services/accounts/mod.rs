@@ -1,8 +1,14 @@
 //! Accounts: one per person, in one organisation, with additive roles.
 
+mod stored;
+
 use std::collections::BTreeSet;
 
-use entity::{account, account_role, committee_offer, offer, organisation, team, team_member};
+use entity::{
+    account::{self, AccountLanguage},
+    account_role::{self, AccountRole},
+    committee_offer, offer, organisation, team, team_member,
+};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -142,34 +148,30 @@ async fn with_roles<C: Handle>(
         .filter(account_role::Column::AccountId.is_in(rows.iter().map(|a| a.id)))
         .all(ctx)
         .await?;
-    rows.into_iter()
-        .map(|a| {
-            let roles = roles
+    Ok(rows
+        .into_iter()
+        .map(|a| AccountView {
+            roles: roles
                 .iter()
                 .filter(|r| r.account_id == a.id)
-                .map(|r| stored_role(&r.role))
-                .collect::<ServiceResult<Vec<Role>>>()?;
-            Ok(AccountView {
-                roles,
-                id: a.id,
-                email: a.email,
-                display_name: a.display_name,
-                organisation_id: a.organisation_id,
-                language: a.language,
-                active: a.active,
-                revision: a.revision,
-            })
+                .map(|r| Role::from(r.role))
+                .collect(),
+            id: a.id,
+            email: a.email,
+            display_name: a.display_name,
+            organisation_id: a.organisation_id,
+            language: Lang::from(a.language).code().to_owned(),
+            active: a.active,
+            revision: a.revision,
         })
-        .collect()
+        .collect())
 }
 
-/// A role as stored: an unknown one is a broken row, not a role to drop silently.
-fn stored_role(text: &str) -> ServiceResult<Role> {
-    Role::parse(text).ok_or_else(|| {
-        ServiceError::Internal(anyhow::anyhow!(
-            "account_role.role holds an unknown value {text:?}"
-        ))
-    })
+/// A language code as submitted (422 on `language` unless `fr` or `en`).
+fn language(code: &str) -> ServiceResult<AccountLanguage> {
+    Lang::parse(code)
+        .map(AccountLanguage::from)
+        .ok_or_else(|| ServiceError::field("language", "field-language-fr-en", vec![]))
 }
 
 /// The id of an active account the caller reads, by address.
@@ -330,7 +332,7 @@ pub async fn create(
         display_name: Set(name),
         organisation_id: Set(org.id),
         password_hash: Set(password_hash),
-        language: Set(new.language),
+        language: Set(language(&new.language)?),
         active: Set(true),
         revision: Set(1),
         created_at: Set(now),
@@ -449,8 +451,8 @@ pub async fn update(
     if let Some(name) = name {
         update = update.col_expr(account::Column::DisplayName, Expr::value(name));
     }
-    if let Some(language) = changes.language {
-        update = update.col_expr(account::Column::Language, Expr::value(language));
+    if let Some(code) = &changes.language {
+        update = update.col_expr(account::Column::Language, Expr::value(language(code)?));
     }
     if let Some(active) = changes.active {
         update = update.col_expr(account::Column::Active, Expr::value(active));
@@ -490,7 +492,8 @@ pub async fn send_reset<C: Handle>(
         id: current.id,
         email: &current.email,
         display_name: &current.display_name,
-        language: &current.language,
+        language: Lang::parse(&current.language)
+            .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("account {id}: no language")))?,
     };
     super::password_reset::mail_link(ctx, mailer, base_url, to).await
 }
@@ -525,7 +528,7 @@ async fn check_contact_cap<C: Handle>(
     // all within reach of the caller's rule.
     let contacts = ctx
         .find::<account_role::Entity>()
-        .filter(account_role::Column::Role.eq(Role::Contact.as_str()))
+        .filter(account_role::Column::Role.eq(AccountRole::Contact))
         .filter(account_role::Column::AccountId.in_subquery(accounts))
         .count(ctx)
         .await?;
@@ -549,7 +552,7 @@ async fn set_roles<C: Handle>(ctx: &Ctx<C>, account_id: i64, roles: &[Role]) -> 
     for role in roles {
         ctx.insert_child::<account_role::Entity, _>(account_role::ActiveModel {
             account_id: Set(account_id),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role.into()),
         })
         .await?;
     }
