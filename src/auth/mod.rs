@@ -29,6 +29,7 @@ use crate::{
     db::{Ctx, Unscoped},
     domain::role::Role,
     error::AppError,
+    i18n::Lang,
     state::AppState,
 };
 

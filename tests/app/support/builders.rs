@@ -65,7 +65,7 @@ impl TestApp {
         .insert(db)
         .await
         .expect("the platform organisation");
-        let admin = seed_account(self, platform.id, "admin@plateforme.test", "admin").await;
+        let admin = seed_account(self, platform.id, "admin@plateforme.test").await;
         Builder {
             app: self,
             admin: admin.token,
@@ -74,8 +74,8 @@ impl TestApp {
     }
 }
 
-/// An account with one role and a token, written directly.
-async fn seed_account(app: &TestApp, organisation_id: i64, email: &str, role: &str) -> Person {
+/// An administrator with a token, written directly.
+async fn seed_account(app: &TestApp, organisation_id: i64, email: &str) -> Person {
     let db = &app.state.db;
     let now = Utc::now();
     let row = account::ActiveModel {
@@ -83,7 +83,7 @@ async fn seed_account(app: &TestApp, organisation_id: i64, email: &str, role: &s
         display_name: Set(email.to_owned()),
         organisation_id: Set(organisation_id),
         password_hash: Set(None),
-        language: Set("fr".to_owned()),
+        language: Set(account::AccountLanguage::Fr),
         active: Set(true),
         revision: Set(1),
         created_at: Set(now),
@@ -95,7 +95,7 @@ async fn seed_account(app: &TestApp, organisation_id: i64, email: &str, role: &s
     .expect("an account");
     account_role::ActiveModel {
         account_id: Set(row.id),
-        role: Set(role.to_owned()),
+        role: Set(account_role::AccountRole::Admin),
     }
     .insert(db)
     .await
