@@ -21,7 +21,7 @@ use chrono::Utc;
 use entity::{account, offer, service_subcategory, ticket};
 use guichet::{
     auth::load_caller,
-    db::{Scoped, Unscoped},
+    db::{Ctx, Unscoped},
     services::{
         faqs::{self, NewFaq, Status},
         fulltext,
@@ -472,7 +472,7 @@ async fn main() {
             .await
             .unwrap()
             .unwrap();
-        let scoped = Scoped::new(&db, &caller.scope);
+        let ctx = Ctx::new(db.clone(), std::sync::Arc::new(caller), Utc::now());
         for q in queries {
             let request = SearchRequest {
                 q: q.to_owned(),
@@ -482,7 +482,7 @@ async fn main() {
             let mut found = (0, 0);
             for _ in 0..RUNS {
                 let start = Instant::now();
-                let results = search::everything(&scoped, &request).await.unwrap();
+                let results = search::everything(&ctx, &request).await.unwrap();
                 times.push(start.elapsed());
                 found = (results.tickets.total, results.faqs.total);
             }

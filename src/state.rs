@@ -8,7 +8,6 @@ use std::{
     time::Duration,
 };
 
-use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
 use crate::{
@@ -71,11 +70,5 @@ impl AppState {
         }
         self.demo_accounts.store(exist, Ordering::Relaxed);
         Ok(exist)
-    }
-}
-
-impl FromRef<AppState> for DatabaseConnection {
-    fn from_ref(state: &AppState) -> Self {
-        state.db.clone()
     }
 }

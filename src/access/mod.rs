@@ -1,5 +1,5 @@
 //! Who may see and do what. A [`Caller`] is built once per request from the signed-in account;
-//! its [`Scope`] is what the scoped database handle ([`crate::db::Scoped`]) adds to every query,
+//! its [`Scope`] is what the request context ([`crate::db::Ctx`]) adds to every query,
 //! so a service cannot forget it. Out of scope is always 404; in scope but beyond one's role, 403.
 
 use std::{collections::BTreeSet, sync::Arc};

@@ -80,7 +80,7 @@ pub async fn identify(
             .map_err(|e| AppError::Internal(e.into()))?;
         return Ok(None);
     }
-    load_caller(db, signed_in.account_id, None).await
+    Ok(load_caller(db, signed_in.account_id, None).await?)
 }
 
 async fn from_token(
@@ -108,7 +108,7 @@ async fn from_token(
             .exec(db)
             .await?;
     }
-    load_caller(db, row.account_id, Some(row.id)).await
+    Ok(load_caller(db, row.account_id, Some(row.id)).await?)
 }
 
 /// Builds the caller for an active account: its roles, teams and organisation subtree. An
@@ -117,7 +117,7 @@ pub async fn load_caller<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
     token_id: Option<i64>,
-) -> Result<Option<Caller>, AppError> {
+) -> Result<Option<Caller>, crate::services::error::ServiceError> {
     let Some(account) = Unscoped::find::<account::Entity>()
         .filter(account::Column::Id.eq(account_id))
         .filter(account::Column::Active.eq(true))
@@ -178,7 +178,7 @@ pub async fn load_caller<C: ConnectionTrait>(
 pub async fn organisation_subtree<C: ConnectionTrait>(
     db: &C,
     root: i64,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<i64>, crate::services::error::ServiceError> {
     let backend = db.get_database_backend();
     let placeholder = match backend {
         sea_orm::DbBackend::Postgres => "$1",
@@ -193,7 +193,10 @@ pub async fn organisation_subtree<C: ConnectionTrait>(
         .query_all_raw(Statement::from_sql_and_values(backend, sql, [root.into()]))
         .await?;
     rows.iter()
-        .map(|row| row.try_get::<i64>("", "id").map_err(AppError::from))
+        .map(|row| {
+            row.try_get::<i64>("", "id")
+                .map_err(crate::services::error::ServiceError::from)
+        })
         .collect()
 }
 
@@ -201,7 +204,7 @@ pub async fn organisation_subtree<C: ConnectionTrait>(
 pub async fn organisation_ancestors<C: ConnectionTrait>(
     db: &C,
     start: i64,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<i64>, crate::services::error::ServiceError> {
     let backend = db.get_database_backend();
     let placeholder = match backend {
         sea_orm::DbBackend::Postgres => "$1",
@@ -216,7 +219,10 @@ pub async fn organisation_ancestors<C: ConnectionTrait>(
         .query_all_raw(Statement::from_sql_and_values(backend, sql, [start.into()]))
         .await?;
     rows.iter()
-        .map(|row| row.try_get::<i64>("", "id").map_err(AppError::from))
+        .map(|row| {
+            row.try_get::<i64>("", "id")
+                .map_err(crate::services::error::ServiceError::from)
+        })
         .collect()
 }
 

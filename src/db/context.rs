@@ -16,7 +16,7 @@ use sea_orm::{
     TransactionTrait, UpdateMany,
 };
 
-use super::scoped::{ChildEntity, Scoped, ScopedEntity};
+use super::scoped::{ChildEntity, ScopedEntity};
 use crate::access::{Caller, Scope};
 
 /// What a context runs its statements on: the pool, a transaction it owns, or (while older code
@@ -137,10 +137,10 @@ impl<C: Handle> Ctx<C> {
         model.insert(self).await
     }
 
-    /// The older handle over the same connection, scope and instant, for services that still
-    /// take it.
-    pub fn scoped(&self) -> Scoped<'_, C::Conn> {
-        Scoped::new(self.conn.conn(), self.scope()).at(self.now)
+    /// The same connection and instant, acting as `caller` (filing on behalf of a requester
+    /// checks the requester's own reach).
+    pub fn acting_as(&self, caller: Arc<Caller>) -> Ctx<&C::Conn> {
+        Ctx::new(self.conn.conn(), caller, self.now)
     }
 }
 

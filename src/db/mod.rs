@@ -14,7 +14,7 @@ use crate::config::Config;
 
 pub use context::{Ctx, Handle};
 pub use rules::ProviderSide;
-pub use scoped::{ChildEntity, Scoped, ScopedEntity, Unscoped, under_parent};
+pub use scoped::{ChildEntity, ScopedEntity, Unscoped, under_parent};
 
 /// Opens the pool for `config`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL and
 /// MariaDB with the configured pool size.

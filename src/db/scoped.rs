@@ -1,17 +1,14 @@
-//! The scoped database handle: the only way services reach tables that belong to tenants. Every
-//! select, update and delete it builds carries the caller's [`Scope`] condition (the rules are in
-//! `db/rules/`), so an out-of-scope row is simply not found (404 at the edge).
+//! What the request context ([`crate::db::Ctx`]) scopes with: the rule each tenant table answers
+//! (readable and writable rows for a [`Scope`]; the rules themselves are in `db/rules/`), the
+//! rule of child tables through their parent, and the explicit cross-tenant handle.
 #![expect(
     clippy::disallowed_methods,
     reason = "this module is where the unscoped sea-orm builders are wrapped"
 )]
 
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DeleteMany, EntityTrait, QueryFilter, Select,
-    UpdateMany, sea_query::Query,
+    ColumnTrait, Condition, DeleteMany, EntityTrait, Select, UpdateMany, sea_query::Query,
 };
-
-use chrono::{DateTime, Utc};
 
 use crate::access::Scope;
 
@@ -46,61 +43,6 @@ pub fn under_parent<E: ChildEntity>(condition: Condition) -> Condition {
                 .to_owned(),
         ),
     )
-}
-
-/// A connection (or transaction) seen through a caller's scope, at the request's instant.
-pub struct Scoped<'a, C> {
-    conn: &'a C,
-    scope: &'a Scope,
-    now: Option<DateTime<Utc>>,
-}
-
-impl<'a, C: ConnectionTrait> Scoped<'a, C> {
-    /// Sees `conn` through `scope`.
-    pub fn new(conn: &'a C, scope: &'a Scope) -> Self {
-        Self {
-            conn,
-            scope,
-            now: None,
-        }
-    }
-
-    /// The same, with the instant read from the application's clock (see [`crate::clock`]).
-    pub fn at(mut self, now: DateTime<Utc>) -> Self {
-        self.now = Some(now);
-        self
-    }
-
-    /// The request's instant: the one given to [`Scoped::at`], else the system's.
-    pub fn now(&self) -> DateTime<Utc> {
-        self.now.unwrap_or_else(Utc::now)
-    }
-
-    /// The connection, for inserts (whose ownership the service checks) and for executing the
-    /// builders below.
-    pub fn conn(&self) -> &'a C {
-        self.conn
-    }
-
-    /// The scope applied.
-    pub fn scope(&self) -> &'a Scope {
-        self.scope
-    }
-
-    /// `SELECT` limited to the rows the scope reads.
-    pub fn find<E: ScopedEntity>(&self) -> Select<E> {
-        E::find().filter(E::readable(self.scope))
-    }
-
-    /// `UPDATE` limited to the rows the scope changes.
-    pub fn update_many<E: ScopedEntity>(&self) -> UpdateMany<E> {
-        E::update_many().filter(E::writable(self.scope))
-    }
-
-    /// `DELETE` limited to the rows the scope changes.
-    pub fn delete_many<E: ScopedEntity>(&self) -> DeleteMany<E> {
-        E::delete_many().filter(E::writable(self.scope))
-    }
 }
 
 /// Cross-tenant access, for what has no caller yet or acts for the platform: signing in, session

@@ -283,5 +283,5 @@ async fn warn_of_endings(state: &AppState, now: DateTime<Utc>) -> Result<(), App
             max_attempts: 5,
         })
         .collect();
-    queue::enqueue_many(&state.db, now, jobs).await
+    Ok(queue::enqueue_many(&state.db, now, jobs).await?)
 }

@@ -14,7 +14,7 @@ use sea_orm::{
 
 // Unscoped throughout: the queue is the platform's own table; no caller owns a job.
 use super::Job;
-use crate::{db::Unscoped, domain::jobs::backoff, error::AppError};
+use crate::{db::Unscoped, domain::jobs::backoff, services::error::ServiceError};
 
 /// A job to put on the queue.
 pub struct NewJob {
@@ -34,7 +34,7 @@ pub async fn enqueue<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     new: NewJob,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     enqueue_many(db, now, vec![new]).await
 }
 
@@ -43,7 +43,7 @@ pub async fn enqueue_many<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     jobs: Vec<NewJob>,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     if jobs.is_empty() {
         return Ok(());
     }
@@ -81,7 +81,7 @@ pub async fn claim<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
     lease: Duration,
     limit: u64,
-) -> Result<Vec<job::Model>, AppError> {
+) -> Result<Vec<job::Model>, ServiceError> {
     let free = || {
         sea_orm::Condition::all()
             .add(job::Column::State.eq(State::Pending))
@@ -146,7 +146,7 @@ pub async fn finish<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     held: &job::Model,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     Unscoped::update_many::<job::Entity>()
         .col_expr(job::Column::State, Expr::value(State::Done))
         .col_expr(job::Column::FinishedAt, Expr::value(now))
@@ -169,7 +169,7 @@ pub async fn fail<C: ConnectionTrait>(
     now: DateTime<Utc>,
     held: &job::Model,
     error: &str,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let error: String = error.chars().take(2000).collect();
     let mut update = Unscoped::update_many::<job::Entity>()
         .col_expr(
@@ -197,7 +197,7 @@ pub async fn fail<C: ConnectionTrait>(
 
 /// Deletes the jobs that ended before `before` (done or given up), so the queue stays the size
 /// of its recent work; answers how many.
-pub async fn purge<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, AppError> {
+pub async fn purge<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, ServiceError> {
     Ok(Unscoped::delete_many::<job::Entity>()
         .filter(job::Column::State.is_in([State::Done, State::Failed]))
         .filter(job::Column::FinishedAt.lt(before))

@@ -95,31 +95,3 @@ impl From<crate::domain::password_length::LengthError> for ServiceError {
         Self::field("password", key, args)
     }
 }
-
-/// While services move from [`crate::error::AppError`] to [`ServiceError`], one that already
-/// answers `ServiceError` may call one that does not yet; the conversion keeps what it can.
-impl From<crate::error::AppError> for ServiceError {
-    fn from(err: crate::error::AppError) -> Self {
-        use crate::error::AppError as A;
-        match err {
-            A::NotFound => Self::NotFound,
-            A::Validation(fields) => Self::Invalid(fields),
-            A::BadParameter(field) => Self::Invalid(vec![field]),
-            A::Refused {
-                status,
-                message,
-                details,
-            } if status == axum::http::StatusCode::CONFLICT => Self::Conflict { message, details },
-            A::Refused { message, .. } => Self::Forbidden(message),
-            A::Forbidden(text) => Self::forbidden("refused-as-said", vec![("text", text)]),
-            A::Conflict { message, details } => {
-                Self::conflict("refused-as-said", vec![("text", message)], details)
-            }
-            A::TooManyRequests { retry_after } => Self::TooManyRequests { retry_after },
-            A::InvalidCredentials => Self::InvalidCredentials,
-            A::Overloaded { retry_after } => Self::Overloaded { retry_after },
-            A::Internal(err) => Self::Internal(err),
-            other => Self::Internal(anyhow::anyhow!("{other}")),
-        }
-    }
-}

@@ -304,7 +304,7 @@ pub async fn notify_many<C: Handle>(
     notification::Entity::insert_many(rows.into_iter().map(|(_, row)| row))
         .exec_without_returning(ctx)
         .await?;
-    Ok(queue::enqueue_many(ctx, ctx.now(), jobs).await?)
+    queue::enqueue_many(ctx, ctx.now(), jobs).await
 }
 
 /// The recipients of some events as the outbox needs them: their address and language, and

@@ -186,7 +186,7 @@ async fn form_page(
     errors: Value,
 ) -> Result<Response, AppError> {
     let offers = offers::list(
-        &ctx,
+        ctx,
         &OfferFilter {
             q: None,
             page: Some(1),

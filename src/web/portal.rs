@@ -36,13 +36,12 @@ pub async fn desk_new_request(ctx: Ctx, Query(search): Query<Search>) -> Result<
 }
 
 async fn offers_to_file_on(ctx: &Ctx, search: Search, base: &str) -> Result<Page, AppError> {
-    let db = ctx.scoped();
     let filter = OfferFilter {
         q: search.q.clone(),
         page: Some(1),
         per_page: Some(crate::services::MAX_PER_PAGE),
     };
-    let offers = offers::list(&crate::services::catalogue::ctx_of(&db), &filter).await?;
+    let offers = offers::list(ctx, &filter).await?;
     Ok(Page::new(
         "portal/new_request.html",
         json!({ "offers": offers, "q": search.q, "base": base }),
@@ -51,9 +50,8 @@ async fn offers_to_file_on(ctx: &Ctx, search: Search, base: &str) -> Result<Page
 
 /// `GET /portal/conventions`: the conventions that concern the contact's organisation.
 pub async fn conventions(ctx: Ctx) -> Result<Page, AppError> {
-    let db = ctx.scoped();
     let list = conventions::list(
-        &crate::services::catalogue::ctx_of(&db),
+        &ctx,
         &ConventionFilter {
             client: None,
             page: Some(1),

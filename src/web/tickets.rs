@@ -117,7 +117,7 @@ async fn form_page(
     form: Value,
     errors: Value,
 ) -> Result<Response, AppError> {
-    let sub = offers::subcategory(&ctx, id).await?;
+    let sub = offers::subcategory(ctx, id).await?;
     let mut form = form;
     if form.get("impact").is_none() {
         form = json!({ "impact": "person", "urgency": "medium" });

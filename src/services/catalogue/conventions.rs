@@ -294,7 +294,7 @@ async fn validate<C: Handle>(ctx: &Ctx<C>, input: &ConventionInput) -> ServiceRe
         ("client_id", input.client_id),
         ("provider_id", input.provider_id),
     ] {
-        if crate::services::organisations::get(&ctx, id).await.is_err() {
+        if crate::services::organisations::get(ctx, id).await.is_err() {
             problems.rule(field, "catalogue-no-organisation", vec![]);
         }
     }
@@ -540,5 +540,5 @@ pub async fn warn_ending<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<()> 
         actor: None,
         detail: None,
     };
-    Ok(notifications::notify(ctx, people, &data).await?)
+    notifications::notify(ctx, people, &data).await
 }

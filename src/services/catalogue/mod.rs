@@ -13,29 +13,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{convention, convention_offer, service_subcategory};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
 
-use crate::{
-    access::Caller,
-    db::{Ctx, Scoped, Unscoped},
-    services::error::ServiceResult,
-};
+use crate::{db::Unscoped, services::error::ServiceResult};
 
 /// The day `now` falls on in the consortium's calendar: conventions start and end on French
 /// dates, so the day turns at midnight in Paris, not in UTC.
 pub fn today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&chrono_tz::Europe::Paris).date_naive()
-}
-
-/// A context for code that still holds the older scoped handle (transitional, until every caller
-/// of the catalogue holds a [`Ctx`]): the handle's scope and instant, and no identity, since the
-/// catalogue's services read nothing else of their caller.
-pub fn ctx_of<'a, C: ConnectionTrait + Sync>(db: &Scoped<'a, C>) -> Ctx<&'a C> {
-    let caller = Caller {
-        account_id: 0,
-        roles: std::collections::BTreeSet::new(),
-        scope: db.scope().clone(),
-        ..Caller::platform()
-    };
-    Ctx::new(db.conn(), std::sync::Arc::new(caller), db.now())
 }
 
 /// What an account reaches through the catalogue: offers and SLAs.

@@ -259,7 +259,7 @@ fn json(items: &[String]) -> String {
 
 /// Creates an offer provided by an organisation the caller manages.
 pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewOffer) -> ServiceResult<OfferView> {
-    crate::services::organisations::get(&ctx, new.provider_id)
+    crate::services::organisations::get(ctx, new.provider_id)
         .await
         .map_err(|_| ServiceError::field("provider_id", "catalogue-no-organisation", vec![]))?;
     if !ctx.scope().manages_organisation(new.provider_id) {

@@ -133,7 +133,7 @@ fn lists(input: &SlaInput) -> (String, String, String) {
 
 /// Creates an SLA for a provider the caller manages.
 pub async fn create<C: Handle>(ctx: &Ctx<C>, input: SlaInput) -> ServiceResult<SlaView> {
-    crate::services::organisations::get(&ctx, input.provider_id)
+    crate::services::organisations::get(ctx, input.provider_id)
         .await
         .map_err(|_| ServiceError::field("provider_id", "catalogue-no-organisation", vec![]))?;
     if !ctx.scope().manages_organisation(input.provider_id) {

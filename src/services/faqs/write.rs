@@ -267,7 +267,7 @@ async fn remember<C: Handle>(ctx: &Ctx<C>, row: &faq::Model) -> ServiceResult<()
         ..Default::default()
     })
     .await?;
-    Ok(fulltext::index_faq(
+    fulltext::index_faq(
         ctx,
         row.id,
         fulltext::FaqText {
@@ -278,7 +278,7 @@ async fn remember<C: Handle>(ctx: &Ctx<C>, row: &faq::Model) -> ServiceResult<()
             body: &row.body,
         },
     )
-    .await?)
+    .await
 }
 
 /// Changes an FAQ: a new version, the index again, in one transaction; 404 if unread, 403 if

@@ -153,7 +153,7 @@ async fn filer<C: Handle>(
         None => ctx.caller_arc(),
     };
     let on_behalf = requester.account_id != ctx.caller().account_id;
-    let as_requester = Ctx::new(ctx.scoped().conn(), requester.clone(), ctx.now());
+    let as_requester = ctx.acting_as(requester.clone());
     let allowed = filing::check(&as_requester, new.subcategory)
         .await
         .map_err(|err| match err {

@@ -78,7 +78,7 @@ pub(super) async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
         page: 1,
         per_page: crate::services::MAX_PER_PAGE,
     };
-    let organisations = organisations::list(&ctx, all).await?.items;
+    let organisations = organisations::list(ctx, all).await?.items;
     let offers = offers::list(
         ctx,
         &OfferFilter {

@@ -52,8 +52,8 @@ async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
         per_page: crate::services::MAX_PER_PAGE,
     };
     Ok(Choices {
-        providers: super::organisations_managed(ctx).await?,
-        teams: teams::list(&ctx, all).await?.items,
+        providers: super::managed_by(ctx).await?,
+        teams: teams::list(ctx, all).await?.items,
         statuses: OfferStatus::ALL.iter().map(|s| s.as_str()).collect(),
         kinds: RequestKind::ALL.iter().map(|s| s.as_str()).collect(),
         fields: ExtraField::ALL.iter().map(|s| s.as_str()).collect(),

@@ -11,26 +11,10 @@ pub mod teams;
 
 use crate::{
     access::Caller,
-    db::{Ctx, Handle},
+    db::Ctx,
     error::AppError,
     services::{MAX_PER_PAGE, PageRequest, organisations::OrganisationView},
-    state::AppState,
 };
-
-/// The organisations the caller manages (the first page of [`MAX_PER_PAGE`]), for the forms'
-/// choices of a parent, a provider or an account's organisation.
-pub async fn managed_organisations(
-    state: &AppState,
-    caller: &Caller,
-) -> Result<Vec<OrganisationView>, AppError> {
-    // Transitional (i15-people): pages not yet given a context build one here.
-    let ctx = Ctx::new(
-        state.db.clone(),
-        std::sync::Arc::new(caller.clone()),
-        state.clock.now(),
-    );
-    managed_by(&ctx).await
-}
 
 /// The organisations the context's caller manages (the first [`MAX_PER_PAGE`] it reads).
 pub async fn managed_by(ctx: &Ctx) -> Result<Vec<OrganisationView>, AppError> {
@@ -63,22 +47,6 @@ pub async fn staff_guard(
         return AppError::NotFound.into_response();
     }
     next.run(request).await
-}
-
-/// [`managed_organisations`], for a handler that holds a request context.
-pub async fn organisations_managed<C: Handle>(
-    ctx: &Ctx<C>,
-) -> Result<Vec<OrganisationView>, AppError> {
-    let all = PageRequest {
-        page: 1,
-        per_page: MAX_PER_PAGE,
-    };
-    Ok(crate::services::organisations::list(&ctx, all)
-        .await?
-        .items
-        .into_iter()
-        .filter(|o| ctx.scope().manages_organisation(o.id))
-        .collect())
 }
 
 /// Lets staff through; a contact gets the 404 of a page that does not exist for them.

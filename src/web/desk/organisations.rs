@@ -61,13 +61,13 @@ pub async fn new_form(ctx: Ctx) -> Result<Page, AppError> {
     ))
 }
 
-fn parse_parent(raw: Option<&str>) -> Result<Option<i64>, AppError> {
+fn parse_parent(raw: Option<&str>) -> Result<Option<i64>, ServiceError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => s
             .parse()
             .map(Some)
-            .map_err(|_| AppError::field_message("parent_id", "field-unknown", vec![])),
+            .map_err(|_| ServiceError::field("parent_id", "field-unknown", vec![])),
     }
 }
 

@@ -57,9 +57,9 @@ pub async fn new_form(ctx: Ctx) -> Result<Page, AppError> {
 pub async fn create(ctx: Ctx, CsrfForm(form): CsrfForm<TeamForm>) -> Result<Response, AppError> {
     staff_only(ctx.caller())?;
     let result = async {
-        let organisation_id = form
-            .organisation_id
-            .ok_or_else(|| AppError::field_message("organisation_id", "field-required", vec![]))?;
+        let organisation_id = form.organisation_id.ok_or_else(|| {
+            crate::services::error::ServiceError::field("organisation_id", "field-required", vec![])
+        })?;
         teams::create(
             &ctx,
             NewTeam {

@@ -38,7 +38,7 @@ fn base(caller: &Caller) -> &'static str {
 
 async fn offer_codes(ctx: &Ctx) -> Result<Value, AppError> {
     let offers = offers::list(
-        &ctx,
+        ctx,
         &OfferFilter {
             q: None,
             page: Some(1),
