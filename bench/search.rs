@@ -467,7 +467,7 @@ async fn main() {
             .await
             .unwrap()
             .unwrap();
-        let scoped = Scoped::new(&db, &caller.scope);
+        let scoped = guichet::db::Ctx::new(&db, std::sync::Arc::new(caller), chrono::Utc::now());
         for q in queries {
             let request = SearchRequest {
                 q: q.to_owned(),
