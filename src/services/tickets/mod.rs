@@ -1,7 +1,7 @@
 //! Tickets: filing ([`create`](mod@create), through the catalogue's filing rule), reading
 //! ([`read`]) and listing ([`list`](mod@list)) within the caller's scope; the lifecycle actions
 //! in [`actions`], the logs in [`log`](mod@log), the history in [`history`], field changes in
-//! [`changes`], the SLA clock in [`sla`], saved views in [`views`].
+//! [`changes`], the SLA clock in [`sla`], saved views in [`views`](mod@views).
 
 pub mod actions;
 pub mod changes;
