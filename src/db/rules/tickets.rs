@@ -40,7 +40,7 @@ impl ScopedEntity for ticket::Entity {
             condition = condition.add(
                 Condition::all()
                     .add(ticket::Column::OrganisationId.is_in(scope.subtree.clone()))
-                    .add(ticket::Column::Visibility.eq("organisation")),
+                    .add(ticket::Column::Visibility.eq(ticket::Visibility::Organisation)),
             );
         }
         if ProviderSide(scope).anywhere() {

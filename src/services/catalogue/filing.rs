@@ -68,7 +68,11 @@ pub async fn check<C: ConnectionTrait>(
         .column(ticket::Column::ConventionId)
         .column_as(ticket::Column::Id.count(), "open")
         .filter(ticket::Column::ConventionId.is_in(conventions.iter().map(|c| c.id)))
-        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
+        .filter(ticket::Column::Status.is_in([
+            ticket::Status::New,
+            ticket::Status::Assigned,
+            ticket::Status::Pending,
+        ]))
         .group_by(ticket::Column::ConventionId)
         .into_tuple()
         .all(db.conn())

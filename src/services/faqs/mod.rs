@@ -603,7 +603,10 @@ where
         .filter(|r| !r.is_empty())
     {
         let row = crate::services::tickets::row(&as_ctx, reference).await?;
-        if !matches!(row.status.as_str(), "resolved" | "closed") {
+        if !matches!(
+            row.status,
+            entity::ticket::Status::Resolved | entity::ticket::Status::Closed
+        ) {
             return Err(AppError::field(
                 "from_ticket",
                 "must be a resolved or closed ticket",

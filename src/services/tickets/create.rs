@@ -12,13 +12,12 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::{NewTicket, Origin, TicketView, Visibility, get, record, word};
+use super::{NewTicket, Origin, TicketView, Visibility, get, record};
 use crate::{
     access::Caller,
     db::{Ctx, Handle, Unscoped},
     domain::{
         catalogue::{ExtraField, RequestKind},
-        lifecycle::Status,
         sla::Priority,
     },
     services::{
@@ -312,7 +311,7 @@ async fn insert<C: Handle>(
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     Ok(ticket::ActiveModel {
         reference: Set(filed.reference),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind.into()),
         title: Set(filed.title),
         description: Set(new.description),
         requester_id: Set(filed.requester.account_id),
@@ -320,14 +319,14 @@ async fn insert<C: Handle>(
         offer_id: Set(filed.allowed.offer_id),
         subcategory_id: Set(filed.subcategory.id),
         convention_id: Set(Some(filed.allowed.convention_id)),
-        impact: Set(word(new.impact)),
-        urgency: Set(word(new.urgency)),
-        priority: Set(word(filed.priority)),
-        origin: Set(filed.origin.as_str().to_owned()),
-        status: Set(Status::New.as_str().to_owned()),
+        impact: Set(new.impact.into()),
+        urgency: Set(new.urgency.into()),
+        priority: Set(filed.priority.into()),
+        origin: Set(filed.origin.into()),
+        status: Set(ticket::Status::New),
         team_id: Set(filed.subcategory.default_team_id),
         agent_id: Set(None),
-        visibility: Set(word(new.visibility.unwrap_or(Visibility::Organisation))),
+        visibility: Set(new.visibility.unwrap_or(Visibility::Organisation).into()),
         module: Set(clean(new.module)),
         affected_version: Set(clean(new.version)),
         environment: Set(clean(new.environment)),

@@ -34,7 +34,11 @@ pub const TICKET_ATTACHMENT: &str = "ticket";
 pub const LOG_ATTACHMENT: &str = "ticket_log";
 
 /// The statuses of a child incident that a parent's log and solution still reach.
-pub(super) const OPEN: [&str; 3] = ["new", "assigned", "pending"];
+pub(super) const OPEN: [ticket::Status; 3] = [
+    ticket::Status::New,
+    ticket::Status::Assigned,
+    ticket::Status::Pending,
+];
 
 /// A log entry to add.
 #[derive(Debug, Deserialize, ToSchema)]
