@@ -135,7 +135,7 @@ async fn views<C: ConnectionTrait>(
         })
         .collect();
     let documents = Unscoped::find::<attachment::Entity>()
-        .filter(attachment::Column::OwnerKind.eq("convention"))
+        .filter(attachment::Column::OwnerKind.eq(attachment::OwnerKind::Convention))
         .filter(attachment::Column::OwnerId.is_in(rows.iter().map(|c| c.id)))
         .order_by_asc(attachment::Column::Id)
         .all(db)
@@ -522,7 +522,7 @@ pub async fn warn_ending<C: ConnectionTrait>(
     organisations.extend(crate::auth::organisation_ancestors(db, row.provider_id).await?);
     let people = notifications::coordinators_of(db, &organisations).await?;
     let data = MailData {
-        kind: Kind::ConventionExpiring.as_str().to_owned(),
+        kind: Kind::ConventionExpiring,
         reference: row.title.clone(),
         title: row.end_date.format("%d/%m/%Y").to_string(),
         path: format!("/desk/conventions/{}", row.id),

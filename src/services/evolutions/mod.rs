@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 use entity::{
     account, evolution, evolution_history, evolution_support, offer, organisation, release,
-    service_subcategory, ticket_sequence,
+    service_subcategory, ticket, ticket_sequence,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -433,13 +433,13 @@ where
             ticket_sequence::Column::NextValue,
             Expr::col(ticket_sequence::Column::NextValue).add(1),
         )
-        .filter(ticket_sequence::Column::Kind.eq("evolution"))
+        .filter(ticket_sequence::Column::Kind.eq(ticket::Kind::Evolution))
         .exec(&txn)
         .await?;
     let next: i64 = Unscoped::find::<ticket_sequence::Entity>()
         .select_only()
         .column(ticket_sequence::Column::NextValue)
-        .filter(ticket_sequence::Column::Kind.eq("evolution"))
+        .filter(ticket_sequence::Column::Kind.eq(ticket::Kind::Evolution))
         .into_tuple()
         .one(&txn)
         .await?
@@ -554,7 +554,7 @@ pub async fn steps<C: ConnectionTrait>(
                 people.remove(&actor);
             }
             let data = notifications::MailData {
-                kind: notifications::Kind::Evolution.as_str().to_owned(),
+                kind: notifications::Kind::Evolution,
                 reference: row.reference.clone(),
                 title: row.title.clone(),
                 path: format!("/portal/evolutions/{}", row.reference),

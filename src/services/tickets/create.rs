@@ -274,12 +274,12 @@ async fn next_number<C: Handle>(tx: &Ctx<C>, kind: RequestKind) -> ServiceResult
             ticket_sequence::Column::NextValue,
             Expr::col(ticket_sequence::Column::NextValue).add(1),
         )
-        .filter(ticket_sequence::Column::Kind.eq(kind.as_str()))
+        .filter(ticket_sequence::Column::Kind.eq(ticket::Kind::from(kind)))
         .exec(tx)
         .await?;
     // Unscoped: the same counter, read back inside the transaction that holds it.
     let next = Unscoped::find::<ticket_sequence::Entity>()
-        .filter(ticket_sequence::Column::Kind.eq(kind.as_str()))
+        .filter(ticket_sequence::Column::Kind.eq(ticket::Kind::from(kind)))
         .one(tx)
         .await?
         .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("no ticket sequence")))?;
