@@ -304,7 +304,13 @@ async fn load_tickets(db: &DatabaseConnection, rng: &mut Lcg) {
     let rochelle = id_of_account(db, "contact@univ-larochelle.demo.guichet").await;
     let geforp = offer_and_subcategory(db, "GEFORP").await;
     let smsu = offer_and_subcategory(db, "SMS-U").await;
-    let statuses = ["new", "assigned", "pending", "resolved", "closed"];
+    let statuses = [
+        ticket::Status::New,
+        ticket::Status::Assigned,
+        ticket::Status::Pending,
+        ticket::Status::Resolved,
+        ticket::Status::Closed,
+    ];
     let now = Utc::now();
     for batch in 0..TICKETS / 1000 {
         let rows = (0..1000).map(|i| {
@@ -314,19 +320,19 @@ async fn load_tickets(db: &DatabaseConnection, rng: &mut Lcg) {
             let at = now - chrono::Duration::minutes(n as i64);
             ticket::ActiveModel {
                 reference: Set(format!("B-{n:07}")),
-                kind: Set("request".to_owned()),
+                kind: Set(ticket::Kind::Request),
                 title: Set(rng.sentence(6)),
                 description: Set(rng.sentence(40)),
                 requester_id: Set(account),
                 organisation_id: Set(org),
                 offer_id: Set(offer),
                 subcategory_id: Set(sub),
-                impact: Set("person".to_owned()),
-                urgency: Set("low".to_owned()),
-                priority: Set("low".to_owned()),
-                origin: Set("api".to_owned()),
-                status: Set(statuses[n % 5].to_owned()),
-                visibility: Set("organisation".to_owned()),
+                impact: Set(ticket::Impact::Person),
+                urgency: Set(ticket::Urgency::Low),
+                priority: Set(ticket::Priority::Low),
+                origin: Set(ticket::Origin::Api),
+                status: Set(statuses[n % 5]),
+                visibility: Set(ticket::Visibility::Organisation),
                 created_at: Set(at),
                 updated_at: Set(at),
                 revision: Set(1),

@@ -10,8 +10,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// `convention` (tickets add theirs).
-    pub owner_kind: String,
+    /// What the file is attached to.
+    pub owner_kind: OwnerKind,
     pub owner_id: i64,
     pub file_name: String,
     pub content_type: String,
@@ -22,3 +22,18 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// `attachment.owner_kind`: the table of the owner `owner_id` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum OwnerKind {
+    /// Stored as `convention`.
+    #[sea_orm(string_value = "convention")]
+    Convention,
+    /// Stored as `ticket`.
+    #[sea_orm(string_value = "ticket")]
+    Ticket,
+    /// Stored as `ticket_log`.
+    #[sea_orm(string_value = "ticket_log")]
+    TicketLog,
+}

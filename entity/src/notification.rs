@@ -10,7 +10,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub account_id: i64,
     pub email: String,
     pub language: String,
@@ -23,3 +23,42 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// `notification.kind` and `notification_mute.kind`: what a notification tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Kind {
+    /// Stored as `received`.
+    #[sea_orm(string_value = "received")]
+    Received,
+    /// Stored as `assigned`.
+    #[sea_orm(string_value = "assigned")]
+    Assigned,
+    /// Stored as `commented`.
+    #[sea_orm(string_value = "commented")]
+    Commented,
+    /// Stored as `pending`.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Stored as `resolved`.
+    #[sea_orm(string_value = "resolved")]
+    Resolved,
+    /// Stored as `closed`.
+    #[sea_orm(string_value = "closed")]
+    Closed,
+    /// Stored as `reopened`.
+    #[sea_orm(string_value = "reopened")]
+    Reopened,
+    /// Stored as `sla75`.
+    #[sea_orm(string_value = "sla75")]
+    Sla75,
+    /// Stored as `sla100`.
+    #[sea_orm(string_value = "sla100")]
+    Sla100,
+    /// Stored as `convention_expiring`.
+    #[sea_orm(string_value = "convention_expiring")]
+    ConventionExpiring,
+    /// Stored as `evolution`.
+    #[sea_orm(string_value = "evolution")]
+    Evolution,
+}

@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub account_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub kind: String,
+    pub kind: super::notification::Kind,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

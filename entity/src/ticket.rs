@@ -2,8 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A row of `ticket`. Enumerated columns hold the domain's names (`domain::lifecycle`,
-/// `domain::priority`).
+/// A row of `ticket`. Enumerated columns are typed (below); the domain converts variant for
+/// variant (`domain::lifecycle`, `domain::priority`).
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "ticket")]
@@ -12,7 +12,7 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique, column_name = "ref")]
     pub reference: String,
-    pub kind: String,
+    pub kind: Kind,
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
@@ -21,14 +21,14 @@ pub struct Model {
     pub offer_id: i64,
     pub subcategory_id: i64,
     pub convention_id: Option<i64>,
-    pub impact: String,
-    pub urgency: String,
-    pub priority: String,
-    pub origin: String,
-    pub status: String,
+    pub impact: Impact,
+    pub urgency: Urgency,
+    pub priority: Priority,
+    pub origin: Origin,
+    pub status: Status,
     pub team_id: Option<i64>,
     pub agent_id: Option<i64>,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub module: Option<String>,
     pub affected_version: Option<String>,
     pub environment: Option<String>,
@@ -66,8 +66,8 @@ pub struct Model {
     pub tto_warn_at: Option<DateTimeUtc>,
     pub ttr_warn_at: Option<DateTimeUtc>,
     /// …`met` or `passed` once stopped, with the overrun in business minutes…
-    pub tto_outcome: Option<String>,
-    pub ttr_outcome: Option<String>,
+    pub tto_outcome: Option<Outcome>,
+    pub ttr_outcome: Option<Outcome>,
     pub tto_overrun_minutes: Option<i32>,
     pub ttr_overrun_minutes: Option<i32>,
     /// …and the highest escalation raised (0, 75 or 100).
@@ -76,3 +76,135 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// `ticket.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Kind {
+    /// Stored as `incident`.
+    #[sea_orm(string_value = "incident")]
+    Incident,
+    /// Stored as `request`.
+    #[sea_orm(string_value = "request")]
+    Request,
+    /// Stored as `evolution`.
+    #[sea_orm(string_value = "evolution")]
+    Evolution,
+}
+
+/// `ticket.impact`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Impact {
+    /// Stored as `person`.
+    #[sea_orm(string_value = "person")]
+    Person,
+    /// Stored as `service`.
+    #[sea_orm(string_value = "service")]
+    Service,
+    /// Stored as `establishment`.
+    #[sea_orm(string_value = "establishment")]
+    Establishment,
+    /// Stored as `several_establishments`.
+    #[sea_orm(string_value = "several_establishments")]
+    SeveralEstablishments,
+}
+
+/// `ticket.urgency`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Urgency {
+    /// Stored as `low`.
+    #[sea_orm(string_value = "low")]
+    Low,
+    /// Stored as `medium`.
+    #[sea_orm(string_value = "medium")]
+    Medium,
+    /// Stored as `high`.
+    #[sea_orm(string_value = "high")]
+    High,
+    /// Stored as `critical`.
+    #[sea_orm(string_value = "critical")]
+    Critical,
+}
+
+/// `ticket.priority`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Priority {
+    /// Stored as `low`.
+    #[sea_orm(string_value = "low")]
+    Low,
+    /// Stored as `medium`.
+    #[sea_orm(string_value = "medium")]
+    Medium,
+    /// Stored as `high`.
+    #[sea_orm(string_value = "high")]
+    High,
+    /// Stored as `critical`.
+    #[sea_orm(string_value = "critical")]
+    Critical,
+}
+
+/// `ticket.origin`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Origin {
+    /// Stored as `portal`.
+    #[sea_orm(string_value = "portal")]
+    Portal,
+    /// Stored as `desk`.
+    #[sea_orm(string_value = "desk")]
+    Desk,
+    /// Stored as `api`.
+    #[sea_orm(string_value = "api")]
+    Api,
+    /// Stored as `email`.
+    #[sea_orm(string_value = "email")]
+    Email,
+}
+
+/// `ticket.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    /// Stored as `new`.
+    #[sea_orm(string_value = "new")]
+    New,
+    /// Stored as `assigned`.
+    #[sea_orm(string_value = "assigned")]
+    Assigned,
+    /// Stored as `pending`.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Stored as `resolved`.
+    #[sea_orm(string_value = "resolved")]
+    Resolved,
+    /// Stored as `closed`.
+    #[sea_orm(string_value = "closed")]
+    Closed,
+}
+
+/// `ticket.visibility`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Visibility {
+    /// Stored as `organisation`.
+    #[sea_orm(string_value = "organisation")]
+    Organisation,
+    /// Stored as `private`.
+    #[sea_orm(string_value = "private")]
+    Private,
+}
+
+/// `ticket.tto_outcome` and `ticket.ttr_outcome`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Outcome {
+    /// Stored as `met`.
+    #[sea_orm(string_value = "met")]
+    Met,
+    /// Stored as `passed`.
+    #[sea_orm(string_value = "passed")]
+    Passed,
+}

@@ -8,7 +8,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "ticket_sequence")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub kind: String,
+    pub kind: super::ticket::Kind,
     pub next_value: i64,
 }
 

@@ -22,25 +22,6 @@ pub enum Outcome {
     Passed,
 }
 
-impl Outcome {
-    /// The stored word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Met => "met",
-            Outcome::Passed => "passed",
-        }
-    }
-
-    /// The outcome a stored word names.
-    pub fn parse(word: &str) -> Option<Outcome> {
-        match word {
-            "met" => Some(Outcome::Met),
-            "passed" => Some(Outcome::Passed),
-            _ => None,
-        }
-    }
-}
-
 /// One metric's clock.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetricClock {

@@ -92,6 +92,42 @@ impl Kind {
     }
 }
 
+/// `From` both ways between the stored kind (`notification.kind`, `notification_mute.kind`) and
+/// [`Kind`], with exhaustive matches.
+macro_rules! both_ways {
+    ($($variant:ident),+ $(,)?) => {
+        impl From<notification::Kind> for Kind {
+            fn from(value: notification::Kind) -> Self {
+                match value {
+                    $(notification::Kind::$variant => Kind::$variant,)+
+                }
+            }
+        }
+
+        impl From<Kind> for notification::Kind {
+            fn from(value: Kind) -> Self {
+                match value {
+                    $(Kind::$variant => notification::Kind::$variant,)+
+                }
+            }
+        }
+    };
+}
+
+both_ways!(
+    Received,
+    Assigned,
+    Commented,
+    Pending,
+    Resolved,
+    Closed,
+    Reopened,
+    Sla75,
+    Sla100,
+    ConventionExpiring,
+    Evolution,
+);
+
 /// Who is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -120,8 +156,8 @@ pub struct TicketEvent<'a> {
 /// What a mail template is given.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MailData {
-    /// The kind's word.
-    pub kind: String,
+    /// The kind (its word in JSON).
+    pub kind: Kind,
     /// What it is about: a ticket's reference, a convention's title.
     pub reference: String,
     /// A ticket's title; a convention's end date.
@@ -246,7 +282,7 @@ pub async fn ticket_event<C: Handle>(ctx: &Ctx<C>, event: TicketEvent<'_>) -> Se
         Audience::Provider | Audience::Escalation => "/desk",
     };
     let data = MailData {
-        kind: event.kind.as_str().to_owned(),
+        kind: event.kind,
         reference: event.ticket.reference.clone(),
         title: event.ticket.title.clone(),
         path: format!("{side}/tickets/{}", event.ticket.reference),
@@ -279,7 +315,10 @@ pub async fn notify_many<C: Handle>(
     if everyone.is_empty() {
         return Ok(());
     }
-    let kinds: BTreeSet<&str> = events.iter().map(|(_, data)| data.kind.as_str()).collect();
+    let kinds: BTreeSet<notification::Kind> = events
+        .iter()
+        .map(|(_, data)| notification::Kind::from(data.kind))
+        .collect();
     let audience = Recipients::read(ctx, &everyone, kinds).await?;
     let mut rows: Vec<(String, notification::ActiveModel)> = Vec::new();
     for (people, data) in events {
@@ -310,7 +349,7 @@ pub async fn notify_many<C: Handle>(
 /// The recipients of some events as the outbox needs them: their address and language, and
 /// the kinds they muted.
 struct Recipients {
-    muted: BTreeSet<(i64, String)>,
+    muted: BTreeSet<(i64, notification::Kind)>,
     accounts: HashMap<i64, (String, String)>,
 }
 
@@ -318,7 +357,7 @@ impl Recipients {
     async fn read<C: Handle>(
         ctx: &Ctx<C>,
         everyone: &BTreeSet<i64>,
-        kinds: BTreeSet<&str>,
+        kinds: BTreeSet<notification::Kind>,
     ) -> ServiceResult<Self> {
         // Unscoped: the recipients' preferences, which are theirs and not the actor's to read.
         let muted = Unscoped::find::<notification_mute::Entity>()
@@ -368,7 +407,10 @@ impl Recipients {
             .collect();
         let mut rows = Vec::new();
         for account_id in people {
-            if self.muted.contains(&(*account_id, data.kind.clone())) {
+            if self
+                .muted
+                .contains(&(*account_id, notification::Kind::from(data.kind)))
+            {
                 continue;
             }
             let Some((email, language)) = self.accounts.get(account_id) else {
@@ -376,7 +418,7 @@ impl Recipients {
             };
             let lang = Lang::parse(language).unwrap_or_default();
             let subject = lang.t_args(
-                &format!("mail-{}-subject", data.kind),
+                &format!("mail-{}-subject", data.kind.as_str()),
                 &[
                     ("reference", data.reference.clone()),
                     ("title", data.title.chars().take(120).collect()),
@@ -384,7 +426,7 @@ impl Recipients {
             );
             let message_id = format!("{reference}.{}@guichet", uuid::Uuid::new_v4().simple());
             let row = notification::ActiveModel {
-                kind: Set(data.kind.clone()),
+                kind: Set(data.kind.into()),
                 account_id: Set(*account_id),
                 email: Set(email.clone()),
                 language: Set(lang.code().to_owned()),
@@ -459,14 +501,14 @@ pub async fn send(
 
 /// The kinds the caller muted.
 pub async fn muted<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Kind>> {
-    let words: Vec<String> = ctx
+    let kinds: Vec<notification::Kind> = ctx
         .find::<notification_mute::Entity>()
         .select_only()
         .column(notification_mute::Column::Kind)
         .into_tuple()
         .all(ctx)
         .await?;
-    Ok(words.iter().filter_map(|w| Kind::parse(w)).collect())
+    Ok(kinds.into_iter().map(Kind::from).collect())
 }
 
 /// Replaces the kinds the caller mutes (preferences are personal).
@@ -475,13 +517,14 @@ pub async fn set_muted(ctx: &Ctx, kinds: &[Kind]) -> ServiceResult<Vec<Kind>> {
     tx.delete_many::<notification_mute::Entity>()
         .exec(&tx)
         .await?;
-    let unique: BTreeSet<&'static str> = kinds.iter().map(|k| k.as_str()).collect();
+    let unique: BTreeSet<notification::Kind> =
+        kinds.iter().map(|k| notification::Kind::from(*k)).collect();
     if !unique.is_empty() {
         let account_id = ctx.caller().account_id;
         notification_mute::Entity::insert_many(unique.iter().map(|kind| {
             notification_mute::ActiveModel {
                 account_id: Set(account_id),
-                kind: Set((*kind).to_owned()),
+                kind: Set(*kind),
             }
         }))
         .exec_without_returning(&tx)

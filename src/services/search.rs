@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use entity::{offer, ticket};
-use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -175,7 +175,7 @@ async fn tickets<C: Handle>(
             offer: codes.get(&row.offer_id).cloned().unwrap_or_default(),
             reference: row.reference,
             title: row.title,
-            status: row.status,
+            status: row.status.to_value(),
         })
         .collect();
     Ok((

@@ -284,7 +284,7 @@ async fn a_person_mutes_a_kind_of_notification_and_no_longer_receives_it() {
         .unwrap()
         .into_iter()
         .filter(|n| n.subject.contains(&reference))
-        .map(|n| n.kind)
+        .map(|n| sea_orm::ActiveEnum::to_value(&n.kind))
         .collect();
     assert_eq!(
         told,

@@ -130,7 +130,7 @@ pub async fn upload(
     let stored = attachments::store(
         &ctx,
         &state.config.data_dir,
-        "convention",
+        entity::attachment::OwnerKind::Convention,
         id,
         upload,
         state.config.attachment_max_bytes,

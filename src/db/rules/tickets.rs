@@ -40,7 +40,7 @@ impl ScopedEntity for ticket::Entity {
             condition = condition.add(
                 Condition::all()
                     .add(ticket::Column::OrganisationId.is_in(scope.subtree.clone()))
-                    .add(ticket::Column::Visibility.eq("organisation")),
+                    .add(ticket::Column::Visibility.eq(ticket::Visibility::Organisation)),
             );
         }
         if ProviderSide(scope).anywhere() {
@@ -195,22 +195,22 @@ impl ScopedEntity for attachment::Entity {
 
 /// The attachments whose owner satisfies its table's condition.
 fn attachments_of(conventions: Condition, tickets: Condition, entries: Condition) -> Condition {
-    let owned = |kind: &str, ids: SelectStatement| {
+    let owned = |kind: attachment::OwnerKind, ids: SelectStatement| {
         Condition::all()
             .add(attachment::Column::OwnerKind.eq(kind))
             .add(attachment::Column::OwnerId.in_subquery(ids))
     };
     Condition::any()
         .add(owned(
-            "convention",
+            attachment::OwnerKind::Convention,
             ids_where::<convention::Entity>(convention::Column::Id, conventions),
         ))
         .add(owned(
-            "ticket",
+            attachment::OwnerKind::Ticket,
             ids_where::<ticket::Entity>(ticket::Column::Id, tickets),
         ))
         .add(owned(
-            "ticket_log",
+            attachment::OwnerKind::TicketLog,
             ids_where::<ticket_log::Entity>(ticket_log::Column::Id, entries),
         ))
 }

@@ -91,7 +91,7 @@ pub fn clean_file_name(raw: &str) -> String {
 pub async fn store<C: Handle>(
     ctx: &Ctx<C>,
     data_dir: &Path,
-    owner_kind: &str,
+    owner_kind: attachment::OwnerKind,
     owner_id: i64,
     upload: Upload,
     max_bytes: usize,
@@ -116,7 +116,7 @@ pub async fn store<C: Handle>(
         "application/octet-stream".to_owned()
     };
     let row = attachment::ActiveModel {
-        owner_kind: Set(owner_kind.to_owned()),
+        owner_kind: Set(owner_kind),
         owner_id: Set(owner_id),
         file_name: Set(clean_file_name(&upload.file_name)),
         content_type: Set(content_type),
@@ -149,7 +149,7 @@ async fn write_once(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Res
 /// of files).
 pub async fn of<C: Handle>(
     ctx: &Ctx<C>,
-    owner_kind: &str,
+    owner_kind: attachment::OwnerKind,
     owner_id: i64,
 ) -> ServiceResult<Vec<AttachmentView>> {
     Ok(ctx
@@ -168,7 +168,7 @@ pub async fn of<C: Handle>(
 /// The attachments of many owners of one kind, by owner, in one query (bounded like `of`).
 pub async fn of_owners<C: Handle>(
     ctx: &Ctx<C>,
-    owner_kind: &str,
+    owner_kind: attachment::OwnerKind,
     owner_ids: impl IntoIterator<Item = i64>,
 ) -> ServiceResult<HashMap<i64, Vec<AttachmentView>>> {
     let owner_ids: Vec<i64> = owner_ids.into_iter().collect();

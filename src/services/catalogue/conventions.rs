@@ -173,7 +173,7 @@ async fn views<C: Handle>(
     // Unscoped: the documents of the conventions just read through the caller's scope; the
     // attachment store has no rule of its own yet.
     let documents = Unscoped::find::<attachment::Entity>()
-        .filter(attachment::Column::OwnerKind.eq("convention"))
+        .filter(attachment::Column::OwnerKind.eq(attachment::OwnerKind::Convention))
         .filter(attachment::Column::OwnerId.is_in(ids))
         .order_by_asc(attachment::Column::Id)
         .all(ctx)
@@ -533,7 +533,7 @@ pub async fn warn_ending<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<()> 
     let people = notifications::coordinators_of(ctx, &organisations).await?;
     // The mail carries the title and the end date as data; each recipient's mail renders them.
     let data = MailData {
-        kind: Kind::ConventionExpiring.as_str().to_owned(),
+        kind: Kind::ConventionExpiring,
         reference: row.title.clone(),
         title: row.end_date.format("%d/%m/%Y").to_string(),
         path: format!("/desk/conventions/{}", row.id),

@@ -87,7 +87,7 @@ pub async fn steps<C: Handle>(
                 people.remove(&actor);
             }
             let data = notifications::MailData {
-                kind: notifications::Kind::Evolution.as_str().to_owned(),
+                kind: notifications::Kind::Evolution,
                 reference: row.reference.clone(),
                 title: row.title.clone(),
                 path: format!("/portal/evolutions/{}", row.reference),

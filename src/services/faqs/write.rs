@@ -151,7 +151,10 @@ async fn from_ticket<C: Handle>(ctx: &Ctx<C>, new: &mut NewFaq) -> ServiceResult
         return Ok(None);
     };
     let row = crate::services::tickets::row(ctx, reference).await?;
-    if !matches!(row.status.as_str(), "resolved" | "closed") {
+    if !matches!(
+        row.status,
+        entity::ticket::Status::Resolved | entity::ticket::Status::Closed
+    ) {
         return Err(ServiceError::field(
             "from_ticket",
             "field-faq-ticket-not-resolved",

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use entity::{offer, team_member, ticket};
 use sea_orm::{
-    ColumnTrait, PaginatorTrait, QueryFilter, UpdateMany,
+    ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, UpdateMany,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
@@ -83,7 +83,7 @@ fn side_for(
     provider_id: i64,
     action: Action,
 ) -> ServiceResult<(Side, Status)> {
-    let status = status_of(row)?;
+    let status = status_of(row);
     let sides = sides(caller, row, provider_id);
     if sides.is_empty() {
         return Err(ServiceError::forbidden("ticket-follower-acts-not", vec![]));
@@ -130,14 +130,17 @@ async fn plan<C: Handle>(
     let mut plan = Plan {
         update: ctx
             .update_many::<ticket::Entity>()
-            .col_expr(ticket::Column::Status, Expr::value(next.as_str()))
+            .col_expr(
+                ticket::Column::Status,
+                Expr::value(ticket::Status::from(next)),
+            )
             .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
             .col_expr(ticket::Column::Revision, Expr::value(current.revision + 1))
             .filter(ticket::Column::Id.eq(current.id))
             .filter(ticket::Column::Revision.eq(current.revision)),
         changes: vec![(
             "status",
-            Some(current.status.clone()),
+            Some(current.status.to_value()),
             Some(next.as_str().to_owned()),
         )],
         public_note: None,
@@ -379,7 +382,10 @@ async fn resolve_children<C: Handle>(
     // One statement for every child, whatever their number; the status filter keeps a child
     // closed or resolved meanwhile out of it.
     tx.update_many::<ticket::Entity>()
-        .col_expr(ticket::Column::Status, Expr::value("resolved"))
+        .col_expr(
+            ticket::Column::Status,
+            Expr::value(ticket::Status::Resolved),
+        )
         .col_expr(ticket::Column::Solution, Expr::value(text))
         .col_expr(ticket::Column::ResolvedAt, Expr::value(now))
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
@@ -403,8 +409,8 @@ async fn resolve_children<C: Handle>(
             .collect();
         let change = (
             "status",
-            Some(status.to_owned()),
-            Some("resolved".to_owned()),
+            Some(status.to_value()),
+            Some(ticket::Status::Resolved.to_value()),
         );
         record_many(tx, &moved, actor, &[change]).await?;
     }

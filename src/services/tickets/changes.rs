@@ -5,6 +5,7 @@
 use chrono::Duration;
 use entity::{account, ticket, ticket_participant};
 use sea_orm::{
+    ActiveEnum,
     ActiveValue::Set,
     ColumnTrait, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
     sea_query::{Expr, OnConflict},
@@ -12,12 +13,12 @@ use sea_orm::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{TicketView, Visibility, get, history::Change, record, row, sides, stored, word};
+use super::{TicketView, Visibility, get, history::Change, record, row, sides};
 use crate::{
     db::{Ctx, Handle},
     domain::{
         catalogue::RequestKind,
-        lifecycle::{Side, Status},
+        lifecycle::Side,
         priority::{Impact, Urgency},
         sla::Metric,
     },
@@ -92,10 +93,14 @@ pub async fn update(
         update = requalify(ctx, &current, &changes, update, &mut history).await?;
     }
     if let Some(visibility) = changes.visibility {
-        let new = word(visibility);
+        let new = ticket::Visibility::from(visibility);
         if new != current.visibility {
-            update = update.col_expr(ticket::Column::Visibility, Expr::value(new.clone()));
-            history.push(("visibility", Some(current.visibility.clone()), Some(new)));
+            update = update.col_expr(ticket::Column::Visibility, Expr::value(new));
+            history.push((
+                "visibility",
+                Some(current.visibility.to_value()),
+                Some(new.to_value()),
+            ));
         }
     }
     if let Some(parent) = changes.parent.as_deref().map(str::trim) {
@@ -140,21 +145,21 @@ async fn requalify(
 ) -> ServiceResult<UpdateMany<ticket::Entity>> {
     let impact: Impact = match changes.impact {
         Some(impact) => impact,
-        None => stored("impact", &current.impact)?,
+        None => current.impact.into(),
     };
     let urgency: Urgency = match changes.urgency {
         Some(urgency) => urgency,
-        None => stored("urgency", &current.urgency)?,
+        None => current.urgency.into(),
     };
     let new_priority = super::settings::matrix(ctx)
         .await?
         .priority(impact, urgency);
-    let priority = word(new_priority);
+    let priority = ticket::Priority::from(new_priority);
     if priority != current.priority
         && let Some(level) = super::sla::level(ctx, current.sla_id).await?
     {
         // A new priority, a new target: the deadlines follow, the time spent stays.
-        let kind: RequestKind = stored("kind", &current.kind)?;
+        let kind = RequestKind::from(current.kind);
         let mut clocks = super::sla::Clocks::of(current);
         for (clock, metric) in [
             (&mut clocks.tto, Metric::Tto),
@@ -169,25 +174,25 @@ async fn requalify(
         (
             "impact",
             ticket::Column::Impact,
-            &current.impact,
-            word(impact),
+            current.impact.to_value(),
+            ticket::Impact::from(impact).to_value(),
         ),
         (
             "urgency",
             ticket::Column::Urgency,
-            &current.urgency,
-            word(urgency),
+            current.urgency.to_value(),
+            ticket::Urgency::from(urgency).to_value(),
         ),
         (
             "priority",
             ticket::Column::Priority,
-            &current.priority,
-            priority,
+            current.priority.to_value(),
+            priority.to_value(),
         ),
     ] {
-        if *old != new {
+        if old != new {
             update = update.col_expr(column, Expr::value(new.clone()));
-            history.push((field, Some(old.clone()), Some(new)));
+            history.push((field, Some(old), Some(new)));
         }
     }
     Ok(update)
@@ -204,7 +209,7 @@ async fn parent_of(ctx: &Ctx, current: &ticket::Model, parent: &str) -> ServiceR
         .map_err(|_| ServiceError::field("parent", "ticket-parent-unknown", vec![]))?;
     if parent_row.id == current.id
         || parent_row.parent_id.is_some()
-        || parent_row.kind != RequestKind::Incident.as_str()
+        || parent_row.kind != ticket::Kind::Incident
     {
         return Err(ServiceError::field(
             "parent",
@@ -307,7 +312,7 @@ pub async fn auto_close(ctx: &Ctx, days: i64) -> ServiceResult<u64> {
     let before = ctx.now() - Duration::days(days);
     let due = ctx
         .find::<ticket::Entity>()
-        .filter(ticket::Column::Status.eq(Status::Resolved.as_str()))
+        .filter(ticket::Column::Status.eq(ticket::Status::Resolved))
         .filter(ticket::Column::ResolvedAt.lt(before))
         // A bounded batch per run; the next run takes the rest.
         .limit(500)
@@ -321,7 +326,7 @@ pub async fn auto_close(ctx: &Ctx, days: i64) -> ServiceResult<u64> {
         let now = tx.now();
         let result = tx
             .update_many::<ticket::Entity>()
-            .col_expr(ticket::Column::Status, Expr::value(Status::Closed.as_str()))
+            .col_expr(ticket::Column::Status, Expr::value(ticket::Status::Closed))
             .col_expr(ticket::Column::ClosedAt, Expr::value(now))
             .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
             .col_expr(ticket::Column::Revision, Expr::value(revision + 1))

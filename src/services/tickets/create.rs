@@ -12,13 +12,12 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::{NewTicket, Origin, TicketView, Visibility, get, record, word};
+use super::{NewTicket, Origin, TicketView, Visibility, get, record};
 use crate::{
     access::Caller,
     db::{Ctx, Handle, Unscoped},
     domain::{
         catalogue::{ExtraField, RequestKind},
-        lifecycle::Status,
         sla::Priority,
     },
     services::{
@@ -273,12 +272,12 @@ async fn next_number<C: Handle>(tx: &Ctx<C>, kind: RequestKind) -> ServiceResult
             ticket_sequence::Column::NextValue,
             Expr::col(ticket_sequence::Column::NextValue).add(1),
         )
-        .filter(ticket_sequence::Column::Kind.eq(kind.as_str()))
+        .filter(ticket_sequence::Column::Kind.eq(ticket::Kind::from(kind)))
         .exec(tx)
         .await?;
     // Unscoped: the same counter, read back inside the transaction that holds it.
     let next = Unscoped::find::<ticket_sequence::Entity>()
-        .filter(ticket_sequence::Column::Kind.eq(kind.as_str()))
+        .filter(ticket_sequence::Column::Kind.eq(ticket::Kind::from(kind)))
         .one(tx)
         .await?
         .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("no ticket sequence")))?;
@@ -310,7 +309,7 @@ async fn insert<C: Handle>(
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     Ok(ticket::ActiveModel {
         reference: Set(filed.reference),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind.into()),
         title: Set(filed.title),
         description: Set(new.description),
         requester_id: Set(filed.requester.account_id),
@@ -318,14 +317,14 @@ async fn insert<C: Handle>(
         offer_id: Set(filed.allowed.offer_id),
         subcategory_id: Set(filed.subcategory.id),
         convention_id: Set(Some(filed.allowed.convention_id)),
-        impact: Set(word(new.impact)),
-        urgency: Set(word(new.urgency)),
-        priority: Set(word(filed.priority)),
-        origin: Set(filed.origin.as_str().to_owned()),
-        status: Set(Status::New.as_str().to_owned()),
+        impact: Set(new.impact.into()),
+        urgency: Set(new.urgency.into()),
+        priority: Set(filed.priority.into()),
+        origin: Set(filed.origin.into()),
+        status: Set(ticket::Status::New),
         team_id: Set(filed.subcategory.default_team_id),
         agent_id: Set(None),
-        visibility: Set(word(new.visibility.unwrap_or(Visibility::Organisation))),
+        visibility: Set(new.visibility.unwrap_or(Visibility::Organisation).into()),
         module: Set(clean(new.module)),
         affected_version: Set(clean(new.version)),
         environment: Set(clean(new.environment)),

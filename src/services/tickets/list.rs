@@ -8,7 +8,7 @@ use sea_orm::{
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{TicketView, views, word};
+use super::{TicketView, log::OPEN, views};
 use crate::{
     db::{Ctx, Handle, Unscoped},
     domain::{catalogue::RequestKind, lifecycle::Status, sla::Priority},
@@ -114,18 +114,22 @@ async fn filtered<C: Handle>(
 ) -> ServiceResult<Select<ticket::Entity>> {
     let mut query = ctx.find::<ticket::Entity>();
     if let Some(kind) = filter.kind {
-        query = query.filter(ticket::Column::Kind.eq(kind.as_str()));
+        query = query.filter(ticket::Column::Kind.eq(ticket::Kind::from(kind)));
     }
     match filter.status.as_deref() {
         None | Some("") | Some("all") => {}
         Some("open") => {
-            query = query.filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]));
+            query = query.filter(ticket::Column::Status.is_in(OPEN));
         }
-        Some("done") => query = query.filter(ticket::Column::Status.is_in(["resolved", "closed"])),
+        Some("done") => {
+            query = query.filter(
+                ticket::Column::Status.is_in([ticket::Status::Resolved, ticket::Status::Closed]),
+            );
+        }
         Some(other) => {
             let status = Status::parse(other)
                 .ok_or_else(|| ServiceError::field("status", "ticket-filter-status", vec![]))?;
-            query = query.filter(ticket::Column::Status.eq(status.as_str()));
+            query = query.filter(ticket::Column::Status.eq(ticket::Status::from(status)));
         }
     }
     if let Some(code) = &filter.offer {
@@ -153,7 +157,7 @@ async fn filtered<C: Handle>(
         Some(_) => return Err(ServiceError::field("sla", "ticket-filter-sla", vec![])),
     }
     if let Some(priority) = filter.priority {
-        query = query.filter(ticket::Column::Priority.eq(word(priority)));
+        query = query.filter(ticket::Column::Priority.eq(ticket::Priority::from(priority)));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.replace(['%', '_'], "").to_lowercase());

@@ -3,7 +3,7 @@
 //! it the files its entries carry.
 
 use chrono::{DateTime, Utc};
-use entity::{ticket, ticket_log};
+use entity::{attachment, ticket, ticket_log};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::Expr,
@@ -28,13 +28,17 @@ use crate::{
 };
 
 /// The owner kind of files filed with a ticket itself.
-pub const TICKET_ATTACHMENT: &str = "ticket";
+pub const TICKET_ATTACHMENT: attachment::OwnerKind = attachment::OwnerKind::Ticket;
 
 /// The owner kind of files sent with a log entry.
-pub const LOG_ATTACHMENT: &str = "ticket_log";
+pub const LOG_ATTACHMENT: attachment::OwnerKind = attachment::OwnerKind::TicketLog;
 
 /// The statuses of a child incident that a parent's log and solution still reach.
-pub(super) const OPEN: [&str; 3] = ["new", "assigned", "pending"];
+pub(super) const OPEN: [ticket::Status; 3] = [
+    ticket::Status::New,
+    ticket::Status::Assigned,
+    ticket::Status::Pending,
+];
 
 /// A log entry to add.
 #[derive(Debug, Deserialize, ToSchema)]

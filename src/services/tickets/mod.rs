@@ -1,7 +1,7 @@
-//! Tickets: filing ([`create`], through the catalogue's filing rule), reading ([`read`]) and
-//! listing ([`list`]) within the caller's scope; the lifecycle actions in [`actions`], the logs in
-//! [`log`], the history in [`history`], field changes in [`changes`], the SLA clock in [`sla`],
-//! saved views in [`views`].
+//! Tickets: filing ([`create`](mod@create), through the catalogue's filing rule), reading
+//! ([`read`]) and listing ([`list`](mod@list)) within the caller's scope; the lifecycle actions
+//! in [`actions`], the logs in [`log`](mod@log), the history in [`history`], field changes in
+//! [`changes`], the SLA clock in [`sla`], saved views in [`views`](mod@views).
 
 pub mod actions;
 pub mod changes;
@@ -12,6 +12,7 @@ pub mod log;
 pub mod read;
 pub mod settings;
 pub mod sla;
+mod states;
 pub mod views;
 
 use chrono::{DateTime, Utc};
@@ -34,7 +35,7 @@ use crate::{
         priority::{Impact, Urgency},
         sla::Priority,
     },
-    services::error::{ServiceError, ServiceResult},
+    services::error::ServiceResult,
 };
 
 /// Where a ticket came from.
@@ -49,17 +50,6 @@ pub enum Origin {
     Api,
     /// An e-mail.
     Email,
-}
-
-impl Origin {
-    fn as_str(self) -> &'static str {
-        match self {
-            Origin::Portal => "portal",
-            Origin::Desk => "desk",
-            Origin::Api => "api",
-            Origin::Email => "email",
-        }
-    }
 }
 
 /// Who may see a ticket besides its requester, participants and providers.
@@ -252,7 +242,7 @@ pub fn allowed_for(
     row: &ticket::Model,
     provider_id: i64,
 ) -> ServiceResult<Vec<Action>> {
-    let status = status_of(row)?;
+    let status = status_of(row);
     let mut actions: Vec<Action> = Vec::new();
     for side in sides(caller, row, provider_id) {
         for action in lifecycle::allowed(status, side) {
@@ -265,27 +255,6 @@ pub fn allowed_for(
 }
 
 /// The stored status of a ticket.
-fn status_of(row: &ticket::Model) -> ServiceResult<Status> {
-    stored("status", &row.status)
-}
-
-/// A word stored in a column of `ticket`, decoded: a word no state has is an error that names
-/// the table, the column and the value, never a silent default.
-fn stored<T: serde::de::DeserializeOwned>(column: &'static str, word: &str) -> ServiceResult<T> {
-    parse(word).ok_or_else(|| {
-        ServiceError::Internal(anyhow::anyhow!(
-            "ticket.{column} holds {word:?}, which no state is"
-        ))
-    })
-}
-
-fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
-}
-
-fn word<T: Serialize>(value: T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+fn status_of(row: &ticket::Model) -> Status {
+    row.status.into()
 }

@@ -8,11 +8,11 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Named, TicketView, allowed_for, sides, stored};
+use super::{Named, TicketView, allowed_for, log::OPEN, sides};
 use crate::{
     access::Caller,
     db::{Ctx, Handle, Unscoped},
-    domain::{lifecycle::Side, sla_clock::Outcome},
+    domain::lifecycle::Side,
     markdown,
     services::error::{ServiceError, ServiceResult},
 };
@@ -156,11 +156,6 @@ fn view_of(caller: &Caller, names: &Referred, t: ticket::Model) -> ServiceResult
     let provider_id = names.provider_of(t.offer_id);
     let sides = sides(caller, &t, provider_id);
     let named = Referred::named;
-    let outcome = |column, word: &Option<String>| {
-        word.as_deref()
-            .map(|w| stored::<Outcome>(column, w))
-            .transpose()
-    };
     Ok(TicketView {
         allowed_actions: allowed_for(caller, &t, provider_id)?,
         provider_side: sides.contains(&Side::Provider),
@@ -168,13 +163,13 @@ fn view_of(caller: &Caller, names: &Referred, t: ticket::Model) -> ServiceResult
         attachments: Vec::new(),
         participants: Vec::new(),
         description_html: markdown::to_safe_html(&t.description),
-        kind: stored("kind", &t.kind)?,
-        status: stored("status", &t.status)?,
-        impact: stored("impact", &t.impact)?,
-        urgency: stored("urgency", &t.urgency)?,
-        priority: stored("priority", &t.priority)?,
-        origin: stored("origin", &t.origin)?,
-        visibility: stored("visibility", &t.visibility)?,
+        kind: t.kind.into(),
+        status: t.status.into(),
+        impact: t.impact.into(),
+        urgency: t.urgency.into(),
+        priority: t.priority.into(),
+        origin: t.origin.into(),
+        visibility: t.visibility.into(),
         organisation: named(&names.orgs, t.organisation_id),
         offer: names.offer(t.offer_id),
         subcategory: named(&names.subs, t.subcategory_id),
@@ -204,8 +199,8 @@ fn view_of(caller: &Caller, names: &Referred, t: ticket::Model) -> ServiceResult
         sla_id: t.sla_id,
         tto_deadline: t.tto_deadline,
         ttr_deadline: t.ttr_deadline,
-        tto_outcome: outcome("tto_outcome", &t.tto_outcome)?,
-        ttr_outcome: outcome("ttr_outcome", &t.ttr_outcome)?,
+        tto_outcome: t.tto_outcome.map(Into::into),
+        ttr_outcome: t.ttr_outcome.map(Into::into),
         tto_overrun_minutes: t.tto_overrun_minutes,
         ttr_overrun_minutes: t.ttr_overrun_minutes,
         ttr_target_minutes: t.ttr_target_minutes,
@@ -347,15 +342,15 @@ pub struct Counts {
 
 /// The caller's counts, within its scope.
 pub async fn counts<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Counts> {
-    let count = |statuses: &'static [&'static str]| async move {
+    let count = |statuses: &'static [ticket::Status]| async move {
         ctx.find::<ticket::Entity>()
             .filter(ticket::Column::Status.is_in(statuses.iter().copied()))
             .count(ctx)
             .await
     };
     Ok(Counts {
-        open: count(&["new", "assigned", "pending"]).await?,
-        resolved: count(&["resolved"]).await?,
-        closed: count(&["closed"]).await?,
+        open: count(&OPEN).await?,
+        resolved: count(&[ticket::Status::Resolved]).await?,
+        closed: count(&[ticket::Status::Closed]).await?,
     })
 }

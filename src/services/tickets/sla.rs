@@ -12,7 +12,7 @@ use crate::{
         business_time::Calendar,
         catalogue::RequestKind,
         sla::{Metric, Priority, target_minutes},
-        sla_clock::{MetricClock, Outcome},
+        sla_clock::MetricClock,
     },
     services::{catalogue::slas::SlaView, error::ServiceResult},
 };
@@ -91,7 +91,6 @@ impl Clocks {
 
     /// The clocks stored on a ticket.
     pub fn of(row: &ticket::Model) -> Clocks {
-        let outcome = |w: &Option<String>| w.as_deref().and_then(Outcome::parse);
         Clocks {
             tto: MetricClock {
                 target_minutes: row.tto_target_minutes,
@@ -99,7 +98,7 @@ impl Clocks {
                 running_since: row.tto_running_since,
                 deadline: row.tto_deadline,
                 warn_at: row.tto_warn_at,
-                outcome: outcome(&row.tto_outcome),
+                outcome: row.tto_outcome.map(Into::into),
                 overrun_minutes: row.tto_overrun_minutes,
             },
             ttr: MetricClock {
@@ -108,7 +107,7 @@ impl Clocks {
                 running_since: row.ttr_running_since,
                 deadline: row.ttr_deadline,
                 warn_at: row.ttr_warn_at,
-                outcome: outcome(&row.ttr_outcome),
+                outcome: row.ttr_outcome.map(Into::into),
                 overrun_minutes: row.ttr_overrun_minutes,
             },
         }
@@ -152,7 +151,7 @@ impl Clocks {
                 .col_expr(warn, Expr::value(clock.warn_at))
                 .col_expr(
                     outcome,
-                    Expr::value(clock.outcome.map(|o| o.as_str().to_owned())),
+                    Expr::value(clock.outcome.map(ticket::Outcome::from)),
                 )
                 .col_expr(overrun, Expr::value(clock.overrun_minutes));
         }

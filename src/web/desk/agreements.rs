@@ -331,7 +331,7 @@ pub async fn upload(
     attachments::store(
         &ctx,
         &state.config.data_dir,
-        "convention",
+        entity::attachment::OwnerKind::Convention,
         id,
         upload,
         state.config.attachment_max_bytes,
