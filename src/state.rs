@@ -54,6 +54,23 @@ impl AppState {
         })
     }
 
+    /// The platform acting at the application clock's instant, for what has no caller: the
+    /// pages and endpoints used before signing in, and the jobs.
+    pub fn platform(&self) -> crate::db::Ctx {
+        crate::db::Ctx::platform(self.db.clone(), self.clock.now())
+    }
+
+    /// `caller` acting at the application clock's instant, for a layer that runs before the
+    /// handler's own extractor (the idempotency layer).
+    pub fn ctx_for(&self, caller: std::sync::Arc<crate::access::Caller>) -> crate::db::Ctx {
+        crate::db::Ctx::new(self.db.clone(), caller, self.clock.now())
+    }
+
+    /// Whether the database answers, for `/healthz`.
+    pub async fn database_answers(&self) -> bool {
+        crate::db::ping(&self.db).await
+    }
+
     /// Whether demo accounts could sign in when last checked.
     pub fn demo_accounts(&self) -> bool {
         self.demo_accounts.load(Ordering::Relaxed)

@@ -14,7 +14,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
     pub request_digest: String,
-    pub state: String,
+    pub state: State,
     pub response_status: Option<i32>,
     #[sea_orm(column_type = "Text", nullable)]
     pub response_body: Option<String>,
@@ -22,3 +22,15 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Where a key's first request stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum State {
+    /// The request runs.
+    #[sea_orm(string_value = "running")]
+    Running,
+    /// The request was answered; its answer is kept.
+    #[sea_orm(string_value = "done")]
+    Done,
+}

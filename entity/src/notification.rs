@@ -13,7 +13,7 @@ pub struct Model {
     pub kind: Kind,
     pub account_id: i64,
     pub email: String,
-    pub language: String,
+    pub language: crate::account::AccountLanguage,
     pub subject: String,
     pub data: String,
     #[sea_orm(unique)]

@@ -52,10 +52,7 @@ async fn run(state: &AppState, request: Request, next: Next) -> Result<Response,
             )
         })?
         .to_owned();
-    let key = Key {
-        account_id: caller.account_id,
-        key: &key,
-    };
+    let key = Key(&key);
     let (parts, body) = request.into_parts();
     // The body limit layer outside has bounded the body already.
     let Ok(bytes) = to_bytes(body, usize::MAX).await else {
@@ -71,7 +68,8 @@ async fn run(state: &AppState, request: Request, next: Next) -> Result<Response,
     let abandoned_after = chrono::Duration::seconds(
         i64::try_from(state.config.request_timeout_secs.saturating_mul(2)).unwrap_or(i64::MAX),
     );
-    match keys::claim(&state.db, key, &digest, state.clock.now(), abandoned_after).await? {
+    let ctx = state.ctx_for(caller);
+    match keys::claim(&ctx, key, &digest, abandoned_after).await? {
         Claim::Fresh => {}
         Claim::Replay { status, body } => return Ok(replay(status, body)),
         Claim::Running => {
@@ -79,7 +77,7 @@ async fn run(state: &AppState, request: Request, next: Next) -> Result<Response,
                 message: "a request with this Idempotency-Key is still being processed; \
                           retry once it has answered"
                     .to_owned(),
-                details: serde_json::json!({ "idempotency_key": key.key }),
+                details: serde_json::json!({ "idempotency_key": key.0 }),
             });
         }
         Claim::Reused => return Err(AppError::IdempotencyKeyReused),
@@ -88,21 +86,21 @@ async fn run(state: &AppState, request: Request, next: Next) -> Result<Response,
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     if !response.status().is_success() {
-        keys::release(&state.db, key).await?;
+        keys::release(&ctx, key).await?;
         return Ok(response);
     }
     let (parts, body) = response.into_parts();
     let body = match to_bytes(body, usize::MAX).await {
         Ok(body) => body,
         Err(err) => {
-            keys::release(&state.db, key).await?;
+            keys::release(&ctx, key).await?;
             return Err(AppError::Internal(anyhow::anyhow!(
                 "reading a response to remember: {err}"
             )));
         }
     };
     let stored = keys::complete(
-        &state.db,
+        &ctx,
         key,
         parts.status.as_u16(),
         String::from_utf8_lossy(&body).into_owned(),

@@ -4,8 +4,11 @@
 
 pub mod client_ip;
 pub mod csrf;
+pub mod password_reset;
 pub mod secret;
 pub mod session_store;
+pub mod signin;
+pub mod throttle;
 
 use std::{collections::BTreeSet, sync::Arc};
 

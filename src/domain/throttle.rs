@@ -3,7 +3,7 @@
 //! under the threshold; the attempt that reaches the threshold locks for a whole window.
 //!
 //! A sign-in that turns out to be right clears its account's count (see
-//! `services::throttle`): what stays counted are the failures, and the attempts still running.
+//! `auth::throttle`): what stays counted are the failures, and the attempts still running.
 
 use chrono::{DateTime, Duration, Utc};
 

@@ -12,13 +12,10 @@ pub mod fulltext;
 pub mod idempotency;
 pub mod notifications;
 pub mod organisations;
-pub mod password_reset;
 pub mod releases;
 pub mod reports;
 pub mod search;
-pub mod signin;
 pub mod teams;
-pub mod throttle;
 pub mod tickets;
 pub mod tokens;
 

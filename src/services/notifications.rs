@@ -350,7 +350,7 @@ pub async fn notify_many<C: Handle>(
 /// the kinds they muted.
 struct Recipients {
     muted: BTreeSet<(i64, notification::Kind)>,
-    accounts: HashMap<i64, (String, String)>,
+    accounts: HashMap<i64, (String, account::AccountLanguage)>,
 }
 
 impl Recipients {
@@ -379,7 +379,7 @@ impl Recipients {
             .column(account::Column::Language)
             .filter(account::Column::Id.is_in(everyone.iter().copied()))
             .filter(account::Column::Active.eq(true))
-            .into_tuple::<(i64, String, String)>()
+            .into_tuple::<(i64, String, account::AccountLanguage)>()
             .all(ctx)
             .await?
             .into_iter()
@@ -416,7 +416,7 @@ impl Recipients {
             let Some((email, language)) = self.accounts.get(account_id) else {
                 continue;
             };
-            let lang = Lang::parse(language).unwrap_or_default();
+            let lang = Lang::from(*language);
             let subject = lang.t_args(
                 &format!("mail-{}-subject", data.kind.as_str()),
                 &[
@@ -429,7 +429,7 @@ impl Recipients {
                 kind: Set(data.kind.into()),
                 account_id: Set(*account_id),
                 email: Set(email.clone()),
-                language: Set(lang.code().to_owned()),
+                language: Set(*language),
                 subject: Set(subject.chars().take(200).collect()),
                 data: Set(data_json.clone()),
                 message_id: Set(message_id.clone()),
@@ -468,7 +468,7 @@ pub async fn send(
     let internal = |e: String| ServiceError::Internal(anyhow::anyhow!(e));
     let data: MailData = serde_json::from_str(&row.data)
         .map_err(|e| internal(format!("notification {message_id} data: {e}")))?;
-    let lang = Lang::parse(&row.language).unwrap_or_default();
+    let lang = Lang::from(row.language);
     let context = minijinja::context! {
         data => minijinja::Value::from(minijinja::value::Serde(&data)),
         link => format!("{base_url}{}", data.path),

@@ -11,13 +11,15 @@ use tower_sessions::Session;
 
 use super::forms::{field_errors_in, is_local_path};
 use crate::{
-    auth::{Identity, SIGNED_IN, SignedIn, client_ip::ClientIp, csrf::CsrfForm},
-    error::AppError,
-    i18n::Lang,
-    services::{
+    auth::{
+        Identity, SIGNED_IN, SignedIn,
+        client_ip::ClientIp,
+        csrf::CsrfForm,
         password_reset::{self, ResetRequest},
         signin::{self, SignIn},
     },
+    error::AppError,
+    i18n::Lang,
     state::AppState,
     view::Page,
 };
@@ -72,7 +74,7 @@ pub async fn submit(
             ),
         )
     };
-    match signin::sign_in(&state.db, attempt, &form.email, &form.password)
+    match signin::sign_in(&state.platform(), attempt, &form.email, &form.password)
         .await
         .map_err(AppError::from)
     {
@@ -167,7 +169,7 @@ pub async fn forgot_submit(
     CsrfForm(form): CsrfForm<Forgot>,
 ) -> Result<Page, AppError> {
     // Nobody is signed in: the platform looks the address up.
-    let platform = crate::db::Ctx::platform(state.db.clone(), state.clock.now());
+    let platform = state.platform();
     password_reset::request(&platform, ResetRequest::new(&state, ip), &form.email).await?;
     Ok(Page::new("password_forgot.html", json!({ "sent": true })))
 }
@@ -198,7 +200,7 @@ pub async fn reset_submit(
     CsrfForm(form): CsrfForm<Reset>,
 ) -> Result<Response, AppError> {
     // The token is the visitor's only credential: the platform checks it.
-    let platform = crate::db::Ctx::platform(state.db.clone(), state.clock.now());
+    let platform = state.platform();
     let rules = password_reset::NewPassword::new(&state);
     match password_reset::complete(&platform, rules, &form.token, &form.password).await {
         Ok(()) => Ok(Page::new("password_reset.html", json!({ "done": true })).into_response()),

@@ -7,17 +7,15 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    auth::client_ip::ClientIp,
+    auth::{
+        client_ip::ClientIp,
+        password_reset::{self, NewPassword, ResetRequest},
+        signin::{self, SignIn},
+    },
     db::Ctx,
     domain::role::Role,
     error::AppError,
-    services::{
-        accounts::TeamRef,
-        organisations,
-        password_reset::{self, NewPassword, ResetRequest},
-        signin::{self, SignIn},
-        tokens,
-    },
+    services::{accounts::TeamRef, organisations, tokens},
     state::AppState,
 };
 
@@ -57,9 +55,10 @@ pub async fn login(
         ip,
         now: state.clock.now(),
     };
-    let account_id = signin::sign_in(&state.db, attempt, &body.email, &body.password).await?;
+    let account_id =
+        signin::sign_in(&state.platform(), attempt, &body.email, &body.password).await?;
     // The password just proved who this is: the platform issues the account its token.
-    let platform = Ctx::platform(state.db.clone(), state.clock.now());
+    let platform = state.platform();
     let token = tokens::create(
         &platform,
         account_id,
@@ -101,7 +100,7 @@ pub async fn forgot(
     Json(body): Json<Forgot>,
 ) -> Result<StatusCode, AppError> {
     // Nobody is signed in: the platform looks the address up.
-    let platform = Ctx::platform(state.db.clone(), state.clock.now());
+    let platform = state.platform();
     password_reset::request(&platform, ResetRequest::new(&state, ip), &body.email).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -125,7 +124,7 @@ pub async fn reset(
     Json(body): Json<Reset>,
 ) -> Result<StatusCode, AppError> {
     // The token is the visitor's only credential: the platform checks it.
-    let platform = Ctx::platform(state.db.clone(), state.clock.now());
+    let platform = state.platform();
     password_reset::complete(
         &platform,
         NewPassword::new(&state),

@@ -27,7 +27,7 @@ pub struct Health {
     )
 )]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    if crate::db::ping(&state.db).await {
+    if state.database_answers().await {
         (
             StatusCode::OK,
             Json(Health {

@@ -80,3 +80,14 @@ impl ScopedEntity for api_token::Entity {
         Self::readable(scope)
     }
 }
+
+/// An idempotency key is its account's own, administrators included: it replays one person's
+/// requests.
+impl ScopedEntity for entity::idempotency_key::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        Condition::all().add(entity::idempotency_key::Column::AccountId.eq(scope.account_id))
+    }
+    fn writable(scope: &Scope) -> Condition {
+        Self::readable(scope)
+    }
+}

@@ -467,7 +467,7 @@ pub async fn update(
         set_committee_offers(&tx, id, offers).await?;
     }
     if changes.active == Some(false) {
-        super::password_reset::end_sessions(&tx, id).await?;
+        crate::auth::password_reset::end_sessions(&tx, id).await?;
         super::tokens::revoke_all(&tx, id, ctx.now()).await?;
     }
     tx.commit().await?;
@@ -488,14 +488,14 @@ pub async fn send_reset<C: Handle>(
             vec![],
         ));
     }
-    let to = super::password_reset::LinkTo {
+    let to = crate::auth::password_reset::LinkTo {
         id: current.id,
         email: &current.email,
         display_name: &current.display_name,
         language: Lang::parse(&current.language)
             .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("account {id}: no language")))?,
     };
-    super::password_reset::mail_link(ctx, mailer, base_url, to).await
+    crate::auth::password_reset::mail_link(ctx, mailer, base_url, to).await
 }
 
 fn check_grants(scope: &Scope, roles: &[Role]) -> ServiceResult<()> {

@@ -11,6 +11,7 @@ use sea_orm::{
 
 use crate::{
     auth::secret,
+    auth::throttle,
     db::{Ctx, Handle, Unscoped},
     domain::{
         email::Email,
@@ -20,10 +21,7 @@ use crate::{
     i18n::Lang,
     mail::Mailer,
     password::Hasher,
-    services::{
-        error::{ServiceError, ServiceResult},
-        throttle,
-    },
+    services::error::{ServiceError, ServiceResult},
     state::AppState,
 };
 

@@ -8,6 +8,7 @@ use entity::account;
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
 
 use crate::{
+    auth::throttle,
     config::Config,
     db::Unscoped,
     domain::{
@@ -17,7 +18,6 @@ use crate::{
     },
     password::Hasher,
     services::error::ServiceError,
-    services::throttle,
 };
 
 /// A hash of a password nobody has, verified when the e-mail is unknown so that an unknown
