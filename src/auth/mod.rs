@@ -5,6 +5,7 @@
 pub mod client_ip;
 pub mod csrf;
 pub mod password_reset;
+pub mod reach;
 pub mod secret;
 pub mod session_store;
 pub mod signin;
@@ -146,7 +147,7 @@ pub async fn load_caller<C: ConnectionTrait>(
     let subtree = organisation_subtree(db, account.organisation_id).await?;
     let mut scope = Scope::new(&roles, subtree, team_ids.clone());
     scope.ancestors = organisation_ancestors(db, account.organisation_id).await?;
-    let reach = crate::services::catalogue::reach(db, &scope.ancestors, &team_ids).await?;
+    let reach = reach::reach(db, &scope.ancestors, &team_ids).await?;
     scope.offers = reach.offers;
     scope.slas = reach.slas;
     scope.subscribed_offers = reach.subscribed;
