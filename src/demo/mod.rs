@@ -1,7 +1,7 @@
 //! The demo consortium of SPEC section 11: loaded by `guichet demo`, and at first start when
 //! `demo = true`, into an empty database only. Every demo account has the password `demo`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{account, account_role, offer, organisation, team, team_member};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
@@ -338,30 +338,47 @@ fn demo_targets() -> Vec<crate::domain::sla::Target> {
     targets
 }
 
+/// The ids the demo's rows are named by (organisation, team and offer codes).
+type Ids<'a> = std::collections::HashMap<&'a str, i64>;
+
+/// The id the demo data names `key` by.
+fn id_of(map: &Ids<'_>, key: &str) -> anyhow::Result<i64> {
+    map.get(key)
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("demo data names unknown {key}"))
+}
+
 /// Subcategories, one SLA per provider, and conventions: Toulon on every offer, La Rochelle on
 /// SMS-U, an expired one for Rennes 2, and each provider's agreement with the consortium.
 async fn load_catalogue(
     txn: &sea_orm::DatabaseTransaction,
-    org_ids: &std::collections::HashMap<&str, i64>,
-    team_ids: &std::collections::HashMap<&str, i64>,
-    offer_ids: &std::collections::HashMap<&str, i64>,
+    org_ids: &Ids<'_>,
+    team_ids: &Ids<'_>,
+    offer_ids: &Ids<'_>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    use entity::{convention, convention_offer, service_subcategory, sla};
-    let id = |map: &std::collections::HashMap<&str, i64>, key: &str| {
-        map.get(key)
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("demo data names unknown {key}"))
-    };
+    load_subcategories(txn, team_ids, offer_ids, now).await?;
+    let sla_ids = load_slas(txn, org_ids, now).await?;
+    load_conventions(txn, org_ids, offer_ids, &sla_ids, now).await
+}
+
+/// Each offer's subcategories, with their default team.
+async fn load_subcategories(
+    txn: &sea_orm::DatabaseTransaction,
+    team_ids: &Ids<'_>,
+    offer_ids: &Ids<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use entity::service_subcategory;
     for (offer, name, kind, team, fields) in SUBCATEGORIES {
         service_subcategory::ActiveModel {
-            offer_id: Set(id(offer_ids, offer)?),
+            offer_id: Set(id_of(offer_ids, offer)?),
             name: Set((*name).to_owned()),
             kind: Set(crate::domain::catalogue::RequestKind::parse(kind)
                 .ok_or_else(|| anyhow::anyhow!("demo kind {kind}"))?
                 .into()),
             status: Set(service_subcategory::SubcategoryStatus::Active),
-            default_team_id: Set(Some(id(team_ids, team)?)),
+            default_team_id: Set(Some(id_of(team_ids, team)?)),
             required_fields: Set(serde_json::to_string(fields)?),
             revision: Set(1),
             created_at: Set(now),
@@ -371,10 +388,20 @@ async fn load_catalogue(
         .insert(txn)
         .await?;
     }
-    let window = crate::domain::sla::CoverageWindow::business_days();
-    let mut sla_ids = std::collections::HashMap::new();
+    Ok(())
+}
+
+/// One SLA per provider, on business days; answers their ids by provider code.
+async fn load_slas<'a>(
+    txn: &sea_orm::DatabaseTransaction,
+    org_ids: &Ids<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Ids<'a>> {
+    use entity::sla;
     // Holidays from rules: Strasbourg, in Alsace, has two more.
     use crate::domain::holidays::PublicHolidays::{AlsaceMoselle, France};
+    let window = crate::domain::sla::CoverageWindow::business_days();
+    let mut sla_ids = Ids::new();
     for (provider, name, public_holidays) in [
         ("AMU", "SLA Aix-Marseille Université", France),
         ("UP1", "SLA Université Paris 1", France),
@@ -383,7 +410,7 @@ async fn load_catalogue(
     ] {
         let row = sla::ActiveModel {
             name: Set(name.to_owned()),
-            provider_id: Set(id(org_ids, provider)?),
+            provider_id: Set(id_of(org_ids, provider)?),
             time_zone: Set(window.time_zone.clone()),
             intervals: Set(serde_json::to_string(&window.intervals)?),
             holidays: Set("[]".to_owned()),
@@ -398,8 +425,68 @@ async fn load_catalogue(
         .await?;
         sla_ids.insert(provider, row.id);
     }
-    let today = crate::services::catalogue::today(now);
+    Ok(sla_ids)
+}
+
+/// A demo convention: kind, client, offer, start, end and open-ticket cap.
+type DemoConvention = (
+    &'static str,
+    &'static str,
+    &'static str,
+    NaiveDate,
+    NaiveDate,
+    Option<i32>,
+);
+
+/// The demo's conventions around `today`: Toulon on every offer, La Rochelle on SMS-U (capped),
+/// an expired one for Rennes 2, and each provider's agreement with the consortium.
+fn demo_conventions(today: NaiveDate) -> Vec<DemoConvention> {
     let years = |n: i64| chrono::Duration::days(365 * n);
+    let mut rows: Vec<DemoConvention> = ["GEFORP", "SMS-U", "EVA", "ESUP-HEB"]
+        .into_iter()
+        .map(|offer| {
+            (
+                "usage",
+                "UTLN",
+                offer,
+                today - years(1),
+                today + years(2),
+                None,
+            )
+        })
+        .collect();
+    rows.push((
+        "usage",
+        "ULR",
+        "SMS-U",
+        today - years(1),
+        today + years(1),
+        Some(20),
+    ));
+    let expired = today - chrono::Duration::days(30);
+    rows.push(("usage", "UR2", "GEFORP", today - years(3), expired, None));
+    for offer in ["GEFORP", "SMS-U", "EVA"] {
+        rows.push((
+            "provider",
+            "ESUP",
+            offer,
+            today - years(2),
+            today + years(3),
+            None,
+        ));
+    }
+    rows
+}
+
+/// The conventions of [`demo_conventions`], each with its offer.
+async fn load_conventions(
+    txn: &sea_orm::DatabaseTransaction,
+    org_ids: &Ids<'_>,
+    offer_ids: &Ids<'_>,
+    sla_ids: &Ids<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use entity::{convention, convention_offer};
     let provider_of = |offer: &str| match offer {
         "GEFORP" => "AMU",
         "SMS-U" => "UP1",
@@ -410,49 +497,8 @@ async fn load_catalogue(
         "ESUP-HEB" => "Offres hébergées ESUP".to_owned(),
         other => format!("Offre hébergée {other}"),
     };
-    // (kind, client, offer, status, start, end, cap)
-    let mut rows = Vec::new();
-    for offer in ["GEFORP", "SMS-U", "EVA", "ESUP-HEB"] {
-        rows.push((
-            "usage",
-            "UTLN",
-            offer,
-            "production",
-            today - years(1),
-            today + years(2),
-            None,
-        ));
-    }
-    rows.push((
-        "usage",
-        "ULR",
-        "SMS-U",
-        "production",
-        today - years(1),
-        today + years(1),
-        Some(20),
-    ));
-    rows.push((
-        "usage",
-        "UR2",
-        "GEFORP",
-        "production",
-        today - years(3),
-        today - chrono::Duration::days(30),
-        None,
-    ));
-    for offer in ["GEFORP", "SMS-U", "EVA"] {
-        rows.push((
-            "provider",
-            "ESUP",
-            offer,
-            "production",
-            today - years(2),
-            today + years(3),
-            None,
-        ));
-    }
-    for (kind, client, offer, status, start, end, cap) in rows {
+    let today = crate::services::catalogue::today(now);
+    for (kind, client, offer, start, end, cap) in demo_conventions(today) {
         let provider = provider_of(offer);
         let title = if kind == "usage" {
             format!("Conditions Générales d'Utilisation {}", name_of(offer))
@@ -464,11 +510,9 @@ async fn load_catalogue(
                 .ok_or_else(|| anyhow::anyhow!("demo kind {kind}"))?
                 .into()),
             title: Set(title),
-            client_id: Set(id(org_ids, client)?),
-            provider_id: Set(id(org_ids, provider)?),
-            status: Set(crate::domain::catalogue::ConventionStatus::parse(status)
-                .ok_or_else(|| anyhow::anyhow!("demo status {status}"))?
-                .into()),
+            client_id: Set(id_of(org_ids, client)?),
+            provider_id: Set(id_of(org_ids, provider)?),
+            status: Set(convention::ConventionStatus::Production),
             start_date: Set(start),
             end_date: Set(end),
             description: Set(format!("Utilisation de {}.", name_of(offer))),
@@ -487,7 +531,7 @@ async fn load_catalogue(
         .await?;
         convention_offer::ActiveModel {
             convention_id: Set(row.id),
-            offer_id: Set(id(offer_ids, offer)?),
+            offer_id: Set(id_of(offer_ids, offer)?),
         }
         .insert(txn)
         .await?;
