@@ -383,27 +383,17 @@ async fn checked<C: Handle>(
         problems.rule("roles", "field-roles-required", vec![]);
     }
     let committee_offers = match &changes.committee_offers {
-        Some(codes) => {
-            let codes: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
-            // Unscoped: offer codes are public within the consortium; a committee member may be
-            // limited to offers the manager does not file on.
-            let found: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
-                .select_only()
-                .column(offer::Column::Id)
-                .column(offer::Column::Code)
-                .filter(offer::Column::Code.is_in(codes.clone()))
-                .into_tuple()
-                .all(ctx)
-                .await?;
-            if let Some(missing) = codes.iter().find(|c| !found.iter().any(|(_, f)| f == *c)) {
+        Some(codes) => match crate::services::catalogue::offers::ids_of_codes(ctx, codes).await? {
+            Ok(ids) => Some(ids),
+            Err(missing) => {
                 problems.rule(
                     "committee_offers",
                     "field-offer-code-unknown",
-                    vec![("code", missing.clone())],
+                    vec![("code", missing)],
                 );
+                Some(Vec::new())
             }
-            Some(found.into_iter().map(|(id, _)| id).collect::<Vec<i64>>())
-        }
+        },
         None => None,
     };
     problems.into_result()?;

@@ -298,27 +298,13 @@ async fn validate<C: Handle>(ctx: &Ctx<C>, input: &ConventionInput) -> ServiceRe
             problems.rule(field, "catalogue-no-organisation", vec![]);
         }
     }
-    let codes: Vec<String> = input
-        .offers
-        .iter()
-        .map(|c| c.trim().to_uppercase())
-        .collect();
-    // Unscoped: a convention may cover any offer of the catalogue, as its codes name them.
-    let found: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Id)
-        .column(offer::Column::Code)
-        .filter(offer::Column::Code.is_in(codes.clone()))
-        .into_tuple()
-        .all(ctx)
-        .await?;
-    if let Some(missing) = codes.iter().find(|c| !found.iter().any(|(_, f)| f == *c)) {
-        problems.rule(
-            "offers",
-            "catalogue-no-offer-code",
-            vec![("code", missing.clone())],
-        );
-    }
+    let offers = match super::offers::ids_of_codes(ctx, &input.offers).await? {
+        Ok(ids) => ids,
+        Err(missing) => {
+            problems.rule("offers", "catalogue-no-offer-code", vec![("code", missing)]);
+            Vec::new()
+        }
+    };
     if let Some(sla_id) = input.sla_id {
         match super::slas::get(ctx, sla_id).await {
             Ok(sla) if sla.provider_id == input.provider_id => {}
@@ -327,7 +313,7 @@ async fn validate<C: Handle>(ctx: &Ctx<C>, input: &ConventionInput) -> ServiceRe
         }
     }
     problems.into_result()?;
-    Ok(found.into_iter().map(|(id, _)| id).collect())
+    Ok(offers)
 }
 
 /// Makes `offers` the offers convention `id` covers (inside the caller's transaction).

@@ -229,6 +229,33 @@ pub async fn list<C: Handle>(
     })
 }
 
+/// The ids of the offers `codes` name (trimmed, upper-cased), or the first code no offer has.
+pub async fn ids_of_codes<C: Handle>(
+    ctx: &Ctx<C>,
+    codes: &[String],
+) -> ServiceResult<Result<Vec<i64>, String>> {
+    let codes: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+    // Unscoped: offer codes are public within the consortium; a convention or a committee
+    // member's limit may name any offer of the catalogue, filed on by the caller or not.
+    let found: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
+        .select_only()
+        .column(offer::Column::Id)
+        .column(offer::Column::Code)
+        .filter(offer::Column::Code.is_in(codes.clone()))
+        .into_tuple()
+        .all(ctx)
+        .await?;
+    Ok(
+        match codes
+            .into_iter()
+            .find(|c| !found.iter().any(|(_, f)| f == c))
+        {
+            Some(missing) => Err(missing),
+            None => Ok(found.into_iter().map(|(id, _)| id).collect()),
+        },
+    )
+}
+
 /// One offer by code (404 outside the caller's reach).
 pub async fn get<C: Handle>(ctx: &Ctx<C>, code: &str) -> ServiceResult<OfferView> {
     let row = ctx
