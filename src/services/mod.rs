@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use self::error::ServiceError;
-use crate::error::{AppError, FieldError};
+use crate::error::FieldError;
 
 /// Largest page a list returns.
 pub const MAX_PER_PAGE: u64 = 200;
@@ -97,12 +97,6 @@ pub struct Paged<T> {
 pub struct Problems(Vec<FieldError>);
 
 impl Problems {
-    /// Records that `field` is wrong because of `reason` (English prose, as older services
-    /// tell it).
-    pub fn add(&mut self, field: &str, reason: impl Into<String>) {
-        self.0.push(FieldError::new(field, reason));
-    }
-
     /// Records that `field` breaks the rule told by the catalogue message `key`.
     pub fn rule(&mut self, field: &str, key: &'static str, args: Vec<(&'static str, String)>) {
         self.0.push(FieldError::message(field, key, args));
@@ -137,14 +131,5 @@ impl ServiceError {
             vec![],
             serde_json::json!({ "reason": "stale_revision" }),
         )
-    }
-}
-
-/// The 409 of an update whose `revision` is no longer the row's.
-pub fn stale() -> AppError {
-    AppError::Conflict {
-        message: "this was changed by someone else since you read it; reload and try again"
-            .to_owned(),
-        details: serde_json::json!({ "reason": "stale_revision" }),
     }
 }
