@@ -89,9 +89,6 @@ pub enum AppError {
     /// Sign-in refused: the same answer for an unknown e-mail and a wrong password.
     #[error("e-mail or password is incorrect")]
     InvalidCredentials,
-    /// The caller sees the thing but their role may not do this to it.
-    #[error("{0}")]
-    Forbidden(String),
     /// A service's refusal with its catalogue reason: forbidden (403) or conflicting (409).
     #[error("{}", .message.english())]
     Refused {
@@ -118,14 +115,6 @@ pub enum AppError {
     /// An `Idempotency-Key` sent again with a different request.
     #[error("this Idempotency-Key was used with a different request")]
     IdempotencyKeyReused,
-    /// A stale revision or an action not allowed in the current state.
-    #[error("{message}")]
-    Conflict {
-        /// What happened.
-        message: String,
-        /// E.g. the allowed actions, or the current revision.
-        details: Value,
-    },
     /// Too many attempts; try again after this many seconds.
     #[error("too many requests")]
     TooManyRequests {
@@ -209,12 +198,10 @@ impl AppError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Refused { status, .. } => *status,
             Self::BadRequest(_) | Self::BadParameter(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable | Self::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -227,18 +214,25 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::Unauthorized => "unauthorized",
             Self::InvalidCredentials => "invalid_credentials",
-            Self::Forbidden(_) => "forbidden",
             Self::Refused { status, .. } if *status == StatusCode::CONFLICT => "conflict",
             Self::Refused { .. } => "forbidden",
             Self::BadRequest(_) | Self::BadParameter(_) => "bad_request",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Validation(_) => "validation",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
-            Self::Conflict { .. } => "conflict",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable => "unavailable",
             Self::Overloaded { .. } => "overloaded",
             Self::Internal(_) => "internal",
+        }
+    }
+
+    /// A refusal told by a catalogue message (`refused-…`), 403 or 409.
+    pub fn refused(status: StatusCode, key: &'static str, details: Value) -> Self {
+        Self::Refused {
+            status,
+            message: Message { key, args: vec![] },
+            details,
         }
     }
 
@@ -332,7 +326,6 @@ impl IntoResponse for AppError {
                 json!({ "fields": [field] }),
                 vec![field.clone()],
             ),
-            Self::Conflict { message, details } => (message.clone(), details.clone(), vec![]),
             Self::Refused {
                 message, details, ..
             } => (message.english(), details.clone(), vec![]),

@@ -105,7 +105,7 @@ pub fn layers(router: Router<AppState>, state: AppState) -> Router {
                 ))
                 .layer(CompressionLayer::new())
                 .layer(
-                    SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+                    SessionManagerLayer::new(DbSessionStore::new(state.connection().clone()))
                         .with_name("guichet_session")
                         .with_http_only(true)
                         .with_same_site(SameSite::Lax)
@@ -178,7 +178,7 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
         None
     } else {
         match auth::identify(
-            &state.db,
+            state.connection(),
             &state.config,
             session.as_ref(),
             auth::bearer(request.headers()),

@@ -156,9 +156,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => {
-            let (faqs, tickets) = services::fulltext::reindex(&db)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (faqs, tickets) =
+                services::fulltext::reindex(&Ctx::platform(db.clone(), guichet::clock::wall_now()))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Indexed {faqs} FAQs and {tickets} tickets.");
             Ok(())
         }

@@ -18,8 +18,9 @@ use crate::{
 /// The application's shared state; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// The connection pool.
-    pub db: DatabaseConnection,
+    /// The connection pool: reached through a request context ([`AppState::platform`], the
+    /// `Ctx` extractor), never by handlers themselves.
+    db: DatabaseConnection,
     /// Settings read at start.
     pub config: Arc<Config>,
     /// Page templates.
@@ -58,6 +59,17 @@ impl AppState {
     /// pages and endpoints used before signing in, and the jobs.
     pub fn platform(&self) -> crate::db::Ctx {
         crate::db::Ctx::platform(self.db.clone(), self.clock.now())
+    }
+
+    /// The platform acting at `now` (a job's instant).
+    pub fn platform_at(&self, now: chrono::DateTime<chrono::Utc>) -> crate::db::Ctx {
+        crate::db::Ctx::platform(self.db.clone(), now)
+    }
+
+    /// The pool itself, for the layers beneath the request context: identifying the caller,
+    /// the session store, the job queue's claims. Nothing in `web/` or `api/` calls it.
+    pub(crate) fn connection(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     /// `caller` acting at the application clock's instant, for a layer that runs before the

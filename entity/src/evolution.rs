@@ -24,6 +24,10 @@ pub struct Model {
     pub state: EvolutionState,
     #[sea_orm(column_type = "Text", nullable)]
     pub state_reason: Option<String>,
+    /// What the platform says of the current state (see `evolution_history::StepNote`).
+    pub state_note: Option<super::evolution_history::StepNote>,
+    /// What that note names.
+    pub state_note_about: Option<String>,
     pub duplicate_of_id: Option<i64>,
     pub release_id: Option<i64>,
     pub release_rank: Option<i32>,

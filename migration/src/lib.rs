@@ -19,6 +19,7 @@ mod m20261206_000012_idempotency_digest;
 mod m20261206_000013_unique_steering_decision;
 mod m20261206_000014_sla_calendars;
 mod m20261206_000015_mariadb_long_text;
+mod m20261206_000016_evolution_step_notes;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_unique_steering_decision::Migration),
             Box::new(m20261206_000014_sla_calendars::Migration),
             Box::new(m20261206_000015_mariadb_long_text::Migration),
+            Box::new(m20261206_000016_evolution_step_notes::Migration),
         ]
     }
 }

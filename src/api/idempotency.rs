@@ -47,9 +47,11 @@ async fn run(state: &AppState, request: Request, next: Next) -> Result<Response,
         .map(str::trim)
         .filter(|k| idempotency::is_valid_key(k))
         .ok_or_else(|| {
-            AppError::BadRequest(
-                "Idempotency-Key must be 1 to 200 visible ASCII characters".to_owned(),
-            )
+            AppError::BadParameter(crate::error::FieldError::message(
+                "Idempotency-Key",
+                "field-idempotency-key",
+                vec![],
+            ))
         })?
         .to_owned();
     let key = Key(&key);
@@ -73,12 +75,11 @@ async fn run(state: &AppState, request: Request, next: Next) -> Result<Response,
         Claim::Fresh => {}
         Claim::Replay { status, body } => return Ok(replay(status, body)),
         Claim::Running => {
-            return Err(AppError::Conflict {
-                message: "a request with this Idempotency-Key is still being processed; \
-                          retry once it has answered"
-                    .to_owned(),
-                details: serde_json::json!({ "idempotency_key": key.0 }),
-            });
+            return Err(AppError::refused(
+                StatusCode::CONFLICT,
+                "refused-idempotency-running",
+                serde_json::json!({ "idempotency_key": key.0 }),
+            ));
         }
         Claim::Reused => return Err(AppError::IdempotencyKeyReused),
     }

@@ -6,7 +6,7 @@
 use axum::{
     body::Bytes,
     extract::{FromRequest, Request},
-    http::{HeaderMap, Method, header},
+    http::{HeaderMap, Method, StatusCode, header},
     middleware::Next,
     response::Response,
 };
@@ -38,6 +38,16 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     Ok(token)
 }
 
+/// The refusal of a form whose token is missing or out of date (a page kept open across a
+/// sign-in, or a forged form).
+fn refused_token() -> AppError {
+    AppError::refused(
+        StatusCode::FORBIDDEN,
+        "refused-csrf-token",
+        serde_json::json!({}),
+    )
+}
+
 /// Checks a token sent some other way than a URL-encoded form (a multipart upload's first part).
 pub async fn verify(session: &Session, sent: &str) -> Result<(), AppError> {
     let expected: Option<String> = session
@@ -46,9 +56,7 @@ pub async fn verify(session: &Session, sent: &str) -> Result<(), AppError> {
         .map_err(|e| AppError::Internal(e.into()))?;
     match expected {
         Some(expected) if secret::same(sent, &expected) => Ok(()),
-        _ => Err(AppError::Forbidden(
-            "the form's security token is missing or out of date: reload the page".to_owned(),
-        )),
+        _ => Err(refused_token()),
     }
 }
 
@@ -89,7 +97,11 @@ pub async fn same_site_only(request: Request, next: Next) -> Result<Response, Ap
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if !safe && !request.uri().path().starts_with("/api/") && is_cross_site(request.headers()) {
-        return Err(AppError::Forbidden("cross-site request refused".to_owned()));
+        return Err(AppError::refused(
+            StatusCode::FORBIDDEN,
+            "refused-cross-site",
+            serde_json::json!({}),
+        ));
     }
     Ok(next.run(request).await)
 }
@@ -124,10 +136,7 @@ where
         match (sent, expected) {
             (Some(sent), Some(expected)) if secret::same(&sent, &expected) => {}
             _ => {
-                return Err(AppError::Forbidden(
-                    "the form's security token is missing or out of date: reload the page"
-                        .to_owned(),
-                ));
+                return Err(refused_token());
             }
         }
         let rest =

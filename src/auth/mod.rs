@@ -285,11 +285,7 @@ impl FromRequestParts<AppState> for Ctx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<Identity>() {
-            Some(Identity(Some(caller))) => Ok(Ctx::new(
-                state.db.clone(),
-                caller.clone(),
-                state.clock.now(),
-            )),
+            Some(Identity(Some(caller))) => Ok(state.ctx_for(caller.clone())),
             _ => {
                 let uri = parts
                     .extensions

@@ -102,6 +102,19 @@ impl<C: Handle> Ctx<C> {
         E::find().filter(E::readable(self.scope()))
     }
 
+    /// `SELECT` limited to the rows the caller may change (to offer the edit form only to those
+    /// who may use it).
+    pub fn find_writable<E: ScopedEntity>(&self) -> Select<E> {
+        E::find().filter(E::writable(self.scope()))
+    }
+
+    /// The same connection and instant, acting for the platform: what the platform does because
+    /// of the caller's change, in the caller's transaction (telling the people concerned, who
+    /// are seldom people the caller reads).
+    pub fn as_platform(&self) -> Ctx<&C::Conn> {
+        self.acting_as(Arc::new(Caller::platform()))
+    }
+
     /// `UPDATE` limited to the rows the caller changes.
     pub fn update_many<E: ScopedEntity>(&self) -> UpdateMany<E> {
         E::update_many().filter(E::writable(self.scope()))

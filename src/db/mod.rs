@@ -2,8 +2,10 @@
 //! the migrations.
 
 mod context;
+pub mod directory;
 mod rules;
 mod scoped;
+pub mod settings;
 
 use std::time::Duration;
 

@@ -173,7 +173,7 @@ impl Scheduler {
             }
             let kind = job.kind().to_value();
             queue::enqueue(
-                &state.db,
+                state.connection(),
                 now,
                 queue::NewJob {
                     job: job.clone(),
@@ -197,7 +197,7 @@ pub async fn tick(state: &AppState) -> Result<usize, AppError> {
 /// [`tick`] as if it were `now` (tests look ahead, past a back-off).
 pub async fn tick_at(state: &AppState, now: chrono::DateTime<Utc>) -> Result<usize, AppError> {
     let lease = Duration::seconds(state.config.job_lease_secs);
-    let held = queue::claim(&state.db, now, lease, BATCH).await?;
+    let held = queue::claim(state.connection(), now, lease, BATCH).await?;
     let count = held.len();
     for job in held {
         let outcome = match Job::of(&job) {
@@ -205,10 +205,10 @@ pub async fn tick_at(state: &AppState, now: chrono::DateTime<Utc>) -> Result<usi
             Err(err) => Err(err),
         };
         match outcome {
-            Ok(()) => queue::finish(&state.db, now, &job).await?,
+            Ok(()) => queue::finish(state.connection(), now, &job).await?,
             Err(err) => {
                 tracing::warn!(job = job.id, kind = ?job.kind, error = ?err, "job failed");
-                queue::fail(&state.db, now, &job, &format!("{err:?}")).await?;
+                queue::fail(state.connection(), now, &job, &format!("{err:?}")).await?;
             }
         }
     }
@@ -217,7 +217,7 @@ pub async fn tick_at(state: &AppState, now: chrono::DateTime<Utc>) -> Result<usi
 
 /// The platform acting at `now`, for the jobs whose services take a context.
 fn platform(state: &AppState, now: DateTime<Utc>) -> crate::db::Ctx {
-    crate::db::Ctx::platform(state.db.clone(), now)
+    state.platform_at(now)
 }
 
 async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), AppError> {
@@ -250,7 +250,7 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
         }
         Job::ConventionWatch => warn_of_endings(state, now).await,
         Job::Purge => {
-            let purged = queue::purge(&state.db, now - Duration::days(KEEP_DAYS)).await?;
+            let purged = queue::purge(state.connection(), now - Duration::days(KEEP_DAYS)).await?;
             tracing::info!(purged, "old jobs deleted");
             Ok(())
         }
@@ -283,5 +283,5 @@ async fn warn_of_endings(state: &AppState, now: DateTime<Utc>) -> Result<(), App
             max_attempts: 5,
         })
         .collect();
-    Ok(queue::enqueue_many(&state.db, now, jobs).await?)
+    Ok(queue::enqueue_many(state.connection(), now, jobs).await?)
 }

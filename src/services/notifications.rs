@@ -5,9 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use entity::{
-    account, account_role, notification, notification_mute, team_member, ticket, ticket_participant,
-};
+use entity::{account, account_role, notification, notification_mute, ticket, ticket_participant};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     sea_query::Expr,
@@ -16,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, Unscoped, directory},
     i18n::Lang,
     jobs::{
         Job,
@@ -191,11 +189,14 @@ async fn recipients<C: Handle>(
 ) -> ServiceResult<BTreeSet<i64>> {
     let db = ctx;
     let mut people = BTreeSet::new();
-    // Unscoped: a team's members are told of its tickets whoever acts, even a contact who
-    // does not read the team.
-    let team_members = |team: i64| {
-        // Unscoped: see above.
-        Unscoped::find::<team_member::Entity>().filter(team_member::Column::TeamId.eq(team))
+    // A team's members are told of its tickets whoever acts, even a contact who does not read
+    // the team.
+    let team_members = async |team: i64| -> ServiceResult<Vec<i64>> {
+        Ok(directory::team_members(ctx, vec![team])
+            .await?
+            .into_iter()
+            .map(|(_, account)| account)
+            .collect())
     };
     match audience {
         Audience::Requester => {
@@ -210,36 +211,31 @@ async fn recipients<C: Handle>(
             (Some(agent), _) => {
                 people.insert(agent);
             }
-            (None, Some(team)) => {
-                people.extend(ids(db, team_members(team), team_member::Column::AccountId).await?)
-            }
+            (None, Some(team)) => people.extend(team_members(team).await?),
             (None, None) => {}
         },
         Audience::Escalation => {
             if let Some(team) = ticket.team_id {
-                people.extend(ids(db, team_members(team), team_member::Column::AccountId).await?);
+                people.extend(team_members(team).await?);
             }
-            // Unscoped: the provider of the ticket's offer, whose coordinators hear of it.
-            let provider = Unscoped::find::<entity::offer::Entity>()
-                .select_only()
-                .column(entity::offer::Column::ProviderId)
-                .filter(entity::offer::Column::Id.eq(ticket.offer_id))
-                .into_tuple::<i64>()
-                .one(db)
-                .await?;
-            people.extend(coordinators_of(db, &[provider.unwrap_or_default()]).await?);
+            // The provider of the ticket's offer, whose coordinators hear of it.
+            let provider = directory::provider_of(ctx, ticket.offer_id).await?;
+            people.extend(coordinators_of(ctx, &[provider]).await?);
         }
     }
     Ok(people)
 }
 
 /// The coordinators of some organisations.
-pub async fn coordinators_of<C: ConnectionTrait>(
-    db: &C,
+pub async fn coordinators_of<C: Handle>(
+    ctx: &Ctx<C>,
     organisations: &[i64],
 ) -> ServiceResult<BTreeSet<i64>> {
-    // Unscoped: the coordinators told of something are rarely people the actor reads.
-    let query = Unscoped::find::<account::Entity>()
+    // The platform tells them: the coordinators told of something are rarely people the actor
+    // reads.
+    let platform = ctx.as_platform();
+    let query = platform
+        .find::<account::Entity>()
         .filter(account::Column::OrganisationId.is_in(organisations.iter().copied()))
         .filter(
             account::Column::Id.in_subquery(
@@ -250,7 +246,7 @@ pub async fn coordinators_of<C: ConnectionTrait>(
                     .to_owned(),
             ),
         );
-    Ok(ids(db, query, account::Column::Id)
+    Ok(ids(ctx, query, account::Column::Id)
         .await?
         .into_iter()
         .collect())
@@ -265,16 +261,11 @@ pub async fn ticket_event<C: Handle>(ctx: &Ctx<C>, event: TicketEvent<'_>) -> Se
         people.remove(&actor);
     }
     let actor = match event.actor {
-        Some(id) => {
-            // Unscoped: the actor's own name, told to the recipients.
-            Unscoped::find::<account::Entity>()
-                .select_only()
-                .column(account::Column::DisplayName)
-                .filter(account::Column::Id.eq(id))
-                .into_tuple::<String>()
-                .one(ctx)
-                .await?
-        }
+        // The actor's own name, told to the recipients.
+        Some(id) => directory::account_names(ctx, vec![id])
+            .await?
+            .pop()
+            .map(|(_, name)| name),
         None => None,
     };
     let side = match event.audience {
@@ -371,8 +362,10 @@ impl Recipients {
             .await?
             .into_iter()
             .collect();
-        // Unscoped: the recipients' addresses, across organisations.
-        let accounts = Unscoped::find::<account::Entity>()
+        // The platform writes to them: the recipients' addresses, across organisations.
+        let accounts = ctx
+            .as_platform()
+            .find::<account::Entity>()
             .select_only()
             .column(account::Column::Id)
             .column(account::Column::Email)

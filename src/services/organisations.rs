@@ -178,13 +178,9 @@ pub async fn create<C: Handle>(
         problems.rule("code", "field-organisation-code-letters", vec![]);
     }
     let name = required_text(&mut problems, "name", &new.name, 200);
-    // Unscoped: codes are unique across the platform, including organisations the caller cannot see.
-    let taken = crate::db::Unscoped::find::<organisation::Entity>()
-        .filter(organisation::Column::Code.eq(&code))
-        .count(ctx)
-        .await?
-        > 0;
-    if taken {
+    // Codes are unique across the platform, including organisations the caller cannot see.
+    let same = sea_orm::Condition::all().add(organisation::Column::Code.eq(&code));
+    if crate::db::directory::taken::<organisation::Entity>(ctx, same).await? {
         problems.rule("code", "field-organisation-code-taken", vec![]);
     }
     problems.into_result()?;

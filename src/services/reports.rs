@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     services::error::{ServiceError, ServiceResult},
 };
 
@@ -184,15 +184,12 @@ pub async fn sla<C: Handle>(
     }
     let rows = query.into_model::<Aggregate>().all(ctx).await?;
     // The codes of the offers that appear, in one query.
-    // Unscoped: the codes of the offers of the tickets counted.
-    let codes: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Id)
-        .column(offer::Column::Code)
-        .filter(offer::Column::Id.is_in(rows.iter().map(|r| r.offer_id)))
-        .into_tuple()
-        .all(ctx)
-        .await?;
+    let codes: Vec<(i64, String)> =
+        directory::offers(ctx, rows.iter().map(|r| r.offer_id).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.code))
+            .collect();
     Ok(rows.into_iter().map(|r| report_row(r, &codes)).collect())
 }
 

@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use entity::{offer, ticket};
+use entity::ticket;
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    db::{Ctx, Handle, ProviderSide, Unscoped},
+    db::{Ctx, Handle, ProviderSide, directory},
     domain::search_terms::{Query, snippet},
     services::{
         PageRequest, Paged,
@@ -146,17 +146,12 @@ async fn tickets<C: Handle>(
         .order_by_asc(ticket::Column::Id)
         .all(ctx)
         .await?;
-    // Unscoped: the codes of the offers of the tickets found, which the reader reads.
-    let codes: HashMap<i64, String> = Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Id)
-        .column(offer::Column::Code)
-        .filter(offer::Column::Id.is_in(rows.iter().map(|r| r.offer_id)))
-        .into_tuple::<(i64, String)>()
-        .all(ctx)
-        .await?
-        .into_iter()
-        .collect();
+    let codes: HashMap<i64, String> =
+        directory::offers(ctx, rows.iter().map(|r| r.offer_id).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.code))
+            .collect();
     let mut by_id: HashMap<i64, ticket::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
     let items = ids
         .iter()

@@ -1,6 +1,6 @@
 //! Provider teams and their members.
 
-use entity::{account, team, team_member};
+use entity::{team, team_member};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -15,7 +15,7 @@ use super::{
     error::{ServiceError, ServiceResult},
     required_text,
 };
-use crate::db::{Ctx, Handle, Unscoped};
+use crate::db::{Ctx, Handle, directory};
 
 /// A team as listed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -119,14 +119,9 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<TeamDetail> 
         .column(team_member::Column::AccountId)
         .filter(team_member::Column::TeamId.eq(id))
         .into_query();
-    // Unscoped: whoever reads a team sees its members' names, whatever organisation they are in
-    // (the member rows themselves were read through the team's rule just above).
-    let members = Unscoped::find::<account::Entity>()
-        .filter(account::Column::Id.in_subquery(member_ids))
-        .order_by_asc(account::Column::DisplayName)
-        // A team is a handful of people; the cap keeps a pathological one bounded.
-        .limit(500)
-        .all(ctx)
+    // Whoever reads a team sees its members' names, whatever organisation they are in (the
+    // member rows themselves were read through the team's rule just above).
+    let members = directory::people(ctx, member_ids)
         .await?
         .into_iter()
         .map(|a| MemberView {
@@ -174,14 +169,14 @@ async fn name_free<C: Handle>(
     name: &str,
     except: Option<i64>,
 ) -> ServiceResult<()> {
-    // Unscoped: a name is unique in its organisation, including teams the caller cannot see.
-    let mut query = Unscoped::find::<team::Entity>()
-        .filter(team::Column::OrganisationId.eq(organisation_id))
-        .filter(team::Column::Name.eq(name));
+    // A name is unique in its organisation, including teams the caller cannot see.
+    let mut same = sea_orm::Condition::all()
+        .add(team::Column::OrganisationId.eq(organisation_id))
+        .add(team::Column::Name.eq(name));
     if let Some(id) = except {
-        query = query.filter(team::Column::Id.ne(id));
+        same = same.add(team::Column::Id.ne(id));
     }
-    if query.count(ctx).await? > 0 {
+    if directory::taken::<team::Entity>(ctx, same).await? {
         problems.rule("name", "field-team-name-taken", vec![]);
     }
     Ok(())

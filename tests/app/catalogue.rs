@@ -526,7 +526,7 @@ async fn a_committee_member_can_be_limited_to_some_offers() {
     assert_eq!(status, StatusCode::CREATED, "{member}");
     let path = format!("/api/v1/accounts/{}", member["id"]);
     let token = guichet::services::tokens::create(
-        &guichet::db::Ctx::platform(app.state.db.clone(), app.state.clock.now()),
+        &app.state.platform(),
         member["id"].as_i64().unwrap(),
         "test",
         chrono::Duration::days(1),

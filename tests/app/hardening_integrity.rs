@@ -24,7 +24,7 @@ const STEERING: [&str; 3] = [
 async fn tickets_titled(app: &TestApp, title: &str) -> u64 {
     guichet::db::Unscoped::find::<entity::ticket::Entity>()
         .filter(entity::ticket::Column::Title.contains(title))
-        .count(&app.state.db)
+        .count(&app.conn)
         .await
         .unwrap()
 }
@@ -332,7 +332,7 @@ async fn geforp_1_8(app: &TestApp, token: &str) -> i64 {
 async fn decisions_of(app: &TestApp, release: i64) -> Vec<entity::steering_decision::Model> {
     guichet::db::Unscoped::find::<entity::steering_decision::Entity>()
         .filter(entity::steering_decision::Column::ReleaseId.eq(release))
-        .all(&app.state.db)
+        .all(&app.conn)
         .await
         .unwrap()
 }

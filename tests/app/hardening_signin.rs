@@ -40,7 +40,7 @@ fn count(statuses: &[StatusCode], status: StatusCode) -> usize {
 async fn failures_of(app: &TestApp, key: &str) -> i32 {
     guichet::db::Unscoped::find::<entity::login_throttle::Entity>()
         .filter(entity::login_throttle::Column::Key.eq(key))
-        .one(&app.state.db)
+        .one(&app.conn)
         .await
         .unwrap()
         .map_or(0, |row| row.failures)

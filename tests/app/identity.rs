@@ -114,7 +114,7 @@ async fn repeated_failures_lock_the_account_for_a_while() {
             entity::login_throttle::Column::LockedUntil,
             Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
         )
-        .exec(&app.state.db)
+        .exec(&app.conn)
         .await
         .unwrap();
     assert_eq!(
@@ -380,7 +380,7 @@ async fn a_reset_link_works_once_ends_every_session_and_expires_after_an_hour() 
             Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
         )
         .filter(entity::password_reset::Column::UsedAt.is_null())
-        .exec(&app.state.db)
+        .exec(&app.conn)
         .await
         .unwrap();
     let expired = reset(token, "a brand new password").await;
@@ -757,7 +757,7 @@ async fn sessions_end_when_idle_and_at_their_absolute_limit() {
     let sessions = || async {
         guichet::db::Unscoped::find::<entity::session::Entity>()
             .filter(entity::session::Column::AccountId.eq(admin_id))
-            .all(&app.state.db)
+            .all(&app.conn)
             .await
             .unwrap()
     };
@@ -776,7 +776,7 @@ async fn sessions_end_when_idle_and_at_their_absolute_limit() {
         let mut active: entity::session::ActiveModel = row.into();
         active.data = Set(data.to_string());
         #[allow(clippy::disallowed_methods, reason = "the test ages a session by hand")]
-        active.update(&app.state.db).await.unwrap();
+        active.update(&app.conn).await.unwrap();
     }
     let response = browser.get(app.url("/desk")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -793,7 +793,7 @@ async fn sessions_end_when_idle_and_at_their_absolute_limit() {
             Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
         )
         .filter(entity::session::Column::AccountId.eq(admin_id))
-        .exec(&app.state.db)
+        .exec(&app.conn)
         .await
         .unwrap();
     let response = browser.get(app.url("/desk")).send().await.unwrap();

@@ -29,7 +29,7 @@ fn probe(n: usize, dedupe_key: Option<String>) -> NewJob {
 #[tokio::test]
 async fn each_job_is_held_by_one_worker_and_taken_over_when_its_lease_expires() {
     let app = TestApp::spawn().await;
-    let db = &app.state.db;
+    let db = &app.conn;
     for n in 0..30 {
         queue::enqueue(db, Utc::now(), probe(n, None))
             .await
@@ -105,7 +105,7 @@ async fn each_job_is_held_by_one_worker_and_taken_over_when_its_lease_expires() 
 #[tokio::test]
 async fn a_failed_attempt_waits_before_the_next() {
     let app = TestApp::spawn().await;
-    let db = &app.state.db;
+    let db = &app.conn;
     let mut job = probe(1, None);
     job.max_attempts = 5;
     queue::enqueue(db, Utc::now(), job).await.unwrap();
@@ -137,7 +137,7 @@ async fn a_failed_attempt_waits_before_the_next() {
 #[tokio::test]
 async fn ended_jobs_are_purged_after_a_while_and_waiting_ones_never() {
     let app = TestApp::spawn().await;
-    let db = &app.state.db;
+    let db = &app.conn;
     for n in 0..3 {
         queue::enqueue(db, Utc::now(), probe(n, None))
             .await

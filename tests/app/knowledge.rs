@@ -58,7 +58,7 @@ async fn corpus(app: &TestApp) -> Corpus {
     use sea_orm::sea_query::Expr;
     guichet::db::Unscoped::update_many::<entity::faq::Entity>()
         .col_expr(entity::faq::Column::Status, Expr::value("archived"))
-        .exec(&app.state.db)
+        .exec(&app.conn)
         .await
         .unwrap();
     let smsu = app.token(SMSU_AGENT).await;
@@ -736,15 +736,14 @@ async fn the_indexes_are_rebuilt_from_the_rows() {
     assert_eq!(faqs_found("navigateurs").await, 1);
 
     // An index lost (or made under other rules) finds nothing…
-    let backend = app.state.db.get_database_backend();
+    let backend = app.conn.get_database_backend();
     let tables: &[&str] = if backend == sea_orm::DbBackend::Sqlite {
         &["faq_fts", "ticket_fts"]
     } else {
         &["faq_search", "ticket_search"]
     };
     for table in tables {
-        app.state
-            .db
+        app.conn
             .execute_unprepared(&format!("DELETE FROM {table}"))
             .await
             .unwrap();
@@ -753,7 +752,7 @@ async fn the_indexes_are_rebuilt_from_the_rows() {
     assert_eq!(tickets(geforp.clone(), "zorglub").await, 0);
 
     // …until it is rebuilt, private text still the provider's only.
-    let (faqs, indexed) = guichet::services::fulltext::reindex(&app.state.db)
+    let (faqs, indexed) = guichet::services::fulltext::reindex(&app.state.platform())
         .await
         .unwrap();
     assert_eq!(faqs, 30);
@@ -812,7 +811,7 @@ async fn a_word_in_more_tickets_than_are_counted_is_ranked_among_the_newest() {
         assert_eq!(status, StatusCode::CREATED, "{ticket}");
         let row = Unscoped::find::<entity::ticket::Entity>()
             .filter(entity::ticket::Column::Reference.eq(ticket["ref"].as_str().unwrap()))
-            .one(&app.state.db)
+            .one(&app.conn)
             .await
             .unwrap()
             .unwrap();
@@ -850,7 +849,7 @@ async fn a_word_in_more_tickets_than_are_counted_is_ranked_among_the_newest() {
     // Over the cap, relevance orders the newest matches only. The service's cap is a thousand;
     // the same code with a cap of three shows the line it draws without filing a thousand
     // tickets.
-    let db = &app.state.db;
+    let db = &app.conn;
     let ranked = |reach: Reach| async move {
         let select = fulltext::matching(
             db.get_database_backend(),

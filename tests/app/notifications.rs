@@ -61,7 +61,7 @@ async fn the_requester_gets_the_acknowledgement_through_smtp() {
     let stored = Unscoped::find::<notification::Entity>()
         .filter(notification::Column::Email.eq(TOULON))
         .filter(notification::Column::Kind.eq("received"))
-        .all(&app.state.db)
+        .all(&app.conn)
         .await
         .unwrap()
         .into_iter()
@@ -111,7 +111,7 @@ async fn with_the_smtp_server_down_changes_succeed_and_mail_follows_once_it_is_b
     app.run_due_jobs(Utc::now()).await;
     let unsent = Unscoped::find::<notification::Entity>()
         .filter(notification::Column::SentAt.is_null())
-        .count(&app.state.db)
+        .count(&app.conn)
         .await
         .unwrap();
     assert!(unsent > 0);
@@ -138,7 +138,7 @@ async fn with_the_smtp_server_down_changes_succeed_and_mail_follows_once_it_is_b
         .filter(job::Column::Kind.eq(Kind::Mail))
         .filter(job::Column::State.eq(State::Done))
         .filter(job::Column::Attempts.eq(2))
-        .count(&app.state.db)
+        .count(&app.conn)
         .await
         .unwrap();
     assert_eq!(retried, unsent, "each sent at its second attempt");
@@ -168,7 +168,7 @@ async fn two_server_processes_on_one_database_send_each_message_once() {
     }
     let waiting = Unscoped::find::<job::Entity>()
         .filter(job::Column::Kind.eq(Kind::Mail))
-        .count(&app.state.db)
+        .count(&app.conn)
         .await
         .unwrap();
     assert!(waiting >= 10);
@@ -196,7 +196,7 @@ async fn two_server_processes_on_one_database_send_each_message_once() {
         let pending = Unscoped::find::<job::Entity>()
             .filter(job::Column::Kind.eq(Kind::Mail))
             .filter(job::Column::State.ne(State::Done))
-            .count(&app.state.db)
+            .count(&app.conn)
             .await
             .unwrap();
         if pending == 0 {
@@ -221,7 +221,7 @@ async fn two_server_processes_on_one_database_send_each_message_once() {
     let attempted_twice = Unscoped::find::<job::Entity>()
         .filter(job::Column::Kind.eq(Kind::Mail))
         .filter(job::Column::Attempts.ne(1))
-        .count(&app.state.db)
+        .count(&app.conn)
         .await
         .unwrap();
     assert_eq!(attempted_twice, 0, "no job taken by both processes");
@@ -279,7 +279,7 @@ async fn a_person_mutes_a_kind_of_notification_and_no_longer_receives_it() {
     assert_eq!(status, StatusCode::CREATED);
     let told: Vec<String> = Unscoped::find::<notification::Entity>()
         .filter(notification::Column::Email.eq(TOULON))
-        .all(&app.state.db)
+        .all(&app.conn)
         .await
         .unwrap()
         .into_iter()
@@ -334,7 +334,7 @@ async fn a_convention_ending_within_a_month_is_signalled_once_to_the_coordinator
     let today = Utc::now().date_naive();
     let convention = Unscoped::find::<entity::convention::Entity>()
         .filter(entity::convention::Column::Status.eq("production"))
-        .one(&app.state.db)
+        .one(&app.conn)
         .await
         .unwrap()
         .unwrap();
@@ -344,14 +344,14 @@ async fn a_convention_ending_within_a_month_is_signalled_once_to_the_coordinator
             sea_orm::sea_query::Expr::value(today + chrono::Duration::days(10)),
         )
         .filter(entity::convention::Column::Id.eq(convention.id))
-        .exec(&app.state.db)
+        .exec(&app.conn)
         .await
         .unwrap();
     let warnings = || async {
         Unscoped::find::<notification::Entity>()
             .filter(notification::Column::Kind.eq("convention_expiring"))
             .filter(notification::Column::Subject.contains(&convention.title))
-            .count(&app.state.db)
+            .count(&app.conn)
             .await
             .unwrap()
     };
@@ -362,17 +362,16 @@ async fn a_convention_ending_within_a_month_is_signalled_once_to_the_coordinator
         assert!(warnings().await > 0, "day {day}");
     }
     let once = warnings().await;
-    let mut organisations =
-        guichet::auth::organisation_ancestors(&app.state.db, convention.client_id)
-            .await
-            .unwrap();
+    let mut organisations = guichet::auth::organisation_ancestors(&app.conn, convention.client_id)
+        .await
+        .unwrap();
     organisations.extend(
-        guichet::auth::organisation_ancestors(&app.state.db, convention.provider_id)
+        guichet::auth::organisation_ancestors(&app.conn, convention.provider_id)
             .await
             .unwrap(),
     );
     let coordinators =
-        guichet::services::notifications::coordinators_of(&app.state.db, &organisations)
+        guichet::services::notifications::coordinators_of(&app.state.platform(), &organisations)
             .await
             .unwrap();
     assert!(!coordinators.is_empty());

@@ -25,7 +25,7 @@ async fn escalations(app: &TestApp, kind: &str, reference: &str) -> u64 {
     Unscoped::find::<notification::Entity>()
         .filter(notification::Column::Kind.eq(kind))
         .filter(notification::Column::Subject.contains(reference))
-        .count(&app.state.db)
+        .count(&app.conn)
         .await
         .unwrap()
 }

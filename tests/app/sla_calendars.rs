@@ -88,7 +88,7 @@ async fn post_form(
 async fn row(app: &TestApp, reference: &str) -> ticket::Model {
     Unscoped::find::<ticket::Entity>()
         .filter(ticket::Column::Reference.eq(reference))
-        .one(&app.state.db)
+        .one(&app.conn)
         .await
         .unwrap()
         .unwrap()
@@ -322,7 +322,7 @@ async fn only_the_providers_coordinators_ask_what_if() {
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let hash = Unscoped::find::<account::Entity>()
         .filter(account::Column::Email.eq(COORDINATOR))
-        .one(&app.state.db)
+        .one(&app.conn)
         .await
         .unwrap()
         .unwrap()
@@ -330,7 +330,7 @@ async fn only_the_providers_coordinators_ask_what_if() {
     Unscoped::update_many::<account::Entity>()
         .col_expr(account::Column::PasswordHash, Expr::value(hash))
         .filter(account::Column::Email.eq("coordination@univ-paris1.example"))
-        .exec(&app.state.db)
+        .exec(&app.conn)
         .await
         .unwrap();
     let paris1 = app.token("coordination@univ-paris1.example").await;
@@ -611,7 +611,7 @@ async fn an_sla_stored_before_calendars_keeps_its_meaning() {
         .unwrap();
     // Back to the schema before calendars, with the text an SLA could hold then: Monday to
     // Friday 00:00–23:59 (the old stand-in for a whole day), a typed holiday.
-    let db = &app.state.db;
+    let db = &app.conn;
     let migrations = Migrator::migrations();
     let calendars = migrations
         .iter()

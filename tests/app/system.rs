@@ -13,7 +13,7 @@ async fn healthz_reports_the_database() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body, json!({"status": "ok", "database": "ok"}));
 
-    app.state.db.close_by_ref().await.unwrap();
+    app.conn.close_by_ref().await.unwrap();
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = response.json().await.unwrap();

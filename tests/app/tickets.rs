@@ -274,7 +274,7 @@ async fn a_private_ticket_is_hidden_from_colleagues_and_private_notes_from_reque
         .as_i64()
         .unwrap();
     let colleague = guichet::services::tokens::create(
-        &guichet::db::Ctx::platform(app.state.db.clone(), app.state.clock.now()),
+        &app.state.platform(),
         colleague_id,
         "t",
         chrono::Duration::days(1),
@@ -619,7 +619,7 @@ async fn changes_parents_participants_caps_and_auto_close() {
             ),
         )
         .filter(entity::ticket::Column::Reference.eq(parent_ref.clone()))
-        .exec(&app.state.db)
+        .exec(&app.conn)
         .await
         .unwrap();
     // As a server does it: the periodic slot is queued, then leased and run.
@@ -627,14 +627,14 @@ async fn changes_parents_participants_caps_and_auto_close() {
     app.run_jobs_at(now).await;
     let auto_close_jobs = guichet::db::Unscoped::find::<entity::job::Entity>()
         .filter(entity::job::Column::Kind.eq(entity::job::Kind::AutoClose))
-        .all(&app.state.db)
+        .all(&app.conn)
         .await
         .unwrap();
     assert_eq!(auto_close_jobs.len(), 1);
     assert_eq!(auto_close_jobs[0].state, entity::job::State::Done);
     let told = guichet::db::Unscoped::find::<entity::notification::Entity>()
         .filter(entity::notification::Column::Kind.eq("closed"))
-        .all(&app.state.db)
+        .all(&app.conn)
         .await
         .unwrap();
     assert!(

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use entity::{
     account::{self, AccountLanguage},
     account_role::{self, AccountRole},
-    committee_offer, offer, organisation, team, team_member,
+    committee_offer, organisation,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -25,7 +25,7 @@ use super::{
 };
 use crate::{
     access::{Scope, may_grant},
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     domain::{email::Email, role::Role},
     i18n::Lang,
 };
@@ -209,16 +209,13 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<AccountDetai
         .column(committee_offer::Column::OfferId)
         .filter(committee_offer::Column::AccountId.eq(id))
         .into_query();
-    // Unscoped: offer codes are public within the consortium, and the list was read through
-    // the account's rule just above.
-    let committee_offers = Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Code)
-        .filter(offer::Column::Id.in_subquery(offer_ids))
-        .order_by_asc(offer::Column::Code)
-        .into_tuple()
-        .all(ctx)
-        .await?;
+    // The list was read through the account's rule just above.
+    let mut committee_offers: Vec<String> = directory::offers(ctx, offer_ids)
+        .await?
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    committee_offers.sort();
     Ok(AccountDetail {
         account,
         teams,
@@ -228,23 +225,12 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<AccountDetai
 
 /// The teams of an account the caller reads, by name.
 async fn teams_of<C: Handle>(id: i64, ctx: &Ctx<C>) -> ServiceResult<Vec<TeamRef>> {
-    let memberships = Query::select()
-        .column(team_member::Column::TeamId)
-        .from(team_member::Entity)
-        .and_where(team_member::Column::AccountId.eq(id))
-        .to_owned();
-    // Unscoped: an account's teams are named with it (a provider's team may sit outside the
-    // reader's subtree); the account itself was read through its rule.
-    Ok(Unscoped::find::<team::Entity>()
-        .filter(team::Column::Id.in_subquery(memberships))
-        .order_by_asc(team::Column::Name)
-        .all(ctx)
+    // An account's teams are named with it (a provider's team may sit outside the reader's
+    // subtree); the account itself was read through its rule.
+    Ok(directory::teams_of(ctx, id)
         .await?
         .into_iter()
-        .map(|t| TeamRef {
-            id: t.id,
-            name: t.name,
-        })
+        .map(|(id, name)| TeamRef { id, name })
         .collect())
 }
 
@@ -280,13 +266,9 @@ async fn checked_new(
         problems.rule("organisation_id", "field-organisation-inactive", vec![]);
     }
     if let Some(email) = &email {
-        // Unscoped: an address signs in one account on the whole platform.
-        let taken = Unscoped::find::<account::Entity>()
-            .filter(account::Column::Email.eq(email.as_str()))
-            .count(ctx)
-            .await?
-            > 0;
-        if taken {
+        // An address signs in one account on the whole platform.
+        let same = sea_orm::Condition::all().add(account::Column::Email.eq(email.as_str()));
+        if directory::taken::<account::Entity>(ctx, same).await? {
             problems.rule("email", "field-email-taken", vec![]);
         }
     }

@@ -1,7 +1,7 @@
 //! Conventions (agreements) and the offers they cover.
 
 use chrono::NaiveDate;
-use entity::{attachment, convention, convention_offer, offer, organisation};
+use entity::{attachment, convention, convention_offer};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, sea_query::Expr,
@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{attachments::AttachmentView, offers::OrgRef, today};
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     domain::catalogue::{ConventionKind, ConventionStatus, effective_status},
     services::{
         PageRequest, Paged, Problems,
@@ -111,16 +111,14 @@ async fn covered_offers<C: Handle>(ctx: &Ctx<C>, ids: &[i64]) -> ServiceResult<V
         .filter(convention_offer::Column::ConventionId.is_in(ids.iter().copied()))
         .all(ctx)
         .await?;
-    // Unscoped: a convention the caller reads names its offers, even those it no longer reaches
-    // (an expired convention's offer).
-    let codes: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Id)
-        .column(offer::Column::Code)
-        .filter(offer::Column::Id.is_in(links.iter().map(|l| l.offer_id)))
-        .into_tuple()
-        .all(ctx)
-        .await?;
+    // A convention the caller reads names its offers, even those it no longer reaches (an
+    // expired convention's offer).
+    let codes: Vec<(i64, String)> =
+        directory::offers(ctx, links.iter().map(|l| l.offer_id).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.code))
+            .collect();
     Ok(links
         .iter()
         .filter_map(|l| {
@@ -136,19 +134,18 @@ async fn covered_offers<C: Handle>(ctx: &Ctx<C>, ids: &[i64]) -> ServiceResult<V
 async fn parties<C: Handle>(
     ctx: &Ctx<C>,
     rows: &[convention::Model],
-) -> ServiceResult<Vec<organisation::Model>> {
+) -> ServiceResult<Vec<OrganisationLabel>> {
     let org_ids: Vec<i64> = rows
         .iter()
         .flat_map(|c| [c.client_id, c.provider_id])
         .collect();
-    // Unscoped: a convention the caller reads names both parties, which it may not read.
-    Ok(Unscoped::find::<organisation::Entity>()
-        .filter(organisation::Column::Id.is_in(org_ids))
-        .all(ctx)
-        .await?)
+    // A convention the caller reads names both parties, which it may not read.
+    Ok(directory::organisations(ctx, org_ids).await?)
 }
 
-fn org_ref(orgs: &[organisation::Model], id: i64) -> OrgRef {
+use crate::db::directory::OrganisationLabel;
+
+fn org_ref(orgs: &[OrganisationLabel], id: i64) -> OrgRef {
     orgs.iter()
         .find(|o| o.id == id)
         .map(|o| OrgRef {
@@ -170,9 +167,8 @@ async fn views<C: Handle>(
     let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
     let orgs = parties(ctx, &rows).await?;
     let covered = covered_offers(ctx, &ids).await?;
-    // Unscoped: the documents of the conventions just read through the caller's scope; the
-    // attachment store has no rule of its own yet.
-    let documents = Unscoped::find::<attachment::Entity>()
+    let documents = ctx
+        .find::<attachment::Entity>()
         .filter(attachment::Column::OwnerKind.eq(attachment::OwnerKind::Convention))
         .filter(attachment::Column::OwnerId.is_in(ids))
         .order_by_asc(attachment::Column::Id)

@@ -1,6 +1,6 @@
 //! Offers: the catalogue's services, each with its subcategories (see [`super::subcategories`]).
 
-use entity::{offer, organisation, service_subcategory};
+use entity::{offer, service_subcategory};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::{clean_list, clean_url, json_list};
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     domain::catalogue::OfferStatus,
     services::{
         PageRequest, Paged, Problems,
@@ -142,11 +142,10 @@ pub struct OfferFilter {
 
 /// Builds the views of a page of offers: providers and subcategories in one query each.
 async fn views<C: Handle>(ctx: &Ctx<C>, rows: Vec<offer::Model>) -> ServiceResult<Vec<OfferView>> {
-    // Unscoped: an offer the caller reads names its provider, an organisation it may not read.
-    let providers = Unscoped::find::<organisation::Entity>()
-        .filter(organisation::Column::Id.is_in(rows.iter().map(|o| o.provider_id)))
-        .all(ctx)
-        .await?;
+    // An offer the caller reads names its provider, an organisation it may not read.
+    let providers =
+        directory::organisations(ctx, rows.iter().map(|o| o.provider_id).collect::<Vec<_>>())
+            .await?;
     let subcategories = ctx
         .find::<service_subcategory::Entity>()
         .filter(service_subcategory::Column::OfferId.is_in(rows.iter().map(|o| o.id)))
@@ -235,16 +234,13 @@ pub async fn ids_of_codes<C: Handle>(
     codes: &[String],
 ) -> ServiceResult<Result<Vec<i64>, String>> {
     let codes: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
-    // Unscoped: offer codes are public within the consortium; a convention or a committee
-    // member's limit may name any offer of the catalogue, filed on by the caller or not.
-    let found: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Id)
-        .column(offer::Column::Code)
-        .filter(offer::Column::Code.is_in(codes.clone()))
-        .into_tuple()
-        .all(ctx)
-        .await?;
+    // A convention or a committee member's limit may name any offer of the catalogue, filed on
+    // by the caller or not.
+    let found: Vec<(i64, String)> = directory::offers_by_code(ctx, codes.clone())
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.code))
+        .collect();
     Ok(
         match codes
             .into_iter()
@@ -308,13 +304,9 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewOffer) -> ServiceResult<Off
     let versions = clean_list(&mut problems, "versions", &new.versions);
     let modules = clean_list(&mut problems, "modules", &new.modules);
     let environments = clean_list(&mut problems, "environments", &new.environments);
-    // Unscoped: a code is unique across the whole catalogue, offers out of reach included.
-    let taken = Unscoped::find::<offer::Entity>()
-        .filter(offer::Column::Code.eq(&code))
-        .count(ctx)
-        .await?
-        > 0;
-    if taken {
+    // A code is unique across the whole catalogue, offers out of reach included.
+    let same = Condition::all().add(offer::Column::Code.eq(&code));
+    if directory::taken::<offer::Entity>(ctx, same).await? {
         problems.rule("code", "catalogue-code-taken", vec![]);
     }
     problems.into_result()?;

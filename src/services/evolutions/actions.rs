@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::{
     EvolutionView, committee, get, optional_text, requester_side, row, state_of, step, support,
 };
+use crate::services::evolutions::{StepNote, Why, state_why};
 use crate::{
     access::Caller,
     db::{Ctx, Handle},
@@ -105,9 +106,7 @@ where
         .filter(evolution::Column::Id.eq(current.id))
         .filter(evolution::Column::Revision.eq(input.revision));
     match action {
-        Action::Defer | Action::Reject => {
-            update = update.col_expr(evolution::Column::StateReason, Expr::value(reason.clone()));
-        }
+        Action::Defer | Action::Reject => update = state_why(update, &reason.clone().into()),
         Action::Qualify if reason.is_some() => {
             update = update.col_expr(evolution::Column::Analysis, Expr::value(reason.clone()));
         }
@@ -122,12 +121,16 @@ where
     if update.exec(&tx).await?.rows_affected == 0 {
         return Err(ServiceError::stale());
     }
-    let told = match &survivor {
-        Some(s) => Some(format!("{} ({})", s.reference, s.title)),
-        None => reason,
+    let why = match &survivor {
+        Some(s) => Why::noted(
+            StepNote::DuplicateOf,
+            format!("{} ({})", s.reference, s.title),
+            None,
+        ),
+        None => reason.into(),
     };
     let actor = Some(ctx.caller().account_id);
-    step(&tx, &current, Some(state), to, actor, told).await?;
+    step(&tx, &current, Some(state), to, actor, why).await?;
     if let Some(survivor) = survivor {
         support::merge(&tx, &current, &survivor).await?;
     }

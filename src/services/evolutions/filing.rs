@@ -1,19 +1,16 @@
 //! Filing a request: the same filing rule as tickets, a reference from the shared sequence,
 //! and the requesting establishment as its first supporter.
 
-use entity::{evolution, evolution_support, service_subcategory, ticket_sequence};
+use entity::{evolution, evolution_support, service_subcategory};
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, QueryFilter, QuerySelect, TransactionTrait,
-    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{EvolutionView, get, offer_id, step};
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle},
     domain::{evolution::State, role::Role},
     services::{
         Problems,
@@ -81,25 +78,8 @@ async fn evolution_subcategory<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> Servic
 /// The next reference, `E-000001`, from the sequence shared with tickets, in the filing's
 /// transaction (incremented in SQL, then read).
 async fn next_reference<C: Handle>(tx: &Ctx<C>) -> ServiceResult<String> {
-    // Unscoped: the sequence is the platform's counter, shared by every tenant.
-    Unscoped::update_many::<ticket_sequence::Entity>()
-        .col_expr(
-            ticket_sequence::Column::NextValue,
-            Expr::col(ticket_sequence::Column::NextValue).add(1),
-        )
-        .filter(ticket_sequence::Column::Kind.eq("evolution"))
-        .exec(tx)
-        .await?;
-    // Unscoped: the same counter, read back in the transaction that took it.
-    let next: i64 = Unscoped::find::<ticket_sequence::Entity>()
-        .select_only()
-        .column(ticket_sequence::Column::NextValue)
-        .filter(ticket_sequence::Column::Kind.eq("evolution"))
-        .into_tuple()
-        .one(tx)
-        .await?
-        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("no evolution sequence")))?;
-    Ok(format!("E-{:06}", next - 1))
+    let next = crate::db::directory::next_number(tx, entity::ticket::Kind::Evolution).await?;
+    Ok(format!("E-{next:06}"))
 }
 
 /// Files a request for the caller's establishment, through the same filing rule as tickets
@@ -153,7 +133,7 @@ where
         None,
         State::Submitted,
         Some(caller.account_id),
-        None,
+        super::Why::default(),
     )
     .await?;
     tx.commit().await?;

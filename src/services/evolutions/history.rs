@@ -15,8 +15,79 @@ use super::{committees_see, labels, parents_writable, row};
 use crate::{
     db::{Ctx, Handle},
     domain::evolution::State,
+    i18n::Lang,
     services::{error::ServiceResult, notifications},
 };
+
+pub use entity::evolution_history::StepNote;
+
+/// Why a step was taken: what the platform says of it (a code and what it names), stored as
+/// such and rendered in each reader's language, and what a person wrote, stored as written.
+#[derive(Debug, Clone, Default)]
+pub struct Why {
+    /// The platform's note and what it names.
+    pub note: Option<(StepNote, String)>,
+    /// A person's words (a committee's reason, a steering comment).
+    pub reason: Option<String>,
+}
+
+impl From<Option<String>> for Why {
+    fn from(reason: Option<String>) -> Self {
+        Self { note: None, reason }
+    }
+}
+
+impl Why {
+    /// The platform's `note` about `about`, with a person's `reason` if they gave one.
+    pub fn noted(note: StepNote, about: impl Into<String>, reason: Option<String>) -> Self {
+        Self {
+            note: Some((note, about.into())),
+            reason: reason.filter(|r| !r.trim().is_empty()),
+        }
+    }
+}
+
+/// Records `why` as the reason the request stands in its new state (a deferral, a refusal, a
+/// removal from a release), replacing the previous one.
+pub fn state_why(
+    update: sea_orm::UpdateMany<evolution::Entity>,
+    why: &Why,
+) -> sea_orm::UpdateMany<evolution::Entity> {
+    use sea_orm::sea_query::Expr;
+    update
+        .col_expr(
+            evolution::Column::StateReason,
+            Expr::value(why.reason.clone()),
+        )
+        .col_expr(
+            evolution::Column::StateNote,
+            Expr::value(why.note.as_ref().map(|(note, _)| *note)),
+        )
+        .col_expr(
+            evolution::Column::StateNoteAbout,
+            Expr::value(why.note.as_ref().map(|(_, about)| about.clone())),
+        )
+}
+
+/// A step's note and reason as `lang` reads them: the note in words, then the person's.
+pub fn told(
+    lang: Lang,
+    note: Option<StepNote>,
+    about: Option<&str>,
+    reason: Option<&str>,
+) -> Option<String> {
+    let note = note.map(|n| {
+        lang.t_args(
+            &format!("evo-note-{}", n.to_value()),
+            &[("about", about.unwrap_or_default().to_owned())],
+        )
+    });
+    match (note, reason) {
+        (Some(note), Some(reason)) => Some(format!("{note} {reason}")),
+        (Some(note), None) => Some(note),
+        (None, reason) => reason.map(str::to_owned),
+    }
+}
 
 /// Records a step in the history and tells the requester and the supporting contacts (not the
 /// actor), in the change's transaction, at its instant.
@@ -26,9 +97,9 @@ pub async fn step<C: Handle>(
     from: Option<State>,
     to: State,
     actor: Option<i64>,
-    reason: Option<String>,
+    why: Why,
 ) -> ServiceResult<()> {
-    steps(tx, &[(row, from)], to, actor, reason).await
+    steps(tx, &[(row, from)], to, actor, why).await
 }
 
 /// [`step`] for several requests taking the same step (a release's items): one statement for
@@ -38,7 +109,7 @@ pub async fn steps<C: Handle>(
     rows: &[(&evolution::Model, Option<State>)],
     to: State,
     actor: Option<i64>,
-    reason: Option<String>,
+    why: Why,
 ) -> ServiceResult<()> {
     if rows.is_empty() {
         return Ok(());
@@ -51,7 +122,9 @@ pub async fn steps<C: Handle>(
             actor_id: Set(actor),
             from_state: Set(from.map(Into::into)),
             to_state: Set(to.into()),
-            reason: Set(reason.clone()),
+            reason: Set(why.reason.clone()),
+            note: Set(why.note.as_ref().map(|(note, _)| *note)),
+            note_about: Set(why.note.as_ref().map(|(_, about)| about.clone())),
             created_at: Set(tx.now()),
             ..Default::default()
         }
@@ -74,8 +147,15 @@ pub async fn steps<C: Handle>(
             .or_default()
             .insert(account_id);
     }
-    let detail = match &reason {
-        Some(reason) => format!("{} — {reason}", to.as_str()),
+    // The mail is written once for all its recipients, in the platform's language.
+    let said = told(
+        Lang::Fr,
+        why.note.as_ref().map(|(note, _)| *note),
+        why.note.as_ref().map(|(_, about)| about.as_str()),
+        why.reason.as_deref(),
+    );
+    let detail = match &said {
+        Some(said) => format!("{} — {said}", to.as_str()),
         None => to.as_str().to_owned(),
     };
     let events: Vec<(BTreeSet<i64>, notifications::MailData)> = rows
@@ -151,8 +231,47 @@ pub async fn history<C: Handle>(
             actor: s.actor_id.and_then(|a| names.get(&a).cloned()),
             from: s.from_state.map(|f| f.to_value()),
             to: s.to_state.to_value(),
-            reason: s.reason,
+            reason: told(
+                caller.language,
+                s.note,
+                s.note_about.as_deref(),
+                s.reason.as_deref(),
+            ),
             at: s.created_at,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Lang, StepNote, told};
+
+    #[test]
+    fn a_note_is_told_in_the_readers_language_before_the_persons_words() {
+        let removed = |lang| {
+            told(
+                lang,
+                Some(StepNote::RemovedBySteering),
+                Some("2027.1"),
+                Some("Trop tôt."),
+            )
+        };
+        assert_eq!(
+            removed(Lang::Fr).as_deref(),
+            Some("Retirée par le comité de pilotage (2027.1). Trop tôt.")
+        );
+        assert_eq!(
+            removed(Lang::En).as_deref(),
+            Some("Taken out by the steering committee (2027.1). Trop tôt.")
+        );
+        assert_eq!(
+            told(Lang::En, Some(StepNote::MergedHere), Some("E-000004"), None).as_deref(),
+            Some("E-000004 merged here.")
+        );
+        assert_eq!(
+            told(Lang::Fr, None, None, Some("Hors périmètre")).as_deref(),
+            Some("Hors périmètre")
+        );
+        assert_eq!(told(Lang::Fr, None, None, None), None);
+    }
 }

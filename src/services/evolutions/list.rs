@@ -246,7 +246,12 @@ pub async fn views<C: Handle>(
                 description: row.description,
                 module: row.module,
                 state,
-                state_reason: row.state_reason,
+                state_reason: super::told(
+                    caller.language,
+                    row.state_note,
+                    row.state_note_about.as_deref(),
+                    row.state_reason.as_deref(),
+                ),
                 supporting_organisations: row.supporters,
                 release_id: row.release_id,
                 release_rank: row.release_rank,

@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 pub use self::{
     actions::{EvolutionActionInput, act, not_now},
     filing::{NewEvolution, file},
-    history::{EvolutionStep, history, step, steps},
+    history::{EvolutionStep, StepNote, Why, history, state_why, step, steps, told},
     list::{EvolutionFilter, list, views},
 };
 use crate::{

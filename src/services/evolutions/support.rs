@@ -170,7 +170,7 @@ pub async fn merge<C: Handle>(
         None,
         state_of(survivor),
         None,
-        Some(format!("{} fusionnée ici", duplicate.reference)),
+        super::Why::noted(super::StepNote::MergedHere, &duplicate.reference, None),
     )
     .await
 }

@@ -2,14 +2,13 @@
 
 use entity::{faq_category, offer};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     services::{
         Problems,
         error::{ServiceError, ServiceResult},
@@ -101,8 +100,8 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewCategory) -> ServiceResult<
             vec![],
         ));
     }
-    // Unscoped: the cap is on the whole knowledge base, categories the caller cannot see included.
-    if Unscoped::find::<faq_category::Entity>().count(ctx).await? >= MAX_CATEGORIES {
+    // The cap is on the whole knowledge base, categories the caller cannot see included.
+    if directory::count_all::<faq_category::Entity>(ctx).await? >= MAX_CATEGORIES {
         return Err(ServiceError::field(
             "name",
             "field-faq-categories-full",

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle},
     services::error::{ServiceError, ServiceResult},
 };
 
@@ -64,9 +64,10 @@ pub async fn give(ctx: &Ctx, faq_id: i64, helpful: bool) -> ServiceResult<()> {
     } else {
         (faq::Column::Unhelpful, faq::Column::Helpful)
     };
-    // Unscoped: the counters are the platform's, not the reader's to write: the read above
-    // decided.
-    let mut counters = Unscoped::update_many::<faq::Entity>()
+    // The counters are the platform's, not the reader's to write: the read above decided.
+    let platform = tx.as_platform();
+    let mut counters = platform
+        .update_many::<faq::Entity>()
         .col_expr(up, Expr::col(up).add(1))
         .filter(faq::Column::Id.eq(faq_id));
     if before.is_some() {

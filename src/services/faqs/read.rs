@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use entity::{account, faq, faq_category, faq_version, ticket};
+use entity::{faq, faq_category, faq_version, ticket};
 use sea_orm::{ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{FaqVersionView, FaqView, feedback, search::offer_codes};
 use crate::{
-    db::{Ctx, Handle, ScopedEntity, Unscoped},
+    db::{Ctx, Handle, directory},
     services::error::{ServiceError, ServiceResult},
 };
 
@@ -78,10 +78,8 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<FaqView> {
 
 /// Whether the caller may change the FAQ.
 pub(super) async fn writable<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<bool> {
-    // Unscoped: the select carries the writable rule, which `Ctx::find` (the readable one) does
-    // not offer.
-    Ok(Unscoped::find::<faq::Entity>()
-        .filter(faq::Entity::writable(ctx.scope()))
+    Ok(ctx
+        .find_writable::<faq::Entity>()
         .filter(faq::Column::Id.eq(id))
         .count(ctx)
         .await?
@@ -92,14 +90,8 @@ pub(super) async fn writable<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<
 async fn names<C: Handle>(ctx: &Ctx<C>, mut ids: Vec<i64>) -> ServiceResult<HashMap<i64, String>> {
     ids.sort_unstable();
     ids.dedup();
-    // Unscoped: an FAQ names its authors to whoever reads it, whatever organisation they are in.
-    Ok(Unscoped::find::<account::Entity>()
-        .select_only()
-        .column(account::Column::Id)
-        .column(account::Column::DisplayName)
-        .filter(account::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(ctx)
+    // An FAQ names its authors to whoever reads it, whatever organisation they are in.
+    Ok(directory::account_names(ctx, ids)
         .await?
         .into_iter()
         .collect())

@@ -14,7 +14,7 @@ use sea_orm::{
 
 use super::{FaqFilter, FaqHit, SNIPPET};
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     domain::search_terms::{Query, snippet},
     services::{
         PageRequest, Paged,
@@ -221,16 +221,12 @@ pub(super) async fn offer_codes<C: ConnectionTrait>(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    // Unscoped: offer codes are public within the consortium (an FAQ read names its offer).
-    let rows: Vec<(i64, String)> = Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Id)
-        .column(offer::Column::Code)
-        .filter(offer::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
+    // An FAQ read names its offer.
+    Ok(directory::offers(db, ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.code))
+        .collect())
 }
 
 /// The id of an offer the caller reads, by code (404 otherwise).

@@ -1,43 +1,36 @@
 //! Rebuilding the full-text indexes from the rows (the command line's `reindex`).
 
-use sea_orm::ConnectionTrait;
-
 use super::{Corpus, FaqText, index::put, index_faq};
-use crate::{domain::search_terms::document, services::error::ServiceResult};
+use crate::{db::Ctx, domain::search_terms::document, services::error::ServiceResult};
 
 /// Rows per batch of [`reindex`].
 const REINDEX_BATCH: u64 = 500;
 
 /// Rebuilds both indexes from the rows, in batches of 500 (each batch one transaction, its logs
 /// read in one query): after an upgrade that created the indexes over existing data, or after a
-/// change of the rules of `search_terms`. Answers (FAQs, tickets) indexed.
-pub async fn reindex<C: ConnectionTrait + sea_orm::TransactionTrait>(
-    db: &C,
-) -> ServiceResult<(u64, u64)> {
-    Ok((reindex_faqs(db).await?, reindex_tickets(db).await?))
+/// change of the rules of `search_terms`. Answers (FAQs, tickets) indexed. The context is the
+/// platform's ([`Ctx::platform`]): it reads every organisation's rows, private entries too.
+pub async fn reindex(ctx: &Ctx) -> ServiceResult<(u64, u64)> {
+    Ok((reindex_faqs(ctx).await?, reindex_tickets(ctx).await?))
 }
 
-async fn reindex_faqs<C: ConnectionTrait + sea_orm::TransactionTrait>(
-    db: &C,
-) -> ServiceResult<u64> {
+async fn reindex_faqs(ctx: &Ctx) -> ServiceResult<u64> {
     use entity::faq;
-    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession};
-
-    use crate::db::Unscoped;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 
     let mut faqs = 0;
     let mut after = 0;
     loop {
-        // Unscoped: the command line rebuilds the whole platform's index.
-        let rows = Unscoped::find::<faq::Entity>()
+        let rows = ctx
+            .find::<faq::Entity>()
             .filter(faq::Column::Id.gt(after))
             .order_by_asc(faq::Column::Id)
             .limit(REINDEX_BATCH)
-            .all(db)
+            .all(ctx)
             .await?;
         let Some(last) = rows.last() else { break };
         after = last.id;
-        let txn = db.begin().await?;
+        let txn = ctx.begin().await?;
         for row in &rows {
             let text = FaqText {
                 title: &row.title,
@@ -54,33 +47,30 @@ async fn reindex_faqs<C: ConnectionTrait + sea_orm::TransactionTrait>(
     Ok(faqs)
 }
 
-async fn reindex_tickets<C: ConnectionTrait + sea_orm::TransactionTrait>(
-    db: &C,
-) -> ServiceResult<u64> {
+async fn reindex_tickets(ctx: &Ctx) -> ServiceResult<u64> {
     use entity::{ticket, ticket_log};
-    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession};
-
-    use crate::db::Unscoped;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 
     let mut tickets = 0;
     let mut after = 0;
     loop {
-        // Unscoped: the same, for every organisation's tickets.
-        let rows = Unscoped::find::<ticket::Entity>()
+        let rows = ctx
+            .find::<ticket::Entity>()
             .filter(ticket::Column::Id.gt(after))
             .order_by_asc(ticket::Column::Id)
             .limit(REINDEX_BATCH)
-            .all(db)
+            .all(ctx)
             .await?;
         let Some(last) = rows.last() else { break };
         after = last.id;
-        // Unscoped: the logs of that batch, private ones included (they are indexed apart).
-        let logs = Unscoped::find::<ticket_log::Entity>()
+        // The logs of that batch, private ones included (they are indexed apart).
+        let logs = ctx
+            .find::<ticket_log::Entity>()
             .filter(ticket_log::Column::TicketId.is_in(rows.iter().map(|r| r.id)))
             .order_by_asc(ticket_log::Column::Id)
-            .all(db)
+            .all(ctx)
             .await?;
-        let txn = db.begin().await?;
+        let txn = ctx.begin().await?;
         for row in &rows {
             let mine = || logs.iter().filter(|l| l.ticket_id == row.id);
             let public: Vec<&str> = std::iter::once(row.description.as_str())

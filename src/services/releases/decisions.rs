@@ -13,6 +13,7 @@ use sea_orm::{
 };
 
 use super::{ReleaseState, drafts::move_items, json_refs, read::ballots_of, row};
+use crate::services::evolutions::{StepNote, Why};
 use crate::{
     db::{Ctx, Handle},
     domain::{evolution::Action, steering::Outcome},
@@ -191,20 +192,25 @@ async fn carry_out<C: Handle>(
         .into_iter()
         .partition(|i| removed.contains(&i.reference));
     if let Outcome::SentBack = outcome {
-        let reason = format!("Renvoyée par le comité de pilotage. {comment}");
-        move_items(tx, &kept, Action::SendBack, Some(reason.trim().to_owned())).await?;
+        let why = Why::noted(
+            StepNote::SentBackBySteering,
+            "",
+            Some(comment.trim().to_owned()),
+        );
+        move_items(tx, &kept, Action::SendBack, why).await?;
         tx.delete_many::<entity::steering_ballot::Entity>()
             .filter(entity::steering_ballot::Column::ReleaseId.eq(release.id))
             .exec(tx)
             .await?;
         return Ok(());
     }
-    let reason = format!(
-        "Retirée par le comité de pilotage ({}). {comment}",
-        release.version
+    let why = Why::noted(
+        StepNote::RemovedBySteering,
+        &release.version,
+        Some(comment.trim().to_owned()),
     );
-    move_items(tx, &out, Action::AmendOut, Some(reason.trim().to_owned())).await?;
-    move_items(tx, &kept, Action::Approve, None).await?;
+    move_items(tx, &out, Action::AmendOut, why).await?;
+    move_items(tx, &kept, Action::Approve, Why::default()).await?;
     let approved_rows = in_it().all(tx).await?;
-    move_items(tx, &approved_rows, Action::Plan, None).await
+    move_items(tx, &approved_rows, Action::Plan, Why::default()).await
 }

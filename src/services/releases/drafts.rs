@@ -11,15 +11,16 @@ use entity::{
 use sea_orm::{
     ActiveEnum, ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, QueryFilter, QueryOrder, TransactionTrait,
     sea_query::{CaseStatement, Expr, ExprTrait},
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ReleaseState, ReleaseView, get, normalised, row};
+use crate::services::evolutions::Why;
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     domain::evolution::{self as machine, Action, Side, State},
     services::{
         Problems,
@@ -65,13 +66,11 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewRelease) -> ServiceResult<R
     }
     problems.into_result()?;
     let kind = kind.map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
-    // Unscoped: the label is unique per offer across the whole table, whoever reads which.
-    let taken = Unscoped::find::<release::Entity>()
-        .filter(release::Column::OfferId.eq(offer_id))
-        .filter(release::Column::Version.eq(version.clone()))
-        .count(ctx)
-        .await?;
-    if taken > 0 {
+    // The label is unique per offer across the whole table, whoever reads which.
+    let taken = sea_orm::Condition::all()
+        .add(release::Column::OfferId.eq(offer_id))
+        .add(release::Column::Version.eq(version.clone()));
+    if directory::taken::<release::Entity>(ctx, taken).await? {
         return Err(ServiceError::field(
             "version",
             "release-version-taken",
@@ -322,7 +321,7 @@ where
     if done.rows_affected == 0 {
         return Err(ServiceError::stale());
     }
-    move_items(&tx, &items, items_action, None).await?;
+    move_items(&tx, &items, items_action, Why::default()).await?;
     tx.commit().await?;
     get(ctx, id).await
 }
@@ -333,7 +332,7 @@ pub(super) async fn move_items<C: Handle>(
     tx: &Ctx<C>,
     items: &[evolution::Model],
     action: Action,
-    reason: Option<String>,
+    why: Why,
 ) -> ServiceResult<()> {
     let mut moved = Vec::new();
     for item in items {
@@ -358,8 +357,7 @@ pub(super) async fn move_items<C: Handle>(
         )
         .filter(evolution::Column::Id.is_in(moved.iter().map(|(i, _, _)| i.id)));
     if action == Action::AmendOut {
-        update = update
-            .col_expr(evolution::Column::StateReason, Expr::value(reason.clone()))
+        update = evolutions::state_why(update, &why)
             .col_expr(
                 evolution::Column::ReleaseId,
                 Expr::value(Option::<i64>::None),
@@ -375,5 +373,5 @@ pub(super) async fn move_items<C: Handle>(
         .map(|(item, from, _)| (*item, Some(*from)))
         .collect();
     let actor = Some(tx.caller().account_id);
-    evolutions::steps(tx, &moved, *to, actor, reason).await
+    evolutions::steps(tx, &moved, *to, actor, why).await
 }

@@ -2,13 +2,13 @@
 //! `steering`, set by administrators.
 
 use entity::setting;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::OnConflict};
+use sea_orm::{ActiveValue::Set, EntityTrait, sea_query::OnConflict};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
     access::Caller,
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle},
     domain::steering::Rules,
     services::error::{ServiceError, ServiceResult},
 };
@@ -28,12 +28,8 @@ const STEERING: &str = "steering";
 
 /// The steering settings in force.
 pub async fn steering_settings<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<SteeringSettings> {
-    // Unscoped: the steering rules are one platform-wide setting, the same for every tenant.
-    Ok(Unscoped::find::<setting::Entity>()
-        .filter(setting::Column::Key.eq(STEERING))
-        .one(ctx)
+    Ok(crate::db::settings::read(ctx, STEERING)
         .await?
-        .and_then(|s| serde_json::from_str(&s.value).ok())
         .unwrap_or_default())
 }
 

@@ -3,9 +3,9 @@
 //! parent incident's solution, its open children, in one transaction.
 
 use chrono::{DateTime, Utc};
-use entity::{offer, team_member, ticket};
+use entity::ticket;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, UpdateMany,
+    ActiveEnum, ColumnTrait, QueryFilter, UpdateMany,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
@@ -14,13 +14,13 @@ use utoipa::ToSchema;
 
 use super::{
     TicketView, get,
-    history::{Change, record, record_many},
+    history::{Change, TicketField, record, record_many},
     log::{OPEN, append_log},
     row, sides, status_of,
 };
 use crate::{
     access::Caller,
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     domain::lifecycle::{self, Action, Side, Status},
     services::{
         error::{ServiceError, ServiceResult},
@@ -66,13 +66,7 @@ fn text(field: &str, value: &Option<String>, max: usize) -> ServiceResult<String
 
 /// The provider of an offer (0 when there is none).
 pub(super) async fn provider_of<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResult<i64> {
-    // Unscoped: the provider of a readable ticket's offer, which decides the caller's side.
-    Ok(Unscoped::find::<offer::Entity>()
-        .filter(offer::Column::Id.eq(offer_id))
-        .one(ctx)
-        .await?
-        .map(|o| o.provider_id)
-        .unwrap_or_default())
+    Ok(directory::provider_of(ctx, offer_id).await?)
 }
 
 /// The side from which `caller` may take `action` on `row`: 409 listing the allowed actions
@@ -110,7 +104,7 @@ fn side_for(
 /// What an action changes, besides the status.
 struct Plan {
     update: UpdateMany<ticket::Entity>,
-    changes: Vec<Change<'static>>,
+    changes: Vec<Change>,
     /// A reopening's reason, written to the public log.
     public_note: Option<String>,
     /// A solution, handed down to open children.
@@ -139,7 +133,7 @@ async fn plan<C: Handle>(
             .filter(ticket::Column::Id.eq(current.id))
             .filter(ticket::Column::Revision.eq(current.revision)),
         changes: vec![(
-            "status",
+            TicketField::Status,
             Some(current.status.to_value()),
             Some(next.as_str().to_owned()),
         )],
@@ -156,7 +150,7 @@ async fn plan<C: Handle>(
                 .col_expr(ticket::Column::PendingReason, Expr::value(reason.clone()));
             plan.told = Some((Kind::Pending, Audience::Requester, Some(reason.clone())));
             plan.changes.push((
-                "pending_reason",
+                TicketField::PendingReason,
                 current.pending_reason.clone(),
                 Some(reason),
             ));
@@ -173,8 +167,11 @@ async fn plan<C: Handle>(
                 .update
                 .col_expr(ticket::Column::Solution, Expr::value(solution.clone()))
                 .col_expr(ticket::Column::ResolvedAt, Expr::value(now));
-            plan.changes
-                .push(("solution", current.solution.clone(), Some(solution.clone())));
+            plan.changes.push((
+                TicketField::Solution,
+                current.solution.clone(),
+                Some(solution.clone()),
+            ));
             plan.told = Some((Kind::Resolved, Audience::Requester, Some(solution.clone())));
             plan.solution = Some(solution);
         }
@@ -205,13 +202,9 @@ async fn assign<C: Handle>(
     let agent = input
         .agent
         .ok_or_else(|| ServiceError::field("agent", "field-required", vec![]))?;
-    // Unscoped: whether an account belongs to a team, whichever organisation the team is in.
-    let member = Unscoped::find::<team_member::Entity>()
-        .filter(team_member::Column::TeamId.eq(team))
-        .filter(team_member::Column::AccountId.eq(agent))
-        .count(ctx)
+    let member = directory::team_members(ctx, vec![team])
         .await?
-        > 0;
+        .contains(&(team, agent));
     if !member {
         return Err(ServiceError::field(
             "agent",
@@ -229,12 +222,12 @@ async fn assign<C: Handle>(
     plan.update = update;
     plan.told = Some((Kind::Assigned, Audience::Provider, None));
     plan.changes.push((
-        "team",
+        TicketField::Team,
         current.team_id.map(|t| t.to_string()),
         Some(team.to_string()),
     ));
     plan.changes.push((
-        "agent",
+        TicketField::Agent,
         current.agent_id.map(|a| a.to_string()),
         Some(agent.to_string()),
     ));
@@ -274,7 +267,7 @@ fn close(
         .col_expr(ticket::Column::ClosedAt, Expr::value(now));
     if let Some(rating) = input.satisfaction {
         plan.changes
-            .push(("satisfaction", None, Some(rating.to_string())));
+            .push((TicketField::Satisfaction, None, Some(rating.to_string())));
     }
     let other_side = match side {
         Side::Provider => Audience::Requester,
@@ -408,7 +401,7 @@ async fn resolve_children<C: Handle>(
             .map(|c| c.id)
             .collect();
         let change = (
-            "status",
+            TicketField::Status,
             Some(status.to_value()),
             Some(ticket::Status::Resolved.to_value()),
         );

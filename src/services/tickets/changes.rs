@@ -13,7 +13,11 @@ use sea_orm::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{TicketView, Visibility, get, history::Change, record, row, sides};
+use super::{
+    TicketView, Visibility, get,
+    history::{Change, TicketField},
+    record, row, sides,
+};
 use crate::{
     db::{Ctx, Handle},
     domain::{
@@ -82,7 +86,7 @@ pub async fn update(
     if current.revision != changes.revision {
         return Err(ServiceError::stale());
     }
-    let mut history: Vec<Change<'static>> = Vec::new();
+    let mut history: Vec<Change> = Vec::new();
     let mut update = ctx
         .update_many::<ticket::Entity>()
         .col_expr(ticket::Column::UpdatedAt, Expr::value(ctx.now()))
@@ -97,7 +101,7 @@ pub async fn update(
         if new != current.visibility {
             update = update.col_expr(ticket::Column::Visibility, Expr::value(new));
             history.push((
-                "visibility",
+                TicketField::Visibility,
                 Some(current.visibility.to_value()),
                 Some(new.to_value()),
             ));
@@ -107,7 +111,7 @@ pub async fn update(
         let parent_id = parent_of(ctx, &current, parent).await?;
         update = update.col_expr(ticket::Column::ParentId, Expr::value(parent_id));
         history.push((
-            "parent",
+            TicketField::Parent,
             current.parent_id.map(|p| p.to_string()),
             parent_id.map(|p| p.to_string()),
         ));
@@ -122,13 +126,13 @@ pub async fn update(
     history.extend(
         removed
             .into_iter()
-            .map(|name| ("participant", Some(name), None)),
+            .map(|name| (TicketField::Participant, Some(name), None)),
     );
     add_participants(&tx, current.id, &added).await?;
     history.extend(
         added
             .into_iter()
-            .map(|(_, name)| ("participant", None, Some(name))),
+            .map(|(_, name)| (TicketField::Participant, None, Some(name))),
     );
     record(&tx, current.id, Some(ctx.caller().account_id), &history).await?;
     tx.commit().await?;
@@ -141,7 +145,7 @@ async fn requalify(
     current: &ticket::Model,
     changes: &TicketChanges,
     mut update: UpdateMany<ticket::Entity>,
-    history: &mut Vec<Change<'static>>,
+    history: &mut Vec<Change>,
 ) -> ServiceResult<UpdateMany<ticket::Entity>> {
     let impact: Impact = match changes.impact {
         Some(impact) => impact,
@@ -172,19 +176,19 @@ async fn requalify(
     }
     for (field, column, old, new) in [
         (
-            "impact",
+            TicketField::Impact,
             ticket::Column::Impact,
             current.impact.to_value(),
             ticket::Impact::from(impact).to_value(),
         ),
         (
-            "urgency",
+            TicketField::Urgency,
             ticket::Column::Urgency,
             current.urgency.to_value(),
             ticket::Urgency::from(urgency).to_value(),
         ),
         (
-            "priority",
+            TicketField::Priority,
             ticket::Column::Priority,
             current.priority.to_value(),
             priority.to_value(),
@@ -337,7 +341,7 @@ pub async fn auto_close(ctx: &Ctx, days: i64) -> ServiceResult<u64> {
         // Someone answered in between: the ticket is theirs again.
         if result.rows_affected == 1 {
             let change = (
-                "status",
+                TicketField::Status,
                 Some("resolved".to_owned()),
                 Some("closed".to_owned()),
             );

@@ -4,18 +4,13 @@
 
 use std::sync::Arc;
 
-use entity::{account, ticket, ticket_sequence};
-use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, ExprTrait},
-};
+use entity::ticket;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
-use super::{NewTicket, Origin, TicketView, Visibility, get, record};
+use super::{NewTicket, Origin, TicketView, Visibility, get, history::TicketField, record};
 use crate::{
     access::Caller,
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     domain::{
         catalogue::{ExtraField, RequestKind},
         sla::Priority,
@@ -124,16 +119,9 @@ pub async fn account_by_email<C: sea_orm::ConnectionTrait>(
     db: &C,
     email: &str,
 ) -> ServiceResult<Option<i64>> {
-    // Unscoped: addresses are unique across every organisation; the callers decide what the
-    // id found may be used for.
-    Ok(Unscoped::find::<account::Entity>()
-        .select_only()
-        .column(account::Column::Id)
-        .filter(account::Column::Email.eq(email.trim().to_lowercase()))
-        .filter(account::Column::Active.eq(true))
-        .into_tuple()
-        .one(db)
-        .await?)
+    // Addresses are unique across every organisation; the callers decide what the id found may
+    // be used for.
+    Ok(directory::active_account_by_email(db, email).await?)
 }
 
 /// Who a ticket is filed for (the caller, or a contact from the provider's side) and what the
@@ -239,7 +227,7 @@ pub async fn create(ctx: &Ctx, new: NewTicket, origin: Origin) -> ServiceResult<
         &tx,
         created.id,
         actor,
-        &[("status", None, Some("new".to_owned()))],
+        &[(TicketField::Status, None, Some("new".to_owned()))],
     )
     .await?;
     crate::services::faqs::deflection::note_filing(
@@ -266,22 +254,7 @@ pub async fn create(ctx: &Ctx, new: NewTicket, origin: Origin) -> ServiceResult<
 /// The next number of a kind. The sequence row is locked by this update until commit: numbers
 /// are never handed out twice, and a rolled-back filing leaves a gap rather than a reuse.
 async fn next_number<C: Handle>(tx: &Ctx<C>, kind: RequestKind) -> ServiceResult<i64> {
-    // Unscoped: the sequence is one counter per kind across every organisation.
-    Unscoped::update_many::<ticket_sequence::Entity>()
-        .col_expr(
-            ticket_sequence::Column::NextValue,
-            Expr::col(ticket_sequence::Column::NextValue).add(1),
-        )
-        .filter(ticket_sequence::Column::Kind.eq(ticket::Kind::from(kind)))
-        .exec(tx)
-        .await?;
-    // Unscoped: the same counter, read back inside the transaction that holds it.
-    let next = Unscoped::find::<ticket_sequence::Entity>()
-        .filter(ticket_sequence::Column::Kind.eq(ticket::Kind::from(kind)))
-        .one(tx)
-        .await?
-        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("no ticket sequence")))?;
-    Ok(next.next_value - 1)
+    Ok(directory::next_number(tx, ticket::Kind::from(kind)).await?)
 }
 
 /// What was decided about a ticket being filed.

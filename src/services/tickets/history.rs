@@ -2,19 +2,23 @@
 //! instant like the change itself.
 
 use chrono::{DateTime, Utc};
-use entity::{account, ticket_history};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entity::ticket_history;
+use sea_orm::{
+    ActiveEnum, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::row;
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     services::error::ServiceResult,
 };
 
+pub use entity::ticket_history::Field as TicketField;
+
 /// One change: (field, old, new).
-pub type Change<'a> = (&'a str, Option<String>, Option<String>);
+pub type Change = (TicketField, Option<String>, Option<String>);
 
 /// Appends history entries to a ticket the caller has just changed (in that change's
 /// transaction, which read the ticket through the caller's scope).
@@ -22,7 +26,7 @@ pub async fn record<C: Handle>(
     ctx: &Ctx<C>,
     ticket_id: i64,
     actor: Option<i64>,
-    changes: &[Change<'_>],
+    changes: &[Change],
 ) -> ServiceResult<()> {
     record_many(ctx, &[ticket_id], actor, changes).await
 }
@@ -32,7 +36,7 @@ pub async fn record_many<C: Handle>(
     ctx: &Ctx<C>,
     ticket_ids: &[i64],
     actor: Option<i64>,
-    changes: &[Change<'_>],
+    changes: &[Change],
 ) -> ServiceResult<()> {
     if changes.is_empty() || ticket_ids.is_empty() {
         return Ok(());
@@ -44,7 +48,7 @@ pub async fn record_many<C: Handle>(
             .map(move |(field, old, new)| ticket_history::ActiveModel {
                 ticket_id: Set(*ticket_id),
                 actor_id: Set(actor),
-                field: Set((*field).to_owned()),
+                field: Set(*field),
                 old_value: Set(old.clone()),
                 new_value: Set(new.clone()),
                 created_at: Set(now),
@@ -77,15 +81,8 @@ pub(super) async fn names<C: Handle>(
     ctx: &Ctx<C>,
     ids: impl Iterator<Item = i64>,
 ) -> ServiceResult<Vec<(i64, String)>> {
-    // Unscoped: the names of the authors and actors of a ticket the caller reads.
-    Ok(Unscoped::find::<account::Entity>()
-        .select_only()
-        .column(account::Column::Id)
-        .column(account::Column::DisplayName)
-        .filter(account::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(ctx)
-        .await?)
+    // The authors and actors of a ticket the caller reads, named.
+    Ok(directory::account_names(ctx, ids.collect::<Vec<_>>()).await?)
 }
 
 /// The name of `id` among `names`.
@@ -113,7 +110,7 @@ pub async fn history<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<
         .into_iter()
         .map(|r| HistoryEntry {
             actor: name_of(&actors, r.actor_id),
-            field: r.field,
+            field: r.field.to_value(),
             old_value: r.old_value,
             new_value: r.new_value,
             at: r.created_at,

@@ -1,6 +1,6 @@
 //! The ticket lists: filters, sort columns from an allow-list, paging.
 
-use entity::{offer, ticket};
+use entity::ticket;
 use sea_orm::{
     ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Func},
@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{TicketView, log::OPEN, views};
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     domain::{catalogue::RequestKind, lifecycle::Status, sla::Priority},
     services::{
         PageRequest, Paged,
@@ -133,13 +133,11 @@ async fn filtered<C: Handle>(
         }
     }
     if let Some(code) = &filter.offer {
-        // Unscoped: an offer code names the tickets' offer; the tickets stay scoped.
-        let id = Unscoped::find::<offer::Entity>()
-            .filter(offer::Column::Code.eq(code.trim().to_uppercase()))
-            .one(ctx)
+        // An offer code names the tickets' offer; the tickets stay scoped.
+        let id = directory::offers_by_code(ctx, [code.trim().to_uppercase()])
             .await?
-            .map(|o| o.id)
-            .unwrap_or(0);
+            .first()
+            .map_or(0, |o| o.id);
         query = query.filter(ticket::Column::OfferId.eq(id));
     }
     if let Some(org) = filter.organisation {

@@ -1,17 +1,15 @@
 //! Reading tickets: one ticket with its files, participants and clocks; the views of many;
 //! the assign form's teams; the portal's counts.
 
-use entity::{account, offer, organisation, service_subcategory, team, team_member, ticket};
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-};
+use entity::{team, ticket};
+use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Named, TicketView, allowed_for, log::OPEN, sides};
 use crate::{
     access::Caller,
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle, directory},
     domain::lifecycle::Side,
     markdown,
     services::error::{ServiceError, ServiceResult},
@@ -60,81 +58,38 @@ impl Referred {
     }
 }
 
-/// `(id, column)` of the rows of `E` whose id is in `ids`: names of what tickets refer to.
-async fn pairs<E, C, V>(
-    ctx: &Ctx<C>,
-    id: E::Column,
-    name: E::Column,
-    ids: Vec<i64>,
-) -> ServiceResult<Vec<(i64, V)>>
-where
-    E: EntityTrait,
-    C: Handle,
-    V: sea_orm::TryGetable,
-    (i64, V): sea_orm::TryGetableMany,
-{
-    // Unscoped: the names of what a readable ticket refers to (its requester, offer, team…),
-    // which the reader may see on the ticket without reading those rows themselves.
-    Ok(Unscoped::find::<E>()
-        .select_only()
-        .column(id)
-        .column(name)
-        .filter(id.is_in(ids))
-        .into_tuple()
-        .all(ctx)
-        .await?)
-}
-
 async fn referred<C: Handle>(ctx: &Ctx<C>, rows: &[ticket::Model]) -> ServiceResult<Referred> {
-    let offer_ids: Vec<i64> = rows.iter().map(|t| t.offer_id).collect();
-    // Unscoped: the code and provider of a readable ticket's offer.
-    let offers: Vec<(i64, String, i64)> = Unscoped::find::<offer::Entity>()
-        .select_only()
-        .column(offer::Column::Id)
-        .column(offer::Column::Code)
-        .column(offer::Column::ProviderId)
-        .filter(offer::Column::Id.is_in(offer_ids))
-        .into_tuple()
-        .all(ctx)
-        .await?;
+    let offers = directory::offers(ctx, rows.iter().map(|t| t.offer_id).collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.code, o.provider_id))
+        .collect();
+    let people: Vec<i64> = rows
+        .iter()
+        .flat_map(|t| [Some(t.requester_id), t.agent_id])
+        .flatten()
+        .collect();
     Ok(Referred {
-        people: pairs::<account::Entity, _, _>(
+        people: directory::account_names(ctx, people).await?,
+        orgs: directory::organisation_names(
             ctx,
-            account::Column::Id,
-            account::Column::DisplayName,
-            rows.iter()
-                .flat_map(|t| [Some(t.requester_id), t.agent_id])
-                .flatten()
-                .collect(),
-        )
-        .await?,
-        orgs: pairs::<organisation::Entity, _, _>(
-            ctx,
-            organisation::Column::Id,
-            organisation::Column::Name,
-            rows.iter().map(|t| t.organisation_id).collect(),
+            rows.iter().map(|t| t.organisation_id).collect::<Vec<_>>(),
         )
         .await?,
         offers,
-        subs: pairs::<service_subcategory::Entity, _, _>(
+        subs: directory::subcategory_names(
             ctx,
-            service_subcategory::Column::Id,
-            service_subcategory::Column::Name,
-            rows.iter().map(|t| t.subcategory_id).collect(),
+            rows.iter().map(|t| t.subcategory_id).collect::<Vec<_>>(),
         )
         .await?,
-        teams: pairs::<team::Entity, _, _>(
+        teams: directory::team_names(
             ctx,
-            team::Column::Id,
-            team::Column::Name,
-            rows.iter().filter_map(|t| t.team_id).collect(),
+            rows.iter().filter_map(|t| t.team_id).collect::<Vec<_>>(),
         )
         .await?,
-        parents: pairs::<ticket::Entity, _, _>(
+        parents: directory::ticket_references(
             ctx,
-            ticket::Column::Id,
-            ticket::Column::Reference,
-            rows.iter().filter_map(|t| t.parent_id).collect(),
+            rows.iter().filter_map(|t| t.parent_id).collect::<Vec<_>>(),
         )
         .await?,
     })
@@ -254,18 +209,7 @@ pub async fn participants<C: Handle>(ctx: &Ctx<C>, ticket_id: i64) -> ServiceRes
         .column(entity::ticket_participant::Column::AccountId)
         .filter(entity::ticket_participant::Column::TicketId.eq(ticket_id))
         .into_query();
-    // Unscoped: the names of the accounts following a ticket the caller reads (the scoped
-    // subquery above decides which), e.g. a colleague of another organisation.
-    let rows: Names = Unscoped::find::<account::Entity>()
-        .select_only()
-        .column(account::Column::Id)
-        .column(account::Column::DisplayName)
-        .filter(account::Column::Id.in_subquery(followers))
-        .order_by_asc(account::Column::DisplayName)
-        .limit(500)
-        .into_tuple()
-        .all(ctx)
-        .await?;
+    let rows = directory::account_names(ctx, followers).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name)| Named { id, name })
@@ -289,26 +233,16 @@ pub async fn assignable<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Assignable
         .limit(crate::services::MAX_PER_PAGE)
         .all(ctx)
         .await?;
-    // Unscoped: the memberships of the teams the caller reads (the list above), and their
-    // members' names, for the assign form.
-    let links: Vec<(i64, i64)> = Unscoped::find::<team_member::Entity>()
-        .select_only()
-        .column(team_member::Column::TeamId)
-        .column(team_member::Column::AccountId)
-        .filter(team_member::Column::TeamId.is_in(teams.iter().map(|t| t.id)))
-        .into_tuple()
-        .all(ctx)
-        .await?;
-    // Unscoped: those members' names (active ones only).
-    let people: Names = Unscoped::find::<account::Entity>()
-        .select_only()
-        .column(account::Column::Id)
-        .column(account::Column::DisplayName)
-        .filter(account::Column::Id.is_in(links.iter().map(|(_, a)| *a)))
-        .filter(account::Column::Active.eq(true))
-        .into_tuple()
-        .all(ctx)
-        .await?;
+    // The memberships of the teams the caller reads (the list above), and their members'
+    // names, for the assign form.
+    let links =
+        directory::team_members(ctx, teams.iter().map(|t| t.id).collect::<Vec<_>>()).await?;
+    let people: Names = directory::people(ctx, links.iter().map(|(_, a)| *a).collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .filter(|p| p.active)
+        .map(|p| (p.id, p.display_name))
+        .collect();
     Ok(teams
         .into_iter()
         .map(|t| Assignable {

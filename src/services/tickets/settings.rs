@@ -1,10 +1,10 @@
 //! Settings an administrator changes at run time: the priority matrix.
 
 use entity::setting;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::OnConflict};
+use sea_orm::{ActiveValue::Set, EntityTrait, sea_query::OnConflict};
 
 use crate::{
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle},
     domain::priority::Matrix,
     services::error::{ServiceError, ServiceResult},
 };
@@ -13,13 +13,8 @@ const MATRIX: &str = "priority_matrix";
 
 /// The current matrix: the administrator's, or the spec's by default.
 pub async fn matrix<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Matrix> {
-    // Unscoped: the matrix is one platform-wide setting, read by everyone who files.
-    let stored = Unscoped::find::<setting::Entity>()
-        .filter(setting::Column::Key.eq(MATRIX))
-        .one(ctx)
-        .await?;
-    Ok(stored
-        .and_then(|s| serde_json::from_str(&s.value).ok())
+    Ok(crate::db::settings::read(ctx, MATRIX)
+        .await?
         .unwrap_or_default())
 }
 

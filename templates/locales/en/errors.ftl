@@ -5,3 +5,7 @@ field-page-from-one = starts at 1
 field-per-page-range = must be 1 to { $max }
 field-unknown = does not exist or is not yours to reach
 refused-stale = This was changed by someone else since you read it; reload and try again.
+refused-csrf-token = The form's security token is missing or out of date: reload the page and try again.
+refused-cross-site = Request refused: it comes from another site.
+refused-idempotency-running = A request with this Idempotency-Key is still being processed; retry once it has answered.
+field-idempotency-key = must be 1 to 200 visible ASCII characters

@@ -5,3 +5,7 @@ field-page-from-one = commence à 1
 field-per-page-range = doit être compris entre 1 et { $max }
 field-unknown = n’existe pas ou ne vous est pas accessible
 refused-stale = Ceci a été modifié par quelqu’un d’autre depuis votre lecture ; rechargez la page et recommencez.
+refused-csrf-token = Le jeton de sécurité du formulaire manque ou a expiré : rechargez la page et recommencez.
+refused-cross-site = Requête refusée : elle vient d’un autre site.
+refused-idempotency-running = Une requête avec cette clé Idempotency-Key est encore en cours ; réessayez quand elle aura répondu.
+field-idempotency-key = doit compter de 1 à 200 caractères ASCII visibles

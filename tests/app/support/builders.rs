@@ -48,7 +48,7 @@ impl TestApp {
     /// A builder on this application: seeds one administrator (the only row written directly,
     /// since someone must be able to call the API first).
     pub async fn builder(&self) -> Builder<'_> {
-        let db = &self.state.db;
+        let db = &self.conn;
         let now = Utc::now();
         let platform = organisation::ActiveModel {
             code: Set("PLATEFORME".to_owned()),
@@ -76,7 +76,7 @@ impl TestApp {
 
 /// An administrator with a token, written directly.
 async fn seed_account(app: &TestApp, organisation_id: i64, email: &str) -> Person {
-    let db = &app.state.db;
+    let db = &app.conn;
     let now = Utc::now();
     let row = account::ActiveModel {
         email: Set(email.to_owned()),
@@ -122,7 +122,7 @@ async fn issue_token(app: &TestApp, account_id: i64, token: &str) {
         revoked_at: Set(None),
         ..Default::default()
     }
-    .insert(&app.state.db)
+    .insert(&app.conn)
     .await
     .expect("a token");
 }

@@ -21,8 +21,10 @@ pub struct TestApp {
     pub addr: SocketAddr,
     /// Client with a cookie jar and no automatic redirects.
     pub client: Client,
-    /// The state the server runs with (database handle, config).
+    /// The state the server runs with (config, clock, mailer).
     pub state: AppState,
+    /// The pool the server runs on, for tests that arrange or inspect rows directly.
+    pub conn: sea_orm::DatabaseConnection,
     db: TestDb,
     _dir: tempfile::TempDir,
 }
@@ -85,7 +87,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
-        let state = AppState::new(conn, config).expect("state");
+        let state = AppState::new(conn.clone(), config).expect("state");
         tokio::spawn(guichet::server::serve(
             listener,
             state.clone(),
@@ -95,6 +97,7 @@ impl TestApp {
             addr,
             client: client(),
             state,
+            conn,
             db,
             _dir: dir,
         }
