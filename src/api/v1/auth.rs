@@ -4,7 +4,7 @@ use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     auth::{
@@ -31,6 +31,7 @@ pub struct Login {
 
 /// A bearer token for `Authorization: Bearer …`.
 #[derive(Serialize, ToSchema)]
+#[schema(as = AuthSession)]
 pub struct Session {
     /// The token.
     token: String,
@@ -173,8 +174,8 @@ pub async fn me(ctx: Ctx) -> Result<Json<Me>, AppError> {
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(forgot))

@@ -7,7 +7,7 @@ use axum::{
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -16,7 +16,6 @@ use crate::{
         PageRequest, Paged,
         tokens::{self, NewToken, TokenView},
     },
-    state::AppState,
 };
 
 /// A token to create.
@@ -71,8 +70,8 @@ pub async fn revoke(ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, AppErro
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(revoke))
 }
