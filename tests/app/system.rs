@@ -72,7 +72,7 @@ async fn operation_ids_are_unique_and_every_response_is_described() {
         }
     }
     assert_eq!(
-        doc["components"]["schemas"]["NewFaq"]["properties"]["visibility"]["$ref"],
+        doc["components"]["schemas"]["NewFaq"]["properties"]["visibility"]["oneOf"][0]["$ref"],
         "#/components/schemas/FaqVisibility"
     );
 }
