@@ -26,6 +26,7 @@ pub struct CreateToken {
     name: String,
     /// Days of validity, 1 to 366 (default 90).
     #[serde(default = "ninety")]
+    #[schema(minimum = 1, maximum = 366)]
     expires_in_days: i64,
 }
 
@@ -54,7 +55,8 @@ pub async fn create(
         &ctx,
         ctx.caller().account_id,
         &body.name,
-        chrono::Duration::days(body.expires_in_days),
+        // Beyond what a duration holds is beyond the limit too: the service refuses it.
+        chrono::Duration::try_days(body.expires_in_days).unwrap_or(chrono::Duration::MAX),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(token)))
