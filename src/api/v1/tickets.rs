@@ -124,6 +124,18 @@ pub async fn logs(
     Ok(Json(log::logs(&ctx, &reference).await?))
 }
 
+/// One entry of the log (404 for a private one on the requester side).
+#[utoipa::path(get, path = "/api/v1/tickets/{ref}/log/{id}", tag = "tickets",
+    params(("ref" = String, Path, description = "ticket reference"),
+           ("id" = i64, Path, description = "log entry id")),
+    responses((status = 200, body = LogEntryView), (status = 404)), security(("bearer" = [])))]
+pub async fn log_entry(
+    ctx: Ctx,
+    Path((reference, id)): Path<(String, i64)>,
+) -> Result<Json<LogEntryView>, AppError> {
+    Ok(Json(log::log_entry(&ctx, &reference, id).await?))
+}
+
 /// Every change of the ticket: who, when, field, old, new.
 #[utoipa::path(get, path = "/api/v1/tickets/{ref}/history", tag = "tickets",
     params(("ref" = String, Path, description = "ticket reference")),
@@ -254,6 +266,7 @@ pub fn routes() -> super::Area {
         .routes(routes!(get, update))
         .routes(routes!(act))
         .routes(routes!(add_log, logs))
+        .routes(routes!(log_entry))
         .routes(routes!(history))
         .routes(routes!(attach))
         .routes(routes!(get_matrix, set_matrix))

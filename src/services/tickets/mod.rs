@@ -183,6 +183,7 @@ pub struct TicketView {
 /// A new ticket.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"subcategory": 5, "title": "Export impossible", "description": "The **export** button does nothing.", "impact": "person", "urgency": "medium", "visibility": "organisation", "affected_version": "4.2"}))]
 pub struct NewTicket {
     /// Subcategory id (its offer follows).
     pub subcategory: i64,
