@@ -4,12 +4,7 @@
 
 use utoipa::{
     PartialSchema, ToSchema,
-    openapi::{
-        OpenApi, RefOr,
-        content::Content,
-        path::Operation,
-        response::ResponseBuilder,
-    },
+    openapi::{OpenApi, RefOr, content::Content, path::Operation, response::ResponseBuilder},
 };
 
 use crate::error::ErrorBody;
@@ -36,7 +31,10 @@ pub fn complete(doc: &mut OpenApi) {
 
 fn complete_operation(operation: &mut Operation) {
     // `tickets_create`, `faqs_list`: unique, and what a generated client names its functions.
-    if let (Some(id), Some(tag)) = (&mut operation.operation_id, operation.tags.as_ref().and_then(|t| t.first())) {
+    if let (Some(id), Some(tag)) = (
+        &mut operation.operation_id,
+        operation.tags.as_ref().and_then(|t| t.first()),
+    ) {
         *id = format!("{}_{id}", tag.replace('-', "_"));
     }
     for (status, response) in &mut operation.responses.responses {

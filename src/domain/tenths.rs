@@ -13,7 +13,13 @@ mod tests {
     #[test]
     fn rounds_to_one_decimal_and_never_reads_minus_zero() {
         let empty: f64 = std::iter::empty::<f64>().sum();
-        for (value, expected) in [(empty, "0"), (-0.04, "0"), (1.25, "1.3"), (-1.26, "-1.3"), (3.0, "3")] {
+        for (value, expected) in [
+            (empty, "0"),
+            (-0.04, "0"),
+            (1.25, "1.3"),
+            (-1.26, "-1.3"),
+            (3.0, "3"),
+        ] {
             assert_eq!(tenths(value).to_string(), expected, "{value}");
         }
     }

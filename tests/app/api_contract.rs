@@ -51,7 +51,11 @@ async fn every_documented_request_example_is_accepted() {
                 let contact = app.token(TOULON).await;
                 let sub = subcategory(&app, &contact, "SMS-U", "demande de service").await;
                 let ticket = new_ticket(&app, &contact, sub).await;
-                (TOULON, format!("/api/v1/tickets/{ticket}/log"), StatusCode::CREATED)
+                (
+                    TOULON,
+                    format!("/api/v1/tickets/{ticket}/log"),
+                    StatusCode::CREATED,
+                )
             }
             ("post", "/api/v1/faqs") => (SMSU_AGENT, path.clone(), StatusCode::CREATED),
             ("post", "/api/v1/evolutions") => (TOULON, path.clone(), StatusCode::CREATED),
@@ -60,16 +64,23 @@ async fn every_documented_request_example_is_accepted() {
         };
         let token = app.token(who).await;
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let (status, body) = call(&app, method.clone(), &target, &token, Some(example.clone())).await;
+        let (status, body) =
+            call(&app, method.clone(), &target, &token, Some(example.clone())).await;
         assert_eq!(status, expected, "{method} {target} with {example}: {body}");
     }
 }
 
 async fn new_ticket(app: &TestApp, token: &str, subcategory: i64) -> String {
-    let (status, ticket) = call(app, Method::POST, "/api/v1/tickets", token, Some(json!({
-        "subcategory": subcategory, "title": "Contrat", "description": "Le contrat d'API",
-        "impact": "person", "urgency": "low"
-    })))
+    let (status, ticket) = call(
+        app,
+        Method::POST,
+        "/api/v1/tickets",
+        token,
+        Some(json!({
+            "subcategory": subcategory, "title": "Contrat", "description": "Le contrat d'API",
+            "impact": "person", "urgency": "low"
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{ticket}");
     ticket["ref"].as_str().unwrap().to_owned()
@@ -82,9 +93,15 @@ async fn one_changes_ones_own_name_language_and_password() {
     let (_, me) = call(&app, Method::GET, "/api/v1/me", &token, None).await;
     let revision = me["revision"].as_i64().unwrap();
 
-    let (status, changed) = call(&app, Method::PATCH, "/api/v1/me", &token, Some(json!({
-        "revision": revision, "display_name": "Camille Martin", "language": "en"
-    })))
+    let (status, changed) = call(
+        &app,
+        Method::PATCH,
+        "/api/v1/me",
+        &token,
+        Some(json!({
+            "revision": revision, "display_name": "Camille Martin", "language": "en"
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["display_name"], "Camille Martin");
@@ -93,20 +110,38 @@ async fn one_changes_ones_own_name_language_and_password() {
     assert_eq!(revision, me["revision"].as_i64().unwrap() + 1);
 
     // A stale revision, an unknown language, roles: refused.
-    let (status, _) = call(&app, Method::PATCH, "/api/v1/me", &token, Some(json!({
-        "revision": revision - 1, "display_name": "Old"
-    })))
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        "/api/v1/me",
+        &token,
+        Some(json!({
+            "revision": revision - 1, "display_name": "Old"
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (status, body) = call(&app, Method::PATCH, "/api/v1/me", &token, Some(json!({
-        "revision": revision, "language": "de"
-    })))
+    let (status, body) = call(
+        &app,
+        Method::PATCH,
+        "/api/v1/me",
+        &token,
+        Some(json!({
+            "revision": revision, "language": "de"
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["details"]["fields"][0]["field"], "language");
-    let (status, _) = call(&app, Method::PATCH, "/api/v1/me", &token, Some(json!({
-        "revision": revision, "roles": ["admin"]
-    })))
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        "/api/v1/me",
+        &token,
+        Some(json!({
+            "revision": revision, "roles": ["admin"]
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -116,11 +151,20 @@ async fn one_changes_ones_own_name_language_and_password() {
     })))
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"]["details"]["fields"][0]["field"], "current_password");
-    let (status, body) = call(&app, Method::PATCH, "/api/v1/me", &token, Some(json!({
-        "revision": revision, "new_password": "a much longer password",
-        "current_password": guichet::demo::PASSWORD
-    })))
+    assert_eq!(
+        body["error"]["details"]["fields"][0]["field"],
+        "current_password"
+    );
+    let (status, body) = call(
+        &app,
+        Method::PATCH,
+        "/api/v1/me",
+        &token,
+        Some(json!({
+            "revision": revision, "new_password": "a much longer password",
+            "current_password": guichet::demo::PASSWORD
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let login = |password: &'static str| {
@@ -129,8 +173,14 @@ async fn one_changes_ones_own_name_language_and_password() {
             .json(&json!({ "email": TOULON, "password": password }))
             .send()
     };
-    assert_eq!(login("a much longer password").await.unwrap().status(), StatusCode::OK);
-    assert_eq!(login(guichet::demo::PASSWORD).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        login("a much longer password").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        login(guichet::demo::PASSWORD).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -142,10 +192,23 @@ async fn one_log_entry_is_read_within_the_tickets_reach() {
     let sub = subcategory(&app, &contact, "SMS-U", "demande de service").await;
     let ticket = new_ticket(&app, &contact, sub).await;
     let log = format!("/api/v1/tickets/{ticket}/log");
-    let (_, public) = call(&app, Method::POST, &log, &contact, Some(json!({ "body": "Public" }))).await;
-    let (status, private) = call(&app, Method::POST, &log, &agent, Some(json!({
-        "body": "Between us", "private": true
-    })))
+    let (_, public) = call(
+        &app,
+        Method::POST,
+        &log,
+        &contact,
+        Some(json!({ "body": "Public" })),
+    )
+    .await;
+    let (status, private) = call(
+        &app,
+        Method::POST,
+        &log,
+        &agent,
+        Some(json!({
+            "body": "Between us", "private": true
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{private}");
 
@@ -154,7 +217,10 @@ async fn one_log_entry_is_read_within_the_tickets_reach() {
     assert_eq!(status, StatusCode::OK, "{read}");
     assert_eq!(read["body"], "Public");
     let (status, read) = call(&app, Method::GET, &entry(&private["id"]), &agent, None).await;
-    assert_eq!((status, read["body"].as_str()), (StatusCode::OK, Some("Between us")));
+    assert_eq!(
+        (status, read["body"].as_str()),
+        (StatusCode::OK, Some("Between us"))
+    );
     // The private entry does not exist for the requester; nothing exists for another
     // organisation's contact; nor does an entry read through another ticket.
     for (id, token) in [(&private["id"], &contact), (&public["id"], &other)] {
@@ -177,16 +243,31 @@ async fn participants_are_added_by_address() {
     let path = format!("/api/v1/tickets/{ticket}");
     let (_, read) = call(&app, Method::GET, &path, &contact, None).await;
 
-    let (status, body) = call(&app, Method::PATCH, &path, &contact, Some(json!({
-        "revision": read["revision"], "add_participants_by_email": ["nobody@example.org"]
-    })))
+    let (status, body) = call(
+        &app,
+        Method::PATCH,
+        &path,
+        &contact,
+        Some(json!({
+            "revision": read["revision"], "add_participants_by_email": ["nobody@example.org"]
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"]["details"]["fields"][0]["field"], "add_participants_by_email");
+    assert_eq!(
+        body["error"]["details"]["fields"][0]["field"],
+        "add_participants_by_email"
+    );
     // Another organisation's account is out of reach, as if unknown.
-    let (status, _) = call(&app, Method::PATCH, &path, &contact, Some(json!({
-        "revision": read["revision"], "add_participants_by_email": [RENNES]
-    })))
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &path,
+        &contact,
+        Some(json!({
+            "revision": read["revision"], "add_participants_by_email": [RENNES]
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, changed) = call(&app, Method::PATCH, &path, &contact, Some(json!({
@@ -194,11 +275,21 @@ async fn participants_are_added_by_address() {
     })))
     .await;
     assert_eq!(status, StatusCode::OK, "{changed}");
-    assert_eq!(changed["participants"].as_array().unwrap().len(), 1, "{changed}");
+    assert_eq!(
+        changed["participants"].as_array().unwrap().len(),
+        1,
+        "{changed}"
+    );
     // Another organisation's contact does not see the ticket at all.
-    let (status, _) = call(&app, Method::PATCH, &path, &other, Some(json!({
-        "revision": changed["revision"], "add_participants_by_email": [RENNES]
-    })))
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &path,
+        &other,
+        Some(json!({
+            "revision": changed["revision"], "add_participants_by_email": [RENNES]
+        })),
+    )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

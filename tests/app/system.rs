@@ -53,7 +53,10 @@ fn no_two_types_share_a_schema_name() {
     // Two types of one name (the ticket's and the FAQ's `Visibility`) would leave one of them
     // documented as the other: a generated client would then send values the API refuses.
     let clashes = guichet::api::v1::schema_name_clashes();
-    assert!(clashes.is_empty(), "schema names claimed by several types: {clashes:#?}");
+    assert!(
+        clashes.is_empty(),
+        "schema names claimed by several types: {clashes:#?}"
+    );
 }
 
 #[tokio::test]
@@ -63,10 +66,18 @@ async fn operation_ids_are_unique_and_every_response_is_described() {
     let mut ids = std::collections::BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
-            let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
-            assert!(ids.insert(id.clone()), "{method} {path}: operation id {id} used twice");
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                ids.insert(id.clone()),
+                "{method} {path}: operation id {id} used twice"
+            );
             for (status, response) in operation["responses"].as_object().unwrap() {
-                let described = response["description"].as_str().is_some_and(|d| !d.is_empty());
+                let described = response["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.is_empty());
                 assert!(described, "{method} {path} {status}: no description");
             }
         }

@@ -257,7 +257,10 @@ async fn addable(ctx: &Ctx, changes: &TicketChanges) -> ServiceResult<Vec<(i64, 
         .into_tuple()
         .all(ctx)
         .await?;
-    if let Some(unknown) = ids.iter().find(|id| !readable.iter().any(|(r, _)| r == *id)) {
+    if let Some(unknown) = ids
+        .iter()
+        .find(|id| !readable.iter().any(|(r, _)| r == *id))
+    {
         return Err(ServiceError::field(
             "add_participants",
             "ticket-participant-unknown",
