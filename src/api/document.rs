@@ -9,6 +9,29 @@ use utoipa::{
 
 use crate::error::ErrorBody;
 
+/// A file sent as the multipart part `file` (a convention's document).
+#[derive(ToSchema)]
+#[expect(dead_code, reason = "describes multipart parts for the document; handlers read the parts one by one")]
+pub struct FileUpload {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// A ticket's attachment as multipart parts: `file`, with an optional comment in `body`, and
+/// `private` (`true`, provider side only).
+#[derive(ToSchema)]
+#[expect(dead_code, reason = "describes multipart parts for the document; handlers read the parts one by one")]
+pub struct LogUpload {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// A comment that goes with it.
+    body: Option<String>,
+    /// `true` for the private log (provider side).
+    private: Option<bool>,
+}
+
 /// Completes the document the routers produced.
 pub fn complete(doc: &mut OpenApi) {
     let components = doc.components.get_or_insert_with(Default::default);

@@ -116,7 +116,7 @@ pub async fn file_part(mut multipart: Multipart) -> Result<Upload, AppError> {
 /// Attaches a document (multipart field `file`) to a convention the caller manages.
 #[utoipa::path(post, path = "/api/v1/conventions/{id}/documents", tag = "agreements",
     params(("id" = i64, Path, description = "convention id")),
-    request_body(content_type = "multipart/form-data", description = "a `file` part"),
+    request_body(content_type = "multipart/form-data", content = crate::api::document::FileUpload, description = "a `file` part"),
     responses((status = 201, body = AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
 pub async fn upload(

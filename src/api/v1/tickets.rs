@@ -151,7 +151,7 @@ pub async fn history(
 /// `private` (`true`, provider side only). A log entry carries the file.
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/attachments", tag = "tickets",
     params(("ref" = String, Path, description = "ticket reference")),
-    request_body(content_type = "multipart/form-data", description = "a `file` part; optional `body` and `private` parts"),
+    request_body(content_type = "multipart/form-data", content = crate::api::document::LogUpload, description = "a `file` part; optional `body` and `private` parts"),
     responses((status = 201, body = crate::services::catalogue::attachments::AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
 pub async fn attach(
