@@ -302,9 +302,36 @@ impl From<crate::domain::password_length::LengthError> for AppError {
     }
 }
 
+/// The JSON error body of SPEC section 9: `{"error": {"code", "message", "details"}}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, in [`ErrorBody`].
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code: `validation`, `not_found`, `conflict`, `forbidden`, `unauthorized`…
+    pub code: String,
+    /// A sentence in the reader's language.
+    pub message: String,
+    /// More, by code: `fields` (each field with its reason and message) for `validation`,
+    /// `retry_after` for `too_many_requests`, the allowed actions for a `conflict`…
+    #[schema(value_type = Object)]
+    pub details: Value,
+}
+
 /// The JSON error body of SPEC section 9.
 pub fn error_body(code: &str, message: &str, details: Value) -> Value {
-    json!({ "error": { "code": code, "message": message, "details": details } })
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message: message.to_owned(),
+            details,
+        },
+    };
+    serde_json::to_value(body).unwrap_or(Value::Null)
 }
 
 impl IntoResponse for AppError {

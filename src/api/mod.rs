@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI 3 document generated from the handlers'
 //! annotations, and its browsable documentation at `/api/docs`.
 
+pub mod document;
 pub mod idempotency;
 pub mod v1;
 
@@ -60,9 +61,10 @@ impl utoipa::Modify for BearerAuth {
 
 /// The API's routes, the OpenAPI document at `/api/v1/openapi.json` and the docs UI.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(v1::routes())
         .split_for_parts();
+    document::complete(&mut openapi);
     // Only on matched routes: an unknown path stays a plain 404, key or not.
     let router = router.route_layer(middleware::from_fn_with_state(
         state.clone(),

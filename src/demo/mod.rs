@@ -860,7 +860,7 @@ async fn load_tickets(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Re
             urgency: demo.urgency,
             visibility: None,
             module: offer.modules.first().cloned(),
-            version: offer.versions.first().cloned(),
+            affected_version: offer.versions.first().cloned(),
             environment: Some("production".to_owned()),
             page_url: offer.app_url.clone(),
             // Noticed an hour before it was reported.

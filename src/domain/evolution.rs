@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 /// Where an evolution request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = EvolutionState)]
 pub enum State {
     /// Filed, not yet looked at.
     Submitted,
@@ -51,6 +52,7 @@ pub enum State {
 /// What can happen to an evolution request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = EvolutionAction)]
 pub enum Action {
     /// Start (or resume, after a deferral) the committee's study.
     Review,
@@ -87,6 +89,7 @@ pub enum Action {
 /// Who acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = EvolutionSide)]
 pub enum Side {
     /// The requesting establishment's contacts.
     Requester,

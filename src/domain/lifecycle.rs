@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 /// Where a ticket stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = TicketStatus)]
 pub enum Status {
     /// Filed, nobody on it yet.
     New,
@@ -29,6 +30,7 @@ pub enum Status {
 /// What can be done to a ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = TicketAction)]
 pub enum Action {
     /// Give it to a team and an agent (also: reassign).
     Assign,
@@ -47,6 +49,7 @@ pub enum Action {
 /// Which side of the ticket the actor stands on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = TicketSide)]
 pub enum Side {
     /// The requester, or a contact of the requester's organisation.
     Requester,

@@ -19,6 +19,7 @@ pub mod search_terms;
 pub mod sla;
 pub mod sla_clock;
 pub mod steering;
+pub mod tenths;
 pub mod throttle;
 pub mod tree;
 pub mod what_if;

@@ -90,6 +90,7 @@ impl Assessment {
 
 /// One criterion's part of a score.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = ScoreComponent)]
 pub struct Component {
     /// Criterion.
     pub criterion: String,

@@ -29,6 +29,7 @@ pub enum Priority {
 /// What a target measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = SlaMetric)]
 pub enum Metric {
     /// Time to own: creation to first assignment.
     Tto,

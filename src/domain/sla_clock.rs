@@ -15,6 +15,7 @@ use super::business_time::Calendar;
 /// How a stopped clock ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = SlaOutcome)]
 pub enum Outcome {
     /// Within the target.
     Met,

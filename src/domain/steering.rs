@@ -51,6 +51,7 @@ pub struct Ballot {
 
 /// How many ballots make a decision, and what majority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = SteeringRules)]
 pub struct Rules {
     /// Ballots needed before anything is decided.
     pub quorum: u32,

@@ -28,15 +28,20 @@ use crate::error::FieldError;
 /// Largest page a list returns.
 pub const MAX_PER_PAGE: u64 = 200;
 
+/// The last page number asked for: beyond, the offset would not fit the databases' integers.
+pub const MAX_PAGE: u64 = 1_000_000;
+
 /// Which page of a list to return (1-based).
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PageRequest {
-    /// Page number, from 1.
+    /// Page number, from 1 (to a million: no list is that long, and the offset must fit).
     #[serde(default = "first_page")]
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: u64,
     /// Items per page, 1 to 200.
     #[serde(default = "default_per_page")]
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: u64,
 }
 
@@ -60,8 +65,12 @@ impl Default for PageRequest {
 impl PageRequest {
     /// The page, checked: 422 naming the field when out of range.
     pub fn checked(self) -> Result<Self, ServiceError> {
-        if self.page == 0 {
-            return Err(ServiceError::field("page", "field-page-from-one", vec![]));
+        if self.page == 0 || self.page > MAX_PAGE {
+            return Err(ServiceError::field(
+                "page",
+                "field-page-range",
+                vec![("max", MAX_PAGE.to_string())],
+            ));
         }
         if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
             return Err(ServiceError::field(

@@ -26,6 +26,7 @@ use crate::{
 /// What a notification tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = NotificationKind)]
 pub enum Kind {
     /// The acknowledgement of a new ticket, to its requester.
     Received,

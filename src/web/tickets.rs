@@ -202,7 +202,7 @@ async fn new_ticket(
             Visibility::Organisation
         }),
         module: form.module.clone(),
-        version: form.version.clone(),
+        affected_version: form.version.clone(),
         environment: form.environment.clone(),
         page_url: form.page_url.clone(),
         event_at,

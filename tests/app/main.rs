@@ -11,6 +11,7 @@
 mod support;
 
 mod access;
+mod api_contract;
 mod boot;
 #[cfg(feature = "browser")]
 mod browser;

@@ -48,6 +48,46 @@ async fn the_openapi_document_is_generated_and_browsable() {
     assert!(docs.text().await.unwrap().contains("swagger-ui"));
 }
 
+#[test]
+fn no_two_types_share_a_schema_name() {
+    // Two types of one name (the ticket's and the FAQ's `Visibility`) would leave one of them
+    // documented as the other: a generated client would then send values the API refuses.
+    let clashes = guichet::api::v1::schema_name_clashes();
+    assert!(
+        clashes.is_empty(),
+        "schema names claimed by several types: {clashes:#?}"
+    );
+}
+
+#[tokio::test]
+async fn operation_ids_are_unique_and_every_response_is_described() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                ids.insert(id.clone()),
+                "{method} {path}: operation id {id} used twice"
+            );
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let described = response["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.is_empty());
+                assert!(described, "{method} {path} {status}: no description");
+            }
+        }
+    }
+    assert_eq!(
+        doc["components"]["schemas"]["NewFaq"]["properties"]["visibility"]["oneOf"][0]["$ref"],
+        "#/components/schemas/FaqVisibility"
+    );
+}
+
 #[tokio::test]
 async fn api_errors_have_one_json_shape() {
     let app = TestApp::spawn().await;

@@ -7,7 +7,7 @@ use axum::{
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -115,8 +115,8 @@ pub async fn send_reset(
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(get, update))
         .routes(routes!(send_reset))

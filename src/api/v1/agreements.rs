@@ -8,7 +8,7 @@ use axum::{
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -74,6 +74,7 @@ pub async fn replace(
 /// The revision read.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ConventionRevision)]
 pub struct Revision {
     /// The revision read.
     revision: i32,
@@ -115,7 +116,7 @@ pub async fn file_part(mut multipart: Multipart) -> Result<Upload, AppError> {
 /// Attaches a document (multipart field `file`) to a convention the caller manages.
 #[utoipa::path(post, path = "/api/v1/conventions/{id}/documents", tag = "agreements",
     params(("id" = i64, Path, description = "convention id")),
-    request_body(content_type = "multipart/form-data", description = "a `file` part"),
+    request_body(content_type = "multipart/form-data", content = crate::api::document::FileUpload, description = "a `file` part"),
     responses((status = 201, body = AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
 pub async fn upload(
@@ -224,8 +225,8 @@ pub async fn simulate_draft(
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(get, replace))
         .routes(routes!(terminate))

@@ -4,7 +4,7 @@ use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     auth::{
@@ -15,13 +15,17 @@ use crate::{
     db::Ctx,
     domain::role::Role,
     error::AppError,
-    services::{accounts::TeamRef, organisations, tokens},
+    services::{
+        accounts::{self, AccountDetail, TeamRef, own::OwnChanges},
+        organisations, tokens,
+    },
     state::AppState,
 };
 
 /// Credentials.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "contact@univ-toulon.demo.guichet", "password": "demo"}))]
 pub struct Login {
     /// Sign-in address.
     email: String,
@@ -31,6 +35,7 @@ pub struct Login {
 
 /// A bearer token for `Authorization: Bearer …`.
 #[derive(Serialize, ToSchema)]
+#[schema(as = AuthSession)]
 pub struct Session {
     /// The token.
     token: String,
@@ -152,32 +157,59 @@ pub struct Me {
     teams: Vec<TeamRef>,
     /// `fr` or `en`.
     language: String,
+    /// For optimistic locking: `PATCH /api/v1/me` takes it.
+    revision: i32,
+}
+
+/// The caller's account as [`Me`] shows it, read now (after a change, with the change).
+async fn read_me(ctx: &Ctx, detail: Option<AccountDetail>) -> Result<Me, AppError> {
+    let caller = ctx.caller();
+    let detail = match detail {
+        Some(detail) => detail,
+        None => accounts::get(ctx, caller.account_id).await?,
+    };
+    let organisation = organisations::get(ctx, caller.organisation_id).await?;
+    let account = detail.account;
+    Ok(Me {
+        id: account.id,
+        email: account.email,
+        display_name: account.display_name,
+        organisation,
+        roles: account.roles,
+        teams: detail.teams,
+        language: account.language,
+        revision: account.revision,
+    })
 }
 
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401)), security(("bearer" = [])))]
 pub async fn me(ctx: Ctx) -> Result<Json<Me>, AppError> {
-    let caller = ctx.caller();
-    let organisation = organisations::get(&ctx, caller.organisation_id).await?;
-    let account = crate::services::accounts::get(&ctx, caller.account_id).await?;
-    Ok(Json(Me {
-        id: caller.account_id,
-        email: caller.email.clone(),
-        display_name: caller.display_name.clone(),
-        organisation,
-        roles: caller.roles.iter().copied().collect(),
-        teams: account.teams,
-        language: caller.language.code().to_owned(),
-    }))
+    Ok(Json(read_me(&ctx, None).await?))
+}
+
+/// Changes one's own name, language or password (the new one with the current one); what is
+/// absent stays. 422 naming the field (a wrong current password on `current_password`), 409
+/// on a stale revision.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = OwnChanges,
+    responses((status = 200, body = Me), (status = 401), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<OwnChanges>,
+) -> Result<Json<Me>, AppError> {
+    let detail = accounts::own::update(&ctx, NewPassword::new(&state), body).await?;
+    Ok(Json(read_me(&ctx, Some(detail)).await?))
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(forgot))
         .routes(routes!(reset))
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
 }

@@ -7,7 +7,7 @@ use axum::{
     http::{StatusCode, header},
     response::IntoResponse,
 };
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -29,7 +29,6 @@ use crate::{
             SteeringSettings,
         },
     },
-    state::AppState,
 };
 
 /// The evolution requests the caller reads: those of every offer its establishment subscribes
@@ -324,8 +323,8 @@ pub async fn session_markdown(
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(get))
         .routes(routes!(history))

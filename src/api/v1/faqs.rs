@@ -8,7 +8,7 @@ use axum::{
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -23,7 +23,6 @@ use crate::{
         },
         search::{self, SearchRequest, SearchResults},
     },
-    state::AppState,
 };
 
 /// The FAQs the caller reads. With `q`: an exact error code first, then by relevance (title
@@ -193,8 +192,8 @@ pub async fn deflection_report(
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(get, update))
         .routes(routes!(versions))

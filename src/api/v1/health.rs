@@ -3,7 +3,7 @@
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
@@ -47,6 +47,6 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(healthz))
+pub fn routes() -> super::Area {
+    super::Area::default().routes(routes!(healthz))
 }

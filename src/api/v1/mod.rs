@@ -14,24 +14,68 @@ pub mod teams;
 pub mod tickets;
 pub mod tokens;
 
-use utoipa_axum::router::OpenApiRouter;
+use std::collections::BTreeMap;
+
+use utoipa::openapi::{RefOr, schema::Schema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use crate::state::AppState;
 
+/// One area's documented routes, with every schema its operations name as utoipa listed them
+/// (nested ones included), kept before the document merges them by name: two types that
+/// share a name would otherwise leave one silently documented as the other.
+#[derive(Default)]
+pub struct Area {
+    router: OpenApiRouter<AppState>,
+    schemas: Vec<(String, RefOr<Schema>)>,
+}
+
+impl Area {
+    /// Adds the routes of `routes!(…)` and notes their schemas.
+    pub fn routes(mut self, routes: UtoipaMethodRouter<AppState>) -> Self {
+        self.schemas.extend(routes.0.iter().cloned());
+        self.router = self.router.routes(routes);
+        self
+    }
+}
+
+/// Every area of the API.
+fn areas() -> [Area; 13] {
+    [
+        health::routes(),
+        auth::routes(),
+        tokens::routes(),
+        organisations::routes(),
+        accounts::routes(),
+        teams::routes(),
+        offers::routes(),
+        agreements::routes(),
+        tickets::routes(),
+        reports::routes(),
+        notifications::routes(),
+        faqs::routes(),
+        evolutions::routes(),
+    ]
+}
+
 /// Every documented route of the API.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .merge(health::routes())
-        .merge(auth::routes())
-        .merge(tokens::routes())
-        .merge(organisations::routes())
-        .merge(accounts::routes())
-        .merge(teams::routes())
-        .merge(offers::routes())
-        .merge(agreements::routes())
-        .merge(tickets::routes())
-        .merge(reports::routes())
-        .merge(notifications::routes())
-        .merge(faqs::routes())
-        .merge(evolutions::routes())
+    areas()
+        .into_iter()
+        .fold(OpenApiRouter::new(), |all, area| all.merge(area.router))
+}
+
+/// The schema names that two different schemas claim (e.g. the ticket's and the FAQ's
+/// `Visibility`), each with the differing schemas' JSON: empty when every name is one type's.
+pub fn schema_name_clashes() -> BTreeMap<String, Vec<String>> {
+    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, schema) in areas().into_iter().flat_map(|area| area.schemas) {
+        let json = serde_json::to_string(&schema).unwrap_or_default();
+        let seen = by_name.entry(name).or_default();
+        if !seen.contains(&json) {
+            seen.push(json);
+        }
+    }
+    by_name.retain(|_, schemas| schemas.len() > 1);
+    by_name
 }

@@ -3,13 +3,12 @@
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
     error::AppError,
     services::notifications::{self, Kind},
-    state::AppState,
 };
 
 /// Notification preferences.
@@ -40,6 +39,6 @@ pub async fn put(ctx: Ctx, Json(body): Json<Preferences>) -> Result<Json<Prefere
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get, put))
+pub fn routes() -> super::Area {
+    super::Area::default().routes(routes!(get, put))
 }

@@ -5,7 +5,7 @@ use axum::{
     extract::{Path, Query},
     http::StatusCode,
 };
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -20,7 +20,6 @@ use crate::{
             },
         },
     },
-    state::AppState,
 };
 
 /// The offers the caller reads; for a contact, those its organisation may file on.
@@ -116,8 +115,8 @@ pub async fn filing_check(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Allowed>
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(get, update))
         .routes(routes!(add_subcategory))

@@ -5,7 +5,7 @@ use axum::{
     extract::{Path, Query},
     http::StatusCode,
 };
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -14,7 +14,6 @@ use crate::{
         PageRequest, Paged,
         organisations::{self, NewOrganisation, OrganisationChanges, OrganisationView},
     },
-    state::AppState,
 };
 
 /// The organisations the caller reads.
@@ -64,8 +63,8 @@ pub async fn update(
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(get, update))
 }

@@ -1,13 +1,12 @@
 //! Reports: service levels by offer and month.
 
 use axum::{Json, extract::Query};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
     error::AppError,
     services::reports::{self, ReportFilter, SlaReportRow},
-    state::AppState,
 };
 
 /// TTO and TTR met (%) and mean business times, by offer and month of filing, over the
@@ -22,6 +21,6 @@ pub async fn sla(
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(sla))
+pub fn routes() -> super::Area {
+    super::Area::default().routes(routes!(sla))
 }

@@ -5,7 +5,7 @@ use axum::{
     extract::{Path, Query},
     http::StatusCode,
 };
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -14,7 +14,6 @@ use crate::{
         PageRequest, Paged,
         teams::{self, NewTeam, TeamChanges, TeamDetail, TeamView},
     },
-    state::AppState,
 };
 
 /// The teams the caller reads.
@@ -84,8 +83,8 @@ pub async fn remove_member(
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(get, update))
         .routes(routes!(add_member, remove_member))

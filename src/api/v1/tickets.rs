@@ -5,7 +5,7 @@ use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
 };
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -124,6 +124,18 @@ pub async fn logs(
     Ok(Json(log::logs(&ctx, &reference).await?))
 }
 
+/// One entry of the log (404 for a private one on the requester side).
+#[utoipa::path(get, path = "/api/v1/tickets/{ref}/log/{id}", tag = "tickets",
+    params(("ref" = String, Path, description = "ticket reference"),
+           ("id" = i64, Path, description = "log entry id")),
+    responses((status = 200, body = LogEntryView), (status = 404)), security(("bearer" = [])))]
+pub async fn log_entry(
+    ctx: Ctx,
+    Path((reference, id)): Path<(String, i64)>,
+) -> Result<Json<LogEntryView>, AppError> {
+    Ok(Json(log::log_entry(&ctx, &reference, id).await?))
+}
+
 /// Every change of the ticket: who, when, field, old, new.
 #[utoipa::path(get, path = "/api/v1/tickets/{ref}/history", tag = "tickets",
     params(("ref" = String, Path, description = "ticket reference")),
@@ -139,7 +151,7 @@ pub async fn history(
 /// `private` (`true`, provider side only). A log entry carries the file.
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/attachments", tag = "tickets",
     params(("ref" = String, Path, description = "ticket reference")),
-    request_body(content_type = "multipart/form-data", description = "a `file` part; optional `body` and `private` parts"),
+    request_body(content_type = "multipart/form-data", content = crate::api::document::LogUpload, description = "a `file` part; optional `body` and `private` parts"),
     responses((status = 201, body = crate::services::catalogue::attachments::AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
 pub async fn attach(
@@ -248,12 +260,13 @@ pub async fn delete_view(ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, Ap
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(get, update))
         .routes(routes!(act))
         .routes(routes!(add_log, logs))
+        .routes(routes!(log_entry))
         .routes(routes!(history))
         .routes(routes!(attach))
         .routes(routes!(get_matrix, set_matrix))

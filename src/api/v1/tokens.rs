@@ -7,7 +7,7 @@ use axum::{
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -16,7 +16,6 @@ use crate::{
         PageRequest, Paged,
         tokens::{self, NewToken, TokenView},
     },
-    state::AppState,
 };
 
 /// A token to create.
@@ -27,6 +26,7 @@ pub struct CreateToken {
     name: String,
     /// Days of validity, 1 to 366 (default 90).
     #[serde(default = "ninety")]
+    #[schema(minimum = 1, maximum = 366)]
     expires_in_days: i64,
 }
 
@@ -55,7 +55,8 @@ pub async fn create(
         &ctx,
         ctx.caller().account_id,
         &body.name,
-        chrono::Duration::days(body.expires_in_days),
+        // Beyond what a duration holds is beyond the limit too: the service refuses it.
+        chrono::Duration::try_days(body.expires_in_days).unwrap_or(chrono::Duration::MAX),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(token)))
@@ -71,8 +72,8 @@ pub async fn revoke(ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, AppErro
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub fn routes() -> super::Area {
+    super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(revoke))
 }

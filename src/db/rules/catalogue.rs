@@ -34,10 +34,14 @@ impl ScopedEntity for account::Entity {
             Condition::all().add(account::Column::OrganisationId.is_in(scope.subtree.clone())),
         )
     }
+    /// Those who manage its organisation; and oneself, for what `accounts::own` lets one
+    /// change of one's own (name, language, password: never roles nor the active flag).
     fn writable(scope: &Scope) -> Condition {
         everything_if(
             scope.admin,
-            Condition::all().add(account::Column::OrganisationId.is_in(scope.managed.clone())),
+            Condition::any()
+                .add(account::Column::OrganisationId.is_in(scope.managed.clone()))
+                .add(account::Column::Id.eq(scope.account_id)),
         )
     }
 }

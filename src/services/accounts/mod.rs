@@ -1,5 +1,6 @@
 //! Accounts: one per person, in one organisation, with additive roles.
 
+pub mod own;
 mod stored;
 
 use std::collections::BTreeSet;

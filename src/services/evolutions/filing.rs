@@ -23,6 +23,7 @@ use crate::{
 /// A new request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"offer": "SMS-U", "title": "Send to groups", "description": "Send one message to a whole group."}))]
 pub struct NewEvolution {
     /// Offer code.
     pub offer: String,

@@ -21,6 +21,7 @@ pub use write::{FaqChanges, NewFaq, create, update};
 /// Who reads a published FAQ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = FaqVisibility)]
 pub enum Visibility {
     /// Everyone signed in.
     Everyone,
@@ -33,6 +34,7 @@ pub enum Visibility {
 /// Where an FAQ stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = FaqStatus)]
 pub enum Status {
     /// Being written; only its writers read it.
     Draft,

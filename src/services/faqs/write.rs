@@ -31,6 +31,7 @@ const CODE_MAX: usize = 50;
 /// the ticket's title and solution, and the offer to the ticket's.
 #[derive(Debug, Default, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Exporting a list", "summary": "Where the export is.", "body": "Use the **Export** button.", "offer": "SMS-U", "visibility": "everyone", "status": "published", "keywords": "export csv"}))]
 pub struct NewFaq {
     /// Question (required unless from a ticket).
     #[serde(default)]

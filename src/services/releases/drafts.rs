@@ -262,6 +262,7 @@ impl ReleaseAction {
 /// The revision read.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ReleaseRevision)]
 pub struct Revision {
     /// The release's revision.
     pub revision: i32,

@@ -19,6 +19,7 @@ use crate::{
     domain::{
         role::Role,
         steering::{self, Ballot, Vote},
+        tenths::tenths,
     },
     services::{
         PageRequest, Paged,
@@ -68,7 +69,7 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<ReleaseView>
         target_date: row.target_date,
         capacity_days: row.capacity_days,
         state,
-        total_estimated_days: (total * 10.0).round() / 10.0,
+        total_estimated_days: tenths(total),
         over_capacity: total > f64::from(row.capacity_days),
         items,
         revision: row.revision,
@@ -116,7 +117,7 @@ async fn estimates<C: Handle>(
     }
     Ok(days
         .into_iter()
-        .map(|(id, (sum, n))| (id, (sum / n * 10.0).round() / 10.0))
+        .map(|(id, (sum, n))| (id, tenths(sum / n)))
         .collect())
 }
 

@@ -27,6 +27,7 @@ use crate::{
         sla::Metric,
     },
     services::{
+        accounts,
         error::{ServiceError, ServiceResult},
         notifications::{self, Audience, Kind, TicketEvent},
     },
@@ -49,6 +50,9 @@ pub struct TicketChanges {
     /// Accounts to add as participants (either side; accounts the caller reads).
     #[serde(default)]
     pub add_participants: Vec<i64>,
+    /// The same, by sign-in address (as the ticket page takes them).
+    #[serde(default)]
+    pub add_participants_by_email: Vec<String>,
     /// Participants to remove (either side).
     #[serde(default)]
     pub remove_participants: Vec<i64>,
@@ -227,24 +231,37 @@ async fn parent_of(ctx: &Ctx, current: &ticket::Model, parent: &str) -> ServiceR
 /// The accounts to add as participants, with their names: accounts the caller reads (422
 /// naming the first unknown one otherwise), at most 50 at once.
 async fn addable(ctx: &Ctx, changes: &TicketChanges) -> ServiceResult<Vec<(i64, String)>> {
-    if changes.add_participants.len() > 50 || changes.remove_participants.len() > 50 {
+    let adding = changes.add_participants.len() + changes.add_participants_by_email.len();
+    if adding > 50 || changes.remove_participants.len() > 50 {
         return Err(ServiceError::field(
             "add_participants",
             "ticket-participants-at-once",
             vec![("max", "50".to_owned())],
         ));
     }
+    let mut ids = changes.add_participants.clone();
+    for email in &changes.add_participants_by_email {
+        let id = accounts::readable_id_by_email(ctx, email)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::field(
+                    "add_participants_by_email",
+                    "ticket-form-no-such-address",
+                    vec![],
+                )
+            })?;
+        ids.push(id);
+    }
     let readable: Vec<(i64, String)> = ctx
         .find::<account::Entity>()
         .select_only()
         .column(account::Column::Id)
         .column(account::Column::DisplayName)
-        .filter(account::Column::Id.is_in(changes.add_participants.clone()))
+        .filter(account::Column::Id.is_in(ids.clone()))
         .into_tuple()
         .all(ctx)
         .await?;
-    if let Some(unknown) = changes
-        .add_participants
+    if let Some(unknown) = ids
         .iter()
         .find(|id| !readable.iter().any(|(r, _)| r == *id))
     {

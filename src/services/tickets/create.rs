@@ -44,7 +44,7 @@ pub fn missing_fields(required: &[ExtraField], new: &NewTicket) -> Vec<ExtraFiel
         .iter()
         .copied()
         .filter(|field| match field {
-            ExtraField::Version => blank(&new.version),
+            ExtraField::Version => blank(&new.affected_version),
             ExtraField::Module => blank(&new.module),
             ExtraField::PageUrl => blank(&new.page_url),
             ExtraField::Environment => blank(&new.environment),
@@ -175,7 +175,7 @@ fn checked(new: &NewTicket, subcategory: &SubcategoryView) -> ServiceResult<Stri
     }
     for (field, value, max) in [
         ("module", &new.module, 100),
-        ("version", &new.version, 100),
+        ("version", &new.affected_version, 100),
         ("environment", &new.environment, 100),
         ("page_url", &new.page_url, 500),
     ] {
@@ -299,7 +299,7 @@ async fn insert<C: Handle>(
         agent_id: Set(None),
         visibility: Set(new.visibility.unwrap_or(Visibility::Organisation).into()),
         module: Set(clean(new.module)),
-        affected_version: Set(clean(new.version)),
+        affected_version: Set(clean(new.affected_version)),
         environment: Set(clean(new.environment)),
         page_url: Set(clean(new.page_url)),
         event_at: Set(new.event_at),

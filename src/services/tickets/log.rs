@@ -43,6 +43,7 @@ pub(super) const OPEN: [ticket::Status; 3] = [
 /// A log entry to add.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "It happens with every browser.", "private": false}))]
 pub struct NewLogEntry {
     /// Markdown.
     pub body: String,
@@ -247,12 +248,37 @@ async fn copy_to_children<C: Handle>(
 /// The log the caller may read: the requester side never sees private entries (the scope rule
 /// of `ticket_log` says so).
 pub async fn logs<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<Vec<LogEntryView>> {
+    entries(ctx, reference, None).await
+}
+
+/// One entry of a ticket's log, as [`logs`] shows it (404 for a private entry on the requester
+/// side, as for an entry of another ticket).
+pub async fn log_entry<C: Handle>(
+    ctx: &Ctx<C>,
+    reference: &str,
+    id: i64,
+) -> ServiceResult<LogEntryView> {
+    entries(ctx, reference, Some(id))
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound)
+}
+
+async fn entries<C: Handle>(
+    ctx: &Ctx<C>,
+    reference: &str,
+    only: Option<i64>,
+) -> ServiceResult<Vec<LogEntryView>> {
     let current = row(ctx, reference).await?;
+    let mut query = ctx
+        .find::<ticket_log::Entity>()
+        .filter(ticket_log::Column::TicketId.eq(current.id));
+    if let Some(id) = only {
+        query = query.filter(ticket_log::Column::Id.eq(id));
+    }
     // A ticket's log is a conversation, bounded in practice; the cap keeps a runaway one
     // from being read whole.
-    let rows = ctx
-        .find::<ticket_log::Entity>()
-        .filter(ticket_log::Column::TicketId.eq(current.id))
+    let rows = query
         .order_by_asc(ticket_log::Column::Id)
         .limit(1000)
         .all(ctx)

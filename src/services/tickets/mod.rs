@@ -55,6 +55,7 @@ pub enum Origin {
 /// Who may see a ticket besides its requester, participants and providers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = TicketVisibility)]
 pub enum Visibility {
     /// Every contact of the requester's organisation (a colleague can take over).
     Organisation,
@@ -182,6 +183,7 @@ pub struct TicketView {
 /// A new ticket.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"subcategory": 5, "title": "Export impossible", "description": "The **export** button does nothing.", "impact": "person", "urgency": "medium", "visibility": "organisation", "affected_version": "4.2"}))]
 pub struct NewTicket {
     /// Subcategory id (its offer follows).
     pub subcategory: i64,
@@ -197,8 +199,10 @@ pub struct NewTicket {
     pub visibility: Option<Visibility>,
     /// Extra field (required by some subcategories).
     pub module: Option<String>,
-    /// Extra field.
-    pub version: Option<String>,
+    /// Extra field: the version of the offer concerned, named as [`TicketView`] reads it
+    /// (`version`, its former name, is still accepted).
+    #[serde(alias = "version")]
+    pub affected_version: Option<String>,
     /// Extra field.
     pub environment: Option<String>,
     /// Extra field.

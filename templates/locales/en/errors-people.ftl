@@ -33,3 +33,4 @@ refused-role-not-grantable = Your role may not grant or remove the role { $role 
 refused-team-organisation-not-managed = You do not manage this organisation's teams.
 refused-team-read-only = You may read this team but not change it.
 refused-teams-not-created = Your role does not create teams.
+field-current-password-wrong = is not the password in use

@@ -33,3 +33,4 @@ refused-role-not-grantable = Votre rôle ne permet ni d’attribuer ni de retire
 refused-team-organisation-not-managed = Vous ne gérez pas les équipes de cette organisation.
 refused-team-read-only = Vous pouvez consulter cette équipe, mais pas la modifier.
 refused-teams-not-created = Votre rôle ne permet pas de créer des équipes.
+field-current-password-wrong = n’est pas le mot de passe en vigueur

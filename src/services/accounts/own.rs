@@ -1,0 +1,101 @@
+//! What a signed-in person changes of their own account: name, language, and password (given
+//! the current one). Roles, organisation and the active flag stay with those who manage it.
+
+use entity::account;
+use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{AccountDetail, get, language};
+use crate::{
+    auth::password_reset::NewPassword,
+    db::Ctx,
+    domain::password_length,
+    services::{
+        Problems,
+        error::{ServiceError, ServiceResult},
+        required_text,
+    },
+};
+
+/// Changes to one's own account; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "display_name": "Camille Martin", "language": "en"}))]
+pub struct OwnChanges {
+    /// The revision read (`GET /api/v1/me` gives it).
+    pub revision: i32,
+    /// New name.
+    pub display_name: Option<String>,
+    /// New language: `fr` or `en`.
+    pub language: Option<String>,
+    /// New password (12 characters at least); needs `current_password`.
+    pub new_password: Option<String>,
+    /// The password in use, required to set a new one.
+    pub current_password: Option<String>,
+}
+
+/// Applies `changes` to the caller's own account. 422 naming the field on a blank name, an
+/// unknown language, a new password too short or without the right current one; 409 if stale.
+pub async fn update(
+    ctx: &Ctx,
+    rules: NewPassword<'_>,
+    changes: OwnChanges,
+) -> ServiceResult<AccountDetail> {
+    let id = ctx.caller().account_id;
+    let mut problems = Problems::default();
+    let name = changes
+        .display_name
+        .as_deref()
+        .map(|n| required_text(&mut problems, "display_name", n, 200));
+    problems.into_result()?;
+    let language = changes.language.as_deref().map(language).transpose()?;
+    let hash = match &changes.new_password {
+        Some(new) => Some(new_hash(ctx, &rules, new, changes.current_password).await?),
+        None => None,
+    };
+    let mut update = ctx
+        .update_many::<account::Entity>()
+        .col_expr(account::Column::Revision, Expr::value(changes.revision + 1))
+        .col_expr(account::Column::UpdatedAt, Expr::value(ctx.now()))
+        .filter(account::Column::Id.eq(id))
+        .filter(account::Column::Revision.eq(changes.revision));
+    if let Some(name) = name {
+        update = update.col_expr(account::Column::DisplayName, Expr::value(name));
+    }
+    if let Some(language) = language {
+        update = update.col_expr(account::Column::Language, Expr::value(language));
+    }
+    if let Some(hash) = hash {
+        update = update.col_expr(account::Column::PasswordHash, Expr::value(hash));
+    }
+    if update.exec(ctx).await?.rows_affected == 0 {
+        return Err(ServiceError::stale());
+    }
+    get(ctx, id).await
+}
+
+/// The hash of a new password, once the current one is checked.
+async fn new_hash(
+    ctx: &Ctx,
+    rules: &NewPassword<'_>,
+    new: &str,
+    current: Option<String>,
+) -> ServiceResult<String> {
+    password_length::check_chosen(new, rules.max_chars)?;
+    let wrong = || ServiceError::field("current_password", "field-current-password-wrong", vec![]);
+    let current = current.ok_or_else(wrong)?;
+    let stored = ctx
+        .find::<account::Entity>()
+        .filter(account::Column::Id.eq(ctx.caller().account_id))
+        .one(ctx)
+        .await?
+        .ok_or(ServiceError::NotFound)?
+        .password_hash
+        // An account without a password (signing in elsewhere) has none to change here.
+        .ok_or_else(wrong)?;
+    if !rules.hasher.verify(current, stored).await? {
+        return Err(wrong());
+    }
+    Ok(rules.hasher.hash(new.to_owned()).await?)
+}
