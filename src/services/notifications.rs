@@ -51,11 +51,14 @@ pub enum Kind {
     ConventionExpiring,
     /// An evolution request one filed or supports moved on.
     Evolution,
+    /// An offer one's organisation subscribes to changed status, has a major incident, or a
+    /// maintenance window was published, is near, started or ended.
+    ServiceStatus,
 }
 
 impl Kind {
     /// Every kind, for the preferences page.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Received,
         Kind::Assigned,
         Kind::Commented,
@@ -67,6 +70,7 @@ impl Kind {
         Kind::Sla100,
         Kind::ConventionExpiring,
         Kind::Evolution,
+        Kind::ServiceStatus,
     ];
 
     /// The kind's word, as stored.
@@ -83,6 +87,7 @@ impl Kind {
             Kind::Sla100 => "sla100",
             Kind::ConventionExpiring => "convention_expiring",
             Kind::Evolution => "evolution",
+            Kind::ServiceStatus => "service_status",
         }
     }
 
@@ -126,6 +131,7 @@ both_ways!(
     Sla100,
     ConventionExpiring,
     Evolution,
+    ServiceStatus,
 );
 
 /// Who is told.
@@ -168,6 +174,13 @@ pub struct MailData {
     pub actor: Option<String>,
     /// A reason, solution or comment.
     pub detail: Option<String>,
+    /// The detail in English, when its author gave one (service status messages): English
+    /// readers get it instead of `detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_en: Option<String>,
+    /// An offer's service status word (`major_outage`…), which the texts translate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 async fn ids<C: ConnectionTrait>(
@@ -260,6 +273,15 @@ pub async fn coordinators_of<C: ConnectionTrait>(
 /// change's transaction). Inactive accounts, the actor and those who muted the kind are left
 /// out.
 pub async fn ticket_event<C: Handle>(ctx: &Ctx<C>, event: TicketEvent<'_>) -> ServiceResult<()> {
+    ticket_event_told(ctx, event).await.map(|_| ())
+}
+
+/// [`ticket_event`], answering who the event named (the actor left out), so that a related
+/// telling (a master's children) does not tell them twice.
+pub async fn ticket_event_told<C: Handle>(
+    ctx: &Ctx<C>,
+    event: TicketEvent<'_>,
+) -> ServiceResult<BTreeSet<i64>> {
     let mut people = recipients(ctx, event.ticket, event.audience).await?;
     if let Some(actor) = event.actor {
         people.remove(&actor);
@@ -288,8 +310,11 @@ pub async fn ticket_event<C: Handle>(ctx: &Ctx<C>, event: TicketEvent<'_>) -> Se
         path: format!("{side}/tickets/{}", event.ticket.reference),
         actor,
         detail: event.detail,
+        detail_en: None,
+        status: None,
     };
-    notify(ctx, people, &data).await
+    notify(ctx, people.clone(), &data).await?;
+    Ok(people)
 }
 
 /// Writes one notification per recipient (minus inactive accounts and those who muted the
@@ -422,6 +447,7 @@ impl Recipients {
                 &[
                     ("reference", data.reference.clone()),
                     ("title", data.title.chars().take(120).collect()),
+                    ("status", data.status.clone().unwrap_or_default()),
                 ],
             );
             let message_id = format!("{reference}.{}@guichet", uuid::Uuid::new_v4().simple());

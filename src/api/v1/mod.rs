@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod offers;
 pub mod organisations;
 pub mod reports;
+pub mod status;
 pub mod teams;
 pub mod tickets;
 pub mod tokens;
@@ -34,4 +35,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(notifications::routes())
         .merge(faqs::routes())
         .merge(evolutions::routes())
+        .merge(status::routes())
 }
