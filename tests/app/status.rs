@@ -57,6 +57,41 @@ async fn set_status(app: &TestApp, token: &str, body: Value) -> (StatusCode, Val
     .await
 }
 
+/// SMS-U's status history as `token` reads it, newest first.
+async fn history_of_sms_u(app: &TestApp, token: &str) -> Vec<Value> {
+    let path = "/api/v1/offers/SMS-U/status/history";
+    let (status, history) = call(app, Method::GET, path, token, None).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    history.as_array().unwrap().clone()
+}
+
+/// An SMS-U incident filed by the Toulon contact and declared major by SMS-U's agent: answers
+/// the master's reference and the major incident.
+pub async fn sms_u_major_incident(app: &TestApp) -> (String, Value) {
+    let toulon = app.token(TOULON).await;
+    let incident = crate::support::subcategory(app, &toulon, "SMS-U", "incident").await;
+    let (status, master) = call(app, Method::POST, "/api/v1/tickets", &toulon, Some(json!({
+        "subcategory": incident, "title": "Plus aucun SMS ne part", "description": "Depuis 9 h.",
+        "impact": "establishment", "urgency": "high", "version": "5.1", "module": "Envoi",
+        "page_url": "https://smsu.example/envoi"
+    }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{master}");
+    let master = master["ref"].as_str().unwrap().to_owned();
+    let declare = format!("/api/v1/tickets/{master}/major");
+    assert_eq!(
+        call(app, Method::POST, &declare, &toulon, None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let agent = app.token(AGENT).await;
+    let (status, major) = call(app, Method::POST, &declare, &agent, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{major}");
+    assert_eq!(
+        call(app, Method::POST, &declare, &agent, None).await.0,
+        StatusCode::CONFLICT
+    );
+    (master, major)
+}
+
 /// Makes an account of the demo read English.
 async fn speaks_english(app: &TestApp, email: &str) {
     let admin = app.token("admin@demo.guichet").await;
@@ -211,17 +246,8 @@ async fn a_major_outage_of_sms_u_is_shown_to_its_subscribers_and_told_once_to_ea
     let messages = smtp.messages();
     assert_eq!(about_sms_u(&messages, ROCHELLE).len(), 1);
     assert_eq!(about_sms_u(&messages, TOULON).len(), 2);
-    let (_, history) = call(
-        &app,
-        Method::GET,
-        "/api/v1/offers/SMS-U/status/history",
-        &toulon,
-        None,
-    )
-    .await;
+    let history = history_of_sms_u(&app, &toulon).await;
     let statuses: Vec<&str> = history
-        .as_array()
-        .unwrap()
         .iter()
         .map(|p| p["status"].as_str().unwrap())
         .collect();
@@ -285,28 +311,8 @@ async fn establishments_join_a_major_incident_hear_its_updates_once_and_are_reso
     let app = TestApp::with_settings(true, &[("smtp_url", &smtp.url())]).await;
     let (brest, brest_email) = third_subscriber(&app).await;
     let agent = app.token(AGENT).await;
-    let toulon = app.token(TOULON).await;
-    let incident = crate::support::subcategory(&app, &toulon, "SMS-U", "incident").await;
-    let (status, master) = call(&app, Method::POST, "/api/v1/tickets", &toulon, Some(json!({
-        "subcategory": incident, "title": "Plus aucun SMS ne part", "description": "Depuis 9 h.",
-        "impact": "establishment", "urgency": "high", "version": "5.1", "module": "Envoi",
-        "page_url": "https://smsu.example/envoi"
-    }))).await;
-    assert_eq!(status, StatusCode::CREATED, "{master}");
-    let master = master["ref"].as_str().unwrap().to_owned();
-
     // The provider declares it major, once; the requester may not.
-    let declare = format!("/api/v1/tickets/{master}/major");
-    assert_eq!(
-        call(&app, Method::POST, &declare, &toulon, None).await.0,
-        StatusCode::FORBIDDEN
-    );
-    let (status, major) = call(&app, Method::POST, &declare, &agent, None).await;
-    assert_eq!(status, StatusCode::CREATED, "{major}");
-    assert_eq!(
-        call(&app, Method::POST, &declare, &agent, None).await.0,
-        StatusCode::CONFLICT
-    );
+    let (master, major) = sms_u_major_incident(&app).await;
     let join = format!("/api/v1/major-incidents/{}/join", major["id"]);
 
     // Two establishments join it (once each, however often they click); Rennes 2 cannot.
@@ -471,17 +477,8 @@ async fn a_maintenance_window_starts_and_ends_by_itself_and_is_told_once_at_each
             assert_eq!(told.len(), 1, "{subject} to {email}");
         }
     }
-    let (_, history) = call(
-        &app,
-        Method::GET,
-        "/api/v1/offers/SMS-U/status/history",
-        &toulon,
-        None,
-    )
-    .await;
+    let history = history_of_sms_u(&app, &toulon).await;
     let statuses: Vec<&str> = history
-        .as_array()
-        .unwrap()
         .iter()
         .map(|p| p["status"].as_str().unwrap())
         .collect();

@@ -69,3 +69,4 @@ mail-service_status-body = { $status ->
        *[other] { $status }
     }.
   }
+status-of-offer = Service status, availability, maintenance

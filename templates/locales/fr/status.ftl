@@ -69,3 +69,4 @@ mail-service_status-body = { $status ->
        *[other] { $status }
     }.
   }
+status-of-offer = État du service, disponibilité, maintenances
