@@ -282,13 +282,13 @@ async fn statuses<C: Handle>(
     rows: Vec<offer::Model>,
 ) -> ServiceResult<Vec<OfferStatus>> {
     let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
-    let mut now = current(ctx, &ids).await?;
+    let mut periods = current(ctx, &ids).await?;
     let mut majors = major::ongoing(ctx, &ids).await?;
     let mut windows = maintenance::upcoming(ctx, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
-            let period = now.remove(&row.id);
+            let period = periods.remove(&row.id);
             OfferStatus {
                 provider_side: provides(ctx.scope(), &row),
                 status: period
