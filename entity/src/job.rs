@@ -24,6 +24,9 @@ pub enum Kind {
     /// Deletes the jobs ended long ago.
     #[sea_orm(string_value = "purge")]
     Purge,
+    /// Starts and ends the maintenance windows that have come due.
+    #[sea_orm(string_value = "maintenance")]
+    Maintenance,
 }
 
 /// Where a job stands.

@@ -61,4 +61,7 @@ pub enum Kind {
     /// Stored as `evolution`.
     #[sea_orm(string_value = "evolution")]
     Evolution,
+    /// Stored as `service_status`: an offer's status, a major incident, a maintenance window.
+    #[sea_orm(string_value = "service_status")]
+    ServiceStatus,
 }

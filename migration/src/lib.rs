@@ -20,6 +20,9 @@ mod m20261206_000013_unique_steering_decision;
 mod m20261206_000014_sla_calendars;
 mod m20261206_000015_mariadb_long_text;
 mod m20261206_000016_evolution_step_notes;
+mod m20261206_000020_offer_service_status;
+mod m20261206_000021_major_incident;
+mod m20261206_000022_maintenance_window;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -44,6 +47,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_sla_calendars::Migration),
             Box::new(m20261206_000015_mariadb_long_text::Migration),
             Box::new(m20261206_000016_evolution_step_notes::Migration),
+            Box::new(m20261206_000020_offer_service_status::Migration),
+            Box::new(m20261206_000021_major_incident::Migration),
+            Box::new(m20261206_000022_maintenance_window::Migration),
         ]
     }
 }

@@ -41,6 +41,7 @@ use crate::state::AppState;
         (name = "tickets", description = "Incidents and service requests"),
         (name = "faqs", description = "Knowledge base, search, suggestions and deflections"),
         (name = "evolutions", description = "Evolution requests, the committees, releases and roadmaps"),
+        (name = "status", description = "Service status of offers, major incidents, planned maintenance"),
     )
 )]
 struct ApiDoc;

@@ -16,6 +16,7 @@ pub mod priority;
 pub mod role;
 pub mod scoring;
 pub mod search_terms;
+pub mod service_status;
 pub mod sla;
 pub mod sla_clock;
 pub mod steering;

@@ -43,6 +43,8 @@ pub enum Job {
     },
     /// Deletes the jobs ended more than [`KEEP_DAYS`] ago.
     Purge,
+    /// Reminds, starts and ends the maintenance windows that have come due.
+    Maintenance,
 }
 
 /// The input of the jobs that have one, as stored.
@@ -68,6 +70,7 @@ impl Job {
             Self::ConventionWatch => Kind::ConventionWatch,
             Self::ConventionEnding { .. } => Kind::ConventionEnding,
             Self::Purge => Kind::Purge,
+            Self::Maintenance => Kind::Maintenance,
         }
     }
 
@@ -111,6 +114,7 @@ impl Job {
                 }
             }
             Kind::Purge => Self::Purge,
+            Kind::Maintenance => Self::Maintenance,
         })
     }
 }
@@ -121,6 +125,7 @@ const PERIODIC: &[(Job, i64)] = &[
     (Job::SlaCheck, 60),
     (Job::ConventionWatch, 86_400),
     (Job::Purge, 86_400),
+    (Job::Maintenance, 60),
 ];
 
 /// How long ended jobs are kept, for looking into what happened.
@@ -252,6 +257,14 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
         Job::Purge => {
             let purged = queue::purge(state.connection(), now - Duration::days(KEEP_DAYS)).await?;
             tracing::info!(purged, "old jobs deleted");
+            Ok(())
+        }
+        Job::Maintenance => {
+            let steps =
+                crate::services::status::maintenance::advance(&platform(state, now)).await?;
+            if steps > 0 {
+                tracing::info!(steps, "maintenance windows moved on");
+            }
             Ok(())
         }
         Job::ConventionEnding { convention } => {

@@ -15,6 +15,7 @@ pub mod organisations;
 pub mod releases;
 pub mod reports;
 pub mod search;
+pub mod status;
 pub mod teams;
 pub mod tickets;
 pub mod tokens;

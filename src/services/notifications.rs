@@ -50,11 +50,14 @@ pub enum Kind {
     ConventionExpiring,
     /// An evolution request one filed or supports moved on.
     Evolution,
+    /// An offer one's organisation subscribes to changed status, has a major incident, or a
+    /// maintenance window was published, is near, started or ended.
+    ServiceStatus,
 }
 
 impl Kind {
     /// Every kind, for the preferences page.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Received,
         Kind::Assigned,
         Kind::Commented,
@@ -66,6 +69,7 @@ impl Kind {
         Kind::Sla100,
         Kind::ConventionExpiring,
         Kind::Evolution,
+        Kind::ServiceStatus,
     ];
 
     /// The kind's word, as stored.
@@ -82,6 +86,7 @@ impl Kind {
             Kind::Sla100 => "sla100",
             Kind::ConventionExpiring => "convention_expiring",
             Kind::Evolution => "evolution",
+            Kind::ServiceStatus => "service_status",
         }
     }
 
@@ -125,6 +130,7 @@ both_ways!(
     Sla100,
     ConventionExpiring,
     Evolution,
+    ServiceStatus,
 );
 
 /// Who is told.
@@ -167,6 +173,13 @@ pub struct MailData {
     pub actor: Option<String>,
     /// A reason, solution or comment.
     pub detail: Option<String>,
+    /// The detail in English, when its author gave one (service status messages): English
+    /// readers get it instead of `detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_en: Option<String>,
+    /// An offer's service status word (`major_outage`…), which the texts translate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 async fn ids<C: ConnectionTrait>(
@@ -257,6 +270,15 @@ pub async fn coordinators_of<C: Handle>(
 /// change's transaction). Inactive accounts, the actor and those who muted the kind are left
 /// out.
 pub async fn ticket_event<C: Handle>(ctx: &Ctx<C>, event: TicketEvent<'_>) -> ServiceResult<()> {
+    ticket_event_told(ctx, event).await.map(|_| ())
+}
+
+/// [`ticket_event`], answering who the event named (the actor left out), so that a related
+/// telling (a master's children) does not tell them twice.
+pub async fn ticket_event_told<C: Handle>(
+    ctx: &Ctx<C>,
+    event: TicketEvent<'_>,
+) -> ServiceResult<BTreeSet<i64>> {
     let mut people = recipients(ctx, event.ticket, event.audience).await?;
     if let Some(actor) = event.actor {
         people.remove(&actor);
@@ -280,8 +302,11 @@ pub async fn ticket_event<C: Handle>(ctx: &Ctx<C>, event: TicketEvent<'_>) -> Se
         path: format!("{side}/tickets/{}", event.ticket.reference),
         actor,
         detail: event.detail,
+        detail_en: None,
+        status: None,
     };
-    notify(ctx, people, &data).await
+    notify(ctx, people.clone(), &data).await?;
+    Ok(people)
 }
 
 /// Writes one notification per recipient (minus inactive accounts and those who muted the
@@ -416,6 +441,7 @@ impl Recipients {
                 &[
                     ("reference", data.reference.clone()),
                     ("title", data.title.chars().take(120).collect()),
+                    ("status", data.status.clone().unwrap_or_default()),
                 ],
             );
             let message_id = format!("{reference}.{}@guichet", uuid::Uuid::new_v4().simple());

@@ -22,9 +22,10 @@ pub async fn root(identity: axum::Extension<Identity>) -> Response {
 /// `GET /portal`: the contacts' home, with their counts.
 pub async fn portal(ctx: crate::db::Ctx) -> Result<Page, AppError> {
     let counts = crate::services::tickets::counts(&ctx).await?;
+    let statuses = crate::services::status::board(&ctx).await?;
     Ok(Page::new(
         "portal/home.html",
-        json!({ "name": ctx.caller().display_name, "counts": counts }),
+        json!({ "name": ctx.caller().display_name, "counts": counts, "statuses": statuses }),
     ))
 }
 

@@ -11,6 +11,7 @@ pub mod login;
 mod portal;
 mod preferences;
 mod reports;
+mod status;
 mod tickets;
 mod tokens;
 
@@ -30,6 +31,17 @@ pub fn routes() -> Router<AppState> {
         .merge(admin_routes())
         .merge(knowledge_routes())
         .merge(evolution_routes())
+        .merge(status_routes())
+}
+
+/// The service status board and pages, major incidents.
+fn status_routes() -> Router<AppState> {
+    Router::new()
+        .route("/status", get(status::board))
+        .route("/status/{code}", get(status::offer).post(status::set))
+        .route("/status/{code}/maintenance", post(status::publish))
+        .route("/major-incidents/{id}/join", post(status::join))
+        .route("/tickets/{reference}/major", post(status::declare))
 }
 
 /// Signing in and out, the language switcher, static assets: no identity needed.

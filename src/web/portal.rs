@@ -42,9 +42,16 @@ async fn offers_to_file_on(ctx: &Ctx, search: Search, base: &str) -> Result<Page
         per_page: Some(crate::services::MAX_PER_PAGE),
     };
     let offers = offers::list(ctx, &filter).await?;
+    // Each offer's status, and first of all its ongoing major incident, which one joins
+    // rather than filing the same outage again.
+    let statuses: std::collections::HashMap<String, _> = crate::services::status::board(ctx)
+        .await?
+        .into_iter()
+        .map(|s| (s.code.clone(), s))
+        .collect();
     Ok(Page::new(
         "portal/new_request.html",
-        json!({ "offers": offers, "q": search.q, "base": base }),
+        json!({ "offers": offers, "q": search.q, "base": base, "statuses": statuses }),
     ))
 }
 

@@ -296,11 +296,18 @@ pub async fn show(ctx: Ctx, Path(reference): Path<String>) -> Result<Page, AppEr
         Some(id) => crate::services::catalogue::slas::get(&ctx, id).await.ok(),
         None => None,
     };
+    let (major, affected) = match provider {
+        true => crate::services::status::major::of_master(&ctx, &reference)
+            .await?
+            .unzip(),
+        false => (None, None),
+    };
     Ok(Page::new(
         "tickets/show.html",
         json!({ "ticket": ticket, "log": log, "history": history, "provider": provider,
                 "assignable": assignable, "choices": choices(), "now": ctx.now(),
-                "base": home_of(ctx.caller()), "sla": sla }),
+                "base": home_of(ctx.caller()), "sla": sla, "major": major,
+                "affected": affected }),
     ))
 }
 

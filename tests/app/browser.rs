@@ -484,3 +484,55 @@ async fn a_request_is_supported_from_the_portal_and_a_release_ranked_with_the_ke
     .await;
     assert_eq!(supported["supporting_organisations"], 2);
 }
+
+#[tokio::test]
+async fn a_contact_sees_the_major_incident_first_on_new_request_and_joins_it_in_one_click() {
+    let driver = Driver::start();
+    let app = TestApp::with_demo().await;
+    // Toulon's incident on SMS-U, declared major by SMS-U's agent.
+    let (master, _) = crate::status::sms_u_major_incident(&app).await;
+
+    // La Rochelle's contact opens New request: the outage comes before the forms to file.
+    let browser = driver.browser().await;
+    let me = Person {
+        browser: &browser,
+        app: &app,
+    };
+    me.sign_in("contact@univ-larochelle.demo.guichet").await;
+    me.open("/portal/new").await;
+    let shown = me.css("article.major-incident").await.text().await.unwrap();
+    assert!(shown.contains("Plus aucun SMS ne part"), "{shown}");
+    let first = browser
+        .execute(
+            "const major = document.querySelector('article.major-incident');
+             const file = document.querySelector('a[href^=\"/portal/new/\"]');
+             return (major.compareDocumentPosition(file) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;",
+            vec![],
+        )
+        .await
+        .expect("a script");
+    assert_eq!(
+        first,
+        serde_json::json!(true),
+        "the major incident is shown first"
+    );
+
+    // One click: the establishment's own incident, linked to the master.
+    me.click("button.join-major").await;
+    me.css("mark.status-new").await;
+    let url = browser.current_url().await.unwrap();
+    assert!(url.path().starts_with("/portal/tickets/I-"), "{url}");
+    assert!(!url.path().ends_with(&master));
+    let page = me.css("main").await.text().await.unwrap();
+    assert!(page.contains(&master) && page.contains("Plus aucun SMS ne part"));
+    // Coming back, the offer says the establishment joined instead of offering to join again.
+    me.open("/portal/new").await;
+    let shown = me.css("article.major-incident").await.text().await.unwrap();
+    assert!(shown.contains("I-"), "{shown}");
+    assert!(
+        browser
+            .find(Locator::Css("button.join-major"))
+            .await
+            .is_err()
+    );
+}

@@ -31,6 +31,7 @@ mod notifications;
 mod pages;
 mod sla;
 mod sla_calendars;
+mod status;
 mod system;
 mod ticket_pages;
 mod tickets;

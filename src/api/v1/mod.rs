@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod offers;
 pub mod organisations;
 pub mod reports;
+pub mod status;
 pub mod teams;
 pub mod tickets;
 pub mod tokens;
@@ -40,7 +41,7 @@ impl Area {
 }
 
 /// Every area of the API.
-fn areas() -> [Area; 13] {
+fn areas() -> [Area; 14] {
     [
         health::routes(),
         auth::routes(),
@@ -55,6 +56,7 @@ fn areas() -> [Area; 13] {
         notifications::routes(),
         faqs::routes(),
         evolutions::routes(),
+        status::routes(),
     ]
 }
 

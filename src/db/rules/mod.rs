@@ -5,6 +5,7 @@ mod catalogue;
 mod evolutions;
 mod faqs;
 mod people;
+mod status;
 mod tickets;
 
 use entity::offer;

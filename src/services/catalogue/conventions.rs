@@ -521,6 +521,8 @@ pub async fn warn_ending<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<()> 
         path: format!("/desk/conventions/{}", row.id),
         actor: None,
         detail: None,
+        detail_en: None,
+        status: None,
     };
     notifications::notify(ctx, people, &data).await
 }

@@ -173,6 +173,8 @@ pub async fn steps<C: Handle>(
                 path: format!("/portal/evolutions/{}", row.reference),
                 actor: None,
                 detail: Some(detail.clone()),
+                detail_en: None,
+                status: None,
             };
             (people, data)
         })

@@ -307,6 +307,7 @@ pub async fn act(
     if let Some(solution) = plan.solution {
         fulltext::append_to_tickets(&tx, &[current.id], &solution, false).await?;
         resolve_children(&tx, &current, &solution).await?;
+        crate::services::status::major::end_with(&tx, current.id).await?;
     }
     if let Some((kind, audience, detail)) = plan.told {
         let changed = row(&tx, &current.reference).await?;

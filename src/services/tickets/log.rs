@@ -2,8 +2,10 @@
 //! is the provider side's: the scope rule of `ticket_log` keeps it from everyone else, and with
 //! it the files its entries carry.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
-use entity::{attachment, ticket, ticket_log};
+use entity::{attachment, ticket, ticket_log, ticket_participant};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::Expr,
@@ -34,7 +36,7 @@ pub const TICKET_ATTACHMENT: attachment::OwnerKind = attachment::OwnerKind::Tick
 pub const LOG_ATTACHMENT: attachment::OwnerKind = attachment::OwnerKind::TicketLog;
 
 /// The statuses of a child incident that a parent's log and solution still reach.
-pub(super) const OPEN: [ticket::Status; 3] = [
+pub const OPEN: [ticket::Status; 3] = [
     ticket::Status::New,
     ticket::Status::Assigned,
     ticket::Status::Pending,
@@ -172,7 +174,10 @@ pub async fn add_log(
             actor: Some(ctx.caller().account_id),
             detail: Some(body.clone()),
         };
-        notifications::ticket_event(&tx, event).await?;
+        let told = notifications::ticket_event_told(&tx, event).await?;
+        if audience == Audience::Requester {
+            tell_children(&tx, &current, &body, told).await?;
+        }
     }
     let mut stored = Vec::new();
     if let Some(file) = file {
@@ -205,6 +210,61 @@ pub async fn add_log(
         attachments: stored,
         created_at: created.created_at,
     })
+}
+
+/// The provider's public word on a parent incident, told to the requesters and followers of
+/// its open children (those the caller reads), each about their own child and each person once:
+/// `told` were told about the parent already.
+async fn tell_children<C: Handle>(
+    tx: &Ctx<C>,
+    parent: &ticket::Model,
+    body: &str,
+    mut told: BTreeSet<i64>,
+) -> ServiceResult<()> {
+    let children = tx
+        .find::<ticket::Entity>()
+        .filter(ticket::Column::ParentId.eq(parent.id))
+        .filter(ticket::Column::Status.is_in(OPEN))
+        .order_by_asc(ticket::Column::Id)
+        .all(tx)
+        .await?;
+    if children.is_empty() {
+        return Ok(());
+    }
+    let followers: Vec<(i64, i64)> = tx
+        .find::<ticket_participant::Entity>()
+        .select_only()
+        .column(ticket_participant::Column::TicketId)
+        .column(ticket_participant::Column::AccountId)
+        .filter(ticket_participant::Column::TicketId.is_in(children.iter().map(|c| c.id)))
+        .into_tuple()
+        .all(tx)
+        .await?;
+    told.insert(tx.caller().account_id);
+    let mut events = Vec::new();
+    for child in children {
+        let people: BTreeSet<i64> = std::iter::once(child.requester_id)
+            .chain(
+                followers
+                    .iter()
+                    .filter(|(t, _)| *t == child.id)
+                    .map(|(_, a)| *a),
+            )
+            .filter(|person| told.insert(*person))
+            .collect();
+        let data = notifications::MailData {
+            kind: Kind::Commented,
+            reference: child.reference.clone(),
+            title: child.title.clone(),
+            path: format!("/portal/tickets/{}", child.reference),
+            actor: Some(tx.caller().display_name.clone()),
+            detail: Some(body.to_owned()),
+            detail_en: None,
+            status: None,
+        };
+        events.push((people, data));
+    }
+    notifications::notify_many(tx, &events).await
 }
 
 /// A public entry on a parent incident, copied to its open children (those the caller reads),

@@ -1,0 +1,142 @@
+//! Service status: the offers' status board, setting an offer's status from its provider side,
+//! its history and availability, major incidents (declare, join) and maintenance windows.
+
+use axum::{
+    Json,
+    extract::{Path, Query},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    db::Ctx,
+    error::AppError,
+    services::{
+        status::{
+            self, MonthAvailability, OfferStatus, StatusInput, StatusPeriod,
+            maintenance::{self, NewWindow, WindowView},
+            major::{self, MajorView},
+        },
+        tickets::TicketView,
+    },
+    state::AppState,
+};
+
+/// The status of every offer the caller subscribes to or provides.
+#[utoipa::path(get, path = "/api/v1/status", tag = "status",
+    responses((status = 200, body = Vec<OfferStatus>)), security(("bearer" = [])))]
+pub async fn board(ctx: Ctx) -> Result<Json<Vec<OfferStatus>>, AppError> {
+    Ok(Json(status::board(&ctx).await?))
+}
+
+/// One offer's status (404 outside the caller's reach).
+#[utoipa::path(get, path = "/api/v1/offers/{code}/status", tag = "status",
+    params(("code" = String, Path, description = "offer code")),
+    responses((status = 200, body = OfferStatus), (status = 404)), security(("bearer" = [])))]
+pub async fn get(ctx: Ctx, Path(code): Path<String>) -> Result<Json<OfferStatus>, AppError> {
+    Ok(Json(status::of_offer(&ctx, &code).await?))
+}
+
+/// Sets an offer's status with a public message; the offer's provider side only (agents of the
+/// teams that deliver it, coordinators of its provider). Every subscriber contact is told once.
+#[utoipa::path(put, path = "/api/v1/offers/{code}/status", tag = "status",
+    params(("code" = String, Path, description = "offer code")), request_body = StatusInput,
+    responses((status = 200, body = OfferStatus), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn put(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Json(body): Json<StatusInput>,
+) -> Result<Json<OfferStatus>, AppError> {
+    Ok(Json(status::set(&ctx, &code, body).await?))
+}
+
+/// An offer's status history, newest first.
+#[utoipa::path(get, path = "/api/v1/offers/{code}/status/history", tag = "status",
+    params(("code" = String, Path, description = "offer code")),
+    responses((status = 200, body = Vec<StatusPeriod>), (status = 404)), security(("bearer" = [])))]
+pub async fn history(
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<StatusPeriod>>, AppError> {
+    Ok(Json(status::history(&ctx, &code).await?))
+}
+
+/// How many months of availability to answer.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct Months {
+    /// Months back from the current one, 1 to 24 (default 3).
+    pub months: Option<u32>,
+}
+
+/// Minutes in each status per month, and the availability they give.
+#[utoipa::path(get, path = "/api/v1/offers/{code}/availability", tag = "status",
+    params(("code" = String, Path, description = "offer code"), Months),
+    responses((status = 200, body = Vec<MonthAvailability>), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn availability(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(months): Query<Months>,
+) -> Result<Json<Vec<MonthAvailability>>, AppError> {
+    Ok(Json(
+        status::availability(&ctx, &code, months.months.unwrap_or(3)).await?,
+    ))
+}
+
+/// Declares an open incident major: it becomes the master that establishments join.
+#[utoipa::path(post, path = "/api/v1/tickets/{ref}/major", tag = "status",
+    params(("ref" = String, Path, description = "the master incident's reference")),
+    responses((status = 201, body = MajorView), (status = 403), (status = 404), (status = 409)),
+    security(("bearer" = [])))]
+pub async fn declare(
+    ctx: Ctx,
+    Path(reference): Path<String>,
+) -> Result<(StatusCode, Json<MajorView>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(major::declare(&ctx, &reference).await?),
+    ))
+}
+
+/// Joins a major incident for the caller's establishment: answers its child incident (the
+/// existing one when it joined already).
+#[utoipa::path(post, path = "/api/v1/major-incidents/{id}/join", tag = "status",
+    params(("id" = i64, Path, description = "major incident id")),
+    responses((status = 200, body = TicketView), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn join(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<TicketView>, AppError> {
+    Ok(Json(major::join(&ctx, id).await?))
+}
+
+/// Publishes a maintenance window on an offer (provider side); subscribers are told now, the
+/// day before, at its start and at its end.
+#[utoipa::path(post, path = "/api/v1/offers/{code}/maintenance", tag = "status",
+    params(("code" = String, Path, description = "offer code")), request_body = NewWindow,
+    responses((status = 201, body = WindowView), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn publish(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Json(body): Json<NewWindow>,
+) -> Result<(StatusCode, Json<WindowView>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(maintenance::publish(&ctx, &code, body).await?),
+    ))
+}
+
+/// The routes of this module.
+pub fn routes() -> super::Area {
+    super::Area::default()
+        .routes(routes!(board))
+        .routes(routes!(get, put))
+        .routes(routes!(history))
+        .routes(routes!(availability))
+        .routes(routes!(declare))
+        .routes(routes!(join))
+        .routes(routes!(publish))
+}

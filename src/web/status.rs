@@ -1,0 +1,162 @@
+//! Service status pages: the board (`/status`) every signed-in person reads, an offer's status
+//! page with its history and availability (and, for its provider side, the forms that set its
+//! status and publish maintenance), and the buttons that declare and join major incidents.
+
+use axum::{
+    extract::Path,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    auth::csrf::CsrfForm,
+    db::Ctx,
+    domain::{local_time::parse_form_local, service_status::ServiceState},
+    error::AppError,
+    i18n::Lang,
+    services::status::{
+        self, StatusInput,
+        maintenance::{self, NewWindow},
+        major,
+    },
+    view::Page,
+    web::forms::{FieldErrors, field_errors_in},
+};
+
+/// `GET /status`: the status of every offer the visitor subscribes to or provides.
+pub async fn board(ctx: Ctx) -> Result<Page, AppError> {
+    let offers = status::board(&ctx).await?;
+    Ok(Page::new("status/board.html", json!({ "offers": offers })))
+}
+
+/// `GET /status/{code}`: one offer's status, history and availability.
+pub async fn offer(ctx: Ctx, Path(code): Path<String>) -> Result<Page, AppError> {
+    offer_page(&ctx, &code, FieldErrors::new(), json!({})).await
+}
+
+async fn offer_page(
+    ctx: &Ctx,
+    code: &str,
+    errors: FieldErrors,
+    typed: serde_json::Value,
+) -> Result<Page, AppError> {
+    let current = status::of_offer(ctx, code).await?;
+    let history = status::history(ctx, code).await?;
+    let availability = status::availability(ctx, code, 3).await?;
+    let states: Vec<&str> = ServiceState::ALL.iter().map(|s| s.as_str()).collect();
+    Ok(Page::new(
+        "status/offer.html",
+        json!({ "offer": current, "history": history, "availability": availability,
+                "states": states, "errors": errors, "typed": typed }),
+    ))
+}
+
+/// The status form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusForm {
+    status: String,
+    message: String,
+    #[serde(default)]
+    message_en: String,
+}
+
+/// `POST /status/{code}`: sets the offer's status (provider side).
+pub async fn set(
+    ctx: Ctx,
+    lang: Lang,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> Result<Response, AppError> {
+    let state = ServiceState::parse(&form.status)
+        .ok_or_else(|| AppError::field_message("status", "status-unknown", vec![]))?;
+    let input = StatusInput {
+        status: state,
+        message: form.message.clone(),
+        message_en: Some(form.message_en.clone()),
+    };
+    match status::set(&ctx, &code, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/status/{}", code.to_uppercase())).into_response()),
+        Err(err) => {
+            let errors = field_errors_in(err.into(), lang)?;
+            let typed = json!({ "status": form.status, "message": form.message,
+                                "message_en": form.message_en });
+            let page = offer_page(&ctx, &code, errors, typed).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// The maintenance form: Paris wall-clock times.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceForm {
+    starts_at: String,
+    ends_at: String,
+    message: String,
+    #[serde(default)]
+    message_en: String,
+}
+
+/// `POST /status/{code}/maintenance`: publishes a window (provider side).
+pub async fn publish(
+    ctx: Ctx,
+    lang: Lang,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<MaintenanceForm>,
+) -> Result<Response, AppError> {
+    let when = |field: &'static str, text: &str| {
+        parse_form_local(text)
+            .ok_or_else(|| AppError::field_message(field, "ticket-form-date-time", vec![]))
+    };
+    let new = NewWindow {
+        starts_at: when("starts_at", &form.starts_at)?,
+        ends_at: when("ends_at", &form.ends_at)?,
+        message: form.message.clone(),
+        message_en: Some(form.message_en.clone()),
+    };
+    match maintenance::publish(&ctx, &code, new).await {
+        Ok(_) => Ok(Redirect::to(&format!("/status/{}", code.to_uppercase())).into_response()),
+        Err(err) => {
+            let errors = field_errors_in(err.into(), lang)?;
+            let typed = json!({ "starts_at": form.starts_at, "ends_at": form.ends_at,
+                                "window_message": form.message, "window_message_en": form.message_en });
+            let page = offer_page(&ctx, &code, errors, typed).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// A form with nothing but its token.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+/// `POST /major-incidents/{id}/join`: "I am concerned" — files the establishment's child
+/// incident and opens it.
+pub async fn join(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Redirect, AppError> {
+    let child = major::join(&ctx, id).await?;
+    Ok(Redirect::to(&format!(
+        "/portal/tickets/{}",
+        child.reference
+    )))
+}
+
+/// `POST /tickets/{ref}/major`: declares the incident major (provider side).
+pub async fn declare(
+    ctx: Ctx,
+    Path(reference): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Redirect, AppError> {
+    let declared = major::declare(&ctx, &reference).await?;
+    Ok(Redirect::to(&format!(
+        "/desk/tickets/{}",
+        declared.master.unwrap_or(reference)
+    )))
+}

@@ -1,0 +1,72 @@
+## Service status, major incidents, planned maintenance
+
+nav-status = Service status
+status-title = Service status
+status-none = No offer to follow.
+status-offer = Offer
+status-state = Status
+status-message = Message (French)
+status-message-en = Message in English (optional)
+status-since = Since
+status-set-title = Change the service status
+status-set = Publish the status
+status-history = History
+status-history-none = This offer's status never changed: it is operational.
+service-operational = Operational
+service-degraded = Degraded
+service-partial_outage = Partial outage
+service-major_outage = Major outage
+service-maintenance = Maintenance
+major-title = Major incident
+major-ongoing = Ongoing major incident
+major-declared-at = Declared on { $when }
+major-ended-at = ended on { $when }
+major-joined-as = Your establishment is affected:
+major-join = I am affected
+major-declare = Declare a major incident
+major-establishment = Establishment
+major-child = Incident
+major-joined-at = Affected since
+major-status = Status
+major-nobody-yet = No establishment has said it is affected yet.
+maintenance-title = Schedule a maintenance
+maintenance-starts = Start (Paris time)
+maintenance-ends = End (Paris time)
+maintenance-publish = Publish the maintenance
+maintenance-scheduled = Maintenance scheduled from { $from } to { $to }
+maintenance-started = Maintenance under way until { $to }
+maintenance-ended = Maintenance ended ({ $from } – { $to })
+availability-title = Availability per month
+availability-month = Month
+availability-share = Availability
+availability-minutes = { $minutes } min
+notification-service_status = the status of an offer of my establishment changes (outage, major incident, maintenance)
+mail-service_status-subject = [{ $reference }] { $status ->
+    [operational] Service restored
+    [degraded] Service degraded
+    [partial_outage] Partial outage
+    [major_outage] Major outage
+    [maintenance] Maintenance under way
+    [major_incident] Major incident declared
+    [maintenance_planned] Maintenance scheduled
+    [maintenance_reminder] Maintenance tomorrow
+    [maintenance_started] Maintenance started
+    [maintenance_ended] Maintenance ended
+   *[other] Service status
+  }: { $title }
+mail-service_status-body = { $status ->
+    [major_incident] A major incident is declared on { $title } ({ $reference }). If your establishment is affected, join it in Guichet rather than filing a new incident:
+    [maintenance_planned] A maintenance of { $title } ({ $reference }) is scheduled:
+    [maintenance_reminder] Reminder: a maintenance of { $title } ({ $reference }) takes place tomorrow:
+    [maintenance_started] The maintenance of { $title } ({ $reference }) starts:
+    [maintenance_ended] The maintenance of { $title } ({ $reference }) has ended.
+   *[other] The status of { $title } ({ $reference }) is now: { $status ->
+        [operational] operational
+        [degraded] degraded
+        [partial_outage] partial outage
+        [major_outage] major outage
+        [maintenance] maintenance
+       *[other] { $status }
+    }.
+  }
+status-of-offer = Service status, availability, maintenance

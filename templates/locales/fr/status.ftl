@@ -1,0 +1,72 @@
+## Service status, major incidents, planned maintenance
+
+nav-status = État des services
+status-title = État des services
+status-none = Aucune offre à suivre.
+status-offer = Offre
+status-state = État
+status-message = Message (français)
+status-message-en = Message en anglais (facultatif)
+status-since = Depuis
+status-set-title = Changer l'état du service
+status-set = Publier l'état
+status-history = Historique
+status-history-none = L'état de cette offre n'a jamais changé : elle est opérationnelle.
+service-operational = Opérationnel
+service-degraded = Dégradé
+service-partial_outage = Panne partielle
+service-major_outage = Panne majeure
+service-maintenance = Maintenance
+major-title = Incident majeur
+major-ongoing = Incident majeur en cours
+major-declared-at = Déclaré le { $when }
+major-ended-at = terminé le { $when }
+major-joined-as = Votre établissement est concerné :
+major-join = Je suis concerné
+major-declare = Déclarer incident majeur
+major-establishment = Établissement
+major-child = Incident
+major-joined-at = Concerné depuis
+major-status = Statut
+major-nobody-yet = Aucun établissement ne s'est encore déclaré concerné.
+maintenance-title = Programmer une maintenance
+maintenance-starts = Début (heure de Paris)
+maintenance-ends = Fin (heure de Paris)
+maintenance-publish = Publier la maintenance
+maintenance-scheduled = Maintenance programmée du { $from } au { $to }
+maintenance-started = Maintenance en cours jusqu'au { $to }
+maintenance-ended = Maintenance terminée ({ $from } – { $to })
+availability-title = Disponibilité par mois
+availability-month = Mois
+availability-share = Disponibilité
+availability-minutes = { $minutes } min
+notification-service_status = l'état d'une offre de mon établissement change (panne, incident majeur, maintenance)
+mail-service_status-subject = [{ $reference }] { $status ->
+    [operational] Service rétabli
+    [degraded] Service dégradé
+    [partial_outage] Panne partielle
+    [major_outage] Panne majeure
+    [maintenance] Maintenance en cours
+    [major_incident] Incident majeur déclaré
+    [maintenance_planned] Maintenance programmée
+    [maintenance_reminder] Maintenance demain
+    [maintenance_started] Maintenance commencée
+    [maintenance_ended] Maintenance terminée
+   *[other] État du service
+  } : { $title }
+mail-service_status-body = { $status ->
+    [major_incident] Un incident majeur est déclaré sur { $title } ({ $reference }). Si votre établissement est concerné, rejoignez-le depuis Guichet plutôt que de déclarer un nouvel incident :
+    [maintenance_planned] Une maintenance de { $title } ({ $reference }) est programmée :
+    [maintenance_reminder] Rappel : une maintenance de { $title } ({ $reference }) a lieu demain :
+    [maintenance_started] La maintenance de { $title } ({ $reference }) commence :
+    [maintenance_ended] La maintenance de { $title } ({ $reference }) est terminée.
+   *[other] L'état de { $title } ({ $reference }) est maintenant : { $status ->
+        [operational] opérationnel
+        [degraded] dégradé
+        [partial_outage] panne partielle
+        [major_outage] panne majeure
+        [maintenance] maintenance
+       *[other] { $status }
+    }.
+  }
+status-of-offer = État du service, disponibilité, maintenances
