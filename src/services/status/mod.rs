@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 
 use crate::{
     access::Scope,
-    db::{Ctx, Handle, Unscoped},
+    db::{Ctx, Handle},
     domain::service_status::{Period, ServiceState, availability_per_mille, minutes_in},
     services::{
         MAX_PER_PAGE, Problems,
@@ -424,9 +424,11 @@ pub async fn tell<C: Handle>(tx: &Ctx<C>, row: &offer::Model, told: Told) -> Ser
 /// convention in force, held by the organisation or one above it).
 pub async fn subscribers<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResult<BTreeSet<i64>> {
     let today = today(ctx.now());
-    // Unscoped: the subscribers of an offer are told of its status whoever changes it; their
+    // The platform tells the subscribers of an offer of its status whoever changes it: their
     // conventions, organisations and accounts are not the actor's to read.
-    let mut organisations: BTreeSet<i64> = Unscoped::find::<convention::Entity>()
+    let platform = ctx.as_platform();
+    let mut organisations: BTreeSet<i64> = platform
+        .find::<convention::Entity>()
         .select_only()
         .column(convention::Column::ClientId)
         .filter(convention::Column::Kind.eq(convention::ConventionKind::Usage))
@@ -443,15 +445,15 @@ pub async fn subscribers<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResul
             ),
         )
         .into_tuple::<i64>()
-        .all(ctx)
+        .all(&platform)
         .await?
         .into_iter()
         .collect();
     // A convention held higher up covers the organisations below: walk down the tree.
     let mut frontier: Vec<i64> = organisations.iter().copied().collect();
     while !frontier.is_empty() {
-        // Unscoped: see above.
-        let below: Vec<i64> = Unscoped::find::<organisation::Entity>()
+        let below: Vec<i64> = platform
+            .find::<organisation::Entity>()
             .select_only()
             .column(organisation::Column::Id)
             .filter(organisation::Column::ParentId.is_in(frontier))
@@ -463,8 +465,8 @@ pub async fn subscribers<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResul
             .filter(|id| organisations.insert(*id))
             .collect();
     }
-    // Unscoped: see above.
-    Ok(Unscoped::find::<account::Entity>()
+    Ok(platform
+        .find::<account::Entity>()
         .select_only()
         .column(account::Column::Id)
         .filter(account::Column::OrganisationId.is_in(organisations))
