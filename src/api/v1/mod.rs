@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod auth;
+pub mod dashboards;
 pub mod evolutions;
 pub mod faqs;
 pub mod health;
@@ -31,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(agreements::routes())
         .merge(tickets::routes())
         .merge(reports::routes())
+        .merge(dashboards::routes())
         .merge(notifications::routes())
         .merge(faqs::routes())
         .merge(evolutions::routes())
