@@ -44,6 +44,17 @@ impl Views {
         env.add_filter("local_time", |value: String| {
             crate::domain::local_time::show(&value)
         });
+        // The short form comes as its two lines: the weekday, then the day and month.
+        env.add_filter("day_short", |state: &State, value: String| {
+            let short = day(state, &value).0;
+            match short.split_once(' ') {
+                Some((weekday, date)) => vec![weekday.to_owned(), date.to_owned()],
+                None => vec![short, String::new()],
+            }
+        });
+        env.add_filter("day_long", |state: &State, value: String| {
+            day(state, &value).1
+        });
         Self { env: Arc::new(env) }
     }
 
@@ -81,12 +92,26 @@ fn csrf_input(state: &State) -> Result<Value, minijinja::Error> {
     )))
 }
 
-/// `t("key")` or `t("key", name=value…)` in a template, in the page's language.
-fn translate(state: &State, key: &str, kwargs: minijinja::value::Kwargs) -> String {
-    let lang = state
+/// The page's language.
+fn lang_of(state: &State) -> Lang {
+    state
         .lookup("lang")
         .and_then(|v| v.as_str().and_then(Lang::parse))
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// `{{ date | day_short }}` / `day_long`: a `YYYY-MM-DD` day written in the page's language;
+/// what is not a day is shown as it came.
+fn day(state: &State, value: &str) -> (String, String) {
+    match value.parse() {
+        Ok(day) => crate::domain::local_time::day_labels(day, lang_of(state)),
+        Err(_) => (value.to_owned(), value.to_owned()),
+    }
+}
+
+/// `t("key")` or `t("key", name=value…)` in a template, in the page's language.
+fn translate(state: &State, key: &str, kwargs: minijinja::value::Kwargs) -> String {
+    let lang = lang_of(state);
     let args: Vec<(&str, String)> = kwargs
         .args()
         .filter_map(|k| kwargs.get::<Value>(k).ok().map(|v| (k, v.to_string())))

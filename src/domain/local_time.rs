@@ -3,7 +3,7 @@
 //! Forms send `datetime-local` values, which carry no zone: they are read in the consortium's
 //! zone (the French universities' `Europe/Paris`), the zone the demo SLAs are measured in too.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
 /// Reads `YYYY-MM-DDTHH:MM` (or with seconds) as Paris time. A time that falls in the spring
@@ -27,9 +27,62 @@ pub fn show(rfc3339: &str) -> String {
     }
 }
 
+const DAYS_FR: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// A day as its reader writes it: short (`lun. 23/11`, `Mon 11/23`) and long (`23 novembre
+/// 2026`, `Monday 23 November 2026`).
+pub fn day_labels(day: NaiveDate, lang: crate::i18n::Lang) -> (String, String) {
+    let weekday = day.weekday().num_days_from_monday() as usize;
+    match lang {
+        crate::i18n::Lang::Fr => (
+            format!(
+                "{} {:02}/{:02}",
+                DAYS_FR[weekday % 7],
+                day.day(),
+                day.month()
+            ),
+            format!(
+                "{} {} {}",
+                day.day(),
+                MONTHS_FR[day.month0() as usize % 12],
+                day.year()
+            ),
+        ),
+        crate::i18n::Lang::En => (
+            day.format("%a %m/%d").to_string(),
+            day.format("%A %-d %B %Y").to_string(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{parse_form_local, show};
+    use super::{day_labels, parse_form_local, show};
+    use crate::i18n::Lang;
+
+    #[test]
+    fn days_are_written_the_french_way() {
+        let day = "2026-11-23".parse().unwrap_or_default();
+        assert_eq!(
+            day_labels(day, Lang::Fr),
+            ("lun. 23/11".to_owned(), "23 novembre 2026".to_owned())
+        );
+        assert_eq!(day_labels(day, Lang::En).0, "Mon 11/23");
+    }
 
     #[test]
     fn instants_are_shown_in_paris_time() {

@@ -1,6 +1,7 @@
 //! The HTML side: portal and desk pages, sign-in, the language switcher, static assets.
 
 mod assets;
+mod charts;
 pub mod desk;
 mod evolutions;
 mod faqs;

@@ -18,6 +18,7 @@ mod browser;
 mod catalogue;
 mod catalogue_pages;
 mod child_rows;
+mod dashboards;
 mod evolution_pages;
 mod evolutions;
 mod hardening_integrity;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod auth;
+pub mod dashboards;
 pub mod evolutions;
 pub mod faqs;
 pub mod health;
@@ -41,7 +42,7 @@ impl Area {
 }
 
 /// Every area of the API.
-fn areas() -> [Area; 14] {
+fn areas() -> [Area; 15] {
     [
         health::routes(),
         auth::routes(),
@@ -53,6 +54,7 @@ fn areas() -> [Area; 14] {
         agreements::routes(),
         tickets::routes(),
         reports::routes(),
+        dashboards::routes(),
         notifications::routes(),
         faqs::routes(),
         evolutions::routes(),

@@ -40,7 +40,7 @@ pub struct AssessmentInput {
 }
 
 /// The states in which members assess.
-fn assessable(state: State) -> bool {
+pub(super) fn assessable(state: State) -> bool {
     matches!(
         state,
         State::Submitted | State::UnderReview | State::NeedsInfo | State::Qualified

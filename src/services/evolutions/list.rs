@@ -36,6 +36,8 @@ pub struct EvolutionFilter {
     pub state: Option<String>,
     /// `mine`: the caller's establishment's requests.
     pub scope: Option<String>,
+    /// `mine`: the requests open to assessment the caller has not assessed yet.
+    pub assess: Option<String>,
     /// `queue` (score, then support, then age) or `recent` (default).
     pub sort: Option<String>,
     /// Page, from 1.
@@ -84,6 +86,11 @@ pub async fn list<C: Handle>(
         }
         Some(_) => return Err(ServiceError::field("scope", "evo-scope-mine", vec![])),
     }
+    match filter.assess.as_deref() {
+        None | Some("") => {}
+        Some("mine") => select = select.filter(to_assess(ctx.caller().account_id)),
+        Some(_) => return Err(ServiceError::field("assess", "evo-scope-mine", vec![])),
+    }
     select = match filter.sort.as_deref().unwrap_or("recent") {
         // The committee's queue: score (unassessed last), support, then the oldest first.
         "queue" => select
@@ -107,6 +114,28 @@ pub async fn list<C: Handle>(
         per_page: page.per_page,
         total,
     })
+}
+
+/// The requests in a state members assess in, without an assessment by `account`.
+fn to_assess(account: i64) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(
+            evolution::Column::State.is_in(
+                State::ALL
+                    .into_iter()
+                    .filter(|s| assessments::assessable(*s))
+                    .map(EvolutionState::from),
+            ),
+        )
+        .add(
+            evolution::Column::Id.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(entity::evolution_assessment::Column::EvolutionId)
+                    .from(entity::evolution_assessment::Entity)
+                    .and_where(entity::evolution_assessment::Column::AccountId.eq(account))
+                    .to_owned(),
+            ),
+        )
 }
 
 /// What the views of some requests show beside their rows: names, supports and releases, one

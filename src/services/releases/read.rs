@@ -256,6 +256,10 @@ pub async fn decision<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<Decisio
 pub struct ReleaseFilter {
     /// Offer code.
     pub offer: Option<String>,
+    /// A state: `draft`, `proposed`, `approved`, `in_development`, `released`.
+    pub state: Option<String>,
+    /// `missing`: the releases before the steering committee the caller has not voted on yet.
+    pub ballot: Option<String>,
     /// Page, from 1.
     pub page: Option<u64>,
     /// Items per page, 1 to 200 (default 50).
@@ -275,6 +279,36 @@ pub async fn list<C: Handle>(
     let mut select = ctx.find::<release::Entity>();
     if let Some(code) = filter.offer.as_deref().filter(|c| !c.trim().is_empty()) {
         select = select.filter(release::Column::OfferId.eq(evolutions::offer_id(ctx, code).await?));
+    }
+    if let Some(word) = filter.state.as_deref().filter(|s| !s.is_empty()) {
+        let state = release::ReleaseState::try_from_value(&word.to_owned())
+            .map_err(|_| ServiceError::field("state", "release-state-unknown", vec![]))?;
+        select = select.filter(release::Column::State.eq(state));
+    }
+    match filter.ballot.as_deref() {
+        None | Some("") => {}
+        Some("missing") => {
+            select = select
+                .filter(release::Column::State.eq(release::ReleaseState::Proposed))
+                .filter(
+                    release::Column::Id.not_in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(steering_ballot::Column::ReleaseId)
+                            .from(steering_ballot::Entity)
+                            .and_where(
+                                steering_ballot::Column::AccountId.eq(ctx.caller().account_id),
+                            )
+                            .to_owned(),
+                    ),
+                );
+        }
+        Some(_) => {
+            return Err(ServiceError::field(
+                "ballot",
+                "release-ballot-missing",
+                vec![],
+            ));
+        }
     }
     let total = select.clone().count(ctx).await?;
     let rows = select

@@ -1,9 +1,11 @@
 //! The ticket lists: filters, sort columns from an allow-list, paging.
 
-use entity::ticket;
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use entity::{offer, ticket};
 use sea_orm::{
-    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-    sea_query::{Expr, ExprTrait, Func},
+    ColumnTrait, Condition, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{CaseStatement, Expr, ExprTrait, Func, SimpleExpr},
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -32,6 +34,8 @@ pub struct TicketFilter {
     pub organisation: Option<i64>,
     /// Team id.
     pub team: Option<i64>,
+    /// Convention id: the tickets filed under it.
+    pub convention: Option<i64>,
     /// Agent account id.
     pub agent: Option<i64>,
     /// Priority.
@@ -40,8 +44,20 @@ pub struct TicketFilter {
     pub q: Option<String>,
     /// `none`: the tickets no service level applies to (for the coordinators' follow-up).
     pub sla: Option<String>,
-    /// `updated` (default, newest first), `created`, `priority`, or the same with `-` for
-    /// ascending order… e.g. `-created`.
+    /// `true`: only the tickets no agent holds.
+    pub unassigned: Option<bool>,
+    /// `at_risk`: a running deadline past 75 % of its target; `missed`: a running deadline
+    /// passed.
+    pub deadline: Option<String>,
+    /// Filed on or after this day, `YYYY-MM-DD` in the consortium's time zone.
+    pub created_from: Option<String>,
+    /// Filed on or before this day, `YYYY-MM-DD` in the consortium's time zone.
+    pub created_to: Option<String>,
+    /// A satisfaction rating given, 1 to 5.
+    pub satisfaction: Option<i16>,
+    /// `updated` (default, newest first), `created`, `ref`, `title`, `priority`, `status`,
+    /// `deadline` (the nearest running deadline first), or the same with `-` for the other
+    /// order… e.g. `-created`.
     pub sort: Option<String>,
     /// Page number, from 1.
     pub page: Option<u64>,
@@ -64,6 +80,7 @@ impl TicketFilter {
         push("offer", self.offer.clone());
         push("organisation", self.organisation.map(|o| o.to_string()));
         push("team", self.team.map(|t| t.to_string()));
+        push("convention", self.convention.map(|c| c.to_string()));
         push("agent", self.agent.map(|a| a.to_string()));
         push(
             "priority",
@@ -76,6 +93,11 @@ impl TicketFilter {
         );
         push("q", self.q.clone());
         push("sla", self.sla.clone());
+        push("unassigned", self.unassigned.map(|u| u.to_string()));
+        push("deadline", self.deadline.clone());
+        push("created_from", self.created_from.clone());
+        push("created_to", self.created_to.clone());
+        push("satisfaction", self.satisfaction.map(|s| s.to_string()));
         push("sort", self.sort.clone());
         pairs
     }
@@ -107,8 +129,9 @@ pub async fn list<C: Handle>(
     })
 }
 
-/// The caller's tickets with the list's filters applied.
-async fn filtered<C: Handle>(
+/// The caller's tickets with the list's filters applied (unsorted: counts and exports start
+/// from here too, so that they count exactly what the list shows).
+pub async fn filtered<C: Handle>(
     ctx: &Ctx<C>,
     filter: &TicketFilter,
 ) -> ServiceResult<Select<ticket::Entity>> {
@@ -146,6 +169,9 @@ async fn filtered<C: Handle>(
     if let Some(team) = filter.team {
         query = query.filter(ticket::Column::TeamId.eq(team));
     }
+    if let Some(convention) = filter.convention {
+        query = query.filter(ticket::Column::ConventionId.eq(convention));
+    }
     if let Some(agent) = filter.agent {
         query = query.filter(ticket::Column::AgentId.eq(agent));
     }
@@ -153,6 +179,21 @@ async fn filtered<C: Handle>(
         None | Some("") => {}
         Some("none") => query = query.filter(ticket::Column::SlaId.is_null()),
         Some(_) => return Err(ServiceError::field("sla", "ticket-filter-sla", vec![])),
+    }
+    if filter.unassigned == Some(true) {
+        query = query.filter(ticket::Column::AgentId.is_null());
+    }
+    if let Some(deadline) = filter.deadline.as_deref().filter(|d| !d.is_empty()) {
+        query = query.filter(deadline_condition(deadline, ctx.now())?);
+    }
+    if let Some(day) = filter.created_from.as_deref().filter(|d| !d.is_empty()) {
+        query = query.filter(ticket::Column::CreatedAt.gte(day_start("created_from", day, 0)?));
+    }
+    if let Some(day) = filter.created_to.as_deref().filter(|d| !d.is_empty()) {
+        query = query.filter(ticket::Column::CreatedAt.lt(day_start("created_to", day, 1)?));
+    }
+    if let Some(rating) = filter.satisfaction {
+        query = query.filter(ticket::Column::Satisfaction.eq(rating));
     }
     if let Some(priority) = filter.priority {
         query = query.filter(ticket::Column::Priority.eq(ticket::Priority::from(priority)));
@@ -168,28 +209,90 @@ async fn filtered<C: Handle>(
     Ok(query)
 }
 
-/// The list in the order asked, from an allow-list of columns; the id breaks ties.
-fn sorted(
+/// The first instant of the Paris day `text` (`YYYY-MM-DD`) plus `days`.
+fn day_start(field: &str, text: &str, days: u64) -> ServiceResult<DateTime<Utc>> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.checked_add_days(Days::new(days)))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| Paris.from_local_datetime(&t).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| ServiceError::field(field, "ticket-filter-day", vec![]))
+}
+
+/// Running deadlines past their 75 % instant (`at_risk`, not yet passed) or passed (`missed`),
+/// on either metric.
+pub fn deadline_condition(word: &str, now: DateTime<Utc>) -> ServiceResult<Condition> {
+    let missed = Condition::any()
+        .add(ticket::Column::TtoDeadline.lte(now))
+        .add(ticket::Column::TtrDeadline.lte(now));
+    match word {
+        "missed" => Ok(missed),
+        "at_risk" => Ok(Condition::all().add(missed.not()).add(
+            Condition::any()
+                .add(ticket::Column::TtoWarnAt.lte(now))
+                .add(ticket::Column::TtrWarnAt.lte(now)),
+        )),
+        _ => Err(ServiceError::field(
+            "deadline",
+            "ticket-filter-deadline",
+            vec![],
+        )),
+    }
+}
+
+/// The nearest running deadline: owning's while it runs (it comes first), else resolving's.
+fn nearest_deadline() -> SimpleExpr {
+    Func::coalesce([
+        Expr::col(ticket::Column::TtoDeadline),
+        Expr::col(ticket::Column::TtrDeadline),
+    ])
+    .into()
+}
+
+/// What a sort word orders by: a column, or an expression (priority by rank, the nearest
+/// running deadline).
+fn sort_key(word: &str) -> Option<SimpleExpr> {
+    Some(match word {
+        "updated" => Expr::col(ticket::Column::UpdatedAt),
+        "created" => Expr::col(ticket::Column::CreatedAt),
+        "ref" => Expr::col(ticket::Column::Id),
+        "title" => Expr::col(ticket::Column::Title),
+        "status" => Expr::col(ticket::Column::Status),
+        "priority" => CaseStatement::new()
+            .case(ticket::Column::Priority.eq(ticket::Priority::Critical), 4)
+            .case(ticket::Column::Priority.eq(ticket::Priority::High), 3)
+            .case(ticket::Column::Priority.eq(ticket::Priority::Medium), 2)
+            .finally(1)
+            .into(),
+        "deadline" => nearest_deadline(),
+        _ => return None,
+    })
+}
+
+/// The list in the order asked, from an allow-list of sort words; the id breaks ties. Dates and
+/// priorities come newest or highest first, the deadline nearest first (none last), text in
+/// alphabetical order; `-` reverses.
+pub fn sorted(
     query: Select<ticket::Entity>,
     sort: Option<&str>,
 ) -> ServiceResult<Select<ticket::Entity>> {
-    // Sort columns come from this allow-list only.
-    let (column, descending) = match sort.unwrap_or("updated") {
-        "updated" => (ticket::Column::UpdatedAt, true),
-        "-updated" => (ticket::Column::UpdatedAt, false),
-        "created" => (ticket::Column::CreatedAt, true),
-        "-created" => (ticket::Column::CreatedAt, false),
-        "ref" => (ticket::Column::Id, true),
-        "-ref" => (ticket::Column::Id, false),
-        _ => {
-            return Err(ServiceError::field("sort", "ticket-filter-sort", vec![]));
-        }
+    let sort = sort.filter(|s| !s.is_empty()).unwrap_or("updated");
+    let (word, reversed) = match sort.strip_prefix('-') {
+        Some(word) => (word, true),
+        None => (sort, false),
     };
-    Ok(if descending {
-        query
-            .order_by_desc(column)
-            .order_by_desc(ticket::Column::Id)
+    let key =
+        sort_key(word).ok_or_else(|| ServiceError::field("sort", "ticket-filter-sort", vec![]))?;
+    let ascending = matches!(word, "title" | "status" | "deadline") != reversed;
+    let order = if ascending { Order::Asc } else { Order::Desc };
+    let query = if word == "deadline" {
+        // No deadline (paused or stopped clocks) after every running one, both ways.
+        query.order_by(nearest_deadline().is_null(), Order::Asc)
     } else {
-        query.order_by_asc(column).order_by_asc(ticket::Column::Id)
-    })
+        query
+    };
+    Ok(query
+        .order_by(key, order.clone())
+        .order_by(ticket::Column::Id, order))
 }

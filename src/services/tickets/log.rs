@@ -36,7 +36,7 @@ pub const TICKET_ATTACHMENT: attachment::OwnerKind = attachment::OwnerKind::Tick
 pub const LOG_ATTACHMENT: attachment::OwnerKind = attachment::OwnerKind::TicketLog;
 
 /// The statuses of a child incident that a parent's log and solution still reach.
-pub const OPEN: [ticket::Status; 3] = [
+pub(crate) const OPEN: [ticket::Status; 3] = [
     ticket::Status::New,
     ticket::Status::Assigned,
     ticket::Status::Pending,

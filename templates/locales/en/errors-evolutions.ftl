@@ -46,3 +46,5 @@ session-committee-known = must be project or steering
 session-by-members = Sessions are recorded by the committee's members.
 session-attendees-limits = at most 100 names of 200 characters
 session-agenda-limits = at most 200 items of 200 characters
+release-state-unknown = expected draft, proposed, approved, in_development or released
+release-ballot-missing = the only value is missing

@@ -46,3 +46,5 @@ session-committee-known = doit valoir « project » ou « steering »
 session-by-members = Les séances sont enregistrées par les membres du comité.
 session-attendees-limits = au plus 100 noms de 200 caractères
 session-agenda-limits = au plus 200 points de 200 caractères
+release-state-unknown = valeurs possibles : draft, proposed, approved, in_development ou released
+release-ballot-missing = la seule valeur possible est « missing »

@@ -1,0 +1,263 @@
+//! The desk's dashboards: the agent's queue and the coordinators' view of the whole desk.
+
+use entity::{account, offer, organisation, ticket};
+use sea_orm::{ColumnTrait, QueryFilter};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{Bar, Widget, count_by, open_tickets, query_of, ranked, status, widget};
+use crate::{
+    db::{Ctx, Handle, directory},
+    domain::{catalogue::RequestKind, lifecycle::Status},
+    services::{
+        error::ServiceResult,
+        reports::{self, ReportFilter, SlaReportRow},
+        teams,
+        tickets::{self, TicketFilter, TicketView},
+    },
+};
+
+const LIST: &str = "/desk/tickets";
+
+/// What an agent looks at first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgentHome {
+    /// My open tickets, each team's unassigned ones, pending, resolved, deadlines at risk and
+    /// missed.
+    pub widgets: Vec<Widget>,
+    /// The open tickets with the nearest running deadlines.
+    pub nearest: Vec<TicketView>,
+}
+
+/// The agent's home.
+pub async fn agent<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<AgentHome> {
+    let me = ctx.caller().account_id;
+    let mut widgets = vec![
+        widget(
+            ctx,
+            "home-mine",
+            None,
+            LIST,
+            TicketFilter {
+                agent: Some(me),
+                ..status("open")
+            },
+        )
+        .await?,
+    ];
+    for (team, name) in teams::own(ctx).await? {
+        let filter = TicketFilter {
+            team: Some(team),
+            unassigned: Some(true),
+            ..status("open")
+        };
+        widgets.push(widget(ctx, "home-unassigned", Some(name), LIST, filter).await?);
+    }
+    widgets.push(widget(ctx, "home-pending", None, LIST, status("pending")).await?);
+    widgets.push(widget(ctx, "home-resolved", None, LIST, status("resolved")).await?);
+    for (label, word) in [("home-at-risk", "at_risk"), ("home-missed", "missed")] {
+        let filter = TicketFilter {
+            deadline: Some(word.to_owned()),
+            ..status("open")
+        };
+        widgets.push(widget(ctx, label, None, LIST, filter).await?);
+    }
+    let nearest = tickets::list(
+        ctx,
+        &TicketFilter {
+            sort: Some("deadline".to_owned()),
+            per_page: Some(10),
+            ..status("open")
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .filter(|t| t.tto_deadline.is_some() || t.ttr_deadline.is_some())
+    .collect();
+    Ok(AgentHome { widgets, nearest })
+}
+
+/// What a coordinator or an administrator looks at first: the incident-management dashboard
+/// of the consortium's former iTop, and the service levels.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoordinatorHome {
+    /// Incidents of the last 14 days by day and priority.
+    pub incidents: super::incidents::Fortnight,
+    /// Open incidents and requests by status.
+    pub by_status: Vec<Bar>,
+    /// Open tickets by agent (unassigned included).
+    pub by_agent: Vec<Bar>,
+    /// Open tickets by client organisation.
+    pub by_organisation: Vec<Bar>,
+    /// Open tickets by offer: the backlog.
+    pub by_offer: Vec<Bar>,
+    /// Closed tickets by satisfaction rating.
+    pub satisfaction: Vec<Bar>,
+    /// Service levels by offer and month, this month and the six before.
+    pub sla: Vec<SlaReportRow>,
+}
+
+/// The coordinator's home.
+pub async fn coordinator<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<CoordinatorHome> {
+    let this_month = ctx.now().date_naive();
+    let from = this_month
+        .checked_sub_months(chrono::Months::new(6))
+        .unwrap_or(this_month)
+        .format("%Y-%m")
+        .to_string();
+    let sla = reports::sla(
+        ctx,
+        &ReportFilter {
+            from: Some(from),
+            ..ReportFilter::default()
+        },
+    )
+    .await?;
+    Ok(CoordinatorHome {
+        incidents: super::incidents::fortnight(ctx).await?,
+        by_status: by_status(ctx).await?,
+        by_agent: by_agent(ctx).await?,
+        by_organisation: by_organisation(ctx).await?,
+        by_offer: by_offer(ctx).await?,
+        satisfaction: satisfaction(ctx).await?,
+        sla,
+    })
+}
+
+fn href(filter: &TicketFilter) -> String {
+    format!("{LIST}?{}", query_of(filter))
+}
+
+/// Open incidents and requests by kind and status.
+async fn by_status<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
+    let mut bars = Vec::new();
+    for kind in [RequestKind::Incident, RequestKind::Request] {
+        let query = open_tickets(ctx).filter(ticket::Column::Kind.eq(ticket::Kind::from(kind)));
+        let counts: Vec<(ticket::Status, i64)> =
+            count_by(ctx, query, ticket::Column::Status).await?;
+        for (state, count) in counts {
+            let word = Status::from(state).as_str();
+            bars.push(Bar {
+                label: format!("{}:{word}", kind.as_str()),
+                keys: vec![format!("kind-{}", kind.as_str()), format!("status-{word}")],
+                count: count.unsigned_abs(),
+                href: href(&TicketFilter {
+                    kind: Some(kind),
+                    ..status(word)
+                }),
+            });
+        }
+    }
+    bars.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(bars)
+}
+
+/// Open tickets by agent, the unassigned ones as one bar with an empty label.
+async fn by_agent<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
+    let counts: Vec<(Option<i64>, i64)> =
+        count_by(ctx, open_tickets(ctx), ticket::Column::AgentId).await?;
+    let ids = counts.iter().filter_map(|(id, _)| *id).collect();
+    let names: Vec<(i64, String)> =
+        directory::account_names(ctx, ids).await?;
+    Ok(ranked(
+        counts
+            .into_iter()
+            .map(|(id, count)| Bar {
+                label: id.map(|id| name_of(&names, id)).unwrap_or_default(),
+                keys: Vec::new(),
+                count: count.unsigned_abs(),
+                href: href(&TicketFilter {
+                    agent: id,
+                    unassigned: id.is_none().then_some(true),
+                    ..status("open")
+                }),
+            })
+            .collect(),
+    ))
+}
+
+fn name_of(names: &[(i64, String)], id: i64) -> String {
+    names
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default()
+}
+
+/// Open tickets by the requester's organisation.
+async fn by_organisation<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
+    let counts: Vec<(i64, i64)> =
+        count_by(ctx, open_tickets(ctx), ticket::Column::OrganisationId).await?;
+    let names: Vec<(i64, String)> = directory::organisation_names(
+        ctx,
+        counts.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+    )
+    .await?;
+    Ok(ranked(
+        counts
+            .into_iter()
+            .map(|(id, count)| Bar {
+                label: name_of(&names, id),
+                keys: Vec::new(),
+                count: count.unsigned_abs(),
+                href: href(&TicketFilter {
+                    organisation: Some(id),
+                    ..status("open")
+                }),
+            })
+            .collect(),
+    ))
+}
+
+/// Open tickets by offer.
+async fn by_offer<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
+    let counts: Vec<(i64, i64)> = count_by(ctx, open_tickets(ctx), ticket::Column::OfferId).await?;
+    let codes: Vec<(i64, String)> = directory::offers(ctx, counts.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.code))
+        .collect();
+    Ok(ranked(
+        counts
+            .into_iter()
+            .map(|(id, count)| {
+                let code = name_of(&codes, id);
+                Bar {
+                    href: href(&TicketFilter {
+                        offer: Some(code.clone()),
+                        ..status("open")
+                    }),
+                    label: code,
+                    keys: Vec::new(),
+                    count: count.unsigned_abs(),
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Rated tickets by rating, 5 to 1.
+async fn satisfaction<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
+    let rated = ctx
+        .find::<ticket::Entity>()
+        .filter(ticket::Column::Satisfaction.is_not_null());
+    let mut counts: Vec<(Option<i16>, i64)> =
+        count_by(ctx, rated, ticket::Column::Satisfaction).await?;
+    counts.sort_by_key(|c| std::cmp::Reverse(c.0));
+    Ok(counts
+        .into_iter()
+        .filter_map(|(rating, count)| {
+            let rating = rating?;
+            Some(Bar {
+                label: rating.to_string(),
+                keys: Vec::new(),
+                count: count.unsigned_abs(),
+                href: href(&TicketFilter {
+                    satisfaction: Some(rating),
+                    ..TicketFilter::default()
+                }),
+            })
+        })
+        .collect())
+}

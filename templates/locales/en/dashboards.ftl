@@ -1,0 +1,66 @@
+# Homes and dashboards (issue 16)
+home-shortcuts = Shortcuts
+home-releases = Releases
+home-sessions = Committee sessions
+home-agent = My ticket queue
+home-mine = My open tickets
+home-unassigned = Unassigned in my team
+home-pending = Pending
+home-resolved = Resolved, awaiting the requester
+home-at-risk = Deadline near (past 75 %)
+home-missed = Deadline missed
+home-nearest = Nearest deadlines
+home-deadline = Deadline
+home-incident-dashboard = Incident management dashboard
+home-fortnight = Incidents of the last 14 days, by priority
+home-fortnight-desc = Stacked bar chart: one bar per day, split by priority (critical, high, medium, low). The figures are in the table below.
+home-by-status = Open incidents and requests, by status
+home-by-status-desc = Horizontal bars: open tickets by kind and status.
+home-by-agent = Open tickets, by agent
+home-by-agent-desc = Horizontal bars: open tickets by agent, the unassigned ones apart.
+home-unassigned-bar = (unassigned)
+home-by-organisation = Open tickets, by client organisation
+home-by-organisation-desc = Horizontal bars: open tickets by the requester's organisation.
+home-by-offer = Open tickets, by offer
+home-by-offer-desc = Horizontal bars: the backlog of open tickets by offer.
+home-sla = Service levels met, this month and the six before
+home-month = Month
+home-tickets = Tickets
+home-tto-met = Owned in time
+home-ttr-met = Resolved in time
+home-tto-mean = Mean time to own (business)
+home-ttr-mean = Mean time to resolve (business)
+home-satisfaction = Satisfaction
+home-rating = { $rating } out of 5
+home-committee = Project committee
+home-to-assess = Requests to assess (not yet assessed by me)
+home-queue = Request queue, by state
+home-drafts = Releases in preparation
+home-release = Release
+home-effort = Estimated effort (days)
+home-capacity = Capacity (days)
+home-over-capacity = over capacity
+home-no-drafts = No release in preparation.
+home-steering = Steering committee
+home-to-vote = Releases awaiting my ballot
+home-decisions = Decisions of the last six months
+home-no-decisions = No decision in the last six months.
+home-decision-approved = Approved
+home-decision-approved_with_amendments = Approved with amendments
+home-decision-sent_back = Sent back to the project committee
+home-conventions = My conventions
+home-convention = Convention
+home-offers = Offers (roadmap)
+home-end = Ends
+home-open-cap = Open / cap
+home-no-conventions = No convention.
+chart-total = { $count } in all
+chart-data = The figures
+chart-day = Day
+chart-sum = Total
+chart-empty = Nothing to show.
+list-total = { $count ->
+    [0] No result
+    [one] 1 result
+   *[other] { $count } results
+}

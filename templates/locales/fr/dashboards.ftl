@@ -1,0 +1,66 @@
+# Homes and dashboards (issue 16)
+home-shortcuts = Raccourcis
+home-releases = Versions
+home-sessions = Séances du comité
+home-agent = Ma file de tickets
+home-mine = Mes tickets ouverts
+home-unassigned = Non attribués de mon équipe
+home-pending = En attente
+home-resolved = Résolus, en attente du demandeur
+home-at-risk = Échéance proche (plus de 75 %)
+home-missed = Échéance dépassée
+home-nearest = Échéances les plus proches
+home-deadline = Échéance
+home-incident-dashboard = Tableau de bord de la gestion des incidents
+home-fortnight = Incidents des 14 derniers jours, par priorité
+home-fortnight-desc = Histogramme empilé : une barre par jour, découpée par priorité (critique, haute, moyenne, basse). Les chiffres sont dans le tableau ci-dessous.
+home-by-status = Incidents et demandes ouverts, par statut
+home-by-status-desc = Barres horizontales : nombre de tickets ouverts par type et statut.
+home-by-agent = Tickets ouverts, par agent
+home-by-agent-desc = Barres horizontales : nombre de tickets ouverts par agent, les non attribués à part.
+home-unassigned-bar = (non attribués)
+home-by-organisation = Tickets ouverts, par établissement client
+home-by-organisation-desc = Barres horizontales : nombre de tickets ouverts par établissement demandeur.
+home-by-offer = Tickets ouverts, par offre
+home-by-offer-desc = Barres horizontales : le stock de tickets ouverts par offre.
+home-sla = Respect des niveaux de service, ce mois et les six précédents
+home-month = Mois
+home-tickets = Tickets
+home-tto-met = Prise en charge dans les temps
+home-ttr-met = Résolution dans les temps
+home-tto-mean = Temps moyen de prise en charge (ouvré)
+home-ttr-mean = Temps moyen de résolution (ouvré)
+home-satisfaction = Satisfaction
+home-rating = { $rating } sur 5
+home-committee = Comité de projet
+home-to-assess = Demandes à évaluer (pas encore évaluées par moi)
+home-queue = File des demandes, par état
+home-drafts = Versions en préparation
+home-release = Version
+home-effort = Charge estimée (jours)
+home-capacity = Capacité (jours)
+home-over-capacity = au-delà de la capacité
+home-no-drafts = Aucune version en préparation.
+home-steering = Comité de pilotage
+home-to-vote = Versions en attente de mon vote
+home-decisions = Décisions des six derniers mois
+home-no-decisions = Aucune décision ces six derniers mois.
+home-decision-approved = Approuvée
+home-decision-approved_with_amendments = Approuvée avec amendements
+home-decision-sent_back = Renvoyée au comité de projet
+home-conventions = Mes conventions
+home-convention = Convention
+home-offers = Offres (feuille de route)
+home-end = Fin
+home-open-cap = Ouverts / plafond
+home-no-conventions = Aucune convention.
+chart-total = { $count } au total
+chart-data = Les chiffres
+chart-day = Jour
+chart-sum = Total
+chart-empty = Rien à montrer.
+list-total = { $count ->
+    [0] Aucun résultat
+    [one] 1 résultat
+   *[other] { $count } résultats
+}
