@@ -19,6 +19,6 @@ pub async fn dashboard(ctx: Ctx) -> Result<Json<Dashboard>, AppError> {
 }
 
 /// The routes of this module.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(dashboard))
+pub fn routes() -> super::Area {
+    super::Area::default().routes(routes!(dashboard))
 }
