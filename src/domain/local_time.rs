@@ -18,25 +18,9 @@ pub fn parse_form_local(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// Shows an instant (RFC 3339) as Paris wall-clock time, `YYYY-MM-DD HH:MM`; what does not
-/// parse is shown as it came.
-pub fn show(rfc3339: &str) -> String {
-    match DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(t) => t.with_timezone(&Paris).format("%Y-%m-%d %H:%M").to_string(),
-        Err(_) => rfc3339.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{parse_form_local, show};
-
-    #[test]
-    fn instants_are_shown_in_paris_time() {
-        assert_eq!(show("2026-01-15T08:30:00Z"), "2026-01-15 09:30");
-        assert_eq!(show("2026-07-15T07:30:15.123456Z"), "2026-07-15 09:30");
-        assert_eq!(show("not a time"), "not a time");
-    }
+    use super::parse_form_local;
 
     #[test]
     fn form_times_are_paris_time_across_clock_changes() {

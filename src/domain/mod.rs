@@ -21,4 +21,5 @@ pub mod sla_clock;
 pub mod steering;
 pub mod throttle;
 pub mod tree;
+pub mod web_address;
 pub mod what_if;

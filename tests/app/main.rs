@@ -14,6 +14,8 @@ mod access;
 mod boot;
 #[cfg(feature = "browser")]
 mod browser;
+#[cfg(feature = "browser")]
+mod browser_forms;
 mod catalogue;
 mod catalogue_pages;
 mod child_rows;

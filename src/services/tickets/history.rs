@@ -2,7 +2,7 @@
 //! instant like the change itself.
 
 use chrono::{DateTime, Utc};
-use entity::{account, ticket_history};
+use entity::{account, team, ticket_history};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -68,6 +68,11 @@ pub struct HistoryEntry {
     pub old_value: Option<String>,
     /// After.
     pub new_value: Option<String>,
+    /// Before, in words where the value is an id (an agent's, a participant's or a team's
+    /// name).
+    pub old_name: Option<String>,
+    /// After, in words likewise.
+    pub new_name: Option<String>,
     /// When.
     pub at: DateTime<Utc>,
 }
@@ -109,10 +114,36 @@ pub async fn history<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<
         .all(ctx)
         .await?;
     let actors = names(ctx, rows.iter().filter_map(|r| r.actor_id)).await?;
+    let ids_in = |fields: &[&str]| -> Vec<i64> {
+        rows.iter()
+            .filter(|r| fields.contains(&r.field.as_str()))
+            .flat_map(|r| [r.old_value.as_deref(), r.new_value.as_deref()])
+            .flatten()
+            .filter_map(|v| v.parse().ok())
+            .collect()
+    };
+    let people = names(ctx, ids_in(&["agent", "participant"]).into_iter()).await?;
+    let teams: Vec<(i64, String)> = super::read::pairs::<team::Entity, _, _>(
+        ctx,
+        team::Column::Id,
+        team::Column::Name,
+        ids_in(&["team"]),
+    )
+    .await?;
+    let named = |field: &str, value: &Option<String>| {
+        let list = match field {
+            "agent" | "participant" => &people,
+            "team" => &teams,
+            _ => return None,
+        };
+        name_of(list, value.as_deref().and_then(|v| v.parse().ok()))
+    };
     Ok(rows
         .into_iter()
         .map(|r| HistoryEntry {
             actor: name_of(&actors, r.actor_id),
+            old_name: named(&r.field, &r.old_value),
+            new_name: named(&r.field, &r.new_value),
             field: r.field,
             old_value: r.old_value,
             new_value: r.new_value,

@@ -61,7 +61,7 @@ impl Referred {
 }
 
 /// `(id, column)` of the rows of `E` whose id is in `ids`: names of what tickets refer to.
-async fn pairs<E, C, V>(
+pub(super) async fn pairs<E, C, V>(
     ctx: &Ctx<C>,
     id: E::Column,
     name: E::Column,

@@ -5,3 +5,4 @@ field-page-from-one = starts at 1
 field-per-page-range = must be 1 to { $max }
 field-unknown = does not exist or is not yours to reach
 refused-stale = This was changed by someone else since you read it; reload and try again.
+field-url-invalid = must be a full web address, starting with https://

@@ -1,5 +1,9 @@
 //! Rendering pages: the minijinja environment over the embedded `templates/` folder, the `t()`
-//! translation function, and [`Page`], what an HTML handler returns.
+//! translation function, the formatting filters (see [`format`]), and [`Page`], what an HTML
+//! handler returns.
+
+mod filters;
+pub mod format;
 
 use std::sync::Arc;
 
@@ -41,9 +45,7 @@ impl Views {
         // A variable a page forgot (or misspelt) fails its rendering, so the test that renders
         // the page fails; testing whether one is there (`{% if errors %}`) stays allowed.
         env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
-        env.add_filter("local_time", |value: String| {
-            crate::domain::local_time::show(&value)
-        });
+        filters::register(&mut env);
         Self { env: Arc::new(env) }
     }
 
@@ -81,12 +83,17 @@ fn csrf_input(state: &State) -> Result<Value, minijinja::Error> {
     )))
 }
 
-/// `t("key")` or `t("key", name=value…)` in a template, in the page's language.
-fn translate(state: &State, key: &str, kwargs: minijinja::value::Kwargs) -> String {
-    let lang = state
+/// The language of the page being rendered.
+fn page_lang(state: &State) -> Lang {
+    state
         .lookup("lang")
         .and_then(|v| v.as_str().and_then(Lang::parse))
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// `t("key")` or `t("key", name=value…)` in a template, in the page's language.
+fn translate(state: &State, key: &str, kwargs: minijinja::value::Kwargs) -> String {
+    let lang = page_lang(state);
     let args: Vec<(&str, String)> = kwargs
         .args()
         .filter_map(|k| kwargs.get::<Value>(k).ok().map(|v| (k, v.to_string())))
