@@ -23,7 +23,7 @@ use crate::{
     quota::CreationQuota,
     services::{
         accounts,
-        catalogue::{filing, offers},
+        catalogue::{attachments::Upload, filing, offers},
         tickets::{
             self, NewTicket, Origin, TicketFilter, Visibility,
             actions::{self, ActionInput},
@@ -208,49 +208,134 @@ async fn new_ticket(
     })
 }
 
+/// The request form as sent: URL-encoded, or multipart when it carries a file (its CSRF token
+/// as the first part, checked before anything else is read).
+pub struct Filing {
+    form: TicketForm,
+    upload: Option<Upload>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Filing {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let multipart = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/"));
+        if !multipart {
+            let CsrfForm(form) = CsrfForm::from_request(request, state).await?;
+            return Ok(Filing { form, upload: None });
+        }
+        let session = request
+            .extensions()
+            .get::<tower_sessions::Session>()
+            .cloned()
+            .ok_or(AppError::Unauthorized)?;
+        let mut parts = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        crate::auth::csrf::verify_multipart(&session, &mut parts).await?;
+        let mut fields = serde_json::Map::new();
+        let mut upload = None;
+        while let Some(field) = parts.next_field().await? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "file" {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                let bytes = field.bytes().await?.to_vec();
+                if !bytes.is_empty() {
+                    upload = Some(Upload {
+                        file_name,
+                        content_type,
+                        bytes,
+                    });
+                }
+            } else {
+                fields.insert(name, Value::String(field.text().await?));
+            }
+        }
+        let form = serde_json::from_value(Value::Object(fields))
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        Ok(Filing { form, upload })
+    }
+}
+
 /// `POST /portal/new/{subcategory}`: files the request.
 pub async fn create(
+    State(state): State<AppState>,
     ctx: Ctx,
     lang: Lang,
     _quota: CreationQuota,
     Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<TicketForm>,
+    filing: Filing,
 ) -> Result<Response, AppError> {
-    file(&ctx, lang, id, form, Front::Portal).await
+    file(&state, &ctx, lang, id, filing, Front::Portal).await
 }
 
 /// `POST /desk/new/{subcategory}`: files a request for a contact (origin `desk`).
 pub async fn desk_create(
+    State(state): State<AppState>,
     ctx: Ctx,
     lang: Lang,
     _quota: CreationQuota,
     Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<TicketForm>,
+    filing: Filing,
 ) -> Result<Response, AppError> {
-    file(&ctx, lang, id, form, Front::Desk).await
+    file(&state, &ctx, lang, id, filing, Front::Desk).await
 }
 
 async fn file(
+    state: &AppState,
     ctx: &Ctx,
     lang: Lang,
     id: i64,
-    form: TicketForm,
+    filing: Filing,
     front: Front,
 ) -> Result<Response, AppError> {
+    let Filing { form, upload } = filing;
     let origin = match front {
         Front::Portal => Origin::Portal,
         Front::Desk => Origin::Desk,
     };
+    let max = state.config.attachment_max_bytes;
     let result = match new_ticket(ctx, id, &form, front).await {
+        // A file too large is said before anything is filed.
+        Ok(_) if upload.as_ref().is_some_and(|u| u.bytes.len() > max) => {
+            Err(AppError::field_message(
+                "file",
+                "attachment-too-large",
+                vec![("max", max.to_string())],
+            ))
+        }
         Ok(new) => tickets::create(ctx, new, origin)
             .await
             .map_err(AppError::from),
         Err(err) => Err(err),
     };
     match result {
-        Ok(ticket) => Ok(
-            Redirect::to(&format!("{}/tickets/{}", front.base(), ticket.reference)).into_response(),
-        ),
+        Ok(ticket) => {
+            if let Some(upload) = upload {
+                let file = LogFile {
+                    data_dir: &state.config.data_dir,
+                    max_bytes: max,
+                    upload,
+                };
+                let entry = log::NewLogEntry {
+                    body: String::new(),
+                    private: false,
+                };
+                log::attach(ctx, &ticket.reference, entry, file).await?;
+            }
+            Ok(
+                Redirect::to(&format!("{}/tickets/{}", front.base(), ticket.reference))
+                    .into_response(),
+            )
+        }
         Err(err) => {
             let errors = serde_json::to_value(field_errors_in(err, lang)?).unwrap_or_default();
             let mut shown = serde_json::to_value(&form).unwrap_or_default();

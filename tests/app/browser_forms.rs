@@ -244,3 +244,141 @@ async fn screenshots_of_the_main_pages() {
     }
     browser.close().await.expect("closing the browser");
 }
+
+/// Presses `key` on the keyboard (whatever has the focus, a file field included).
+async fn press(browser: &Client, key: Key) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let value: char = key.into();
+    let keys = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value })
+        .then(KeyAction::Up { value });
+    browser.perform_actions(keys).await.expect("a key press");
+}
+
+/// Presses Tab until the focused element matches `selector`, then `key` (Enter, Space…).
+async fn tab_to(browser: &Client, selector: &str, key: Key) {
+    for _ in 0..300 {
+        let here = browser
+            .execute(
+                "return !!document.activeElement && document.activeElement.matches(arguments[0]);",
+                vec![serde_json::json!(selector)],
+            )
+            .await
+            .unwrap_or_default();
+        if here == serde_json::json!(true) {
+            press(browser, key).await;
+            return;
+        }
+        press(browser, Key::Tab).await;
+    }
+    panic!("{selector} was never reached with Tab");
+}
+
+/// Waits for the page that confirms the step (the page being left may still be read first).
+async fn confirmation(me: &Person<'_>, expected: &str) {
+    let mut notice = String::new();
+    for _ in 0..50 {
+        if let Ok(found) = me
+            .browser
+            .find(Locator::Css("p[role=status].notice-ok"))
+            .await
+        {
+            notice = found.text().await.unwrap_or_default();
+            if notice.contains(expected) {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("no confirmation {expected:?}: {notice:?}");
+}
+
+#[tokio::test]
+async fn a_ticket_is_filed_with_a_file_and_worked_with_the_keyboard_alone() {
+    let driver = Driver::start();
+    let app = TestApp::with_demo().await;
+    let browser = driver.browser().await;
+    let me = Person {
+        browser: &browser,
+        app: &app,
+    };
+    let screenshot = tempfile::NamedTempFile::with_suffix(".txt").unwrap();
+    std::fs::write(screenshot.path(), "Erreur 500 à 09:12 sur /jurys").unwrap();
+
+    me.sign_in(TOULON).await;
+    filing_form(&me, "Déclarer un incident sur GEFORP").await;
+    me.type_in("input[name=title]", "Jurys introuvables").await;
+    me.type_in("textarea[name=description]", "La liste est vide.")
+        .await;
+    for (name, value) in [("version", "2.4"), ("module", "Inscriptions")] {
+        me.css(&format!("select[name={name}]"))
+            .await
+            .select_by_value(value)
+            .await
+            .expect(name);
+    }
+    me.type_in("input[name=page_url]", "https://geforp.example/jurys")
+        .await;
+    me.type_in("input[type=file]", &screenshot.path().display().to_string())
+        .await;
+    tab_to(&browser, "form[enctype] button[type=submit]", Key::Enter).await;
+    me.css("mark.status-new").await;
+    let file = me
+        .css(".timeline .attachments a")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(file.ends_with(".txt"), "{file}");
+    let reference = browser
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    me.sign_out().await;
+
+    me.sign_in("agent.geforp@demo.guichet").await;
+    me.open(&format!("/desk/tickets/{reference}")).await;
+    // Assign: the small form opens from its button; the agent is proposed first.
+    tab_to(
+        &browser,
+        "details:has(> form.action-assign) > summary",
+        Key::Enter,
+    )
+    .await;
+    tab_to(
+        &browser,
+        "form.action-assign button[type=submit]",
+        Key::Enter,
+    )
+    .await;
+    confirmation(&me, "Ticket assigné à Gaston Geforp").await;
+    // A private note.
+    me.type_in("#body", "Index des jurys à reconstruire.").await;
+    tab_to(&browser, "input[name=private]", Key::Space).await;
+    tab_to(&browser, "form.log-form button[type=submit]", Key::Enter).await;
+    confirmation(&me, "Message ajouté").await;
+    let note = me.css(".timeline .private").await.text().await.unwrap();
+    assert!(note.contains("Index des jurys"), "{note}");
+    // Resolve.
+    tab_to(
+        &browser,
+        "details:has(> form.action-resolve) > summary",
+        Key::Enter,
+    )
+    .await;
+    me.type_in("#solution", "Index reconstruit.").await;
+    tab_to(
+        &browser,
+        "form.action-resolve button[type=submit]",
+        Key::Enter,
+    )
+    .await;
+    confirmation(&me, "Ticket résolu").await;
+    me.css("mark.status-resolved").await;
+    browser.close().await.expect("closing the browser");
+}
