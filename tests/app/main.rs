@@ -11,6 +11,8 @@
 mod support;
 
 mod access;
+#[cfg(feature = "browser")]
+mod accessibility;
 mod boot;
 #[cfg(feature = "browser")]
 mod browser;
