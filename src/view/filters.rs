@@ -1,4 +1,4 @@
-//! The formatting filters of the templates, each a thin wrapper over [`super::format`] in the
+//! The formatting filters of the templates, each a thin wrapper over [`mod@super::format`] in the
 //! page's language: `date_time`, `date`, `when` (a `<time>` saying how long ago, the exact
 //! date in its title), `duration`, `business_duration`, `decimal`, `percent`, `file_size`.
 

@@ -1,5 +1,5 @@
 //! Rendering pages: the minijinja environment over the embedded `templates/` folder, the `t()`
-//! translation function, the formatting filters (see [`format`]), and [`Page`], what an HTML
+//! translation function, the formatting filters (see [`mod@format`]), and [`Page`], what an HTML
 //! handler returns.
 
 mod filters;

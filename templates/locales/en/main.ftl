@@ -664,3 +664,4 @@ history-field-priority = Priority
 history-field-sla = Service level
 history-field-visibility = Visibility
 footer-api-docs-note = a tool for developers
+tokens-list-caption = Your API tokens

@@ -664,3 +664,4 @@ history-field-priority = Priorité
 history-field-sla = Niveau de service
 history-field-visibility = Visibilité
 footer-api-docs-note = outil pour les développeurs, en anglais
+tokens-list-caption = Vos jetons d'API
