@@ -223,7 +223,14 @@ async fn shape(
 ) -> Response {
     if let Some(page) = response.extensions().get::<PendingPage>().cloned() {
         let (parts, _) = response.into_parts();
-        let frame = match frame(session.as_ref(), caller.as_deref(), state.demo_accounts()).await {
+        let frame = match frame(
+            session.as_ref(),
+            caller.as_deref(),
+            state.demo_accounts(),
+            state.clock.now(),
+        )
+        .await
+        {
             Ok(frame) => frame,
             Err(err) => return err.into_response(),
         };
@@ -283,12 +290,13 @@ async fn shape(
     page
 }
 
-/// What every page shows around its content: who is signed in, the form token, and whether
-/// demo accounts can sign in.
+/// What every page shows around its content: who is signed in, the form token, whether
+/// demo accounts can sign in, and the instant relative times are told from.
 async fn frame(
     session: Option<&Session>,
     caller: Option<&Caller>,
     demo_accounts: bool,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<minijinja::Value, AppError> {
     let csrf = match session {
         Some(session) => Some(csrf::token(session).await?),
@@ -304,7 +312,10 @@ async fn frame(
             roles => c.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         }
     });
-    Ok(minijinja::context! { csrf => csrf, me => me, demo_accounts => demo_accounts })
+    Ok(minijinja::context! {
+        csrf => csrf, me => me, demo_accounts => demo_accounts,
+        now => minijinja::Value::from(minijinja::value::Serde(&now)),
+    })
 }
 
 /// The API's validation error again, with its field reasons in the reader's language.

@@ -23,4 +23,5 @@ pub mod steering;
 pub mod tenths;
 pub mod throttle;
 pub mod tree;
+pub mod web_address;
 pub mod what_if;

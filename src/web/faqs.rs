@@ -109,12 +109,18 @@ pub struct DeflectForm {
 /// `POST /portal/faqs/{id}/deflect`: "Cela répond à ma question"; the form is left unfiled.
 pub async fn deflect(
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DeflectForm>,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     let offer = faqs::offer_id(&ctx, &form.deflect_offer).await?;
     deflection::deflect(&ctx, id, offer).await?;
-    Ok(Redirect::to(&format!("/portal/faqs/{id}?answered=1")))
+    let to = format!("/portal/faqs/{id}?answered=1");
+    // The suggestion's button posts through htmx, which follows this header instead.
+    if headers.contains_key("hx-request") {
+        return Ok(([("hx-redirect", to)], StatusCode::NO_CONTENT).into_response());
+    }
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// `GET /desk/faqs`: every FAQ the caller reads, in every status it may see.

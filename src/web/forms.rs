@@ -7,17 +7,8 @@ use crate::{error::AppError, i18n::Lang};
 /// Field → reason, for a form template's `errors`.
 pub type FieldErrors = BTreeMap<String, String>;
 
-/// The field errors of a 422, to show again with the form; any other error passes through.
-pub fn field_errors(err: AppError) -> Result<FieldErrors, AppError> {
-    match err {
-        AppError::Validation(fields) => {
-            Ok(fields.into_iter().map(|f| (f.field, f.reason)).collect())
-        }
-        other => Err(other),
-    }
-}
-
-/// [`field_errors`], with the reasons that have a catalogue message in `lang`.
+/// The field errors of a 422, to show again with the form, their reasons in `lang`; any other
+/// error passes through.
 pub fn field_errors_in(err: AppError, lang: Lang) -> Result<FieldErrors, AppError> {
     match err {
         AppError::Validation(fields) => Ok(fields

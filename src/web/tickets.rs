@@ -19,22 +19,23 @@ use crate::{
         priority::{Impact, Urgency},
     },
     error::AppError,
+    i18n::Lang,
     quota::CreationQuota,
     services::{
         accounts,
-        catalogue::{filing, offers},
+        catalogue::{attachments::Upload, filing, offers},
         tickets::{
             self, NewTicket, Origin, TicketFilter, Visibility,
             actions::{self, ActionInput},
             changes::{self, TicketChanges},
-            history,
-            log::{self, LogFile},
+            history::{self, HistoryEntry},
+            log::{self, LogEntryView, LogFile},
             views::{self, NewView},
         },
     },
     state::AppState,
     view::Page,
-    web::forms::field_errors,
+    web::forms::field_errors_in,
 };
 
 /// Where a visitor's ticket pages live.
@@ -44,15 +45,6 @@ fn home_of(caller: &Caller) -> &'static str {
     } else {
         "/portal"
     }
-}
-
-/// Back to the ticket's page, on the visitor's side.
-fn back_to(caller: &Caller, reference: &str) -> Redirect {
-    Redirect::to(&format!(
-        "{}/tickets/{}",
-        home_of(caller),
-        reference.trim().to_uppercase()
-    ))
 }
 
 fn choices() -> Value {
@@ -79,7 +71,7 @@ impl Front {
 }
 
 /// `GET /portal/new/{subcategory}`: the request form, or why filing is refused.
-pub async fn new_form(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn new_form(ctx: Ctx, lang: Lang, Path(id): Path<i64>) -> Result<Response, AppError> {
     match filing::check(&ctx, id).await {
         Ok(_) => {
             form_page(
@@ -93,7 +85,7 @@ pub async fn new_form(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
             .await
         }
         Err(err) => {
-            let errors = field_errors(err.into())?;
+            let errors = field_errors_in(err.into(), lang)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Page::new("portal/filing.html", json!({ "errors": errors })),
@@ -118,6 +110,10 @@ async fn form_page(
     errors: Value,
 ) -> Result<Response, AppError> {
     let sub = offers::subcategory(ctx, id).await?;
+    // The offer's declared lists turn version, module and environment into choices.
+    let offer = offers::get(ctx, &offers::code_of(ctx, sub.offer_id).await?).await?;
+    let lists = json!({ "version": offer.versions, "module": offer.modules,
+                        "environment": offer.environments });
     let mut form = form;
     if form.get("impact").is_none() {
         form = json!({ "impact": "person", "urgency": "medium" });
@@ -127,6 +123,7 @@ async fn form_page(
         Page::new(
             "portal/ticket_form.html",
             json!({ "subcategory": sub, "choices": choices(), "form": form, "errors": errors,
+                    "lists": lists,
                     "base": front.base(), "desk": matches!(front, Front::Desk) }),
         ),
     )
@@ -211,43 +208,136 @@ async fn new_ticket(
     })
 }
 
+/// The request form as sent: URL-encoded, or multipart when it carries a file (its CSRF token
+/// as the first part, checked before anything else is read).
+pub struct Filing {
+    form: TicketForm,
+    upload: Option<Upload>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Filing {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let multipart = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/"));
+        if !multipart {
+            let CsrfForm(form) = CsrfForm::from_request(request, state).await?;
+            return Ok(Filing { form, upload: None });
+        }
+        let session = request
+            .extensions()
+            .get::<tower_sessions::Session>()
+            .cloned()
+            .ok_or(AppError::Unauthorized)?;
+        let mut parts = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        crate::auth::csrf::verify_multipart(&session, &mut parts).await?;
+        let mut fields = serde_json::Map::new();
+        let mut upload = None;
+        while let Some(field) = parts.next_field().await? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "file" {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                let bytes = field.bytes().await?.to_vec();
+                if !bytes.is_empty() {
+                    upload = Some(Upload {
+                        file_name,
+                        content_type,
+                        bytes,
+                    });
+                }
+            } else {
+                fields.insert(name, Value::String(field.text().await?));
+            }
+        }
+        let form = serde_json::from_value(Value::Object(fields))
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        Ok(Filing { form, upload })
+    }
+}
+
 /// `POST /portal/new/{subcategory}`: files the request.
 pub async fn create(
+    State(state): State<AppState>,
     ctx: Ctx,
+    lang: Lang,
     _quota: CreationQuota,
     Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<TicketForm>,
+    filing: Filing,
 ) -> Result<Response, AppError> {
-    file(&ctx, id, form, Front::Portal).await
+    file(&state, &ctx, lang, id, filing, Front::Portal).await
 }
 
 /// `POST /desk/new/{subcategory}`: files a request for a contact (origin `desk`).
 pub async fn desk_create(
+    State(state): State<AppState>,
     ctx: Ctx,
+    lang: Lang,
     _quota: CreationQuota,
     Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<TicketForm>,
+    filing: Filing,
 ) -> Result<Response, AppError> {
-    file(&ctx, id, form, Front::Desk).await
+    file(&state, &ctx, lang, id, filing, Front::Desk).await
 }
 
-async fn file(ctx: &Ctx, id: i64, form: TicketForm, front: Front) -> Result<Response, AppError> {
+async fn file(
+    state: &AppState,
+    ctx: &Ctx,
+    lang: Lang,
+    id: i64,
+    filing: Filing,
+    front: Front,
+) -> Result<Response, AppError> {
+    let Filing { form, upload } = filing;
     let origin = match front {
         Front::Portal => Origin::Portal,
         Front::Desk => Origin::Desk,
     };
+    let max = state.config.attachment_max_bytes;
     let result = match new_ticket(ctx, id, &form, front).await {
+        // A file too large is said before anything is filed.
+        Ok(_) if upload.as_ref().is_some_and(|u| u.bytes.len() > max) => {
+            Err(AppError::field_message(
+                "file",
+                "attachment-too-large",
+                vec![("max", max.to_string())],
+            ))
+        }
         Ok(new) => tickets::create(ctx, new, origin)
             .await
             .map_err(AppError::from),
         Err(err) => Err(err),
     };
     match result {
-        Ok(ticket) => Ok(
-            Redirect::to(&format!("{}/tickets/{}", front.base(), ticket.reference)).into_response(),
-        ),
+        Ok(ticket) => {
+            if let Some(upload) = upload {
+                let file = LogFile {
+                    data_dir: &state.config.data_dir,
+                    max_bytes: max,
+                    upload,
+                };
+                let entry = log::NewLogEntry {
+                    body: String::new(),
+                    private: false,
+                };
+                log::attach(ctx, &ticket.reference, entry, file).await?;
+            }
+            Ok(
+                Redirect::to(&format!("{}/tickets/{}", front.base(), ticket.reference))
+                    .into_response(),
+            )
+        }
         Err(err) => {
-            let errors = serde_json::to_value(field_errors(err)?).unwrap_or_default();
+            let errors = serde_json::to_value(field_errors_in(err, lang)?).unwrap_or_default();
             let mut shown = serde_json::to_value(&form).unwrap_or_default();
             shown["private"] = Value::Bool(form.visibility.is_some());
             form_page(
@@ -279,35 +369,99 @@ pub async fn list(ctx: Ctx, Query(filter): Query<TicketFilter>) -> Result<Page, 
     ))
 }
 
+/// What the ticket page says after a step was taken, from its `?done=` query.
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// The steps the page confirms ("Ticket assigné à …").
+const CONFIRMED: [&str; 9] = [
+    "assign",
+    "pend",
+    "resume",
+    "resolve",
+    "close",
+    "reopen",
+    "log",
+    "participants",
+    "changes",
+];
+
 /// `GET /portal/tickets/{ref}` and `GET /desk/tickets/{ref}`.
-pub async fn show(ctx: Ctx, Path(reference): Path<String>) -> Result<Page, AppError> {
-    let ticket = tickets::get(&ctx, &reference).await?;
-    let log = log::logs(&ctx, &reference).await?;
-    let history = history::history(&ctx, &reference).await?;
+pub async fn show(
+    ctx: Ctx,
+    Path(reference): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Page, AppError> {
+    let done = done.done.filter(|d| CONFIRMED.contains(&d.as_str()));
+    workspace(&ctx, &reference, json!({ "done": done })).await
+}
+
+/// The ticket's workspace, with `extra` (a confirmation, or a comment that came back with its
+/// errors) merged into the page's data.
+async fn workspace(ctx: &Ctx, reference: &str, extra: Value) -> Result<Page, AppError> {
+    let ticket = tickets::get(ctx, reference).await?;
+    let log = log::logs(ctx, reference).await?;
+    let history = history::history(ctx, reference).await?;
     let provider = ticket.provider_side;
     let assignable = if provider {
-        tickets::assignable(&ctx).await?
+        tickets::assignable(ctx).await?
     } else {
         Vec::new()
     };
     // What the deadlines come from: the service level's target and window. One the visitor
     // does not read (another provider's) is simply not explained.
     let sla = match ticket.sla_id {
-        Some(id) => crate::services::catalogue::slas::get(&ctx, id).await.ok(),
+        Some(id) => crate::services::catalogue::slas::get(ctx, id).await.ok(),
         None => None,
     };
     let (major, affected) = match provider {
-        true => crate::services::status::major::of_master(&ctx, &reference)
+        true => crate::services::status::major::of_master(ctx, reference)
             .await?
             .unzip(),
         false => (None, None),
     };
-    Ok(Page::new(
-        "tickets/show.html",
-        json!({ "ticket": ticket, "log": log, "history": history, "provider": provider,
-                "assignable": assignable, "choices": choices(), "now": ctx.now(),
-                "base": home_of(ctx.caller()), "sla": sla, "major": major,
-                "affected": affected }),
+    let timeline = timeline(&log, &history);
+    let mut page = json!({ "ticket": ticket, "timeline": timeline, "history": history,
+                "provider": provider, "assignable": assignable, "choices": choices(),
+                "base": home_of(ctx.caller()), "sla": sla, "me_id": ctx.caller().account_id,
+                "done": null, "errors": {}, "comment": "", "now": ctx.now(),
+                "major": major, "affected": affected });
+    if let (Some(page), Some(extra)) = (page.as_object_mut(), extra.as_object()) {
+        page.extend(extra.clone());
+    }
+    Ok(Page::new("tickets/show.html", page))
+}
+
+/// The thread of a ticket in order: its messages (with their files) and its status changes.
+fn timeline(log: &[LogEntryView], history: &[HistoryEntry]) -> Vec<Value> {
+    let mut items: Vec<_> = log
+        .iter()
+        .map(|entry| {
+            (
+                entry.created_at,
+                json!({ "kind": "message", "entry": entry }),
+            )
+        })
+        .chain(
+            history
+                .iter()
+                .filter(|h| h.field == "status")
+                .map(|h| (h.at, json!({ "kind": "status", "change": h }))),
+        )
+        .collect();
+    // A stable sort: a status change and the message that came with it keep their order.
+    items.sort_by_key(|(at, _)| *at);
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
+/// Back to the ticket's page with the step confirmed.
+fn confirmed(caller: &Caller, reference: &str, step: &str) -> Redirect {
+    Redirect::to(&format!(
+        "{}/tickets/{}?done={step}",
+        home_of(caller),
+        reference.trim().to_uppercase()
     ))
 }
 
@@ -351,7 +505,7 @@ pub async fn act(
         comment: form.comment,
     };
     let ticket = actions::act(&ctx, &reference, action, input).await?;
-    Ok(back_to(ctx.caller(), &ticket.reference))
+    Ok(confirmed(ctx.caller(), &ticket.reference, action.as_str()))
 }
 
 /// `POST /tickets/{ref}/log`: a multipart form whose first part is `_csrf`, then `body`,
@@ -362,8 +516,9 @@ pub async fn log(
     _quota: CreationQuota,
     session: tower_sessions::Session,
     Path(reference): Path<String>,
+    lang: Lang,
     mut multipart: axum::extract::Multipart,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     crate::auth::csrf::verify_multipart(&session, &mut multipart).await?;
     let (entry, upload) = crate::api::v1::tickets::log_parts(multipart).await?;
     let file = upload.map(|upload| LogFile {
@@ -371,8 +526,21 @@ pub async fn log(
         max_bytes: state.config.attachment_max_bytes,
         upload,
     });
-    log::add_log(&ctx, &reference, entry, file).await?;
-    Ok(back_to(ctx.caller(), &reference))
+    let (typed, private) = (entry.body.clone(), entry.private);
+    match log::add_log(&ctx, &reference, entry, file).await {
+        Ok(_) => Ok(confirmed(ctx.caller(), &reference, "log").into_response()),
+        Err(err) => {
+            // The page again, the comment as typed beside its error (a chosen file cannot be
+            // given back to the browser: the error says to choose it again).
+            let errors = field_errors_in(err.into(), lang)?;
+            let extra = json!({ "errors": errors, "comment": typed, "private_typed": private });
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                workspace(&ctx, &reference, extra).await?,
+            )
+                .into_response())
+        }
+    }
 }
 
 /// The qualification form (provider side).
@@ -407,7 +575,7 @@ pub async fn change(
         ..TicketChanges::default()
     };
     changes::update(&ctx, &reference, changes).await?;
-    Ok(back_to(ctx.caller(), &reference))
+    Ok(confirmed(ctx.caller(), &reference, "changes"))
 }
 
 /// The participants form: an address to add, or an id to remove.
@@ -443,7 +611,7 @@ pub async fn participants(
         ..TicketChanges::default()
     };
     changes::update(&ctx, &reference, changes).await?;
-    Ok(back_to(ctx.caller(), &reference))
+    Ok(confirmed(ctx.caller(), &reference, "participants"))
 }
 
 /// `POST /tickets/views`: saves the list's current filters under a name.

@@ -13,11 +13,11 @@ use reqwest::StatusCode;
 use crate::support::{TestApp, browser_signed_in, smtp::free_port};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const TOULON: &str = "contact@univ-toulon.demo.guichet";
+pub(crate) const TOULON: &str = "contact@univ-toulon.demo.guichet";
 const AGENT: &str = "agent.geforp@demo.guichet";
 
 /// ChromeDriver, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     _profile: tempfile::TempDir,
@@ -32,7 +32,7 @@ impl Drop for Driver {
 
 impl Driver {
     /// ChromeDriver on a free port.
-    fn start() -> Driver {
+    pub(crate) fn start() -> Driver {
         assert!(
             std::path::Path::new(CHROMEDRIVER).exists(),
             "{CHROMEDRIVER} is missing: `apt-get install chromium chromium-driver` (.ci/run \
@@ -58,7 +58,7 @@ impl Driver {
         }
     }
 
-    async fn browser(&self) -> Client {
+    pub(crate) async fn browser(&self) -> Client {
         let profile = format!("--user-data-dir={}", self._profile.path().display());
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
@@ -82,17 +82,17 @@ impl Driver {
 }
 
 /// A person at the browser.
-struct Person<'a> {
-    browser: &'a Client,
-    app: &'a TestApp,
+pub(crate) struct Person<'a> {
+    pub(crate) browser: &'a Client,
+    pub(crate) app: &'a TestApp,
 }
 
 impl Person<'_> {
-    async fn open(&self, path: &str) {
+    pub(crate) async fn open(&self, path: &str) {
         self.browser.goto(&self.app.url(path)).await.expect("page");
     }
 
-    async fn css(&self, selector: &str) -> fantoccini::elements::Element {
+    pub(crate) async fn css(&self, selector: &str) -> fantoccini::elements::Element {
         self.browser
             .wait()
             .at_most(Duration::from_secs(10))
@@ -101,7 +101,7 @@ impl Person<'_> {
             .unwrap_or_else(|e| panic!("{selector}: {e}"))
     }
 
-    async fn type_in(&self, selector: &str, text: &str) {
+    pub(crate) async fn type_in(&self, selector: &str, text: &str) {
         self.css(selector)
             .await
             .send_keys(text)
@@ -109,11 +109,11 @@ impl Person<'_> {
             .expect("typing");
     }
 
-    async fn click(&self, selector: &str) {
+    pub(crate) async fn click(&self, selector: &str) {
         self.css(selector).await.click().await.expect("click");
     }
 
-    async fn sign_in(&self, email: &str) {
+    pub(crate) async fn sign_in(&self, email: &str) {
         self.open("/login").await;
         self.type_in("input[name=email]", email).await;
         self.type_in("input[name=password]", "demo").await;
@@ -122,13 +122,18 @@ impl Person<'_> {
         self.css("form[action='/logout']").await;
     }
 
-    async fn sign_out(&self) {
+    pub(crate) async fn sign_out(&self) {
         self.click("form[action='/logout'] button").await;
         self.css("input[name=email]").await;
     }
 
     /// Fills an action's form on the ticket page and sends it; waits for the new status.
-    async fn act(&self, action: &str, fields: &[(&str, &str)], then: &str) {
+    /// An action that needs input opens its small form first.
+    pub(crate) async fn act(&self, action: &str, fields: &[(&str, &str)], then: &str) {
+        let opener = format!("details:not([open]):has(> form.action-{action}) > summary");
+        if let Ok(summary) = self.browser.find(Locator::Css(&opener)).await {
+            summary.click().await.expect("opening the action's form");
+        }
         for (name, text) in fields {
             self.type_in(&format!("form.action-{action} [name={name}]"), text)
                 .await;
@@ -175,8 +180,14 @@ async fn an_incident_is_walked_in_a_real_browser() {
         .select_by_value("high")
         .await
         .expect("urgency");
-    me.type_in("input[name=version]", "2.4").await;
-    me.type_in("input[name=module]", "Jurys").await;
+    // Version and module are chosen from the offer's lists.
+    for (name, value) in [("version", "2.4"), ("module", "Inscriptions")] {
+        me.css(&format!("select[name={name}]"))
+            .await
+            .select_by_value(value)
+            .await
+            .expect(name);
+    }
     me.type_in("input[name=page_url]", "https://geforp.example/jurys")
         .await;
     me.click("form button[type=submit]:not(.outline)").await;
@@ -229,6 +240,7 @@ async fn an_incident_is_walked_in_a_real_browser() {
     me.sign_out().await;
     me.sign_in(TOULON).await;
     me.open(&portal).await;
+    me.click("details:has(> form.action-close) > summary").await;
     me.click("form.action-close input[name=satisfaction][value='1']")
         .await;
     me.act("close", &[("comment", "Merci !")], "closed").await;
@@ -237,14 +249,15 @@ async fn an_incident_is_walked_in_a_real_browser() {
     // The history, on the desk, tells each step and who took it.
     me.sign_in(AGENT).await;
     me.open(&desk).await;
+    me.click("#history-title + details > summary").await;
     let rows = browser
-        .find_all(Locator::Css("#history-title + table tbody tr"))
+        .find_all(Locator::Css("#history-title + details table tbody tr"))
         .await
         .expect("history rows");
     let mut steps = Vec::new();
     for row in rows {
         let text = row.text().await.unwrap();
-        if text.contains("status") {
+        if text.contains("Statut") {
             steps.push(text);
         }
     }

@@ -12,9 +12,13 @@ mod support;
 
 mod access;
 mod api_contract;
+#[cfg(feature = "browser")]
+mod accessibility;
 mod boot;
 #[cfg(feature = "browser")]
 mod browser;
+#[cfg(feature = "browser")]
+mod browser_forms;
 mod catalogue;
 mod catalogue_pages;
 mod child_rows;

@@ -139,3 +139,52 @@ async fn vendored_assets_are_embedded_and_served() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_refused_token_form_comes_back_as_typed_with_its_errors_in_the_readers_language() {
+    let app = TestApp::with_demo().await;
+    let agent = crate::support::browser_signed_in(&app, "agent.geforp@demo.guichet", "demo").await;
+    let page = agent
+        .get(app.url("/account/tokens"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::support::csrf_of(&page);
+    for (lang, title, reason) in [
+        ("fr", "Erreur : ", "doit être un nombre entier"),
+        ("en", "Error: ", "must be a whole number"),
+    ] {
+        agent
+            .get(app.url(&format!("/lang?to={lang}&next=/account/tokens")))
+            .send()
+            .await
+            .unwrap();
+        let response = agent
+            .post(app.url("/account/tokens"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "Intégration SI"),
+                ("days", "beaucoup"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let doc = Html::parse_document(&response.text().await.unwrap());
+        let page_title = select(&doc, "title")[0].text().collect::<String>();
+        assert!(page_title.starts_with(title), "{page_title}");
+        let summary = select(&doc, "#error-summary[role=alert] a[href='#days']");
+        assert!(summary[0].text().collect::<String>().contains(reason));
+        let days = select(&doc, "input#days")[0].value();
+        assert_eq!(days.attr("value"), Some("beaucoup"));
+        assert_eq!(days.attr("aria-invalid"), Some("true"));
+        assert_eq!(days.attr("aria-describedby"), Some("days-error"));
+        let name = select(&doc, "input#name")[0].value().attr("value");
+        assert_eq!(name, Some("Intégration SI"));
+        // Inside the normal layout: the navigation is there.
+        assert_eq!(select(&doc, "form[action='/logout']").len(), 1);
+    }
+}

@@ -153,7 +153,7 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
         .text()
         .await
         .unwrap();
-    assert!(page.contains("en retard de 0 h 30 min ouvrées"), "{page}");
+    assert!(page.contains("en retard de 30 min ouvrées"), "{page}");
     app.state.clock.set(Some(paris("2026-12-01 11:00")));
     let page = desk
         .get(app.url(&format!("/desk/tickets/{reference}")))
@@ -245,7 +245,7 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
         .await
         .unwrap();
     assert!(
-        page.contains("respecté") && page.contains("dépassé de 150 min"),
+        page.contains("respecté") && page.contains("dépassé de 2 h 30 min ouvrées"),
         "{page}"
     );
     assert!(

@@ -524,8 +524,8 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
     ]);
     let (status, html) = post_form(&desk, url.clone(), &asked).await;
     assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains("échéance 2026-11-27 23:30"), "{html}");
-    assert!(html.contains("échéance 2026-11-28 04:00"));
+    assert!(html.contains("échéance 27 nov. 2026 à 23:30"), "{html}");
+    assert!(html.contains("échéance 28 nov. 2026 à 04:00"));
     assert!(html.contains(r#"name="start" type="datetime-local" value="2026-11-27T23:00""#));
     let unchanged = read_sla(&app, &coordination, id).await;
     assert_eq!(unchanged["revision"], sla["revision"], "nothing saved");
@@ -575,9 +575,11 @@ async fn the_desk_edits_a_week_grid_and_answers_what_if() {
                     "pauses": [{"from": paris("2026-11-28 02:00"), "to": paris("2026-11-28 03:00")}]}))).await;
     assert_eq!(answer["tto_deadline"], json!(paris("2026-11-27 23:30")));
     assert_eq!(answer["ttr_deadline"], json!(paris("2026-11-28 04:00")));
-    assert!(html.contains("échéance 2026-11-27 23:30"), "{html}");
-    assert!(html.contains("échéance 2026-11-28 04:00"));
-    assert!(html.contains("En attente du 2026-11-28 02:00 au 2026-11-28 03:00 : 60 minutes"));
+    assert!(html.contains("échéance 27 nov. 2026 à 23:30"), "{html}");
+    assert!(html.contains("échéance 28 nov. 2026 à 04:00"));
+    assert!(
+        html.contains("En attente du 28 nov. 2026 à 02:00 au 28 nov. 2026 à 03:00 : 60 minutes")
+    );
     assert!(html.contains("Jours fériés français et d&#x27;Alsace–Moselle"));
     // A time that does not exist is named, not a 5xx.
     let (status, html) = get(format!(

@@ -203,9 +203,9 @@ async fn an_incident_is_walked_through_the_portal_and_the_desk() {
     let desk_page = html(&agent, &app, &desk_path).await;
     let doc = scraper::Html::parse_document(&desk_page);
     let rows: Vec<String> = doc
-        .select(&scraper::Selector::parse("#history-title + table tbody tr").unwrap())
+        .select(&scraper::Selector::parse("#history-title + details table tbody tr").unwrap())
         .map(|tr| tr.text().collect::<Vec<_>>().join("|"))
-        .filter(|row| row.contains("|status|"))
+        .filter(|row| row.contains("|Statut :"))
         .collect();
     assert_eq!(rows.len(), 8, "{rows:#?}");
     assert!(
@@ -496,7 +496,10 @@ async fn the_time_of_the_event_is_typed_in_paris_time_and_shown_so() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let path = response.headers()["location"].to_str().unwrap().to_owned();
     let page = html(&contact, &app, &path).await;
-    assert!(page.contains("2026-01-15 09:30"), "shown as typed");
+    assert!(
+        page.contains("15 janv. 2026 à 09:30"),
+        "shown as typed, in words"
+    );
     let token = app.token("contact@univ-toulon.demo.guichet").await;
     let reference = path.rsplit('/').next().unwrap();
     let (_, ticket) = crate::support::call(
@@ -610,9 +613,9 @@ async fn participants_are_added_by_address_and_removed_from_the_ticket_page() {
     let desk = html(&agent, &app, &format!("/desk/tickets/{reference}")).await;
     let doc = scraper::Html::parse_document(&desk);
     let rows: Vec<String> = doc
-        .select(&scraper::Selector::parse("#history-title + table tbody tr").unwrap())
+        .select(&scraper::Selector::parse("#history-title + details table tbody tr").unwrap())
         .map(|tr| tr.text().collect::<Vec<_>>().join("|"))
-        .filter(|row| row.contains("|participant|"))
+        .filter(|row| row.contains("|Participant :"))
         .collect();
     assert_eq!(rows.len(), 2, "added then removed: {rows:?}");
 }

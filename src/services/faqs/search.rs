@@ -94,7 +94,73 @@ pub async fn suggestions<C: Handle>(
         page: 1,
         per_page: limit,
     };
-    Ok(search(ctx, condition, text, true, page).await?.items)
+    let mut found = search(ctx, condition.clone(), text, true, page)
+        .await?
+        .items;
+    let query = Query::parse(text, true);
+    if (found.len() as u64) < limit && query.terms.len() > 1 {
+        // Fewer than asked with every word: the FAQs matching some of them follow, those
+        // matching the most words first, so one word outside every FAQ hides nothing.
+        let known: Vec<i64> = found.iter().map(|h| h.id).collect();
+        let ids = by_words_matched(ctx, condition, &query, &known, limit).await?;
+        found.extend(hits(ctx, &ids, &query).await?);
+        found.truncate(limit as usize);
+    }
+    Ok(found)
+}
+
+/// The FAQs (under `condition`, other than `known`) matching at least one of the query's
+/// words, ranked by how many they match, then by their rank for the first word they match.
+async fn by_words_matched<C: Handle>(
+    ctx: &Ctx<C>,
+    condition: Condition,
+    query: &Query,
+    known: &[i64],
+    limit: u64,
+) -> ServiceResult<Vec<i64>> {
+    let mut matched: Vec<(i64, usize, usize)> = Vec::new();
+    let last = query.terms.len() - 1;
+    for (i, term) in query.terms.iter().enumerate() {
+        let single = Query {
+            terms: vec![term.clone()],
+            prefix: query.prefix && i == last,
+        };
+        let select = fulltext::statement(
+            ctx.find::<faq::Entity>()
+                .filter(condition.clone())
+                .select_only()
+                .column(faq::Column::Id)
+                .filter(faq::Column::Id.is_not_in(known.iter().copied())),
+        );
+        let ranked = fulltext::matching(
+            ctx.get_database_backend(),
+            fulltext::Corpus::Faq,
+            select,
+            &single,
+            fulltext::Private::Nowhere,
+        );
+        let (ids, _) = fulltext::page_of_ids(
+            ctx,
+            fulltext::Corpus::Faq,
+            ranked,
+            0,
+            50,
+            fulltext::Reach::All,
+        )
+        .await?;
+        for (rank, id) in ids.into_iter().enumerate() {
+            match matched.iter_mut().find(|(m, _, _)| *m == id) {
+                Some(entry) => entry.1 += 1,
+                None => matched.push((id, 1, i * 1000 + rank)),
+            }
+        }
+    }
+    matched.sort_by_key(|&(_, words, first)| (std::cmp::Reverse(words), first));
+    Ok(matched
+        .into_iter()
+        .take(limit as usize)
+        .map(|(id, _, _)| id)
+        .collect())
 }
 
 async fn search<C: Handle>(

@@ -183,6 +183,13 @@ fn checked(new: &NewTicket, subcategory: &SubcategoryView) -> ServiceResult<Stri
             problems.rule(field, "field-too-long", vec![("max", max.to_string())]);
         }
     }
+    if new
+        .page_url
+        .as_deref()
+        .is_some_and(|u| !u.trim().is_empty() && !crate::domain::web_address::is_web_address(u))
+    {
+        problems.rule("page_url", "field-url-invalid", vec![]);
+    }
     if new.people_affected.is_some_and(|n| n < 0) {
         problems.rule("people_affected", "ticket-not-negative", vec![]);
     }

@@ -72,6 +72,11 @@ pub struct HistoryEntry {
     pub old_value: Option<String>,
     /// After.
     pub new_value: Option<String>,
+    /// Before, in words where the value is an id (an agent's, a participant's or a team's
+    /// name).
+    pub old_name: Option<String>,
+    /// After, in words likewise.
+    pub new_name: Option<String>,
     /// When.
     pub at: DateTime<Utc>,
 }
@@ -106,10 +111,34 @@ pub async fn history<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<
         .all(ctx)
         .await?;
     let actors = names(ctx, rows.iter().filter_map(|r| r.actor_id)).await?;
+    let ids_in = |fields: &[TicketField]| -> Vec<i64> {
+        rows.iter()
+            .filter(|r| fields.contains(&r.field))
+            .flat_map(|r| [r.old_value.as_deref(), r.new_value.as_deref()])
+            .flatten()
+            .filter_map(|v| v.parse().ok())
+            .collect()
+    };
+    let people = names(
+        ctx,
+        ids_in(&[TicketField::Agent, TicketField::Participant]).into_iter(),
+    )
+    .await?;
+    let teams = directory::team_names(ctx, ids_in(&[TicketField::Team])).await?;
+    let named = |field: TicketField, value: &Option<String>| {
+        let list = match field {
+            TicketField::Agent | TicketField::Participant => &people,
+            TicketField::Team => &teams,
+            _ => return None,
+        };
+        name_of(list, value.as_deref().and_then(|v| v.parse().ok()))
+    };
     Ok(rows
         .into_iter()
         .map(|r| HistoryEntry {
             actor: name_of(&actors, r.actor_id),
+            old_name: named(r.field, &r.old_value),
+            new_name: named(r.field, &r.new_value),
             field: r.field.to_value(),
             old_value: r.old_value,
             new_value: r.new_value,

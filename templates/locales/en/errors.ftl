@@ -16,3 +16,5 @@ major-already = This incident is already declared major.
 major-ended = This major incident has ended.
 maintenance-in-future = must be in the future
 maintenance-ends-after-start = must be after the start
+field-url-invalid = must be a full web address, starting with https://
+field-whole-number = must be a whole number, for example 90

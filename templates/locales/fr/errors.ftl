@@ -16,3 +16,5 @@ major-already = Cet incident est déjà déclaré majeur.
 major-ended = Cet incident majeur est terminé.
 maintenance-in-future = doit être dans le futur
 maintenance-ends-after-start = doit être après le début
+field-url-invalid = doit être une adresse web complète, commençant par https://
+field-whole-number = doit être un nombre entier, par exemple 90

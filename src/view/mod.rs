@@ -1,5 +1,9 @@
 //! Rendering pages: the minijinja environment over the embedded `templates/` folder, the `t()`
-//! translation function, and [`Page`], what an HTML handler returns.
+//! translation function, the formatting filters (see [`mod@format`]), and [`Page`], what an HTML
+//! handler returns.
+
+mod filters;
+pub mod format;
 
 use std::sync::Arc;
 
@@ -55,6 +59,7 @@ impl Views {
         env.add_filter("day_long", |state: &State, value: String| {
             day(state, &value).1
         });
+        filters::register(&mut env);
         Self { env: Arc::new(env) }
     }
 
@@ -92,8 +97,8 @@ fn csrf_input(state: &State) -> Result<Value, minijinja::Error> {
     )))
 }
 
-/// The page's language.
-fn lang_of(state: &State) -> Lang {
+/// The language of the page being rendered.
+fn page_lang(state: &State) -> Lang {
     state
         .lookup("lang")
         .and_then(|v| v.as_str().and_then(Lang::parse))
@@ -104,14 +109,14 @@ fn lang_of(state: &State) -> Lang {
 /// what is not a day is shown as it came.
 fn day(state: &State, value: &str) -> (String, String) {
     match value.parse() {
-        Ok(day) => crate::domain::local_time::day_labels(day, lang_of(state)),
+        Ok(day) => crate::domain::local_time::day_labels(day, page_lang(state)),
         Err(_) => (value.to_owned(), value.to_owned()),
     }
 }
 
 /// `t("key")` or `t("key", name=value…)` in a template, in the page's language.
 fn translate(state: &State, key: &str, kwargs: minijinja::value::Kwargs) -> String {
-    let lang = lang_of(state);
+    let lang = page_lang(state);
     let args: Vec<(&str, String)> = kwargs
         .args()
         .filter_map(|k| kwargs.get::<Value>(k).ok().map(|v| (k, v.to_string())))
