@@ -1,13 +1,12 @@
 //! The homes' dashboards, for clients that draw their own.
 
 use axum::Json;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
     error::AppError,
     services::dashboards::{self, Dashboard},
-    state::AppState,
 };
 
 /// The caller's dashboards, one section per role held; every figure comes with the list

@@ -8,7 +8,7 @@ use axum::{
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
@@ -21,7 +21,6 @@ use crate::{
         },
         tickets::TicketView,
     },
-    state::AppState,
 };
 
 /// The status of every offer the caller subscribes to or provides.

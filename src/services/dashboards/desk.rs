@@ -1,6 +1,6 @@
 //! The desk's dashboards: the agent's queue and the coordinators' view of the whole desk.
 
-use entity::{account, offer, organisation, ticket};
+use entity::ticket;
 use sea_orm::{ColumnTrait, QueryFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -157,7 +157,7 @@ async fn by_status<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
 async fn by_agent<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
     let counts: Vec<(Option<i64>, i64)> =
         count_by(ctx, open_tickets(ctx), ticket::Column::AgentId).await?;
-    let ids = counts.iter().filter_map(|(id, _)| *id).collect();
+    let ids: Vec<i64> = counts.iter().filter_map(|(id, _)| *id).collect();
     let names: Vec<(i64, String)> =
         directory::account_names(ctx, ids).await?;
     Ok(ranked(

@@ -228,7 +228,7 @@ pub async fn join(ctx: &Ctx, id: i64) -> ServiceResult<TicketView> {
         urgency: Urgency::High,
         visibility: None,
         module: major.module.clone(),
-        version: major.affected_version.clone(),
+        affected_version: major.affected_version.clone(),
         environment: major.environment.clone(),
         page_url: major.page_url.clone(),
         event_at: Some(major.event_at),
@@ -248,7 +248,11 @@ pub async fn join(ctx: &Ctx, id: i64) -> ServiceResult<TicketView> {
         &tx,
         child.id,
         actor,
-        &[("parent", None, Some(major.ticket_id.to_string()))],
+        &[(
+            tickets::history::TicketField::Parent,
+            None,
+            Some(major.ticket_id.to_string()),
+        )],
     )
     .await?;
     tx.commit().await?;

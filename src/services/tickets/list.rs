@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
-use entity::{offer, ticket};
+use entity::ticket;
 use sea_orm::{
     ColumnTrait, Condition, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{CaseStatement, Expr, ExprTrait, Func, SimpleExpr},
