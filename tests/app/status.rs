@@ -92,6 +92,13 @@ pub async fn sms_u_major_incident(app: &TestApp) -> (String, Value) {
     (master, major)
 }
 
+/// The portal's home as a signed-in browser gets it.
+async fn portal_home(app: &TestApp, browser: &reqwest::Client) -> String {
+    let page = browser.get(app.url("/portal")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    page.text().await.unwrap()
+}
+
 /// Makes an account of the demo read English.
 async fn speaks_english(app: &TestApp, email: &str) {
     let admin = app.token("admin@demo.guichet").await;
@@ -166,14 +173,7 @@ async fn a_major_outage_of_sms_u_is_shown_to_its_subscribers_and_told_once_to_ea
         assert_eq!(sms_u["message"], OUTAGE);
         assert!(sms_u["since"].is_string());
         let browser = browser_signed_in(&app, email, guichet::demo::PASSWORD).await;
-        let home = browser
-            .get(app.url("/portal"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let home = portal_home(&app, &browser).await;
         assert!(
             home.contains(OUTAGE) && home.contains("Panne majeure"),
             "{email}'s home"
@@ -194,15 +194,7 @@ async fn a_major_outage_of_sms_u_is_shown_to_its_subscribers_and_told_once_to_ea
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let browser = browser_signed_in(&app, RENNES, guichet::demo::PASSWORD).await;
-    let home = browser
-        .get(app.url("/portal"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(!home.contains(OUTAGE));
+    assert!(!portal_home(&app, &browser).await.contains(OUTAGE));
 
     // One mail per subscriber contact, in their language; none to anyone else.
     app.run_due_jobs(Utc::now()).await;
