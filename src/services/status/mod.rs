@@ -49,6 +49,7 @@ pub struct StatusInput {
 
 /// An offer's service status as its readers see it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OfferServiceStatus)]
 pub struct OfferStatus {
     /// The offer's code.
     pub code: String,
