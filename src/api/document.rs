@@ -11,7 +11,10 @@ use crate::error::ErrorBody;
 
 /// A file sent as the multipart part `file` (a convention's document).
 #[derive(ToSchema)]
-#[expect(dead_code, reason = "describes multipart parts for the document; handlers read the parts one by one")]
+#[expect(
+    dead_code,
+    reason = "describes multipart parts for the document; handlers read the parts one by one"
+)]
 pub struct FileUpload {
     /// The file.
     #[schema(value_type = String, format = Binary)]
@@ -21,7 +24,10 @@ pub struct FileUpload {
 /// A ticket's attachment as multipart parts: `file`, with an optional comment in `body`, and
 /// `private` (`true`, provider side only).
 #[derive(ToSchema)]
-#[expect(dead_code, reason = "describes multipart parts for the document; handlers read the parts one by one")]
+#[expect(
+    dead_code,
+    reason = "describes multipart parts for the document; handlers read the parts one by one"
+)]
 pub struct LogUpload {
     /// The file.
     #[schema(value_type = String, format = Binary)]
