@@ -18,6 +18,7 @@ pub mod scoring;
 pub mod search_terms;
 pub mod sla;
 pub mod sla_clock;
+pub mod spreadsheet;
 pub mod steering;
 pub mod throttle;
 pub mod tree;

@@ -64,3 +64,13 @@ list-total = { $count ->
     [one] 1 result
    *[other] { $count } results
 }
+csv-kind = Kind
+csv-subcategory = Subcategory
+csv-requester = Requester
+csv-team = Team
+csv-created = Created
+csv-resolved = Resolved
+csv-ttr-deadline = Resolution deadline
+csv-satisfaction = Satisfaction
+list-export = Export as CSV (;)
+list-export-comma = Comma-separated CSV

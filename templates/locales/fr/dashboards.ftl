@@ -64,3 +64,13 @@ list-total = { $count ->
     [one] 1 résultat
    *[other] { $count } résultats
 }
+csv-kind = Type
+csv-subcategory = Sous-catégorie
+csv-requester = Demandeur
+csv-team = Équipe
+csv-created = Créé le
+csv-resolved = Résolu le
+csv-ttr-deadline = Échéance de résolution
+csv-satisfaction = Satisfaction
+list-export = Exporter en CSV (;)
+list-export-comma = CSV séparé par des virgules
