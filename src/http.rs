@@ -427,6 +427,30 @@ pub fn download(row: &entity::attachment::Model, bytes: Vec<u8>) -> Result<Respo
         .map_err(|e| AppError::Internal(e.into()))
 }
 
+/// A CSV file streamed as its chunks come, to be saved as `name` (ASCII). An error once the
+/// first bytes have left can only cut the file short: it is logged.
+pub fn csv_stream<S>(name: &str, chunks: S) -> Result<Response, AppError>
+where
+    S: futures::Stream<Item = Result<Vec<u8>, crate::services::error::ServiceError>>
+        + Send
+        + 'static,
+{
+    use futures::StreamExt;
+    let body = Body::from_stream(chunks.map(|chunk| {
+        chunk.inspect_err(|err| tracing::error!(error = %err, "an export stopped midway"))
+    }));
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        )
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(body)
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ pub mod search_terms;
 pub mod service_status;
 pub mod sla;
 pub mod sla_clock;
+pub mod spreadsheet;
 pub mod steering;
 pub mod tenths;
 pub mod throttle;

@@ -353,8 +353,13 @@ async fn file(
     }
 }
 
-/// `GET /portal/tickets` and `GET /desk/tickets`: lists with filters, sort and paging.
-pub async fn list(ctx: Ctx, Query(filter): Query<TicketFilter>) -> Result<Page, AppError> {
+/// `GET /portal/tickets` and `GET /desk/tickets`: lists with filters, sort and paging; with
+/// `format=csv`, the whole list as a CSV file.
+pub async fn list(ctx: Ctx, Query(filter): Query<TicketFilter>) -> Result<Response, AppError> {
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = tickets::export::export(ctx, filter).await?;
+        return crate::http::csv_stream("tickets.csv", chunks);
+    }
     let list = tickets::list(&ctx, &filter).await?;
     let saved = views::list(&ctx).await?;
     let teams = crate::services::teams::own(&ctx).await?;
@@ -366,7 +371,8 @@ pub async fn list(ctx: Ctx, Query(filter): Query<TicketFilter>) -> Result<Page, 
         json!({ "list": list, "filter": shown, "query": query, "base": home_of(ctx.caller()),
                 "me_id": ctx.caller().account_id, "teams": teams, "saved": saved,
                 "now": ctx.now() }),
-    ))
+    )
+    .into_response())
 }
 
 /// What the ticket page says after a step was taken, from its `?done=` query.

@@ -549,3 +549,59 @@ async fn a_contact_sees_the_major_incident_first_on_new_request_and_joins_it_in_
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn each_demo_role_clicks_a_home_figure_and_finds_as_many_in_the_list() {
+    let driver = Driver::start();
+    let app = TestApp::with_demo().await;
+    let browser = driver.browser().await;
+    let me = Person {
+        browser: &browser,
+        app: &app,
+    };
+    let homes = [
+        (AGENT, "/desk"),
+        ("coordination@demo.guichet", "/desk"),
+        ("admin@demo.guichet", "/desk"),
+        ("comite@demo.guichet", "/desk"),
+        ("copil@demo.guichet", "/desk"),
+        (TOULON, "/portal"),
+    ];
+    for (email, home) in homes {
+        me.sign_in(email).await;
+        me.open(home).await;
+        let mut clicked = None;
+        for widget in browser
+            .find_all(Locator::Css("a.widget"))
+            .await
+            .expect("widgets")
+        {
+            let count: u64 = widget
+                .find(Locator::Css(".count"))
+                .await
+                .expect("a count")
+                .text()
+                .await
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap();
+            if count > 0 {
+                widget.click().await.expect("click");
+                clicked = Some(count);
+                break;
+            }
+        }
+        let count = clicked.unwrap_or_else(|| panic!("{email} has a non-empty widget"));
+        let total = me
+            .css(".list-total")
+            .await
+            .attr("data-total")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(total, count.to_string(), "{email}");
+        me.open(home).await;
+        me.sign_out().await;
+    }
+}

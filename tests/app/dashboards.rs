@@ -150,3 +150,38 @@ async fn the_api_answers_the_dashboards_of_the_roles_held() {
         .unwrap();
     assert_eq!(list["total"], open["count"]);
 }
+
+#[tokio::test]
+async fn ticket_lists_sort_by_their_headers_and_keep_the_page_size() {
+    let app = TestApp::with_demo().await;
+    let browser = browser_signed_in(&app, "coordination@demo.guichet", "demo").await;
+    let page = html(&browser, &app, "/desk/tickets?status=open&per_page=20").await;
+    let doc = scraper::Html::parse_document(&page);
+    let headers = scraper::Selector::parse("thead th a").unwrap();
+    let links: Vec<String> = doc
+        .select(&headers)
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
+    assert_eq!(links.len(), 6, "{links:?}");
+    for link in &links {
+        assert!(
+            link.contains("status=open") && link.contains("per_page=20"),
+            "{link}"
+        );
+        let sorted = html(&browser, &app, link).await;
+        assert_eq!(list_total(&sorted), list_total(&page), "{link}");
+    }
+    // The current order is said, and a second click reverses it.
+    let by_priority = html(&browser, &app, "/desk/tickets?status=open&sort=priority").await;
+    assert!(by_priority.contains("aria-sort=\"descending\""));
+    assert!(by_priority.contains("sort=-priority"));
+    let reversed = html(&browser, &app, "/desk/tickets?status=open&sort=-priority").await;
+    assert!(reversed.contains("aria-sort=\"ascending\""));
+    // A column outside the allow-list is refused with the field named.
+    let response = browser
+        .get(app.url("/desk/tickets?sort=password"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -25,6 +25,7 @@ mod child_rows;
 mod dashboards;
 mod evolution_pages;
 mod evolutions;
+mod exports;
 mod hardening_integrity;
 mod hardening_limits;
 mod hardening_signin;

@@ -28,14 +28,27 @@ use crate::{
     state::AppState,
 };
 
-/// The tickets the caller reads, filtered, sorted and paged.
+/// The tickets the caller reads, filtered, sorted and paged; with `format=csv` or
+/// `Accept: text/csv`, the whole list (same filters and order) as CSV.
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketFilter),
-    responses((status = 200, body = Paged<TicketView>), (status = 422)), security(("bearer" = [])))]
+    responses((status = 200, body = Paged<TicketView>, content_type = "application/json"),
+        (status = 200, description = "With format=csv or Accept: text/csv: UTF-8 with BOM, `;`-separated", body = String, content_type = "text/csv"),
+        (status = 422)), security(("bearer" = [])))]
 pub async fn list(
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Query(filter): Query<TicketFilter>,
-) -> Result<Json<Paged<TicketView>>, AppError> {
-    Ok(Json(tickets::list(&ctx, &filter).await?))
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let accepts_csv = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/csv"));
+    if accepts_csv || filter.format.as_deref() == Some("csv") {
+        let chunks = tickets::export::export(ctx, filter).await?;
+        return crate::http::csv_stream("tickets.csv", chunks);
+    }
+    Ok(Json(tickets::list(&ctx, &filter).await?).into_response())
 }
 
 /// Files an incident or a service request for the caller's organisation, through the filing

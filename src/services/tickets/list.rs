@@ -59,6 +59,11 @@ pub struct TicketFilter {
     /// `deadline` (the nearest running deadline first), or the same with `-` for the other
     /// order… e.g. `-created`.
     pub sort: Option<String>,
+    /// `csv`: the whole list as a CSV file instead of a page (the API also answers CSV to
+    /// `Accept: text/csv`).
+    pub format: Option<String>,
+    /// The CSV separator: `;` (default, for French spreadsheets) or `,`.
+    pub sep: Option<String>,
     /// Page number, from 1.
     pub page: Option<u64>,
     /// Items per page, up to 200.

@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod changes;
 pub mod create;
+pub mod export;
 pub mod history;
 pub mod list;
 pub mod log;

@@ -64,3 +64,20 @@ list-total = { $count ->
     [one] 1 result
    *[other] { $count } results
 }
+csv-kind = Kind
+csv-subcategory = Subcategory
+csv-requester = Requester
+csv-team = Team
+csv-created = Created
+csv-resolved = Resolved
+csv-ttr-deadline = Resolution deadline
+csv-satisfaction = Satisfaction
+list-export = Export as CSV (;)
+list-export-comma = Comma-separated CSV
+list-per-page = Per page
+sort-priority = Priority, highest first
+sort--priority = Priority, lowest first
+sort-deadline = Nearest deadline first
+sort-ref = Reference, newest first
+sort-title = Title (A → Z)
+sort-status = Status

@@ -36,3 +36,4 @@ ticket-form-number = must be a number
 ticket-form-date-time = must be a date and time
 ticket-form-no-such-address = no account you may add has this address
 ticket-form-unknown-part = unknown part
+export-separator = expected ; or ,

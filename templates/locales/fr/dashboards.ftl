@@ -64,3 +64,20 @@ list-total = { $count ->
     [one] 1 résultat
    *[other] { $count } résultats
 }
+csv-kind = Type
+csv-subcategory = Sous-catégorie
+csv-requester = Demandeur
+csv-team = Équipe
+csv-created = Créé le
+csv-resolved = Résolu le
+csv-ttr-deadline = Échéance de résolution
+csv-satisfaction = Satisfaction
+list-export = Exporter en CSV (;)
+list-export-comma = CSV séparé par des virgules
+list-per-page = Par page
+sort-priority = Priorité, la plus haute d'abord
+sort--priority = Priorité, la plus basse d'abord
+sort-deadline = Échéance la plus proche d'abord
+sort-ref = Référence, la plus récente d'abord
+sort-title = Titre (A → Z)
+sort-status = État

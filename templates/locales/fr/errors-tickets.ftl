@@ -36,3 +36,4 @@ ticket-form-number = doit être un nombre
 ticket-form-date-time = doit être une date et une heure
 ticket-form-no-such-address = aucun compte que vous pouvez ajouter n’a cette adresse
 ticket-form-unknown-part = partie inconnue
+export-separator = valeurs possibles : « ; » ou « , »

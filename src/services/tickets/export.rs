@@ -112,9 +112,8 @@ pub async fn export(
     let lang = ctx.caller().language;
     let mut head = "\u{feff}".as_bytes().to_vec();
     head.extend(sheet.write([HEADERS.map(|k| lang.t(k)).to_vec()])?);
-    let rows = futures::stream::try_unfold(
-        (ctx, query, 0u64),
-        move |(ctx, query, offset)| async move {
+    let rows =
+        futures::stream::try_unfold((ctx, query, 0u64), move |(ctx, query, offset)| async move {
             let rows = query.clone().offset(offset).limit(CHUNK).all(&ctx).await?;
             if rows.is_empty() {
                 return Ok(None);
@@ -127,7 +126,6 @@ pub async fn export(
                     .map(|t| cells(t, lang).to_vec()),
             )?;
             Ok(Some((lines, (ctx, query, offset + read))))
-        },
-    );
+        });
     Ok(futures::stream::once(async move { Ok(head) }).chain(rows))
 }
