@@ -245,8 +245,7 @@ async fn shape(
                     lang,
                     path,
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    &[],
+                    ("internal", &[], None),
                     None,
                 )
             }
@@ -281,7 +280,23 @@ async fn shape(
             response
         };
     }
-    let mut page = error_page(state, lang, path, status, info.code, &fields, reason);
+    // The error page keeps the site's navigation: who is signed in and the way back.
+    let around = frame(
+        session.as_ref(),
+        caller.as_deref(),
+        state.demo_accounts(),
+        state.clock.now(),
+    )
+    .await
+    .ok();
+    let mut page = error_page(
+        state,
+        lang,
+        path,
+        status,
+        (info.code, &fields, reason),
+        around,
+    );
     for name in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(value) = response.headers().get(&name) {
             page.headers_mut().insert(name, value.clone());
@@ -376,20 +391,26 @@ async fn as_json_error(response: Response) -> Response {
     Response::from_parts(parts, body)
 }
 
+/// What went wrong: the code, the fields at fault, the reason in the reader's language.
+type Failure<'a> = (&'a str, &'a [FieldError], Option<String>);
+
 fn error_page(
     state: &AppState,
     lang: Lang,
     path: &str,
     status: StatusCode,
-    code: &str,
-    fields: &[FieldError],
-    reason: Option<String>,
+    (code, fields, reason): Failure<'_>,
+    around: Option<minijinja::Value>,
 ) -> Response {
     let ctx = minijinja::context! {
         code => code,
         reason => reason,
         fields => minijinja::Value::from(minijinja::value::Serde(fields)),
         demo_accounts => state.demo_accounts(),
+    };
+    let ctx = match around {
+        Some(around) => minijinja::context! { ..ctx, ..around },
+        None => ctx,
     };
     match state.views.render("error.html", lang, path, ctx) {
         Ok(html) => (status, Html(html)).into_response(),
