@@ -83,7 +83,7 @@ async fn the_coordinators_home_draws_the_incident_dashboard_accessibly() {
     let browser = browser_signed_in(&app, "coordination@demo.guichet", "demo").await;
     let page = html(&browser, &app, "/desk").await;
     let doc = scraper::Html::parse_document(&page);
-    let svg = scraper::Selector::parse("#fortnight svg[role=img]").unwrap();
+    let svg = scraper::Selector::parse("#fortnight svg[role=group]").unwrap();
     let chart = doc.select(&svg).next().expect("the fortnight chart");
     let labelled = chart.value().attr("aria-labelledby").unwrap();
     assert_eq!(labelled, "fortnight-title fortnight-desc");

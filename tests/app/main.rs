@@ -11,9 +11,9 @@
 mod support;
 
 mod access;
-mod api_contract;
 #[cfg(feature = "browser")]
 mod accessibility;
+mod api_contract;
 mod boot;
 #[cfg(feature = "browser")]
 mod browser;

@@ -158,8 +158,7 @@ async fn by_agent<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
     let counts: Vec<(Option<i64>, i64)> =
         count_by(ctx, open_tickets(ctx), ticket::Column::AgentId).await?;
     let ids: Vec<i64> = counts.iter().filter_map(|(id, _)| *id).collect();
-    let names: Vec<(i64, String)> =
-        directory::account_names(ctx, ids).await?;
+    let names: Vec<(i64, String)> = directory::account_names(ctx, ids).await?;
     Ok(ranked(
         counts
             .into_iter()
@@ -189,11 +188,9 @@ fn name_of(names: &[(i64, String)], id: i64) -> String {
 async fn by_organisation<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
     let counts: Vec<(i64, i64)> =
         count_by(ctx, open_tickets(ctx), ticket::Column::OrganisationId).await?;
-    let names: Vec<(i64, String)> = directory::organisation_names(
-        ctx,
-        counts.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
-    )
-    .await?;
+    let names: Vec<(i64, String)> =
+        directory::organisation_names(ctx, counts.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+            .await?;
     Ok(ranked(
         counts
             .into_iter()
@@ -213,11 +210,12 @@ async fn by_organisation<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
 /// Open tickets by offer.
 async fn by_offer<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
     let counts: Vec<(i64, i64)> = count_by(ctx, open_tickets(ctx), ticket::Column::OfferId).await?;
-    let codes: Vec<(i64, String)> = directory::offers(ctx, counts.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.code))
-        .collect();
+    let codes: Vec<(i64, String)> =
+        directory::offers(ctx, counts.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.code))
+            .collect();
     Ok(ranked(
         counts
             .into_iter()
