@@ -31,8 +31,8 @@ use crate::{
 /// The tickets the caller reads, filtered, sorted and paged; with `format=csv` or
 /// `Accept: text/csv`, the whole list (same filters and order) as CSV.
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketFilter),
-    responses((status = 200, body = Paged<TicketView>, content_type = "application/json"),
-        (status = 200, description = "With format=csv or Accept: text/csv: UTF-8 with BOM, `;`-separated", body = String, content_type = "text/csv"),
+    responses((status = 200, description = "A page of tickets; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((Paged<TicketView> = "application/json"), (String = "text/csv"))),
         (status = 422)), security(("bearer" = [])))]
 pub async fn list(
     ctx: Ctx,

@@ -2,7 +2,10 @@
 //! the current one). Roles, organisation and the active flag stay with those who manage it.
 
 use entity::account;
-use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -56,7 +59,12 @@ pub async fn update(
     };
     let mut update = ctx
         .update_many::<account::Entity>()
-        .col_expr(account::Column::Revision, Expr::value(changes.revision + 1))
+        // Incremented in SQL: a revision sent at its type's limit matches no row (409), it
+        // does not overflow here.
+        .col_expr(
+            account::Column::Revision,
+            Expr::col(account::Column::Revision).add(1),
+        )
         .col_expr(account::Column::UpdatedAt, Expr::value(ctx.now()))
         .filter(account::Column::Id.eq(id))
         .filter(account::Column::Revision.eq(changes.revision));
