@@ -49,15 +49,6 @@ impl Message {
 }
 
 impl FieldError {
-    /// A problem told in prose (English), as services have told them so far.
-    pub fn new(field: &str, reason: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            reason: reason.into(),
-            message: None,
-        }
-    }
-
     /// A problem told by a catalogue message; `reason` holds its English text for logs and
     /// for readers whose language has no translation.
     pub fn message(field: &str, key: &'static str, args: Vec<(&'static str, String)>) -> Self {
@@ -234,11 +225,6 @@ impl AppError {
             message: Message { key, args: vec![] },
             details,
         }
-    }
-
-    /// A validation error on a single field.
-    pub fn field(field: &str, reason: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError::new(field, reason)])
     }
 
     /// A validation error on a single field, told by a catalogue message.

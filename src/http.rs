@@ -272,13 +272,7 @@ async fn shape(
         .collect();
     let reason = info.reason.as_ref().map(|r| r.in_lang(lang));
     if is_api(path) {
-        return if let Some(reason) = &reason {
-            with_reason(response, &info, reason)
-        } else if info.fields.iter().any(|f| f.message.is_some()) {
-            with_fields(response, &info, &fields)
-        } else {
-            response
-        };
+        return in_lang(response, &info, reason, &fields, lang);
     }
     // The error page keeps the site's navigation: who is signed in and the way back.
     let around = frame(
@@ -333,19 +327,35 @@ async fn frame(
     })
 }
 
-/// The API's validation error again, with its field reasons in the reader's language.
-fn with_fields(response: Response, info: &ErrorInfo, fields: &[FieldError]) -> Response {
+/// The API's JSON error body again, in the reader's language: the refusal's own reason, or
+/// the message of its code (`api-error-…`), with the field reasons translated. A parser's
+/// own words (an extractor's rejection) stay in `details.detail` for the developer.
+fn in_lang(
+    response: Response,
+    info: &ErrorInfo,
+    reason: Option<String>,
+    fields: &[FieldError],
+    lang: Lang,
+) -> Response {
+    let key = format!("api-error-{}", info.code);
+    let message = reason.unwrap_or_else(|| {
+        let told = lang.t(&key);
+        if told == key {
+            info.message.clone()
+        } else {
+            told
+        }
+    });
+    let details = if !fields.is_empty() {
+        json!({ "fields": fields })
+    } else if info.code == "bad_request" && info.details == json!({}) {
+        json!({ "detail": info.message })
+    } else {
+        info.details.clone()
+    };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
-    let body = error_body(info.code, &info.message, json!({ "fields": fields }));
-    Response::from_parts(parts, Body::from(body.to_string()))
-}
-
-/// The same JSON error body, its message told in the reader's language.
-fn with_reason(response: Response, info: &ErrorInfo, reason: &str) -> Response {
-    let (mut parts, _) = response.into_parts();
-    parts.headers.remove(header::CONTENT_LENGTH);
-    let body = error_body(info.code, reason, info.details.clone());
+    let body = error_body(info.code, &message, details);
     Response::from_parts(parts, Body::from(body.to_string()))
 }
 

@@ -134,6 +134,18 @@ vocabulary!(
     }
 );
 
+impl ExtraField {
+    /// The field of a new ticket (API body, web form, validation errors) that fills this extra
+    /// field: the same word, except the version, which a ticket reads and writes as
+    /// `affected_version` (a release has a `version` of its own).
+    pub fn ticket_field(self) -> &'static str {
+        match self {
+            ExtraField::Version => "affected_version",
+            other => other.as_str(),
+        }
+    }
+}
+
 /// The status a convention has on `today`: one in production whose end date has passed counts
 /// as expired, whatever is stored, so no job has to run for the calendar to be obeyed.
 pub fn effective_status(

@@ -68,6 +68,7 @@ impl Urgency {
 /// The table that gives a priority to each impact and urgency; an administrator may change it,
 /// and a change applies to tickets created after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"cells": [["low", "low", "medium", "high"], ["low", "medium", "medium", "high"], ["low", "medium", "high", "critical"], ["medium", "high", "critical", "critical"]]}))]
 pub struct Matrix {
     /// Rows by impact (person, service, establishment, several establishments), columns by
     /// urgency (low, medium, high, critical).

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 /// The weight of each criterion, per offer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"value": 3.0, "clarity": 1.0, "complexity": 1.0, "regulatory": 2.0, "support": 2.0}))]
 pub struct Weights {
     /// Value for the users.
     pub value: f64,

@@ -66,6 +66,7 @@ impl From<committee_session::Model> for SessionView {
 /// A new session.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"committee": "project", "held_on": "2030-01-14", "title": "Priorisation SMS-U de janvier", "attendees": ["Camille Comité", "Théo Comité-Toulon"], "agenda": ["Réponse par SMS des étudiants", "Statistiques d'envoi par service"], "decisions": "La réponse par SMS est qualifiée.", "minutes": "Séance consacrée aux demandes **SMS-U**."}))]
 pub struct NewSession {
     /// `project` or `steering`.
     pub committee: String,

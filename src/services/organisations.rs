@@ -83,6 +83,7 @@ pub async fn tree<C: Handle>(
 /// A new organisation.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "UCA", "name": "Université Clermont Auvergne", "parent_id": 1, "is_client": true, "is_provider": false}))]
 pub struct NewOrganisation {
     /// Short code, letters, digits and dashes, unique.
     pub code: String,
@@ -101,6 +102,7 @@ pub struct NewOrganisation {
 /// Changes to an organisation; absent fields stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "name": "Université Clermont Auvergne (UCA)", "is_client": true}))]
 pub struct OrganisationChanges {
     /// The revision read.
     pub revision: i32,

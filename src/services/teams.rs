@@ -65,6 +65,7 @@ impl From<team::Model> for TeamView {
 /// A new team.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"organisation_id": 3, "name": "Équipe SMS-U niveau 2"}))]
 pub struct NewTeam {
     /// Organisation id.
     pub organisation_id: i64,
@@ -75,6 +76,7 @@ pub struct NewTeam {
 /// Renaming a team.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "name": "Équipe SMS-U support avancé"}))]
 pub struct TeamChanges {
     /// The revision read.
     pub revision: i32,

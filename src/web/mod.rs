@@ -1,5 +1,6 @@
 //! The HTML side: portal and desk pages, sign-in, the language switcher, static assets.
 
+mod account;
 mod assets;
 mod charts;
 pub mod desk;
@@ -70,6 +71,7 @@ fn home_routes() -> Router<AppState> {
         .route("/portal/conventions", get(portal::conventions))
         .route("/attachments/{id}", get(portal::attachment))
         .route("/desk", get(home::desk))
+        .route("/account", get(account::show).post(account::save))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route(
             "/account/notifications",

@@ -11,62 +11,94 @@ const TOULON: &str = "contact@univ-toulon.demo.guichet";
 const RENNES: &str = "contact@univ-rennes2.demo.guichet";
 const SMSU_AGENT: &str = "agent.smsu@demo.guichet";
 
-/// The documented examples of request bodies, by operation: `(method, path)` and the schema's
-/// example, where the request body's schema names one.
-fn documented_examples(doc: &Value) -> Vec<(String, String, Value)> {
-    let mut found = Vec::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for (method, operation) in item.as_object().unwrap() {
-            let schema = &operation["requestBody"]["content"]["application/json"]["schema"];
-            let Some(reference) = schema["$ref"].as_str() else {
-                continue;
-            };
-            let name = reference.trim_start_matches("#/components/schemas/");
-            let example = &doc["components"]["schemas"][name]["examples"][0];
-            let example = if example.is_null() {
-                &doc["components"]["schemas"][name]["example"]
-            } else {
-                example
-            };
-            if !example.is_null() {
-                found.push((method.clone(), path.clone(), example.clone()));
-            }
-        }
-    }
-    found
-}
+mod examples;
 
 #[tokio::test]
 async fn every_documented_request_example_is_accepted() {
     let app = TestApp::with_demo().await;
     let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
-    let examples = documented_examples(&doc);
-    assert!(examples.len() >= 6, "{examples:?}");
-    for (method, path, example) in examples {
-        // Who sends it, and where: the demo's accounts and data the examples are written for.
-        let (who, target, expected) = match (method.as_str(), path.as_str()) {
-            ("post", "/api/v1/auth/login") => (TOULON, path.clone(), StatusCode::OK),
-            ("post", "/api/v1/tickets") => (TOULON, path.clone(), StatusCode::CREATED),
-            ("post", "/api/v1/tickets/{ref}/log") => {
-                let contact = app.token(TOULON).await;
-                let sub = subcategory(&app, &contact, "SMS-U", "demande de service").await;
-                let ticket = new_ticket(&app, &contact, sub).await;
-                (
-                    TOULON,
-                    format!("/api/v1/tickets/{ticket}/log"),
-                    StatusCode::CREATED,
-                )
-            }
-            ("post", "/api/v1/faqs") => (SMSU_AGENT, path.clone(), StatusCode::CREATED),
-            ("post", "/api/v1/evolutions") => (TOULON, path.clone(), StatusCode::CREATED),
-            ("patch", "/api/v1/me") => (RENNES, path.clone(), StatusCode::OK),
-            other => panic!("{other:?} documents an example: say here who sends it, and where"),
+    let documented = examples::documented(&doc);
+    // Every JSON body has an example, and every one is sent below (multipart ones aside).
+    let mut missing: Vec<_> = documented
+        .iter()
+        .filter(|(_, example)| example.is_none())
+        .map(|(operation, _)| operation.clone())
+        .collect();
+    missing.sort();
+    assert_eq!(
+        missing,
+        Vec::<(String, String)>::new(),
+        "bodies without an example"
+    );
+    let mut listed: Vec<(String, String)> = examples::ORDER
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    listed.sort();
+    let mut found: Vec<_> = documented.keys().cloned().collect();
+    found.sort();
+    assert_eq!(
+        found, listed,
+        "the JSON bodies documented and the ones sent here"
+    );
+    for (method, path) in examples::NOT_JSON {
+        let content = &doc["paths"][*path][*method]["requestBody"]["content"];
+        assert!(
+            content["multipart/form-data"].is_object(),
+            "{method} {path}"
+        );
+    }
+
+    let mut answers = examples::Answers::new();
+    for &operation in examples::ORDER {
+        let example = documented[&(operation.0.to_owned(), operation.1.to_owned())]
+            .clone()
+            .unwrap();
+        if operation == ("put", "/api/v1/releases/{id}/items") {
+            // The request the example plans is the one the demo left qualified on GEFORP.
+            let token = app.token(SMSU_AGENT).await;
+            let reference = example["items"][0].as_str().unwrap();
+            let (_, planned) = call(
+                &app,
+                Method::GET,
+                &format!("/api/v1/evolutions/{reference}"),
+                &token,
+                None,
+            )
+            .await;
+            assert_eq!(
+                (&planned["offer"], &planned["state"]),
+                (&json!("GEFORP"), &json!("qualified")),
+                "{planned}"
+            );
+        }
+        let sending = examples::sending(&app, &answers, operation, example).await;
+        let token = match sending.who {
+            Some(who) => Some(app.token(who).await),
+            None => None,
         };
-        let token = app.token(who).await;
-        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let (status, body) =
-            call(&app, method.clone(), &target, &token, Some(example.clone())).await;
-        assert_eq!(status, expected, "{method} {target} with {example}: {body}");
+        let method = Method::from_bytes(operation.0.to_uppercase().as_bytes()).unwrap();
+        let (status, body) = examples::send(
+            &app,
+            method.clone(),
+            &sending.target,
+            token.as_deref(),
+            Some(sending.body.clone()),
+        )
+        .await;
+        assert_eq!(
+            status, sending.expected,
+            "{method} {} with {}: {body}",
+            sending.target, sending.body
+        );
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            // Only the reset's made-up token is refused, and on its own field.
+            assert_eq!(
+                body["error"]["details"]["fields"][0]["field"], "token",
+                "{body}"
+            );
+        }
+        answers.insert(operation, body);
     }
 }
 

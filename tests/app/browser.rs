@@ -181,7 +181,7 @@ async fn an_incident_is_walked_in_a_real_browser() {
         .await
         .expect("urgency");
     // Version and module are chosen from the offer's lists.
-    for (name, value) in [("version", "2.4"), ("module", "Inscriptions")] {
+    for (name, value) in [("affected_version", "2.4"), ("module", "Inscriptions")] {
         me.css(&format!("select[name={name}]"))
             .await
             .select_by_value(value)

@@ -310,7 +310,7 @@ async fn a_ticket_is_filed_with_a_file_and_worked_with_the_keyboard_alone() {
     me.type_in("input[name=title]", "Jurys introuvables").await;
     me.type_in("textarea[name=description]", "La liste est vide.")
         .await;
-    for (name, value) in [("version", "2.4"), ("module", "Inscriptions")] {
+    for (name, value) in [("affected_version", "2.4"), ("module", "Inscriptions")] {
         me.css(&format!("select[name={name}]"))
             .await
             .select_by_value(value)

@@ -34,6 +34,7 @@ mod jobs;
 mod knowledge;
 mod knowledge_pages;
 mod notifications;
+mod own_password;
 mod pages;
 mod sla;
 mod sla_calendars;

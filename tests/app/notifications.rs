@@ -24,7 +24,7 @@ async fn file(app: &TestApp, token: &str, title: &str) -> String {
     let incident = subcategory(app, token, "GEFORP", "incident").await;
     let (status, ticket) = call(app, Method::POST, "/api/v1/tickets", token, Some(json!({
         "subcategory": incident, "title": title, "description": "…", "impact": "person",
-        "urgency": "low", "version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/"
+        "urgency": "low", "affected_version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/"
     }))).await;
     assert_eq!(status, StatusCode::CREATED, "{ticket}");
     ticket["ref"].as_str().unwrap().to_owned()

@@ -61,7 +61,7 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
     app.state.clock.set(Some(paris("2026-11-27 17:30")));
     let (status, ticket) = call(&app, Method::POST, "/api/v1/tickets", &contact, Some(json!({
         "subcategory": incident, "title": "Jury bloqué", "description": "…", "impact": "establishment",
-        "urgency": "high", "version": "2.4", "module": "Jurys", "page_url": "https://geforp.example/"
+        "urgency": "high", "affected_version": "2.4", "module": "Jurys", "page_url": "https://geforp.example/"
     }))).await;
     assert_eq!(status, StatusCode::CREATED, "{ticket}");
     assert_eq!(ticket["priority"], "high");

@@ -61,7 +61,7 @@ async fn file(app: &TestApp, at: &str, urgency: &str) -> Value {
     app.state.clock.set(Some(paris(at)));
     let (status, ticket) = call(app, Method::POST, "/api/v1/tickets", &contact, Some(json!({
         "subcategory": incident, "title": "Jury bloqué", "description": "…", "impact": "establishment",
-        "urgency": urgency, "version": "2.4", "module": "Jurys", "page_url": "https://geforp.example/"
+        "urgency": urgency, "affected_version": "2.4", "module": "Jurys", "page_url": "https://geforp.example/"
     }))).await;
     assert_eq!(status, StatusCode::CREATED, "{ticket}");
     ticket

@@ -72,7 +72,7 @@ pub async fn sms_u_major_incident(app: &TestApp) -> (String, Value) {
     let incident = crate::support::subcategory(app, &toulon, "SMS-U", "incident").await;
     let (status, master) = call(app, Method::POST, "/api/v1/tickets", &toulon, Some(json!({
         "subcategory": incident, "title": "Plus aucun SMS ne part", "description": "Depuis 9 h.",
-        "impact": "establishment", "urgency": "high", "version": "5.1", "module": "Envoi",
+        "impact": "establishment", "urgency": "high", "affected_version": "5.1", "module": "Envoi",
         "page_url": "https://smsu.example/envoi"
     }))).await;
     assert_eq!(status, StatusCode::CREATED, "{master}");

@@ -67,7 +67,7 @@ async fn an_incident_is_walked_through_the_portal_and_the_desk() {
             .text()
             .await
             .unwrap()
-            .contains("id=\"version-error\"")
+            .contains("id=\"affected_version-error\"")
     );
     let response = post(
         &contact,
@@ -79,7 +79,7 @@ async fn an_incident_is_walked_through_the_portal_and_the_desk() {
             ("description", "Erreur à la validation"),
             ("impact", "establishment"),
             ("urgency", "high"),
-            ("version", "2.4"),
+            ("affected_version", "2.4"),
             ("module", "Inscriptions"),
             ("page_url", "https://geforp.example/i"),
         ],
@@ -398,7 +398,7 @@ async fn an_agent_files_from_the_desk_for_a_contact() {
             ("description", "Signalé par téléphone".to_owned()),
             ("impact", "service".to_owned()),
             ("urgency", "medium".to_owned()),
-            ("version", "2.4".to_owned()),
+            ("affected_version", "2.4".to_owned()),
             ("module", "Inscriptions".to_owned()),
             ("page_url", "https://geforp.example/".to_owned()),
         ]

@@ -32,11 +32,12 @@ async fn an_incident_walks_its_whole_lifecycle_and_the_history_tells_it() {
         .iter()
         .map(|f| f["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["version", "module", "page_url"]);
+    // Errors name the fields as documented (and as read back): `affected_version`, not `version`.
+    assert_eq!(fields, ["affected_version", "module", "page_url"]);
 
     let (status, ticket) = call(&app, Method::POST, "/api/v1/tickets", &contact, Some(json!({
         "subcategory": incident, "title": "Inscriptions impossibles", "description": "Erreur **500** à l'inscription",
-        "impact": "establishment", "urgency": "high", "version": "2.4", "module": "Inscriptions",
+        "impact": "establishment", "urgency": "high", "affected_version": "2.4", "module": "Inscriptions",
         "page_url": "https://geforp.example/inscription"
     }))).await;
     assert_eq!(status, StatusCode::CREATED, "{ticket}");
@@ -461,7 +462,7 @@ async fn changes_parents_participants_caps_and_auto_close() {
         async move {
             call(app, Method::POST, "/api/v1/tickets", &contact, Some(json!({
                 "subcategory": incident, "title": title, "description": "…", "impact": "person", "urgency": "low",
-                "version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/"
+                "affected_version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/"
             }))).await.1
         }
     };
@@ -572,7 +573,7 @@ async fn changes_parents_participants_caps_and_auto_close() {
         .clone();
     let (_, private) = call(&app, Method::POST, "/api/v1/tickets", &contact, Some(json!({
         "subcategory": incident, "title": "Privé", "description": "…", "impact": "person", "urgency": "low",
-        "version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/", "visibility": "private"
+        "affected_version": "2.4", "module": "Catalogue", "page_url": "https://geforp.example/", "visibility": "private"
     }))).await;
     let private_ref = private["ref"].as_str().unwrap().to_owned();
     let follower = app.token("comite.toulon@demo.guichet").await;
@@ -894,7 +895,7 @@ async fn the_provider_files_for_a_contact_under_the_contacts_conventions() {
     let incident = subcategory(&app, &agent, "GEFORP", "incident").await;
     let body = |requester: &Value| {
         json!({ "subcategory": incident, "title": "Appel téléphonique", "description": "Signalé par téléphone",
-                "impact": "person", "urgency": "high", "version": "2.4", "module": "Catalogue",
+                "impact": "person", "urgency": "high", "affected_version": "2.4", "module": "Catalogue",
                 "page_url": "https://geforp.example/", "requester": requester })
     };
     let (status, ticket) = call(

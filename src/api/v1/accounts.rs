@@ -79,7 +79,7 @@ pub async fn create(
 
 /// One account with its teams (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts",
-    params(("id" = i64, Path, description = "account id")),
+    params(("id" = i64, Path, description = "account id", minimum = 1)),
     responses((status = 200, body = AccountDetail), (status = 404)), security(("bearer" = [])))]
 pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<AccountDetail>, AppError> {
     Ok(Json(accounts::get(&ctx, id).await?))
@@ -87,7 +87,7 @@ pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<AccountDetail>, A
 
 /// Changes an account the caller manages: name, language, roles, active.
 #[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts",
-    params(("id" = i64, Path, description = "account id")), request_body = AccountChanges,
+    params(("id" = i64, Path, description = "account id", minimum = 1)), request_body = AccountChanges,
     responses((status = 200, body = AccountDetail), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
@@ -103,7 +103,7 @@ pub async fn update(
 
 /// Mails a password reset link to an account the caller manages.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/password-reset", tag = "accounts",
-    params(("id" = i64, Path, description = "account id")),
+    params(("id" = i64, Path, description = "account id", minimum = 1)),
     responses((status = 202), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn send_reset(
     State(state): State<AppState>,

@@ -52,7 +52,7 @@ pub async fn create(
 
 /// One convention (404 outside the caller's reach).
 #[utoipa::path(get, path = "/api/v1/conventions/{id}", tag = "agreements",
-    params(("id" = i64, Path, description = "convention id")),
+    params(("id" = i64, Path, description = "convention id", minimum = 1)),
     responses((status = 200, body = ConventionView), (status = 404)), security(("bearer" = [])))]
 pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ConventionView>, AppError> {
     Ok(Json(conventions::get(&ctx, id).await?))
@@ -60,7 +60,8 @@ pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ConventionView>, 
 
 /// Replaces a convention's content (send `revision`).
 #[utoipa::path(put, path = "/api/v1/conventions/{id}", tag = "agreements",
-    params(("id" = i64, Path, description = "convention id")), request_body = ConventionInput,
+    params(("id" = i64, Path, description = "convention id", minimum = 1)),
+    request_body(content = ConventionInput, example = json!({"revision": 1, "kind": "usage", "title": "Convention d'usage EVA, Université Rennes 2", "client_id": 7, "provider_id": 4, "offers": ["EVA"], "status": "production", "start_date": "2027-01-01", "end_date": "2030-08-31", "description": "Usage d'EVA prolongé jusqu'à la fin de l'année universitaire 2029-2030.", "sla_id": 3, "open_ticket_cap": 25, "fee_group": "B", "yearly_amount_cents": 250000})),
     responses((status = 200, body = ConventionView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn replace(
@@ -75,6 +76,7 @@ pub async fn replace(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = ConventionRevision)]
+#[schema(example = json!({"revision": 1}))]
 pub struct Revision {
     /// The revision read.
     revision: i32,
@@ -82,7 +84,7 @@ pub struct Revision {
 
 /// Ends a convention in production early.
 #[utoipa::path(post, path = "/api/v1/conventions/{id}/actions/terminate", tag = "agreements",
-    params(("id" = i64, Path, description = "convention id")), request_body = Revision,
+    params(("id" = i64, Path, description = "convention id", minimum = 1)), request_body = Revision,
     responses((status = 200, body = ConventionView), (status = 403), (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn terminate(
@@ -110,12 +112,12 @@ pub async fn file_part(mut multipart: Multipart) -> Result<Upload, AppError> {
             });
         }
     }
-    Err(AppError::field("file", "is required"))
+    Err(AppError::field_message("file", "field-required", vec![]))
 }
 
 /// Attaches a document (multipart field `file`) to a convention the caller manages.
 #[utoipa::path(post, path = "/api/v1/conventions/{id}/documents", tag = "agreements",
-    params(("id" = i64, Path, description = "convention id")),
+    params(("id" = i64, Path, description = "convention id", minimum = 1)),
     request_body(content_type = "multipart/form-data", content = crate::api::document::FileUpload, description = "a `file` part"),
     responses((status = 201, body = AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
@@ -142,7 +144,7 @@ pub async fn upload(
 
 /// Downloads an attachment whose owner the caller reads.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "agreements",
-    params(("id" = i64, Path, description = "attachment id")),
+    params(("id" = i64, Path, description = "attachment id", minimum = 1)),
     responses((status = 200, description = "the file, as an attachment"), (status = 404)),
     security(("bearer" = [])))]
 pub async fn download(
@@ -177,7 +179,7 @@ pub async fn create_sla(
 
 /// One SLA: readable by its provider's staff and by the contacts it applies to.
 #[utoipa::path(get, path = "/api/v1/slas/{id}", tag = "agreements",
-    params(("id" = i64, Path, description = "SLA id")),
+    params(("id" = i64, Path, description = "SLA id", minimum = 1)),
     responses((status = 200, body = SlaView), (status = 404)), security(("bearer" = [])))]
 pub async fn get_sla(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<SlaView>, AppError> {
     Ok(Json(slas::get(&ctx, id).await?))
@@ -185,7 +187,8 @@ pub async fn get_sla(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<SlaView>, App
 
 /// Replaces an SLA's content (send `revision`).
 #[utoipa::path(put, path = "/api/v1/slas/{id}", tag = "agreements",
-    params(("id" = i64, Path, description = "SLA id")), request_body = SlaInput,
+    params(("id" = i64, Path, description = "SLA id", minimum = 1)),
+    request_body(content = SlaInput, example = json!({"revision": 1, "name": "SLA EVA renforcé", "provider_id": 4, "targets": [{"kind": "incident", "priority": "critical", "metric": "tto", "minutes": 20}, {"kind": "incident", "priority": "critical", "metric": "ttr", "minutes": 240}], "coverage_window": {"time_zone": "Europe/Paris", "intervals": [{"weekday": 0, "start": "08:00", "end": "18:30"}, {"weekday": 1, "start": "08:00", "end": "18:30"}, {"weekday": 2, "start": "08:00", "end": "18:30"}, {"weekday": 3, "start": "08:00", "end": "18:30"}, {"weekday": 4, "start": "08:00", "end": "18:30"}], "public_holidays": "alsace_moselle", "holidays": []}})),
     responses((status = 200, body = SlaView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn replace_sla(
@@ -201,7 +204,8 @@ pub async fn replace_sla(
 /// business minutes per local day and the explanation a ticket's page gives. For the SLA's
 /// provider's coordinators and the administrators; 404 for anyone else.
 #[utoipa::path(post, path = "/api/v1/slas/{id}/simulate", tag = "agreements",
-    params(("id" = i64, Path, description = "SLA id")), request_body = WhatIfInput,
+    params(("id" = i64, Path, description = "SLA id", minimum = 1)),
+    request_body(content = WhatIfInput, example = json!({"start": "2030-01-14T16:30:00Z", "kind": "incident", "priority": "high", "pauses": [{"from": "2030-01-15T09:00:00Z", "to": "2030-01-15T11:00:00Z"}]})),
     responses((status = 200, body = WhatIfView), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn simulate_sla(

@@ -90,6 +90,7 @@ pub async fn logout(ctx: Ctx) -> Result<StatusCode, AppError> {
 /// An address to send a reset link to.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "contact@univ-toulon.demo.guichet"}))]
 pub struct Forgot {
     /// Sign-in address.
     email: String,
@@ -113,6 +114,7 @@ pub async fn forgot(
 /// A reset token and the new password.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"token": "gch_lien-recu-par-courriel", "password": "une phrase de passe bien plus longue"}))]
 pub struct Reset {
     /// The token from the mailed link.
     token: String,

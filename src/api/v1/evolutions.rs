@@ -59,7 +59,7 @@ pub async fn create(
 
 /// One evolution request.
 #[utoipa::path(get, path = "/api/v1/evolutions/{ref}", tag = "evolutions",
-    params(("ref" = String, Path, description = "reference, E-000001")),
+    params(("ref" = String, Path, description = "reference, e.g. E-000001", pattern = "^E-[0-9]{6,}$")),
     responses((status = 200, body = EvolutionView), (status = 404)), security(("bearer" = [])))]
 pub async fn get(ctx: Ctx, Path(reference): Path<String>) -> Result<Json<EvolutionView>, AppError> {
     Ok(Json(evolutions::get(&ctx, &reference).await?))
@@ -67,7 +67,7 @@ pub async fn get(ctx: Ctx, Path(reference): Path<String>) -> Result<Json<Evoluti
 
 /// A request's history.
 #[utoipa::path(get, path = "/api/v1/evolutions/{ref}/history", tag = "evolutions",
-    params(("ref" = String, Path, description = "reference")),
+    params(("ref" = String, Path, description = "reference, e.g. E-000001", pattern = "^E-[0-9]{6,}$")),
     responses((status = 200, body = Vec<EvolutionStep>), (status = 404)), security(("bearer" = [])))]
 pub async fn history(
     ctx: Ctx,
@@ -78,7 +78,7 @@ pub async fn history(
 
 /// The caller's establishment supports the request (once per establishment).
 #[utoipa::path(post, path = "/api/v1/evolutions/{ref}/support", tag = "evolutions",
-    params(("ref" = String, Path, description = "reference")),
+    params(("ref" = String, Path, description = "reference, e.g. E-000001", pattern = "^E-[0-9]{6,}$")),
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn give_support(
@@ -90,7 +90,7 @@ pub async fn give_support(
 
 /// The caller's establishment withdraws its support (not the requesting one).
 #[utoipa::path(delete, path = "/api/v1/evolutions/{ref}/support", tag = "evolutions",
-    params(("ref" = String, Path, description = "reference")),
+    params(("ref" = String, Path, description = "reference, e.g. E-000001", pattern = "^E-[0-9]{6,}$")),
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn withdraw_support(
@@ -106,7 +106,7 @@ pub async fn withdraw_support(
 /// committee's analysis); `of` names the request a duplicate merges into.
 #[utoipa::path(post, path = "/api/v1/evolutions/{ref}/actions/{action}", tag = "evolutions",
     request_body = EvolutionActionInput,
-    params(("ref" = String, Path, description = "reference"), ("action" = String, Path, description = "the action")),
+    params(("ref" = String, Path, description = "reference, e.g. E-000001", pattern = "^E-[0-9]{6,}$"), ("action" = String, Path, description = "the action (the others of `EvolutionAction` are the platform's)", pattern = "^(review|request_info|provide_info|qualify|defer|reject|mark_duplicate|close)$")),
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn act(
@@ -121,7 +121,7 @@ pub async fn act(
 /// Records or replaces the caller's own assessment (project committee members of another
 /// establishment; 409 for a member of the requesting one).
 #[utoipa::path(put, path = "/api/v1/evolutions/{ref}/assessment", tag = "evolutions",
-    request_body = AssessmentInput, params(("ref" = String, Path, description = "reference")),
+    request_body = AssessmentInput, params(("ref" = String, Path, description = "reference, e.g. E-000001", pattern = "^E-[0-9]{6,}$")),
     responses((status = 200, body = EvolutionView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn assess(
@@ -134,7 +134,7 @@ pub async fn assess(
 
 /// An offer's qualification weights.
 #[utoipa::path(get, path = "/api/v1/offers/{code}/criteria", tag = "evolutions",
-    params(("code" = String, Path, description = "offer code")),
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")),
     responses((status = 200, body = Weights), (status = 404)), security(("bearer" = [])))]
 pub async fn criteria(ctx: Ctx, Path(code): Path<String>) -> Result<Json<Weights>, AppError> {
     Ok(Json(assessments::weights(&ctx, &code).await?))
@@ -142,7 +142,7 @@ pub async fn criteria(ctx: Ctx, Path(code): Path<String>) -> Result<Json<Weights
 
 /// Sets an offer's weights (its provider's coordinators, administrators).
 #[utoipa::path(put, path = "/api/v1/offers/{code}/criteria", tag = "evolutions", request_body = Weights,
-    params(("code" = String, Path, description = "offer code")),
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")),
     responses((status = 200, body = Weights), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn set_criteria(
@@ -156,7 +156,7 @@ pub async fn set_criteria(
 /// An offer's roadmap: approved, in development and released releases with their requests, and
 /// where the caller's establishment's requests stand.
 #[utoipa::path(get, path = "/api/v1/offers/{code}/roadmap", tag = "evolutions",
-    params(("code" = String, Path, description = "offer code")),
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")),
     responses((status = 200, body = Roadmap), (status = 404)), security(("bearer" = [])))]
 pub async fn roadmap(ctx: Ctx, Path(code): Path<String>) -> Result<Json<Roadmap>, AppError> {
     Ok(Json(releases::roadmap(&ctx, &code).await?))
@@ -188,7 +188,7 @@ pub async fn create_release(
 
 /// One release, with its items, total effort against capacity, tally and decision.
 #[utoipa::path(get, path = "/api/v1/releases/{id}", tag = "evolutions",
-    params(("id" = i64, Path, description = "release id")),
+    params(("id" = i64, Path, description = "release id", minimum = 1)),
     responses((status = 200, body = ReleaseView), (status = 404)), security(("bearer" = [])))]
 pub async fn get_release(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ReleaseView>, AppError> {
     Ok(Json(releases::get(&ctx, id).await?))
@@ -196,7 +196,7 @@ pub async fn get_release(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ReleaseVi
 
 /// Replaces a draft release's ranked list (project committee; 409 once proposed).
 #[utoipa::path(put, path = "/api/v1/releases/{id}/items", tag = "evolutions", request_body = ReleaseItems,
-    params(("id" = i64, Path, description = "release id")),
+    params(("id" = i64, Path, description = "release id", minimum = 1)),
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn set_items(
@@ -211,7 +211,7 @@ pub async fn set_items(
 /// (in_development → released); the requests follow.
 #[utoipa::path(post, path = "/api/v1/releases/{id}/actions/{action}", tag = "evolutions",
     request_body = Revision,
-    params(("id" = i64, Path, description = "release id"), ("action" = String, Path, description = "propose, start or release")),
+    params(("id" = i64, Path, description = "release id", minimum = 1), ("action" = ReleaseAction, Path, description = "the committee's move")),
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn act_release(
@@ -226,7 +226,7 @@ pub async fn act_release(
 /// Casts or changes the caller's ballot (steering committee); the decision is taken when the
 /// quorum and the majority are reached.
 #[utoipa::path(post, path = "/api/v1/releases/{id}/ballots", tag = "evolutions", request_body = BallotInput,
-    params(("id" = i64, Path, description = "release id")),
+    params(("id" = i64, Path, description = "release id", minimum = 1)),
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn vote(
@@ -240,7 +240,7 @@ pub async fn vote(
 /// The latest decision on a release: who voted what and when, the list as proposed and as
 /// approved. Immutable: there is no route to change it.
 #[utoipa::path(get, path = "/api/v1/releases/{id}/decision", tag = "evolutions",
-    params(("id" = i64, Path, description = "release id")),
+    params(("id" = i64, Path, description = "release id", minimum = 1)),
     responses((status = 200, body = DecisionView), (status = 404)), security(("bearer" = [])))]
 pub async fn decision(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<DecisionView>, AppError> {
     Ok(Json(releases::decision(&ctx, id).await?))
@@ -248,7 +248,7 @@ pub async fn decision(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<DecisionView
 
 /// The chair records the decision (409 once decided).
 #[utoipa::path(post, path = "/api/v1/releases/{id}/decision", tag = "evolutions", request_body = ChairDecision,
-    params(("id" = i64, Path, description = "release id")),
+    params(("id" = i64, Path, description = "release id", minimum = 1)),
     responses((status = 200, body = ReleaseView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn chair_decides(
@@ -301,7 +301,7 @@ pub async fn create_session(
 
 /// One session.
 #[utoipa::path(get, path = "/api/v1/committee-sessions/{id}", tag = "evolutions",
-    params(("id" = i64, Path, description = "session id")),
+    params(("id" = i64, Path, description = "session id", minimum = 1)),
     responses((status = 200, body = SessionView), (status = 404)), security(("bearer" = [])))]
 pub async fn get_session(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<SessionView>, AppError> {
     Ok(Json(committee_sessions::get(&ctx, id).await?))
@@ -309,7 +309,7 @@ pub async fn get_session(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<SessionVi
 
 /// A session's minutes as a Markdown document.
 #[utoipa::path(get, path = "/api/v1/committee-sessions/{id}/minutes.md", tag = "evolutions",
-    params(("id" = i64, Path, description = "session id")),
+    params(("id" = i64, Path, description = "session id", minimum = 1)),
     responses((status = 200, content_type = "text/markdown"), (status = 404)), security(("bearer" = [])))]
 pub async fn session_markdown(
     ctx: Ctx,

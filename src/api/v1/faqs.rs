@@ -50,7 +50,7 @@ pub async fn create(
 
 /// One FAQ.
 #[utoipa::path(get, path = "/api/v1/faqs/{id}", tag = "faqs",
-    params(("id" = i64, Path, description = "FAQ id")),
+    params(("id" = i64, Path, description = "FAQ id", minimum = 1)),
     responses((status = 200, body = FaqView), (status = 404)), security(("bearer" = [])))]
 pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<FaqView>, AppError> {
     Ok(Json(faqs::get(&ctx, id).await?))
@@ -58,7 +58,7 @@ pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<FaqView>, AppErro
 
 /// Changes an FAQ: a new version; 409 on a stale `revision`.
 #[utoipa::path(patch, path = "/api/v1/faqs/{id}", tag = "faqs", request_body = FaqChanges,
-    params(("id" = i64, Path, description = "FAQ id")),
+    params(("id" = i64, Path, description = "FAQ id", minimum = 1)),
     responses((status = 200, body = FaqView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
@@ -71,7 +71,7 @@ pub async fn update(
 
 /// The versions of an FAQ the caller writes, newest first.
 #[utoipa::path(get, path = "/api/v1/faqs/{id}/versions", tag = "faqs",
-    params(("id" = i64, Path, description = "FAQ id")),
+    params(("id" = i64, Path, description = "FAQ id", minimum = 1)),
     responses((status = 200, body = Vec<FaqVersionView>), (status = 404)), security(("bearer" = [])))]
 pub async fn versions(
     ctx: Ctx,
@@ -84,6 +84,7 @@ pub async fn versions(
 /// "Utile / pas utile".
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"helpful": true}))]
 pub struct Feedback {
     /// Whether the FAQ helped.
     pub helpful: bool,
@@ -91,7 +92,7 @@ pub struct Feedback {
 
 /// Records (or changes) the caller's opinion of a published FAQ.
 #[utoipa::path(post, path = "/api/v1/faqs/{id}/feedback", tag = "faqs", request_body = Feedback,
-    params(("id" = i64, Path, description = "FAQ id")),
+    params(("id" = i64, Path, description = "FAQ id", minimum = 1)),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn give_feedback(
     ctx: Ctx,
@@ -105,6 +106,7 @@ pub async fn give_feedback(
 /// The offer a filing was about.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"offer": "SMS-U"}))]
 pub struct Deflection {
     /// Offer code.
     pub offer: String,
@@ -112,7 +114,7 @@ pub struct Deflection {
 
 /// "Cela répond à ma question": the FAQ answered what the caller was about to file on the offer.
 #[utoipa::path(post, path = "/api/v1/faqs/{id}/deflections", tag = "faqs", request_body = Deflection,
-    params(("id" = i64, Path, description = "FAQ id")),
+    params(("id" = i64, Path, description = "FAQ id", minimum = 1)),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn deflect(
     ctx: Ctx,

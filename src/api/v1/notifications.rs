@@ -14,6 +14,7 @@ use crate::{
 /// Notification preferences.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"muted": ["commented", "sla75"]}))]
 pub struct Preferences {
     /// The kinds not to receive.
     pub muted: Vec<Kind>,

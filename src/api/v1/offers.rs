@@ -45,7 +45,7 @@ pub async fn create(
 
 /// One offer by code (404 outside the caller's reach).
 #[utoipa::path(get, path = "/api/v1/offers/{code}", tag = "catalogue",
-    params(("code" = String, Path, description = "offer code")),
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")),
     responses((status = 200, body = OfferView), (status = 404)), security(("bearer" = [])))]
 pub async fn get(ctx: Ctx, Path(code): Path<String>) -> Result<Json<OfferView>, AppError> {
     Ok(Json(offers::get(&ctx, &code).await?))
@@ -53,7 +53,7 @@ pub async fn get(ctx: Ctx, Path(code): Path<String>) -> Result<Json<OfferView>, 
 
 /// Changes an offer the caller manages.
 #[utoipa::path(patch, path = "/api/v1/offers/{code}", tag = "catalogue",
-    params(("code" = String, Path, description = "offer code")), request_body = OfferChanges,
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")), request_body = OfferChanges,
     responses((status = 200, body = OfferView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
@@ -66,7 +66,7 @@ pub async fn update(
 
 /// Adds a subcategory to an offer the caller manages.
 #[utoipa::path(post, path = "/api/v1/offers/{code}/subcategories", tag = "catalogue",
-    params(("code" = String, Path, description = "offer code")), request_body = NewSubcategory,
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")), request_body = NewSubcategory,
     responses((status = 201, body = SubcategoryView), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn add_subcategory(
@@ -82,7 +82,7 @@ pub async fn add_subcategory(
 
 /// One subcategory (404 outside the caller's reach).
 #[utoipa::path(get, path = "/api/v1/subcategories/{id}", tag = "catalogue",
-    params(("id" = i64, Path, description = "subcategory id")),
+    params(("id" = i64, Path, description = "subcategory id", minimum = 1)),
     responses((status = 200, body = SubcategoryView), (status = 404)), security(("bearer" = [])))]
 pub async fn get_subcategory(
     ctx: Ctx,
@@ -93,7 +93,7 @@ pub async fn get_subcategory(
 
 /// Changes a subcategory of an offer the caller manages.
 #[utoipa::path(patch, path = "/api/v1/subcategories/{id}", tag = "catalogue",
-    params(("id" = i64, Path, description = "subcategory id")), request_body = SubcategoryChanges,
+    params(("id" = i64, Path, description = "subcategory id", minimum = 1)), request_body = SubcategoryChanges,
     responses((status = 200, body = SubcategoryView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update_subcategory(
@@ -107,7 +107,7 @@ pub async fn update_subcategory(
 /// Whether the caller's organisation may file on this subcategory today: 200 with the
 /// convention it falls under, or 422 saying which convention is missing or full.
 #[utoipa::path(get, path = "/api/v1/subcategories/{id}/filing", tag = "catalogue",
-    params(("id" = i64, Path, description = "subcategory id")),
+    params(("id" = i64, Path, description = "subcategory id", minimum = 1)),
     responses((status = 200, body = Allowed), (status = 404), (status = 422, description = "refused, with the reason")),
     security(("bearer" = [])))]
 pub async fn filing_check(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Allowed>, AppError> {

@@ -43,7 +43,7 @@ pub async fn create(
 
 /// One organisation (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
-    params(("id" = i64, Path, description = "organisation id")),
+    params(("id" = i64, Path, description = "organisation id", minimum = 1)),
     responses((status = 200, body = OrganisationView), (status = 404)), security(("bearer" = [])))]
 pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<OrganisationView>, AppError> {
     Ok(Json(organisations::get(&ctx, id).await?))
@@ -51,7 +51,7 @@ pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<OrganisationView>
 
 /// Changes an organisation the caller manages (409 on a stale `revision`).
 #[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "organisations",
-    params(("id" = i64, Path, description = "organisation id")), request_body = OrganisationChanges,
+    params(("id" = i64, Path, description = "organisation id", minimum = 1)), request_body = OrganisationChanges,
     responses((status = 200, body = OrganisationView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(

@@ -32,7 +32,7 @@ pub async fn board(ctx: Ctx) -> Result<Json<Vec<OfferStatus>>, AppError> {
 
 /// One offer's status (404 outside the caller's reach).
 #[utoipa::path(get, path = "/api/v1/offers/{code}/status", tag = "status",
-    params(("code" = String, Path, description = "offer code")),
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")),
     responses((status = 200, body = OfferStatus), (status = 404)), security(("bearer" = [])))]
 pub async fn get(ctx: Ctx, Path(code): Path<String>) -> Result<Json<OfferStatus>, AppError> {
     Ok(Json(status::of_offer(&ctx, &code).await?))
@@ -41,7 +41,7 @@ pub async fn get(ctx: Ctx, Path(code): Path<String>) -> Result<Json<OfferStatus>
 /// Sets an offer's status with a public message; the offer's provider side only (agents of the
 /// teams that deliver it, coordinators of its provider). Every subscriber contact is told once.
 #[utoipa::path(put, path = "/api/v1/offers/{code}/status", tag = "status",
-    params(("code" = String, Path, description = "offer code")), request_body = StatusInput,
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")), request_body = StatusInput,
     responses((status = 200, body = OfferStatus), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn put(
@@ -54,7 +54,7 @@ pub async fn put(
 
 /// An offer's status history, newest first.
 #[utoipa::path(get, path = "/api/v1/offers/{code}/status/history", tag = "status",
-    params(("code" = String, Path, description = "offer code")),
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")),
     responses((status = 200, body = Vec<StatusPeriod>), (status = 404)), security(("bearer" = [])))]
 pub async fn history(
     ctx: Ctx,
@@ -73,7 +73,7 @@ pub struct Months {
 
 /// Minutes in each status per month, and the availability they give.
 #[utoipa::path(get, path = "/api/v1/offers/{code}/availability", tag = "status",
-    params(("code" = String, Path, description = "offer code"), Months),
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$"), Months),
     responses((status = 200, body = Vec<MonthAvailability>), (status = 404)),
     security(("bearer" = [])))]
 pub async fn availability(
@@ -88,7 +88,7 @@ pub async fn availability(
 
 /// Declares an open incident major: it becomes the master that establishments join.
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/major", tag = "status",
-    params(("ref" = String, Path, description = "the master incident's reference")),
+    params(("ref" = String, Path, description = "the master incident's reference", pattern = "^[IR]-[0-9]{6,}$")),
     responses((status = 201, body = MajorView), (status = 403), (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn declare(
@@ -104,7 +104,7 @@ pub async fn declare(
 /// Joins a major incident for the caller's establishment: answers its child incident (the
 /// existing one when it joined already).
 #[utoipa::path(post, path = "/api/v1/major-incidents/{id}/join", tag = "status",
-    params(("id" = i64, Path, description = "major incident id")),
+    params(("id" = i64, Path, description = "major incident id", minimum = 1)),
     responses((status = 200, body = TicketView), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn join(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<TicketView>, AppError> {
@@ -114,7 +114,7 @@ pub async fn join(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<TicketView>, App
 /// Publishes a maintenance window on an offer (provider side); subscribers are told now, the
 /// day before, at its start and at its end.
 #[utoipa::path(post, path = "/api/v1/offers/{code}/maintenance", tag = "status",
-    params(("code" = String, Path, description = "offer code")), request_body = NewWindow,
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")), request_body = NewWindow,
     responses((status = 201, body = WindowView), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn publish(

@@ -39,7 +39,7 @@ pub async fn create(
 
 /// One team with its members (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "teams",
-    params(("id" = i64, Path, description = "team id")),
+    params(("id" = i64, Path, description = "team id", minimum = 1)),
     responses((status = 200, body = TeamDetail), (status = 404)), security(("bearer" = [])))]
 pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<TeamDetail>, AppError> {
     Ok(Json(teams::get(&ctx, id).await?))
@@ -47,7 +47,7 @@ pub async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<TeamDetail>, AppE
 
 /// Renames a team the caller manages.
 #[utoipa::path(patch, path = "/api/v1/teams/{id}", tag = "teams",
-    params(("id" = i64, Path, description = "team id")), request_body = TeamChanges,
+    params(("id" = i64, Path, description = "team id", minimum = 1)), request_body = TeamChanges,
     responses((status = 200, body = TeamDetail), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
@@ -60,7 +60,7 @@ pub async fn update(
 
 /// Adds an account to a team the caller manages.
 #[utoipa::path(put, path = "/api/v1/teams/{id}/members/{account_id}", tag = "teams",
-    params(("id" = i64, Path, description = "team id"), ("account_id" = i64, Path, description = "account id")),
+    params(("id" = i64, Path, description = "team id", minimum = 1), ("account_id" = i64, Path, description = "account id", minimum = 1)),
     responses((status = 200, body = TeamDetail), (status = 403), (status = 404), (status = 422)),
     security(("bearer" = [])))]
 pub async fn add_member(
@@ -72,7 +72,7 @@ pub async fn add_member(
 
 /// Removes an account from a team the caller manages.
 #[utoipa::path(delete, path = "/api/v1/teams/{id}/members/{account_id}", tag = "teams",
-    params(("id" = i64, Path, description = "team id"), ("account_id" = i64, Path, description = "account id")),
+    params(("id" = i64, Path, description = "team id", minimum = 1), ("account_id" = i64, Path, description = "account id", minimum = 1)),
     responses((status = 200, body = TeamDetail), (status = 403), (status = 404)),
     security(("bearer" = [])))]
 pub async fn remove_member(

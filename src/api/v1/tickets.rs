@@ -71,7 +71,7 @@ pub async fn create(
 
 /// One ticket (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/v1/tickets/{ref}", tag = "tickets",
-    params(("ref" = String, Path, description = "e.g. I-000042")),
+    params(("ref" = String, Path, description = "ticket reference, e.g. I-000042", pattern = "^[IR]-[0-9]{6,}$")),
     responses((status = 200, body = TicketView), (status = 404)), security(("bearer" = [])))]
 pub async fn get(ctx: Ctx, Path(reference): Path<String>) -> Result<Json<TicketView>, AppError> {
     Ok(Json(tickets::get(&ctx, &reference).await?))
@@ -79,7 +79,7 @@ pub async fn get(ctx: Ctx, Path(reference): Path<String>) -> Result<Json<TicketV
 
 /// Changes impact and urgency (priority follows), visibility, parent incident, participants.
 #[utoipa::path(patch, path = "/api/v1/tickets/{ref}", tag = "tickets",
-    params(("ref" = String, Path, description = "ticket reference")), request_body = TicketChanges,
+    params(("ref" = String, Path, description = "ticket reference", pattern = "^[IR]-[0-9]{6,}$")), request_body = TicketChanges,
     responses((status = 200, body = TicketView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn update(
@@ -94,8 +94,8 @@ pub async fn update(
 /// `{solution}`, close `{satisfaction, comment}`, reopen `{comment}`; each takes `revision`.
 /// An action not allowed now answers 409 with the allowed ones.
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/actions/{action}", tag = "tickets",
-    params(("ref" = String, Path, description = "ticket reference"),
-           ("action" = String, Path, description = "assign, pend, resume, resolve, close or reopen")),
+    params(("ref" = String, Path, description = "ticket reference", pattern = "^[IR]-[0-9]{6,}$"),
+           ("action" = Action, Path, description = "the lifecycle action")),
     request_body = ActionInput,
     responses((status = 200, body = TicketView), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
@@ -111,7 +111,7 @@ pub async fn act(
 
 /// Adds an entry to the public or (provider side) private log.
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/log", tag = "tickets",
-    params(("ref" = String, Path, description = "ticket reference")), request_body = NewLogEntry,
+    params(("ref" = String, Path, description = "ticket reference", pattern = "^[IR]-[0-9]{6,}$")), request_body = NewLogEntry,
     responses((status = 201, body = LogEntryView), (status = 403), (status = 404), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn add_log(
@@ -128,7 +128,7 @@ pub async fn add_log(
 
 /// The log the caller may read (no private entries for the requester side).
 #[utoipa::path(get, path = "/api/v1/tickets/{ref}/log", tag = "tickets",
-    params(("ref" = String, Path, description = "ticket reference")),
+    params(("ref" = String, Path, description = "ticket reference", pattern = "^[IR]-[0-9]{6,}$")),
     responses((status = 200, body = [LogEntryView]), (status = 404)), security(("bearer" = [])))]
 pub async fn logs(
     ctx: Ctx,
@@ -139,8 +139,8 @@ pub async fn logs(
 
 /// One entry of the log (404 for a private one on the requester side).
 #[utoipa::path(get, path = "/api/v1/tickets/{ref}/log/{id}", tag = "tickets",
-    params(("ref" = String, Path, description = "ticket reference"),
-           ("id" = i64, Path, description = "log entry id")),
+    params(("ref" = String, Path, description = "ticket reference", pattern = "^[IR]-[0-9]{6,}$"),
+           ("id" = i64, Path, description = "log entry id", minimum = 1)),
     responses((status = 200, body = LogEntryView), (status = 404)), security(("bearer" = [])))]
 pub async fn log_entry(
     ctx: Ctx,
@@ -151,7 +151,7 @@ pub async fn log_entry(
 
 /// Every change of the ticket: who, when, field, old, new.
 #[utoipa::path(get, path = "/api/v1/tickets/{ref}/history", tag = "tickets",
-    params(("ref" = String, Path, description = "ticket reference")),
+    params(("ref" = String, Path, description = "ticket reference", pattern = "^[IR]-[0-9]{6,}$")),
     responses((status = 200, body = [HistoryEntry]), (status = 404)), security(("bearer" = [])))]
 pub async fn history(
     ctx: Ctx,
@@ -163,7 +163,7 @@ pub async fn history(
 /// Attaches a file to a ticket: multipart parts `file`, and optionally `body` (a comment) and
 /// `private` (`true`, provider side only). A log entry carries the file.
 #[utoipa::path(post, path = "/api/v1/tickets/{ref}/attachments", tag = "tickets",
-    params(("ref" = String, Path, description = "ticket reference")),
+    params(("ref" = String, Path, description = "ticket reference", pattern = "^[IR]-[0-9]{6,}$")),
     request_body(content_type = "multipart/form-data", content = crate::api::document::LogUpload, description = "a `file` part; optional `body` and `private` parts"),
     responses((status = 201, body = crate::services::catalogue::attachments::AttachmentView), (status = 403), (status = 404), (status = 422), (status = 413), (status = 429)),
     security(("bearer" = [])))]
@@ -265,7 +265,7 @@ pub async fn create_view(
 
 /// Deletes one of the caller's views.
 #[utoipa::path(delete, path = "/api/v1/ticket-views/{id}", tag = "tickets",
-    params(("id" = i64, Path, description = "view id")),
+    params(("id" = i64, Path, description = "view id", minimum = 1)),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn delete_view(ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
     views::delete(&ctx, id).await?;

@@ -21,6 +21,7 @@ use crate::{
 /// A token to create.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Export nocturne SMS-U", "expires_in_days": 30}))]
 pub struct CreateToken {
     /// What it is for.
     name: String,
@@ -64,7 +65,7 @@ pub async fn create(
 
 /// Revokes one of the caller's tokens (404 for anyone else's).
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens",
-    params(("id" = i64, Path, description = "token id")),
+    params(("id" = i64, Path, description = "token id", minimum = 1)),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn revoke(ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
     tokens::revoke_own(&ctx, id).await?;

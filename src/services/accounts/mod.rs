@@ -76,6 +76,7 @@ pub struct AccountDetail {
 /// A new account.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "contact2@univ-rennes2.demo.guichet", "display_name": "Romain Rennes", "organisation_id": 7, "roles": ["contact"], "language": "fr"}))]
 pub struct NewAccount {
     /// Sign-in address.
     pub email: String,
@@ -97,6 +98,7 @@ fn french() -> String {
 /// Changes to an account; absent fields stay as they are.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "display_name": "Romain Rennes-Martin", "language": "en", "active": true}))]
 pub struct AccountChanges {
     /// The revision read.
     pub revision: i32,
@@ -245,14 +247,9 @@ async fn checked_new(
     let mut problems = Problems::default();
     let email = match Email::parse(&new.email) {
         Ok(email) => Some(email),
-        Err(reason) => {
-            match reason {
-                "is required" => problems.rule("email", "field-required", vec![]),
-                "is longer than 254 characters" => {
-                    problems.rule("email", "field-too-long", vec![("max", "254".to_owned())]);
-                }
-                _ => problems.rule("email", "field-email-invalid", vec![]),
-            }
+        Err(refused) => {
+            let (key, args) = refused.message();
+            problems.rule("email", key, args);
             None
         }
     };

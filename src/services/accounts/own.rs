@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{AccountDetail, get, language};
 use crate::{
-    auth::password_reset::NewPassword,
+    auth::password_reset::{NewPassword, end_sessions},
     db::Ctx,
     domain::password_length,
     services::{
@@ -24,7 +24,7 @@ use crate::{
 /// Changes to one's own account; absent fields stay as they are.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"revision": 1, "display_name": "Camille Martin", "language": "en"}))]
+#[schema(example = json!({"revision": 1, "display_name": "Rose Rennes-Martin", "language": "en"}))]
 pub struct OwnChanges {
     /// The revision read (`GET /api/v1/me` gives it).
     pub revision: i32,
@@ -57,7 +57,8 @@ pub async fn update(
         Some(new) => Some(new_hash(ctx, &rules, new, changes.current_password).await?),
         None => None,
     };
-    let mut update = ctx
+    let tx = ctx.begin().await?;
+    let mut update = tx
         .update_many::<account::Entity>()
         // Incremented in SQL: a revision sent at its type's limit matches no row (409), it
         // does not overflow here.
@@ -65,7 +66,7 @@ pub async fn update(
             account::Column::Revision,
             Expr::col(account::Column::Revision).add(1),
         )
-        .col_expr(account::Column::UpdatedAt, Expr::value(ctx.now()))
+        .col_expr(account::Column::UpdatedAt, Expr::value(tx.now()))
         .filter(account::Column::Id.eq(id))
         .filter(account::Column::Revision.eq(changes.revision));
     if let Some(name) = name {
@@ -74,12 +75,21 @@ pub async fn update(
     if let Some(language) = language {
         update = update.col_expr(account::Column::Language, Expr::value(language));
     }
+    let new_password = hash.is_some();
     if let Some(hash) = hash {
         update = update.col_expr(account::Column::PasswordHash, Expr::value(hash));
     }
-    if update.exec(ctx).await?.rows_affected == 0 {
+    if update.exec(&tx).await?.rows_affected == 0 {
         return Err(ServiceError::stale());
     }
+    if new_password {
+        // Whoever else holds a session of this account may hold it with the old password:
+        // every browser session ends with the change, as after a reset. The page that made the
+        // change keeps its own by moving it to a new id (see `web::account`). API tokens stay:
+        // each is a credential of its own, listed with its last use and revoked one by one.
+        end_sessions(&tx, id).await?;
+    }
+    tx.commit().await?;
     get(ctx, id).await
 }
 
@@ -90,7 +100,11 @@ async fn new_hash(
     new: &str,
     current: Option<String>,
 ) -> ServiceResult<String> {
-    password_length::check_chosen(new, rules.max_chars)?;
+    // Named as the body names it (`password` is the reset's and the sign-in's field).
+    password_length::check_chosen(new, rules.max_chars).map_err(|err| {
+        let (key, args) = err.message();
+        ServiceError::field("new_password", key, args)
+    })?;
     let wrong = || ServiceError::field("current_password", "field-current-password-wrong", vec![]);
     let current = current.ok_or_else(wrong)?;
     let stored = ctx

@@ -60,6 +60,7 @@ pub struct ConventionView {
 /// A convention to create, or the whole new content of one (with its revision).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "usage", "title": "Convention d'usage EVA, Université Rennes 2", "client_id": 7, "provider_id": 4, "offers": ["EVA"], "status": "production", "start_date": "2027-01-01", "end_date": "2029-12-31", "description": "Usage d'EVA pour les modalités de contrôle des connaissances.", "sla_id": 3, "open_ticket_cap": 20, "fee_group": "B", "yearly_amount_cents": 250000}))]
 pub struct ConventionInput {
     /// The revision read, when replacing.
     pub revision: Option<i32>,

@@ -73,6 +73,7 @@ pub struct OfferView {
 /// A new offer.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "EMARGEMENT", "name": "ESUP Émargement", "description": "Feuilles d'émargement numériques pour les examens.", "provider_id": 4, "status": "implementation", "app_url": "https://emargement.demo.esup-portail.example", "docs_url": "https://www.esup-portail.org/wiki/display/EMARGEMENT", "versions": ["1.0"], "modules": ["Sessions", "Feuilles"], "environments": ["production", "pré-production"]}))]
 pub struct NewOffer {
     /// Code: capitals, digits and dashes.
     pub code: String,
@@ -105,6 +106,7 @@ pub struct NewOffer {
 /// Changes to an offer; absent fields stay.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "description": "Gestion des modalités de contrôle des connaissances, des règles d'évaluation et de leurs exports.", "versions": ["1.3", "1.2", "1.1"]}))]
 pub struct OfferChanges {
     /// The revision read.
     pub revision: i32,

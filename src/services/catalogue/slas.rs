@@ -59,6 +59,7 @@ impl From<sla::Model> for SlaView {
 /// An SLA to create, or the whole new content of one (with its revision).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "SLA EVA renforcé", "provider_id": 4, "targets": [{"kind": "incident", "priority": "critical", "metric": "tto", "minutes": 30}, {"kind": "incident", "priority": "critical", "metric": "ttr", "minutes": 240}, {"kind": "request", "priority": "medium", "metric": "ttr", "minutes": 1200}], "coverage_window": {"time_zone": "Europe/Paris", "intervals": [{"weekday": 0, "start": "08:30", "end": "18:00"}, {"weekday": 1, "start": "08:30", "end": "18:00"}, {"weekday": 2, "start": "08:30", "end": "18:00"}, {"weekday": 3, "start": "08:30", "end": "18:00"}, {"weekday": 4, "start": "08:30", "end": "18:00"}], "public_holidays": "alsace_moselle", "holidays": ["2029-12-24"]}}))]
 pub struct SlaInput {
     /// The revision read, when replacing.
     pub revision: Option<i32>,

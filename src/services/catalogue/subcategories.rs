@@ -57,6 +57,7 @@ impl From<service_subcategory::Model> for SubcategoryView {
 /// A new subcategory of an offer.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Déclarer un incident sur EVA", "kind": "incident", "status": "active", "default_team_id": 5, "required_fields": ["version", "module"]}))]
 pub struct NewSubcategory {
     /// Name.
     pub name: String,
@@ -74,6 +75,7 @@ pub struct NewSubcategory {
 /// Changes to a subcategory; absent fields stay.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "default_team_id": 2}))]
 pub struct SubcategoryChanges {
     /// The revision read.
     pub revision: i32,

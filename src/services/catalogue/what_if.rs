@@ -48,6 +48,7 @@ pub struct SlaDraft {
 /// The question.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"start": "2030-01-14T16:30:00Z", "kind": "incident", "priority": "high", "pauses": [{"from": "2030-01-15T09:00:00Z", "to": "2030-01-15T11:00:00Z"}], "sla": {"name": "SLA SMS-U en projet", "targets": [{"kind": "incident", "priority": "high", "metric": "tto", "minutes": 60}, {"kind": "incident", "priority": "high", "metric": "ttr", "minutes": 480}], "coverage_window": {"time_zone": "Europe/Paris", "intervals": [{"weekday": 0, "start": "09:00", "end": "17:30"}, {"weekday": 1, "start": "09:00", "end": "17:30"}, {"weekday": 2, "start": "09:00", "end": "17:30"}, {"weekday": 3, "start": "09:00", "end": "17:30"}, {"weekday": 4, "start": "09:00", "end": "17:30"}], "public_holidays": "france", "holidays": []}}}))]
 pub struct WhatIfInput {
     /// When the ticket is filed (RFC 3339).
     pub start: DateTime<Utc>,

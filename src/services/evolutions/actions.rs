@@ -20,6 +20,7 @@ use crate::{
 /// The body of an action.
 #[derive(Debug, Default, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "reason": "Déjà couvert par les listes de diffusion de SMS-U."}))]
 pub struct EvolutionActionInput {
     /// The revision read.
     pub revision: i32,

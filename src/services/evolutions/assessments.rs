@@ -26,6 +26,7 @@ use crate::{
 /// A member's assessment, as sent.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"value": 4, "clarity": 3, "complexity_days": 8, "regulatory": false, "comment": "Attendu par plusieurs établissements pour la rentrée."}))]
 pub struct AssessmentInput {
     /// Value for the users, 0 to 5.
     pub value: u8,

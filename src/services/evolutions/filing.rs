@@ -23,7 +23,7 @@ use crate::{
 /// A new request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"offer": "SMS-U", "title": "Send to groups", "description": "Send one message to a whole group."}))]
+#[schema(example = json!({"offer": "SMS-U", "title": "Envoi à une étape Apogée", "description": "Envoyer un SMS à tous les inscrits d'une étape en une fois.", "module": "Listes de diffusion"}))]
 pub struct NewEvolution {
     /// Offer code.
     pub offer: String,

@@ -35,6 +35,7 @@ pub struct Category {
 /// A new category.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Campagnes d'envoi", "offer": "SMS-U", "position": 3}))]
 pub struct NewCategory {
     /// Heading.
     pub name: String,

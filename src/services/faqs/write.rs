@@ -31,7 +31,7 @@ const CODE_MAX: usize = 50;
 /// the ticket's title and solution, and the offer to the ticket's.
 #[derive(Debug, Default, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"title": "Exporting a list", "summary": "Where the export is.", "body": "Use the **Export** button.", "offer": "SMS-U", "visibility": "everyone", "status": "published", "keywords": "export csv"}))]
+#[schema(example = json!({"title": "Exporter une liste de destinataires", "summary": "Où trouver l'export.", "body": "Utilisez le bouton **Exporter** en haut de la liste.", "offer": "SMS-U", "visibility": "everyone", "status": "published", "keywords": "export csv"}))]
 pub struct NewFaq {
     /// Question (required unless from a ticket).
     #[serde(default)]
@@ -62,6 +62,7 @@ pub struct NewFaq {
 /// Changes to an FAQ; absent fields stay.
 #[derive(Debug, Default, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "summary": "Le bouton Exporter, en haut de chaque liste.", "keywords": "export csv liste destinataires"}))]
 pub struct FaqChanges {
     /// The revision read.
     pub revision: i32,

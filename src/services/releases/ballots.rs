@@ -31,6 +31,7 @@ use crate::{
 /// A steering member's ballot, as sent.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"vote": "approve", "comment": "Liste cohérente avec la feuille de route."}))]
 pub struct BallotInput {
     /// The vote.
     pub vote: Vote,
@@ -159,6 +160,7 @@ async fn cast<C: Handle>(
 /// The chair's decision, as sent.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"outcome": "approved", "comment": "Validée en séance du comité de pilotage."}))]
 pub struct ChairDecision {
     /// `approved`, `approved_with_amendments` or `sent_back`.
     pub outcome: String,

@@ -33,6 +33,7 @@ use crate::{
 /// A new release.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"offer": "GEFORP", "version": "1.9.0", "kind": "minor", "target_date": "2030-06-30", "capacity_days": 15}))]
 pub struct NewRelease {
     /// Offer code.
     pub offer: String,
@@ -97,6 +98,7 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewRelease) -> ServiceResult<R
 /// The ranked list of a draft release.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "items": ["E-000000"]}))]
 pub struct ReleaseItems {
     /// The revision read.
     pub revision: i32,
@@ -217,8 +219,9 @@ where
     get(ctx, id).await
 }
 
-/// What a release's committee does to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a release's committee does to it (`propose`, `start`, `release` in the path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
 pub enum ReleaseAction {
     /// Submit the proposal to the steering committee.
     Propose,
@@ -263,6 +266,7 @@ impl ReleaseAction {
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = ReleaseRevision)]
+#[schema(example = json!({"revision": 1}))]
 pub struct Revision {
     /// The release's revision.
     pub revision: i32,

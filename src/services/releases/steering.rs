@@ -16,6 +16,7 @@ use crate::{
 /// The steering committee's rules and chair (setting `steering`).
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"quorum": 2, "majority_percent": 50, "chair": 12}))]
 pub struct SteeringSettings {
     /// Quorum and majority.
     #[serde(flatten)]

@@ -28,6 +28,7 @@ const REMINDER: Duration = Duration::days(1);
 /// A window to publish.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"starts_at": "2030-02-06T06:00:00Z", "ends_at": "2030-02-06T08:00:00Z", "message": "Mise à jour de SMS-U en version 5.2.", "message_en": "SMS-U upgrade to 5.2."}))]
 pub struct NewWindow {
     /// When it starts (in the future).
     pub starts_at: DateTime<Utc>,

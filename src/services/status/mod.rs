@@ -37,6 +37,7 @@ const MESSAGE_MAX: usize = 2000;
 /// A new status for an offer, with its public message in French (and optionally English).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "degraded", "message": "Envois retardés d'environ 15 minutes chez l'opérateur.", "message_en": "Sending delayed by about 15 minutes at the operator."}))]
 pub struct StatusInput {
     /// The new status.
     pub status: ServiceState,

@@ -32,6 +32,7 @@ use crate::{
 /// The body of an action; which fields count depends on the action.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "team": 4, "agent": 4}))]
 pub struct ActionInput {
     /// The revision read (optional: without it no staleness check is made).
     pub revision: Option<i32>,

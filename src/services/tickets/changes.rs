@@ -36,6 +36,7 @@ use crate::{
 /// Changes to a ticket; absent fields stay.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1, "visibility": "organisation", "add_participants_by_email": ["contact2@univ-larochelle.demo.guichet"]}))]
 pub struct TicketChanges {
     /// The revision read.
     pub revision: i32,

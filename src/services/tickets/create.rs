@@ -171,11 +171,11 @@ fn checked(new: &NewTicket, subcategory: &SubcategoryView) -> ServiceResult<Stri
         );
     }
     for field in missing_fields(&subcategory.required_fields, new) {
-        problems.rule(field.as_str(), "ticket-field-required-here", vec![]);
+        problems.rule(field.ticket_field(), "ticket-field-required-here", vec![]);
     }
     for (field, value, max) in [
         ("module", &new.module, 100),
-        ("version", &new.affected_version, 100),
+        ("affected_version", &new.affected_version, 100),
         ("environment", &new.environment, 100),
         ("page_url", &new.page_url, 500),
     ] {

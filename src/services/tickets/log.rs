@@ -45,7 +45,7 @@ pub(crate) const OPEN: [ticket::Status; 3] = [
 /// A log entry to add.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"body": "It happens with every browser.", "private": false}))]
+#[schema(example = json!({"body": "Le problème se produit avec tous les navigateurs.", "private": false}))]
 pub struct NewLogEntry {
     /// Markdown.
     pub body: String,

@@ -184,7 +184,7 @@ pub struct TicketView {
 /// A new ticket.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"subcategory": 5, "title": "Export impossible", "description": "The **export** button does nothing.", "impact": "person", "urgency": "medium", "visibility": "organisation", "affected_version": "4.2"}))]
+#[schema(example = json!({"subcategory": 5, "title": "Envoi groupé impossible", "description": "Le bouton **Envoyer** reste grisé pour la liste L3 Droit.", "impact": "service", "urgency": "medium", "visibility": "organisation", "affected_version": "5.1"}))]
 pub struct NewTicket {
     /// Subcategory id (its offer follows).
     pub subcategory: i64,
@@ -200,9 +200,8 @@ pub struct NewTicket {
     pub visibility: Option<Visibility>,
     /// Extra field (required by some subcategories).
     pub module: Option<String>,
-    /// Extra field: the version of the offer concerned, named as [`TicketView`] reads it
-    /// (`version`, its former name, is still accepted).
-    #[serde(alias = "version")]
+    /// Extra field: the version of the offer concerned, named as [`TicketView`] reads it (the
+    /// subcategory's `required_fields` call it `version`).
     pub affected_version: Option<String>,
     /// Extra field.
     pub environment: Option<String>,

@@ -50,6 +50,7 @@ impl From<saved_view::Model> for SavedView {
 /// A view to save.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Incidents SMS-U critiques", "query": "offer=SMS-U&kind=incident&priority=critical"}))]
 pub struct NewView {
     /// 1 to 100 characters, unique among the person's views.
     pub name: String,

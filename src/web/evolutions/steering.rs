@@ -83,7 +83,9 @@ pub async fn set_steering(
         email => Some(
             crate::services::tickets::account_by_email(&ctx, email)
                 .await?
-                .ok_or_else(|| AppError::field("chair", "is not an active account"))?,
+                .ok_or_else(|| {
+                    AppError::field_message("chair", "field-account-not-active", vec![])
+                })?,
         ),
     };
     let settings = releases::SteeringSettings {

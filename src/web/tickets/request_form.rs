@@ -114,7 +114,7 @@ pub struct TicketForm {
     urgency: String,
     visibility: Option<String>,
     module: Option<String>,
-    version: Option<String>,
+    affected_version: Option<String>,
     environment: Option<String>,
     page_url: Option<String>,
     event_at: Option<String>,
@@ -176,7 +176,7 @@ async fn new_ticket(
             Visibility::Organisation
         }),
         module: form.module.clone(),
-        affected_version: form.version.clone(),
+        affected_version: form.affected_version.clone(),
         environment: form.environment.clone(),
         page_url: form.page_url.clone(),
         event_at,

@@ -18,3 +18,22 @@ maintenance-in-future = must be in the future
 maintenance-ends-after-start = must be after the start
 field-url-invalid = must be a full web address, starting with https://
 field-whole-number = must be a whole number, for example 90
+
+# The message of the API's JSON error body, by its code, when no reason of its own says more.
+api-error-not_found = Not found, or outside your reach.
+api-error-unauthorized = Authentication required: no token, or an invalid or expired one.
+api-error-invalid_credentials = Incorrect e-mail address or password.
+api-error-forbidden = Your role does not allow this action.
+api-error-conflict = Changed in the meantime, or not possible in the current state.
+api-error-bad_request = The request could not be read.
+api-error-payload_too_large = The body or file is too large.
+api-error-validation = Some fields need correcting.
+api-error-idempotency_key_reused = This Idempotency-Key was used with a different request.
+api-error-too_many_requests = Too many requests: try again after the delay given.
+api-error-unavailable = The service is unavailable for a moment.
+api-error-overloaded = The service is busy: try again in a few seconds.
+api-error-internal = Internal error: it has been logged.
+api-error-method_not_allowed = This address does not accept this method.
+api-error-timeout = The request took too long.
+api-error-unsupported_media_type = The body's format is not supported.
+field-account-not-active = is not an active account

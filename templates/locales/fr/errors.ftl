@@ -18,3 +18,22 @@ maintenance-in-future = doit être dans le futur
 maintenance-ends-after-start = doit être après le début
 field-url-invalid = doit être une adresse web complète, commençant par https://
 field-whole-number = doit être un nombre entier, par exemple 90
+
+# The message of the API's JSON error body, by its code, when no reason of its own says more.
+api-error-not_found = Introuvable, ou hors de votre périmètre.
+api-error-unauthorized = Authentification requise : jeton absent, invalide ou expiré.
+api-error-invalid_credentials = Adresse électronique ou mot de passe incorrect.
+api-error-forbidden = Votre rôle ne permet pas cette action.
+api-error-conflict = Modifié entre-temps, ou action impossible dans l’état actuel.
+api-error-bad_request = Requête illisible.
+api-error-payload_too_large = Corps de requête ou fichier trop volumineux.
+api-error-validation = Des champs sont à corriger.
+api-error-idempotency_key_reused = Cette clé d’idempotence a déjà servi pour une autre requête.
+api-error-too_many_requests = Trop de requêtes : réessayez après le délai indiqué.
+api-error-unavailable = Service momentanément indisponible.
+api-error-overloaded = Service occupé : réessayez dans quelques secondes.
+api-error-internal = Erreur interne : elle est consignée.
+api-error-method_not_allowed = Cette adresse n’accepte pas cette méthode.
+api-error-timeout = La requête a pris trop de temps.
+api-error-unsupported_media_type = Format du corps non pris en charge.
+field-account-not-active = n’est pas un compte actif
