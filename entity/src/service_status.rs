@@ -40,6 +40,9 @@ pub struct Model {
     pub maintenance_id: Option<i64>,
     pub started_at: DateTimeUtc,
     pub ended_at: Option<DateTimeUtc>,
+    /// The offer on its current period, none on an ended one: unique, one current period each.
+    #[sea_orm(unique)]
+    pub current_offer_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -23,6 +23,9 @@ mod m20261206_000016_evolution_step_notes;
 mod m20261206_000020_offer_service_status;
 mod m20261206_000021_major_incident;
 mod m20261206_000022_maintenance_window;
+mod m20261206_000023_major_incident_member;
+mod m20261206_000024_service_status_current;
+mod m20261206_000025_feed_token;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -50,6 +53,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_offer_service_status::Migration),
             Box::new(m20261206_000021_major_incident::Migration),
             Box::new(m20261206_000022_maintenance_window::Migration),
+            Box::new(m20261206_000023_major_incident_member::Migration),
+            Box::new(m20261206_000024_service_status_current::Migration),
+            Box::new(m20261206_000025_feed_token::Migration),
         ]
     }
 }

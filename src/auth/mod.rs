@@ -19,7 +19,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::{DateTime, Utc};
-use entity::{account, account_role, api_token, committee_offer, team_member};
+use entity::{account, account_role, api_token, committee_offer, feed_token, team_member};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QuerySelect, Statement,
     sea_query::Expr,
@@ -115,6 +115,26 @@ async fn from_token(
     Ok(load_caller(db, row.account_id, Some(row.id)).await?)
 }
 
+/// The context a service status feed is read in: the owner of the personal feed token in its
+/// address (a feed reader cannot sign in), at the application clock's instant; none for a token
+/// that is no one's, or an inactive account's.
+pub async fn feed_ctx(state: &AppState, token: &str) -> Result<Option<Ctx>, AppError> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let db = state.connection();
+    // Unscoped: the token identifies the caller itself, before any context exists.
+    let Some(row) = Unscoped::find::<feed_token::Entity>()
+        .filter(feed_token::Column::TokenHash.eq(secret::digest(token)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let caller = load_caller(db, row.account_id, None).await?;
+    Ok(caller.map(|caller| state.ctx_for(Arc::new(caller))))
+}
+
 /// Builds the caller for an active account: its roles, teams and organisation subtree. An
 /// inactive or deleted account is no caller at all, so deactivation takes effect at once.
 pub async fn load_caller<C: ConnectionTrait>(
@@ -183,18 +203,35 @@ pub async fn organisation_subtree<C: ConnectionTrait>(
     db: &C,
     root: i64,
 ) -> Result<Vec<i64>, crate::services::error::ServiceError> {
+    organisation_subtrees(db, &[root]).await
+}
+
+/// Some organisations and all their descendants, by the same one recursive query (a
+/// descendant of two roots comes once).
+pub async fn organisation_subtrees<C: ConnectionTrait>(
+    db: &C,
+    roots: &[i64],
+) -> Result<Vec<i64>, crate::services::error::ServiceError> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
     let backend = db.get_database_backend();
-    let placeholder = match backend {
-        sea_orm::DbBackend::Postgres => "$1",
-        _ => "?",
-    };
+    let placeholders: Vec<String> = (1..=roots.len())
+        .map(|n| match backend {
+            sea_orm::DbBackend::Postgres => format!("${n}"),
+            _ => "?".to_owned(),
+        })
+        .collect();
+    // UNION (not UNION ALL): overlapping subtrees are walked once.
     let sql = format!(
-        "WITH RECURSIVE sub(id) AS (SELECT id FROM organisation WHERE id = {placeholder} \
-         UNION ALL SELECT o.id FROM organisation o JOIN sub ON o.parent_id = sub.id) \
-         SELECT id FROM sub"
+        "WITH RECURSIVE sub(id) AS (SELECT id FROM organisation WHERE id IN ({}) \
+         UNION SELECT o.id FROM organisation o JOIN sub ON o.parent_id = sub.id) \
+         SELECT id FROM sub",
+        placeholders.join(", ")
     );
+    let values = roots.iter().map(|id| (*id).into());
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, [root.into()]))
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     rows.iter()
         .map(|row| {

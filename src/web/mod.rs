@@ -40,10 +40,14 @@ pub fn routes() -> Router<AppState> {
 fn status_routes() -> Router<AppState> {
     Router::new()
         .route("/status", get(status::board))
+        .route("/status/feed.atom", get(status::feed_atom))
+        .route("/status/feed", post(status::feed_token))
+        .route("/status/feed/remove", post(status::feed_remove))
         .route("/status/{code}", get(status::offer).post(status::set))
         .route("/status/{code}/maintenance", post(status::publish))
         .route("/major-incidents/{id}/join", post(status::join))
         .route("/tickets/{reference}/major", post(status::declare))
+        .route("/tickets/{reference}/major/link", post(status::link))
 }
 
 /// Signing in and out, the language switcher, static assets: no identity needed.

@@ -3,8 +3,8 @@
 //! status and publish maintenance), and the buttons that declare and join major incidents.
 
 use axum::{
-    extract::Path,
-    http::StatusCode,
+    extract::{Path, Query, State},
+    http::{StatusCode, header::CONTENT_TYPE},
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
@@ -17,18 +17,73 @@ use crate::{
     error::AppError,
     i18n::Lang,
     services::status::{
-        self, StatusInput,
+        self, StatusInput, feed,
         maintenance::{self, NewWindow},
-        major,
+        major::{self, LinkInput},
     },
+    state::AppState,
     view::Page,
     web::forms::{FieldErrors, field_errors_in},
 };
 
-/// `GET /status`: the status of every offer the visitor subscribes to or provides.
+/// `GET /status`: the status of every offer the visitor subscribes to or provides, and whether
+/// the visitor has a feed address.
 pub async fn board(ctx: Ctx) -> Result<Page, AppError> {
-    let offers = status::board(&ctx).await?;
-    Ok(Page::new("status/board.html", json!({ "offers": offers })))
+    board_page(&ctx, None).await
+}
+
+async fn board_page(ctx: &Ctx, link: Option<String>) -> Result<Page, AppError> {
+    let offers = status::board(ctx).await?;
+    let has_feed = feed::has_token(ctx).await?;
+    Ok(Page::new(
+        "status/board.html",
+        json!({ "offers": offers, "has_feed": has_feed, "feed_link": link }),
+    ))
+}
+
+/// `POST /status/feed`: makes the visitor's personal feed address (replacing the old one) and
+/// shows it, the only time it is shown.
+pub async fn feed_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Page, AppError> {
+    let made = feed::regenerate(&ctx).await?;
+    let link = format!("{}{}", state.config.base_url.trim_end_matches('/'), made.path);
+    board_page(&ctx, Some(link)).await
+}
+
+/// `POST /status/feed/remove`: the visitor's feed address stops working.
+pub async fn feed_remove(ctx: Ctx, CsrfForm(_): CsrfForm<Empty>) -> Result<Redirect, AppError> {
+    feed::remove(&ctx).await?;
+    Ok(Redirect::to("/status"))
+}
+
+/// The feed's address: the personal feed token.
+#[derive(Deserialize)]
+pub struct FeedQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// `GET /status/feed.atom?token=…`: the Atom feed of the status changes, major incidents and
+/// maintenance of the offers the token's owner reads, in its language; 404 for a token that is
+/// no one's (the address is the credential: a feed reader cannot sign in).
+pub async fn feed_atom(
+    State(state): State<AppState>,
+    Query(query): Query<FeedQuery>,
+) -> Result<Response, AppError> {
+    let ctx = crate::auth::feed_ctx(&state, &query.token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let events = feed::events(&ctx).await?;
+    let body = feed::atom(
+        &events,
+        ctx.caller().language,
+        &state.config.base_url,
+        ctx.now(),
+    );
+    Ok(([(CONTENT_TYPE, "application/atom+xml; charset=utf-8")], body).into_response())
 }
 
 /// `GET /status/{code}`: one offer's status, history and availability.
@@ -159,4 +214,36 @@ pub async fn declare(
         "/desk/tickets/{}",
         declared.master.unwrap_or(reference)
     )))
+}
+
+/// The form that links an establishment's incident to a major incident.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkForm {
+    #[serde(rename = "ref")]
+    reference: String,
+}
+
+/// `POST /tickets/{ref}/major/link`: links an establishment's open incident to the major
+/// incident this ticket is the master of (provider side); the master's page again, with the
+/// reference and its error when it cannot be linked.
+pub async fn link(
+    ctx: Ctx,
+    lang: Lang,
+    Path(master): Path<String>,
+    CsrfForm(form): CsrfForm<LinkForm>,
+) -> Result<Response, AppError> {
+    let id = major::id_of_master(&ctx, &master).await?;
+    let input = LinkInput {
+        reference: form.reference.clone(),
+    };
+    match major::link(&ctx, id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/desk/tickets/{master}")).into_response()),
+        Err(err) => {
+            let errors = field_errors_in(err.into(), lang)?;
+            let extra = json!({ "errors": errors, "link_typed": form.reference });
+            let page = super::tickets::workspace(&ctx, &master, extra).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }

@@ -39,6 +39,8 @@ mod pages;
 mod sla;
 mod sla_calendars;
 mod status;
+mod status_feed;
+mod status_races;
 mod system;
 mod ticket_pages;
 mod tickets;

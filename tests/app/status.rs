@@ -14,12 +14,12 @@ use crate::support::{
     smtp::{SmtpServer, free_port, header, text_of},
 };
 
-const TOULON: &str = "contact@univ-toulon.demo.guichet";
-const ROCHELLE: &str = "contact@univ-larochelle.demo.guichet";
+pub const TOULON: &str = "contact@univ-toulon.demo.guichet";
+pub const ROCHELLE: &str = "contact@univ-larochelle.demo.guichet";
 const ROCHELLE_2: &str = "contact2@univ-larochelle.demo.guichet";
-const RENNES: &str = "contact@univ-rennes2.demo.guichet";
-const AGENT: &str = "agent.smsu@demo.guichet";
-const OTHER_AGENT: &str = "agent.geforp@demo.guichet";
+pub const RENNES: &str = "contact@univ-rennes2.demo.guichet";
+pub const AGENT: &str = "agent.smsu@demo.guichet";
+pub const OTHER_AGENT: &str = "agent.geforp@demo.guichet";
 const OUTAGE: &str = "Envoi des SMS interrompu, nous cherchons la cause";
 
 /// The mails to `email` about SMS-U.
@@ -46,7 +46,7 @@ async fn sms_u_on_board(app: &TestApp, token: &str) -> Option<Value> {
 }
 
 /// Sets SMS-U's status as `token`; answers the status code and body.
-async fn set_status(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
+pub async fn set_status(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
     call(
         app,
         Method::PUT,
@@ -58,7 +58,7 @@ async fn set_status(app: &TestApp, token: &str, body: Value) -> (StatusCode, Val
 }
 
 /// SMS-U's status history as `token` reads it, newest first.
-async fn history_of_sms_u(app: &TestApp, token: &str) -> Vec<Value> {
+pub async fn history_of_sms_u(app: &TestApp, token: &str) -> Vec<Value> {
     let path = "/api/v1/offers/SMS-U/status/history";
     let (status, history) = call(app, Method::GET, path, token, None).await;
     assert_eq!(status, StatusCode::OK, "{history}");
@@ -268,7 +268,7 @@ fn mails_with<'a>(messages: &'a [String], email: &str, words: &str) -> Vec<&'a S
 
 /// A third establishment subscribing to SMS-U, with one contact; answers the contact's token
 /// and address.
-async fn third_subscriber(app: &TestApp) -> (String, String) {
+pub async fn third_subscriber(app: &TestApp) -> (String, String) {
     let builder = app.builder().await;
     let (_, organisations) = call(
         app,

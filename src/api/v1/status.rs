@@ -16,8 +16,9 @@ use crate::{
     services::{
         status::{
             self, MonthAvailability, OfferStatus, StatusInput, StatusPeriod,
+            feed::{self, FeedLink},
             maintenance::{self, NewWindow, WindowView},
-            major::{self, MajorView},
+            major::{self, Affected, LinkInput, MajorView},
         },
         tickets::TicketView,
     },
@@ -111,6 +112,30 @@ pub async fn join(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<TicketView>, App
     Ok(Json(major::join(&ctx, id).await?))
 }
 
+/// Links an establishment's open incident of the same offer to a major incident (the offer's
+/// provider side): the establishment becomes affected, as if it had joined (once: 409 when it is
+/// already).
+#[utoipa::path(post, path = "/api/v1/major-incidents/{id}/members", tag = "status",
+    params(("id" = i64, Path, description = "major incident id")), request_body = LinkInput,
+    responses((status = 201, body = Affected), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn link(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<LinkInput>,
+) -> Result<(StatusCode, Json<Affected>), AppError> {
+    Ok((StatusCode::CREATED, Json(major::link(&ctx, id, body).await?)))
+}
+
+/// The establishments affected by a major incident, in the order they joined: all of them for
+/// the offer's provider side, one's own for an establishment.
+#[utoipa::path(get, path = "/api/v1/major-incidents/{id}/members", tag = "status",
+    params(("id" = i64, Path, description = "major incident id")),
+    responses((status = 200, body = Vec<Affected>), (status = 404)), security(("bearer" = [])))]
+pub async fn members(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<Affected>>, AppError> {
+    Ok(Json(major::members(&ctx, id).await?))
+}
+
 /// Publishes a maintenance window on an offer (provider side); subscribers are told now, the
 /// day before, at its start and at its end.
 #[utoipa::path(post, path = "/api/v1/offers/{code}/maintenance", tag = "status",
@@ -128,6 +153,23 @@ pub async fn publish(
     ))
 }
 
+/// Makes the caller's personal feed token, replacing the one it had (whose address stops
+/// working): the feed at the answered path lists the status changes, major incidents and
+/// maintenance of the offers the caller reads. The token is shown this once.
+#[utoipa::path(post, path = "/api/v1/status/feed-token", tag = "status",
+    responses((status = 201, body = FeedLink), (status = 409)), security(("bearer" = [])))]
+pub async fn make_feed_token(ctx: Ctx) -> Result<(StatusCode, Json<FeedLink>), AppError> {
+    Ok((StatusCode::CREATED, Json(feed::regenerate(&ctx).await?)))
+}
+
+/// Removes the caller's feed token: its feed address stops working.
+#[utoipa::path(delete, path = "/api/v1/status/feed-token", tag = "status",
+    responses((status = 204)), security(("bearer" = [])))]
+pub async fn remove_feed_token(ctx: Ctx) -> Result<StatusCode, AppError> {
+    feed::remove(&ctx).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The routes of this module.
 pub fn routes() -> super::Area {
     super::Area::default()
@@ -137,5 +179,7 @@ pub fn routes() -> super::Area {
         .routes(routes!(availability))
         .routes(routes!(declare))
         .routes(routes!(join))
+        .routes(routes!(members, link))
         .routes(routes!(publish))
+        .routes(routes!(make_feed_token, remove_feed_token))
 }

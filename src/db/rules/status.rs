@@ -1,8 +1,11 @@
 //! Service status, major incidents and maintenance windows: read by whoever reads the offer
 //! (its subscribers, its provider, the committees), changed by the offer's provider side only
-//! (agents of the teams that deliver it, coordinators of its provider).
+//! (agents of the teams that deliver it, coordinators of its provider). Which establishments
+//! are affected by a major incident is read by each of them for itself and by the provider side.
 
-use entity::{maintenance_window, major_incident, offer, service_status};
+use entity::{
+    feed_token, maintenance_window, major_incident, major_incident_member, offer, service_status,
+};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, sea_query::SelectStatement};
 
 use super::{everything_if, offers_where};
@@ -61,3 +64,27 @@ macro_rules! offer_rows {
 }
 
 offer_rows!(service_status, major_incident, maintenance_window);
+
+impl ScopedEntity for major_incident_member::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        everything_if(
+            scope.admin,
+            Condition::any()
+                .add(major_incident_member::Column::OrganisationId.is_in(scope.subtree.clone()))
+                .add(major_incident_member::Column::OfferId.in_subquery(provided_offers(scope))),
+        )
+    }
+    fn writable(scope: &Scope) -> Condition {
+        Self::readable(scope)
+    }
+}
+
+/// A feed token is its owner's alone, administrators included: it is a secret.
+impl ScopedEntity for feed_token::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        Condition::all().add(feed_token::Column::AccountId.eq(scope.account_id))
+    }
+    fn writable(scope: &Scope) -> Condition {
+        Self::readable(scope)
+    }
+}

@@ -7,11 +7,12 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{major_incident, ticket};
+use entity::{major_incident, major_incident_member, ticket};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Told, provides, tell};
@@ -194,31 +195,14 @@ pub async fn ongoing<C: Handle>(
 }
 
 /// Joins a major incident for the caller's establishment: files a child incident under the
-/// master's subcategory (through the filing rule), linked to the master. An establishment that
-/// joined already gets its own child back.
+/// master's subcategory (through the filing rule), linked to the master, in one transaction with
+/// the establishment's membership. (major incident, organisation) is unique: an establishment
+/// that joined already, or whose other request won a simultaneous join, gets its child back.
 pub async fn join(ctx: &Ctx, id: i64) -> ServiceResult<TicketView> {
-    let major = ctx
-        .find::<major_incident::Entity>()
-        .filter(major_incident::Column::Id.eq(id))
-        .one(ctx)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    if major.ended_at.is_some() {
-        return Err(ServiceError::conflict(
-            "major-ended",
-            vec![],
-            serde_json::json!({}),
-        ));
-    }
-    let own = ctx
-        .find::<ticket::Entity>()
-        .filter(ticket::Column::ParentId.eq(major.ticket_id))
-        .filter(ticket::Column::OrganisationId.eq(ctx.caller().organisation_id))
-        .filter(ticket::Column::Status.is_in(OPEN))
-        .one(ctx)
-        .await?;
-    if let Some(own) = own {
-        return tickets::get(ctx, &own.reference).await;
+    let major = live(ctx, id).await?;
+    let organisation = ctx.caller().organisation_id;
+    if let Some(child) = child_of(ctx, major.id, organisation).await? {
+        return Ok(child);
     }
     let new = NewTicket {
         subcategory: major.subcategory_id,
@@ -235,32 +219,231 @@ pub async fn join(ctx: &Ctx, id: i64) -> ServiceResult<TicketView> {
         people_affected: None,
         requester: None,
     };
-    let filed = tickets::create(ctx, new, Origin::Portal).await?;
-    let child = tickets::row(ctx, &filed.reference).await?;
     let tx = ctx.begin().await?;
-    tx.update_many::<ticket::Entity>()
-        .col_expr(ticket::Column::ParentId, Expr::value(major.ticket_id))
-        .filter(ticket::Column::Id.eq(child.id))
-        .exec(&tx)
-        .await?;
-    let actor = Some(ctx.caller().account_id);
-    tickets::record(
-        &tx,
-        child.id,
-        actor,
-        &[(
-            tickets::history::TicketField::Parent,
-            None,
-            Some(major.ticket_id.to_string()),
-        )],
-    )
-    .await?;
-    tx.commit().await?;
-    tickets::get(ctx, &child.reference).await
+    let child = tickets::file_in(&tx, new, Origin::Portal).await?;
+    if enrol(&tx, &major, &child).await? {
+        tx.commit().await?;
+        return tickets::get(ctx, &child.reference).await;
+    }
+    // Another join of this establishment won: this one's child is rolled back with the
+    // transaction, and the winner's is the answer.
+    drop(tx);
+    child_of(ctx, major.id, organisation)
+        .await?
+        .ok_or_else(ServiceError::stale)
 }
 
-/// The major incident a ticket is the master of, with the establishments that joined it and
-/// when (for the master's page); none when it is not one.
+/// A major incident the caller reads and that has not ended (409 once ended).
+async fn live<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<major_incident::Model> {
+    let major = ctx
+        .find::<major_incident::Entity>()
+        .filter(major_incident::Column::Id.eq(id))
+        .one(ctx)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if major.ended_at.is_some() {
+        return Err(ServiceError::conflict(
+            "major-ended",
+            vec![],
+            serde_json::json!({}),
+        ));
+    }
+    Ok(major)
+}
+
+/// The child incident an establishment joined a major incident with, if it did (409 when the
+/// caller does not read it: another contact's private ticket).
+async fn child_of<C: Handle>(
+    ctx: &Ctx<C>,
+    major_id: i64,
+    organisation: i64,
+) -> ServiceResult<Option<TicketView>> {
+    let Some(member) = member(ctx, major_id, organisation).await? else {
+        return Ok(None);
+    };
+    let reference = ctx
+        .find::<ticket::Entity>()
+        .select_only()
+        .column(ticket::Column::Reference)
+        .filter(ticket::Column::Id.eq(member.ticket_id))
+        .into_tuple::<String>()
+        .one(ctx)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::conflict("major-joined-already", vec![], serde_json::json!({}))
+        })?;
+    Ok(Some(tickets::get(ctx, &reference).await?))
+}
+
+/// An establishment's membership of a major incident, if it has one.
+async fn member<C: Handle>(
+    ctx: &Ctx<C>,
+    major_id: i64,
+    organisation: i64,
+) -> ServiceResult<Option<major_incident_member::Model>> {
+    Ok(ctx
+        .find::<major_incident_member::Entity>()
+        .filter(major_incident_member::Column::MajorIncidentId.eq(major_id))
+        .filter(major_incident_member::Column::OrganisationId.eq(organisation))
+        .one(ctx)
+        .await?)
+}
+
+/// Links `child` to the master of `major` and records its establishment as affected, in the
+/// caller's transaction. The link is a compare-and-set (an open incident without a parent; 409
+/// otherwise); answers false when the establishment is affected already (the unique index
+/// refused the membership), and the transaction must then be rolled back.
+async fn enrol<C: Handle>(
+    tx: &Ctx<C>,
+    major: &major_incident::Model,
+    child: &ticket::Model,
+) -> ServiceResult<bool> {
+    let linked = tx
+        .update_many::<ticket::Entity>()
+        .col_expr(ticket::Column::ParentId, Expr::value(major.ticket_id))
+        .filter(ticket::Column::Id.eq(child.id))
+        .filter(ticket::Column::ParentId.is_null())
+        .filter(ticket::Column::Status.is_in(OPEN))
+        .exec(tx)
+        .await?;
+    if linked.rows_affected == 0 {
+        return Err(ServiceError::stale());
+    }
+    let actor = Some(tx.caller().account_id);
+    let parent = Some(major.ticket_id.to_string());
+    tickets::record(
+        tx,
+        child.id,
+        actor,
+        &[(tickets::history::TicketField::Parent, None, parent)],
+    )
+    .await?;
+    member_row(tx, major, child).await
+}
+
+/// Inserts the membership of `child`'s establishment; false when it is a member already.
+async fn member_row<C: Handle>(
+    tx: &Ctx<C>,
+    major: &major_incident::Model,
+    child: &ticket::Model,
+) -> ServiceResult<bool> {
+    // The child was just linked by this caller, who reads the major incident.
+    let inserted = major_incident_member::Entity::insert(major_incident_member::ActiveModel {
+        major_incident_id: Set(major.id),
+        offer_id: Set(major.offer_id),
+        organisation_id: Set(child.organisation_id),
+        ticket_id: Set(child.id),
+        joined_by: Set(Some(tx.caller().account_id).filter(|id| *id != 0)),
+        joined_at: Set(tx.now()),
+        ..Default::default()
+    })
+    .exec_without_returning(tx)
+    .await;
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(err) if crate::db::is_unique_violation(&err) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// What an agent links to a major incident: an open incident of the caller's reach.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkInput {
+    /// The incident's reference.
+    #[serde(rename = "ref")]
+    pub reference: String,
+}
+
+/// Links an existing open incident of an establishment to a major incident (its offer's
+/// provider side): the establishment becomes affected, as if it had joined. 422 for a ticket
+/// that cannot be a child (another offer, not an open incident, linked elsewhere), 409 when its
+/// establishment is affected already.
+pub async fn link(ctx: &Ctx, id: i64, input: LinkInput) -> ServiceResult<Affected> {
+    let major = live(ctx, id).await?;
+    let offer = super::offer_by_id(ctx, major.offer_id).await?;
+    if !provides(ctx.scope(), &offer) {
+        return Err(ServiceError::forbidden("status-provider-only", vec![]));
+    }
+    let not_eligible = || ServiceError::field("ref", "major-link-not-eligible", vec![]);
+    let child = tickets::row(ctx, input.reference.trim())
+        .await
+        .map_err(|_| ServiceError::field("ref", "ticket-parent-unknown", vec![]))?;
+    let already = || {
+        ServiceError::conflict(
+            "major-organisation-already",
+            vec![],
+            serde_json::json!({}),
+        )
+    };
+    if child.parent_id == Some(major.ticket_id)
+        || member(ctx, major.id, child.organisation_id).await?.is_some()
+    {
+        return Err(already());
+    }
+    if child.id == major.ticket_id
+        || child.offer_id != major.offer_id
+        || child.kind != ticket::Kind::Incident
+        || child.parent_id.is_some()
+        || !OPEN.contains(&child.status)
+    {
+        return Err(not_eligible());
+    }
+    let tx = ctx.begin().await?;
+    if !enrol(&tx, &major, &child).await? {
+        return Err(already());
+    }
+    tx.commit().await?;
+    let view = tickets::get(ctx, &child.reference).await?;
+    Ok(Affected {
+        organisation: view.organisation.name,
+        reference: view.reference,
+        joined_at: ctx.now(),
+        status: view.status,
+    })
+}
+
+/// The id of the major incident a ticket is the master of (404 when it is none the caller reads).
+pub async fn id_of_master<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<i64> {
+    let master = tickets::row(ctx, reference).await?;
+    find(ctx, master.id)
+        .await?
+        .map(|m| m.id)
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Keeps the membership of `child` in step with a parent set by hand (the ticket's edit form),
+/// in its transaction: a child moved away from a major incident's master leaves it, one linked
+/// to a live one's master joins it under the same unique rule (409 when its establishment is
+/// affected already).
+pub async fn reparented<C: Handle>(
+    tx: &Ctx<C>,
+    child: &ticket::Model,
+    parent_id: Option<i64>,
+) -> ServiceResult<()> {
+    tx.delete_many::<major_incident_member::Entity>()
+        .filter(major_incident_member::Column::TicketId.eq(child.id))
+        .exec(tx)
+        .await?;
+    let Some(parent_id) = parent_id else {
+        return Ok(());
+    };
+    let Some(major) = find(tx, parent_id).await?.filter(|m| m.ended_at.is_none()) else {
+        return Ok(());
+    };
+    if member_row(tx, &major, child).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::conflict(
+            "major-organisation-already",
+            vec![],
+            serde_json::json!({}),
+        ))
+    }
+}
+
+/// The major incident a ticket is the master of, with the establishments affected and when
+/// each joined (for the master's page); none when it is not one.
 pub async fn of_master<C: Handle>(
     ctx: &Ctx<C>,
     reference: &str,
@@ -269,22 +452,7 @@ pub async fn of_master<C: Handle>(
     let Some(row) = find(ctx, master.id).await? else {
         return Ok(None);
     };
-    let children = ctx
-        .find::<ticket::Entity>()
-        .filter(ticket::Column::ParentId.eq(master.id))
-        .order_by_asc(ticket::Column::CreatedAt)
-        .all(ctx)
-        .await?;
-    let affected = tickets::views(ctx, children)
-        .await?
-        .into_iter()
-        .map(|child| Affected {
-            organisation: child.organisation.name,
-            reference: child.reference,
-            joined_at: child.created_at,
-            status: child.status,
-        })
-        .collect();
+    let affected = affected(ctx, row.id).await?;
     let code = super::codes(ctx, &[row.offer_id])
         .await?
         .remove(&row.offer_id)
@@ -293,6 +461,53 @@ pub async fn of_master<C: Handle>(
         view(row, &code, Some(master.reference), None),
         affected,
     )))
+}
+
+/// The establishments affected by a major incident the caller reads: all of them for its
+/// provider side, the caller's own for an establishment.
+pub async fn members<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<Vec<Affected>> {
+    let major = ctx
+        .find::<major_incident::Entity>()
+        .filter(major_incident::Column::Id.eq(id))
+        .one(ctx)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    affected(ctx, major.id).await
+}
+
+/// The memberships of a major incident the caller reads, with their child incidents, in the
+/// order they joined.
+async fn affected<C: Handle>(ctx: &Ctx<C>, major_id: i64) -> ServiceResult<Vec<Affected>> {
+    let members = ctx
+        .find::<major_incident_member::Entity>()
+        .filter(major_incident_member::Column::MajorIncidentId.eq(major_id))
+        .all(ctx)
+        .await?;
+    let joined: HashMap<i64, DateTime<Utc>> =
+        members.iter().map(|m| (m.ticket_id, m.joined_at)).collect();
+    let children = ctx
+        .find::<ticket::Entity>()
+        .filter(ticket::Column::Id.is_in(joined.keys().copied()))
+        .all(ctx)
+        .await?;
+    let joined: HashMap<String, DateTime<Utc>> = children
+        .iter()
+        .filter_map(|t| Some((t.reference.clone(), *joined.get(&t.id)?)))
+        .collect();
+    let mut affected: Vec<Affected> = tickets::views(ctx, children)
+        .await?
+        .into_iter()
+        .filter_map(|child| {
+            Some(Affected {
+                joined_at: *joined.get(&child.reference)?,
+                organisation: child.organisation.name,
+                reference: child.reference,
+                status: child.status,
+            })
+        })
+        .collect();
+    affected.sort_by_key(|a| a.joined_at);
+    Ok(affected)
 }
 
 /// Ends the major incident a resolved master carries, if any (in the resolution's transaction).

@@ -1,8 +1,10 @@
 //! Service status of offers: set from the offer's provider side, kept as a history, shown to
 //! every subscriber, and told to each contact of each subscribing organisation once per event
 //! (through the outbox, in the transaction of the change). Major incidents ([`major`]) and
-//! planned maintenance ([`maintenance`]) are told the same way.
+//! planned maintenance ([`maintenance`]) are told the same way, and all three can be followed
+//! from one's own tools through a personal Atom feed ([`feed`]).
 
+pub mod feed;
 pub mod maintenance;
 pub mod major;
 
@@ -10,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use entity::{
-    account, account_role, convention, convention_offer, offer, organisation, service_status,
+    account, account_role, convention, convention_offer, offer, service_status,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -205,7 +207,8 @@ pub struct Change {
 }
 
 /// Ends the current period of `row` and opens the new one, at the context's instant. The end is
-/// a compare-and-set on the period read: a concurrent change in between is a 409.
+/// a compare-and-set on the period read, and the new period takes the offer's one unique
+/// "current" slot: a concurrent change in between, or a concurrent first status, is a 409.
 pub async fn record<C: Handle>(
     tx: &Ctx<C>,
     row: &offer::Model,
@@ -216,6 +219,10 @@ pub async fn record<C: Handle>(
         let ended = tx
             .update_many::<service_status::Entity>()
             .col_expr(service_status::Column::EndedAt, Expr::value(now))
+            .col_expr(
+                service_status::Column::CurrentOfferId,
+                Expr::value(Option::<i64>::None),
+            )
             .filter(service_status::Column::Id.eq(current.id))
             .filter(service_status::Column::EndedAt.is_null())
             .exec(tx)
@@ -235,10 +242,18 @@ pub async fn record<C: Handle>(
         maintenance_id: Set(change.maintenance_id),
         started_at: Set(now),
         ended_at: Set(None),
+        current_offer_id: Set(Some(row.id)),
         ..Default::default()
     })
     .exec_without_returning(tx)
-    .await?;
+    .await
+    .map_err(|err| {
+        if crate::db::is_unique_violation(&err) {
+            ServiceError::stale()
+        } else {
+            err.into()
+        }
+    })?;
     Ok(())
 }
 
@@ -429,7 +444,7 @@ pub async fn subscribers<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResul
     // The platform tells the subscribers of an offer of its status whoever changes it: their
     // conventions, organisations and accounts are not the actor's to read.
     let platform = ctx.as_platform();
-    let mut organisations: BTreeSet<i64> = platform
+    let holders: Vec<i64> = platform
         .find::<convention::Entity>()
         .select_only()
         .column(convention::Column::ClientId)
@@ -446,27 +461,12 @@ pub async fn subscribers<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResul
                     .to_owned(),
             ),
         )
+        .distinct()
         .into_tuple::<i64>()
         .all(&platform)
-        .await?
-        .into_iter()
-        .collect();
-    // A convention held higher up covers the organisations below: walk down the tree.
-    let mut frontier: Vec<i64> = organisations.iter().copied().collect();
-    while !frontier.is_empty() {
-        let below: Vec<i64> = platform
-            .find::<organisation::Entity>()
-            .select_only()
-            .column(organisation::Column::Id)
-            .filter(organisation::Column::ParentId.is_in(frontier))
-            .into_tuple()
-            .all(ctx)
-            .await?;
-        frontier = below
-            .into_iter()
-            .filter(|id| organisations.insert(*id))
-            .collect();
-    }
+        .await?;
+    // A convention held higher up covers the organisations below: their subtrees, in one query.
+    let organisations = crate::auth::organisation_subtrees(&platform, &holders).await?;
     Ok(platform
         .find::<account::Entity>()
         .select_only()

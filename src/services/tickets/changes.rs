@@ -112,8 +112,10 @@ pub async fn update(
             ));
         }
     }
+    let mut reparented = None;
     if let Some(parent) = changes.parent.as_deref().map(str::trim) {
         let parent_id = parent_of(ctx, &current, parent).await?;
+        reparented = Some(parent_id);
         update = update.col_expr(ticket::Column::ParentId, Expr::value(parent_id));
         history.push((
             TicketField::Parent,
@@ -126,6 +128,10 @@ pub async fn update(
     let tx = ctx.begin().await?;
     if update.exec(&tx).await?.rows_affected == 0 {
         return Err(ServiceError::stale());
+    }
+    if let Some(parent_id) = reparented {
+        // A major incident's master as parent: the establishment joins it, once.
+        crate::services::status::major::reparented(&tx, &current, parent_id).await?;
     }
     let removed = remove_participants(&tx, current.id, &changes.remove_participants).await?;
     history.extend(

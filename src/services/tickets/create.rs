@@ -201,15 +201,27 @@ fn checked(new: &NewTicket, subcategory: &SubcategoryView) -> ServiceResult<Stri
 /// filing rule, with its priority from the current matrix, in one transaction with its first
 /// history entry.
 pub async fn create(ctx: &Ctx, new: NewTicket, origin: Origin) -> ServiceResult<TicketView> {
-    let subcategory = offers::subcategory(ctx, new.subcategory).await?;
-    let (requester, allowed) = filer(ctx, &new, &subcategory).await?;
-    let title = checked(&new, &subcategory)?;
-    let matrix = super::settings::matrix(ctx).await?;
-    let priority = matrix.priority(new.impact, new.urgency);
-    let level = super::sla::level(ctx, allowed.sla_id).await?;
-
     let tx = ctx.begin().await?;
-    let number = next_number(&tx, subcategory.kind).await?;
+    let created = file_in(&tx, new, origin).await?;
+    tx.commit().await?;
+    get(ctx, &created.reference).await
+}
+
+/// Files a ticket as [`create`] does, inside the caller's transaction `tx` (joining a major
+/// incident files the child and links it in one): answers the row, nothing committed.
+pub async fn file_in<C: Handle>(
+    tx: &Ctx<C>,
+    new: NewTicket,
+    origin: Origin,
+) -> ServiceResult<ticket::Model> {
+    let subcategory = offers::subcategory(tx, new.subcategory).await?;
+    let (requester, allowed) = filer(tx, &new, &subcategory).await?;
+    let title = checked(&new, &subcategory)?;
+    let matrix = super::settings::matrix(tx).await?;
+    let priority = matrix.priority(new.impact, new.urgency);
+    let level = super::sla::level(tx, allowed.sla_id).await?;
+
+    let number = next_number(tx, subcategory.kind).await?;
     let filed = Filed {
         reference: reference(subcategory.kind, number),
         title,
@@ -220,29 +232,29 @@ pub async fn create(ctx: &Ctx, new: NewTicket, origin: Origin) -> ServiceResult<
         origin,
         level: level.as_ref(),
     };
-    let created = insert(&tx, filed, new).await?;
+    let created = insert(tx, filed, new).await?;
     crate::services::fulltext::index_ticket(
-        &tx,
+        tx,
         created.id,
         &created.reference,
         &created.title,
         &created.description,
     )
     .await?;
-    let actor = Some(ctx.caller().account_id);
+    let actor = Some(tx.caller().account_id);
     record(
-        &tx,
+        tx,
         created.id,
         actor,
         &[(TicketField::Status, None, Some("new".to_owned()))],
     )
     .await?;
     crate::services::faqs::deflection::note_filing(
-        &tx,
-        ctx.caller().account_id,
+        tx,
+        tx.caller().account_id,
         created.offer_id,
         created.id,
-        ctx.now(),
+        tx.now(),
     )
     .await?;
     // The acknowledgement, to the requester even when an agent filed for them.
@@ -253,9 +265,8 @@ pub async fn create(ctx: &Ctx, new: NewTicket, origin: Origin) -> ServiceResult<
         actor: None,
         detail: None,
     };
-    notifications::ticket_event(&tx, event).await?;
-    tx.commit().await?;
-    get(ctx, &created.reference).await
+    notifications::ticket_event(tx, event).await?;
+    Ok(created)
 }
 
 /// The next number of a kind. The sequence row is locked by this update until commit: numbers

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use self::{
-    create::{account_by_email, create, missing_fields, reference, requester_by_email},
+    create::{account_by_email, create, file_in, missing_fields, reference, requester_by_email},
     history::record,
     list::{TicketFilter, list},
     read::{Assignable, Counts, assignable, counts, get, participants, row, views},
