@@ -2,7 +2,7 @@
 //! (its subscribers, its provider, the committees), changed by the offer's provider side only
 //! (agents of the teams that deliver it, coordinators of its provider).
 
-use entity::{maintenance_window, major_incident, offer, service_status};
+use entity::{maintenance_window, major_incident, offer, offer_mail_address, service_status};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, sea_query::SelectStatement};
 
 use super::{everything_if, offers_where};
@@ -60,4 +60,4 @@ macro_rules! offer_rows {
     };
 }
 
-offer_rows!(service_status, major_incident, maintenance_window);
+offer_rows!(service_status, major_incident, maintenance_window, offer_mail_address);
