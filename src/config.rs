@@ -60,6 +60,11 @@ pub struct Config {
     pub mail_from: String,
     /// Largest attachment, in bytes.
     pub attachment_max_bytes: usize,
+    /// Messages one sender may send in by mail per hour; the rest are dropped unanswered.
+    pub mail_in_per_hour: u64,
+    /// Whether webhook endpoints may be plain HTTP on the loopback address (tests, a local
+    /// relay); otherwise HTTPS only.
+    pub webhook_allow_loopback_http: bool,
     /// Days before a resolved ticket without answer is closed.
     pub auto_close_days: i64,
     /// How often each process looks for due background jobs, in milliseconds.

@@ -45,6 +45,10 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Take in one e-mail message read on standard input (for a mail server that pipes to a
+    /// command). Exit codes per sysexits: 0 handled (added, opened, or deliberately left
+    /// alone), 65 unreadable (the mail server bounces it), 75 temporary failure (it retries).
+    MailIn,
     /// Copy the database to a file while the server keeps running (SQLite); for PostgreSQL and
     /// MariaDB, print the command to use.
     Backup {
@@ -129,7 +133,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(command, Command::MailIn) {
+        return runtime.block_on(mail_in(config));
+    }
+    match runtime.block_on(run(command, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("guichet: {err:#}");
@@ -192,6 +200,66 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             command: TokenCommand::Create { email, name, days },
         } => create_token(&db, &email, &name, days).await,
         Command::Backup { output } => backup(&db, &output).await,
+        Command::MailIn => unreachable_mail_in(),
+    }
+}
+
+/// `mail-in` is run by [`mail_in`], for its exit codes.
+fn unreachable_mail_in() -> anyhow::Result<()> {
+    anyhow::bail!("mail-in is handled before the other commands")
+}
+
+/// sysexits.h: the input data was incorrect.
+const EX_DATAERR: u8 = 65;
+/// sysexits.h: a temporary failure; the mail server tries again later.
+const EX_TEMPFAIL: u8 = 75;
+
+/// `guichet mail-in`: one message on standard input, its fate told by the exit code.
+async fn mail_in(config: Config) -> ExitCode {
+    let mut raw = Vec::new();
+    // One byte past the limit tells a message that is too large from one that fits exactly.
+    let limit = u64::try_from(config.body_limit_bytes).unwrap_or(u64::MAX);
+    if let Err(err) = std::io::stdin().take(limit + 1).read_to_end(&mut raw) {
+        eprintln!("guichet: reading the message: {err}");
+        return ExitCode::from(EX_TEMPFAIL);
+    }
+    if raw.len() > config.body_limit_bytes {
+        eprintln!("guichet: message larger than body_limit_bytes");
+        return ExitCode::from(EX_DATAERR);
+    }
+    let db = match db::connect(&config).await {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!("guichet: connecting to the database: {err:#}");
+            return ExitCode::from(EX_TEMPFAIL);
+        }
+    };
+    let mailer = match guichet::mail::Mailer::from_config(&config) {
+        Ok(mailer) => mailer,
+        Err(err) => {
+            eprintln!("guichet: mail settings: {err:#}");
+            return ExitCode::from(EX_TEMPFAIL);
+        }
+    };
+    let platform = Ctx::platform(db.clone(), guichet::clock::wall_now());
+    let settings = services::mail_in::Settings {
+        data_dir: &config.data_dir,
+        max_bytes: config.attachment_max_bytes,
+        per_hour: config.mail_in_per_hour,
+    };
+    match services::mail_in::receive(&db, &platform, &mailer, &raw, &settings).await {
+        Ok(outcome) => {
+            println!("{}", outcome.word());
+            ExitCode::SUCCESS
+        }
+        Err(services::mail_in::MailInError::Malformed(err)) => {
+            eprintln!("guichet: {err}");
+            ExitCode::from(EX_DATAERR)
+        }
+        Err(err) => {
+            eprintln!("guichet: {err}");
+            ExitCode::from(EX_TEMPFAIL)
+        }
     }
 }
 

@@ -27,6 +27,9 @@ pub enum Kind {
     /// Starts and ends the maintenance windows that have come due.
     #[sea_orm(string_value = "maintenance")]
     Maintenance,
+    /// Sends one webhook delivery.
+    #[sea_orm(string_value = "webhook")]
+    Webhook,
 }
 
 /// Where a job stands.

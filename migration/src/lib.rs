@@ -26,6 +26,8 @@ mod m20261206_000022_maintenance_window;
 mod m20261206_000023_major_incident_member;
 mod m20261206_000024_service_status_current;
 mod m20261206_000025_feed_token;
+mod m20261206_000030_mail_in;
+mod m20261206_000031_webhooks;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -56,6 +58,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_major_incident_member::Migration),
             Box::new(m20261206_000024_service_status_current::Migration),
             Box::new(m20261206_000025_feed_token::Migration),
+            Box::new(m20261206_000030_mail_in::Migration),
+            Box::new(m20261206_000031_webhooks::Migration),
         ]
     }
 }

@@ -42,6 +42,8 @@ use crate::state::AppState;
         (name = "faqs", description = "Knowledge base, search, suggestions and deflections"),
         (name = "evolutions", description = "Evolution requests, the committees, releases and roadmaps"),
         (name = "status", description = "Service status of offers, major incidents, planned maintenance"),
+        (name = "mail", description = "Mail in: the addresses at which offers take in requests"),
+        (name = "webhooks", description = "Webhook endpoints, their delivery log, sending again"),
     )
 )]
 struct ApiDoc;

@@ -45,6 +45,11 @@ pub enum Job {
     Purge,
     /// Reminds, starts and ends the maintenance windows that have come due.
     Maintenance,
+    /// Sends one webhook delivery, found by its event id (`webhook-id`).
+    Webhook {
+        /// The delivery's event id.
+        event_id: String,
+    },
 }
 
 /// The input of the jobs that have one, as stored.
@@ -52,6 +57,12 @@ pub enum Job {
 #[serde(deny_unknown_fields)]
 struct MailInput {
     message_id: String,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookInput {
+    event_id: String,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -71,6 +82,7 @@ impl Job {
             Self::ConventionEnding { .. } => Kind::ConventionEnding,
             Self::Purge => Kind::Purge,
             Self::Maintenance => Kind::Maintenance,
+            Self::Webhook { .. } => Kind::Webhook,
         }
     }
 
@@ -82,6 +94,9 @@ impl Job {
             }),
             Self::ConventionEnding { convention } => serde_json::json!(ConventionInput {
                 convention: *convention
+            }),
+            Self::Webhook { event_id } => serde_json::json!(WebhookInput {
+                event_id: event_id.clone()
             }),
             _ => serde_json::json!({}),
         }
@@ -115,6 +130,12 @@ impl Job {
             }
             Kind::Purge => Self::Purge,
             Kind::Maintenance => Self::Maintenance,
+            Kind::Webhook => {
+                let input: WebhookInput = serde_json::from_str(&row.payload).map_err(unreadable)?;
+                Self::Webhook {
+                    event_id: input.event_id,
+                }
+            }
         })
     }
 }
@@ -270,6 +291,12 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
         Job::ConventionEnding { convention } => {
             Ok(conventions::warn_ending(&platform(state, now), convention).await?)
         }
+        Job::Webhook { event_id } => Ok(crate::services::webhooks::send::deliver(
+            &platform(state, now),
+            state.config.webhook_allow_loopback_http,
+            &event_id,
+        )
+        .await?),
     }
 }
 

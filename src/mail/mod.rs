@@ -5,7 +5,10 @@
 
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart, SinglePart, header::ContentType},
+    message::{
+        Mailbox, MultiPart, SinglePart,
+        header::{ContentType, Header, HeaderName, HeaderValue},
+    },
 };
 
 use crate::config::Config;
@@ -61,7 +64,8 @@ impl Mailer {
             .from(self.from.clone())
             .to(out.to.parse()?)
             .subject(out.subject)
-            .message_id(Some(format!("<{}>", out.message_id)));
+            .message_id(Some(format!("<{}>", out.message_id)))
+            .header(AutoSubmitted);
         let text = crlf(out.text);
         let message = match out.html {
             None => builder.header(ContentType::TEXT_PLAIN).body(text)?,
@@ -80,6 +84,25 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): every mail of the desk is sent by a program,
+/// so that vacation responders and other desks do not answer it.
+#[derive(Clone, Copy)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
     }
 }
 

@@ -11,6 +11,7 @@ pub mod evolutions;
 pub mod faqs;
 pub mod fulltext;
 pub mod idempotency;
+pub mod mail_in;
 pub mod notifications;
 pub mod organisations;
 pub mod releases;
@@ -20,6 +21,7 @@ pub mod status;
 pub mod teams;
 pub mod tickets;
 pub mod tokens;
+pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

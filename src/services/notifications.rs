@@ -295,6 +295,13 @@ pub async fn ticket_event_told<C: Handle>(
         Audience::Requester => "/portal",
         Audience::Provider | Audience::Escalation => "/desk",
     };
+    crate::services::webhooks::events::ticket_event(
+        ctx,
+        event.kind,
+        event.ticket,
+        event.detail.as_deref(),
+    )
+    .await?;
     let data = MailData {
         kind: event.kind,
         reference: event.ticket.reference.clone(),
@@ -493,6 +500,8 @@ pub async fn send(
         data => minijinja::Value::from(minijinja::value::Serde(&data)),
         link => format!("{base_url}{}", data.path),
         subject => row.subject.clone(),
+        // A reply is cut there when it comes back (`mail_in::text::trim_reply`).
+        reply_marker => crate::services::mail_in::text::REPLY_MARKER,
     };
     let render = |template: &str| {
         views

@@ -7,6 +7,7 @@ pub mod dashboards;
 pub mod evolutions;
 pub mod faqs;
 pub mod health;
+pub mod mail_in;
 pub mod notifications;
 pub mod offers;
 pub mod organisations;
@@ -15,6 +16,7 @@ pub mod status;
 pub mod teams;
 pub mod tickets;
 pub mod tokens;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -42,7 +44,7 @@ impl Area {
 }
 
 /// Every area of the API.
-fn areas() -> [Area; 15] {
+fn areas() -> [Area; 17] {
     [
         health::routes(),
         auth::routes(),
@@ -59,6 +61,8 @@ fn areas() -> [Area; 15] {
         faqs::routes(),
         evolutions::routes(),
         status::routes(),
+        mail_in::routes(),
+        webhooks::routes(),
     ]
 }
 

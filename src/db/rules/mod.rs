@@ -4,9 +4,11 @@
 mod catalogue;
 mod evolutions;
 mod faqs;
+mod mail;
 mod people;
 mod status;
 mod tickets;
+mod webhooks;
 
 use entity::offer;
 use sea_orm::{

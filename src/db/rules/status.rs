@@ -4,7 +4,8 @@
 //! are affected by a major incident is read by each of them for itself and by the provider side.
 
 use entity::{
-    feed_token, maintenance_window, major_incident, major_incident_member, offer, service_status,
+    feed_token, maintenance_window, major_incident, major_incident_member, offer,
+    offer_mail_address, service_status,
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, sea_query::SelectStatement};
 
@@ -63,7 +64,12 @@ macro_rules! offer_rows {
     };
 }
 
-offer_rows!(service_status, major_incident, maintenance_window);
+offer_rows!(
+    service_status,
+    major_incident,
+    maintenance_window,
+    offer_mail_address
+);
 
 impl ScopedEntity for major_incident_member::Entity {
     fn readable(scope: &Scope) -> Condition {

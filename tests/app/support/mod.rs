@@ -148,6 +148,9 @@ impl TestApp {
 
 /// A client that keeps cookies and does not follow redirects (tests look at them).
 pub fn client() -> Client {
+    // reqwest's TLS (the webhooks' client) comes without a crypto provider of its own; the
+    // process names ring, as `guichet` itself does at start.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())

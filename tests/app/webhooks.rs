@@ -1,0 +1,195 @@
+//! Webhooks against a local receiver (an axum server in the test): the Standard Webhooks
+//! signature, a 500 retried after the back-off, the delivery log, "send again", and one
+//! organisation's endpoint never hearing of another's tickets.
+
+use std::sync::{Arc, Mutex};
+
+use axum::{Router, http::HeaderMap, http::StatusCode as Answer, routing::post};
+use base64::{Engine, engine::general_purpose::STANDARD};
+use chrono::Duration;
+use hmac::{Hmac, Mac};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::support::{TestApp, call};
+
+/// What a receiver got: each request's headers and body.
+type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+
+/// A receiver on a free loopback port that answers 500 to its first `failures` requests, then
+/// 200; answers its URL and what it got.
+async fn receiver(failures: usize) -> (String, Received) {
+    let got: Received = Arc::default();
+    let kept = got.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move |headers: HeaderMap, body: String| {
+            let kept = kept.clone();
+            async move {
+                let mut all = kept.lock().unwrap();
+                all.push((headers, body));
+                if all.len() <= failures {
+                    (Answer::INTERNAL_SERVER_ERROR, "en panne")
+                } else {
+                    (Answer::OK, "reçu")
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, got)
+}
+
+/// The Standard Webhooks check, written from the specification rather than with the code
+/// under test.
+fn verify(secret: &str, headers: &HeaderMap, body: &str) -> bool {
+    let header = |name: &str| headers.get(name).unwrap().to_str().unwrap().to_owned();
+    let key = STANDARD
+        .decode(secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(
+        format!(
+            "{}.{}.{body}",
+            header("webhook-id"),
+            header("webhook-timestamp")
+        )
+        .as_bytes(),
+    );
+    let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+    header("webhook-signature")
+        .split(' ')
+        .any(|signature| signature == expected)
+}
+
+#[tokio::test]
+async fn a_signed_event_is_retried_logged_sent_again_and_kept_to_its_organisation() {
+    let app = TestApp::with_settings(false, &[("webhook_allow_loopback_http", "true")]).await;
+    let build = app.builder().await;
+    let provider = build.provider("FOURNISSEUR").await;
+    let agent = build.account(provider, &["agent"]).await;
+    let team = build.team(provider, &[&agent]).await;
+    let offer = build.offer("OFFRE", provider, team).await;
+    let sla = build.sla(provider).await;
+    let mut sides = Vec::new();
+    for code in ["ETAB-A", "ETAB-B"] {
+        let establishment = build.establishment(code, None).await;
+        build
+            .convention(establishment, provider, &[&offer], Some(sla))
+            .await;
+        let contact = build.account(establishment, &["contact"]).await;
+        // An establishment's coordinator who reads its shared tickets (a contact too): the
+        // payload never tells an endpoint's owner more than that.
+        let coordinator = build
+            .account(establishment, &["contact", "coordinator"])
+            .await;
+        sides.push((establishment, contact, coordinator));
+    }
+    let (a, a_contact, a_coordinator) = &sides[0];
+    let (_, _, b_coordinator) = &sides[1];
+    let (a_url, a_got) = receiver(1).await;
+    let (b_url, b_got) = receiver(0).await;
+
+    // Who may register what.
+    let kinds = json!(["received", "commented"]);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        &a_contact.token,
+        Some(json!({"url": a_url, "kinds": kinds})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "contacts register none");
+    let (status, refused) = call(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        &a_coordinator.token,
+        Some(json!({"url": "http://hooks.example.org/x", "kinds": kinds})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        &b_coordinator.token,
+        Some(json!({"url": b_url, "kinds": kinds, "organisation": a})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another organisation's scope");
+    let (status, endpoint) = call(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        &a_coordinator.token,
+        Some(json!({"url": a_url, "kinds": kinds})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{endpoint}");
+    let secret = endpoint["secret"].as_str().unwrap().to_owned();
+    let endpoint_id = endpoint["id"].as_i64().unwrap();
+    let (status, b_endpoint) = call(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        &b_coordinator.token,
+        Some(json!({"url": b_url, "kinds": kinds})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{b_endpoint}");
+    let (_, listed) = call(&app, Method::GET, "/api/v1/webhooks", &a_coordinator.token, None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert!(listed[0].get("secret").is_none(), "the secret is shown once");
+
+    // A's contact files a ticket: A's endpoint hears of it, B's never.
+    let ticket = build.ticket(a_contact, offer.incident, "Panne d'export").await;
+    let now = chrono::Utc::now();
+    app.run_due_jobs(now).await;
+    assert_eq!(a_got.lock().unwrap().len(), 1, "the first attempt");
+    app.run_due_jobs(now + Duration::seconds(31)).await;
+    {
+        let got = a_got.lock().unwrap();
+        assert_eq!(got.len(), 2, "the 500 was tried again after its back-off");
+        for (headers, body) in got.iter() {
+            assert!(verify(&secret, headers, body), "signature of {body}");
+        }
+        assert_eq!(got[0].0["webhook-id"], got[1].0["webhook-id"]);
+        let payload: Value = serde_json::from_str(&got[1].1).unwrap();
+        assert_eq!(payload["type"], "ticket.received");
+        assert_eq!(payload["data"]["reference"], ticket["ref"]);
+    }
+    assert!(b_got.lock().unwrap().is_empty(), "B never hears of A's ticket");
+
+    // The log: one delivery, both attempts.
+    let log_path = format!("/api/v1/webhooks/{endpoint_id}/deliveries");
+    let (status, log) = call(&app, Method::GET, &log_path, &a_coordinator.token, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let delivery = &log[0];
+    assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
+    assert_eq!(delivery["state"], "delivered");
+    let statuses: Vec<i64> = delivery["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_i64().unwrap())
+        .collect();
+    assert_eq!(statuses, vec![500, 200]);
+    assert_eq!(delivery["attempts"][0]["excerpt"], "en panne");
+    let (status, _) = call(&app, Method::GET, &log_path, &b_coordinator.token, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Send again: the same event once more; B may not.
+    let resend = format!("/api/v1/webhook-deliveries/{}/resend", delivery["id"]);
+    let (status, _) = call(&app, Method::POST, &resend, &b_coordinator.token, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, again) = call(&app, Method::POST, &resend, &a_coordinator.token, None).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{again}");
+    app.run_due_jobs(now + Duration::seconds(62)).await;
+    assert_eq!(a_got.lock().unwrap().len(), 3);
+    assert!(b_got.lock().unwrap().is_empty());
+}
