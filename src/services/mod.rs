@@ -11,6 +11,7 @@ pub mod evolutions;
 pub mod faqs;
 pub mod fulltext;
 pub mod idempotency;
+pub mod identity_providers;
 pub mod notifications;
 pub mod organisations;
 pub mod releases;

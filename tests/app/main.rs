@@ -37,6 +37,8 @@ mod notifications;
 mod pages;
 mod sla;
 mod sla_calendars;
+#[cfg(feature = "sso")]
+mod sso;
 mod status;
 mod system;
 mod ticket_pages;

@@ -7,6 +7,7 @@ pub mod dashboards;
 pub mod evolutions;
 pub mod faqs;
 pub mod health;
+pub mod identity_providers;
 pub mod notifications;
 pub mod offers;
 pub mod organisations;
@@ -42,7 +43,7 @@ impl Area {
 }
 
 /// Every area of the API.
-fn areas() -> [Area; 15] {
+fn areas() -> [Area; 16] {
     [
         health::routes(),
         auth::routes(),
@@ -59,6 +60,7 @@ fn areas() -> [Area; 15] {
         faqs::routes(),
         evolutions::routes(),
         status::routes(),
+        identity_providers::routes(),
     ]
 }
 
