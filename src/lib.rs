@@ -21,6 +21,7 @@ pub mod password;
 pub mod quota;
 pub mod server;
 pub mod services;
+pub mod sso;
 pub mod state;
 pub mod view;
 pub mod web;

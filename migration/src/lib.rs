@@ -28,6 +28,7 @@ mod m20261206_000024_service_status_current;
 mod m20261206_000025_feed_token;
 mod m20261206_000030_mail_in;
 mod m20261206_000031_webhooks;
+mod m20261206_000035_identity_providers;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_feed_token::Migration),
             Box::new(m20261206_000030_mail_in::Migration),
             Box::new(m20261206_000031_webhooks::Migration),
+            Box::new(m20261206_000035_identity_providers::Migration),
         ]
     }
 }

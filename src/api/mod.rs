@@ -36,6 +36,7 @@ use crate::state::AppState;
         (name = "organisations", description = "The organisation hierarchy"),
         (name = "accounts", description = "Accounts and their roles"),
         (name = "teams", description = "Provider teams and their members"),
+        (name = "identity-providers", description = "Establishments' single sign-on providers (CAS, OpenID Connect), administrators only"),
         (name = "catalogue", description = "Offers, subcategories and the filing rule"),
         (name = "agreements", description = "Conventions, their documents, and SLAs"),
         (name = "tickets", description = "Incidents and service requests"),

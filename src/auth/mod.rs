@@ -47,6 +47,9 @@ pub struct SignedIn {
     pub account_id: i64,
     /// Unix time of the sign-in, for the absolute expiry.
     pub at: i64,
+    /// The identity provider signed in through, if not a password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<crate::sso::SignedVia>,
 }
 
 pub use crate::access::Identity;

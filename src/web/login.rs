@@ -5,11 +5,15 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::forms::{field_errors_in, is_local_path};
+use super::{
+    forms::{field_errors_in, is_local_path},
+    sso,
+};
 use crate::{
     auth::{
         Identity, SIGNED_IN, SignedIn,
@@ -20,6 +24,7 @@ use crate::{
     },
     error::AppError,
     i18n::Lang,
+    services::identity_providers,
     state::AppState,
     view::Page,
 };
@@ -30,15 +35,46 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
+/// Up to this many establishments get a button each; more get a chooser.
+const BUTTONS_AT_MOST: usize = 3;
+
+/// The sign-in page with `fields` (`email`, `next`, `failure`), the establishments' providers
+/// and the one chosen last (first, and preselected).
+pub async fn page(
+    state: &AppState,
+    last: Option<i64>,
+    mut fields: serde_json::Value,
+) -> Result<Page, AppError> {
+    let mut choices = identity_providers::choices(&state.platform()).await?;
+    if let Some(i) = choices.iter().position(|c| Some(c.id) == last) {
+        let chosen = choices.remove(i);
+        choices.insert(0, chosen);
+    }
+    fields["sso"] = json!({
+        "choices": choices,
+        "last": last.filter(|id| choices.iter().any(|c| c.id == *id)),
+        "chooser": choices.len() > BUTTONS_AT_MOST,
+    });
+    Ok(Page::new("login.html", fields))
+}
+
+/// The provider chosen last on this browser, from its cookie.
+fn last_choice(jar: &CookieJar) -> Option<i64> {
+    jar.get(sso::LAST_CHOICE_COOKIE)?.value().parse().ok()
+}
+
 /// `GET /login`: the sign-in form (or home, for who is signed in already).
 pub async fn form(
+    State(state): State<AppState>,
     identity: axum::Extension<Identity>,
+    jar: CookieJar,
     Query(query): Query<LoginQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     if identity.0.0.is_some() {
-        return Redirect::to("/").into_response();
+        return Ok(Redirect::to("/").into_response());
     }
-    Page::new("login.html", json!({ "next": query.next })).into_response()
+    let page = page(&state, last_choice(&jar), json!({ "next": query.next })).await?;
+    Ok(page.into_response())
 }
 
 /// The sign-in form's fields.
@@ -57,6 +93,7 @@ pub async fn submit(
     ClientIp(ip): ClientIp,
     lang: Lang,
     session: Session,
+    jar: CookieJar,
     CsrfForm(form): CsrfForm<Credentials>,
 ) -> Result<Response, AppError> {
     let attempt = SignIn {
@@ -65,14 +102,10 @@ pub async fn submit(
         ip,
         now: state.clock.now(),
     };
-    let again = |status: StatusCode, failure: serde_json::Value| {
-        (
-            status,
-            Page::new(
-                "login.html",
-                json!({ "email": form.email, "next": form.next, "failure": failure }),
-            ),
-        )
+    let last = last_choice(&jar);
+    let again = async |status: StatusCode, failure: serde_json::Value| {
+        let fields = json!({ "email": form.email, "next": form.next, "failure": failure });
+        Ok::<_, AppError>((status, page(&state, last, fields).await?))
     };
     match signin::sign_in(&state.platform(), attempt, &form.email, &form.password)
         .await
@@ -91,6 +124,7 @@ pub async fn submit(
                         account_id,
                         // Session lifetimes run on the system clock, as the session store's do.
                         at: crate::clock::wall_now().timestamp(),
+                        via: None,
                     },
                 )
                 .await
@@ -102,15 +136,19 @@ pub async fn submit(
                 .unwrap_or_else(|| "/".to_owned());
             Ok(Redirect::to(&next).into_response())
         }
-        Err(AppError::InvalidCredentials) => {
-            Ok(again(StatusCode::UNAUTHORIZED, json!({ "kind": "invalid" })).into_response())
-        }
+        Err(AppError::InvalidCredentials) => Ok(again(
+            StatusCode::UNAUTHORIZED,
+            json!({ "kind": "invalid" }),
+        )
+        .await?
+        .into_response()),
         Err(err @ AppError::Validation(_)) => {
             let errors = field_errors_in(err, lang)?;
             let page = again(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({ "kind": "field", "text": errors.get("password") }),
-            );
+            )
+            .await?;
             Ok(page.into_response())
         }
         Err(err @ (AppError::TooManyRequests { .. } | AppError::Overloaded { .. })) => {
@@ -121,7 +159,7 @@ pub async fn submit(
                 }
                 _ => json!({ "kind": "busy" }),
             };
-            let page = again(err.status(), failure);
+            let page = again(err.status(), failure).await?;
             Ok((
                 [(axum::http::header::RETRY_AFTER, retry_after.to_string())],
                 page,
@@ -137,16 +175,23 @@ pub async fn submit(
 #[serde(deny_unknown_fields)]
 pub struct Nothing {}
 
-/// `POST /logout`: ends the session on the server, not just in the browser.
+/// `POST /logout`: ends the session on the server, not just in the browser; a session opened
+/// through an identity provider that does single logout then goes on to end the provider's
+/// session too, which sends the browser back to the sign-in page.
 pub async fn logout(
     session: Session,
     CsrfForm(_): CsrfForm<Nothing>,
 ) -> Result<Redirect, AppError> {
+    let signed_in: Option<SignedIn> = session
+        .get(SIGNED_IN)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     session
         .flush()
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Redirect::to("/login"))
+    let provider_logout = signed_in.and_then(|s| s.via).and_then(|via| via.logout_url);
+    Ok(Redirect::to(provider_logout.as_deref().unwrap_or("/login")))
 }
 
 /// `GET /password/forgot`.

@@ -13,6 +13,7 @@ pub mod login;
 mod portal;
 mod preferences;
 mod reports;
+mod sso;
 mod status;
 mod tickets;
 mod tokens;
@@ -56,6 +57,8 @@ fn public_routes() -> Router<AppState> {
         .route("/", get(home::root))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
+        .route("/login/sso", get(sso::start))
+        .route("/login/sso/callback", get(sso::callback))
         .route(
             "/password/forgot",
             get(login::forgot_form).post(login::forgot_submit),

@@ -4,22 +4,32 @@ use axum::response::Redirect;
 use serde::Deserialize;
 use serde_json::json;
 
+use tower_sessions::Session;
+
 use crate::{
-    auth::csrf::CsrfForm,
+    auth::{SIGNED_IN, SignedIn, csrf::CsrfForm},
     db::Ctx,
     error::AppError,
     services::notifications::{self, Kind},
     view::Page,
 };
 
-/// `GET /account/notifications`.
-pub async fn show(ctx: Ctx) -> Result<Page, AppError> {
+/// `GET /account/notifications`: with the identity provider signed in through, if any.
+pub async fn show(ctx: Ctx, session: Session) -> Result<Page, AppError> {
     let muted = notifications::muted(&ctx).await?;
     let kinds: Vec<_> = Kind::ALL
         .iter()
         .map(|k| json!({ "kind": k.as_str(), "on": !muted.contains(k) }))
         .collect();
-    Ok(Page::new("preferences.html", json!({ "kinds": kinds })))
+    let signed_in: Option<SignedIn> = session
+        .get(SIGNED_IN)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let via = signed_in.and_then(|s| s.via).map(|v| v.label);
+    Ok(Page::new(
+        "preferences.html",
+        json!({ "kinds": kinds, "signed_via": via }),
+    ))
 }
 
 /// The form: one checkbox per kind received (`receive`, repeated).

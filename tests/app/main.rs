@@ -39,6 +39,8 @@ mod own_password;
 mod pages;
 mod sla;
 mod sla_calendars;
+#[cfg(feature = "sso")]
+mod sso;
 mod status;
 mod status_feed;
 mod status_races;

@@ -7,6 +7,7 @@ pub mod dashboards;
 pub mod evolutions;
 pub mod faqs;
 pub mod health;
+pub mod identity_providers;
 pub mod mail_in;
 pub mod notifications;
 pub mod offers;
@@ -44,7 +45,7 @@ impl Area {
 }
 
 /// Every area of the API.
-fn areas() -> [Area; 17] {
+fn areas() -> [Area; 18] {
     [
         health::routes(),
         auth::routes(),
@@ -63,6 +64,7 @@ fn areas() -> [Area; 17] {
         status::routes(),
         mail_in::routes(),
         webhooks::routes(),
+        identity_providers::routes(),
     ]
 }
 

@@ -1,8 +1,12 @@
 //! The rows that hang from accounts and teams: roles, committee offers, team members and API
 //! tokens. (The organisation, account and team rules themselves are in `catalogue.rs`.)
 
-use entity::{account, account_role, api_token, committee_offer, team, team_member};
+use entity::{
+    account, account_role, api_token, committee_offer, identity_provider, team, team_member,
+};
 use sea_orm::{ColumnTrait, Condition};
+
+use super::everything_if;
 
 use crate::{
     access::Scope,
@@ -90,4 +94,22 @@ impl ScopedEntity for entity::idempotency_key::Entity {
     fn writable(scope: &Scope) -> Condition {
         Self::readable(scope)
     }
+}
+
+/// Identity providers and their sign-ins under way: administrators only (the platform, which
+/// is one, reads them for the sign-in page and the callback).
+impl ScopedEntity for identity_provider::Entity {
+    fn readable(scope: &Scope) -> Condition {
+        admins_only(scope, identity_provider::Column::Id)
+    }
+    fn writable(scope: &Scope) -> Condition {
+        admins_only(scope, identity_provider::Column::Id)
+    }
+}
+
+fn admins_only(scope: &Scope, id: identity_provider::Column) -> Condition {
+    everything_if(
+        scope.admin,
+        Condition::all().add(id.is_in(Vec::<i64>::new())),
+    )
 }

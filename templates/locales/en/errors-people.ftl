@@ -34,3 +34,5 @@ refused-team-organisation-not-managed = You do not manage this organisation's te
 refused-team-read-only = You may read this team but not change it.
 refused-teams-not-created = Your role does not create teams.
 field-current-password-wrong = is not the password in use
+refused-identity-providers-admin = Only administrators manage identity providers.
+field-identity-provider-kind = must be cas, cas2 or oidc

@@ -679,3 +679,19 @@ account-password = Password
 account-password-help = To change it, type the one in use, then the new one (12 characters at least). Your other sessions will be signed out; your API tokens stay valid.
 account-current-password = Current password
 account-new-password = New password
+
+# Single sign-on
+sso-title = Sign in with your institution
+sso-with = Sign in with { $establishment }
+sso-choose = Your institution
+sso-continue = Continue
+sso-or-password = Or, for a local account, with an e-mail address and a password:
+sso-refused-state = Sign-in refused: the sign-in request is unknown, expired or already used. Start again from this page.
+sso-refused-ticket = Sign-in refused: your institution's CAS server did not validate the ticket (already used or expired). Start again from this page.
+sso-refused-token = Sign-in refused: the identity provider's answer failed the checks (signature, issuer, audience or nonce).
+sso-refused-no-email = Sign-in refused: your institution did not send a verified e-mail address.
+sso-refused-domain = Sign-in refused: your e-mail address is not in a domain allowed for this institution.
+sso-refused-no-account = Sign-in refused: no active account of this institution has this e-mail address.
+sso-refused-contact-cap = Sign-in refused: your institution has reached its maximum number of contacts.
+sso-refused-unavailable = Sign-in impossible: your institution's identity provider is not answering properly. Try again later.
+sso-signed-via = You are signed in through { $provider }.

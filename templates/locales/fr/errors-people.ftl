@@ -34,3 +34,5 @@ refused-team-organisation-not-managed = Vous ne gérez pas les équipes de cette
 refused-team-read-only = Vous pouvez consulter cette équipe, mais pas la modifier.
 refused-teams-not-created = Votre rôle ne permet pas de créer des équipes.
 field-current-password-wrong = n’est pas le mot de passe en vigueur
+refused-identity-providers-admin = Seuls les administrateurs gèrent les fournisseurs d’identité.
+field-identity-provider-kind = doit valoir cas, cas2 ou oidc

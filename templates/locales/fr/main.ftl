@@ -679,3 +679,19 @@ account-password = Mot de passe
 account-password-help = Pour le changer, saisissez celui en vigueur puis le nouveau (12 caractères au moins). Vos autres sessions seront fermées ; vos jetons d’API restent valides.
 account-current-password = Mot de passe actuel
 account-new-password = Nouveau mot de passe
+
+# Single sign-on
+sso-title = Connexion avec votre établissement
+sso-with = Se connecter avec { $establishment }
+sso-choose = Votre établissement
+sso-continue = Continuer
+sso-or-password = Ou, pour un compte local, avec une adresse e-mail et un mot de passe :
+sso-refused-state = Connexion refusée : la demande de connexion est inconnue, expirée ou déjà utilisée. Recommencez depuis cette page.
+sso-refused-ticket = Connexion refusée : le serveur CAS de votre établissement n’a pas validé le ticket (déjà utilisé ou expiré). Recommencez depuis cette page.
+sso-refused-token = Connexion refusée : la réponse du fournisseur d’identité n’a pas passé les vérifications (signature, émetteur, destinataire ou nonce).
+sso-refused-no-email = Connexion refusée : votre établissement n’a pas transmis d’adresse e-mail vérifiée.
+sso-refused-domain = Connexion refusée : votre adresse e-mail n’appartient pas à un domaine autorisé pour cet établissement.
+sso-refused-no-account = Connexion refusée : aucun compte actif de cet établissement n’a cette adresse e-mail.
+sso-refused-contact-cap = Connexion refusée : votre établissement a atteint le nombre maximal de contacts.
+sso-refused-unavailable = Connexion impossible : le fournisseur d’identité de votre établissement ne répond pas correctement. Réessayez plus tard.
+sso-signed-via = Vous êtes connecté via { $provider }.

@@ -6,6 +6,8 @@
 
 pub mod builders;
 pub mod database;
+#[cfg(feature = "sso")]
+pub mod llng;
 pub mod smtp;
 
 use std::net::SocketAddr;
@@ -59,7 +61,13 @@ impl TestApp {
             .try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         let db = TestDb::create(dir.path()).await;
-        let mut figment = Config::defaults();
+        // Bound first, so that the public base URL (links in mail, single sign-on callbacks) is
+        // the one the server really answers on.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let mut figment = Config::defaults().merge(("base_url", format!("http://{addr}")));
         for (key, value) in settings {
             // Read as an environment variable's value is: "2" is a number, "true" a boolean,
             // "[…]" a list.
@@ -83,10 +91,6 @@ impl TestApp {
                 .await
                 .expect("demo data");
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("local addr");
         let state = AppState::new(conn.clone(), config).expect("state");
         tokio::spawn(guichet::server::serve(
             listener,
