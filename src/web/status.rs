@@ -51,7 +51,7 @@ pub async fn feed_token(
     let made = feed::regenerate(&ctx).await?;
     let link = format!(
         "{}{}",
-        state.config.base_url.trim_end_matches('/'),
+        state.config.base_url().trim_end_matches('/'),
         made.path
     );
     board_page(&ctx, Some(link)).await
@@ -84,7 +84,7 @@ pub async fn feed_atom(
     let body = feed::atom(
         &events,
         ctx.caller().language,
-        &state.config.base_url,
+        &state.config.base_url(),
         ctx.now(),
     );
     Ok((
