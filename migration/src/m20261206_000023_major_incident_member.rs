@@ -150,7 +150,8 @@ impl MigrationTrait for Migration {
             }
             let offer: i64 = row.try_get("", "offer_id")?;
             let ticket: i64 = row.try_get("", "ticket_id")?;
-            let joined_at: sea_orm_migration::sea_orm::prelude::ChronoDateTimeUtc = row.try_get("", "created_at")?;
+            let joined_at: sea_orm_migration::sea_orm::prelude::ChronoDateTimeUtc =
+                row.try_get("", "created_at")?;
             let insert = Query::insert()
                 .into_table(MajorIncidentMember::Table)
                 .columns([

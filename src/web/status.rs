@@ -49,7 +49,11 @@ pub async fn feed_token(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Page, AppError> {
     let made = feed::regenerate(&ctx).await?;
-    let link = format!("{}{}", state.config.base_url.trim_end_matches('/'), made.path);
+    let link = format!(
+        "{}{}",
+        state.config.base_url().trim_end_matches('/'),
+        made.path
+    );
     board_page(&ctx, Some(link)).await
 }
 
@@ -80,10 +84,14 @@ pub async fn feed_atom(
     let body = feed::atom(
         &events,
         ctx.caller().language,
-        &state.config.base_url,
+        &state.config.base_url(),
         ctx.now(),
     );
-    Ok(([(CONTENT_TYPE, "application/atom+xml; charset=utf-8")], body).into_response())
+    Ok((
+        [(CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        body,
+    )
+        .into_response())
 }
 
 /// `GET /status/{code}`: one offer's status, history and availability.

@@ -111,11 +111,7 @@ pub async fn show(
 
 /// The ticket's workspace, with `extra` (a confirmation, or a comment that came back with its
 /// errors) merged into the page's data.
-pub(super) async fn workspace(
-    ctx: &Ctx,
-    reference: &str,
-    extra: Value,
-) -> Result<Page, AppError> {
+pub(super) async fn workspace(ctx: &Ctx, reference: &str, extra: Value) -> Result<Page, AppError> {
     let ticket = tickets::get(ctx, reference).await?;
     let log = log::logs(ctx, reference).await?;
     let history = history::history(ctx, reference).await?;

@@ -12,10 +12,17 @@ use crate::{
 
 /// The feed at `path` (no session: a feed reader's request): its status and text.
 async fn read_feed(app: &TestApp, path: &str) -> (StatusCode, String) {
-    let response = crate::support::client().get(app.url(path)).send().await.unwrap();
+    let response = crate::support::client()
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap();
     let status = response.status();
     if status == StatusCode::OK {
-        let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(kind.starts_with("application/atom+xml"), "{kind}");
     }
     (status, response.text().await.unwrap())
@@ -39,9 +46,19 @@ async fn a_contacts_feed_shows_its_offers_events_and_never_another_establishment
     let (status, text) = read_feed(&app, &first).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let feed: atom_syndication::Feed = text.parse().expect("an Atom feed");
-    let titles: Vec<&str> = feed.entries.iter().map(|e| e.title.value.as_str()).collect();
-    assert!(titles.iter().any(|t| t.contains("[SMS-U] Panne majeure")), "{titles:?}");
-    assert!(titles.iter().any(|t| t.contains("Incident majeur")), "{titles:?}");
+    let titles: Vec<&str> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.value.as_str())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.contains("[SMS-U] Panne majeure")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.contains("Incident majeur")),
+        "{titles:?}"
+    );
     assert!(text.contains(outage) && text.contains("Plus aucun SMS ne part"));
 
     // Rennes 2 (no convention on SMS-U) makes its address on the status page: none of it.
@@ -61,10 +78,15 @@ async fn a_contacts_feed_shows_its_offers_events_and_never_another_establishment
         .next()
         .and_then(|input| input.value().attr("value").map(str::to_owned))
         .expect("the address shown");
-    let address = &shown[shown.find("/status/feed.atom?token=").expect("a feed address")..];
+    let address = &shown[shown
+        .find("/status/feed.atom?token=")
+        .expect("a feed address")..];
     let (status, theirs) = read_feed(&app, address).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!theirs.contains("SMS-U") && !theirs.contains(outage), "{theirs}");
+    assert!(
+        !theirs.contains("SMS-U") && !theirs.contains(outage),
+        "{theirs}"
+    );
 
     // An address that is no one's, a replaced one, a removed one: 404.
     for wrong in ["/status/feed.atom?token=gfd_nothing", "/status/feed.atom"] {

@@ -82,11 +82,18 @@ async fn eight_simultaneous_joins_from_one_establishment_file_one_child() {
 /// An SMS-U incident filed by `token` on its own: answers its reference.
 async fn own_sms_u_incident(app: &TestApp, token: &str, title: &str) -> String {
     let incident = subcategory(app, token, "SMS-U", "incident").await;
-    let (status, filed) = call(app, Method::POST, "/api/v1/tickets", token, Some(json!({
-        "subcategory": incident, "title": title, "description": "Rien ne part.",
-        "impact": "establishment", "urgency": "high", "version": "5.1", "module": "Envoi",
-        "page_url": "https://smsu.example/envoi"
-    }))).await;
+    let (status, filed) = call(
+        app,
+        Method::POST,
+        "/api/v1/tickets",
+        token,
+        Some(json!({
+            "subcategory": incident, "title": title, "description": "Rien ne part.",
+            "impact": "establishment", "urgency": "high", "version": "5.1", "module": "Envoi",
+            "page_url": "https://smsu.example/envoi"
+        })),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{filed}");
     filed["ref"].as_str().unwrap().to_owned()
 }
@@ -112,8 +119,14 @@ async fn an_agent_links_an_establishments_own_incident_once_and_its_contact_find
     assert_eq!(answer.0, StatusCode::FORBIDDEN);
     // The master is no child of itself.
     let agent = app.token(AGENT).await;
-    let (status, refused) =
-        call(&app, Method::POST, &path, &agent, Some(json!({ "ref": master }))).await;
+    let (status, refused) = call(
+        &app,
+        Method::POST,
+        &path,
+        &agent,
+        Some(json!({ "ref": master })),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.to_string().contains("ref"), "{refused}");
 
@@ -196,10 +209,7 @@ async fn first_statuses_set_at_once_leave_one_current_period() {
             "{status}: {body}"
         );
     }
-    let won = answers
-        .iter()
-        .filter(|(s, _)| *s == StatusCode::OK)
-        .count();
+    let won = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
     assert!(won >= 1);
     // Each winner opened a period; only the last is current.
     let toulon = app.token(TOULON).await;

@@ -124,7 +124,10 @@ pub async fn link(
     Path(id): Path<i64>,
     Json(body): Json<LinkInput>,
 ) -> Result<(StatusCode, Json<Affected>), AppError> {
-    Ok((StatusCode::CREATED, Json(major::link(&ctx, id, body).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(major::link(&ctx, id, body).await?),
+    ))
 }
 
 /// The establishments affected by a major incident, in the order they joined: all of them for

@@ -244,6 +244,11 @@ pub fn atom(events: &[FeedEvent], lang: Lang, base_url: &str, now: DateTime<Utc>
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly by design"
+)]
 mod tests {
     use chrono::TimeZone;
 
@@ -263,7 +268,11 @@ mod tests {
 
     #[test]
     fn events_come_newest_first() {
-        let sorted = newest(vec![event("a", 1, None), event("b", 3, None), event("c", 2, None)]);
+        let sorted = newest(vec![
+            event("a", 1, None),
+            event("b", 3, None),
+            event("c", 2, None),
+        ]);
         let ids: Vec<&str> = sorted.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["b", "c", "a"]);
     }
@@ -275,13 +284,22 @@ mod tests {
         let french = atom(&events, Lang::Fr, "https://guichet.example/", now);
         let parsed: Feed = french.parse().expect("valid Atom");
         assert_eq!(parsed.entries.len(), 1);
-        assert!(parsed.entries[0].title.value.contains("[SMS-U] Panne majeure"));
+        assert!(
+            parsed.entries[0]
+                .title
+                .value
+                .contains("[SMS-U] Panne majeure")
+        );
         assert_eq!(
             parsed.entries[0].links[0].href,
             "https://guichet.example/status/SMS-U"
         );
         let english = atom(&events, Lang::En, "https://guichet.example", now);
         assert!(english.contains("Sending stopped") && english.contains("Major outage"));
-        assert!(atom(&[], Lang::Fr, "https://guichet.example", now).parse::<Feed>().is_ok());
+        assert!(
+            atom(&[], Lang::Fr, "https://guichet.example", now)
+                .parse::<Feed>()
+                .is_ok()
+        );
     }
 }

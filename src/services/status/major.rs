@@ -369,15 +369,12 @@ pub async fn link(ctx: &Ctx, id: i64, input: LinkInput) -> ServiceResult<Affecte
     let child = tickets::row(ctx, input.reference.trim())
         .await
         .map_err(|_| ServiceError::field("ref", "ticket-parent-unknown", vec![]))?;
-    let already = || {
-        ServiceError::conflict(
-            "major-organisation-already",
-            vec![],
-            serde_json::json!({}),
-        )
-    };
+    let already =
+        || ServiceError::conflict("major-organisation-already", vec![], serde_json::json!({}));
     if child.parent_id == Some(major.ticket_id)
-        || member(ctx, major.id, child.organisation_id).await?.is_some()
+        || member(ctx, major.id, child.organisation_id)
+            .await?
+            .is_some()
     {
         return Err(already());
     }

@@ -11,9 +11,7 @@ pub mod major;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, TimeZone, Utc};
-use entity::{
-    account, account_role, convention, convention_offer, offer, service_status,
-};
+use entity::{account, account_role, convention, convention_offer, offer, service_status};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::Expr,
