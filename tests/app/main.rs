@@ -19,6 +19,9 @@ mod boot;
 mod browser;
 #[cfg(feature = "browser")]
 mod browser_forms;
+#[cfg(feature = "browser")]
+mod browser_reports;
+mod bulk;
 mod catalogue;
 mod catalogue_pages;
 mod child_rows;
@@ -35,6 +38,7 @@ mod knowledge;
 mod knowledge_pages;
 mod notifications;
 mod pages;
+mod reports;
 mod sla;
 mod sla_calendars;
 mod status;
