@@ -23,6 +23,7 @@ mod m20261206_000016_evolution_step_notes;
 mod m20261206_000020_offer_service_status;
 mod m20261206_000021_major_incident;
 mod m20261206_000022_maintenance_window;
+mod m20261206_000028_report_indexes;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_offer_service_status::Migration),
             Box::new(m20261206_000021_major_incident::Migration),
             Box::new(m20261206_000022_maintenance_window::Migration),
+            Box::new(m20261206_000028_report_indexes::Migration),
         ]
     }
 }
