@@ -50,7 +50,8 @@ async fn reports_read_in_both_languages_at_both_widths() {
                 );
                 let name = format!(
                     "{lang}-{width}-{}.png",
-                    path.trim_start_matches('/').replace(['/', '?', '=', '&'], "-")
+                    path.trim_start_matches('/')
+                        .replace(['/', '?', '=', '&'], "-")
                 );
                 std::fs::write(shots.join(name), browser.screenshot().await.unwrap()).unwrap();
             }
