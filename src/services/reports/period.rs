@@ -180,6 +180,7 @@ impl Period {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use chrono::{TimeZone, Utc};
 

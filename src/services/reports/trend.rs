@@ -70,6 +70,7 @@ impl Trend {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use chrono::{TimeZone, Utc};
 

@@ -106,11 +106,9 @@ pub async fn volumes<C: Handle>(
     let backend = ctx.get_database_backend();
     let (int, _) = casts(backend);
     let key: SimpleExpr = match by {
-        Dimension::Offer => Expr::col((ticket::Entity, ticket::Column::OfferId)).into(),
-        Dimension::Subcategory => Expr::col((ticket::Entity, ticket::Column::SubcategoryId)).into(),
-        Dimension::Organisation => {
-            Expr::col((ticket::Entity, ticket::Column::OrganisationId)).into()
-        }
+        Dimension::Offer => Expr::col((ticket::Entity, ticket::Column::OfferId)),
+        Dimension::Subcategory => Expr::col((ticket::Entity, ticket::Column::SubcategoryId)),
+        Dimension::Organisation => Expr::col((ticket::Entity, ticket::Column::OrganisationId)),
         Dimension::Month => period.month_index(int),
     };
     let count_if = |condition: String| {
