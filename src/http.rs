@@ -482,6 +482,20 @@ where
         .map_err(|e| AppError::Internal(e.into()))
 }
 
+/// A small CSV document already written (a report) as a download.
+pub fn csv_document(name: &str, bytes: Vec<u8>) -> Result<Response, AppError> {
+    csv_stream(name, futures::stream::once(async move { Ok(bytes) }))
+}
+
+/// Whether a request asks for CSV: `?format=csv`, or (on the API) `Accept: text/csv`.
+pub fn wants_csv(headers: &axum::http::HeaderMap, format: Option<&str>) -> bool {
+    format == Some("csv")
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/csv"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

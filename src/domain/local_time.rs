@@ -69,9 +69,34 @@ pub fn day_labels(day: NaiveDate, lang: crate::i18n::Lang) -> (String, String) {
     }
 }
 
+/// A month as its reader names it (`novembre 2026`, `November 2026`), from `YYYY-MM`; what
+/// does not parse is shown as it came.
+pub fn month_label(month: &str, lang: crate::i18n::Lang) -> String {
+    let Ok(first) = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d") else {
+        return month.to_owned();
+    };
+    match lang {
+        crate::i18n::Lang::Fr => {
+            format!(
+                "{} {}",
+                MONTHS_FR[first.month0() as usize % 12],
+                first.year()
+            )
+        }
+        crate::i18n::Lang::En => first.format("%B %Y").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{day_labels, parse_form_local, show};
+    use super::{day_labels, month_label, parse_form_local, show};
+
+    #[test]
+    fn months_are_named_in_the_readers_language() {
+        assert_eq!(month_label("2026-08", Lang::Fr), "août 2026");
+        assert_eq!(month_label("2026-08", Lang::En), "August 2026");
+        assert_eq!(month_label("août", Lang::Fr), "août");
+    }
     use crate::i18n::Lang;
 
     #[test]

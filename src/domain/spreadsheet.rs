@@ -13,6 +13,42 @@ pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Writes records with an export's separator, every cell neutralised.
+#[derive(Debug, Clone, Copy)]
+pub struct Sheet {
+    separator: u8,
+}
+
+impl Sheet {
+    /// The sheet of a separator choice (see [`separator`]); none for a separator not offered.
+    pub fn new(choice: Option<&str>) -> Option<Self> {
+        separator(choice).map(|separator| Self { separator })
+    }
+
+    /// The records as CSV lines.
+    pub fn write(self, rows: impl IntoIterator<Item = Vec<String>>) -> std::io::Result<Vec<u8>> {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(self.separator)
+            .from_writer(Vec::new());
+        for row in rows {
+            writer.write_record(row.iter().map(|c| neutralised(c).into_owned()))?;
+        }
+        writer.into_inner().map_err(|e| e.into_error())
+    }
+
+    /// A whole document: the byte order mark (French Excel reads UTF-8 only with it), the
+    /// headers, the rows.
+    pub fn document(
+        self,
+        headers: Vec<String>,
+        rows: impl IntoIterator<Item = Vec<String>>,
+    ) -> std::io::Result<Vec<u8>> {
+        let mut bytes = "\u{feff}".as_bytes().to_vec();
+        bytes.extend(self.write(std::iter::once(headers).chain(rows))?);
+        Ok(bytes)
+    }
+}
+
 /// The field separator of an export: `;` by default (what French Excel expects), `,` on
 /// request.
 pub fn separator(choice: Option<&str>) -> Option<u8> {
@@ -25,7 +61,7 @@ pub fn separator(choice: Option<&str>) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{neutralised, separator};
+    use super::{Sheet, neutralised, separator};
 
     #[test]
     fn formula_cells_are_written_as_text() {
@@ -49,5 +85,20 @@ mod tests {
         assert_eq!(separator(None), Some(b';'));
         assert_eq!(separator(Some(",")), Some(b','));
         assert_eq!(separator(Some("|")), None);
+    }
+
+    #[test]
+    fn documents_start_with_a_byte_order_mark() {
+        let sheet = Sheet::new(None).unwrap_or_else(|| unreachable!());
+        let bytes = sheet
+            .document(
+                vec!["Offre".into(), "Tickets".into()],
+                [vec!["=EVA".into(), "3".into()]],
+            )
+            .unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&bytes),
+            "\u{feff}Offre;Tickets\n'=EVA;3\n"
+        );
     }
 }

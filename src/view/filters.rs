@@ -1,6 +1,6 @@
 //! The formatting filters of the templates, each a thin wrapper over [`mod@super::format`] in the
 //! page's language: `date_time`, `date`, `when` (a `<time>` saying how long ago, the exact
-//! date in its title), `duration`, `business_duration`, `decimal`, `percent`, `file_size`.
+//! date in its title), `duration`, `business_duration`, `decimal`, `percent`, `month_long`, `file_size`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::{Environment, State, Value};
@@ -32,6 +32,9 @@ pub(super) fn register(env: &mut Environment<'static>) {
     );
     env.add_filter("percent", |state: &State, value: f64| {
         format::percent(value, page_lang(state))
+    });
+    env.add_filter("month_long", |state: &State, month: String| {
+        crate::domain::local_time::month_label(&month, page_lang(state))
     });
     env.add_filter("file_size", |state: &State, bytes: u64| {
         format::file_size(bytes, page_lang(state))

@@ -8,7 +8,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::services::dashboards::{Bar, incidents::Fortnight};
+use crate::services::{
+    dashboards::{Bar, incidents::Fortnight},
+    reports::trend::Trend,
+};
 
 /// Drawing width, in SVG units (the chart scales to its container).
 const WIDTH: u32 = 720;
@@ -224,6 +227,122 @@ pub fn horizontal(bars: &[Bar]) -> Horizontal {
             .collect(),
         total: bars.iter().map(|b| b.count).sum(),
     }
+}
+
+/// One bar of a trend: a series' percentage in a month.
+#[derive(Debug, Serialize)]
+pub struct TrendBar {
+    /// Left.
+    pub x: u32,
+    /// Top.
+    pub y: u32,
+    /// Width.
+    pub w: u32,
+    /// Height (0 when nothing was measured).
+    pub h: u32,
+    /// Series index: picks the fill and the pattern.
+    pub series: usize,
+    /// The percentage, if anything was measured.
+    pub value: Option<f64>,
+}
+
+/// One month of a trend.
+#[derive(Debug, Serialize)]
+pub struct TrendColumn {
+    /// `YYYY-MM` (the template writes the month's name).
+    pub month: String,
+    /// Label anchor.
+    pub x: u32,
+    /// One bar per series.
+    pub bars: Vec<TrendBar>,
+}
+
+/// Percentages by month, a bar per series side by side, on a 0–100 % axis.
+#[derive(Debug, Serialize)]
+pub struct TrendChart {
+    /// Drawing size.
+    pub width: u32,
+    /// Drawing size.
+    pub height: u32,
+    /// Where the plot starts.
+    pub left: u32,
+    /// Baseline.
+    pub base: u32,
+    /// Gridlines at 0, 25, 50, 75 and 100 %.
+    pub ticks: Vec<Tick>,
+    /// Series, as catalogue keys.
+    pub series: Vec<String>,
+    /// Months.
+    pub columns: Vec<TrendColumn>,
+}
+
+/// A trend as bars.
+pub fn trend(trend: &Trend) -> TrendChart {
+    let base = TOP + PLOT;
+    let slot = (WIDTH - LEFT) / u32::try_from(trend.points.len().max(1)).unwrap_or(1);
+    let series = u32::try_from(trend.series.len().max(1)).unwrap_or(1);
+    let bar = slot * 2 / 3 / series;
+    let columns = trend
+        .points
+        .iter()
+        .zip(0u32..)
+        .map(|(point, i)| {
+            let x = LEFT + i * slot + (slot - bar * series) / 2;
+            TrendColumn {
+                month: point.month.clone(),
+                x: x + bar * series / 2,
+                bars: point
+                    .values
+                    .iter()
+                    .zip(0u32..)
+                    .map(|(value, s)| {
+                        let h = value.map_or(0, |v| {
+                            // Percentages are 0 to 100: tenths keep the scaling in integers.
+                            scaled((v * 10.0).round().clamp(0.0, 1000.0) as u64, 1000, PLOT)
+                        });
+                        TrendBar {
+                            x: x + s * bar,
+                            y: base - h,
+                            w: bar.saturating_sub(2),
+                            h,
+                            series: usize::try_from(s).unwrap_or(0),
+                            value: *value,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    TrendChart {
+        width: WIDTH,
+        height: base + BOTTOM,
+        left: LEFT,
+        base,
+        ticks: (0..=4)
+            .map(|i| Tick {
+                y: base - scaled(i, 4, PLOT),
+                value: 25 * i,
+            })
+            .collect(),
+        series: trend.series.clone(),
+        columns,
+    }
+}
+
+/// Horizontal bars from labelled counts (a report's rows), longest first.
+pub fn ranked(rows: impl IntoIterator<Item = (String, i64, String)>) -> Horizontal {
+    let mut bars: Vec<Bar> = rows
+        .into_iter()
+        .filter(|(_, count, _)| *count > 0)
+        .map(|(label, count, href)| Bar {
+            label,
+            keys: Vec::new(),
+            count: count.unsigned_abs(),
+            href,
+        })
+        .collect();
+    bars.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    horizontal(&bars)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The knowledge base's pages: the portal's FAQ (categories, search, an FAQ with "utile / pas
 //! utile"), suggestions under a new request's title (an htmx fragment) and "Cela répond à ma
 //! question"; the desk's FAQ management with preview, the search box over tickets and FAQs,
-//! and the deflection report.
+//! and the deflection button.
 
 use axum::{
     extract::{Path, Query},
@@ -18,8 +18,7 @@ use crate::{
     services::{
         catalogue::offers::{self, OfferFilter},
         faqs::{
-            self, FaqChanges, FaqFilter, NewFaq, Status, Visibility, categories,
-            deflection::{self, DeflectionFilter},
+            self, FaqChanges, FaqFilter, NewFaq, Status, Visibility, categories, deflection,
             feedback,
         },
         search::{self, SearchRequest},
@@ -360,16 +359,4 @@ pub async fn search_page(ctx: Ctx, Query(query): Query<SearchQuery>) -> Result<R
                 .into_response())
         }
     }
-}
-
-/// `GET /desk/reports/deflection`.
-pub async fn deflection_report(
-    ctx: Ctx,
-    Query(filter): Query<DeflectionFilter>,
-) -> Result<Page, AppError> {
-    let rows = deflection::report(&ctx, &filter).await?;
-    Ok(Page::new(
-        "desk/deflection_report.html",
-        json!({ "rows": rows, "filter": { "from": filter.from, "to": filter.to, "offer": filter.offer } }),
-    ))
 }

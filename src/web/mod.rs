@@ -84,7 +84,13 @@ fn home_routes() -> Router<AppState> {
             "/account/notifications",
             get(preferences::show).post(preferences::save),
         )
+        .route("/desk/reports", get(reports::index))
         .route("/desk/reports/sla", get(reports::sla))
+        .route("/desk/reports/deflection", get(reports::deflection))
+        .route("/desk/reports/volumes/{by}", get(reports::volumes))
+        .route("/desk/reports/times", get(reports::times))
+        .route("/desk/reports/satisfaction", get(reports::satisfaction))
+        .route("/desk/reports/pipeline", get(reports::pipeline))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
 }
 
@@ -99,6 +105,7 @@ fn ticket_routes() -> Router<AppState> {
         .route("/portal/tickets", get(tickets::list))
         .route("/portal/tickets/{reference}", get(tickets::show))
         .route("/desk/tickets", get(tickets::list))
+        .route("/desk/tickets/bulk", post(tickets::bulk::bulk))
         .route("/desk/new", get(portal::desk_new_request))
         .route(
             "/desk/new/{subcategory}",
@@ -183,7 +190,7 @@ fn admin_routes() -> Router<AppState> {
         .route_layer(axum::middleware::from_fn(desk::staff_guard))
 }
 
-/// FAQs, their categories, search and the deflection report.
+/// FAQs, their categories and search.
 fn knowledge_routes() -> Router<AppState> {
     Router::new()
         .route("/portal/faqs", get(faqs::portal_list))
@@ -198,7 +205,6 @@ fn knowledge_routes() -> Router<AppState> {
         .route("/desk/faqs/{id}", get(faqs::show).post(faqs::update))
         .route("/tickets/{reference}/faq", post(faqs::from_ticket))
         .route("/search", get(faqs::search_page))
-        .route("/desk/reports/deflection", get(faqs::deflection_report))
 }
 
 /// Evolution requests, releases, the committees' sessions and settings.

@@ -37,6 +37,7 @@ use crate::{
     web::forms::field_errors_in,
 };
 
+pub mod bulk;
 mod request_form;
 
 pub use request_form::{create, desk_create, desk_new_form, new_form};
@@ -68,6 +69,11 @@ pub async fn list(ctx: Ctx, Query(filter): Query<TicketFilter>) -> Result<Respon
     let list = tickets::list(&ctx, &filter).await?;
     let saved = views::list(&ctx).await?;
     let teams = crate::services::teams::own(&ctx).await?;
+    let assignable = if ctx.caller().is_staff() {
+        tickets::assignable(&ctx).await?
+    } else {
+        Vec::new()
+    };
     let pairs = filter.pairs();
     let query = serde_html_form::to_string(&pairs).unwrap_or_default();
     let shown: std::collections::BTreeMap<&str, String> = pairs.into_iter().collect();
@@ -75,7 +81,7 @@ pub async fn list(ctx: Ctx, Query(filter): Query<TicketFilter>) -> Result<Respon
         "tickets/list.html",
         json!({ "list": list, "filter": shown, "query": query, "base": home_of(ctx.caller()),
                 "me_id": ctx.caller().account_id, "teams": teams, "saved": saved,
-                "now": ctx.now() }),
+                "assignable": assignable, "now": ctx.now() }),
     )
     .into_response())
 }

@@ -188,7 +188,7 @@ async fn suggestions_appear_under_the_title_and_a_deflection_files_nothing() {
     let (status, html) = page(&desk, &app, "/desk/reports/deflection").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        texts(&html, "tbody td")
+        texts(&html, ".report-table tbody td")
             .first()
             .is_some_and(|c| c == "SMS-U"),
         "{html}"

@@ -19,6 +19,9 @@ mod boot;
 mod browser;
 #[cfg(feature = "browser")]
 mod browser_forms;
+#[cfg(feature = "browser")]
+mod browser_reports;
+mod bulk;
 mod catalogue;
 mod catalogue_pages;
 mod child_rows;
@@ -37,6 +40,7 @@ mod mail_in;
 mod notifications;
 mod own_password;
 mod pages;
+mod reports;
 mod sla;
 mod sla_calendars;
 #[cfg(feature = "sso")]

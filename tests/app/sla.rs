@@ -263,7 +263,7 @@ async fn deadlines_move_with_pauses_and_outcomes_are_measured_in_business_time()
             .text()
             .await
             .unwrap()
-            .contains("<td>GEFORP</td><td>2026-11</td>")
+            .contains(">GEFORP</td><td data-label=\"Mois\">2026-11</td>")
     );
 
     // Another provider's agent and another establishment's contact read none of it.

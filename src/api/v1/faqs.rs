@@ -1,5 +1,5 @@
 //! The knowledge base: FAQs (search, read, write, feedback), categories, suggestions while
-//! filing and deflections; the search box over tickets and FAQs; the deflection report.
+//! filing and deflections; the search box over tickets and FAQs.
 
 use axum::{
     Json,
@@ -18,8 +18,7 @@ use crate::{
         faqs::{
             self, FaqChanges, FaqFilter, FaqHit, FaqVersionView, FaqView, NewFaq,
             categories::{self, Category, NewCategory},
-            deflection::{self, DeflectionFilter, DeflectionRow},
-            feedback,
+            deflection, feedback,
         },
         search::{self, SearchRequest, SearchResults},
     },
@@ -182,17 +181,6 @@ pub async fn search_everything(
     Ok(Json(search::everything(&ctx, &request).await?))
 }
 
-/// Suggestions shown, deflections and tickets filed after suggestions, by offer and month, for
-/// the offers the caller provides.
-#[utoipa::path(get, path = "/api/v1/reports/deflection", tag = "reports", params(DeflectionFilter),
-    responses((status = 200, body = Vec<DeflectionRow>), (status = 422)), security(("bearer" = [])))]
-pub async fn deflection_report(
-    ctx: Ctx,
-    Query(filter): Query<DeflectionFilter>,
-) -> Result<Json<Vec<DeflectionRow>>, AppError> {
-    Ok(Json(deflection::report(&ctx, &filter).await?))
-}
-
 /// The routes of this module.
 pub fn routes() -> super::Area {
     super::Area::default()
@@ -204,5 +192,4 @@ pub fn routes() -> super::Area {
         .routes(routes!(suggestions))
         .routes(routes!(list_categories, create_category))
         .routes(routes!(search_everything))
-        .routes(routes!(deflection_report))
 }

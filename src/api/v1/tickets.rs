@@ -18,6 +18,7 @@ use crate::{
         tickets::{
             self, NewTicket, Origin, TicketFilter, TicketView,
             actions::{self, ActionInput},
+            bulk::{BulkInput, BulkOutcome},
             changes::{self, TicketChanges},
             history::{self, HistoryEntry},
             log::{self, LogEntryView, LogFile, NewLogEntry},
@@ -40,11 +41,7 @@ pub async fn list(
     Query(filter): Query<TicketFilter>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
-    let accepts_csv = headers
-        .get(axum::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"));
-    if accepts_csv || filter.format.as_deref() == Some("csv") {
+    if crate::http::wants_csv(&headers, filter.format.as_deref()) {
         let chunks = tickets::export::export(ctx, filter).await?;
         return crate::http::csv_stream("tickets.csv", chunks);
     }
@@ -272,12 +269,26 @@ pub async fn delete_view(ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, Ap
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Assigns a selection of tickets, to the caller (`assign_to_me`) or to an agent of a team
+/// (`assign`, which also changes the team): each ticket through the one-by-one assign action
+/// and its rules, in its own transaction; the answer says per ticket `done` or why not
+/// (`not_found` for a ticket the caller does not read, `conflict`, `invalid`, `forbidden`).
+#[utoipa::path(post, path = "/api/v1/tickets/bulk", tag = "tickets", request_body = BulkInput,
+    responses((status = 200, body = Vec<BulkOutcome>), (status = 422)), security(("bearer" = [])))]
+pub async fn bulk(
+    ctx: Ctx,
+    Json(input): Json<BulkInput>,
+) -> Result<Json<Vec<BulkOutcome>>, AppError> {
+    Ok(Json(tickets::bulk::bulk(&ctx, input).await?))
+}
+
 /// The routes of this module.
 pub fn routes() -> super::Area {
     super::Area::default()
         .routes(routes!(list, create))
         .routes(routes!(get, update))
         .routes(routes!(act))
+        .routes(routes!(bulk))
         .routes(routes!(add_log, logs))
         .routes(routes!(log_entry))
         .routes(routes!(history))

@@ -14,7 +14,7 @@ use crate::{
     services::{
         error::ServiceResult,
         evolutions::{self, EvolutionFilter},
-        releases::{self, ReleaseFilter, ReleaseView},
+        releases::{self, DraftEffort, ReleaseFilter},
     },
 };
 
@@ -26,7 +26,7 @@ pub struct CommitteeHome {
     /// The requests by state (open ones), in the lifecycle's order.
     pub queue: Vec<Bar>,
     /// Releases in draft, with their planned effort against their capacity.
-    pub drafts: Vec<ReleaseView>,
+    pub drafts: Vec<DraftEffort>,
 }
 
 /// The project committee member's home.
@@ -72,19 +72,7 @@ pub async fn committee<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<CommitteeHome> 
             }
         })
         .collect();
-    let draft_list = releases::list(
-        ctx,
-        &ReleaseFilter {
-            state: Some("draft".to_owned()),
-            per_page: Some(20),
-            ..ReleaseFilter::default()
-        },
-    )
-    .await?;
-    let mut drafts = Vec::new();
-    for summary in draft_list.items {
-        drafts.push(releases::get(ctx, summary.id).await?);
-    }
+    let drafts = releases::draft_efforts(ctx, 20).await?;
     Ok(CommitteeHome {
         widgets,
         queue,

@@ -11,8 +11,8 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 pub use entity::faq_suggestion::SuggestionEvent as Event;
 
@@ -164,17 +164,8 @@ pub async fn note_filing<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Which months and offer the report covers.
-#[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeflectionFilter {
-    /// First month, `YYYY-MM` (default: twelve months back).
-    pub from: Option<String>,
-    /// Last month, `YYYY-MM` (default: this month).
-    pub to: Option<String>,
-    /// Offer code.
-    pub offer: Option<String>,
-}
+/// Which months and offer the report covers: the reports' filter.
+pub use crate::services::reports::ReportFilter as DeflectionFilter;
 
 /// One offer's month.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -265,6 +256,49 @@ pub async fn report<C: Handle>(
         }
     }
     Ok(rows)
+}
+
+/// The deflection report as a table.
+pub fn table(rows: &[DeflectionRow]) -> crate::services::reports::table::Table {
+    use crate::services::reports::table::{Cell, Table};
+    Table {
+        headers: [
+            "tickets-offer",
+            "report-month",
+            "report-shown",
+            "report-deflected",
+            "report-filed-after",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.offer.clone()),
+                    Cell::text(r.month.clone()),
+                    Cell::count(r.shown),
+                    Cell::count(r.deflected),
+                    Cell::count(r.filed_after_suggestion),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The share of shown suggestions that answered the question, by month, for the trend chart.
+pub fn trend(
+    rows: &[DeflectionRow],
+    filter: &DeflectionFilter,
+    now: DateTime<Utc>,
+) -> ServiceResult<crate::services::reports::trend::Trend> {
+    let period = crate::services::reports::period::Period::of(filter, now)?;
+    Ok(crate::services::reports::trend::Trend::of(
+        &period,
+        &["report-deflection-rate"],
+        rows.iter()
+            .map(|r| (r.month.as_str(), [(r.deflected, r.shown)])),
+    ))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use entity::{
     steering_decision,
 };
 use sea_orm::{ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
@@ -80,6 +80,57 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<ReleaseView>
         may_vote: caller.has(Role::Steering) && state == ReleaseState::Proposed,
         chair: settings.chair == Some(caller.account_id),
     })
+}
+
+/// A draft release's planned effort against its capacity, for the committee's home.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DraftEffort {
+    /// Id.
+    pub id: i64,
+    /// Offer code.
+    pub offer: String,
+    /// Version label.
+    pub version: String,
+    /// The capacity the committee declared, in days.
+    pub capacity_days: i32,
+    /// The items' estimated days, summed.
+    pub total_estimated_days: f64,
+    /// Whether the items exceed the capacity.
+    pub over_capacity: bool,
+}
+
+/// The releases in draft the caller reads (newest first, at most `limit`) with their effort:
+/// three queries however many there are (releases, their items, their offers' codes).
+pub async fn draft_efforts<C: Handle>(ctx: &Ctx<C>, limit: u64) -> ServiceResult<Vec<DraftEffort>> {
+    let rows = ctx
+        .find::<release::Entity>()
+        .filter(release::Column::State.eq(release::ReleaseState::Draft))
+        .order_by_desc(release::Column::Id)
+        .limit(limit)
+        .all(ctx)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut items = items_of(ctx, &ids, evolutions::committees_see(ctx.caller())).await?;
+    let codes = offer_codes(ctx, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let total: f64 = items
+                .remove(&row.id)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|i| i.estimated_days)
+                .sum();
+            DraftEffort {
+                id: row.id,
+                offer: codes.get(&row.offer_id).cloned().unwrap_or_default(),
+                version: row.version,
+                capacity_days: row.capacity_days,
+                total_estimated_days: tenths(total),
+                over_capacity: total > f64::from(row.capacity_days),
+            }
+        })
+        .collect())
 }
 
 /// The codes of the offers of some releases the caller reads, by offer id.

@@ -10,7 +10,7 @@ use sea_orm::QuerySelect;
 use super::{TicketFilter, TicketView, list, views};
 use crate::{
     db::Ctx,
-    domain::spreadsheet::{neutralised, separator},
+    domain::spreadsheet::Sheet,
     i18n::Lang,
     services::error::{ServiceError, ServiceResult},
 };
@@ -74,28 +74,6 @@ fn cells(t: &TicketView, lang: Lang) -> [String; 16] {
     ]
 }
 
-/// Writes records with the export's separator, every cell neutralised.
-#[derive(Clone, Copy)]
-struct Sheet {
-    separator: u8,
-}
-
-impl Sheet {
-    fn write(self, rows: impl IntoIterator<Item = Vec<String>>) -> ServiceResult<Vec<u8>> {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(self.separator)
-            .from_writer(Vec::new());
-        for row in rows {
-            writer
-                .write_record(row.iter().map(|c| neutralised(c).into_owned()))
-                .map_err(|e| ServiceError::Internal(e.into()))?;
-        }
-        writer
-            .into_inner()
-            .map_err(|e| ServiceError::Internal(anyhow::anyhow!(e.to_string())))
-    }
-}
-
 /// The tickets the caller reads, as `filter` filters and sorts them, as CSV: UTF-8 with a byte
 /// order mark, `;` between fields (or `,` with `sep=,`), headers and words in the caller's
 /// language, dates in the consortium's time zone. Filters are checked before the first byte
@@ -104,14 +82,16 @@ pub async fn export(
     ctx: Ctx,
     filter: TicketFilter,
 ) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
-    let sheet = Sheet {
-        separator: separator(filter.sep.as_deref())
-            .ok_or_else(|| ServiceError::field("sep", "export-separator", vec![]))?,
-    };
+    let sheet = Sheet::new(filter.sep.as_deref())
+        .ok_or_else(|| ServiceError::field("sep", "export-separator", vec![]))?;
     let query = list::sorted(list::filtered(&ctx, &filter).await?, filter.sort.as_deref())?;
     let lang = ctx.caller().language;
     let mut head = "\u{feff}".as_bytes().to_vec();
-    head.extend(sheet.write([HEADERS.map(|k| lang.t(k)).to_vec()])?);
+    head.extend(
+        sheet
+            .write([HEADERS.map(|k| lang.t(k)).to_vec()])
+            .map_err(|e| ServiceError::Internal(e.into()))?,
+    );
     let rows =
         futures::stream::try_unfold((ctx, query, 0u64), move |(ctx, query, offset)| async move {
             let rows = query.clone().offset(offset).limit(CHUNK).all(&ctx).await?;
@@ -119,12 +99,14 @@ pub async fn export(
                 return Ok(None);
             }
             let read = rows.len() as u64;
-            let lines = sheet.write(
-                views(&ctx, rows)
-                    .await?
-                    .iter()
-                    .map(|t| cells(t, lang).to_vec()),
-            )?;
+            let lines = sheet
+                .write(
+                    views(&ctx, rows)
+                        .await?
+                        .iter()
+                        .map(|t| cells(t, lang).to_vec()),
+                )
+                .map_err(|e| ServiceError::Internal(e.into()))?;
             Ok(Some((lines, (ctx, query, offset + read))))
         });
     Ok(futures::stream::once(async move { Ok(head) }).chain(rows))

@@ -21,7 +21,7 @@ use crate::{
 };
 
 /// Filters of the ticket lists.
-#[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TicketFilter {
     /// `incident` or `request`.
@@ -30,6 +30,8 @@ pub struct TicketFilter {
     pub status: Option<String>,
     /// Offer code.
     pub offer: Option<String>,
+    /// Subcategory id.
+    pub subcategory: Option<i64>,
     /// Requester's organisation id.
     pub organisation: Option<i64>,
     /// Team id.
@@ -83,6 +85,7 @@ impl TicketFilter {
         push("kind", self.kind.map(|k| k.as_str().to_owned()));
         push("status", self.status.clone());
         push("offer", self.offer.clone());
+        push("subcategory", self.subcategory.map(|s| s.to_string()));
         push("organisation", self.organisation.map(|o| o.to_string()));
         push("team", self.team.map(|t| t.to_string()));
         push("convention", self.convention.map(|c| c.to_string()));
@@ -167,6 +170,9 @@ pub async fn filtered<C: Handle>(
             .first()
             .map_or(0, |o| o.id);
         query = query.filter(ticket::Column::OfferId.eq(id));
+    }
+    if let Some(subcategory) = filter.subcategory {
+        query = query.filter(ticket::Column::SubcategoryId.eq(subcategory));
     }
     if let Some(org) = filter.organisation {
         query = query.filter(ticket::Column::OrganisationId.eq(org));

@@ -4,6 +4,7 @@
 //! [`changes`], the SLA clock in [`sla`], saved views in [`views`](mod@views).
 
 pub mod actions;
+pub mod bulk;
 pub mod changes;
 pub mod create;
 pub mod export;

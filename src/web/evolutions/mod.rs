@@ -36,7 +36,8 @@ fn base(caller: &Caller) -> &'static str {
     }
 }
 
-async fn offer_codes(ctx: &Ctx) -> Result<Value, AppError> {
+/// The offers the caller reads, for a filter's choice (the evolutions' lists, the reports).
+pub(crate) async fn offer_codes(ctx: &Ctx) -> Result<Value, AppError> {
     let offers = offers::list(
         ctx,
         &OfferFilter {

@@ -37,3 +37,4 @@ ticket-form-date-time = must be a date and time
 ticket-form-no-such-address = no account you may add has this address
 ticket-form-unknown-part = unknown part
 export-separator = expected ; or ,
+bulk-selection = must hold 1 to { $max } tickets

@@ -37,3 +37,4 @@ ticket-form-date-time = doit être une date et une heure
 ticket-form-no-such-address = aucun compte que vous pouvez ajouter n’a cette adresse
 ticket-form-unknown-part = partie inconnue
 export-separator = valeurs possibles : « ; » ou « , »
+bulk-selection = doit compter de 1 à { $max } tickets
