@@ -26,10 +26,10 @@ mod m20261206_000022_maintenance_window;
 mod m20261206_000023_major_incident_member;
 mod m20261206_000024_service_status_current;
 mod m20261206_000025_feed_token;
+mod m20261206_000028_report_indexes;
 mod m20261206_000030_mail_in;
 mod m20261206_000031_webhooks;
 mod m20261206_000035_identity_providers;
-mod m20261206_000028_report_indexes;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -60,10 +60,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_major_incident_member::Migration),
             Box::new(m20261206_000024_service_status_current::Migration),
             Box::new(m20261206_000025_feed_token::Migration),
+            Box::new(m20261206_000028_report_indexes::Migration),
             Box::new(m20261206_000030_mail_in::Migration),
             Box::new(m20261206_000031_webhooks::Migration),
             Box::new(m20261206_000035_identity_providers::Migration),
-            Box::new(m20261206_000028_report_indexes::Migration),
         ]
     }
 }
