@@ -60,4 +60,9 @@ macro_rules! offer_rows {
     };
 }
 
-offer_rows!(service_status, major_incident, maintenance_window, offer_mail_address);
+offer_rows!(
+    service_status,
+    major_incident,
+    maintenance_window,
+    offer_mail_address
+);

@@ -62,7 +62,11 @@ pub async fn set(ctx: &Ctx, code: &str, input: MailAddressInput) -> ServiceResul
         })
         && !address.chars().any(|c| c.is_whitespace() || c.is_control());
     if !well_formed {
-        return Err(ServiceError::field("address", "mail-address-invalid", vec![]));
+        return Err(ServiceError::field(
+            "address",
+            "mail-address-invalid",
+            vec![],
+        ));
     }
     let subcategory = subcategories::subcategory(ctx, input.subcategory)
         .await
