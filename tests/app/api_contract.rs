@@ -60,6 +60,11 @@ async fn every_documented_request_example_is_accepted() {
             ("post", "/api/v1/faqs") => (SMSU_AGENT, path.clone(), StatusCode::CREATED),
             ("post", "/api/v1/evolutions") => (TOULON, path.clone(), StatusCode::CREATED),
             ("patch", "/api/v1/me") => (RENNES, path.clone(), StatusCode::OK),
+            ("post", "/api/v1/webhooks") => (
+                "coordination@demo.guichet",
+                path.clone(),
+                StatusCode::CREATED,
+            ),
             other => panic!("{other:?} documents an example: say here who sends it, and where"),
         };
         let token = app.token(who).await;

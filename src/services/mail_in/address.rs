@@ -17,7 +17,6 @@ use crate::{
 /// An offer's mail address as set.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"address": "geforp@guichet.example.org", "subcategory": 1}))]
 pub struct MailAddressInput {
     /// The address mail servers deliver to Guichet for this offer.
     pub address: String,

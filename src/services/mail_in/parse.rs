@@ -158,6 +158,7 @@ fn ids_of(value: &HeaderValue<'_>) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 mod tests {
     use super::*;
 
