@@ -186,7 +186,10 @@ async fn automatic_mail_strangers_and_outsiders_change_nothing() {
         &[&in_reply, "Auto-Submitted: auto-replied"],
         "Je suis absente.",
     );
-    assert_eq!(mail_in(&app, &auto_reply).await, (0, "automatic".to_owned()));
+    assert_eq!(
+        mail_in(&app, &auto_reply).await,
+        (0, "automatic".to_owned())
+    );
     let bounce = message(
         "mailer-daemon@univ-toulon.fr",
         "Undelivered Mail Returned to Sender",
@@ -309,7 +312,11 @@ async fn new_mail_to_an_offer_address_opens_a_ticket_for_contacts_with_a_convent
         None,
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "the contact reads the ticket filed for them");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the contact reads the ticket filed for them"
+    );
     assert_eq!(shown["origin"], "email", "{shown}");
     // GEFORP's subcategory, the one the address names.
     assert_eq!(opened.subcategory_id, request);

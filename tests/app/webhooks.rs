@@ -121,7 +121,11 @@ async fn a_signed_event_is_retried_logged_sent_again_and_kept_to_its_organisatio
         Some(json!({"url": b_url, "kinds": kinds, "organisation": a})),
     )
     .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "another organisation's scope");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another organisation's scope"
+    );
     let (status, endpoint) = call(
         &app,
         Method::POST,
@@ -142,12 +146,24 @@ async fn a_signed_event_is_retried_logged_sent_again_and_kept_to_its_organisatio
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{b_endpoint}");
-    let (_, listed) = call(&app, Method::GET, "/api/v1/webhooks", &a_coordinator.token, None).await;
+    let (_, listed) = call(
+        &app,
+        Method::GET,
+        "/api/v1/webhooks",
+        &a_coordinator.token,
+        None,
+    )
+    .await;
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
-    assert!(listed[0].get("secret").is_none(), "the secret is shown once");
+    assert!(
+        listed[0].get("secret").is_none(),
+        "the secret is shown once"
+    );
 
     // A's contact files a ticket: A's endpoint hears of it, B's never.
-    let ticket = build.ticket(a_contact, offer.incident, "Panne d'export").await;
+    let ticket = build
+        .ticket(a_contact, offer.incident, "Panne d'export")
+        .await;
     let now = chrono::Utc::now();
     app.run_due_jobs(now).await;
     assert_eq!(a_got.lock().unwrap().len(), 1, "the first attempt");
@@ -163,7 +179,10 @@ async fn a_signed_event_is_retried_logged_sent_again_and_kept_to_its_organisatio
         assert_eq!(payload["type"], "ticket.received");
         assert_eq!(payload["data"]["reference"], ticket["ref"]);
     }
-    assert!(b_got.lock().unwrap().is_empty(), "B never hears of A's ticket");
+    assert!(
+        b_got.lock().unwrap().is_empty(),
+        "B never hears of A's ticket"
+    );
 
     // The log: one delivery, both attempts.
     let log_path = format!("/api/v1/webhooks/{endpoint_id}/deliveries");

@@ -30,8 +30,7 @@ pub async fn create(
     State(state): State<AppState>,
     Json(body): Json<EndpointInput>,
 ) -> Result<(StatusCode, Json<EndpointView>), AppError> {
-    let created =
-        webhooks::create(&ctx, body, state.config.webhook_allow_loopback_http).await?;
+    let created = webhooks::create(&ctx, body, state.config.webhook_allow_loopback_http).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -63,7 +62,10 @@ pub async fn resend(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<(StatusCode, Json<DeliveryView>), AppError> {
-    Ok((StatusCode::ACCEPTED, Json(webhooks::resend(&ctx, id).await?)))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(webhooks::resend(&ctx, id).await?),
+    ))
 }
 
 /// The routes of this module.

@@ -14,7 +14,8 @@ impl ScopedEntity for webhook_endpoint::Entity {
     fn readable(scope: &Scope) -> Condition {
         everything_if(
             scope.admin,
-            Condition::all().add(webhook_endpoint::Column::OrganisationId.is_in(scope.managed.clone())),
+            Condition::all()
+                .add(webhook_endpoint::Column::OrganisationId.is_in(scope.managed.clone())),
         )
     }
     fn writable(scope: &Scope) -> Condition {

@@ -17,7 +17,6 @@ use crate::{
 /// An offer's mail address as set.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"address": "geforp@guichet.example.org", "subcategory": 1}))]
 pub struct MailAddressInput {
     /// The address mail servers deliver to Guichet for this offer.
     pub address: String,
@@ -62,7 +61,11 @@ pub async fn set(ctx: &Ctx, code: &str, input: MailAddressInput) -> ServiceResul
         })
         && !address.chars().any(|c| c.is_whitespace() || c.is_control());
     if !well_formed {
-        return Err(ServiceError::field("address", "mail-address-invalid", vec![]));
+        return Err(ServiceError::field(
+            "address",
+            "mail-address-invalid",
+            vec![],
+        ));
     }
     let subcategory = subcategories::subcategory(ctx, input.subcategory)
         .await

@@ -67,8 +67,7 @@ async fn thread(platform: &Ctx, incoming: &Incoming) -> ServiceResult<Option<Str
             .filter(notification::Column::MessageId.is_in(incoming.answers.clone()))
             .one(platform)
             .await?;
-        if let Some(data) = answered.and_then(|n| serde_json::from_str::<MailData>(&n.data).ok())
-        {
+        if let Some(data) = answered.and_then(|n| serde_json::from_str::<MailData>(&n.data).ok()) {
             // Only ticket notifications name a ticket reference.
             if text::reference_in_subject(&format!("[{}]", data.reference)).is_some() {
                 return Ok(Some(data.reference));

@@ -96,7 +96,10 @@ mod tests {
         assert_eq!(with(|s| s.auto_submitted = Some("no".into())), None);
         assert_eq!(with(|s| s.precedence = Some("first-class".into())), None);
         assert_eq!(with(|s| s.return_path = Some("a@b.fr".into())), None);
-        assert_eq!(with(|s| s.content_type = Some("multipart/mixed".into())), None);
+        assert_eq!(
+            with(|s| s.content_type = Some("multipart/mixed".into())),
+            None
+        );
         assert_eq!(with(|s| s.sender_local = Some("marie".into())), None);
     }
 

@@ -174,7 +174,10 @@ async fn claim(platform: &Ctx, incoming: &parse::Incoming) -> ServiceResult<bool
     let stale = platform.now() - Duration::minutes(STALE_CLAIM_MINUTES);
     let taken = platform
         .update_many::<inbound_mail::Entity>()
-        .col_expr(inbound_mail::Column::ReceivedAt, Expr::value(platform.now()))
+        .col_expr(
+            inbound_mail::Column::ReceivedAt,
+            Expr::value(platform.now()),
+        )
         .filter(inbound_mail::Column::MessageId.eq(&incoming.message_id))
         .filter(inbound_mail::Column::Outcome.eq("processing"))
         .filter(inbound_mail::Column::ReceivedAt.lt(stale))

@@ -91,7 +91,10 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, Malformed> {
     };
     // `body_text` reduces an HTML-only body to text; the log renders Markdown through the
     // sanitiser, so nothing of the HTML reaches a page as markup.
-    let written = message.body_text(0).map(|b| b.into_owned()).unwrap_or_default();
+    let written = message
+        .body_text(0)
+        .map(|b| b.into_owned())
+        .unwrap_or_default();
     let attachments = message
         .attachments()
         .filter(|part| !part.is_message())
@@ -155,6 +158,7 @@ fn ids_of(value: &HeaderValue<'_>) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 mod tests {
     use super::*;
 

@@ -74,7 +74,10 @@ mod tests {
 
     #[test]
     fn a_mail_without_the_marker_is_kept_whole() {
-        assert_eq!(trim_reply("  Bonjour\n> cité\nfin "), "Bonjour\n> cité\nfin");
+        assert_eq!(
+            trim_reply("  Bonjour\n> cité\nfin "),
+            "Bonjour\n> cité\nfin"
+        );
     }
 
     #[test]

@@ -116,7 +116,10 @@ pub async fn create(
 ) -> ServiceResult<EndpointView> {
     let scope = ctx.scope();
     if !scope.admin && scope.managed.is_empty() {
-        return Err(ServiceError::forbidden("webhook-admins-coordinators", vec![]));
+        return Err(ServiceError::forbidden(
+            "webhook-admins-coordinators",
+            vec![],
+        ));
     }
     let organisation = input.organisation.unwrap_or(ctx.caller().organisation_id);
     if !scope.admin && !scope.managed.contains(&organisation) {
