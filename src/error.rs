@@ -353,6 +353,8 @@ impl IntoResponse for AppError {
                 vec![],
             ),
             Self::Internal(_) => ("internal error".to_owned(), json!({}), vec![]),
+            // A parser's own words (which part, which type) stay for the developer.
+            Self::BadRequest(text) => (text.clone(), json!({ "detail": text }), vec![]),
             other => (other.to_string(), json!({}), vec![]),
         };
         let details_kept = details.clone();

@@ -328,8 +328,7 @@ async fn frame(
 }
 
 /// The API's JSON error body again, in the reader's language: the refusal's own reason, or
-/// the message of its code (`api-error-…`), with the field reasons translated. A parser's
-/// own words (an extractor's rejection) stay in `details.detail` for the developer.
+/// the message of its code (`api-error-…`), with the field reasons translated.
 fn in_lang(
     response: Response,
     info: &ErrorInfo,
@@ -346,12 +345,10 @@ fn in_lang(
             told
         }
     });
-    let details = if !fields.is_empty() {
-        json!({ "fields": fields })
-    } else if info.code == "bad_request" && info.details == json!({}) {
-        json!({ "detail": info.message })
-    } else {
+    let details = if fields.is_empty() {
         info.details.clone()
+    } else {
+        json!({ "fields": fields })
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -390,14 +387,21 @@ async fn as_json_error(response: Response) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    // The rejection's own words (which field, which type) stay for the developer; the message
+    // is told in the reader's language at the edge.
+    let details = if status.is_client_error() {
+        json!({ "detail": text })
+    } else {
+        json!({})
+    };
     parts.extensions.insert(ErrorInfo {
         reason: None,
-        details: json!({}),
+        details: details.clone(),
         code,
         message: text.clone(),
         fields: vec![],
     });
-    let body = Body::from(error_body(code, &text, json!({})).to_string());
+    let body = Body::from(error_body(code, &text, details).to_string());
     Response::from_parts(parts, body)
 }
 

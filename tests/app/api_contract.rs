@@ -56,8 +56,16 @@ async fn every_documented_request_example_is_accepted() {
             .unwrap();
         if operation == ("put", "/api/v1/releases/{id}/items") {
             // The request the example plans is the one the demo left qualified on GEFORP.
-            let token = app.token(SMSU_AGENT).await;
+            let token = app.token("comite@demo.guichet").await;
             let reference = example["items"][0].as_str().unwrap();
+            let (_, qualified) = call(
+                &app,
+                Method::GET,
+                "/api/v1/evolutions?offer=GEFORP&state=qualified",
+                &token,
+                None,
+            )
+            .await;
             let (_, planned) = call(
                 &app,
                 Method::GET,
@@ -69,7 +77,7 @@ async fn every_documented_request_example_is_accepted() {
             assert_eq!(
                 (&planned["offer"], &planned["state"]),
                 (&json!("GEFORP"), &json!("qualified")),
-                "{planned}"
+                "{planned}; the qualified ones: {qualified}"
             );
         }
         let sending = examples::sending(&app, &answers, operation, example).await;

@@ -98,7 +98,7 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, new: NewRelease) -> ServiceResult<R
 /// The ranked list of a draft release.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"revision": 1, "items": ["E-000000"]}))]
+#[schema(example = json!({"revision": 1, "items": ["E-000011"]}))]
 pub struct ReleaseItems {
     /// The revision read.
     pub revision: i32,

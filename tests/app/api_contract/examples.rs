@@ -297,16 +297,16 @@ pub async fn sending(
             let (_, list) = send(
                 app,
                 Method::GET,
-                "/api/v1/conventions?status=production",
+                "/api/v1/conventions?per_page=100",
                 Some(&token),
                 None,
             )
             .await;
             let id = list["items"]
                 .as_array()
-                .unwrap()
+                .unwrap_or_else(|| panic!("conventions: {list}"))
                 .iter()
-                .find(|c| c["revision"] == 1)
+                .find(|c| c["revision"] == 1 && c["status"] == "production")
                 .unwrap_or_else(|| panic!("a demo convention in production: {list}"))["id"]
                 .clone();
             to(
@@ -356,7 +356,7 @@ pub async fn sending(
             to(
                 TOULON,
                 format!("/api/v1/faqs/{id}/feedback"),
-                StatusCode::OK,
+                StatusCode::NO_CONTENT,
             )
         }
         ("post", "/api/v1/faqs/{id}/deflections") => {
@@ -364,7 +364,7 @@ pub async fn sending(
             let target = format!("/api/v1/faqs/{id}/deflections");
             to(TOULON, target, StatusCode::NO_CONTENT)
         }
-        ("post", "/api/v1/faq-categories") => to(SMSU_AGENT, here(), StatusCode::CREATED),
+        ("post", "/api/v1/faq-categories") => to(ADMIN, here(), StatusCode::CREATED),
         ("post", "/api/v1/evolutions") => to(TOULON, here(), StatusCode::CREATED),
         ("post", "/api/v1/evolutions/{ref}/actions/{action}") => {
             let filed = evolution(app, "Accusés de lecture").await;
@@ -415,6 +415,9 @@ pub async fn sending(
         // starts with the revision read now, not the example's.
         ("post", "/api/v1/releases/{id}/actions/{action}") => {
             let approved = release(app, "GEFORP", "1.8.0").await;
+            let token = app.token(COMMITTEE).await;
+            let path = format!("/api/v1/releases/{}", approved["id"]);
+            let (_, approved) = send(app, Method::GET, &path, Some(&token), None).await;
             Sending {
                 who: Some(COMMITTEE),
                 target: format!("/api/v1/releases/{}/actions/start", approved["id"]),
