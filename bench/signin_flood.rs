@@ -74,6 +74,8 @@ async fn main() {
         }
     }
     let url = url.expect("the server said where it listens");
+    // reqwest has TLS without a crypto provider of its own: name the application's (ring).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     // Warm up: one sign-in, so the pools and the allocator have settled.
     let _ = http

@@ -66,7 +66,6 @@ pub struct Validated {
 /// `authenticationFailure`, [`Refusal::Unavailable`] for anything else.
 pub fn parse_response(xml: &str) -> Result<Validated, Refusal> {
     let mut reader = Reader::from_str(xml);
-    reader.config_mut().trim_text(true);
     // The local names from the root down to the current element.
     let mut path: Vec<String> = Vec::new();
     let mut user: Option<String> = None;

@@ -152,6 +152,9 @@ impl TestApp {
 
 /// A client that keeps cookies and does not follow redirects (tests look at them).
 pub fn client() -> Client {
+    // reqwest is built with TLS but no crypto provider of its own (the application's
+    // dependency chooses ring, which the server installs at start): the tests install it too.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
