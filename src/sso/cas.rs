@@ -177,14 +177,15 @@ mod tests {
       </cas:serviceResponse>";
 
     #[test]
-    fn a_success_gives_the_user_and_first_attribute_values() {
-        let validated = parse_response(SUCCESS).expect("valid");
+    fn a_success_gives_the_user_and_first_attribute_values() -> Result<(), Refusal> {
+        let validated = parse_response(SUCCESS)?;
         assert_eq!(validated.user, "alice");
         assert_eq!(validated.attributes["cn"], "Alice & Co é");
         assert_eq!(validated.attributes["mail"], "alice@univ-a.fr");
-        let who = asserted(&validated, "mail", "cn").expect("mail");
+        let who = asserted(&validated, "mail", "cn")?;
         assert_eq!(who.email, "alice@univ-a.fr");
         assert_eq!(asserted(&validated, "email", "cn"), Err(Refusal::NoEmail));
+        Ok(())
     }
 
     #[test]
