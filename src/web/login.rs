@@ -25,6 +25,7 @@ use crate::{
     error::AppError,
     i18n::Lang,
     services::identity_providers,
+    sso::SignedVia,
     state::AppState,
     view::Page,
 };
@@ -175,13 +176,14 @@ pub async fn submit(
 #[serde(deny_unknown_fields)]
 pub struct Nothing {}
 
-/// `POST /logout`: ends the session on the server, not just in the browser; a session opened
-/// through an identity provider that does single logout then goes on to end the provider's
-/// session too, which sends the browser back to the sign-in page.
+/// `POST /logout`: ends the session on the server, not just in the browser. A session opened
+/// through an identity provider that does single logout then offers to end the provider's
+/// session too (a link: the pages' `form-action 'self'` policy stops a form's redirection to
+/// another site), which sends the browser back to the sign-in page.
 pub async fn logout(
     session: Session,
     CsrfForm(_): CsrfForm<Nothing>,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     let signed_in: Option<SignedIn> = session
         .get(SIGNED_IN)
         .await
@@ -190,8 +192,18 @@ pub async fn logout(
         .flush()
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let provider_logout = signed_in.and_then(|s| s.via).and_then(|via| via.logout_url);
-    Ok(Redirect::to(provider_logout.as_deref().unwrap_or("/login")))
+    match signed_in.and_then(|s| s.via) {
+        Some(SignedVia {
+            label,
+            logout_url: Some(logout_url),
+            ..
+        }) => Ok(Page::new(
+            "logged_out.html",
+            json!({ "provider": label, "logout_url": logout_url }),
+        )
+        .into_response()),
+        _ => Ok(Redirect::to("/login").into_response()),
+    }
 }
 
 /// `GET /password/forgot`.

@@ -6,9 +6,8 @@
 use std::time::Duration;
 
 use entity::{account, session};
-use fantoccini::Locator;
 use openidconnect::core::CoreIdToken;
-use reqwest::{Client, StatusCode, redirect::Policy};
+use reqwest::{Client, StatusCode};
 use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -113,11 +112,7 @@ async fn signed_in_sessions(app: &TestApp) -> u64 {
 }
 
 fn visitor() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .expect("client")
+    crate::support::client()
 }
 
 fn location(response: &reqwest::Response) -> String {
@@ -207,13 +202,8 @@ async fn signing_in_through_cas_and_openid_connect_in_a_browser() {
     // CAS: Toulon's contact clicks their establishment's button, signs in at the portal,
     // lands on the portal home, sees the provider on their account page, and signs out of both.
     me.open("/login").await;
-    browser
-        .find(Locator::LinkText("Se connecter avec Université de Toulon"))
-        .await
-        .expect("the Toulon button")
-        .click()
-        .await
-        .expect("click");
+    me.click(&format!("a[href^='/login/sso?provider={}']", w.toulon_cas))
+        .await;
     me.type_in("input[name=user]", "thomas").await;
     me.type_in("input[name=password]", "thomas").await;
     me.click("form#lform button[type=submit]").await;
@@ -234,15 +224,11 @@ async fn signing_in_through_cas_and_openid_connect_in_a_browser() {
         .await
         .expect("text");
     assert!(first.contains("Université de Toulon"), "{first}");
-    browser
-        .find(Locator::LinkText(
-            "Se connecter avec La Rochelle Université",
-        ))
-        .await
-        .expect("the La Rochelle button")
-        .click()
-        .await
-        .expect("click");
+    me.click(&format!(
+        "a[href^='/login/sso?provider={}']",
+        w.larochelle_oidc
+    ))
+    .await;
     me.type_in("input[name=user]", "louise").await;
     me.type_in("input[name=password]", "louise").await;
     me.click("form#lform button[type=submit]").await;
@@ -260,21 +246,23 @@ async fn signing_in_through_cas_and_openid_connect_in_a_browser() {
 }
 
 impl Person<'_> {
-    /// Signs out; single logout goes through the provider and comes back to the sign-in page.
+    /// Signs out of Guichet, then of the provider by the page's link, which comes back to the
+    /// sign-in page.
     async fn sign_out_to_provider(&self) {
         self.click("form[action='/logout'] button").await;
+        self.click("a#provider-logout").await;
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         loop {
             let url = self.browser.current_url().await.expect("url");
             if url.as_str().starts_with(&self.app.url("/login")) {
                 break;
             }
-            // The portal may ask to confirm the logout.
-            if let Ok(confirm) = self
-                .browser
-                .find(Locator::Css("form button[type=submit]"))
-                .await
-                && !url.as_str().starts_with(&self.app.url(""))
+            // LemonLDAP::NG asks to confirm an OpenID Connect logout.
+            if !url.as_str().starts_with(&self.app.url(""))
+                && let Ok(confirm) = self
+                    .browser
+                    .find(fantoccini::Locator::Css("form button[type=submit]"))
+                    .await
             {
                 let _ = confirm.click().await;
             }
@@ -293,7 +281,20 @@ async fn refusals_leave_no_session_and_say_why() {
     // A wrong `state`: the callback is refused before the code is even looked at.
     let client = visitor();
     let url = at_provider(&client, app, w.larochelle_oidc, "louise").await;
-    let forged = url.replacen("state=", "state=forged", 1);
+    let mut forged = url::Url::parse(&url).expect("url");
+    let pairs: Vec<(String, String)> = forged
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "state" {
+                format!("forged{v}")
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    forged.query_pairs_mut().clear().extend_pairs(pairs);
+    let forged = forged.to_string();
     let (status, page) = callback(&client, &forged).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(

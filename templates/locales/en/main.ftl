@@ -695,3 +695,7 @@ sso-refused-no-account = Sign-in refused: no active account of this institution 
 sso-refused-contact-cap = Sign-in refused: your institution has reached its maximum number of contacts.
 sso-refused-unavailable = Sign-in impossible: your institution's identity provider is not answering properly. Try again later.
 sso-signed-via = You are signed in through { $provider }.
+sso-logged-out-title = You are signed out
+sso-logged-out-intro = Your Guichet session is over. Your session at { $provider } may still be open.
+sso-logged-out-provider = Sign out of { $provider } too
+sso-logged-out-back = Back to the sign-in page

@@ -695,3 +695,7 @@ sso-refused-no-account = Connexion refusée : aucun compte actif de cet établis
 sso-refused-contact-cap = Connexion refusée : votre établissement a atteint le nombre maximal de contacts.
 sso-refused-unavailable = Connexion impossible : le fournisseur d’identité de votre établissement ne répond pas correctement. Réessayez plus tard.
 sso-signed-via = Vous êtes connecté via { $provider }.
+sso-logged-out-title = Vous êtes déconnecté
+sso-logged-out-intro = Votre session Guichet est terminée. Votre session auprès de { $provider } est peut-être encore ouverte.
+sso-logged-out-provider = Se déconnecter aussi de { $provider }
+sso-logged-out-back = Revenir à la page de connexion

@@ -1,5 +1,5 @@
 //! A real identity provider for the single sign-on tests: LemonLDAP::NG's portal (Debian's
-//! `liblemonldap-ng-portal-perl`) serving CAS and OpenID Connect, run under `plackup` from a
+//! `liblemonldap-ng-portal-perl`) serving CAS and OpenID Connect, run under `plackup` (Starman) from a
 //! temporary directory that holds its whole configuration (a file configuration, file session
 //! stores, an RSA signing key) and a small user base (an SQLite table read by its DBI backend).
 //! Stopped and removed when dropped.
@@ -70,7 +70,7 @@ impl Llng {
         assert!(
             Path::new("/usr/share/perl5/Lemonldap/NG/Portal/Main.pm").exists(),
             "LemonLDAP::NG is missing: `apt-get install liblemonldap-ng-portal-perl \
-             libplack-perl libdbd-sqlite3-perl libxml-simple-perl` (.ci/run does), or run the \
+             starman libdbd-sqlite3-perl libxml-simple-perl openssl` (.ci/run does), or run the \
              tests without `--features sso`"
         );
         let dir = tempfile::tempdir().expect("temp dir");
@@ -101,7 +101,10 @@ impl Llng {
         let guichet = guichet.trim_end_matches('/');
         let callback = format!("{guichet}/login/sso/callback");
         let read = |sub: &str| std::fs::read_to_string(root.join(sub)).expect("the key");
-        let conf = json!({
+        let cas_service = format!("{guichet}/");
+        let logout_back = format!("{guichet}/login");
+        let users_dsn = format!("dbi:SQLite:dbname={}", p("users.db"));
+        let mut conf = json!({
             "cfgNum": 1, "cfgAuthor": "guichet tests", "cfgDate": "1700000000",
             "cfgVersion": "2.16.1",
             "portal": url, "domain": "localhost", "cookieName": "lemonldap",
@@ -115,18 +118,20 @@ impl Llng {
                 "namespace": "llng-sessions", "cache_root": p("cache"), "default_expires_in": 600
             },
             "authentication": "DBI", "userDB": "Same", "passwordDB": "Null", "registerDB": "Null",
-            "dbiAuthChain": format!("dbi:SQLite:dbname={}", p("users.db")),
+            "dbiAuthChain": users_dsn,
             "dbiAuthUser": "", "dbiAuthPassword": "",
             "dbiAuthTable": "users", "dbiUserTable": "users",
             "dbiAuthLoginCol": "login", "dbiAuthPasswordCol": "password",
             "dbiAuthPasswordHash": "",
             "dbiExportedVars": { "cn": "cn", "mail": "mail", "uid": "login" },
             "exportedVars": {}, "whatToTrace": "uid", "macros": {}, "groups": {},
-            "locationRules": {}, "exportedHeaders": {}, "loginHistoryEnabled": 0,
+            "locationRules": {}, "exportedHeaders": {}, "loginHistoryEnabled": 0
+        });
+        let issuers = json!({
             // CAS: Guichet is the one known service; others are refused.
             "issuerDBCASActivation": 1, "casAccessControlPolicy": "error",
             "casAppMetaDataOptions": {
-                "guichet": { "casAppMetaDataOptionsService": format!("{guichet}/") }
+                "guichet": { "casAppMetaDataOptionsService": cas_service }
             },
             "casAppMetaDataExportedVars": { "guichet": { "mail": "mail", "cn": "cn" } },
             // OpenID Connect: Guichet (claims from userinfo, PKCE required) and another client
@@ -140,7 +145,7 @@ impl Llng {
                     "oidcRPMetaDataOptionsClientID": OIDC_CLIENT,
                     "oidcRPMetaDataOptionsClientSecret": OIDC_SECRET,
                     "oidcRPMetaDataOptionsRedirectUris": callback,
-                    "oidcRPMetaDataOptionsPostLogoutRedirectUris": format!("{guichet}/login"),
+                    "oidcRPMetaDataOptionsPostLogoutRedirectUris": logout_back,
                     "oidcRPMetaDataOptionsIDTokenSignAlg": "RS256",
                     "oidcRPMetaDataOptionsRequirePKCE": 1,
                     "oidcRPMetaDataOptionsBypassConsent": 1,
@@ -161,6 +166,9 @@ impl Llng {
                 "other": { "email": "mail", "name": "cn" }
             }
         });
+        if let (Some(conf), Some(issuers)) = (conf.as_object_mut(), issuers.as_object()) {
+            conf.extend(issuers.clone());
+        }
         std::fs::write(
             root.join("conf/lmConf-1.json"),
             serde_json::to_string_pretty(&conf).expect("json"),
@@ -188,9 +196,14 @@ impl Llng {
         )
         .expect("the PSGI file");
         let log = std::fs::File::create(root.join("portal.log")).expect("a log file");
+        // Starman, several workers: a browser keeps idle connections open (pre-connections,
+        // keep-alive), and a one-connection-at-a-time server would then leave Guichet's
+        // back-channel calls (ticket validation, code exchange) waiting.
         let child = Command::new("plackup")
-            .args(["-s", "HTTP::Server::PSGI", "--host", "127.0.0.1", "--port"])
+            .args(["-s", "Starman", "--workers", "6", "--preload-app"])
+            .args(["--host", "127.0.0.1", "--port"])
             .arg(port.to_string())
+            .arg("--app")
             .arg(root.join("app.psgi"))
             .env("LLNG_DEFAULTCONFFILE", root.join("llng.ini"))
             .stdout(Stdio::null())
@@ -216,18 +229,18 @@ impl Llng {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
                 let request =
                     "GET /.well-known/openid-configuration HTTP/1.0\r\nHost: localhost\r\n\r\n";
-                let mut answer = String::new();
+                let mut answer = [0u8; 12];
                 if stream.write_all(request.as_bytes()).is_ok()
-                    && stream.read_to_string(&mut answer).is_ok()
-                    && answer.starts_with("HTTP/1.0 200")
+                    && stream.read_exact(&mut answer).is_ok()
+                    && answer.ends_with(b" 200")
                 {
                     return;
                 }
             }
             assert!(
                 Instant::now() < deadline,
-                "LemonLDAP::NG did not start: see portal.log in {}",
-                self._dir.path().display()
+                "LemonLDAP::NG did not start: {}",
+                std::fs::read_to_string(self._dir.path().join("portal.log")).unwrap_or_default()
             );
             std::thread::sleep(Duration::from_millis(200));
         }
