@@ -79,11 +79,7 @@ mod tests {
         ];
         for (raw, expected) in cases {
             let got = Email::parse(raw);
-            assert_eq!(
-                got.as_ref().map(Email::as_str),
-                expected.as_ref().map(|s| *s).map_err(|e| *e),
-                "{raw}"
-            );
+            assert_eq!(got.as_ref().map(Email::as_str).map_err(|e| *e), expected, "{raw}");
         }
     }
 }
