@@ -79,7 +79,11 @@ mod tests {
         ];
         for (raw, expected) in cases {
             let got = Email::parse(raw);
-            assert_eq!(got.as_ref().map(Email::as_str).map_err(|e| *e), expected, "{raw}");
+            assert_eq!(
+                got.as_ref().map(Email::as_str).map_err(|e| *e),
+                expected,
+                "{raw}"
+            );
         }
     }
 }

@@ -93,6 +93,11 @@ fn yes() -> bool {
 /// A new provider.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "organisation_id": 7, "kind": "cas", "label": "Université de Toulon",
+    "server_url": "https://cas.univ-tln.fr/cas", "email_domains": ["univ-tln.fr"],
+    "create_contacts": false
+}))]
 pub struct NewProvider {
     /// The establishment (an organisation) whose people it signs in.
     pub organisation_id: i64,

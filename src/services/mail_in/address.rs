@@ -17,6 +17,7 @@ use crate::{
 /// An offer's mail address as set.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"address": "geforp@guichet.esup-portail.org", "subcategory": 12}))]
 pub struct MailAddressInput {
     /// The address mail servers deliver to Guichet for this offer.
     pub address: String,

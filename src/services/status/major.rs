@@ -349,6 +349,7 @@ async fn member_row<C: Handle>(
 /// What an agent links to a major incident: an open incident of the caller's reach.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"ref": "I-000124"}))]
 pub struct LinkInput {
     /// The incident's reference.
     #[serde(rename = "ref")]

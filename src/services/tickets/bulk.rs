@@ -34,6 +34,7 @@ pub enum BulkAction {
 /// A bulk action's request.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"tickets": ["I-000123", "R-000124"], "action": "assign_to_me"}))]
 pub struct BulkInput {
     /// The tickets' references (1 to 200).
     pub tickets: Vec<String>,

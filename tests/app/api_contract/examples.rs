@@ -15,6 +15,8 @@ const TOULON: &str = "contact@univ-toulon.demo.guichet";
 const ROCHELLE: &str = "contact@univ-larochelle.demo.guichet";
 const RENNES: &str = "contact@univ-rennes2.demo.guichet";
 const SMSU_AGENT: &str = "agent.smsu@demo.guichet";
+const GEFORP_AGENT: &str = "agent.geforp@demo.guichet";
+const COORDINATION: &str = "coordination@demo.guichet";
 const COMMITTEE: &str = "comite@demo.guichet";
 const CHAIR: &str = "copil@demo.guichet";
 const STEERING_2: &str = "copil2@demo.guichet";
@@ -51,8 +53,13 @@ pub const ORDER: &[(&str, &str)] = &[
     ("post", "/api/v1/tickets/{ref}/actions/{action}"),
     ("post", "/api/v1/tickets/{ref}/log"),
     ("post", "/api/v1/ticket-views"),
+    ("post", "/api/v1/tickets/bulk"),
     ("put", "/api/v1/offers/{code}/status"),
     ("post", "/api/v1/offers/{code}/maintenance"),
+    ("post", "/api/v1/major-incidents/{id}/members"),
+    ("put", "/api/v1/offers/{code}/mail-address"),
+    ("post", "/api/v1/webhooks"),
+    ("post", "/api/v1/identity-providers"),
     ("post", "/api/v1/faqs"),
     ("patch", "/api/v1/faqs/{id}"),
     ("post", "/api/v1/faqs/{id}/feedback"),
@@ -155,21 +162,58 @@ fn made(answers: &Answers, method: &'static str, path: &'static str, field: &str
 
 /// A new ticket filed by `email` on SMS-U (a service request: no extra field).
 async fn ticket_of(app: &TestApp, email: &str) -> String {
+    filed_on_smsu(app, email, "demande de service").await
+}
+
+/// A new ticket filed by `email` in an SMS-U subcategory named `kind`.
+async fn filed_on_smsu(app: &TestApp, email: &str, kind: &str) -> String {
     let token = app.token(email).await;
-    let sub = subcategory(app, &token, "SMS-U", "demande de service").await;
+    let sub = subcategory(app, &token, "SMS-U", kind).await;
+    let mut body = json!({
+        "subcategory": sub, "title": "Quota atteint", "description": "Les envois sont refusés.",
+        "impact": "person", "urgency": "low"
+    });
+    if kind == "incident" {
+        // What SMS-U's incidents require.
+        body["affected_version"] = json!("5.1");
+        body["module"] = json!("Envoi");
+        body["page_url"] = json!("https://smsu.example/envoi");
+    }
     let (status, ticket) = send(
         app,
         Method::POST,
         "/api/v1/tickets",
         Some(&token),
-        Some(json!({
-            "subcategory": sub, "title": "Quota atteint", "description": "Les envois sont refusés.",
-            "impact": "person", "urgency": "low"
-        })),
+        Some(body),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{ticket}");
     ticket["ref"].as_str().unwrap().to_owned()
+}
+
+/// A major incident on SMS-U: Toulon's incident, declared major by the provider's agent.
+async fn major_incident(app: &TestApp) -> i64 {
+    let master = filed_on_smsu(app, TOULON, "incident").await;
+    let token = app.token(SMSU_AGENT).await;
+    let path = format!("/api/v1/tickets/{master}/major");
+    let (status, major) = send(app, Method::POST, &path, Some(&token), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{major}");
+    major["id"].as_i64().unwrap()
+}
+
+/// A demo organisation's id, by code.
+async fn organisation_id(app: &TestApp, code: &str) -> i64 {
+    let token = app.token(ADMIN).await;
+    let path = "/api/v1/organisations?per_page=100";
+    let (_, list) = send(app, Method::GET, path, Some(&token), None).await;
+    list["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("organisations: {list}"))
+        .iter()
+        .find(|o| o["code"] == code)
+        .unwrap_or_else(|| panic!("no organisation {code}: {list}"))["id"]
+        .as_i64()
+        .unwrap()
 }
 
 /// A new request on SMS-U filed by Toulon.
@@ -336,6 +380,36 @@ pub async fn sending(
             to(TOULON, target, StatusCode::CREATED)
         }
         ("post", "/api/v1/ticket-views") => to(SMSU_AGENT, here(), StatusCode::CREATED),
+        // References and ids are the database's: the documented shape, with real ones.
+        ("post", "/api/v1/tickets/bulk") => {
+            let ticket = ticket_of(app, TOULON).await;
+            let mut sending = to(SMSU_AGENT, here(), StatusCode::OK);
+            sending.body["tickets"] = json!([ticket]);
+            sending
+        }
+        ("post", "/api/v1/major-incidents/{id}/members") => {
+            let id = major_incident(app).await;
+            let incident = filed_on_smsu(app, ROCHELLE, "incident").await;
+            let target = format!("/api/v1/major-incidents/{id}/members");
+            let mut sending = to(SMSU_AGENT, target, StatusCode::CREATED);
+            sending.body["ref"] = json!(incident);
+            sending
+        }
+        ("put", "/api/v1/offers/{code}/mail-address") => {
+            let token = app.token(GEFORP_AGENT).await;
+            let sub = subcategory(app, &token, "GEFORP", "demande de service").await;
+            let target = "/api/v1/offers/GEFORP/mail-address".to_owned();
+            let mut sending = to(GEFORP_AGENT, target, StatusCode::OK);
+            sending.body["subcategory"] = json!(sub);
+            sending
+        }
+        ("post", "/api/v1/webhooks") => to(COORDINATION, here(), StatusCode::CREATED),
+        ("post", "/api/v1/identity-providers") => {
+            let toulon = organisation_id(app, "UTLN").await;
+            let mut sending = to(ADMIN, here(), StatusCode::CREATED);
+            sending.body["organisation_id"] = json!(toulon);
+            sending
+        }
         ("put", "/api/v1/offers/{code}/status") => to(
             SMSU_AGENT,
             "/api/v1/offers/SMS-U/status".to_owned(),
