@@ -267,7 +267,12 @@ async fn refuse(
     refusal: Refusal,
 ) -> Result<Response, AppError> {
     tracing::info!(reason = refusal.key(), "single sign-on refused");
-    session.flush().await.map_err(internal)?;
+    // The sign-in under way ends with its refusal, but never a session already signed in: a
+    // link to the callback from another site must not sign anyone out.
+    let signed_in: Option<SignedIn> = session.get(SIGNED_IN).await.map_err(internal)?;
+    if signed_in.is_none() {
+        session.flush().await.map_err(internal)?;
+    }
     let status = match refusal {
         Refusal::Unavailable => StatusCode::BAD_GATEWAY,
         _ => StatusCode::FORBIDDEN,

@@ -29,7 +29,7 @@ const ROLES: [&str; 6] = [
 ];
 
 /// GET routes that answer something other than a page.
-const NOT_PAGES: [(&str, &str); 7] = [
+const NOT_PAGES: [(&str, &str); 9] = [
     ("/", "redirects to the caller's home"),
     ("/lang", "sets the language and redirects"),
     ("/static/{*path}", "assets"),
@@ -42,6 +42,11 @@ const NOT_PAGES: [(&str, &str); 7] = [
     (
         "/password/reset",
         "reached from the e-mailed link only, with its token",
+    ),
+    ("/status/feed.atom", "an Atom feed for feed readers"),
+    (
+        "/login/sso",
+        "redirects to the establishment's identity provider",
     ),
 ];
 

@@ -475,3 +475,30 @@ async fn every_page_warns_while_demo_accounts_can_sign_in() {
     let page = empty.get("/login").await.text().await.unwrap();
     assert!(!page.contains("demo-banner"));
 }
+
+#[tokio::test]
+async fn a_refused_single_sign_on_return_never_signs_out_whoever_follows_it() {
+    let app = TestApp::with_demo().await;
+    let browser =
+        crate::support::browser_signed_in(&app, "contact@univ-toulon.demo.guichet", "demo").await;
+    // A link to the callback from anywhere, with a made-up state.
+    let answer = browser
+        .get(app.url("/login/sso/callback?state=forged&ticket=ST-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    let home = browser.get(app.url("/portal")).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK, "still signed in");
+    // Signed out, the same refusal signs nobody in (the login page it shows keeps its CSRF
+    // token in a session of its own).
+    let anonymous = client();
+    let answer = anonymous
+        .get(app.url("/login/sso/callback?state=forged&ticket=ST-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    let home = anonymous.get(app.url("/portal")).send().await.unwrap();
+    assert!(home.status().is_redirection(), "{}", home.status());
+}

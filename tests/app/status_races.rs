@@ -89,7 +89,7 @@ async fn own_sms_u_incident(app: &TestApp, token: &str, title: &str) -> String {
         token,
         Some(json!({
             "subcategory": incident, "title": title, "description": "Rien ne part.",
-            "impact": "establishment", "urgency": "high", "version": "5.1", "module": "Envoi",
+            "impact": "establishment", "urgency": "high", "affected_version": "5.1", "module": "Envoi",
             "page_url": "https://smsu.example/envoi"
         })),
     )
