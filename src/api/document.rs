@@ -43,6 +43,12 @@ pub fn complete(doc: &mut OpenApi) {
     let components = doc.components.get_or_insert_with(Default::default);
     let mut schemas = vec![(ErrorBody::name().into_owned(), ErrorBody::schema())];
     ErrorBody::schemas(&mut schemas);
+    // Named only by a path parameter, which utoipa does not collect from: added here, or the
+    // parameter's `$ref` would point at nothing.
+    schemas.push((
+        crate::services::releases::ReleaseAction::name().into_owned(),
+        crate::services::releases::ReleaseAction::schema(),
+    ));
     components.schemas.extend(schemas);
     for item in doc.paths.paths.values_mut() {
         let operations = [

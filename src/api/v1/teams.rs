@@ -79,6 +79,10 @@ pub async fn remove_member(
     ctx: Ctx,
     Path((id, account_id)): Path<(i64, i64)>,
 ) -> Result<Json<TeamDetail>, AppError> {
+    // Ids start at 1, as documented: no account has a smaller one to remove.
+    if account_id < 1 {
+        return Err(AppError::NotFound);
+    }
     Ok(Json(teams::remove_member(&ctx, id, account_id).await?))
 }
 

@@ -125,6 +125,13 @@ pub async fn create(
     if !scope.admin && !scope.managed.contains(&organisation) {
         return Err(ServiceError::NotFound);
     }
+    // An administrator reaches every organisation, but only those that exist.
+    if crate::db::directory::organisation_names(ctx, vec![organisation])
+        .await?
+        .is_empty()
+    {
+        return Err(ServiceError::NotFound);
+    }
     let mut problems = crate::services::Problems::default();
     if !target::acceptable(&input.url, allow_loopback_http) || input.url.len() > 2000 {
         problems.rule("url", "webhook-url-https", vec![]);
