@@ -280,7 +280,7 @@ mod tests {
     #[test]
     fn the_feed_is_atom_in_the_readers_language() {
         let events = [event("status-1", 1, Some("Sending stopped"))];
-        let now = Utc::now();
+        let now = chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap();
         let french = atom(&events, Lang::Fr, "https://guichet.example/", now);
         let parsed: Feed = french.parse().expect("valid Atom");
         assert_eq!(parsed.entries.len(), 1);
