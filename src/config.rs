@@ -65,6 +65,9 @@ pub struct Config {
     /// Whether webhook endpoints may be plain HTTP on the loopback address (tests, a local
     /// relay); otherwise HTTPS only.
     pub webhook_allow_loopback_http: bool,
+    /// Key sealing the secrets read back later (base64, 32 bytes); empty: a key file under
+    /// `data_dir`. Never logged.
+    pub secrets_key: String,
     /// Days before a resolved ticket without answer is closed.
     pub auto_close_days: i64,
     /// How often each process looks for due background jobs, in milliseconds.

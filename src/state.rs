@@ -35,6 +35,8 @@ pub struct AppState {
     demo_accounts: Arc<AtomicBool>,
     /// Each account's rate of creations.
     pub creations: CreationLimiter,
+    /// Seals and opens the secrets Guichet reads back (mailbox passwords, client secrets).
+    pub sealer: crate::auth::sealing::Sealer,
 }
 
 impl AppState {
@@ -43,6 +45,10 @@ impl AppState {
         Ok(Self {
             mailer: Mailer::from_config(&config)?,
             creations: CreationLimiter::new(config.create_rate_per_minute, config.create_burst),
+            sealer: crate::auth::sealing::Sealer::from_setting(
+                &config.secrets_key,
+                &config.data_dir,
+            )?,
             db,
             views: Views::new(),
             clock: Clock::default(),

@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod csrf;
 pub mod password_reset;
 pub mod reach;
+pub mod sealing;
 pub mod secret;
 pub mod session_store;
 pub mod signin;
