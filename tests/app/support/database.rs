@@ -93,11 +93,13 @@ enum Template {
     SqliteFile(PathBuf),
     /// The template database's name.
     Postgres(String),
-    /// The template database's name and its tables.
+    /// The template database's name, its tables and its triggers.
     Mariadb {
         name: String,
         /// `SHOW CREATE TABLE` of each table, in the template's order.
         tables: Vec<(String, String)>,
+        /// `SHOW CREATE TRIGGER` of each trigger, made after the rows are copied.
+        triggers: Vec<String>,
     },
 }
 
@@ -126,9 +128,13 @@ impl TestDb {
                 }
             }
             Template::Postgres(name) => TestDb::create_named(dir, Some(name)).await,
-            Template::Mariadb { name, tables } => {
+            Template::Mariadb {
+                name,
+                tables,
+                triggers,
+            } => {
                 let db = TestDb::create(dir).await;
-                copy_mariadb(&db.url, name, tables).await;
+                copy_mariadb(&db.url, name, tables, triggers).await;
                 db
             }
         }
@@ -157,6 +163,7 @@ async fn make_template(start: Start) -> Template {
             Template::Mariadb {
                 name: name.clone(),
                 tables: Vec::new(),
+                triggers: Vec::new(),
             },
         )
     } else {
@@ -187,6 +194,7 @@ async fn make_template(start: Start) -> Template {
     let template = match source {
         Template::Mariadb { name, .. } => Template::Mariadb {
             tables: mariadb_tables(&conn).await,
+            triggers: mariadb_triggers(&conn).await,
             name,
         },
         other => other,
@@ -243,9 +251,32 @@ async fn mariadb_tables(conn: &DatabaseConnection) -> Vec<(String, String)> {
     tables
 }
 
+/// The template's triggers, as statements that create them.
+async fn mariadb_triggers(conn: &DatabaseConnection) -> Vec<String> {
+    let backend = conn.get_database_backend();
+    let names = conn
+        .query_all_raw(Statement::from_string(backend, "SHOW TRIGGERS"))
+        .await
+        .expect("the template's triggers");
+    let mut triggers = Vec::new();
+    for row in names {
+        let trigger: String = row.try_get_by_index(0).expect("trigger name");
+        let create = conn
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SHOW CREATE TRIGGER `{trigger}`"),
+            ))
+            .await
+            .expect("SHOW CREATE TRIGGER")
+            .expect("a row");
+        triggers.push(create.try_get_by_index(2).expect("its statement"));
+    }
+    triggers
+}
+
 /// Fills the new MariaDB database at `url` with the template's tables and rows, on one
 /// connection so that the foreign-key checks stay off throughout.
-async fn copy_mariadb(url: &str, template: &str, tables: &[(String, String)]) {
+async fn copy_mariadb(url: &str, template: &str, tables: &[(String, String)], triggers: &[String]) {
     let mut options = sea_orm::ConnectOptions::new(url.to_owned());
     options.max_connections(1).sqlx_logging(false);
     let conn = Database::connect(options)
@@ -265,6 +296,11 @@ async fn copy_mariadb(url: &str, template: &str, tables: &[(String, String)]) {
         ))
         .await
         .expect("copy a table's rows");
+    }
+    for create in triggers {
+        conn.execute_unprepared(create)
+            .await
+            .expect("create a trigger");
     }
     conn.execute_unprepared("SET FOREIGN_KEY_CHECKS = 1")
         .await
