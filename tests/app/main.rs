@@ -47,6 +47,7 @@ mod sla_calendars;
 mod sso;
 mod status;
 mod status_feed;
+mod status_maintenance;
 mod status_races;
 mod system;
 mod ticket_pages;
