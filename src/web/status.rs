@@ -327,6 +327,14 @@ pub struct MajorForm {
     description: String,
     #[serde(default)]
     requester: String,
+    #[serde(default)]
+    module: String,
+    #[serde(default)]
+    affected_version: String,
+    #[serde(default)]
+    environment: String,
+    #[serde(default)]
+    page_url: String,
 }
 
 /// `POST /status/{code}/major`: opens the major incident and shows its master; the form again,
@@ -338,7 +346,10 @@ pub async fn open_major(
     CsrfForm(form): CsrfForm<MajorForm>,
 ) -> Result<Response, AppError> {
     let typed = json!({ "subcategory": form.subcategory, "title": form.title,
-                        "description": form.description, "requester": form.requester });
+                        "description": form.description, "requester": form.requester,
+                        "module": form.module, "affected_version": form.affected_version,
+                        "environment": form.environment, "page_url": form.page_url });
+    let filled = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
     let requester = match form.requester.trim() {
         "" => Ok(None),
         email => tickets::requester_by_email(&ctx, form.subcategory, email)
@@ -353,6 +364,10 @@ pub async fn open_major(
                 title: form.title.clone(),
                 description: form.description.clone(),
                 requester,
+                module: filled(&form.module),
+                affected_version: filled(&form.affected_version),
+                environment: filled(&form.environment),
+                page_url: filled(&form.page_url),
             };
             major::open(&ctx, &code, input).await.map_err(AppError::from)
         }

@@ -219,7 +219,8 @@ async fn a_provider_agent_opens_a_major_incident_from_the_status_page_in_one_ste
     let toulon_id = account_id(&app, TOULON).await;
     let body = json!({"subcategory": incident, "title": "Plus aucun SMS ne part",
                       "description": "Les envois échouent partout depuis 9 h.",
-                      "requester": toulon_id});
+                      "requester": toulon_id, "affected_version": "5.1", "module": "Envoi",
+                      "page_url": "https://smsu.example/envoi"});
     let path = "/api/v1/offers/SMS-U/major-incidents";
     // Another provider's agent does not reach SMS-U; a subscriber may not open one.
     let other = app.token(OTHER_AGENT).await;
@@ -276,6 +277,9 @@ async fn a_provider_agent_opens_a_major_incident_from_the_status_page_in_one_ste
         ("title", "Envois bloqués, deuxième panne"),
         ("description", "Depuis 14 h."),
         ("requester", "personne@nulle-part.example"),
+        ("module", "Envoi"),
+        ("affected_version", "5.1"),
+        ("page_url", "https://smsu.example/envoi"),
     ];
     let refused = desk.post(app.url("/status/SMS-U/major")).form(&typed).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);

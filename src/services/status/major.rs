@@ -86,7 +86,7 @@ pub async fn declare(ctx: &Ctx, reference: &str) -> ServiceResult<MajorView> {
 /// establishment's, under its convention), or for the caller when none is named.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"subcategory": 1, "title": "Plus aucun SMS ne part", "description": "Les envois échouent pour tous les établissements depuis 9 h.", "requester": 2}))]
+#[schema(example = json!({"subcategory": 1, "title": "Plus aucun SMS ne part", "description": "Les envois échouent pour tous les établissements depuis 9 h.", "requester": 2, "affected_version": "5.1", "module": "Envoi", "page_url": "https://smsu.example/envoi"}))]
 pub struct OpenMajor {
     /// An incident subcategory of the offer.
     pub subcategory: i64,
@@ -97,6 +97,19 @@ pub struct OpenMajor {
     /// The account of the subscriber's contact the master is filed for (none: the caller).
     #[serde(default)]
     pub requester: Option<i64>,
+    /// The module affected (required when the subcategory requires it, as for any incident;
+    /// the establishments that join inherit it).
+    #[serde(default)]
+    pub module: Option<String>,
+    /// The version affected (same rule).
+    #[serde(default)]
+    pub affected_version: Option<String>,
+    /// The environment affected (same rule).
+    #[serde(default)]
+    pub environment: Option<String>,
+    /// The page where it shows (same rule).
+    #[serde(default)]
+    pub page_url: Option<String>,
 }
 
 /// Opens a major incident on an offer (provider side): files the master incident and declares it
@@ -115,10 +128,10 @@ pub async fn open(ctx: &Ctx, code: &str, input: OpenMajor) -> ServiceResult<Majo
         impact: Impact::SeveralEstablishments,
         urgency: Urgency::High,
         visibility: None,
-        module: None,
-        affected_version: None,
-        environment: None,
-        page_url: None,
+        module: input.module,
+        affected_version: input.affected_version,
+        environment: input.environment,
+        page_url: input.page_url,
         event_at: Some(ctx.now()),
         people_affected: None,
         requester: input.requester,
