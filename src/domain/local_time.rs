@@ -21,7 +21,9 @@ pub fn parse_form_local(text: &str) -> Option<DateTime<Utc>> {
 /// An instant as a `datetime-local` field shows it: Paris wall-clock time, `YYYY-MM-DDTHH:MM`
 /// (what [`parse_form_local`] reads back).
 pub fn form_value(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Paris).format("%Y-%m-%dT%H:%M").to_string()
+    at.with_timezone(&Paris)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 /// Shows an instant (RFC 3339) as Paris wall-clock time, `YYYY-MM-DD HH:MM`; what does not

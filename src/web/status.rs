@@ -267,7 +267,9 @@ pub async fn edit_window(
         })
     });
     let done = match edit {
-        Ok(edit) => maintenance::edit(&ctx, id, edit).await.map_err(AppError::from),
+        Ok(edit) => maintenance::edit(&ctx, id, edit)
+            .await
+            .map_err(AppError::from),
         Err(err) => Err(err),
     };
     match done {
@@ -369,7 +371,9 @@ pub async fn open_major(
                 environment: filled(&form.environment),
                 page_url: filled(&form.page_url),
             };
-            major::open(&ctx, &code, input).await.map_err(AppError::from)
+            major::open(&ctx, &code, input)
+                .await
+                .map_err(AppError::from)
         }
         Err(err) => Err(err),
     };

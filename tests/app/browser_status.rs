@@ -27,7 +27,10 @@ async fn status_pages_read_in_both_languages_at_both_widths() {
     assert_eq!(status, StatusCode::CREATED, "{window}");
     let outage = json!({"status": "degraded", "message": "Envois retardés"});
     let path = "/api/v1/offers/SMS-U/status";
-    assert_eq!(call(&app, Method::PUT, path, &agent, Some(outage)).await.0, StatusCode::OK);
+    assert_eq!(
+        call(&app, Method::PUT, path, &agent, Some(outage)).await.0,
+        StatusCode::OK
+    );
     let window_page = format!("/status/SMS-U/maintenance/{}", window["id"]);
 
     let driver = Driver::start();
@@ -37,7 +40,12 @@ async fn status_pages_read_in_both_languages_at_both_widths() {
     for (email, pages) in [
         (
             AGENT,
-            vec!["/status", "/status/SMS-U", "/status/SMS-U/major", window_page.as_str()],
+            vec![
+                "/status",
+                "/status/SMS-U",
+                "/status/SMS-U/major",
+                window_page.as_str(),
+            ],
         ),
         (
             "coordination@demo.guichet",
@@ -69,10 +77,10 @@ async fn status_pages_read_in_both_languages_at_both_widths() {
                     );
                     let name = format!(
                         "{lang}-{width}-{}.png",
-                        path.trim_start_matches('/').replace(['/', '?', '=', '&'], "-")
+                        path.trim_start_matches('/')
+                            .replace(['/', '?', '=', '&'], "-")
                     );
-                    std::fs::write(shots.join(name), browser.screenshot().await.unwrap())
-                        .unwrap();
+                    std::fs::write(shots.join(name), browser.screenshot().await.unwrap()).unwrap();
                 }
             }
         }

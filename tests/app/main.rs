@@ -52,6 +52,7 @@ mod status_availability;
 mod status_feed;
 mod status_maintenance;
 mod status_races;
+mod status_sla_pause;
 mod system;
 mod ticket_pages;
 mod tickets;

@@ -34,7 +34,9 @@ async fn set_at(app: &TestApp, at: DateTime<Utc>, status: &str) {
 }
 
 fn minutes(month: &Value, measure: &str, status: &str) -> i64 {
-    month[measure][status].as_i64().unwrap_or_else(|| panic!("{measure} {status}: {month}"))
+    month[measure][status]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{measure} {status}: {month}"))
 }
 
 #[tokio::test]
@@ -66,14 +68,20 @@ async fn a_known_history_gives_exact_minutes_per_month_in_real_and_business_time
     let month_minutes = (paris(this_month, 0, 0) - paris(last_month, 0, 0)).num_minutes();
     assert_eq!(minutes(previous, "minutes", "degraded"), 90);
     assert_eq!(minutes(previous, "minutes", "major_outage"), 30);
-    assert_eq!(minutes(previous, "minutes", "operational"), month_minutes - 120);
+    assert_eq!(
+        minutes(previous, "minutes", "operational"),
+        month_minutes - 120
+    );
     let mut window = CoverageWindow::business_days();
     window.public_holidays = PublicHolidays::France;
     let office = Calendar::new(&window).unwrap();
     let open = office.between(paris(last_month, 0, 0), paris(this_month, 0, 0));
     assert_eq!(minutes(previous, "business_minutes", "degraded"), 90);
     assert_eq!(minutes(previous, "business_minutes", "major_outage"), 30);
-    assert_eq!(minutes(previous, "business_minutes", "operational"), open - 120);
+    assert_eq!(
+        minutes(previous, "business_minutes", "operational"),
+        open - 120
+    );
     // The month under way is counted up to now, all operational.
     let so_far = (now - paris(this_month, 0, 0)).num_minutes();
     assert_eq!(minutes(current, "minutes", "operational"), so_far);
@@ -93,7 +101,10 @@ async fn a_known_history_gives_exact_minutes_per_month_in_real_and_business_time
     let (status, rows) = call(&app, Method::GET, &report, &coordinator, None).await;
     assert_eq!(status, StatusCode::OK, "{rows}");
     assert_eq!(rows[0]["offer"], "SMS-U");
-    assert_eq!(minutes(&rows[0]["months"][0], "business_minutes", "degraded"), 90);
+    assert_eq!(
+        minutes(&rows[0]["months"][0], "business_minutes", "degraded"),
+        90
+    );
     let csv = app
         .api(Method::GET, &format!("{report}&format=csv"), &coordinator)
         .send()
@@ -134,7 +145,11 @@ async fn a_known_history_gives_exact_minutes_per_month_in_real_and_business_time
     .await;
     assert_eq!(status, StatusCode::OK, "{theirs}");
     assert!(
-        theirs.as_array().unwrap().iter().all(|r| r["offer"] != "SMS-U"),
+        theirs
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["offer"] != "SMS-U"),
         "{theirs}"
     );
     assert_eq!(

@@ -105,7 +105,11 @@ async fn a_window_edited_then_cancelled_is_told_once_each_time_and_never_starts(
     assert_eq!(status, StatusCode::OK, "{edited}");
     assert_eq!(edited["revision"], 2);
     assert_eq!(
-        edited["starts_at"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap(),
+        edited["starts_at"]
+            .as_str()
+            .unwrap()
+            .parse::<DateTime<Utc>>()
+            .unwrap(),
         later
     );
     // The same edit at the old revision is stale.
@@ -120,8 +124,16 @@ async fn a_window_edited_then_cancelled_is_told_once_each_time_and_never_starts(
     );
     let mut statuses = [first.0, second.0];
     statuses.sort();
-    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{first:?} {second:?}");
-    let cancelled = if first.0 == StatusCode::OK { first.1 } else { second.1 };
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{first:?} {second:?}"
+    );
+    let cancelled = if first.0 == StatusCode::OK {
+        first.1
+    } else {
+        second.1
+    };
     assert_eq!(cancelled["state"], "cancelled");
     told_once_each(&app, &smtp, now, "Maintenance annulée").await;
 
@@ -135,8 +147,15 @@ async fn a_window_edited_then_cancelled_is_told_once_each_time_and_never_starts(
         assert_eq!(told(&messages, email, "Maintenance commencée"), 0);
         assert_eq!(told(&messages, email, "Maintenance annulée"), 1);
     }
-    let shown = call(&app, Method::GET, "/api/v1/status", &toulon, None).await.1;
-    let sms_u = shown.as_array().unwrap().iter().find(|o| o["code"] == "SMS-U").unwrap();
+    let shown = call(&app, Method::GET, "/api/v1/status", &toulon, None)
+        .await
+        .1;
+    let sms_u = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == "SMS-U")
+        .unwrap();
     assert_eq!(sms_u["maintenance"], json!([]));
 }
 
@@ -160,7 +179,10 @@ async fn cancelling_a_window_under_way_ends_it_now_and_brings_the_former_status_
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("/cancel"), "{html}");
-    assert!(!html.contains("name=\"revision\""), "a started window is not edited");
+    assert!(
+        !html.contains("name=\"revision\""),
+        "a started window is not edited"
+    );
     for (email, expected) in [
         (OTHER_AGENT, StatusCode::NOT_FOUND),
         (TOULON, StatusCode::FORBIDDEN),
@@ -198,7 +220,11 @@ async fn cancelling_a_window_under_way_ends_it_now_and_brings_the_former_status_
     let messages = smtp.messages();
     for email in SUBSCRIBERS {
         assert_eq!(told(&messages, email, "Maintenance terminée"), 0, "{email}");
-        assert_eq!(told(&messages, email, "Maintenance commencée"), 1, "{email}");
+        assert_eq!(
+            told(&messages, email, "Maintenance commencée"),
+            1,
+            "{email}"
+        );
     }
     assert_eq!(sms_u_status(&app).await, "operational");
 }
@@ -245,7 +271,14 @@ async fn a_provider_agent_opens_a_major_incident_from_the_status_page_in_one_ste
     let master = major["master"].as_str().unwrap().to_owned();
     told_once_each(&app, &smtp, Utc::now(), "Incident majeur").await;
     // The master is Toulon's incident, declared major: a second declaration is refused.
-    let (_, ticket) = call(&app, Method::GET, &format!("/api/v1/tickets/{master}"), &toulon, None).await;
+    let (_, ticket) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/tickets/{master}"),
+        &toulon,
+        None,
+    )
+    .await;
     assert_eq!(ticket["ref"], master.as_str());
     let declare = format!("/api/v1/tickets/{master}/major");
     assert_eq!(
@@ -255,7 +288,12 @@ async fn a_provider_agent_opens_a_major_incident_from_the_status_page_in_one_ste
     // La Rochelle sees it and joins it.
     let rochelle = app.token(ROCHELLE).await;
     let (_, board) = call(&app, Method::GET, "/api/v1/status", &rochelle, None).await;
-    let sms_u = board.as_array().unwrap().iter().find(|o| o["code"] == "SMS-U").unwrap();
+    let sms_u = board
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == "SMS-U")
+        .unwrap();
     assert_eq!(sms_u["major_incidents"][0]["id"], major["id"]);
     let join = format!("/api/v1/major-incidents/{}/join", major["id"]);
     let (status, child) = call(&app, Method::POST, &join, &rochelle, None).await;
@@ -265,9 +303,20 @@ async fn a_provider_agent_opens_a_major_incident_from_the_status_page_in_one_ste
     // From the page: the board links to the form; a wrong requester comes back typed, with
     // its error; a good one opens the incident and shows its master.
     let desk = browser_signed_in(&app, AGENT, guichet::demo::PASSWORD).await;
-    let board = desk.get(app.url("/status")).send().await.unwrap().text().await.unwrap();
+    let board = desk
+        .get(app.url("/status"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(board.contains("/status/SMS-U/major"), "{board}");
-    let form = desk.get(app.url("/status/SMS-U/major")).send().await.unwrap();
+    let form = desk
+        .get(app.url("/status/SMS-U/major"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(form.status(), StatusCode::OK);
     let csrf = csrf_of(&form.text().await.unwrap());
     let sub = incident.to_string();
@@ -281,19 +330,33 @@ async fn a_provider_agent_opens_a_major_incident_from_the_status_page_in_one_ste
         ("affected_version", "5.1"),
         ("page_url", "https://smsu.example/envoi"),
     ];
-    let refused = desk.post(app.url("/status/SMS-U/major")).form(&typed).send().await.unwrap();
+    let refused = desk
+        .post(app.url("/status/SMS-U/major"))
+        .form(&typed)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = refused.text().await.unwrap();
     assert!(html.contains("Envois bloqués, deuxième panne"), "{html}");
     assert!(html.contains("requester-error"), "{html}");
     let mut good = typed;
     good[4] = ("requester", ROCHELLE);
-    let done = desk.post(app.url("/status/SMS-U/major")).form(&good).send().await.unwrap();
+    let done = desk
+        .post(app.url("/status/SMS-U/major"))
+        .form(&good)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     let location = done.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with("/desk/tickets/I-"), "{location}");
     // Another provider's agent gets 404 on the form.
     let other_desk = browser_signed_in(&app, OTHER_AGENT, guichet::demo::PASSWORD).await;
-    let page = other_desk.get(app.url("/status/SMS-U/major")).send().await.unwrap();
+    let page = other_desk
+        .get(app.url("/status/SMS-U/major"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
 }

@@ -169,7 +169,14 @@ pub async fn availability_report(
     Query(filter): Query<ReportFilter>,
 ) -> Result<Response, AppError> {
     let rows = availability::report(&ctx, &filter).await?;
-    answer(&ctx, &headers, &filter, "availability", rows, availability::table)
+    answer(
+        &ctx,
+        &headers,
+        &filter,
+        "availability",
+        rows,
+        availability::table,
+    )
 }
 
 /// The routes of this module.

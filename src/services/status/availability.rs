@@ -92,7 +92,8 @@ fn months_of(
         .map(|m| {
             let end = m.end.min(now);
             let real = minutes_in(periods, m.start, end);
-            let business = coverage.map(|c| business_minutes_in(periods, m.start, end, &c.calendar));
+            let business =
+                coverage.map(|c| business_minutes_in(periods, m.start, end, &c.calendar));
             MonthAvailability {
                 month: m.label(),
                 minutes: keyed(real),
@@ -180,22 +181,20 @@ async fn coverages<C: Handle>(
         let held = |id: i64| {
             links
                 .iter()
-                .filter(|(offer, convention)| {
-                    *offer == o.id && named.get(convention) == Some(&id)
-                })
+                .filter(|(offer, convention)| *offer == o.id && named.get(convention) == Some(&id))
                 .count()
         };
         // The most held; among equals the first met, the oldest (ids ascending).
-        let chosen = slas
-            .iter()
-            .filter(|s| s.provider_id == o.provider_id)
-            .fold(None::<(&sla::Model, usize)>, |best, s| {
+        let chosen = slas.iter().filter(|s| s.provider_id == o.provider_id).fold(
+            None::<(&sla::Model, usize)>,
+            |best, s| {
                 let count = held(s.id);
                 match best {
                     Some((_, most)) if most >= count => best,
                     _ => Some((s, count)),
                 }
-            });
+            },
+        );
         let Some((row, _)) = chosen else { continue };
         let view = SlaView::from(row.clone());
         // A window that does not compile measures nothing rather than failing the page.
@@ -242,7 +241,9 @@ pub async fn report<C: Handle>(
 ) -> ServiceResult<Vec<OfferAvailability>> {
     managers_only(ctx)?;
     let period = ReportPeriod::of(filter, ctx.now())?;
-    let mut query = ctx.find::<offer::Entity>().order_by_asc(offer::Column::Code);
+    let mut query = ctx
+        .find::<offer::Entity>()
+        .order_by_asc(offer::Column::Code);
     if let Some(code) = filter.offer_code() {
         query = query.filter(offer::Column::Code.eq(code));
     }
@@ -281,7 +282,11 @@ pub fn table(rows: &[OfferAvailability]) -> Table {
         "report-month".to_owned(),
         "availability-measure".to_owned(),
     ];
-    headers.extend(ServiceState::ALL.iter().map(|s| format!("service-{}", s.as_str())));
+    headers.extend(
+        ServiceState::ALL
+            .iter()
+            .map(|s| format!("service-{}", s.as_str())),
+    );
     headers.push("availability-share".to_owned());
     headers.push("availability-sla".to_owned());
     let mut out = Vec::new();
@@ -306,9 +311,11 @@ pub fn table(rows: &[OfferAvailability]) -> Table {
                     Cell::text(m.month.clone()),
                     Cell::key(measure),
                 ];
-                row.extend(ServiceState::ALL.iter().map(|s| {
-                    Cell::count(minutes.get(s.as_str()).copied().unwrap_or_default())
-                }));
+                row.extend(
+                    ServiceState::ALL
+                        .iter()
+                        .map(|s| Cell::count(minutes.get(s.as_str()).copied().unwrap_or_default())),
+                );
                 row.push(Cell::value(share.map(|p| p as f64 / 10.0)));
                 row.push(Cell::text(m.sla.clone().unwrap_or_default()));
                 out.push(row);

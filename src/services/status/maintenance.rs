@@ -11,7 +11,8 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{maintenance_window, offer, service_status};
 use maintenance_window::WindowState;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
@@ -153,6 +154,7 @@ pub async fn publish(ctx: &Ctx, code: &str, new: NewWindow) -> ServiceResult<Win
     })
     .exec_with_returning(&tx)
     .await?;
+    crate::services::tickets::sla::replan_offer(&tx, row.id).await?;
     let told = Told {
         event: "maintenance_planned",
         detail: message,
@@ -210,9 +212,18 @@ pub async fn edit(ctx: &Ctx, id: i64, edit: WindowEdit) -> ServiceResult<WindowV
     let tx = ctx.begin().await?;
     let edited = tx
         .update_many::<maintenance_window::Entity>()
-        .col_expr(maintenance_window::Column::StartsAt, Expr::value(edit.starts_at))
-        .col_expr(maintenance_window::Column::EndsAt, Expr::value(edit.ends_at))
-        .col_expr(maintenance_window::Column::Message, Expr::value(message.clone()))
+        .col_expr(
+            maintenance_window::Column::StartsAt,
+            Expr::value(edit.starts_at),
+        )
+        .col_expr(
+            maintenance_window::Column::EndsAt,
+            Expr::value(edit.ends_at),
+        )
+        .col_expr(
+            maintenance_window::Column::Message,
+            Expr::value(message.clone()),
+        )
         .col_expr(
             maintenance_window::Column::MessageEn,
             Expr::value(message_en.clone()),
@@ -233,6 +244,7 @@ pub async fn edit(ctx: &Ctx, id: i64, edit: WindowEdit) -> ServiceResult<WindowV
     if edited.rows_affected == 0 {
         return Err(ServiceError::stale());
     }
+    crate::services::tickets::sla::replan_offer(&tx, row.id).await?;
     let told = Told {
         event: "maintenance_changed",
         detail: message,
@@ -281,6 +293,7 @@ pub async fn cancel(ctx: &Ctx, id: i64) -> ServiceResult<WindowView> {
     if window.state == WindowState::Started {
         restore(&tx, &row, window.id).await?;
     }
+    crate::services::tickets::sla::replan_offer(&tx, row.id).await?;
     let told = Told {
         event: "maintenance_cancelled",
         detail: window.message.clone(),
