@@ -15,6 +15,9 @@ pub enum WindowState {
     /// Stored as `ended`.
     #[sea_orm(string_value = "ended")]
     Ended,
+    /// Stored as `cancelled`: called off by the provider (before or during it).
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
 }
 
 /// A row of `maintenance_window`.
@@ -35,6 +38,10 @@ pub struct Model {
     pub reminded: bool,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// Bumped by each edit (optimistic lock).
+    pub revision: i32,
+    /// When it was cancelled.
+    pub cancelled_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -37,6 +37,8 @@ pub struct Model {
     /// Which public holidays close the window.
     pub public_holidays: PublicHolidays,
     pub created_at: DateTimeUtc,
+    /// The clocks pause during the announced maintenance of the ticket's offer.
+    pub pause_during_maintenance: bool,
     pub updated_at: DateTimeUtc,
 }
 

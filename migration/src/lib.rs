@@ -30,6 +30,8 @@ mod m20261206_000028_report_indexes;
 mod m20261206_000030_mail_in;
 mod m20261206_000031_webhooks;
 mod m20261206_000035_identity_providers;
+mod m20261207_000036_maintenance_window_revision;
+mod m20261207_000037_sla_pause_during_maintenance;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -64,6 +66,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_mail_in::Migration),
             Box::new(m20261206_000031_webhooks::Migration),
             Box::new(m20261206_000035_identity_providers::Migration),
+            Box::new(m20261207_000036_maintenance_window_revision::Migration),
+            Box::new(m20261207_000037_sla_pause_during_maintenance::Migration),
         ]
     }
 }

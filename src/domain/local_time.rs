@@ -18,6 +18,14 @@ pub fn parse_form_local(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// An instant as a `datetime-local` field shows it: Paris wall-clock time, `YYYY-MM-DDTHH:MM`
+/// (what [`parse_form_local`] reads back).
+pub fn form_value(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Paris)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
 /// Shows an instant (RFC 3339) as Paris wall-clock time, `YYYY-MM-DD HH:MM`; what does not
 /// parse is shown as it came.
 pub fn show(rfc3339: &str) -> String {
@@ -89,7 +97,7 @@ pub fn month_label(month: &str, lang: crate::i18n::Lang) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{day_labels, month_label, parse_form_local, show};
+    use super::{day_labels, form_value, month_label, parse_form_local, show};
 
     #[test]
     fn months_are_named_in_the_readers_language() {
@@ -114,6 +122,18 @@ mod tests {
         assert_eq!(show("2026-01-15T08:30:00Z"), "2026-01-15 09:30");
         assert_eq!(show("2026-07-15T07:30:15.123456Z"), "2026-07-15 09:30");
         assert_eq!(show("not a time"), "not a time");
+    }
+
+    #[test]
+    fn form_values_read_back_as_the_same_instant() {
+        for (utc, shown) in [
+            ("2026-01-15T08:30:00Z", "2026-01-15T09:30"),
+            ("2026-07-15T07:30:00Z", "2026-07-15T09:30"),
+        ] {
+            let at = utc.parse::<chrono::DateTime<chrono::Utc>>().ok();
+            assert_eq!(at.map(form_value).as_deref(), Some(shown));
+            assert_eq!(parse_form_local(shown), at);
+        }
     }
 
     #[test]

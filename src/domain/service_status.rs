@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use entity::service_status;
+
+use super::business_time::Calendar;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -86,14 +88,39 @@ pub struct Period {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Minutes in each status within `[start, end)`, given the periods of the history (in any
-/// order). Time before the first period, or not covered by any, counts as operational: an
+/// Minutes in each status within `[start, end)`, real time, given the periods of the history (in
+/// any order). Time before the first period, or not covered by any, counts as operational: an
 /// offer is operational until someone says otherwise. Answers the minutes per status in
 /// [`ServiceState::ALL`]'s order.
 pub fn minutes_in(periods: &[Period], start: DateTime<Utc>, end: DateTime<Utc>) -> [i64; 5] {
-    let mut minutes = [0_i64; 5];
+    measured_in(periods, start, end, |from, to| (to - from).num_seconds())
+}
+
+/// The same as [`minutes_in`], in the business time of `calendar` (a coverage window): only the
+/// open hours of each period count.
+pub fn business_minutes_in(
+    periods: &[Period],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    calendar: &Calendar,
+) -> [i64; 5] {
+    measured_in(periods, start, end, |from, to| {
+        calendar.seconds_between(from, to)
+    })
+}
+
+/// Minutes in each status within `[start, end)`, each stretch measured in seconds by `seconds`.
+/// Periods are clipped to the range (an ongoing one, to its end: callers pass `now` for the
+/// current month); what no period covers is operational.
+fn measured_in(
+    periods: &[Period],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    seconds: impl Fn(DateTime<Utc>, DateTime<Utc>) -> i64,
+) -> [i64; 5] {
+    let mut totals = [0_i64; 5];
     if end <= start {
-        return minutes;
+        return totals;
     }
     let index = |state: ServiceState| {
         ServiceState::ALL
@@ -106,14 +133,13 @@ pub fn minutes_in(periods: &[Period], start: DateTime<Utc>, end: DateTime<Utc>) 
         let from = period.from.max(start);
         let to = period.to.unwrap_or(end).min(end);
         if to > from {
-            let seconds = (to - from).num_seconds();
-            minutes[index(period.state)] += seconds;
-            covered += seconds;
+            let spent = seconds(from, to);
+            totals[index(period.state)] += spent;
+            covered += spent;
         }
     }
-    let total = (end - start).num_seconds();
-    minutes[0] += (total - covered).max(0);
-    minutes.map(|seconds| seconds / 60)
+    totals[0] += (seconds(start, end) - covered).max(0);
+    totals.map(|seconds| seconds / 60)
 }
 
 /// Availability in per mille: the share of the time not in a partial or major outage.
@@ -187,6 +213,76 @@ mod tests {
                 "{periods:?}"
             );
         }
+    }
+
+    /// Paris office hours, Monday to Friday 08:00–18:00, no holidays.
+    fn office() -> Calendar {
+        Calendar::new(&crate::domain::sla::CoverageWindow::business_days()).unwrap()
+    }
+
+    fn paris(day: u32, hour: u32) -> DateTime<Utc> {
+        // December: Paris is UTC+1.
+        at(day, hour) - chrono::Duration::hours(1)
+    }
+
+    #[test]
+    fn business_minutes_count_only_the_open_hours_of_each_period() {
+        // Tuesday 1 December 2026 to Saturday 5, office hours: 4 open days of 600 minutes.
+        let (start, end) = (paris(1, 0), paris(5, 0));
+        // (periods, `end` (now, for a month under way), expected minutes)
+        let cases: Vec<(Vec<Period>, DateTime<Utc>, [i64; 5])> = vec![
+            (vec![], end, [2400, 0, 0, 0, 0]),
+            (
+                // An outage through the night: only 08:00–10:00 the next morning counts.
+                vec![Period {
+                    state: ServiceState::MajorOutage,
+                    from: paris(1, 20),
+                    to: Some(paris(2, 10)),
+                }],
+                end,
+                [2280, 0, 0, 120, 0],
+            ),
+            (
+                // Begun before the range and still going: clipped to the range's start and to
+                // now (Wednesday 12:00): Tuesday 600 + Wednesday 240.
+                vec![Period {
+                    state: ServiceState::Degraded,
+                    from: paris(1, 0) - chrono::Duration::days(3),
+                    to: None,
+                }],
+                paris(2, 12),
+                [0, 840, 0, 0, 0],
+            ),
+            (
+                // Maintenance at night costs no business time at all.
+                vec![Period {
+                    state: ServiceState::Maintenance,
+                    from: paris(3, 22),
+                    to: Some(paris(4, 6)),
+                }],
+                end,
+                [2400, 0, 0, 0, 0],
+            ),
+        ];
+        for (periods, now, expected) in cases {
+            assert_eq!(
+                business_minutes_in(&periods, start, now.min(end), &office()),
+                expected,
+                "{periods:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_period_is_clipped_to_the_month_in_real_time() {
+        let periods = [Period {
+            state: ServiceState::PartialOutage,
+            from: at(1, 0) - chrono::Duration::hours(2),
+            to: Some(at(1, 1)),
+        }];
+        assert_eq!(minutes_in(&periods, at(1, 0), at(1, 2)), [60, 0, 60, 0, 0]);
+        // A range that ends before it starts measures nothing.
+        assert_eq!(minutes_in(&periods, at(1, 2), at(1, 0)), [0; 5]);
     }
 
     #[test]

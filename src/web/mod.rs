@@ -46,6 +46,18 @@ fn status_routes() -> Router<AppState> {
         .route("/status/feed/remove", post(status::feed_remove))
         .route("/status/{code}", get(status::offer).post(status::set))
         .route("/status/{code}/maintenance", post(status::publish))
+        .route(
+            "/status/{code}/maintenance/{id}",
+            get(status::window).post(status::edit_window),
+        )
+        .route(
+            "/status/{code}/maintenance/{id}/cancel",
+            post(status::cancel_window),
+        )
+        .route(
+            "/status/{code}/major",
+            get(status::major_form).post(status::open_major),
+        )
         .route("/major-incidents/{id}/join", post(status::join))
         .route("/tickets/{reference}/major", post(status::declare))
         .route("/tickets/{reference}/major/link", post(status::link))
@@ -91,6 +103,7 @@ fn home_routes() -> Router<AppState> {
         .route("/desk/reports/times", get(reports::times))
         .route("/desk/reports/satisfaction", get(reports::satisfaction))
         .route("/desk/reports/pipeline", get(reports::pipeline))
+        .route("/desk/reports/availability", get(reports::availability))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
 }
 

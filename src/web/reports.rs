@@ -1,5 +1,5 @@
-//! Desk reports: volumes, times, satisfaction, the evolution pipeline, service levels and
-//! deflection. Every report is one page (filters, charts, the table) and the same table as CSV
+//! Desk reports: volumes, times, satisfaction, the evolution pipeline, service levels,
+//! deflection and the offers' availability. Every report is one page (filters, charts, the table) and the same table as CSV
 //! with `?format=csv`.
 
 use axum::{
@@ -23,6 +23,7 @@ use crate::{
             times,
             volumes::{self, Dimension},
         },
+        status::availability as offer_availability,
         tickets::{self, TicketFilter},
     },
     view::Page,
@@ -31,7 +32,7 @@ use crate::{
 
 /// The reports, as the tabs of every report page show them: address under `/desk/reports/`
 /// and title key.
-const REPORTS: [(&str, &str); 9] = [
+const REPORTS: [(&str, &str); 10] = [
     ("volumes/offer", "report-volumes-offer"),
     ("volumes/subcategory", "report-volumes-subcategory"),
     ("volumes/organisation", "report-volumes-organisation"),
@@ -41,6 +42,7 @@ const REPORTS: [(&str, &str); 9] = [
     ("pipeline", "report-pipeline-title"),
     ("sla", "report-sla-title"),
     ("deflection", "report-deflection-title"),
+    ("availability", "report-availability-title"),
 ];
 
 /// How far back the month choices go.
@@ -264,6 +266,24 @@ pub async fn deflection(
             "report-deflection-trend",
             "report-deflection-trend-desc",
         )],
+        period: true,
+        extra: Value::Null,
+    };
+    respond(&ctx, &filter, report).await
+}
+
+/// `GET /desk/reports/availability`: minutes in each status per offer the caller provides and
+/// month, in real and business time.
+pub async fn availability(
+    ctx: Ctx,
+    Query(filter): Query<ReportFilter>,
+) -> Result<Response, AppError> {
+    let rows = offer_availability::report(&ctx, &filter).await?;
+    let report = Report {
+        path: "availability".to_owned(),
+        title: "report-availability-title",
+        table: offer_availability::table(&rows),
+        charts: Vec::new(),
         period: true,
         extra: Value::Null,
     };

@@ -1,6 +1,8 @@
 //! Service status pages: the board (`/status`) every signed-in person reads, an offer's status
 //! page with its history and availability (and, for its provider side, the forms that set its
-//! status and publish maintenance), and the buttons that declare and join major incidents.
+//! status and publish maintenance), a window's page where its provider edits or cancels it, the
+//! page that opens a major incident on an offer, and the buttons that declare and join major
+//! incidents.
 
 use axum::{
     extract::{Path, Query, State},
@@ -13,13 +15,21 @@ use serde_json::json;
 use crate::{
     auth::csrf::CsrfForm,
     db::Ctx,
-    domain::{local_time::parse_form_local, service_status::ServiceState},
+    domain::{
+        catalogue::RequestKind,
+        local_time::{form_value, parse_form_local},
+        service_status::ServiceState,
+    },
     error::AppError,
     i18n::Lang,
-    services::status::{
-        self, StatusInput, feed,
-        maintenance::{self, NewWindow},
-        major::{self, LinkInput},
+    services::{
+        catalogue::offers,
+        status::{
+            self, StatusInput, feed,
+            maintenance::{self, NewWindow, WindowEdit},
+            major::{self, LinkInput, OpenMajor},
+        },
+        tickets,
     },
     state::AppState,
     view::Page,
@@ -163,6 +173,12 @@ pub struct MaintenanceForm {
     message_en: String,
 }
 
+/// A form's Paris wall-clock time, or the field's error.
+fn form_time(field: &'static str, text: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    parse_form_local(text)
+        .ok_or_else(|| AppError::field_message(field, "ticket-form-date-time", vec![]))
+}
+
 /// `POST /status/{code}/maintenance`: publishes a window (provider side).
 pub async fn publish(
     ctx: Ctx,
@@ -170,13 +186,9 @@ pub async fn publish(
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<MaintenanceForm>,
 ) -> Result<Response, AppError> {
-    let when = |field: &'static str, text: &str| {
-        parse_form_local(text)
-            .ok_or_else(|| AppError::field_message(field, "ticket-form-date-time", vec![]))
-    };
     let new = NewWindow {
-        starts_at: when("starts_at", &form.starts_at)?,
-        ends_at: when("ends_at", &form.ends_at)?,
+        starts_at: form_time("starts_at", &form.starts_at)?,
+        ends_at: form_time("ends_at", &form.ends_at)?,
         message: form.message.clone(),
         message_en: Some(form.message_en.clone()),
     };
@@ -189,6 +201,194 @@ pub async fn publish(
             let page = offer_page(&ctx, &code, errors, typed).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+    }
+}
+
+/// `GET /status/{code}/maintenance/{id}`: a window's page, where its provider side edits it
+/// (before it starts) or cancels it.
+pub async fn window(ctx: Ctx, Path((code, id)): Path<(String, i64)>) -> Result<Page, AppError> {
+    window_page(&ctx, &code, id, FieldErrors::new(), None).await
+}
+
+async fn window_page(
+    ctx: &Ctx,
+    code: &str,
+    id: i64,
+    errors: FieldErrors,
+    typed: Option<serde_json::Value>,
+) -> Result<Page, AppError> {
+    let (window, offer) = maintenance::provided_window(ctx, id).await?;
+    if !offer.code.eq_ignore_ascii_case(code.trim()) {
+        return Err(AppError::NotFound);
+    }
+    let typed = typed.unwrap_or_else(|| {
+        json!({ "revision": window.revision, "starts_at": form_value(window.starts_at),
+                "ends_at": form_value(window.ends_at), "message": window.message,
+                "message_en": window.message_en.clone().unwrap_or_default() })
+    });
+    let view = maintenance::view(window);
+    Ok(Page::new(
+        "status/window.html",
+        json!({ "offer": { "code": offer.code, "name": offer.name }, "window": view,
+                "errors": errors, "typed": typed }),
+    ))
+}
+
+/// The edit form of a window: Paris wall-clock times, at the revision read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowForm {
+    revision: i32,
+    starts_at: String,
+    ends_at: String,
+    message: String,
+    #[serde(default)]
+    message_en: String,
+}
+
+/// `POST /status/{code}/maintenance/{id}`: edits a window not started yet (provider side);
+/// the page again with what was typed when it cannot.
+pub async fn edit_window(
+    ctx: Ctx,
+    lang: Lang,
+    Path((code, id)): Path<(String, i64)>,
+    CsrfForm(form): CsrfForm<WindowForm>,
+) -> Result<Response, AppError> {
+    let typed = json!({ "revision": form.revision, "starts_at": form.starts_at,
+                        "ends_at": form.ends_at, "message": form.message,
+                        "message_en": form.message_en });
+    let edit = form_time("starts_at", &form.starts_at).and_then(|starts_at| {
+        Ok(WindowEdit {
+            revision: form.revision,
+            starts_at,
+            ends_at: form_time("ends_at", &form.ends_at)?,
+            message: form.message.clone(),
+            message_en: Some(form.message_en.clone()),
+        })
+    });
+    let done = match edit {
+        Ok(edit) => maintenance::edit(&ctx, id, edit)
+            .await
+            .map_err(AppError::from),
+        Err(err) => Err(err),
+    };
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/status/{}", code.to_uppercase())).into_response()),
+        Err(AppError::Validation(fields)) => {
+            let errors = field_errors_in(AppError::Validation(fields), lang)?;
+            let page = window_page(&ctx, &code, id, errors, Some(typed)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// `POST /status/{code}/maintenance/{id}/cancel`: cancels a window (provider side).
+pub async fn cancel_window(
+    ctx: Ctx,
+    Path((code, id)): Path<(String, i64)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Redirect, AppError> {
+    maintenance::cancel(&ctx, id).await?;
+    Ok(Redirect::to(&format!("/status/{}", code.to_uppercase())))
+}
+
+/// `GET /status/{code}/major`: the form that opens a major incident on the offer (provider
+/// side).
+pub async fn major_form(ctx: Ctx, Path(code): Path<String>) -> Result<Page, AppError> {
+    major_page(&ctx, &code, FieldErrors::new(), json!({})).await
+}
+
+async fn major_page(
+    ctx: &Ctx,
+    code: &str,
+    errors: FieldErrors,
+    typed: serde_json::Value,
+) -> Result<Page, AppError> {
+    status::provided(ctx, code).await?;
+    let offer = offers::get(ctx, code).await?;
+    let incidents: Vec<_> = offer
+        .subcategories
+        .iter()
+        .filter(|s| s.kind == RequestKind::Incident)
+        .collect();
+    Ok(Page::new(
+        "status/major_open.html",
+        json!({ "offer": { "code": offer.code, "name": offer.name }, "subcategories": incidents,
+                "errors": errors, "typed": typed }),
+    ))
+}
+
+/// The form that opens a major incident; the requester is a subscriber contact's address
+/// (empty: the agent itself).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MajorForm {
+    subcategory: i64,
+    title: String,
+    description: String,
+    #[serde(default)]
+    requester: String,
+    #[serde(default)]
+    module: String,
+    #[serde(default)]
+    affected_version: String,
+    #[serde(default)]
+    environment: String,
+    #[serde(default)]
+    page_url: String,
+}
+
+/// `POST /status/{code}/major`: opens the major incident and shows its master; the form again,
+/// as typed, when it cannot.
+pub async fn open_major(
+    ctx: Ctx,
+    lang: Lang,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<MajorForm>,
+) -> Result<Response, AppError> {
+    let typed = json!({ "subcategory": form.subcategory, "title": form.title,
+                        "description": form.description, "requester": form.requester,
+                        "module": form.module, "affected_version": form.affected_version,
+                        "environment": form.environment, "page_url": form.page_url });
+    let filled = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+    let requester = match form.requester.trim() {
+        "" => Ok(None),
+        email => tickets::requester_by_email(&ctx, form.subcategory, email)
+            .await
+            .map(Some)
+            .map_err(AppError::from),
+    };
+    let opened = match requester {
+        Ok(requester) => {
+            let input = OpenMajor {
+                subcategory: form.subcategory,
+                title: form.title.clone(),
+                description: form.description.clone(),
+                requester,
+                module: filled(&form.module),
+                affected_version: filled(&form.affected_version),
+                environment: filled(&form.environment),
+                page_url: filled(&form.page_url),
+            };
+            major::open(&ctx, &code, input)
+                .await
+                .map_err(AppError::from)
+        }
+        Err(err) => Err(err),
+    };
+    match opened {
+        Ok(major) => Ok(Redirect::to(&format!(
+            "/desk/tickets/{}",
+            major.master.unwrap_or_default()
+        ))
+        .into_response()),
+        Err(AppError::Validation(fields)) => {
+            let errors = field_errors_in(AppError::Validation(fields), lang)?;
+            let page = major_page(&ctx, &code, errors, typed).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(err) => Err(err),
     }
 }
 

@@ -21,6 +21,8 @@ mod browser;
 mod browser_forms;
 #[cfg(feature = "browser")]
 mod browser_reports;
+#[cfg(feature = "browser")]
+mod browser_status;
 mod bulk;
 mod catalogue;
 mod catalogue_pages;
@@ -46,8 +48,11 @@ mod sla_calendars;
 #[cfg(feature = "sso")]
 mod sso;
 mod status;
+mod status_availability;
 mod status_feed;
+mod status_maintenance;
 mod status_races;
+mod status_sla_pause;
 mod system;
 mod ticket_pages;
 mod tickets;

@@ -1,5 +1,5 @@
-//! Reports: service levels, deflection, volumes, times, satisfaction and the evolution
-//! pipeline. Each answers JSON rows, or the report's table as CSV with `?format=csv` or
+//! Reports: service levels, deflection, volumes, times, satisfaction, the evolution pipeline
+//! and the offers' availability. Each answers JSON rows, or the report's table as CSV with `?format=csv` or
 //! `Accept: text/csv` (the same file as the desk page's).
 
 use axum::{
@@ -24,6 +24,7 @@ use crate::{
             times::{self, TimesRow},
             volumes::{self, Dimension, VolumeRow},
         },
+        status::availability::{self, OfferAvailability},
     },
 };
 
@@ -154,6 +155,30 @@ pub async fn pipeline(
     answer(&ctx, &headers, &filter, "pipeline", rows, pipeline::table)
 }
 
+/// Minutes in each status per offer and month (Paris months, the current one up to now), in
+/// real time and in the business time of the offer's provider SLA, for the offers the caller
+/// provides (coordinators, administrators; an offer named outside them is 404). CSV: one row
+/// per offer, month and measure.
+#[utoipa::path(get, path = "/api/v1/reports/availability", tag = "reports", params(ReportFilter),
+    responses((status = 200, description = "Offers and months; with format=csv or Accept: text/csv, the table as CSV",
+        content((Vec<OfferAvailability> = "application/json"), (String = "text/csv"))), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn availability_report(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(filter): Query<ReportFilter>,
+) -> Result<Response, AppError> {
+    let rows = availability::report(&ctx, &filter).await?;
+    answer(
+        &ctx,
+        &headers,
+        &filter,
+        "availability",
+        rows,
+        availability::table,
+    )
+}
+
 /// The routes of this module.
 pub fn routes() -> super::Area {
     super::Area::default()
@@ -163,4 +188,5 @@ pub fn routes() -> super::Area {
         .routes(routes!(times))
         .routes(routes!(satisfaction))
         .routes(routes!(pipeline))
+        .routes(routes!(availability_report))
 }

@@ -17,8 +17,8 @@ use crate::{
         status::{
             self, MonthAvailability, OfferStatus, StatusInput, StatusPeriod,
             feed::{self, FeedLink},
-            maintenance::{self, NewWindow, WindowView},
-            major::{self, Affected, LinkInput, MajorView},
+            maintenance::{self, NewWindow, WindowEdit, WindowView},
+            major::{self, Affected, LinkInput, MajorView, OpenMajor},
         },
         tickets::TicketView,
     },
@@ -102,6 +102,24 @@ pub async fn declare(
     ))
 }
 
+/// Opens a major incident on an offer (its provider side): files the master incident (for the
+/// subscriber's contact named, or the caller) and declares it major in one transaction; every
+/// subscriber contact is told once.
+#[utoipa::path(post, path = "/api/v1/offers/{code}/major-incidents", tag = "status",
+    params(("code" = String, Path, description = "offer code, e.g. SMS-U", pattern = "^[A-Za-z0-9-]{1,32}$")), request_body = OpenMajor,
+    responses((status = 201, body = MajorView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn open(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Json(body): Json<OpenMajor>,
+) -> Result<(StatusCode, Json<MajorView>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(major::open(&ctx, &code, body).await?),
+    ))
+}
+
 /// Joins a major incident for the caller's establishment: answers its child incident (the
 /// existing one when it joined already).
 #[utoipa::path(post, path = "/api/v1/major-incidents/{id}/join", tag = "status",
@@ -156,6 +174,31 @@ pub async fn publish(
     ))
 }
 
+/// Edits a maintenance window that has not started (provider side), at the revision read (409
+/// when stale or started); subscribers are told of the change once.
+#[utoipa::path(patch, path = "/api/v1/maintenance-windows/{id}", tag = "status",
+    params(("id" = i64, Path, description = "maintenance window id", minimum = 1)), request_body = WindowEdit,
+    responses((status = 200, body = WindowView), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn edit_window(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<WindowEdit>,
+) -> Result<Json<WindowView>, AppError> {
+    Ok(Json(maintenance::edit(&ctx, id, body).await?))
+}
+
+/// Cancels a maintenance window before or during it (provider side): the job no longer moves it
+/// on, a window under way ends now (the offer's former status comes back), and subscribers are
+/// told once. Answers the cancelled window; 409 when it is over or was cancelled meanwhile.
+#[utoipa::path(delete, path = "/api/v1/maintenance-windows/{id}", tag = "status",
+    params(("id" = i64, Path, description = "maintenance window id", minimum = 1)),
+    responses((status = 200, body = WindowView), (status = 403), (status = 404), (status = 409)),
+    security(("bearer" = [])))]
+pub async fn cancel_window(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<WindowView>, AppError> {
+    Ok(Json(maintenance::cancel(&ctx, id).await?))
+}
+
 /// Makes the caller's personal feed token, replacing the one it had (whose address stops
 /// working): the feed at the answered path lists the status changes, major incidents and
 /// maintenance of the offers the caller reads. The token is shown this once.
@@ -181,8 +224,10 @@ pub fn routes() -> super::Area {
         .routes(routes!(history))
         .routes(routes!(availability))
         .routes(routes!(declare))
+        .routes(routes!(open))
         .routes(routes!(join))
         .routes(routes!(members, link))
         .routes(routes!(publish))
+        .routes(routes!(edit_window, cancel_window))
         .routes(routes!(make_feed_token, remove_feed_token))
 }

@@ -21,6 +21,11 @@
 //! change a day, as every zone does), and each stretch is intersected with the day's intervals
 //! in wall-clock time.
 //!
+//! **Pauses**: a calendar may also be given stretches of real time during which the clock does
+//! not run even inside the window (an SLA that pauses its clocks during the announced
+//! maintenance of its offer): each is cut out of the open intervals it overlaps, so it costs
+//! exactly its overlap with the window, and nothing when it falls outside it.
+//!
 //! Time is counted in seconds; [`Calendar::between`] rounds down to whole minutes. Adding time
 //! walks open days until the amount is spent: what is bounded is a run of closed days (three
 //! years without open time gives no deadline), not the amount, which the targets' own bound
@@ -70,6 +75,32 @@ pub struct Calendar {
     days: [Vec<(u32, u32)>; 7],
     public_holidays: PublicHolidays,
     closures: BTreeSet<NaiveDate>,
+    /// Stretches `[from, to)` when the clock does not run, sorted and merged.
+    pauses: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// Cuts `pauses` (sorted, merged) out of the sorted open intervals `open`.
+fn without_pauses(
+    open: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    pauses: &[(DateTime<Utc>, DateTime<Utc>)],
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut out = Vec::with_capacity(open.len());
+    for (start, end) in open {
+        let mut from = start;
+        for (pause_from, pause_to) in pauses {
+            if *pause_to <= from || *pause_from >= end {
+                continue;
+            }
+            if *pause_from > from {
+                out.push((from, *pause_from));
+            }
+            from = from.max(*pause_to);
+        }
+        if from < end {
+            out.push((from, end));
+        }
+    }
+    out
 }
 
 /// Sorts intervals and merges those that overlap or touch.
@@ -113,7 +144,39 @@ impl Calendar {
             days: days.map(merged),
             public_holidays: window.public_holidays,
             closures: window.holidays.iter().copied().collect(),
+            pauses: Vec::new(),
         })
+    }
+
+    /// The same window with stretches of real time `[from, to)` when the clock does not run
+    /// (in any order; empty or reversed ones are ignored).
+    pub fn with_pauses(
+        mut self,
+        pauses: impl IntoIterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
+    ) -> Calendar {
+        let spans: Vec<(DateTime<Utc>, DateTime<Utc>)> = pauses
+            .into_iter()
+            .filter(|(from, to)| from < to)
+            .chain(std::mem::take(&mut self.pauses))
+            .collect();
+        let mut sorted = spans;
+        sorted.sort_unstable();
+        let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+        for (from, to) in sorted {
+            match merged.last_mut() {
+                Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                _ => merged.push((from, to)),
+            }
+        }
+        self.pauses = merged;
+        self
+    }
+
+    /// Whether some pause overlaps `[from, to)`.
+    pub fn pauses_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        self.pauses
+            .iter()
+            .any(|(start, end)| *start < to && *end > from)
     }
 
     /// Whether a local date is closed all day by a holiday rule or a one-off closure.
@@ -205,7 +268,11 @@ impl Calendar {
                 }
             }
         }
-        out
+        if self.pauses.is_empty() {
+            out
+        } else {
+            without_pauses(out, &self.pauses)
+        }
     }
 
     fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {

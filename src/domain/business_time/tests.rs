@@ -498,3 +498,81 @@ proptest! {
         prop_assert!(cal.is_open(just_before));
     }
 }
+
+#[test]
+fn a_pause_costs_its_overlap_with_the_window_and_nothing_outside_it() {
+    // Office hours, Monday 2026-11-23; a 4-hour target filed at 09:00 is due at 13:00.
+    // (pauses, start, minutes, expected deadline, business minutes 09:00–19:00 that day)
+    let cases: [(&[(&str, &str)], &str, i64, &str, i64); 6] = [
+        (&[], "2026-11-23 09:00", 240, "2026-11-23 13:00", 540),
+        // Inside the window: pushed by its whole length.
+        (
+            &[("2026-11-23 10:00", "2026-11-23 12:00")],
+            "2026-11-23 09:00",
+            240,
+            "2026-11-23 15:00",
+            420,
+        ),
+        // Straddling the evening's closing: only 17:00–18:00 counts.
+        (
+            &[("2026-11-23 17:00", "2026-11-23 22:00")],
+            "2026-11-23 15:00",
+            240,
+            "2026-11-24 10:00",
+            480,
+        ),
+        // At night: nothing.
+        (
+            &[("2026-11-23 22:00", "2026-11-24 06:00")],
+            "2026-11-23 09:00",
+            240,
+            "2026-11-23 13:00",
+            540,
+        ),
+        // Two overlapping pauses count once: 10:00–12:30.
+        (
+            &[
+                ("2026-11-23 10:00", "2026-11-23 12:00"),
+                ("2026-11-23 11:00", "2026-11-23 12:30"),
+            ],
+            "2026-11-23 09:00",
+            240,
+            "2026-11-23 15:30",
+            390,
+        ),
+        // Starting inside a pause: counting begins at its end.
+        (
+            &[("2026-11-23 08:00", "2026-11-23 10:00")],
+            "2026-11-23 09:00",
+            60,
+            "2026-11-23 11:00",
+            480,
+        ),
+    ];
+    for (pauses, start, minutes, due, open) in cases {
+        let cal = office().with_pauses(pauses.iter().map(|(a, b)| (paris(a), paris(b))));
+        assert_eq!(
+            cal.add(paris(start), minutes),
+            Some(paris(due)),
+            "{pauses:?}"
+        );
+        assert_eq!(
+            cal.between(paris("2026-11-23 09:00"), paris("2026-11-23 19:00")),
+            open,
+            "{pauses:?}"
+        );
+    }
+}
+
+#[test]
+fn pauses_are_seen_where_they_overlap() {
+    let cal = office().with_pauses([(paris("2026-11-23 10:00"), paris("2026-11-23 12:00"))]);
+    assert!(cal.pauses_between(paris("2026-11-23 09:00"), paris("2026-11-23 10:30")));
+    assert!(!cal.pauses_between(paris("2026-11-23 12:00"), paris("2026-11-23 13:00")));
+    // A reversed stretch is no pause.
+    let none = office().with_pauses([(paris("2026-11-23 12:00"), paris("2026-11-23 10:00"))]);
+    assert_eq!(
+        none.between(paris("2026-11-23 09:00"), paris("2026-11-23 19:00")),
+        540
+    );
+}

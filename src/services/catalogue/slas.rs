@@ -33,6 +33,8 @@ pub struct SlaView {
     pub targets: Vec<Target>,
     /// When the clock runs.
     pub coverage_window: CoverageWindow,
+    /// Whether the clocks pause during the announced maintenance windows of the ticket's offer.
+    pub pause_during_maintenance: bool,
     /// For optimistic locking.
     pub revision: i32,
 }
@@ -51,6 +53,7 @@ impl From<sla::Model> for SlaView {
                 public_holidays: s.public_holidays.into(),
                 holidays: json_list(Some(&s.holidays)),
             },
+            pause_during_maintenance: s.pause_during_maintenance,
             revision: s.revision,
         }
     }
@@ -59,7 +62,7 @@ impl From<sla::Model> for SlaView {
 /// An SLA to create, or the whole new content of one (with its revision).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "SLA EVA renforcé", "provider_id": 4, "targets": [{"kind": "incident", "priority": "critical", "metric": "tto", "minutes": 30}, {"kind": "incident", "priority": "critical", "metric": "ttr", "minutes": 240}, {"kind": "request", "priority": "medium", "metric": "ttr", "minutes": 1200}], "coverage_window": {"time_zone": "Europe/Paris", "intervals": [{"weekday": 0, "start": "08:30", "end": "18:00"}, {"weekday": 1, "start": "08:30", "end": "18:00"}, {"weekday": 2, "start": "08:30", "end": "18:00"}, {"weekday": 3, "start": "08:30", "end": "18:00"}, {"weekday": 4, "start": "08:30", "end": "18:00"}], "public_holidays": "alsace_moselle", "holidays": ["2029-12-24"]}}))]
+#[schema(example = json!({"name": "SLA EVA renforcé", "provider_id": 4, "targets": [{"kind": "incident", "priority": "critical", "metric": "tto", "minutes": 30}, {"kind": "incident", "priority": "critical", "metric": "ttr", "minutes": 240}, {"kind": "request", "priority": "medium", "metric": "ttr", "minutes": 1200}], "coverage_window": {"time_zone": "Europe/Paris", "intervals": [{"weekday": 0, "start": "08:30", "end": "18:00"}, {"weekday": 1, "start": "08:30", "end": "18:00"}, {"weekday": 2, "start": "08:30", "end": "18:00"}, {"weekday": 3, "start": "08:30", "end": "18:00"}, {"weekday": 4, "start": "08:30", "end": "18:00"}], "public_holidays": "alsace_moselle", "holidays": ["2029-12-24"]}, "pause_during_maintenance": true}))]
 pub struct SlaInput {
     /// The revision read, when replacing.
     pub revision: Option<i32>,
@@ -71,6 +74,10 @@ pub struct SlaInput {
     pub targets: Vec<Target>,
     /// When the clock runs.
     pub coverage_window: CoverageWindow,
+    /// Pause the clocks during the announced maintenance windows of the ticket's offer
+    /// (default: no).
+    #[serde(default)]
+    pub pause_during_maintenance: bool,
 }
 
 /// The SLAs the caller reads.
@@ -155,6 +162,7 @@ pub async fn create<C: Handle>(ctx: &Ctx<C>, input: SlaInput) -> ServiceResult<S
         targets: Set(targets),
         round_the_clock: Set(input.coverage_window.round_the_clock),
         public_holidays: Set(input.coverage_window.public_holidays.into()),
+        pause_during_maintenance: Set(input.pause_during_maintenance),
         revision: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -195,6 +203,10 @@ pub async fn replace<C: Handle>(ctx: &Ctx<C>, id: i64, input: SlaInput) -> Servi
             Expr::value(sla::PublicHolidays::from(
                 input.coverage_window.public_holidays,
             )),
+        )
+        .col_expr(
+            sla::Column::PauseDuringMaintenance,
+            Expr::value(input.pause_during_maintenance),
         )
         .col_expr(sla::Column::Revision, Expr::value(current.revision + 1))
         .col_expr(sla::Column::UpdatedAt, Expr::value(ctx.now()))

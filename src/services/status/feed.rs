@@ -99,7 +99,8 @@ pub struct FeedEvent {
     pub offer: String,
     /// The offer's name.
     pub offer_name: String,
-    /// A status word, `major_incident` or `maintenance_planned` (the mail subjects' words).
+    /// A status word, `major_incident`, `maintenance_planned` or `maintenance_cancelled` (the
+    /// mail subjects' words).
     pub event: String,
     /// What was said, in French.
     pub text: String,
@@ -172,6 +173,17 @@ pub async fn events<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<FeedEvent>> {
     for w in windows {
         let (offer, offer_name) = named(w.offer_id);
         let when = format!("{} – {}", w.starts_at.to_rfc3339(), w.ends_at.to_rfc3339());
+        if let Some(at) = w.cancelled_at {
+            events.push(FeedEvent {
+                id: format!("maintenance-{}-cancelled", w.id),
+                at,
+                offer: offer.clone(),
+                offer_name: offer_name.clone(),
+                event: "maintenance_cancelled".to_owned(),
+                text: format!("{}\n{when}", w.message),
+                text_en: w.message_en.as_ref().map(|m| format!("{m}\n{when}")),
+            });
+        }
         events.push(FeedEvent {
             id: format!("maintenance-{}", w.id),
             at: w.created_at,

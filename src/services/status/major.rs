@@ -18,7 +18,10 @@ use utoipa::ToSchema;
 use super::{Told, provides, tell};
 use crate::{
     db::{Ctx, Handle},
-    domain::priority::{Impact, Urgency},
+    domain::{
+        catalogue::RequestKind,
+        priority::{Impact, Urgency},
+    },
     services::{
         error::{ServiceError, ServiceResult},
         tickets::{self, NewTicket, Origin, TicketView, log::OPEN},
@@ -65,6 +68,89 @@ pub async fn declare(ctx: &Ctx, reference: &str) -> ServiceResult<MajorView> {
     if !provides(ctx.scope(), &offer) {
         return Err(ServiceError::forbidden("status-provider-only", vec![]));
     }
+    if find(ctx, master.id).await?.is_some() {
+        return Err(ServiceError::conflict(
+            "major-already",
+            vec![],
+            serde_json::json!({}),
+        ));
+    }
+    let tx = ctx.begin().await?;
+    let declared = mark(&tx, &master, &offer).await?;
+    tx.commit().await?;
+    Ok(declared)
+}
+
+/// A major incident opened from the status page: its master incident, filed on one of the
+/// offer's incident subcategories for a subscriber's contact (an incident is always an
+/// establishment's, under its convention), or for the caller when none is named.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"subcategory": 1, "title": "Plus aucun SMS ne part", "description": "Les envois échouent pour tous les établissements depuis 9 h.", "requester": 2, "affected_version": "5.1", "module": "Envoi", "page_url": "https://smsu.example/envoi"}))]
+pub struct OpenMajor {
+    /// An incident subcategory of the offer.
+    pub subcategory: i64,
+    /// The master's title, which subscribers are told.
+    pub title: String,
+    /// What is known so far.
+    pub description: String,
+    /// The account of the subscriber's contact the master is filed for (none: the caller).
+    #[serde(default)]
+    pub requester: Option<i64>,
+    /// The module affected (required when the subcategory requires it, as for any incident;
+    /// the establishments that join inherit it).
+    #[serde(default)]
+    pub module: Option<String>,
+    /// The version affected (same rule).
+    #[serde(default)]
+    pub affected_version: Option<String>,
+    /// The environment affected (same rule).
+    #[serde(default)]
+    pub environment: Option<String>,
+    /// The page where it shows (same rule).
+    #[serde(default)]
+    pub page_url: Option<String>,
+}
+
+/// Opens a major incident on an offer (provider side): files the master incident and declares it
+/// major, in one transaction, under the rules of [`declare`]; every subscriber contact is told.
+pub async fn open(ctx: &Ctx, code: &str, input: OpenMajor) -> ServiceResult<MajorView> {
+    let offer = super::provided(ctx, code).await?;
+    let subcategory = crate::services::catalogue::offers::subcategory(ctx, input.subcategory)
+        .await
+        .ok()
+        .filter(|s| s.offer_id == offer.id && s.kind == RequestKind::Incident)
+        .ok_or_else(|| ServiceError::field("subcategory", "major-open-subcategory", vec![]))?;
+    let new = NewTicket {
+        subcategory: subcategory.id,
+        title: input.title,
+        description: input.description,
+        impact: Impact::SeveralEstablishments,
+        urgency: Urgency::High,
+        visibility: None,
+        module: input.module,
+        affected_version: input.affected_version,
+        environment: input.environment,
+        page_url: input.page_url,
+        event_at: Some(ctx.now()),
+        people_affected: None,
+        requester: input.requester,
+    };
+    let tx = ctx.begin().await?;
+    let master = tickets::file_in(&tx, new, Origin::Desk).await?;
+    let opened = mark(&tx, &master, &offer).await?;
+    tx.commit().await?;
+    Ok(opened)
+}
+
+/// Makes `master` the major incident of `offer` inside `tx` and tells the subscribers: an open
+/// incident without a parent only (409), once (the unique index on the master is the judge of
+/// two declarations at once).
+async fn mark<C: Handle>(
+    tx: &Ctx<C>,
+    master: &ticket::Model,
+    offer: &entity::offer::Model,
+) -> ServiceResult<MajorView> {
     if master.kind != ticket::Kind::Incident
         || master.parent_id.is_some()
         || !OPEN.contains(&master.status)
@@ -75,15 +161,7 @@ pub async fn declare(ctx: &Ctx, reference: &str) -> ServiceResult<MajorView> {
             serde_json::json!({}),
         ));
     }
-    if find(ctx, master.id).await?.is_some() {
-        return Err(ServiceError::conflict(
-            "major-already",
-            vec![],
-            serde_json::json!({}),
-        ));
-    }
-    let tx = ctx.begin().await?;
-    // The offer was checked to be on the caller's provider side just above.
+    // The offer was checked to be on the caller's provider side by the callers.
     let row = major_incident::Entity::insert(major_incident::ActiveModel {
         ticket_id: Set(master.id),
         offer_id: Set(master.offer_id),
@@ -93,22 +171,28 @@ pub async fn declare(ctx: &Ctx, reference: &str) -> ServiceResult<MajorView> {
         affected_version: Set(master.affected_version.clone()),
         environment: Set(master.environment.clone()),
         page_url: Set(master.page_url.clone()),
-        event_at: Set(master.event_at.unwrap_or(ctx.now())),
-        declared_by: Set(Some(ctx.caller().account_id)),
-        declared_at: Set(ctx.now()),
+        event_at: Set(master.event_at.unwrap_or(tx.now())),
+        declared_by: Set(Some(tx.caller().account_id)),
+        declared_at: Set(tx.now()),
         ended_at: Set(None),
         ..Default::default()
     })
-    .exec_with_returning(&tx)
-    .await?;
+    .exec_with_returning(tx)
+    .await
+    .map_err(|err| {
+        if crate::db::is_unique_violation(&err) {
+            ServiceError::conflict("major-already", vec![], serde_json::json!({}))
+        } else {
+            err.into()
+        }
+    })?;
     let told = Told {
         event: "major_incident",
         detail: master.title.clone(),
         detail_en: None,
     };
-    tell(&tx, &offer, told).await?;
-    tx.commit().await?;
-    Ok(view(row, &offer.code, Some(master.reference), None))
+    tell(tx, offer, told).await?;
+    Ok(view(row, &offer.code, Some(master.reference.clone()), None))
 }
 
 fn view(

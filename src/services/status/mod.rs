@@ -2,15 +2,19 @@
 //! every subscriber, and told to each contact of each subscribing organisation once per event
 //! (through the outbox, in the transaction of the change). Major incidents ([`major`]) and
 //! planned maintenance ([`maintenance`]) are told the same way, and all three can be followed
-//! from one's own tools through a personal Atom feed ([`feed`]).
+//! from one's own tools through a personal Atom feed ([`feed`]); the history gives the availability
+//! per month ([`availability`]).
 
+pub mod availability;
 pub mod feed;
 pub mod maintenance;
 pub mod major;
 
+pub use availability::{MonthAvailability, availability};
+
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use entity::{account, account_role, convention, convention_offer, offer, service_status};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -22,7 +26,7 @@ use utoipa::ToSchema;
 use crate::{
     access::Scope,
     db::{Ctx, Handle},
-    domain::service_status::{Period, ServiceState, availability_per_mille, minutes_in},
+    domain::service_status::ServiceState,
     services::{
         MAX_PER_PAGE, Problems,
         catalogue::today,
@@ -85,17 +89,6 @@ pub struct StatusPeriod {
     pub started_at: DateTime<Utc>,
     /// Until when (none: still).
     pub ended_at: Option<DateTime<Utc>>,
-}
-
-/// Minutes in each status over one calendar month (UTC), real time.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MonthAvailability {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Minutes per status, keyed by the status word.
-    pub minutes: HashMap<String, i64>,
-    /// Share of the month not in a partial or major outage, in per mille.
-    pub availability_per_mille: i64,
 }
 
 /// Whether the scope stands on the provider side of `row`: agents of the teams that deliver it,
@@ -341,69 +334,6 @@ pub async fn history<C: Handle>(ctx: &Ctx<C>, code: &str) -> ServiceResult<Vec<S
             message_en: p.message_en,
             started_at: p.started_at,
             ended_at: p.ended_at,
-        })
-        .collect())
-}
-
-/// Minutes in each status for the current month and the `months - 1` before it (UTC, real
-/// time), newest first.
-pub async fn availability<C: Handle>(
-    ctx: &Ctx<C>,
-    code: &str,
-    months: u32,
-) -> ServiceResult<Vec<MonthAvailability>> {
-    let row = offer_by_code(ctx, code).await?;
-    let now = ctx.now();
-    let first = |year: i32, month: u32| Utc.with_ymd_and_hms(year, month, 1, 0, 0, 0).single();
-    let mut bounds = Vec::new();
-    let (mut year, mut month) = (now.year(), now.month());
-    for _ in 0..months.clamp(1, 24) {
-        let start =
-            first(year, month).ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("month")))?;
-        let end = if month == 12 {
-            first(year + 1, 1)
-        } else {
-            first(year, month + 1)
-        };
-        let end = end.ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("month")))?;
-        bounds.push((format!("{year:04}-{month:02}"), start, end.min(now)));
-        (year, month) = if month == 1 {
-            (year - 1, 12)
-        } else {
-            (year, month - 1)
-        };
-    }
-    let oldest = bounds.last().map_or(now, |(_, start, _)| *start);
-    let periods: Vec<Period> = ctx
-        .find::<service_status::Entity>()
-        .filter(service_status::Column::OfferId.eq(row.id))
-        .filter(
-            sea_orm::Condition::any()
-                .add(service_status::Column::EndedAt.is_null())
-                .add(service_status::Column::EndedAt.gt(oldest)),
-        )
-        .all(ctx)
-        .await?
-        .into_iter()
-        .map(|p| Period {
-            state: p.status.into(),
-            from: p.started_at,
-            to: p.ended_at,
-        })
-        .collect();
-    Ok(bounds
-        .into_iter()
-        .map(|(month, start, end)| {
-            let minutes = minutes_in(&periods, start, end);
-            MonthAvailability {
-                month,
-                availability_per_mille: availability_per_mille(&minutes),
-                minutes: ServiceState::ALL
-                    .iter()
-                    .zip(minutes)
-                    .map(|(s, m)| (s.as_str().to_owned(), m))
-                    .collect(),
-            }
         })
         .collect())
 }

@@ -293,7 +293,7 @@ pub async fn act(
         return Err(ServiceError::stale());
     }
     let mut plan = plan(ctx, &current, (action, side, next), input).await?;
-    if let Some(level) = super::sla::level(ctx, current.sla_id).await? {
+    if let Some(level) = super::sla::level(ctx, current.sla_id, current.offer_id).await? {
         plan.update = moved_clocks(&level, &current, action, ctx.now()).write(plan.update);
     }
     let tx = ctx.begin().await?;

@@ -171,7 +171,7 @@ async fn requalify(
         .priority(impact, urgency);
     let priority = ticket::Priority::from(new_priority);
     if priority != current.priority
-        && let Some(level) = super::sla::level(ctx, current.sla_id).await?
+        && let Some(level) = super::sla::level(ctx, current.sla_id, current.offer_id).await?
     {
         // A new priority, a new target: the deadlines follow, the time spent stays.
         let kind = RequestKind::from(current.kind);

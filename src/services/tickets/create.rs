@@ -219,7 +219,7 @@ pub async fn file_in<C: Handle>(
     let title = checked(&new, &subcategory)?;
     let matrix = super::settings::matrix(tx).await?;
     let priority = matrix.priority(new.impact, new.urgency);
-    let level = super::sla::level(tx, allowed.sla_id).await?;
+    let level = super::sla::level(tx, allowed.sla_id, allowed.offer_id).await?;
 
     let number = next_number(tx, subcategory.kind).await?;
     let filed = Filed {

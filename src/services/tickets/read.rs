@@ -179,7 +179,7 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<Tick
     let row = row(ctx, reference).await?;
     let id = row.id;
     let clocks = super::sla::Clocks::of(&row);
-    let level = super::sla::level(ctx, row.sla_id).await?;
+    let level = super::sla::level(ctx, row.sla_id, row.offer_id).await?;
     let mut view = views(ctx, vec![row])
         .await?
         .pop()

@@ -2,9 +2,11 @@
 //! own, time to resolve) read from and written to the ticket's columns as lifecycle events move
 //! them (see `domain::sla_clock` for the rules).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
-use entity::{sla, ticket};
-use sea_orm::{ColumnTrait, QueryFilter, UpdateMany, sea_query::Expr};
+use entity::{maintenance_window, sla, ticket};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, UpdateMany, sea_query::Expr};
 
 use crate::{
     db::{Ctx, Handle, Unscoped},
@@ -34,9 +36,23 @@ impl Level {
     }
 }
 
+/// How far back the maintenance windows of an offer pause the clocks: a clock has run at most
+/// this long since it was last banked (a pause, a stop, a new target or a replanning banks it)
+/// for all but the oldest open tickets, whose older windows then count as open time.
+const PAUSES_BACK_DAYS: i64 = 366;
+
+/// The most maintenance windows of an offer read for its clocks.
+const MAX_PAUSES: u64 = 500;
+
 /// The service level `id`, if it exists and its window compiles (a window that does not is
-/// refused when saved; an unreadable one measures nothing rather than failing the ticket).
-pub async fn level<C: Handle>(ctx: &Ctx<C>, id: Option<i64>) -> ServiceResult<Option<Level>> {
+/// refused when saved; an unreadable one measures nothing rather than failing the ticket). When
+/// the SLA pauses during maintenance, the calendar of a ticket on `offer_id` pauses during the
+/// offer's announced windows.
+pub async fn level<C: Handle>(
+    ctx: &Ctx<C>,
+    id: Option<i64>,
+    offer_id: i64,
+) -> ServiceResult<Option<Level>> {
     let Some(id) = id else {
         return Ok(None);
     };
@@ -49,11 +65,138 @@ pub async fn level<C: Handle>(ctx: &Ctx<C>, id: Option<i64>) -> ServiceResult<Op
     else {
         return Ok(None);
     };
-    let view = SlaView::from(row);
-    Ok(Calendar::new(&view.coverage_window)
-        .ok()
-        .map(|calendar| Level { id, view, calendar }))
+    let pauses = if row.pause_during_maintenance {
+        maintenance_pauses(ctx, &[offer_id])
+            .await?
+            .remove(&offer_id)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    Ok(compiled(row, pauses))
 }
+
+/// A level from its row and the pauses of the ticket's offer (none when the window does not
+/// compile).
+fn compiled(row: sla::Model, pauses: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Option<Level> {
+    let id = row.id;
+    let view = SlaView::from(row);
+    Calendar::new(&view.coverage_window)
+        .ok()
+        .map(|calendar| calendar.with_pauses(pauses))
+        .map(|calendar| Level { id, view, calendar })
+}
+
+/// The stretches during which the clocks of tickets on each of `offers` pause, for SLAs that
+/// choose it, in one query: the announced maintenance windows, scheduled, under way or over;
+/// a window cancelled after its start paused from its start to its cancellation, one cancelled
+/// before, never.
+pub async fn maintenance_pauses<C: Handle>(
+    ctx: &Ctx<C>,
+    offers: &[i64],
+) -> ServiceResult<HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>>> {
+    use maintenance_window::WindowState;
+    // Unscoped: the windows of the offer of a ticket the caller reads or changes, as the clock
+    // of any reader counts them.
+    let windows = Unscoped::find::<maintenance_window::Entity>()
+        .filter(maintenance_window::Column::OfferId.is_in(offers.iter().copied()))
+        .filter(
+            maintenance_window::Column::EndsAt
+                .gt(ctx.now() - chrono::Duration::days(PAUSES_BACK_DAYS)),
+        )
+        .order_by_desc(maintenance_window::Column::StartsAt)
+        .limit(MAX_PAUSES)
+        .all(ctx)
+        .await?;
+    let mut out: HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::new();
+    for w in windows {
+        let end = match (w.state, w.cancelled_at) {
+            (WindowState::Cancelled, Some(at)) => at.min(w.ends_at),
+            (WindowState::Cancelled, None) => continue,
+            _ => w.ends_at,
+        };
+        if end > w.starts_at {
+            out.entry(w.offer_id).or_default().push((w.starts_at, end));
+        }
+    }
+    Ok(out)
+}
+
+/// Plans again, at the context's instant, the running clocks of the open tickets of an offer
+/// whose SLA pauses during maintenance, after a window of the offer was published, edited or
+/// cancelled: the time spent is banked with the new pauses and the deadlines follow. Inside the
+/// window's transaction `tx`. Three reads whatever the number of tickets (the tickets, their
+/// SLAs, the offer's windows), then one update per ticket whose clocks run (each ticket's
+/// deadlines differ), compare-and-set on its revision so that a change of the ticket meanwhile
+/// keeps its own planning. Answers how many tickets were planned again.
+pub async fn replan_offer<C: Handle>(tx: &Ctx<C>, offer_id: i64) -> ServiceResult<usize> {
+    // Unscoped: the window's writer is the offer's provider side, and every open ticket of the
+    // offer is measured, whoever reads it.
+    let pausing: Vec<sla::Model> = Unscoped::find::<sla::Entity>()
+        .filter(sla::Column::PauseDuringMaintenance.eq(true))
+        .filter(
+            sla::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(ticket::Column::SlaId)
+                    .from(ticket::Entity)
+                    .and_where(ticket::Column::OfferId.eq(offer_id))
+                    .to_owned(),
+            ),
+        )
+        .all(tx)
+        .await?;
+    if pausing.is_empty() {
+        return Ok(0);
+    }
+    // Unscoped: as above.
+    let tickets = Unscoped::find::<ticket::Entity>()
+        .filter(ticket::Column::OfferId.eq(offer_id))
+        .filter(ticket::Column::SlaId.is_in(pausing.iter().map(|s| s.id)))
+        .filter(
+            sea_orm::Condition::any()
+                .add(ticket::Column::TtoRunningSince.is_not_null())
+                .add(ticket::Column::TtrRunningSince.is_not_null()),
+        )
+        .order_by_asc(ticket::Column::Id)
+        .limit(MAX_REPLANNED)
+        .all(tx)
+        .await?;
+    if tickets.is_empty() {
+        return Ok(0);
+    }
+    let pauses = maintenance_pauses(tx, &[offer_id])
+        .await?
+        .remove(&offer_id)
+        .unwrap_or_default();
+    let levels: HashMap<i64, Level> = pausing
+        .into_iter()
+        .filter_map(|row| compiled(row, pauses.clone()))
+        .map(|level| (level.id, level))
+        .collect();
+    let now = tx.now();
+    let mut planned = 0;
+    for row in &tickets {
+        let Some(level) = row.sla_id.and_then(|id| levels.get(&id)) else {
+            continue;
+        };
+        let mut clocks = Clocks::of(row);
+        for clock in [&mut clocks.tto, &mut clocks.ttr] {
+            if clock.running() {
+                clock.retarget(&level.calendar, clock.target_minutes, now);
+            }
+        }
+        let update = tx
+            .update_many::<ticket::Entity>()
+            .filter(ticket::Column::Id.eq(row.id))
+            .filter(ticket::Column::Revision.eq(row.revision));
+        planned += usize::from(clocks.write(update).exec(tx).await?.rows_affected > 0);
+    }
+    Ok(planned)
+}
+
+/// The most tickets of one offer planned again at once (the open ones of an offer are far
+/// fewer).
+const MAX_REPLANNED: u64 = 5000;
 
 /// The two clocks of a ticket.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -200,8 +343,6 @@ async fn escalate_batch(
     at: ticket::Column,
     flag: ticket::Column,
 ) -> ServiceResult<usize> {
-    use sea_orm::{QueryOrder, QuerySelect};
-
     use crate::services::notifications::{self, Audience, Kind, TicketEvent};
     const BATCH: u64 = 100;
     let level: i16 = if matches!(

@@ -75,6 +75,9 @@ impl SlaForm {
         form.set("revision", sla.revision.to_string());
         form.fill_window(&sla.coverage_window);
         form.fill_targets(&sla.targets);
+        if sla.pause_during_maintenance {
+            form.set("pause_during_maintenance", "on");
+        }
         form
     }
 
@@ -278,6 +281,7 @@ impl SlaForm {
                 provider_id,
                 targets,
                 coverage_window,
+                pause_during_maintenance: self.get("pause_during_maintenance") == "on",
             }),
             _ => Err(problems),
         }
@@ -322,6 +326,7 @@ impl SlaForm {
         json!({ "name": self.get("name"), "provider_id": self.get("provider_id").parse::<i64>().ok(),
                 "revision": self.get("revision"), "time_zone": self.get("time_zone"),
                 "always": self.get("always") == "on",
+                "pause_during_maintenance": self.get("pause_during_maintenance") == "on",
                 "public_holidays": self.get("public_holidays"), "closures": self.get("closures"),
                 "days": days, "targets": targets })
     }
@@ -437,6 +442,7 @@ mod tests {
             provider_id: 3,
             targets: input.targets.clone(),
             coverage_window: input.coverage_window.clone(),
+            pause_during_maintenance: input.pause_during_maintenance,
             revision: 1,
         };
         let again = SlaForm::of(&view);

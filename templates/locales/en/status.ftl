@@ -45,10 +45,37 @@ maintenance-publish = Publish the maintenance
 maintenance-scheduled = Maintenance scheduled from { $from } to { $to }
 maintenance-started = Maintenance under way until { $to }
 maintenance-ended = Maintenance ended ({ $from } – { $to })
+maintenance-cancelled = Maintenance cancelled ({ $from } – { $to })
+maintenance-manage = Edit or cancel
+maintenance-edit-title = Scheduled maintenance
+maintenance-edit-save = Save the changes
+maintenance-edit-notice = The contacts of the subscribing establishments are told once of the change.
+maintenance-cancel-title = Cancel the maintenance
+maintenance-cancel-scheduled = The contacts of the subscribing establishments are told once of the cancellation; the offer will not go into maintenance.
+maintenance-cancel-started = The maintenance is under way: cancelling it ends it now, the offer gets its former status back, and the contacts of the subscribing establishments are told once.
+maintenance-cancel = Cancel the maintenance
+major-open-title = Open a major incident
+major-open-intro = Declares the master incident of the outage: the contacts of every subscribing establishment are told once and join it instead of each filing their own.
+major-open-subcategory = Incident subcategory
+major-open-name = Title (told to subscribers)
+major-open-description = Description
+major-open-requester = For the contact (e-mail address)
+major-open-requester-help = An incident belongs to an establishment, under its convention: give the contact of a subscribing establishment who reported it, or leave empty to file it in your own name.
+major-open-module = Module affected
+major-open-affected_version = Version affected
+major-open-environment = Environment affected
+major-open-page_url = Address of the page affected
+major-open-button = Open the major incident
 availability-title = Availability per month
 availability-month = Month
 availability-share = Availability
 availability-minutes = { $minutes } min
+availability-measure = Measure
+availability-real = Real time
+availability-business = Business hours
+availability-sla = SLA of the business hours
+availability-business-window = Business hours: the coverage window of the SLA “{ $sla }”, the provider's SLA that most conventions in force on the offer hold.
+report-availability-title = Offer availability per month
 notification-service_status = the status of an offer of my establishment changes (outage, major incident, maintenance)
 mail-service_status-subject = [{ $reference }] { $status ->
     [operational] Service restored
@@ -61,6 +88,8 @@ mail-service_status-subject = [{ $reference }] { $status ->
     [maintenance_reminder] Maintenance tomorrow
     [maintenance_started] Maintenance started
     [maintenance_ended] Maintenance ended
+    [maintenance_changed] Maintenance changed
+    [maintenance_cancelled] Maintenance cancelled
    *[other] Service status
   }: { $title }
 mail-service_status-body = { $status ->
@@ -69,6 +98,8 @@ mail-service_status-body = { $status ->
     [maintenance_reminder] Reminder: a maintenance of { $title } ({ $reference }) takes place tomorrow:
     [maintenance_started] The maintenance of { $title } ({ $reference }) starts:
     [maintenance_ended] The maintenance of { $title } ({ $reference }) has ended.
+    [maintenance_changed] The maintenance of { $title } ({ $reference }) has changed; here is what is now planned:
+    [maintenance_cancelled] The maintenance of { $title } ({ $reference }) is cancelled:
    *[other] The status of { $title } ({ $reference }) is now: { $status ->
         [operational] operational
         [degraded] degraded

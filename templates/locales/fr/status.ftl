@@ -45,10 +45,37 @@ maintenance-publish = Publier la maintenance
 maintenance-scheduled = Maintenance programmée du { $from } au { $to }
 maintenance-started = Maintenance en cours jusqu'au { $to }
 maintenance-ended = Maintenance terminée ({ $from } – { $to })
+maintenance-cancelled = Maintenance annulée ({ $from } – { $to })
+maintenance-manage = Modifier ou annuler
+maintenance-edit-title = Maintenance programmée
+maintenance-edit-save = Enregistrer les modifications
+maintenance-edit-notice = Les contacts des établissements abonnés sont prévenus une fois de la modification.
+maintenance-cancel-title = Annuler la maintenance
+maintenance-cancel-scheduled = Les contacts des établissements abonnés sont prévenus une fois de l'annulation ; l'offre ne passera pas en maintenance.
+maintenance-cancel-started = La maintenance est en cours : l'annuler la termine maintenant, l'offre retrouve son état d'avant, et les contacts des établissements abonnés en sont prévenus une fois.
+maintenance-cancel = Annuler la maintenance
+major-open-title = Ouvrir un incident majeur
+major-open-intro = Déclare l'incident maître de la panne : les contacts de chaque établissement abonné sont prévenus une fois et le rejoignent au lieu de déclarer chacun le leur.
+major-open-subcategory = Sous-catégorie d'incident
+major-open-name = Titre (communiqué aux abonnés)
+major-open-description = Description
+major-open-requester = Pour le contact (adresse électronique)
+major-open-requester-help = Un incident appartient à un établissement sous sa convention : indiquez le contact d'un établissement abonné qui l'a signalé, ou laissez vide pour le déclarer en votre nom.
+major-open-module = Module concerné
+major-open-affected_version = Version concernée
+major-open-environment = Environnement concerné
+major-open-page_url = Adresse de la page concernée
+major-open-button = Ouvrir l'incident majeur
 availability-title = Disponibilité par mois
 availability-month = Mois
 availability-share = Disponibilité
 availability-minutes = { $minutes } min
+availability-measure = Mesure
+availability-real = Temps réel
+availability-business = Heures ouvrées
+availability-sla = SLA des heures ouvrées
+availability-business-window = Heures ouvrées : la plage de couverture du SLA « { $sla } », celui du fournisseur que tiennent le plus de conventions en vigueur sur l'offre.
+report-availability-title = Disponibilité des offres par mois
 notification-service_status = l'état d'une offre de mon établissement change (panne, incident majeur, maintenance)
 mail-service_status-subject = [{ $reference }] { $status ->
     [operational] Service rétabli
@@ -61,6 +88,8 @@ mail-service_status-subject = [{ $reference }] { $status ->
     [maintenance_reminder] Maintenance demain
     [maintenance_started] Maintenance commencée
     [maintenance_ended] Maintenance terminée
+    [maintenance_changed] Maintenance modifiée
+    [maintenance_cancelled] Maintenance annulée
    *[other] État du service
   } : { $title }
 mail-service_status-body = { $status ->
@@ -69,6 +98,8 @@ mail-service_status-body = { $status ->
     [maintenance_reminder] Rappel : une maintenance de { $title } ({ $reference }) a lieu demain :
     [maintenance_started] La maintenance de { $title } ({ $reference }) commence :
     [maintenance_ended] La maintenance de { $title } ({ $reference }) est terminée.
+    [maintenance_changed] La maintenance de { $title } ({ $reference }) est modifiée ; voici ce qui est prévu désormais :
+    [maintenance_cancelled] La maintenance de { $title } ({ $reference }) est annulée :
    *[other] L'état de { $title } ({ $reference }) est maintenant : { $status ->
         [operational] opérationnel
         [degraded] dégradé

@@ -56,6 +56,8 @@ pub const ORDER: &[(&str, &str)] = &[
     ("post", "/api/v1/tickets/bulk"),
     ("put", "/api/v1/offers/{code}/status"),
     ("post", "/api/v1/offers/{code}/maintenance"),
+    ("patch", "/api/v1/maintenance-windows/{id}"),
+    ("post", "/api/v1/offers/{code}/major-incidents"),
     ("post", "/api/v1/major-incidents/{id}/members"),
     ("put", "/api/v1/offers/{code}/mail-address"),
     ("post", "/api/v1/webhooks"),
@@ -420,6 +422,27 @@ pub async fn sending(
             "/api/v1/offers/SMS-U/maintenance".to_owned(),
             StatusCode::CREATED,
         ),
+        // The window the case before published, at the revision it answered.
+        ("patch", "/api/v1/maintenance-windows/{id}") => {
+            let id = made(answers, "post", "/api/v1/offers/{code}/maintenance", "id");
+            let revision = &answers[&("post", "/api/v1/offers/{code}/maintenance")]["revision"];
+            let target = format!("/api/v1/maintenance-windows/{id}");
+            let mut sending = to(SMSU_AGENT, target, StatusCode::OK);
+            sending.body["revision"] = revision.clone();
+            sending
+        }
+        // The subcategory and the contact are the demo's SMS-U incident and Toulon's contact.
+        ("post", "/api/v1/offers/{code}/major-incidents") => {
+            let token = app.token(SMSU_AGENT).await;
+            let sub = subcategory(app, &token, "SMS-U", "incident").await;
+            let toulon = app.token(TOULON).await;
+            let (_, me) = send(app, Method::GET, "/api/v1/me", Some(&toulon), None).await;
+            let target = "/api/v1/offers/SMS-U/major-incidents".to_owned();
+            let mut sending = to(SMSU_AGENT, target, StatusCode::CREATED);
+            sending.body["subcategory"] = json!(sub);
+            sending.body["requester"] = me["id"].clone();
+            sending
+        }
         ("post", "/api/v1/faqs") => to(SMSU_AGENT, here(), StatusCode::CREATED),
         ("patch", "/api/v1/faqs/{id}") => {
             let id = made(answers, "post", "/api/v1/faqs", "id");
