@@ -62,6 +62,9 @@ pub struct Config {
     pub attachment_max_bytes: usize,
     /// Messages one sender may send in by mail per hour; the rest are dropped unanswered.
     pub mail_in_per_hour: u64,
+    /// A PEM file of extra certificate authorities the IMAP collector trusts (a private
+    /// authority); empty: the system's only.
+    pub mail_in_ca_file: String,
     /// Whether webhook endpoints may be plain HTTP on the loopback address (tests, a local
     /// relay); otherwise HTTPS only.
     pub webhook_allow_loopback_http: bool,

@@ -30,6 +30,9 @@ pub enum Kind {
     /// Sends one webhook delivery.
     #[sea_orm(string_value = "webhook")]
     Webhook,
+    /// Reads the IMAP mailboxes and takes their new messages in.
+    #[sea_orm(string_value = "collect_mail")]
+    CollectMail,
 }
 
 /// Where a job stands.

@@ -33,6 +33,7 @@ pub mod inbound_mail;
 pub mod job;
 pub mod login_throttle;
 pub mod maintenance_window;
+pub mod mailbox;
 pub mod major_incident;
 pub mod major_incident_member;
 pub mod notification;

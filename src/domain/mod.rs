@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod lifecycle;
 pub mod local_time;
+pub mod mailbox;
 pub mod password_length;
 pub mod priority;
 pub mod role;

@@ -13,6 +13,7 @@ pub mod fulltext;
 pub mod idempotency;
 pub mod identity_providers;
 pub mod mail_in;
+pub mod mailboxes;
 pub mod notifications;
 pub mod organisations;
 pub mod releases;

@@ -126,7 +126,7 @@ fn ticket_routes() -> Router<AppState> {
 /// The desk's administration: offers, conventions, SLAs, organisations, accounts, teams. Staff
 /// only, checked once here: anyone else finds nothing (404).
 fn admin_routes() -> Router<AppState> {
-    use desk::{accounts, agreements, catalogue, organisations, slas, teams};
+    use desk::{accounts, agreements, catalogue, mailboxes, organisations, slas, teams};
     Router::new()
         .route("/desk/offers", get(catalogue::list).post(catalogue::create))
         .route("/desk/offers/new", get(catalogue::new_form))
@@ -187,6 +187,16 @@ fn admin_routes() -> Router<AppState> {
             "/desk/teams/{id}/members/{account_id}/remove",
             post(teams::remove_member),
         )
+        .route(
+            "/desk/mailboxes",
+            get(mailboxes::list).post(mailboxes::create),
+        )
+        .route("/desk/mailboxes/new", get(mailboxes::new_form))
+        .route(
+            "/desk/mailboxes/{id}",
+            get(mailboxes::show).post(mailboxes::update),
+        )
+        .route("/desk/mailboxes/{id}/delete", post(mailboxes::delete))
         .route_layer(axum::middleware::from_fn(desk::staff_guard))
 }
 

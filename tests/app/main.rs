@@ -33,10 +33,13 @@ mod hardening_integrity;
 mod hardening_limits;
 mod hardening_signin;
 mod identity;
+#[cfg(feature = "imap")]
+mod imap;
 mod jobs;
 mod knowledge;
 mod knowledge_pages;
 mod mail_in;
+mod mailboxes;
 mod notifications;
 mod own_password;
 mod pages;

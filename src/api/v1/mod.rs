@@ -9,6 +9,7 @@ pub mod faqs;
 pub mod health;
 pub mod identity_providers;
 pub mod mail_in;
+pub mod mailboxes;
 pub mod notifications;
 pub mod offers;
 pub mod organisations;
@@ -45,7 +46,7 @@ impl Area {
 }
 
 /// Every area of the API.
-fn areas() -> [Area; 18] {
+fn areas() -> [Area; 19] {
     [
         health::routes(),
         auth::routes(),
@@ -63,6 +64,7 @@ fn areas() -> [Area; 18] {
         evolutions::routes(),
         status::routes(),
         mail_in::routes(),
+        mailboxes::routes(),
         webhooks::routes(),
         identity_providers::routes(),
     ]
