@@ -33,6 +33,9 @@ pub enum Kind {
     /// Reads the IMAP mailboxes and takes their new messages in.
     #[sea_orm(string_value = "collect_mail")]
     CollectMail,
+    /// Sends the digests that have come due.
+    #[sea_orm(string_value = "digest")]
+    Digest,
 }
 
 /// Where a job stands.

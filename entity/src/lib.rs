@@ -17,6 +17,8 @@ pub mod committee_offer;
 pub mod committee_session;
 pub mod convention;
 pub mod convention_offer;
+pub mod digest_choice;
+pub mod digest_sent;
 pub mod evolution;
 pub mod evolution_assessment;
 pub mod evolution_history;

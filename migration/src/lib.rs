@@ -31,6 +31,7 @@ mod m20261206_000030_mail_in;
 mod m20261206_000031_webhooks;
 mod m20261206_000035_identity_providers;
 mod m20261207_000040_mailboxes;
+mod m20261207_000041_digests;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000031_webhooks::Migration),
             Box::new(m20261206_000035_identity_providers::Migration),
             Box::new(m20261207_000040_mailboxes::Migration),
+            Box::new(m20261207_000041_digests::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 pub mod business_time;
 pub mod catalogue;
 pub mod control_chars;
+pub mod digest;
 pub mod email;
 pub mod evolution;
 pub mod filing;

@@ -52,6 +52,8 @@ pub enum Job {
     },
     /// Reads the IMAP mailboxes and takes their new messages in.
     CollectMail,
+    /// Sends the daily and weekly digests that have come due.
+    Digest,
 }
 
 /// The input of the jobs that have one, as stored.
@@ -86,6 +88,7 @@ impl Job {
             Self::Maintenance => Kind::Maintenance,
             Self::Webhook { .. } => Kind::Webhook,
             Self::CollectMail => Kind::CollectMail,
+            Self::Digest => Kind::Digest,
         }
     }
 
@@ -134,6 +137,7 @@ impl Job {
             Kind::Purge => Self::Purge,
             Kind::Maintenance => Self::Maintenance,
             Kind::CollectMail => Self::CollectMail,
+            Kind::Digest => Self::Digest,
             Kind::Webhook => {
                 let input: WebhookInput = serde_json::from_str(&row.payload).map_err(unreadable)?;
                 Self::Webhook {
@@ -151,6 +155,8 @@ const PERIODIC: &[(Job, i64)] = &[
     (Job::ConventionWatch, 86_400),
     (Job::Purge, 86_400),
     (Job::Maintenance, 60),
+    // Digests are due at a set hour; a quarter-hour slot sends them within minutes of it.
+    (Job::Digest, 900),
     // Only a build that can read IMAP puts the collection on the queue.
     #[cfg(feature = "imap")]
     (Job::CollectMail, 60),
@@ -299,6 +305,22 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
             Ok(conventions::warn_ending(&platform(state, now), convention).await?)
         }
         Job::CollectMail => collect_mail(state, now).await,
+        Job::Digest => {
+            let at = crate::services::digests::hour_of(&state.config.digest_at).ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("digest_at is not HH:MM"))
+            })?;
+            let sent = crate::services::digests::send_due(
+                &platform(state, now),
+                &state.mailer,
+                &state.config.base_url(),
+                at,
+            )
+            .await?;
+            if sent.digests > 0 {
+                tracing::info!(digests = sent.digests, events = sent.events, "digests sent");
+            }
+            Ok(())
+        }
         Job::Webhook { event_id } => Ok(crate::services::webhooks::send::deliver(
             &platform(state, now),
             state.config.webhook_allow_loopback_http,

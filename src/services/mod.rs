@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod catalogue;
 pub mod committee_sessions;
 pub mod dashboards;
+pub mod digests;
 pub mod error;
 pub mod evolutions;
 pub mod faqs;

@@ -79,6 +79,7 @@ fn home_routes() -> Router<AppState> {
         .route("/attachments/{id}", get(portal::attachment))
         .route("/desk", get(home::desk))
         .route("/account", get(account::show).post(account::save))
+        .route("/account/digests", post(account::save_digest))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route(
             "/account/notifications",
@@ -126,7 +127,9 @@ fn ticket_routes() -> Router<AppState> {
 /// The desk's administration: offers, conventions, SLAs, organisations, accounts, teams. Staff
 /// only, checked once here: anyone else finds nothing (404).
 fn admin_routes() -> Router<AppState> {
-    use desk::{accounts, agreements, catalogue, mailboxes, organisations, slas, teams};
+    use desk::{
+        accounts, agreements, catalogue, mail_address, mailboxes, organisations, slas, teams,
+    };
     Router::new()
         .route("/desk/offers", get(catalogue::list).post(catalogue::create))
         .route("/desk/offers/new", get(catalogue::new_form))
@@ -197,6 +200,14 @@ fn admin_routes() -> Router<AppState> {
             get(mailboxes::show).post(mailboxes::update),
         )
         .route("/desk/mailboxes/{id}/delete", post(mailboxes::delete))
+        .route(
+            "/desk/offers/{code}/mail-address",
+            get(mail_address::show).post(mail_address::save),
+        )
+        .route(
+            "/desk/offers/{code}/mail-address/delete",
+            post(mail_address::delete),
+        )
         .route_layer(axum::middleware::from_fn(desk::staff_guard))
 }
 

@@ -8,10 +8,11 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, browser_signed_in, call, csrf_of};
+use crate::support::{TestApp, browser_signed_in, call, csrf_of, subcategory};
 
 const COORDINATION: &str = "coordination@demo.guichet";
 const TOULON: &str = "contact@univ-toulon.demo.guichet";
+const GEFORP_AGENT: &str = "agent.geforp@demo.guichet";
 
 fn settings() -> Value {
     json!({"label": "Support GEFORP", "host": "imap.univ-tln.fr", "port": 993,
@@ -209,4 +210,56 @@ async fn mailboxes_through_the_desk() {
         .await
         .unwrap();
     assert_eq!(shown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_offers_mail_address_through_the_desk() {
+    let app = TestApp::with_demo().await;
+    let token = app.token(GEFORP_AGENT).await;
+    let request = subcategory(&app, &token, "GEFORP", "demande de service").await;
+    let agent = browser_signed_in(&app, GEFORP_AGENT, "demo").await;
+    let path = "/desk/offers/GEFORP/mail-address";
+    let page = agent.get(app.url(path)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csrf = csrf_of(&page.text().await.unwrap());
+    let refused = agent
+        .post(app.url(path))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("address", "pas une adresse"),
+            ("subcategory", &request.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("pas une adresse"), "kept");
+    let saved = agent
+        .post(app.url(path))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("address", "geforp@guichet.example.org"),
+            ("subcategory", &request.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (status, set) = call(
+        &app,
+        Method::GET,
+        "/api/v1/offers/GEFORP/mail-address",
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(set["address"], "geforp@guichet.example.org");
+    assert_eq!(set["subcategory"], request);
+    let shown = agent.get(app.url(path)).send().await.unwrap();
+    assert!(shown.text().await.unwrap().contains("geforp@guichet.example.org"));
+    // A contact has no desk.
+    let contact = browser_signed_in(&app, TOULON, "demo").await;
+    let page = contact.get(app.url(path)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
 }

@@ -26,6 +26,7 @@ mod catalogue;
 mod catalogue_pages;
 mod child_rows;
 mod dashboards;
+mod digests;
 mod evolution_pages;
 mod evolutions;
 mod exports;

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod agreements;
 pub mod auth;
 pub mod dashboards;
+pub mod digests;
 pub mod evolutions;
 pub mod faqs;
 pub mod health;
@@ -46,7 +47,7 @@ impl Area {
 }
 
 /// Every area of the API.
-fn areas() -> [Area; 19] {
+fn areas() -> [Area; 20] {
     [
         health::routes(),
         auth::routes(),
@@ -60,6 +61,7 @@ fn areas() -> [Area; 19] {
         reports::routes(),
         dashboards::routes(),
         notifications::routes(),
+        digests::routes(),
         faqs::routes(),
         evolutions::routes(),
         status::routes(),

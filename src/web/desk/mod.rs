@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod catalogue;
+pub mod mail_address;
 pub mod mailboxes;
 pub mod organisations;
 pub mod sla_form;

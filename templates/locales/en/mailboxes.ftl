@@ -38,3 +38,4 @@ field-mailbox-port = must be a number from 1 to 65535
 field-mailbox-folder = must be 1 to 200 plain ASCII characters, without " nor \
 field-mailbox-folders-same = must differ from the folder read
 refused-mailboxes-managers = Only administrators and coordinators manage mailboxes.
+

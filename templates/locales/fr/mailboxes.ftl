@@ -38,3 +38,4 @@ field-mailbox-port = doit être un nombre de 1 à 65535
 field-mailbox-folder = doit faire de 1 à 200 caractères ASCII simples, sans " ni \
 field-mailbox-folders-same = doit différer du dossier relevé
 refused-mailboxes-managers = Seuls les administrateurs et les coordinateurs gèrent les boîtes aux lettres.
+

@@ -62,6 +62,7 @@ pub const ORDER: &[(&str, &str)] = &[
     ("post", "/api/v1/identity-providers"),
     ("post", "/api/v1/mailboxes"),
     ("put", "/api/v1/mailboxes/{id}"),
+    ("put", "/api/v1/me/digests/{code}"),
     ("post", "/api/v1/faqs"),
     ("patch", "/api/v1/faqs/{id}"),
     ("post", "/api/v1/faqs/{id}/feedback"),
@@ -407,6 +408,9 @@ pub async fn sending(
         }
         ("post", "/api/v1/webhooks") => to(COORDINATION, here(), StatusCode::CREATED),
         ("post", "/api/v1/mailboxes") => to(COORDINATION, here(), StatusCode::CREATED),
+        ("put", "/api/v1/me/digests/{code}") => {
+            to(TOULON, "/api/v1/me/digests/GEFORP".to_owned(), StatusCode::OK)
+        }
         // A change carries the revision read (the example, shared with creation, has none).
         ("put", "/api/v1/mailboxes/{id}") => {
             let id = made(answers, "post", "/api/v1/mailboxes", "id");
