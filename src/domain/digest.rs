@@ -43,7 +43,11 @@ impl Frequency {
 /// The latest instant at or before `now` when a digest of `frequency` was due (`at` Paris
 /// time, Mondays for weekly ones), and the period's name (`daily:2026-12-07`). None for single
 /// mails.
-pub fn due(now: DateTime<Utc>, at: NaiveTime, frequency: Frequency) -> Option<(DateTime<Utc>, String)> {
+pub fn due(
+    now: DateTime<Utc>,
+    at: NaiveTime,
+    frequency: Frequency,
+) -> Option<(DateTime<Utc>, String)> {
     let local = now.with_timezone(&Paris);
     let mut day = local.date_naive();
     // Eight days back reach the latest Monday at any hour.
@@ -78,7 +82,9 @@ mod tests {
     use super::*;
 
     fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -86,13 +92,37 @@ mod tests {
         let seven = NaiveTime::from_hms_opt(7, 0, 0).unwrap();
         // Monday 7 December 2026, winter: Paris is UTC+1.
         for (now, frequency, expected) in [
-            ("2026-12-07T06:05:00Z", Frequency::Daily, Some(("2026-12-07T06:00:00Z", "daily:2026-12-07"))),
-            ("2026-12-07T05:59:00Z", Frequency::Daily, Some(("2026-12-06T06:00:00Z", "daily:2026-12-06"))),
-            ("2026-12-07T06:05:00Z", Frequency::Weekly, Some(("2026-12-07T06:00:00Z", "weekly:2026-12-07"))),
-            ("2026-12-10T12:00:00Z", Frequency::Weekly, Some(("2026-12-07T06:00:00Z", "weekly:2026-12-07"))),
-            ("2026-12-07T05:00:00Z", Frequency::Weekly, Some(("2026-11-30T06:00:00Z", "weekly:2026-11-30"))),
+            (
+                "2026-12-07T06:05:00Z",
+                Frequency::Daily,
+                Some(("2026-12-07T06:00:00Z", "daily:2026-12-07")),
+            ),
+            (
+                "2026-12-07T05:59:00Z",
+                Frequency::Daily,
+                Some(("2026-12-06T06:00:00Z", "daily:2026-12-06")),
+            ),
+            (
+                "2026-12-07T06:05:00Z",
+                Frequency::Weekly,
+                Some(("2026-12-07T06:00:00Z", "weekly:2026-12-07")),
+            ),
+            (
+                "2026-12-10T12:00:00Z",
+                Frequency::Weekly,
+                Some(("2026-12-07T06:00:00Z", "weekly:2026-12-07")),
+            ),
+            (
+                "2026-12-07T05:00:00Z",
+                Frequency::Weekly,
+                Some(("2026-11-30T06:00:00Z", "weekly:2026-11-30")),
+            ),
             // Summer: UTC+2.
-            ("2026-07-01T05:30:00Z", Frequency::Daily, Some(("2026-07-01T05:00:00Z", "daily:2026-07-01"))),
+            (
+                "2026-07-01T05:30:00Z",
+                Frequency::Daily,
+                Some(("2026-07-01T05:00:00Z", "daily:2026-07-01")),
+            ),
             ("2026-12-07T06:05:00Z", Frequency::Single, None),
         ] {
             let got = due(utc(now), seven, frequency);

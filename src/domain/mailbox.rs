@@ -5,7 +5,9 @@
 /// How the connection is secured: TLS from the first byte (port 993), or a plain connection
 /// upgraded by `STARTTLS` (port 143). Plain IMAP is not offered: the password would travel in
 /// clear.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
     /// TLS from the first byte.
@@ -43,7 +45,9 @@ pub fn is_host(host: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 

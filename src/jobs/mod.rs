@@ -306,9 +306,8 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
         }
         Job::CollectMail => collect_mail(state, now).await,
         Job::Digest => {
-            let at = crate::services::digests::hour_of(&state.config.digest_at).ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("digest_at is not HH:MM"))
-            })?;
+            let at = crate::services::digests::hour_of(&state.config.digest_at)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("digest_at is not HH:MM")))?;
             let sent = crate::services::digests::send_due(
                 &platform(state, now),
                 &state.mailer,

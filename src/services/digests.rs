@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveTime;
 use entity::{digest_choice, digest_sent, notification, offer};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr, sea_query::{Expr, OnConflict},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    sea_query::{Expr, OnConflict},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -76,7 +78,11 @@ pub async fn choices(ctx: &Ctx) -> ServiceResult<Vec<DigestChoiceView>> {
 }
 
 /// Sets the caller's choice for an offer they read (404 otherwise); single mails remove it.
-pub async fn choose(ctx: &Ctx, code: &str, frequency: Frequency) -> ServiceResult<DigestChoiceView> {
+pub async fn choose(
+    ctx: &Ctx,
+    code: &str,
+    frequency: Frequency,
+) -> ServiceResult<DigestChoiceView> {
     let found = ctx
         .find::<offer::Entity>()
         .filter(offer::Column::Code.eq(code))
@@ -158,7 +164,11 @@ pub async fn send_due(
         }
         // One claim and one mail per account: each digest is its own delivery.
         for (account, events) in by_account {
-            if send_one(platform, mailer, base_url, frequency, &period, account, &events).await? {
+            if send_one(
+                platform, mailer, base_url, frequency, &period, account, &events,
+            )
+            .await?
+            {
                 sent.digests += 1;
                 sent.events += events.len();
             }
@@ -202,7 +212,10 @@ async fn send_one(
         &format!("digest-subject-{}", frequency.as_str()),
         &[("count", events.len().to_string())],
     );
-    let mut body = format!("{}\n\n", lang.t(&format!("digest-intro-{}", frequency.as_str())));
+    let mut body = format!(
+        "{}\n\n",
+        lang.t(&format!("digest-intro-{}", frequency.as_str()))
+    );
     for event in events {
         let path = serde_json::from_str::<super::notifications::MailData>(&event.data)
             .map(|d| d.path)

@@ -124,7 +124,10 @@ fn managers_only(ctx: &Ctx) -> ServiceResult<()> {
     if ctx.scope().manages_anything() {
         Ok(())
     } else {
-        Err(ServiceError::forbidden("refused-mailboxes-managers", vec![]))
+        Err(ServiceError::forbidden(
+            "refused-mailboxes-managers",
+            vec![],
+        ))
     }
 }
 
@@ -239,7 +242,12 @@ async fn checked(ctx: &Ctx, input: &MailboxInput, creating: bool) -> ServiceResu
     if input.folder == input.handled_folder {
         problems.rule("handled_folder", "field-mailbox-folders-same", vec![]);
     }
-    let offer_id = match input.offer.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let offer_id = match input
+        .offer
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         None => None,
         Some(code) => {
             let found = ctx
@@ -269,11 +277,7 @@ fn sealed(sealer: &Sealer, password: &str) -> ServiceResult<String> {
 
 /// Adds a mailbox (403 for those who manage nothing, 404 for an organisation beyond reach, 422
 /// naming each wrong field).
-pub async fn create(
-    ctx: &Ctx,
-    sealer: &Sealer,
-    input: MailboxInput,
-) -> ServiceResult<MailboxView> {
+pub async fn create(ctx: &Ctx, sealer: &Sealer, input: MailboxInput) -> ServiceResult<MailboxView> {
     managers_only(ctx)?;
     let organisation = input.organisation.unwrap_or(ctx.caller().organisation_id);
     if !ctx.scope().manages_organisation(organisation)

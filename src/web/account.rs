@@ -14,9 +14,9 @@ use tower_sessions::Session;
 use crate::{
     auth::{csrf::CsrfForm, password_reset::NewPassword},
     db::Ctx,
+    domain::digest::Frequency,
     error::AppError,
     i18n::Lang,
-    domain::digest::Frequency,
     services::{
         accounts::{self, own::OwnChanges},
         digests,

@@ -129,6 +129,7 @@ fn ticket_routes() -> Router<AppState> {
 fn admin_routes() -> Router<AppState> {
     use desk::{
         accounts, agreements, catalogue, mail_address, mailboxes, organisations, slas, teams,
+        webhooks,
     };
     Router::new()
         .route("/desk/offers", get(catalogue::list).post(catalogue::create))
@@ -207,6 +208,13 @@ fn admin_routes() -> Router<AppState> {
         .route(
             "/desk/offers/{code}/mail-address/delete",
             post(mail_address::delete),
+        )
+        .route("/desk/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/desk/webhooks/{id}", get(webhooks::show))
+        .route("/desk/webhooks/{id}/delete", post(webhooks::delete))
+        .route(
+            "/desk/webhook-deliveries/{id}/resend",
+            post(webhooks::resend),
         )
         .route_layer(axum::middleware::from_fn(desk::staff_guard))
 }

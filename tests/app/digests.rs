@@ -12,7 +12,9 @@ const TOULON: &str = "contact@univ-toulon.demo.guichet";
 const GEFORP_AGENT: &str = "agent.geforp@demo.guichet";
 
 fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// The mails written so far to `to` (the test transport keeps each as a file).
@@ -112,7 +114,11 @@ async fn a_daily_digest_gathers_the_day_once_and_a_quiet_day_sends_nothing() {
     app.run_jobs_at(utc("2026-12-08T06:05:00Z")).await;
     let mails = mails_to(&app, TOULON);
     assert_eq!(mails.len(), 1, "one digest");
-    assert!(mails[0].matches(&reference).count() >= 2, "both events: {}", mails[0]);
+    assert!(
+        mails[0].matches(&reference).count() >= 2,
+        "both events: {}",
+        mails[0]
+    );
     // A second run in the same period sends nothing more.
     app.run_jobs_at(utc("2026-12-08T06:20:00Z")).await;
     assert_eq!(mails_to(&app, TOULON).len(), 1);
@@ -129,7 +135,11 @@ async fn a_daily_digest_gathers_the_day_once_and_a_quiet_day_sends_nothing() {
 
     // A quiet day: nothing on Wednesday morning.
     app.run_jobs_at(utc("2026-12-09T06:05:00Z")).await;
-    assert_eq!(mails_to(&app, TOULON).len(), 1, "nothing when nothing happened");
+    assert_eq!(
+        mails_to(&app, TOULON).len(),
+        1,
+        "nothing when nothing happened"
+    );
 
     // Back to single mails: the next answer is mailed at once.
     let (status, _) = call(

@@ -31,9 +31,11 @@ async fn mailbox(app: &TestApp, token: &str, port: u16, security: &str, host: &s
         Method::POST,
         "/api/v1/mailboxes",
         token,
-        Some(json!({"label": "Support", "host": host, "port": port, "security": security,
+        Some(
+            json!({"label": "Support", "host": host, "port": port, "security": security,
                     "username": dovecot::USER, "password": dovecot::PASSWORD,
-                    "folder": "INBOX", "handled_folder": "Handled"})),
+                    "folder": "INBOX", "handled_folder": "Handled"}),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
@@ -139,8 +141,14 @@ async fn collected_mail_lands_once_ignores_automatic_mail_and_opens_tickets() {
     assert_eq!(entry["attachments"][0]["file_name"], "export-décembre.csv");
     // The auto-reply and the bounce are left alone; the stranger changes nothing.
     assert_eq!(outcome_of(&app, TOULON, "automatic").await, 1);
-    assert_eq!(outcome_of(&app, "mailer-daemon@univ-toulon.fr", "automatic").await, 1);
-    assert_eq!(outcome_of(&app, "someone@elsewhere.example", "stranger").await, 1);
+    assert_eq!(
+        outcome_of(&app, "mailer-daemon@univ-toulon.fr", "automatic").await,
+        1
+    );
+    assert_eq!(
+        outcome_of(&app, "someone@elsewhere.example", "stranger").await,
+        1
+    );
     // The new mail to GEFORP's address from Toulon's contact opened one GEFORP ticket.
     let opened = Unscoped::find::<ticket::Entity>()
         .filter(ticket::Column::Title.eq("Inscriptions fermées trop tôt"))
@@ -155,7 +163,11 @@ async fn collected_mail_lands_once_ignores_automatic_mail_and_opens_tickets() {
         .await
         .unwrap()
         .len();
-    assert_eq!(tickets_after, tickets_before + 1, "one ticket opened, no more");
+    assert_eq!(
+        tickets_after,
+        tickets_before + 1,
+        "one ticket opened, no more"
+    );
     let (status, shown) = call(
         &app,
         Method::GET,
@@ -199,7 +211,14 @@ async fn starttls_is_read_and_a_refused_login_is_shown_on_the_mailbox() {
     let coordination = app.token(COORDINATION).await;
     let agent = app.token(GEFORP_AGENT).await;
     let contact = app.token(TOULON).await;
-    let made = mailbox(&app, &coordination, server.imap_port, "starttls", "localhost").await;
+    let made = mailbox(
+        &app,
+        &coordination,
+        server.imap_port,
+        "starttls",
+        "localhost",
+    )
+    .await;
     let (reference, answered) = answered_ticket(&app, &contact, &agent).await;
     let before = log_of(&app, &contact, &reference).await.len();
     server
@@ -216,7 +235,13 @@ async fn starttls_is_read_and_a_refused_login_is_shown_on_the_mailbox() {
 
     // A wrong password: the visit fails and the mailbox says why (never the password).
     let mut changed = made.clone();
-    for key in ["id", "organisation", "password_set", "last_polled_at", "last_error"] {
+    for key in [
+        "id",
+        "organisation",
+        "password_set",
+        "last_polled_at",
+        "last_error",
+    ] {
         changed.as_object_mut().unwrap().remove(key);
     }
     changed["password"] = json!("wrong");

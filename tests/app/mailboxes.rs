@@ -37,14 +37,19 @@ async fn mailboxes_through_the_api() {
     let contact = app.token(TOULON).await;
     let build = app.builder().await;
     let elsewhere = build.establishment("AILLEURS", None).await;
-    let outsider = build
-        .account(elsewhere, &["contact", "coordinator"])
-        .await;
+    let outsider = build.account(elsewhere, &["contact", "coordinator"]).await;
 
     // A contact manages nothing: 403.
     let (status, _) = call(&app, Method::GET, "/api/v1/mailboxes", &contact, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = call(&app, Method::POST, "/api/v1/mailboxes", &contact, Some(settings())).await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mailboxes",
+        &contact,
+        Some(settings()),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Each wrong field named, nothing stored.
@@ -53,24 +58,52 @@ async fn mailboxes_through_the_api() {
         Method::POST,
         "/api/v1/mailboxes",
         &coordination,
-        Some(json!({"label": "", "host": "imap .fr", "port": 0, "security": "imaps",
+        Some(
+            json!({"label": "", "host": "imap .fr", "port": 0, "security": "imaps",
                     "username": "u", "folder": "INBOX", "handled_folder": "INBOX",
-                    "offer": "NOPE"})),
+                    "offer": "NOPE"}),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     let text = bad.to_string();
-    for field in ["label", "host", "port", "password", "handled_folder", "offer"] {
-        assert!(text.contains(&format!("\"{field}\"")), "{field} named: {bad}");
+    for field in [
+        "label",
+        "host",
+        "port",
+        "password",
+        "handled_folder",
+        "offer",
+    ] {
+        assert!(
+            text.contains(&format!("\"{field}\"")),
+            "{field} named: {bad}"
+        );
     }
-    assert!(Unscoped::find::<mailbox::Entity>().all(&app.conn).await.unwrap().is_empty());
+    assert!(
+        Unscoped::find::<mailbox::Entity>()
+            .all(&app.conn)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
-    let (status, made) = call(&app, Method::POST, "/api/v1/mailboxes", &coordination, Some(settings())).await;
+    let (status, made) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mailboxes",
+        &coordination,
+        Some(settings()),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
     assert_eq!(made["password_set"], true);
     assert_eq!(made["offer"], "GEFORP");
     assert_eq!(made["folder"], "INBOX");
-    assert!(!made.to_string().contains("s3cret"), "never read back: {made}");
+    assert!(
+        !made.to_string().contains("s3cret"),
+        "never read back: {made}"
+    );
     let id = made["id"].as_i64().unwrap();
     let sealed = sealed_password(&app, id).await;
     assert!(!sealed.contains("s3cret"), "stored sealed");
@@ -81,7 +114,14 @@ async fn mailboxes_through_the_api() {
     change["password"] = json!("");
     change["label"] = json!("Support");
     change["revision"] = made["revision"].clone();
-    let (status, changed) = call(&app, Method::PUT, &path, &coordination, Some(change.clone())).await;
+    let (status, changed) = call(
+        &app,
+        Method::PUT,
+        &path,
+        &coordination,
+        Some(change.clone()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["label"], "Support");
     assert_eq!(sealed_password(&app, id).await, sealed);
@@ -90,7 +130,14 @@ async fn mailboxes_through_the_api() {
     assert_eq!(status, StatusCode::CONFLICT);
 
     // Another organisation's coordinator finds nothing.
-    let (status, list) = call(&app, Method::GET, "/api/v1/mailboxes", &outsider.token, None).await;
+    let (status, list) = call(
+        &app,
+        Method::GET,
+        "/api/v1/mailboxes",
+        &outsider.token,
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list, json!([]));
     for method in [Method::GET, Method::DELETE] {
@@ -104,7 +151,14 @@ async fn mailboxes_through_the_api() {
     // Nor may they set one up for an organisation beyond their reach.
     let mut foreign = settings();
     foreign["organisation"] = made["organisation"].clone();
-    let (status, _) = call(&app, Method::POST, "/api/v1/mailboxes", &outsider.token, Some(foreign)).await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mailboxes",
+        &outsider.token,
+        Some(foreign),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = call(&app, Method::GET, &path, &coordination, None).await;
     assert_eq!(status, StatusCode::OK, "still there");
@@ -119,7 +173,11 @@ async fn mailboxes_through_the_api() {
 async fn mailboxes_through_the_desk() {
     let app = TestApp::with_demo().await;
     let browser = browser_signed_in(&app, COORDINATION, "demo").await;
-    let page = browser.get(app.url("/desk/mailboxes/new")).send().await.unwrap();
+    let page = browser
+        .get(app.url("/desk/mailboxes/new"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let csrf = csrf_of(&page.text().await.unwrap());
     let form = |host: &str, port: &str, password: &str| {
@@ -156,9 +214,16 @@ async fn mailboxes_through_the_desk() {
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
-    let list = browser.get(app.url("/desk/mailboxes")).send().await.unwrap();
+    let list = browser
+        .get(app.url("/desk/mailboxes"))
+        .send()
+        .await
+        .unwrap();
     let html = list.text().await.unwrap();
-    assert!(html.contains("Support GEFORP") && html.contains("imap.univ-tln.fr"), "{html}");
+    assert!(
+        html.contains("Support GEFORP") && html.contains("imap.univ-tln.fr"),
+        "{html}"
+    );
     let row = Unscoped::find::<mailbox::Entity>()
         .one(&app.conn)
         .await
@@ -199,13 +264,21 @@ async fn mailboxes_through_the_desk() {
 
     // A contact has no desk; another organisation's coordinator finds nothing.
     let contact = browser_signed_in(&app, TOULON, "demo").await;
-    let page = contact.get(app.url("/desk/mailboxes")).send().await.unwrap();
+    let page = contact
+        .get(app.url("/desk/mailboxes"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
     let build = app.builder().await;
     let elsewhere = build.establishment("AILLEURS", None).await;
     let outsider = build.account(elsewhere, &["contact", "coordinator"]).await;
     let shown = app
-        .api(Method::GET, &format!("/api/v1/mailboxes/{}", row.id), &outsider.token)
+        .api(
+            Method::GET,
+            &format!("/api/v1/mailboxes/{}", row.id),
+            &outsider.token,
+        )
         .send()
         .await
         .unwrap();
@@ -233,7 +306,10 @@ async fn an_offers_mail_address_through_the_desk() {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().await.unwrap().contains("pas une adresse"), "kept");
+    assert!(
+        refused.text().await.unwrap().contains("pas une adresse"),
+        "kept"
+    );
     let saved = agent
         .post(app.url(path))
         .form(&[
@@ -257,7 +333,13 @@ async fn an_offers_mail_address_through_the_desk() {
     assert_eq!(set["address"], "geforp@guichet.example.org");
     assert_eq!(set["subcategory"], request);
     let shown = agent.get(app.url(path)).send().await.unwrap();
-    assert!(shown.text().await.unwrap().contains("geforp@guichet.example.org"));
+    assert!(
+        shown
+            .text()
+            .await
+            .unwrap()
+            .contains("geforp@guichet.example.org")
+    );
     // A contact has no desk.
     let contact = browser_signed_in(&app, TOULON, "demo").await;
     let page = contact.get(app.url(path)).send().await.unwrap();

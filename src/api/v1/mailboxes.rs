@@ -54,7 +54,9 @@ pub async fn update(
     Path(id): Path<i64>,
     Json(body): Json<MailboxInput>,
 ) -> Result<Json<MailboxView>, AppError> {
-    Ok(Json(mailboxes::update(&ctx, &state.sealer, id, body).await?))
+    Ok(Json(
+        mailboxes::update(&ctx, &state.sealer, id, body).await?,
+    ))
 }
 
 /// Deletes a mailbox (its messages stay on the server).

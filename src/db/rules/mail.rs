@@ -23,7 +23,8 @@ impl ScopedEntity for entity::mailbox::Entity {
     fn readable(scope: &Scope) -> Condition {
         everything_if(
             scope.admin,
-            Condition::all().add(entity::mailbox::Column::OrganisationId.is_in(scope.managed.clone())),
+            Condition::all()
+                .add(entity::mailbox::Column::OrganisationId.is_in(scope.managed.clone())),
         )
     }
     fn writable(scope: &Scope) -> Condition {

@@ -127,7 +127,10 @@ async fn within<T, E: Into<CollectError>>(
 /// Reads one mailbox: each unseen message of its folder (up to [`BATCH`]) taken in and moved
 /// to its handled folder. `max_message_bytes` is the largest message taken (a larger one is
 /// moved aside, as `guichet mail-in` refuses it).
-#[expect(clippy::too_many_arguments, reason = "the pipeline's settings, each distinct")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pipeline's settings, each distinct"
+)]
 pub async fn collect(
     db: &DatabaseConnection,
     platform: &Ctx,
@@ -160,7 +163,11 @@ pub async fn collect(
     visited
 }
 
-async fn connect(tls: &Tls, mailbox: &mailbox::Model, password: &str) -> Result<Imap, CollectError> {
+async fn connect(
+    tls: &Tls,
+    mailbox: &mailbox::Model,
+    password: &str,
+) -> Result<Imap, CollectError> {
     let port = u16::try_from(mailbox.port)
         .map_err(|_| CollectError::Connect(io::Error::other("port out of range")))?;
     let tcp = TcpStream::connect((mailbox.host.as_str(), port))
@@ -270,7 +277,12 @@ async fn visit(
             // Gone meanwhile (another server moved it): nothing to do.
             None if fits => continue,
             None => {
-                tracing::warn!(mailbox = mailbox.id, uid, size, "message too large, moved aside");
+                tracing::warn!(
+                    mailbox = mailbox.id,
+                    uid,
+                    size,
+                    "message too large, moved aside"
+                );
                 collected.refused += 1;
                 true
             }

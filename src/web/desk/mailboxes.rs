@@ -79,7 +79,12 @@ impl MailboxForm {
     }
 }
 
-async fn form_page(ctx: &Ctx, id: Option<i64>, form: Value, errors: Value) -> Result<Page, AppError> {
+async fn form_page(
+    ctx: &Ctx,
+    id: Option<i64>,
+    form: Value,
+    errors: Value,
+) -> Result<Page, AppError> {
     let offers: Vec<Value> = mailboxes::offer_choices(ctx)
         .await?
         .into_iter()

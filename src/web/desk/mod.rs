@@ -10,6 +10,7 @@ pub mod organisations;
 pub mod sla_form;
 pub mod slas;
 pub mod teams;
+pub mod webhooks;
 
 use crate::{
     access::Caller,

@@ -408,13 +408,19 @@ pub async fn sending(
         }
         ("post", "/api/v1/webhooks") => to(COORDINATION, here(), StatusCode::CREATED),
         ("post", "/api/v1/mailboxes") => to(COORDINATION, here(), StatusCode::CREATED),
-        ("put", "/api/v1/me/digests/{code}") => {
-            to(TOULON, "/api/v1/me/digests/GEFORP".to_owned(), StatusCode::OK)
-        }
+        ("put", "/api/v1/me/digests/{code}") => to(
+            TOULON,
+            "/api/v1/me/digests/GEFORP".to_owned(),
+            StatusCode::OK,
+        ),
         // A change carries the revision read (the example, shared with creation, has none).
         ("put", "/api/v1/mailboxes/{id}") => {
             let id = made(answers, "post", "/api/v1/mailboxes", "id");
-            let mut sending = to(COORDINATION, format!("/api/v1/mailboxes/{id}"), StatusCode::OK);
+            let mut sending = to(
+                COORDINATION,
+                format!("/api/v1/mailboxes/{id}"),
+                StatusCode::OK,
+            );
             sending.body["revision"] = json!(1);
             sending
         }

@@ -107,19 +107,31 @@ impl Dovecot {
         let root = std::fs::metadata(path).unwrap().uid() == 0;
         // As root, mail is stored as Dovecot's own user (never as root); otherwise as ourselves.
         let mail_user = if root {
-            run(Command::new("chown").arg("dovecot:dovecot").arg(path.join("home")));
+            run(Command::new("chown")
+                .arg("dovecot:dovecot")
+                .arg(path.join("home")));
             "dovecot".to_owned()
         } else {
             std::fs::metadata(path).unwrap().uid().to_string()
         };
-        run(Command::new("openssl").args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-            "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout",
-        ])
-        .arg(path.join("key.pem"))
-        .arg("-out")
-        .arg(path.join("cert.pem")));
+        run(Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout",
+            ])
+            .arg(path.join("key.pem"))
+            .arg("-out")
+            .arg(path.join("cert.pem")));
         std::fs::write(path.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
         std::fs::set_permissions(path.join("users"), std::fs::Permissions::from_mode(0o644))
             .unwrap();
