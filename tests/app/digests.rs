@@ -3,7 +3,9 @@
 //! from a second run, and nothing on a quiet day.
 
 use chrono::{DateTime, Utc};
+use guichet::db::Unscoped;
 use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, QueryFilter};
 use serde_json::json;
 
 use crate::support::{TestApp, call, subcategory};
@@ -17,14 +19,32 @@ fn utc(text: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// The mails written so far to `to` (the test transport keeps each as a file).
-fn mails_to(app: &TestApp, to: &str) -> Vec<String> {
+/// The mails written so far to `to` that name `reference` (the test transport keeps each as
+/// a file; the demo's own mail to the same contact is left out this way).
+fn mails_about(app: &TestApp, to: &str, reference: &str) -> Vec<String> {
     let Ok(dir) = std::fs::read_dir(app.state.config.data_dir.join("mail")) else {
         return Vec::new();
     };
     dir.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .filter(|m| m.contains(&format!("To: {to}")))
+        .filter(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(to)))
+        .filter(|m| m.contains(reference))
         .collect()
+}
+
+/// The digests sent to `account` so far.
+async fn digests_sent(app: &TestApp, email: &str) -> usize {
+    let account = Unscoped::find::<entity::account::Entity>()
+        .filter(entity::account::Column::Email.eq(email))
+        .one(&app.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    Unscoped::find::<entity::digest_sent::Entity>()
+        .filter(entity::digest_sent::Column::AccountId.eq(account.id))
+        .all(&app.conn)
+        .await
+        .unwrap()
+        .len()
 }
 
 #[tokio::test]
@@ -108,20 +128,24 @@ async fn a_daily_digest_gathers_the_day_once_and_a_quiet_day_sends_nothing() {
     // Held: no single mail to the contact, and this morning's digest (due at 07:00, before
     // the events) carries none of them.
     app.run_jobs_at(utc("2026-12-07T09:05:00Z")).await;
-    assert!(mails_to(&app, TOULON).is_empty(), "held for the digest");
+    assert!(
+        mails_about(&app, TOULON, &reference).is_empty(),
+        "held for the digest"
+    );
+    assert_eq!(digests_sent(&app, TOULON).await, 0);
 
     // Tuesday 07:05 in Paris: one mail with the day's two events.
     app.run_jobs_at(utc("2026-12-08T06:05:00Z")).await;
-    let mails = mails_to(&app, TOULON);
+    let mails = mails_about(&app, TOULON, &reference);
     assert_eq!(mails.len(), 1, "one digest");
-    assert!(
-        mails[0].matches(&reference).count() >= 2,
-        "both events: {}",
-        mails[0]
-    );
+    assert_eq!(digests_sent(&app, TOULON).await, 1);
+    let digest = &mails[0];
+    // Each event's line and link name the ticket: two events, four mentions.
+    assert!(digest.matches(&reference).count() >= 4, "{digest}");
     // A second run in the same period sends nothing more.
     app.run_jobs_at(utc("2026-12-08T06:20:00Z")).await;
-    assert_eq!(mails_to(&app, TOULON).len(), 1);
+    assert_eq!(mails_about(&app, TOULON, &reference).len(), 1);
+    assert_eq!(digests_sent(&app, TOULON).await, 1);
     // Two runs at once (two servers) send nothing more either.
     let platform = app.state.platform_at(utc("2026-12-08T06:30:00Z"));
     let at = chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap();
@@ -131,15 +155,17 @@ async fn a_daily_digest_gathers_the_day_once_and_a_quiet_day_sends_nothing() {
         guichet::services::digests::send_due(&platform, &app.state.mailer, &base, at)
     );
     assert_eq!(a.unwrap().digests + b.unwrap().digests, 0);
-    assert_eq!(mails_to(&app, TOULON).len(), 1);
+    assert_eq!(mails_about(&app, TOULON, &reference).len(), 1);
+    assert_eq!(digests_sent(&app, TOULON).await, 1);
 
     // A quiet day: nothing on Wednesday morning.
     app.run_jobs_at(utc("2026-12-09T06:05:00Z")).await;
     assert_eq!(
-        mails_to(&app, TOULON).len(),
+        digests_sent(&app, TOULON).await,
         1,
         "nothing when nothing happened"
     );
+    assert_eq!(mails_about(&app, TOULON, &reference).len(), 1);
 
     // Back to single mails: the next answer is mailed at once.
     let (status, _) = call(
@@ -161,5 +187,6 @@ async fn a_daily_digest_gathers_the_day_once_and_a_quiet_day_sends_nothing() {
     .await;
     assert_eq!(status, StatusCode::CREATED);
     app.run_jobs_at(utc("2026-12-09T06:10:00Z")).await;
-    assert_eq!(mails_to(&app, TOULON).len(), 2);
+    assert_eq!(mails_about(&app, TOULON, &reference).len(), 2);
+    assert_eq!(digests_sent(&app, TOULON).await, 1);
 }

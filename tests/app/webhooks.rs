@@ -233,13 +233,8 @@ async fn webhooks_through_the_desk() {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        refused
-            .text()
-            .await
-            .unwrap()
-            .contains("http://127.0.0.1:9/hook")
-    );
+    // What was typed comes back (minijinja escapes its slashes).
+    assert!(refused.text().await.unwrap().contains("127.0.0.1:9"));
     let made = coordination
         .post(app.url("/desk/webhooks"))
         .form(&[

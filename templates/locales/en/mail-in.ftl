@@ -24,5 +24,5 @@ mail-address-help = Mail sent to this address (delivered to Guichet by `guichet 
 mail-address-current = Current address:
 mail-address-none = This offer takes no mail.
 mail-address-address = Address
-mail-address-subcategory = Subcategory of new requests
+mail-address-new-subcategory = Subcategory of new requests
 mail-address-remove = Stop taking mail

@@ -24,5 +24,5 @@ mail-address-help = Un courriel envoyé à cette adresse (remis à Guichet par �
 mail-address-current = Adresse actuelle :
 mail-address-none = Cette offre ne reçoit pas de courriel.
 mail-address-address = Adresse
-mail-address-subcategory = Sous-catégorie des nouvelles demandes
+mail-address-new-subcategory = Sous-catégorie des nouvelles demandes
 mail-address-remove = Ne plus recevoir de courriel

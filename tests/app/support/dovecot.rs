@@ -28,7 +28,7 @@ pub struct Dovecot {
     pub imap_port: u16,
     /// Port of IMAPS.
     pub imaps_port: u16,
-    /// The self-signed certificate (PEM), for the app to trust.
+    /// The test authority's certificate (PEM), for the app to trust.
     pub ca_file: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -50,6 +50,63 @@ fn run(command: &mut Command) {
         .status()
         .expect("the command runs");
     assert!(status.success(), "{command:?} failed");
+}
+
+/// A test authority (`ca.pem`) and the server's certificate it signs (`cert.pem`, `key.pem`)
+/// for `localhost` and 127.0.0.1. A self-signed server certificate would not do: it is an
+/// authority's, which WebPKI refuses as a server's.
+fn certificates(dir: &Path) {
+    let openssl = |args: &[&str]| run(Command::new("openssl").current_dir(dir).args(args));
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Guichet test authority",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+         keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "cert.pem",
+    ]);
 }
 
 fn config(dir: &Path, imap: u16, imaps: u16, mail_user: &str) -> String {
@@ -114,24 +171,7 @@ impl Dovecot {
         } else {
             std::fs::metadata(path).unwrap().uid().to_string()
         };
-        run(Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=localhost",
-                "-addext",
-                "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                "-keyout",
-            ])
-            .arg(path.join("key.pem"))
-            .arg("-out")
-            .arg(path.join("cert.pem")));
+        certificates(path);
         std::fs::write(path.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
         std::fs::set_permissions(path.join("users"), std::fs::Permissions::from_mode(0o644))
             .unwrap();
@@ -159,7 +199,7 @@ impl Dovecot {
             child,
             imap_port,
             imaps_port,
-            ca_file: path.join("cert.pem"),
+            ca_file: path.join("ca.pem"),
             _dir: dir,
         }
     }
