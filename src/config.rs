@@ -62,6 +62,11 @@ pub struct Config {
     pub attachment_max_bytes: usize,
     /// Messages one sender may send in by mail per hour; the rest are dropped unanswered.
     pub mail_in_per_hour: u64,
+    /// A PEM file of extra certificate authorities the IMAP collector trusts (a private
+    /// authority); empty: the system's only.
+    pub mail_in_ca_file: String,
+    /// When daily digests go (and weekly ones, on Mondays), `HH:MM` Paris time.
+    pub digest_at: String,
     /// Whether webhook endpoints may be plain HTTP on the loopback address (tests, a local
     /// relay); otherwise HTTPS only.
     pub webhook_allow_loopback_http: bool,
@@ -179,6 +184,9 @@ impl Config {
         }
         if self.request_timeout_secs == 0 {
             return refuse("request_timeout_secs", "must be at least 1");
+        }
+        if crate::services::digests::hour_of(&self.digest_at).is_none() {
+            return refuse("digest_at", "must be HH:MM");
         }
         for (key, value) in [
             ("session_idle_minutes", self.session_idle_minutes),

@@ -246,6 +246,7 @@ async fn mail_in(config: Config) -> ExitCode {
         data_dir: &config.data_dir,
         max_bytes: config.attachment_max_bytes,
         per_hour: config.mail_in_per_hour,
+        served_offer: None,
     };
     match services::mail_in::receive(&db, &platform, &mailer, &raw, &settings).await {
         Ok(outcome) => {

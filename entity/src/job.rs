@@ -30,6 +30,12 @@ pub enum Kind {
     /// Sends one webhook delivery.
     #[sea_orm(string_value = "webhook")]
     Webhook,
+    /// Reads the IMAP mailboxes and takes their new messages in.
+    #[sea_orm(string_value = "collect_mail")]
+    CollectMail,
+    /// Sends the digests that have come due.
+    #[sea_orm(string_value = "digest")]
+    Digest,
 }
 
 /// Where a job stands.

@@ -20,6 +20,9 @@ pub struct Model {
     pub message_id: String,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// `daily` or `weekly` when held for a digest (no mail job of its own; `sent_at` is set
+    /// when the digest goes).
+    pub digest: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

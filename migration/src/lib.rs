@@ -32,6 +32,8 @@ mod m20261206_000031_webhooks;
 mod m20261206_000035_identity_providers;
 mod m20261207_000036_maintenance_window_revision;
 mod m20261207_000037_sla_pause_during_maintenance;
+mod m20261207_000040_mailboxes;
+mod m20261207_000041_digests;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -68,6 +70,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000035_identity_providers::Migration),
             Box::new(m20261207_000036_maintenance_window_revision::Migration),
             Box::new(m20261207_000037_sla_pause_during_maintenance::Migration),
+            Box::new(m20261207_000040_mailboxes::Migration),
+            Box::new(m20261207_000041_digests::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 pub mod business_time;
 pub mod catalogue;
 pub mod control_chars;
+pub mod digest;
 pub mod email;
 pub mod evolution;
 pub mod filing;
@@ -11,6 +12,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod lifecycle;
 pub mod local_time;
+pub mod mailbox;
 pub mod password_length;
 pub mod priority;
 pub mod role;

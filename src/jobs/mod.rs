@@ -50,6 +50,10 @@ pub enum Job {
         /// The delivery's event id.
         event_id: String,
     },
+    /// Reads the IMAP mailboxes and takes their new messages in.
+    CollectMail,
+    /// Sends the daily and weekly digests that have come due.
+    Digest,
 }
 
 /// The input of the jobs that have one, as stored.
@@ -83,6 +87,8 @@ impl Job {
             Self::Purge => Kind::Purge,
             Self::Maintenance => Kind::Maintenance,
             Self::Webhook { .. } => Kind::Webhook,
+            Self::CollectMail => Kind::CollectMail,
+            Self::Digest => Kind::Digest,
         }
     }
 
@@ -130,6 +136,8 @@ impl Job {
             }
             Kind::Purge => Self::Purge,
             Kind::Maintenance => Self::Maintenance,
+            Kind::CollectMail => Self::CollectMail,
+            Kind::Digest => Self::Digest,
             Kind::Webhook => {
                 let input: WebhookInput = serde_json::from_str(&row.payload).map_err(unreadable)?;
                 Self::Webhook {
@@ -147,6 +155,11 @@ const PERIODIC: &[(Job, i64)] = &[
     (Job::ConventionWatch, 86_400),
     (Job::Purge, 86_400),
     (Job::Maintenance, 60),
+    // Digests are due at a set hour; a quarter-hour slot sends them within minutes of it.
+    (Job::Digest, 900),
+    // Only a build that can read IMAP puts the collection on the queue.
+    #[cfg(feature = "imap")]
+    (Job::CollectMail, 60),
 ];
 
 /// How long ended jobs are kept, for looking into what happened.
@@ -291,6 +304,22 @@ async fn perform(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), A
         Job::ConventionEnding { convention } => {
             Ok(conventions::warn_ending(&platform(state, now), convention).await?)
         }
+        Job::CollectMail => collect_mail(state, now).await,
+        Job::Digest => {
+            let at = crate::services::digests::hour_of(&state.config.digest_at)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("digest_at is not HH:MM")))?;
+            let sent = crate::services::digests::send_due(
+                &platform(state, now),
+                &state.mailer,
+                &state.config.base_url(),
+                at,
+            )
+            .await?;
+            if sent.digests > 0 {
+                tracing::info!(digests = sent.digests, events = sent.events, "digests sent");
+            }
+            Ok(())
+        }
         Job::Webhook { event_id } => Ok(crate::services::webhooks::send::deliver(
             &platform(state, now),
             state.config.webhook_allow_loopback_http,
@@ -324,4 +353,59 @@ async fn warn_of_endings(state: &AppState, now: DateTime<Utc>) -> Result<(), App
         })
         .collect();
     Ok(queue::enqueue_many(state.connection(), now, jobs).await?)
+}
+
+/// Reads every enabled mailbox once and notes each visit's result on it. Run by the periodic
+/// job (one process per slot); two processes running it at once take each message in once
+/// (the Message-ID claim of mail in).
+#[cfg(feature = "imap")]
+pub async fn collect_mail(state: &AppState, now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::services::{mail_in, mailboxes};
+    let platform = platform(state, now);
+    let tls = mail_in::collect::Tls::new(&state.config.mail_in_ca_file)?;
+    for mailbox in mailboxes::enabled(&platform).await? {
+        let settings = mail_in::Settings {
+            data_dir: &state.config.data_dir,
+            max_bytes: state.config.attachment_max_bytes,
+            per_hour: state.config.mail_in_per_hour,
+            served_offer: mailbox.offer_id,
+        };
+        let visit = mail_in::collect::collect(
+            state.connection(),
+            &platform,
+            &state.mailer,
+            &state.sealer,
+            &tls,
+            &settings,
+            state.config.body_limit_bytes,
+            &mailbox,
+        )
+        .await;
+        let failure = match visit {
+            Ok(done) => {
+                tracing::info!(
+                    mailbox = mailbox.id,
+                    taken = done.outcomes.len(),
+                    refused = done.refused,
+                    deferred = done.deferred,
+                    "mailbox read"
+                );
+                None
+            }
+            Err(err) => {
+                tracing::warn!(mailbox = mailbox.id, error = %err, "mailbox not read");
+                Some(err.code())
+            }
+        };
+        mailboxes::visited(&platform, mailbox.id, failure).await?;
+    }
+    Ok(())
+}
+
+/// Without the `imap` feature no collection is scheduled; one left on the queue by a build
+/// that had it does nothing.
+#[cfg(not(feature = "imap"))]
+pub async fn collect_mail(_state: &AppState, _now: DateTime<Utc>) -> Result<(), AppError> {
+    tracing::warn!("built without the imap feature: mailboxes are not read");
+    Ok(())
 }

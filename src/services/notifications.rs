@@ -180,6 +180,10 @@ pub struct MailData {
     /// An offer's service status word (`major_outage`…), which the texts translate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The offer a ticket or evolution event is about: its mail is held for the recipients
+    /// who chose a digest of that offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<i64>,
 }
 
 async fn ids<C: ConnectionTrait>(
@@ -311,6 +315,7 @@ pub async fn ticket_event_told<C: Handle>(
         detail: event.detail,
         detail_en: None,
         status: None,
+        offer: Some(event.ticket.offer_id),
     };
     notify(ctx, people.clone(), &data).await?;
     Ok(people)
@@ -343,18 +348,21 @@ pub async fn notify_many<C: Handle>(
         .iter()
         .map(|(_, data)| notification::Kind::from(data.kind))
         .collect();
-    let audience = Recipients::read(ctx, &everyone, kinds).await?;
-    let mut rows: Vec<(String, notification::ActiveModel)> = Vec::new();
+    let offers: BTreeSet<i64> = events.iter().filter_map(|(_, data)| data.offer).collect();
+    let audience = Recipients::read(ctx, &everyone, kinds, offers).await?;
+    let mut rows: Vec<(String, bool, notification::ActiveModel)> = Vec::new();
     for (people, data) in events {
         rows.extend(audience.rows(people, data, ctx.now())?);
     }
     if rows.is_empty() {
         return Ok(());
     }
-    // The job finds its row by the Message-ID, known before the insert.
+    // The job finds its row by the Message-ID, known before the insert; what is held for a
+    // digest has none (the digest job sends it).
     let jobs = rows
         .iter()
-        .map(|(message_id, _)| NewJob {
+        .filter(|(_, held, _)| !held)
+        .map(|(message_id, _, _)| NewJob {
             job: Job::Mail {
                 message_id: message_id.clone(),
             },
@@ -364,7 +372,7 @@ pub async fn notify_many<C: Handle>(
             max_attempts: 30,
         })
         .collect();
-    notification::Entity::insert_many(rows.into_iter().map(|(_, row)| row))
+    notification::Entity::insert_many(rows.into_iter().map(|(_, _, row)| row))
         .exec_without_returning(ctx)
         .await?;
     queue::enqueue_many(ctx, ctx.now(), jobs).await
@@ -375,6 +383,8 @@ pub async fn notify_many<C: Handle>(
 struct Recipients {
     muted: BTreeSet<(i64, notification::Kind)>,
     accounts: HashMap<i64, (String, account::AccountLanguage)>,
+    /// (account, offer) → `daily` or `weekly`: that offer's events are held for a digest.
+    digests: std::collections::BTreeMap<(i64, i64), String>,
 }
 
 impl Recipients {
@@ -382,6 +392,7 @@ impl Recipients {
         ctx: &Ctx<C>,
         everyone: &BTreeSet<i64>,
         kinds: BTreeSet<notification::Kind>,
+        offers: BTreeSet<i64>,
     ) -> ServiceResult<Self> {
         // Unscoped: the recipients' preferences, which are theirs and not the actor's to read.
         let muted = Unscoped::find::<notification_mute::Entity>()
@@ -411,17 +422,24 @@ impl Recipients {
             .into_iter()
             .map(|(id, email, language)| (id, (email, language)))
             .collect();
-        Ok(Self { muted, accounts })
+        let digests =
+            crate::services::digests::held_for(ctx, everyone.iter().copied(), offers).await?;
+        Ok(Self {
+            muted,
+            accounts,
+            digests,
+        })
     }
 
     /// One row per recipient of an event (minus inactive accounts and those who muted the
-    /// kind), with its Message-ID and its subject in the recipient's language.
+    /// kind), with its Message-ID, whether it is held for a digest, and its subject in the
+    /// recipient's language.
     fn rows(
         &self,
         people: &BTreeSet<i64>,
         data: &MailData,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> ServiceResult<Vec<(String, notification::ActiveModel)>> {
+    ) -> ServiceResult<Vec<(String, bool, notification::ActiveModel)>> {
         let data_json = serde_json::to_string(data)
             .map_err(|e| ServiceError::Internal(anyhow::anyhow!("notification data: {e}")))?;
         let reference: String = data
@@ -452,6 +470,9 @@ impl Recipients {
                 ],
             );
             let message_id = format!("{reference}.{}@guichet", uuid::Uuid::new_v4().simple());
+            let digest = data
+                .offer
+                .and_then(|offer| self.digests.get(&(*account_id, offer)).cloned());
             let row = notification::ActiveModel {
                 kind: Set(data.kind.into()),
                 account_id: Set(*account_id),
@@ -462,9 +483,10 @@ impl Recipients {
                 message_id: Set(message_id.clone()),
                 sent_at: Set(None),
                 created_at: Set(now),
+                digest: Set(digest.clone()),
                 ..Default::default()
             };
-            rows.push((message_id, row));
+            rows.push((message_id, digest.is_some(), row));
         }
         Ok(rows)
     }

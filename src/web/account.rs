@@ -1,5 +1,6 @@
 //! The page of one's own account: name, language and password (given the current one), the
-//! same change as `PATCH /api/v1/me`.
+//! same change as `PATCH /api/v1/me`; and, per offer, single mails or a digest (as
+//! `PUT /api/v1/me/digests/{code}`).
 
 use axum::{
     extract::{Query, State},
@@ -13,9 +14,13 @@ use tower_sessions::Session;
 use crate::{
     auth::{csrf::CsrfForm, password_reset::NewPassword},
     db::Ctx,
+    domain::digest::Frequency,
     error::AppError,
     i18n::Lang,
-    services::accounts::{self, own::OwnChanges},
+    services::{
+        accounts::{self, own::OwnChanges},
+        digests,
+    },
     state::AppState,
     view::Page,
     web::forms::field_errors_in,
@@ -32,10 +37,29 @@ pub async fn show(ctx: Ctx, Query(saved): Query<Saved>) -> Result<Page, AppError
     let account = accounts::get(&ctx, ctx.caller().account_id).await?.account;
     let form = json!({ "revision": account.revision, "display_name": account.display_name,
                        "language": account.language });
+    let digests = digests::choices(&ctx).await?;
     Ok(Page::new(
         "account.html",
-        json!({ "form": form, "errors": {}, "saved": saved.saved.is_some() }),
+        json!({ "form": form, "errors": {}, "saved": saved.saved.is_some(),
+                "digests": digests }),
     ))
+}
+
+/// The digest form of one offer.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DigestForm {
+    offer: String,
+    frequency: Frequency,
+}
+
+/// `POST /account/digests`: how one offer's mail comes.
+pub async fn save_digest(
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<DigestForm>,
+) -> Result<Redirect, AppError> {
+    digests::choose(&ctx, &form.offer, form.frequency).await?;
+    Ok(Redirect::to("/account?saved=1#digests"))
 }
 
 /// The form, as typed; blank passwords change nothing.

@@ -91,6 +91,7 @@ fn home_routes() -> Router<AppState> {
         .route("/attachments/{id}", get(portal::attachment))
         .route("/desk", get(home::desk))
         .route("/account", get(account::show).post(account::save))
+        .route("/account/digests", post(account::save_digest))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route(
             "/account/notifications",
@@ -139,7 +140,10 @@ fn ticket_routes() -> Router<AppState> {
 /// The desk's administration: offers, conventions, SLAs, organisations, accounts, teams. Staff
 /// only, checked once here: anyone else finds nothing (404).
 fn admin_routes() -> Router<AppState> {
-    use desk::{accounts, agreements, catalogue, organisations, slas, teams};
+    use desk::{
+        accounts, agreements, catalogue, mail_address, mailboxes, organisations, slas, teams,
+        webhooks,
+    };
     Router::new()
         .route("/desk/offers", get(catalogue::list).post(catalogue::create))
         .route("/desk/offers/new", get(catalogue::new_form))
@@ -199,6 +203,31 @@ fn admin_routes() -> Router<AppState> {
         .route(
             "/desk/teams/{id}/members/{account_id}/remove",
             post(teams::remove_member),
+        )
+        .route(
+            "/desk/mailboxes",
+            get(mailboxes::list).post(mailboxes::create),
+        )
+        .route("/desk/mailboxes/new", get(mailboxes::new_form))
+        .route(
+            "/desk/mailboxes/{id}",
+            get(mailboxes::show).post(mailboxes::update),
+        )
+        .route("/desk/mailboxes/{id}/delete", post(mailboxes::delete))
+        .route(
+            "/desk/offers/{code}/mail-address",
+            get(mail_address::show).post(mail_address::save),
+        )
+        .route(
+            "/desk/offers/{code}/mail-address/delete",
+            post(mail_address::delete),
+        )
+        .route("/desk/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/desk/webhooks/{id}", get(webhooks::show))
+        .route("/desk/webhooks/{id}/delete", post(webhooks::delete))
+        .route(
+            "/desk/webhook-deliveries/{id}/resend",
+            post(webhooks::resend),
         )
         .route_layer(axum::middleware::from_fn(desk::staff_guard))
 }

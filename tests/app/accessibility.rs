@@ -177,6 +177,26 @@ async fn every_page_of_every_role_passes_axe_core_and_fits_a_phone() {
     )
     .await;
     assert_eq!(status, reqwest::StatusCode::CREATED);
+    // Nor a mailbox nor a webhook (each would reach out to a server): one of each is set up,
+    // never read nor sent to here, so that their pages are seen too.
+    let coordination = app.token("coordination@demo.guichet").await;
+    for (path, body) in [
+        (
+            "/api/v1/mailboxes",
+            serde_json::json!({ "label": "Support", "host": "imap.example.org", "port": 993,
+                "security": "imaps", "username": "support", "password": "secret" }),
+        ),
+        (
+            "/api/v1/webhooks",
+            serde_json::json!({ "url": "https://hooks.example.org/guichet",
+                "kinds": ["received"] }),
+        ),
+    ] {
+        let (status, made) =
+            crate::support::call(&app, reqwest::Method::POST, path, &coordination, Some(body))
+                .await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{made}");
+    }
     let routes = get_routes();
     assert!(routes.len() > 40, "routes read from the router: {routes:?}");
     let mut reached = BTreeSet::new();

@@ -11,14 +11,14 @@ use serde_json::{Value, json};
 
 use crate::support::{TestApp, call, subcategory};
 
-const TOULON: &str = "contact@univ-toulon.demo.guichet";
-const ROCHELLE: &str = "contact@univ-larochelle.demo.guichet";
+pub(crate) const TOULON: &str = "contact@univ-toulon.demo.guichet";
+pub(crate) const ROCHELLE: &str = "contact@univ-larochelle.demo.guichet";
 const RENNES: &str = "contact@univ-rennes2.demo.guichet";
-const GEFORP_AGENT: &str = "agent.geforp@demo.guichet";
-const GEFORP_ADDRESS: &str = "geforp@guichet.example.org";
+pub(crate) const GEFORP_AGENT: &str = "agent.geforp@demo.guichet";
+pub(crate) const GEFORP_ADDRESS: &str = "geforp@guichet.example.org";
 
 /// A message as a mail server delivers it.
-fn message(from: &str, subject: &str, headers: &[&str], body: &str) -> String {
+pub(crate) fn message(from: &str, subject: &str, headers: &[&str], body: &str) -> String {
     let id = uuid::Uuid::new_v4().simple();
     let mut raw = format!(
         "From: <{from}>\r\nTo: <{GEFORP_ADDRESS}>\r\nSubject: {subject}\r\nMessage-ID: <{id}@mail.test>\r\nMIME-Version: 1.0\r\n"
@@ -68,7 +68,7 @@ async fn mail_in(app: &TestApp, raw: &str) -> (i32, String) {
     .unwrap()
 }
 
-async fn log_of(app: &TestApp, token: &str, reference: &str) -> Vec<Value> {
+pub(crate) async fn log_of(app: &TestApp, token: &str, reference: &str) -> Vec<Value> {
     let (status, log) = call(
         app,
         Method::GET,
@@ -83,7 +83,7 @@ async fn log_of(app: &TestApp, token: &str, reference: &str) -> Vec<Value> {
 
 /// A ticket of Toulon's on GEFORP with the agent's public answer; answers its reference and
 /// the Message-ID of the notification the contact got of the answer.
-async fn answered_ticket(app: &TestApp, contact: &str, agent: &str) -> (String, String) {
+pub(crate) async fn answered_ticket(app: &TestApp, contact: &str, agent: &str) -> (String, String) {
     let request = subcategory(app, contact, "GEFORP", "demande de service").await;
     let (status, filed) = call(
         app,
@@ -116,7 +116,7 @@ async fn answered_ticket(app: &TestApp, contact: &str, agent: &str) -> (String, 
     (reference, told.message_id)
 }
 
-async fn taken_in(app: &TestApp) -> u64 {
+pub(crate) async fn taken_in(app: &TestApp) -> u64 {
     Unscoped::find::<inbound_mail::Entity>()
         .count(&app.conn)
         .await

@@ -212,3 +212,73 @@ async fn a_signed_event_is_retried_logged_sent_again_and_kept_to_its_organisatio
     assert_eq!(a_got.lock().unwrap().len(), 3);
     assert!(b_got.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn webhooks_through_the_desk() {
+    use crate::support::{browser_signed_in, csrf_of};
+    let app = TestApp::with_settings(true, &[("webhook_allow_loopback_http", "true")]).await;
+    let coordination = browser_signed_in(&app, "coordination@demo.guichet", "demo").await;
+    let page = coordination
+        .get(app.url("/desk/webhooks"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csrf = csrf_of(&page.text().await.unwrap());
+    // No kind ticked: refused, the address kept.
+    let refused = coordination
+        .post(app.url("/desk/webhooks"))
+        .form(&[("_csrf", csrf.as_str()), ("url", "http://127.0.0.1:9/hook")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // What was typed comes back (minijinja escapes its slashes).
+    assert!(refused.text().await.unwrap().contains("127.0.0.1:9"));
+    let made = coordination
+        .post(app.url("/desk/webhooks"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("url", "http://127.0.0.1:9/hook"),
+            ("kinds", "received"),
+            ("kinds", "commented"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), StatusCode::OK);
+    let html = made.text().await.unwrap();
+    assert!(html.contains("whsec_"), "the secret, shown once");
+    let token = app.token("coordination@demo.guichet").await;
+    let (_, list) = call(&app, Method::GET, "/api/v1/webhooks", &token, None).await;
+    let id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list[0]["kinds"], json!(["commented", "received"]));
+    let log = coordination
+        .get(app.url(&format!("/desk/webhooks/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(log.status(), StatusCode::OK);
+    let again = coordination
+        .get(app.url("/desk/webhooks"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !again.text().await.unwrap().contains("whsec_"),
+        "never again"
+    );
+    // Another organisation's coordinator finds nothing.
+    let build = app.builder().await;
+    let elsewhere = build.establishment("AILLEURS", None).await;
+    let outsider = build.account(elsewhere, &["contact", "coordinator"]).await;
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/webhooks/{id}/deliveries"),
+        &outsider.token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -4,11 +4,13 @@ pub mod accounts;
 pub mod agreements;
 pub mod auth;
 pub mod dashboards;
+pub mod digests;
 pub mod evolutions;
 pub mod faqs;
 pub mod health;
 pub mod identity_providers;
 pub mod mail_in;
+pub mod mailboxes;
 pub mod notifications;
 pub mod offers;
 pub mod organisations;
@@ -45,7 +47,7 @@ impl Area {
 }
 
 /// Every area of the API.
-fn areas() -> [Area; 18] {
+fn areas() -> [Area; 20] {
     [
         health::routes(),
         auth::routes(),
@@ -59,10 +61,12 @@ fn areas() -> [Area; 18] {
         reports::routes(),
         dashboards::routes(),
         notifications::routes(),
+        digests::routes(),
         faqs::routes(),
         evolutions::routes(),
         status::routes(),
         mail_in::routes(),
+        mailboxes::routes(),
         webhooks::routes(),
         identity_providers::routes(),
     ]

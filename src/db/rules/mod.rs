@@ -2,6 +2,7 @@
 //! context ([`crate::db::Ctx`]) adds them to every query it builds.
 
 mod catalogue;
+mod digests;
 mod evolutions;
 mod faqs;
 mod mail;

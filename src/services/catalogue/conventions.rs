@@ -524,6 +524,7 @@ pub async fn warn_ending<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<()> 
         detail: None,
         detail_en: None,
         status: None,
+        offer: None,
     };
     notifications::notify(ctx, people, &data).await
 }

@@ -175,6 +175,7 @@ pub async fn steps<C: Handle>(
                 detail: Some(detail.clone()),
                 detail_en: None,
                 status: None,
+                offer: Some(row.offer_id),
             };
             (people, data)
         })

@@ -47,11 +47,18 @@ pub(super) async fn deliver(
     if let Some(reference) = thread(platform, incoming).await? {
         return append(&sender, &reference, incoming, files, settings).await;
     }
-    let address = platform
+    let mut address = platform
         .find::<offer_mail_address::Entity>()
         .filter(offer_mail_address::Column::Address.is_in(incoming.recipients.clone()))
         .one(platform)
         .await?;
+    if let (None, Some(offer)) = (&address, settings.served_offer) {
+        address = platform
+            .find::<offer_mail_address::Entity>()
+            .filter(offer_mail_address::Column::OfferId.eq(offer))
+            .one(platform)
+            .await?;
+    }
     match address {
         Some(address) => open(&sender, address.subcategory_id, incoming, files, settings).await,
         None => Ok((Outcome::Refused(Refusal::NoTicket), None)),

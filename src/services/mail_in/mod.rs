@@ -5,6 +5,8 @@
 //! mail is never answered; each Message-ID is handled once, however often it is fetched.
 
 pub mod address;
+#[cfg(feature = "imap")]
+pub mod collect;
 pub mod loops;
 pub mod parse;
 pub mod text;
@@ -38,6 +40,9 @@ pub struct Settings<'a> {
     pub max_bytes: usize,
     /// Messages per sender per hour past which the rest are dropped unanswered.
     pub per_hour: u64,
+    /// The offer whose mailbox the message was read from, if the mailbox serves one: a new
+    /// mail sent to none of the offers' addresses (an alias, a forward) goes to it.
+    pub served_offer: Option<i64>,
 }
 
 /// Why a message from a known account was not added; the sender is told once.

@@ -361,6 +361,8 @@ pub async fn tell<C: Handle>(tx: &Ctx<C>, row: &offer::Model, told: Told) -> Ser
         detail: Some(told.detail).filter(|d| !d.is_empty()),
         detail_en: told.detail_en,
         status: Some(told.event.to_owned()),
+        // Service status is told at once, whatever the digests.
+        offer: None,
     };
     notifications::notify(tx, people, &data).await
 }

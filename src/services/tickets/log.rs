@@ -261,6 +261,7 @@ async fn tell_children<C: Handle>(
             detail: Some(body.to_owned()),
             detail_en: None,
             status: None,
+            offer: Some(child.offer_id),
         };
         events.push((people, data));
     }

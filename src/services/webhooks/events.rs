@@ -56,10 +56,25 @@ pub async fn ticket_event<C: Handle>(
         .filter(webhook_endpoint::Column::OrganisationId.is_in(organisations))
         .all(&platform)
         .await?;
+    // The kind is read from the rows; the owner's reach is asked once per owner, however many
+    // endpoints they registered.
+    let wanted: Vec<webhook_endpoint::Model> = endpoints
+        .into_iter()
+        .filter(|endpoint| {
+            serde_json::from_str::<Vec<Kind>>(&endpoint.kinds)
+                .unwrap_or_default()
+                .contains(&kind)
+        })
+        .collect();
+    let mut reads: std::collections::BTreeMap<i64, bool> = std::collections::BTreeMap::new();
+    for owner in wanted.iter().map(|e| e.created_by) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = reads.entry(owner) {
+            slot.insert(owner_reads(ctx, owner, ticket.id).await?);
+        }
+    }
     let mut rows = Vec::new();
-    for endpoint in endpoints {
-        let kinds: Vec<Kind> = serde_json::from_str(&endpoint.kinds).unwrap_or_default();
-        if !kinds.contains(&kind) || !owner_reads(ctx, endpoint.created_by, ticket.id).await? {
+    for endpoint in wanted {
+        if !reads.get(&endpoint.created_by).copied().unwrap_or(false) {
             continue;
         }
         let payload = Payload {

@@ -4,10 +4,13 @@
 pub mod accounts;
 pub mod agreements;
 pub mod catalogue;
+pub mod mail_address;
+pub mod mailboxes;
 pub mod organisations;
 pub mod sla_form;
 pub mod slas;
 pub mod teams;
+pub mod webhooks;
 
 use crate::{
     access::Caller,

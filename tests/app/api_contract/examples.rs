@@ -62,6 +62,9 @@ pub const ORDER: &[(&str, &str)] = &[
     ("put", "/api/v1/offers/{code}/mail-address"),
     ("post", "/api/v1/webhooks"),
     ("post", "/api/v1/identity-providers"),
+    ("post", "/api/v1/mailboxes"),
+    ("put", "/api/v1/mailboxes/{id}"),
+    ("put", "/api/v1/me/digests/{code}"),
     ("post", "/api/v1/faqs"),
     ("patch", "/api/v1/faqs/{id}"),
     ("post", "/api/v1/faqs/{id}/feedback"),
@@ -406,6 +409,23 @@ pub async fn sending(
             sending
         }
         ("post", "/api/v1/webhooks") => to(COORDINATION, here(), StatusCode::CREATED),
+        ("post", "/api/v1/mailboxes") => to(COORDINATION, here(), StatusCode::CREATED),
+        ("put", "/api/v1/me/digests/{code}") => to(
+            TOULON,
+            "/api/v1/me/digests/GEFORP".to_owned(),
+            StatusCode::OK,
+        ),
+        // A change carries the revision read (the example, shared with creation, has none).
+        ("put", "/api/v1/mailboxes/{id}") => {
+            let id = made(answers, "post", "/api/v1/mailboxes", "id");
+            let mut sending = to(
+                COORDINATION,
+                format!("/api/v1/mailboxes/{id}"),
+                StatusCode::OK,
+            );
+            sending.body["revision"] = json!(1);
+            sending
+        }
         ("post", "/api/v1/identity-providers") => {
             let toulon = organisation_id(app, "UTLN").await;
             let mut sending = to(ADMIN, here(), StatusCode::CREATED);

@@ -6,6 +6,8 @@
 
 pub mod builders;
 pub mod database;
+#[cfg(feature = "imap")]
+pub mod dovecot;
 #[cfg(feature = "sso")]
 pub mod llng;
 pub mod smtp;

@@ -1,0 +1,41 @@
+## IMAP mailboxes read by the collector (desk).
+
+mailbox-list-title = Mailboxes
+mailbox-list-intro = Guichet reads these mailboxes every minute: replies land in their request, new mail to an offer's address opens a request, and each message read is moved to the handled folder.
+mailbox-new = New mailbox
+mailbox-none = No mailbox yet.
+mailbox-label = Name
+mailbox-server = Server
+mailbox-offer = Offer served
+mailbox-offer-help = "All offers": each message goes to the offer whose address it was sent to.
+mailbox-all-offers = All offers (by address)
+mailbox-last-visit = Last visit
+mailbox-never = not read yet
+mailbox-ok = read
+mailbox-disabled = disabled
+mailbox-host = IMAP server
+mailbox-port = Port
+mailbox-security = Connection security
+mailbox-security-imaps = IMAPS (TLS, port 993)
+mailbox-security-starttls = STARTTLS (port 143)
+mailbox-username = Login
+mailbox-password = Password
+mailbox-password-help = Stored encrypted; never shown again.
+mailbox-password-unchanged = Leave blank to keep the password unchanged.
+mailbox-folder = Folder to read
+mailbox-handled-folder = Folder for handled messages
+mailbox-enabled = Read this mailbox
+mailbox-delete = Delete this mailbox
+mailbox-error-password = the stored password cannot be read (the secrets key changed): enter it again
+mailbox-error-connect = server unreachable
+mailbox-error-tls = secure connection refused (certificate or name)
+mailbox-error-login = login refused
+mailbox-error-folder = folder to read not found
+mailbox-error-timeout = the server stopped answering
+mailbox-error-imap = the server refused a command
+field-mailbox-host = must be a server name or an IPv4 address
+field-mailbox-port = must be a number from 1 to 65535
+field-mailbox-folder = must be 1 to 200 plain ASCII characters, without " nor \
+field-mailbox-folders-same = must differ from the folder read
+refused-mailboxes-managers = Only administrators and coordinators manage mailboxes.
+

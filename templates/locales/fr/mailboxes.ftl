@@ -1,0 +1,41 @@
+## Boîtes aux lettres IMAP relevées par le collecteur (bureau).
+
+mailbox-list-title = Boîtes aux lettres
+mailbox-list-intro = Guichet relève ces boîtes chaque minute : les réponses rejoignent leur demande, un nouveau message à l’adresse d’une offre ouvre une demande, et chaque message lu est déplacé dans le dossier des messages traités.
+mailbox-new = Nouvelle boîte
+mailbox-none = Aucune boîte pour l’instant.
+mailbox-label = Nom
+mailbox-server = Serveur
+mailbox-offer = Offre desservie
+mailbox-offer-help = « Toutes les offres » : chaque message va à l’offre dont il vise l’adresse.
+mailbox-all-offers = Toutes les offres (selon l’adresse)
+mailbox-last-visit = Dernière relève
+mailbox-never = pas encore relevée
+mailbox-ok = relevée
+mailbox-disabled = désactivée
+mailbox-host = Serveur IMAP
+mailbox-port = Port
+mailbox-security = Sécurité de la connexion
+mailbox-security-imaps = IMAPS (TLS, port 993)
+mailbox-security-starttls = STARTTLS (port 143)
+mailbox-username = Identifiant
+mailbox-password = Mot de passe
+mailbox-password-help = Conservé chiffré ; jamais réaffiché.
+mailbox-password-unchanged = Laisser vide pour garder le mot de passe inchangé.
+mailbox-folder = Dossier à relever
+mailbox-handled-folder = Dossier des messages traités
+mailbox-enabled = Relever cette boîte
+mailbox-delete = Supprimer cette boîte
+mailbox-error-password = le mot de passe enregistré ne peut être lu (la clé des secrets a changé) : saisissez-le de nouveau
+mailbox-error-connect = serveur injoignable
+mailbox-error-tls = connexion sécurisée refusée (certificat ou nom)
+mailbox-error-login = identifiant ou mot de passe refusé
+mailbox-error-folder = dossier à relever introuvable
+mailbox-error-timeout = le serveur ne répond plus
+mailbox-error-imap = le serveur a refusé une commande
+field-mailbox-host = doit être un nom de serveur ou une adresse IPv4
+field-mailbox-port = doit être un nombre de 1 à 65535
+field-mailbox-folder = doit faire de 1 à 200 caractères ASCII simples, sans " ni \
+field-mailbox-folders-same = doit différer du dossier relevé
+refused-mailboxes-managers = Seuls les administrateurs et les coordinateurs gèrent les boîtes aux lettres.
+
