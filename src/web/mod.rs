@@ -126,7 +126,7 @@ fn ticket_routes() -> Router<AppState> {
 /// The desk's administration: offers, conventions, SLAs, organisations, accounts, teams. Staff
 /// only, checked once here: anyone else finds nothing (404).
 fn admin_routes() -> Router<AppState> {
-    use desk::{accounts, agreements, catalogue, organisations, slas, teams};
+    use desk::{accounts, agreements, catalogue, identity_providers, organisations, slas, teams};
     Router::new()
         .route("/desk/offers", get(catalogue::list).post(catalogue::create))
         .route("/desk/offers/new", get(catalogue::new_form))
@@ -186,6 +186,22 @@ fn admin_routes() -> Router<AppState> {
         .route(
             "/desk/teams/{id}/members/{account_id}/remove",
             post(teams::remove_member),
+        )
+        .route(
+            "/desk/identity-providers",
+            get(identity_providers::list).post(identity_providers::create),
+        )
+        .route(
+            "/desk/identity-providers/new",
+            get(identity_providers::new_form),
+        )
+        .route(
+            "/desk/identity-providers/{id}",
+            get(identity_providers::edit_form).post(identity_providers::update),
+        )
+        .route(
+            "/desk/identity-providers/{id}/enabled",
+            post(identity_providers::switch),
         )
         .route_layer(axum::middleware::from_fn(desk::staff_guard))
 }

@@ -33,6 +33,7 @@ mod hardening_integrity;
 mod hardening_limits;
 mod hardening_signin;
 mod identity;
+mod identity_providers;
 mod jobs;
 mod knowledge;
 mod knowledge_pages;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod catalogue;
+pub mod identity_providers;
 pub mod organisations;
 pub mod sla_form;
 pub mod slas;

@@ -60,6 +60,7 @@ pub const ORDER: &[(&str, &str)] = &[
     ("put", "/api/v1/offers/{code}/mail-address"),
     ("post", "/api/v1/webhooks"),
     ("post", "/api/v1/identity-providers"),
+    ("patch", "/api/v1/identity-providers/{id}"),
     ("post", "/api/v1/faqs"),
     ("patch", "/api/v1/faqs/{id}"),
     ("post", "/api/v1/faqs/{id}/feedback"),
@@ -409,6 +410,14 @@ pub async fn sending(
             let mut sending = to(ADMIN, here(), StatusCode::CREATED);
             sending.body["organisation_id"] = json!(toulon);
             sending
+        }
+        ("patch", "/api/v1/identity-providers/{id}") => {
+            let id = made(answers, "post", "/api/v1/identity-providers", "id");
+            to(
+                ADMIN,
+                format!("/api/v1/identity-providers/{id}"),
+                StatusCode::OK,
+            )
         }
         ("put", "/api/v1/offers/{code}/status") => to(
             SMSU_AGENT,
