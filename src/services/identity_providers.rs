@@ -587,8 +587,9 @@ pub async fn apply_configured(
                 )
             })?;
         let new = declared.as_new(organisation.id);
-        // Twice at most: a provider another process created between the look-up and the
-        // insert is then found and updated.
+        // A few times at most: a provider another process creates or changes between the
+        // look-up and the write is then found again and compared afresh (two processes settle
+        // within three rounds: create, turn off, nothing left to do).
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -630,7 +631,7 @@ pub async fn apply_configured(
             };
             match outcome {
                 Ok(()) => break,
-                Err(err) if attempts < 2 && is_race(&err) => continue,
+                Err(err) if attempts < 4 && is_race(&err) => continue,
                 Err(err) => return Err(named(err)),
             }
         }

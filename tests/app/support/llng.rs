@@ -438,6 +438,19 @@ impl SignInThrough {
             "SSO sign-in of {email}: {}",
             response.text().await.unwrap_or_default()
         );
+        // The session says it came through the provider, so nothing signed in another way.
+        let account = client
+            .get(app.url("/account/notifications"))
+            .send()
+            .await
+            .expect("account page")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            account.contains("class=\"signed-via\""),
+            "{email}: not signed in via SSO"
+        );
         client
     }
 
