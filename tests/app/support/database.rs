@@ -1,8 +1,27 @@
 //! A database per test: a SQLite file, or a PostgreSQL/MariaDB database created and dropped.
+//!
+//! Most tests start from the migrated schema, many with the demo consortium in it. Migrating
+//! and loading the demo for each test cost seconds each (on MariaDB every DDL statement
+//! rebuilds a table), more than most tests themselves, so each test process prepares them once,
+//! in a template, and copies it for each test: a file copy on SQLite, `CREATE DATABASE …
+//! TEMPLATE` on PostgreSQL, and on MariaDB (which has no templates) the template's own
+//! `SHOW CREATE TABLE` statements followed by `INSERT … SELECT` from it. The copy is exactly what
+//! the migrations and the loader wrote; the demo's instants are those of the template's making,
+//! minutes before the test at most.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use tokio::sync::OnceCell;
+
+/// What a test's database starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The migrated schema, no rows.
+    Migrated,
+    /// The migrated schema and the demo consortium.
+    Demo,
+}
 
 /// The database of one test. Dropping it drops a server database.
 pub struct TestDb {
@@ -21,6 +40,11 @@ impl TestDb {
     /// A fresh database: on the server named by `DATABASE_URL` if it is PostgreSQL or MariaDB,
     /// else a SQLite file in `dir`.
     pub async fn create(dir: &Path) -> TestDb {
+        Self::create_named(dir, None).await
+    }
+
+    /// [`TestDb::create`], on PostgreSQL as a copy of `template` when given.
+    async fn create_named(dir: &Path, template: Option<&str>) -> TestDb {
         let base = std::env::var("DATABASE_URL").unwrap_or_default();
         let postgres = base.starts_with("postgres");
         let mysql = base.starts_with("mysql") || base.starts_with("mariadb");
@@ -38,7 +62,9 @@ impl TestDb {
         let admin = Database::connect(&base)
             .await
             .expect("connect to the test server");
-        let create = if postgres {
+        let create = if let Some(template) = template.filter(|_| postgres) {
+            format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"")
+        } else if postgres {
             format!("CREATE DATABASE \"{name}\"")
         } else {
             format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
@@ -57,6 +83,246 @@ impl TestDb {
                 name,
                 postgres,
             }),
+        }
+    }
+}
+
+/// A template of this process: where it is, and for MariaDB how to copy it.
+enum Template {
+    /// The template file.
+    SqliteFile(PathBuf),
+    /// The template database's name.
+    Postgres(String),
+    /// The template database's name and its tables.
+    Mariadb {
+        name: String,
+        /// `SHOW CREATE TABLE` of each table, in the template's order.
+        tables: Vec<(String, String)>,
+    },
+}
+
+static MIGRATED: OnceCell<Template> = OnceCell::const_new();
+static DEMO: OnceCell<Template> = OnceCell::const_new();
+
+/// Prefix of template names; the process id follows, so a later run can drop those of
+/// processes that are gone.
+const TEMPLATE_PREFIX: &str = "guichet_tpl_";
+
+impl TestDb {
+    /// A database holding what `start` says, copied from this process's template.
+    pub async fn from_template(dir: &Path, start: Start) -> TestDb {
+        let cell = match start {
+            Start::Migrated => &MIGRATED,
+            Start::Demo => &DEMO,
+        };
+        let template = cell.get_or_init(|| make_template(start)).await;
+        match template {
+            Template::SqliteFile(file) => {
+                let target = dir.join("test.db");
+                std::fs::copy(file, &target).expect("copy the SQLite template");
+                TestDb {
+                    url: format!("sqlite://{}?mode=rwc", target.display()),
+                    server: None,
+                }
+            }
+            Template::Postgres(name) => TestDb::create_named(dir, Some(name)).await,
+            Template::Mariadb { name, tables } => {
+                let db = TestDb::create(dir).await;
+                copy_mariadb(&db.url, name, tables).await;
+                db
+            }
+        }
+    }
+}
+
+/// Makes the template for `start` in this process: an empty database, migrated, with the
+/// demo if asked.
+async fn make_template(start: Start) -> Template {
+    let base = std::env::var("DATABASE_URL").unwrap_or_default();
+    let suffix = match start {
+        Start::Migrated => "m",
+        Start::Demo => "d",
+    };
+    let name = format!("{TEMPLATE_PREFIX}{}_{suffix}", std::process::id());
+    let (url, source) = if base.starts_with("postgres") {
+        drop_templates_of_ended_processes(&base).await;
+        let url = server_database(&base, &name, true).await;
+        (url, Template::Postgres(name.clone()))
+    } else if base.starts_with("mysql") || base.starts_with("mariadb") {
+        let base = base.replacen("mariadb://", "mysql://", 1);
+        drop_templates_of_ended_processes(&base).await;
+        let url = server_database(&base, &name, false).await;
+        (
+            url,
+            Template::Mariadb {
+                name: name.clone(),
+                tables: Vec::new(),
+            },
+        )
+    } else {
+        let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        remove_files_of_ended_processes(&folder);
+        let file = folder.join(format!("{name}.db"));
+        let _ = std::fs::remove_file(&file);
+        (
+            format!("sqlite://{}?mode=rwc", file.display()),
+            Template::SqliteFile(file),
+        )
+    };
+    let config = guichet::config::Config::from_figment(
+        guichet::config::Config::defaults().merge(("database_url", url.clone())),
+    )
+    .expect("template config");
+    let conn = guichet::db::connect(&config)
+        .await
+        .expect("connect to the template");
+    guichet::db::migrate(&conn)
+        .await
+        .expect("migrate the template");
+    if start == Start::Demo {
+        guichet::demo::load(&conn, guichet::clock::wall_now())
+            .await
+            .expect("demo data in the template");
+    }
+    let template = match source {
+        Template::Mariadb { name, .. } => Template::Mariadb {
+            tables: mariadb_tables(&conn).await,
+            name,
+        },
+        other => other,
+    };
+    // Closed, so that PostgreSQL may copy it and SQLite's file is whole.
+    conn.close().await.expect("close the template");
+    template
+}
+
+/// Creates `name` on the server of `base` and answers its URL.
+async fn server_database(base: &str, name: &str, postgres: bool) -> String {
+    let admin = Database::connect(base)
+        .await
+        .expect("connect to the test server");
+    let create = if postgres {
+        format!("CREATE DATABASE \"{name}\"")
+    } else {
+        format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    };
+    admin
+        .execute_unprepared(&create)
+        .await
+        .expect("create the template");
+    admin.close().await.ok();
+    let mut url = url::Url::parse(base).expect("DATABASE_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+/// The template's tables and the statements that create them.
+async fn mariadb_tables(conn: &DatabaseConnection) -> Vec<(String, String)> {
+    let backend = conn.get_database_backend();
+    let names = conn
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'",
+        ))
+        .await
+        .expect("the template's tables");
+    let mut tables = Vec::new();
+    for row in names {
+        let table: String = row.try_get_by_index(0).expect("table name");
+        let create = conn
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SHOW CREATE TABLE `{table}`"),
+            ))
+            .await
+            .expect("SHOW CREATE TABLE")
+            .expect("a row");
+        let sql: String = create.try_get_by_index(1).expect("its statement");
+        tables.push((table, sql));
+    }
+    tables
+}
+
+/// Fills the new MariaDB database at `url` with the template's tables and rows, on one
+/// connection so that the foreign-key checks stay off throughout.
+async fn copy_mariadb(url: &str, template: &str, tables: &[(String, String)]) {
+    let mut options = sea_orm::ConnectOptions::new(url.to_owned());
+    options.max_connections(1).sqlx_logging(false);
+    let conn = Database::connect(options)
+        .await
+        .expect("connect to the copy");
+    conn.execute_unprepared("SET FOREIGN_KEY_CHECKS = 0")
+        .await
+        .expect("checks off");
+    for (_, create) in tables {
+        conn.execute_unprepared(create)
+            .await
+            .expect("create a table");
+    }
+    for (table, _) in tables {
+        conn.execute_unprepared(&format!(
+            "INSERT INTO `{table}` SELECT * FROM `{template}`.`{table}`"
+        ))
+        .await
+        .expect("copy a table's rows");
+    }
+    conn.execute_unprepared("SET FOREIGN_KEY_CHECKS = 1")
+        .await
+        .expect("checks on");
+    conn.close().await.ok();
+}
+
+/// Whether the process whose id ends a template's name is gone.
+fn ended(name: &str) -> bool {
+    let pid = name
+        .trim_start_matches(TEMPLATE_PREFIX)
+        .split(['_', '.'])
+        .next()
+        .unwrap_or_default();
+    !pid.is_empty() && !Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Drops the server templates that earlier test processes left.
+async fn drop_templates_of_ended_processes(base: &str) {
+    let admin = Database::connect(base)
+        .await
+        .expect("connect to the test server");
+    let backend = admin.get_database_backend();
+    let postgres = base.starts_with("postgres");
+    let list = if postgres {
+        "SELECT datname FROM pg_database WHERE datname LIKE 'guichet\\_tpl\\_%'"
+    } else {
+        "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'guichet\\_tpl\\_%'"
+    };
+    let rows = admin
+        .query_all_raw(Statement::from_string(backend, list))
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        let Ok(name) = row.try_get_by_index::<String>(0) else {
+            continue;
+        };
+        if ended(&name) {
+            let drop = if postgres {
+                format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")
+            } else {
+                format!("DROP DATABASE IF EXISTS `{name}`")
+            };
+            admin.execute_unprepared(&drop).await.ok();
+        }
+    }
+    admin.close().await.ok();
+}
+
+/// Removes the SQLite templates that earlier test processes left.
+fn remove_files_of_ended_processes(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(TEMPLATE_PREFIX) && ended(&name) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

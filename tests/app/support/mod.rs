@@ -72,7 +72,12 @@ impl TestApp {
             .with_env_filter("error")
             .try_init();
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = TestDb::create(dir.path()).await;
+        let start = if demo {
+            database::Start::Demo
+        } else {
+            database::Start::Migrated
+        };
+        let db = TestDb::from_template(dir.path(), start).await;
         // Bound first, so that the public base URL (links in mail, single sign-on callbacks) is
         // the one the server really answers on.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -97,12 +102,9 @@ impl TestApp {
         )
         .expect("test config");
         let conn = guichet::db::connect(&config).await.expect("connect");
+        // A no-op on the template's copy, which is migrated already: kept so that the
+        // application starts exactly as in production.
         guichet::db::migrate(&conn).await.expect("migrate");
-        if demo {
-            guichet::demo::load(&conn, guichet::clock::wall_now())
-                .await
-                .expect("demo data");
-        }
         let state = AppState::new(conn.clone(), config).expect("state");
         tokio::spawn(guichet::server::serve(
             listener,
