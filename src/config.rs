@@ -99,6 +99,95 @@ pub struct Config {
     pub create_rate_per_minute: NonZeroU32,
     /// Creations each account may make at once.
     pub create_burst: NonZeroU32,
+    /// Identity providers declared here (`[[identity_providers]]`), created or updated at each
+    /// start; the desk and the API manage the others (and may change these until the next
+    /// start puts them back as declared).
+    pub identity_providers: Vec<ConfiguredProvider>,
+}
+
+/// An identity provider declared in `config.toml`: one `[[identity_providers]]` table.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfiguredProvider {
+    /// The code of the establishment (organisation) whose people it signs in.
+    pub organisation: String,
+    /// `cas` (CAS 3.0), `cas2` (CAS 2.0) or `oidc`.
+    pub kind: String,
+    /// What the sign-in button says after "Se connecter avec".
+    pub label: String,
+    /// The CAS server's base URL, or the OpenID Connect issuer.
+    pub server_url: String,
+    /// OpenID Connect client id.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// OpenID Connect client secret; stored sealed.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Domains its e-mails may have; any other is refused.
+    pub email_domains: Vec<String>,
+    /// Just-in-time creation: an unknown person of an allowed domain becomes a contact.
+    #[serde(default)]
+    pub create_contacts: bool,
+    /// Whether signing out also ends the provider's session.
+    #[serde(default = "yes")]
+    pub single_logout: bool,
+    /// CAS attribute holding the e-mail.
+    #[serde(default = "mail_attribute")]
+    pub email_attribute: String,
+    /// CAS attribute holding the display name.
+    #[serde(default = "name_attribute")]
+    pub name_attribute: String,
+    /// Whether it is offered on the sign-in page.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl std::fmt::Debug for ConfiguredProvider {
+    /// Everything but the secret, which is never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfiguredProvider")
+            .field("organisation", &self.organisation)
+            .field("kind", &self.kind)
+            .field("label", &self.label)
+            .field("server_url", &self.server_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "…"))
+            .field("email_domains", &self.email_domains)
+            .field("create_contacts", &self.create_contacts)
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConfiguredProvider {
+    /// The declaration as a new provider of the organisation `organisation_id`.
+    pub fn as_new(&self, organisation_id: i64) -> crate::services::identity_providers::NewProvider {
+        crate::services::identity_providers::NewProvider {
+            organisation_id,
+            kind: self.kind.clone(),
+            label: self.label.clone(),
+            server_url: self.server_url.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            email_attribute: self.email_attribute.clone(),
+            name_attribute: self.name_attribute.clone(),
+            email_domains: self.email_domains.clone(),
+            create_contacts: self.create_contacts,
+            single_logout: self.single_logout,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn mail_attribute() -> String {
+    "mail".to_owned()
+}
+
+fn name_attribute() -> String {
+    "cn".to_owned()
 }
 
 /// The `demo` setting: `true`, `false`, or `"auto"` (only while listening on a loopback
@@ -333,6 +422,70 @@ mod tests {
                 .unwrap_or_default();
             assert!(err.contains(key), "{err}");
         }
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail closure must return figment's own error type"
+    )]
+    fn identity_providers_are_read_from_the_config_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "guichet.toml",
+                r#"
+                [[identity_providers]]
+                organisation = "UTLN"
+                kind = "cas"
+                label = "Université de Toulon"
+                server_url = "https://cas.univ-tln.fr/cas"
+                email_domains = ["univ-tln.fr"]
+                create_contacts = true
+
+                [[identity_providers]]
+                organisation = "ULR"
+                kind = "oidc"
+                label = "La Rochelle Université"
+                server_url = "https://idp.univ-lr.fr/"
+                client_id = "guichet"
+                client_secret = "s3cret"
+                email_domains = ["univ-lr.fr", "etudiant.univ-lr.fr"]
+                "#,
+            )?;
+            jail.set_env("GUICHET_CONFIG", "guichet.toml");
+            let config = Config::from_figment(Config::figment()).map_err(|e| e.to_string())?;
+            let [cas, oidc] = config.identity_providers.as_slice() else {
+                return Err(format!("{:?}", config.identity_providers).into());
+            };
+            assert_eq!(cas.organisation, "UTLN");
+            assert!(cas.create_contacts && cas.single_logout && cas.enabled);
+            assert_eq!(
+                (cas.email_attribute.as_str(), cas.name_attribute.as_str()),
+                ("mail", "cn")
+            );
+            assert_eq!(oidc.client_secret.as_deref(), Some("s3cret"));
+            assert!(!oidc.create_contacts);
+            // The secret never shows in a debug print of the configuration.
+            assert!(!format!("{config:?}").contains("s3cret"));
+            // A misspelt key is refused by name.
+            jail.create_file(
+                "guichet.toml",
+                "[[identity_providers]]\norganisation = \"UTLN\"\nkind = \"cas\"\nlabel = \"x\"\n\
+                 server_url = \"https://x.fr\"\nemail_domain = [\"x.fr\"]\n",
+            )?;
+            let err = Config::from_figment(Config::figment())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("email_domain"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn by_default_no_provider_is_declared() {
+        let config = Config::from_figment(Config::defaults()).map_err(|e| e.to_string());
+        assert!(config.is_ok_and(|c| c.identity_providers.is_empty()));
     }
 
     #[test]

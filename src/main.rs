@@ -285,17 +285,22 @@ async fn serve(db: sea_orm::DatabaseConnection, config: Config) -> anyhow::Resul
     if demo::accounts_exist(&db).await? {
         print!("{}", demo::accounts_listing());
     }
-    let listener = tokio::net::TcpListener::bind(config.listen)
+    let state = AppState::new(db, config)?;
+    let applied = services::identity_providers::at_start(&state)
         .await
-        .with_context(|| format!("binding {}", config.listen))?;
+        .context("applying the identity providers of the configuration")?;
+    if applied != services::identity_providers::Applied::default() {
+        println!(
+            "Identity providers from the configuration: {} created, {} updated, {} unchanged.",
+            applied.created, applied.updated, applied.unchanged
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(state.config.listen)
+        .await
+        .with_context(|| format!("binding {}", state.config.listen))?;
     let local = listener.local_addr()?;
     println!("Guichet listens on http://{local}");
-    server::serve(
-        listener,
-        AppState::new(db, config)?,
-        server::shutdown_signal(),
-    )
-    .await?;
+    server::serve(listener, state, server::shutdown_signal()).await?;
     println!("Guichet stopped.");
     Ok(())
 }

@@ -10,11 +10,12 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub organisation_id: i64,
-    /// `cas` or `oidc`.
+    /// `cas` (3.0), `cas2` or `oidc`.
     pub kind: String,
     pub label: String,
     pub server_url: String,
     pub client_id: Option<String>,
+    /// Sealed (`Purpose::ClientSecret`), never in clear.
     pub client_secret: Option<String>,
     pub email_attribute: String,
     pub name_attribute: String,
@@ -23,6 +24,7 @@ pub struct Model {
     pub single_logout: bool,
     pub enabled: bool,
     pub created_at: DateTimeUtc,
+    pub revision: i32,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

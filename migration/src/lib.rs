@@ -34,6 +34,7 @@ mod m20261207_000036_maintenance_window_revision;
 mod m20261207_000037_sla_pause_during_maintenance;
 mod m20261207_000040_mailboxes;
 mod m20261207_000041_digests;
+mod m20261207_000045_identity_provider_revision;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000037_sla_pause_during_maintenance::Migration),
             Box::new(m20261207_000040_mailboxes::Migration),
             Box::new(m20261207_000041_digests::Migration),
+            Box::new(m20261207_000045_identity_provider_revision::Migration),
         ]
     }
 }

@@ -20,6 +20,11 @@ pub enum Refusal {
     ContactCap,
     /// The provider could not be reached or answered nonsense.
     Unavailable,
+    /// An administrator turned the provider off.
+    Disabled,
+    /// The provider's stored client secret does not open (another key): an administrator must
+    /// enter it again.
+    Secret,
 }
 
 impl Refusal {
@@ -34,6 +39,8 @@ impl Refusal {
             Self::NoAccount => "sso-refused-no-account",
             Self::ContactCap => "sso-refused-contact-cap",
             Self::Unavailable => "sso-refused-unavailable",
+            Self::Disabled => "sso-refused-disabled",
+            Self::Secret => "sso-refused-secret",
         }
     }
 }
@@ -44,6 +51,21 @@ pub fn domains(list: &str) -> Vec<String> {
         .map(|d| d.trim().trim_start_matches('@').to_lowercase())
         .filter(|d| !d.is_empty())
         .collect()
+}
+
+/// Whether `domain` (as [`domains`] gives it) looks like a DNS name: labels of letters, digits
+/// and hyphens, at least two of them.
+pub fn is_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 /// The asserted e-mail, lower-cased, if its domain is exactly one of `allowed` (a sub-domain is
@@ -111,6 +133,24 @@ mod tests {
     fn domains_are_read_from_a_loose_list() {
         assert_eq!(univ_a(), vec!["univ-a.fr", "lab.univ-a.fr"]);
         assert!(domains("  ").is_empty());
+    }
+
+    #[test]
+    fn only_dns_names_are_domains() {
+        for good in ["univ-a.fr", "lab.univ-a.fr", "demo.guichet"] {
+            assert!(is_domain(good), "{good}");
+        }
+        for bad in [
+            "fr",
+            "univ a.fr",
+            "univ-a..fr",
+            "-x.fr",
+            "x-.fr",
+            "a@b.fr",
+            "*.fr",
+        ] {
+            assert!(!is_domain(bad), "{bad}");
+        }
     }
 
     #[test]

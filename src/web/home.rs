@@ -53,6 +53,7 @@ pub async fn desk(ctx: Ctx) -> Result<Page, AppError> {
     Ok(Page::new(
         "desk/home.html",
         json!({ "name": caller.display_name, "manages": caller.scope.manages_anything(),
+                "admin": caller.scope.admin,
                 "agent": dashboard.agent, "coordinator": coordinator,
                 "committee": dashboard.committee, "steering": dashboard.steering,
                 "now": ctx.now() }),

@@ -144,6 +144,7 @@ fn admin_routes() -> Router<AppState> {
         accounts, agreements, catalogue, mail_address, mailboxes, organisations, slas, teams,
         webhooks,
     };
+    use desk::{accounts, agreements, catalogue, identity_providers, organisations, slas, teams};
     Router::new()
         .route("/desk/offers", get(catalogue::list).post(catalogue::create))
         .route("/desk/offers/new", get(catalogue::new_form))
@@ -228,6 +229,20 @@ fn admin_routes() -> Router<AppState> {
         .route(
             "/desk/webhook-deliveries/{id}/resend",
             post(webhooks::resend),
+            "/desk/identity-providers",
+            get(identity_providers::list).post(identity_providers::create),
+        )
+        .route(
+            "/desk/identity-providers/new",
+            get(identity_providers::new_form),
+        )
+        .route(
+            "/desk/identity-providers/{id}",
+            get(identity_providers::edit_form).post(identity_providers::update),
+        )
+        .route(
+            "/desk/identity-providers/{id}/enabled",
+            post(identity_providers::switch),
         )
         .route_layer(axum::middleware::from_fn(desk::staff_guard))
 }

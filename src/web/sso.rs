@@ -59,11 +59,15 @@ fn cas_version(kind: &str) -> cas::Version {
     }
 }
 
-fn relying<'a>(provider: &'a identity_provider::Model, redirect_uri: &'a str) -> oidc::Relying<'a> {
+fn relying<'a>(
+    provider: &'a identity_provider::Model,
+    client_secret: &'a str,
+    redirect_uri: &'a str,
+) -> oidc::Relying<'a> {
     oidc::Relying {
         issuer: &provider.server_url,
         client_id: provider.client_id.as_deref().unwrap_or_default(),
-        client_secret: provider.client_secret.as_deref().unwrap_or_default(),
+        client_secret,
         redirect_uri,
     }
 }
@@ -76,7 +80,10 @@ pub async fn start(
     Query(query): Query<StartQuery>,
 ) -> Result<Response, AppError> {
     let platform = state.platform();
-    let provider = identity_providers::enabled(&platform, query.provider).await?;
+    let provider = match identity_providers::for_sign_in(&platform, query.provider).await? {
+        Ok(provider) => provider,
+        Err(refusal) => return refuse(&state, &session, refusal).await,
+    };
     let next = query
         .next
         .filter(|n| is_local_path(n) && !n.starts_with("/login"));
@@ -91,13 +98,17 @@ pub async fn start(
     let target = if provider.kind == "oidc" {
         let http = http_client::client().map_err(internal)?;
         let redirect_uri = format!("{base}{CALLBACK}");
+        let secret = match identity_providers::client_secret(&state.sealer, &provider) {
+            Ok(secret) => secret,
+            Err(refusal) => return refuse(&state, &session, refusal).await,
+        };
         let metadata = match oidc::discover(&http, &provider.server_url).await {
             Ok(metadata) => metadata,
             Err(refusal) => return refuse(&state, &session, refusal).await,
         };
         match oidc::authorize_url(
             metadata,
-            &relying(&provider, &redirect_uri),
+            &relying(&provider, &secret, &redirect_uri),
             &started.state,
             &started.nonce,
             &started.pkce_verifier,
@@ -181,7 +192,10 @@ async fn signed_in_account(
     else {
         return Ok(Err(Refusal::State));
     };
-    let provider = identity_providers::enabled(&platform, flow.provider_id).await?;
+    let provider = match identity_providers::for_sign_in(&platform, flow.provider_id).await? {
+        Ok(provider) => provider,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     let http = http_client::client().map_err(internal)?;
     let base = state.config.base_url();
     let back = format!("{base}/login");
@@ -194,11 +208,15 @@ async fn signed_in_account(
                 return Ok(Err(Refusal::Token));
             };
             let redirect_uri = format!("{base}{CALLBACK}");
+            let secret = match identity_providers::client_secret(&state.sealer, &provider) {
+                Ok(secret) => secret,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
             let metadata = match oidc::discover(&http, &provider.server_url).await {
                 Ok(metadata) => metadata,
                 Err(refusal) => return Ok(Err(refusal)),
             };
-            let rp = relying(&provider, &redirect_uri);
+            let rp = relying(&provider, &secret, &redirect_uri);
             let (asserted, id_token) =
                 match oidc::finish(&http, metadata, &rp, code, &flow.pkce_verifier, &flow.nonce)
                     .await
@@ -274,7 +292,7 @@ async fn refuse(
         session.flush().await.map_err(internal)?;
     }
     let status = match refusal {
-        Refusal::Unavailable => StatusCode::BAD_GATEWAY,
+        Refusal::Unavailable | Refusal::Secret => StatusCode::BAD_GATEWAY,
         _ => StatusCode::FORBIDDEN,
     };
     let failure = json!({ "failure": { "kind": "sso", "key": refusal.key() } });

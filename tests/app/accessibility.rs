@@ -197,6 +197,35 @@ async fn every_page_of_every_role_passes_axe_core_and_fits_a_phone() {
                 .await;
         assert_eq!(status, reqwest::StatusCode::CREATED, "{made}");
     }
+    // Nor any identity provider: one is added, so that its edit page and the sign-in page's
+    // establishment button are seen too.
+    let admin = app.token("admin@demo.guichet").await;
+    let (_, orgs) = crate::support::call(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/organisations?per_page=200",
+        &admin,
+        None,
+    )
+    .await;
+    let toulon = orgs["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|o| o["code"] == "UTLN"))
+        .map(|o| o["id"].clone())
+        .expect("Toulon");
+    let (status, _) = crate::support::call(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/identity-providers",
+        &admin,
+        Some(
+            serde_json::json!({ "organisation_id": toulon, "kind": "cas",
+            "label": "Université de Toulon", "server_url": "https://cas.univ-tln.fr/cas",
+            "email_domains": ["univ-tln.fr"] }),
+        ),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED);
     let routes = get_routes();
     assert!(routes.len() > 40, "routes read from the router: {routes:?}");
     let mut reached = BTreeSet::new();

@@ -38,6 +38,7 @@ mod hardening_signin;
 mod identity;
 #[cfg(feature = "imap")]
 mod imap;
+mod identity_providers;
 mod jobs;
 mod knowledge;
 mod knowledge_pages;

@@ -15,7 +15,7 @@ use crate::{
     browser::{Driver, Person},
     support::{
         TestApp,
-        llng::{Llng, OIDC_CLIENT, OIDC_SECRET, OTHER_CLIENT, OTHER_SECRET},
+        llng::{Llng, OIDC_CLIENT, OIDC_SECRET, OTHER_CLIENT, OTHER_SECRET, at_provider},
     },
 };
 
@@ -122,59 +122,6 @@ fn location(response: &reqwest::Response) -> String {
         .and_then(|l| l.to_str().ok())
         .expect("a redirection")
         .to_owned()
-}
-
-/// Starts a sign-in with `provider` and signs in at the portal as `user`: the callback URL the
-/// portal sends the browser to (not followed).
-async fn at_provider(client: &Client, app: &TestApp, provider: i64, user: &str) -> String {
-    let start = client
-        .get(app.url(&format!("/login/sso?provider={provider}")))
-        .send()
-        .await
-        .expect("start");
-    assert_eq!(start.status(), StatusCode::SEE_OTHER);
-    let login = location(&start);
-    let page = client
-        .get(&login)
-        .send()
-        .await
-        .expect("portal")
-        .text()
-        .await
-        .expect("html");
-    let mut fields: Vec<(String, String)> = {
-        let doc = scraper::Html::parse_document(&page);
-        let hidden = scraper::Selector::parse("form#lform input[type=hidden]").expect("selector");
-        doc.select(&hidden)
-            .filter_map(|i| {
-                let name = i.value().attr("name")?;
-                Some((
-                    name.to_owned(),
-                    i.value().attr("value").unwrap_or("").to_owned(),
-                ))
-            })
-            .collect()
-    };
-    fields.push(("user".to_owned(), user.to_owned()));
-    fields.push(("password".to_owned(), user.to_owned()));
-    let signed = client
-        .post(&login)
-        .form(&fields)
-        .send()
-        .await
-        .expect("portal sign-in");
-    assert_eq!(
-        signed.status(),
-        StatusCode::FOUND,
-        "{}",
-        signed.text().await.unwrap_or_default()
-    );
-    let callback = location(&signed);
-    assert!(
-        callback.starts_with(&app.url("/login/sso/callback")),
-        "{callback}"
-    );
-    callback
 }
 
 /// Follows a callback: its status and page.
@@ -376,6 +323,30 @@ async fn refusals_leave_no_session_and_say_why() {
         .expect("created");
     assert_eq!(created.organisation_id, organisation_of(app, TOULON).await);
     assert_eq!(created.display_name, "Noé Nouveau");
+
+    // A provider an administrator turns off while a sign-in is under way: the sign-in is
+    // refused at its return, in French, and the sign-in page no longer offers it.
+    let client = visitor();
+    let url = at_provider(&client, app, w.larochelle_oidc, "louise").await;
+    let admin = app.token("admin@demo.guichet").await;
+    let (status, _) = crate::support::call(
+        app,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/identity-providers/{}", w.larochelle_oidc),
+        &admin,
+        Some(json!({ "revision": 1, "enabled": false })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, page) = callback(&client, &url).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        page.contains("a été désactivée par un administrateur"),
+        "{page}"
+    );
+    assert!(!is_signed_in(&client, app).await);
+    assert!(!page.contains(&format!("/login/sso?provider={}", w.larochelle_oidc)));
+    assert!(page.contains(&format!("/login/sso?provider={}", w.toulon_cas)));
 }
 
 /// An ID token the provider signed for another client is refused by Guichet's verification
@@ -414,4 +385,167 @@ async fn an_id_token_for_another_client_is_refused() {
     let claims = guichet::sso::oidc::verified_claims(&id_token, &theirs, any_nonce)
         .expect("valid for its own client");
     assert_eq!(claims.email().map(|e| e.as_str()), Some(LA_ROCHELLE));
+}
+
+/// The ID token LemonLDAP::NG signs for [`OTHER_CLIENT`] (by the password grant it allows that
+/// client), fetched where the portal listens.
+async fn other_clients_id_token(llng: &Llng, user: &str) -> String {
+    let token: Value = crate::support::client()
+        .post(format!("{}oauth2/token", llng.direct_url()))
+        .basic_auth(OTHER_CLIENT, Some(OTHER_SECRET))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", user),
+            ("password", user),
+            ("scope", "openid email profile"),
+        ])
+        .send()
+        .await
+        .expect("token request")
+        .json()
+        .await
+        .expect("json");
+    token["id_token"].as_str().expect("an ID token").to_owned()
+}
+
+/// A relay at the portal's public address that passes every request on unchanged, except,
+/// while `substitute` is on, the token endpoint's answer: its ID token becomes `other`, one
+/// the portal really signed, for another client. What a mix-up or a token substitution would
+/// hand Guichet.
+mod relay {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+
+    use axum::{
+        body::{Body, to_bytes},
+        extract::{Request, State},
+        response::Response,
+    };
+
+    #[derive(Clone)]
+    pub struct Relay {
+        pub upstream: String,
+        pub other: String,
+        pub substitute: Arc<AtomicBool>,
+        pub client: reqwest::Client,
+    }
+
+    const HOP_BY_HOP: [&str; 4] = [
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+    ];
+
+    async fn pass(State(relay): State<Relay>, request: Request) -> Response {
+        let (parts, body) = request.into_parts();
+        let body = to_bytes(body, 1 << 20).await.expect("request body");
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut headers = parts.headers.clone();
+        for name in HOP_BY_HOP {
+            headers.remove(name);
+        }
+        let answer = relay
+            .client
+            .request(
+                parts.method.clone(),
+                format!("{}{}", relay.upstream.trim_end_matches('/'), path),
+            )
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .expect("the portal answers");
+        let status = answer.status();
+        let mut headers = answer.headers().clone();
+        for name in HOP_BY_HOP {
+            headers.remove(name);
+        }
+        let mut bytes = answer.bytes().await.expect("answer body").to_vec();
+        if parts.uri.path() == "/oauth2/token" && relay.substitute.load(Ordering::SeqCst) {
+            let mut json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+            json["id_token"] = serde_json::Value::String(relay.other.clone());
+            bytes = serde_json::to_vec(&json).expect("json");
+        }
+        let mut response = Response::new(Body::from(bytes));
+        *response.status_mut() = status;
+        *response.headers_mut() = headers;
+        response
+    }
+
+    /// Serves the relay on `listener`.
+    pub fn spawn(listener: tokio::net::TcpListener, relay: Relay) {
+        let app = axum::Router::new().fallback(pass).with_state(relay);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+    }
+}
+
+/// Through the sign-in page: the portal authenticates the person and the code exchange
+/// succeeds, but the ID token that comes back was signed for another relying party. Guichet
+/// refuses it (403, in French), and no session is signed in. The same flow without the
+/// substitution signs in, so the refusal is the token's.
+#[tokio::test]
+async fn an_id_token_for_another_client_is_refused_at_the_sign_in() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+
+    let app = TestApp::with_demo().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let public = listener.local_addr().expect("address").port();
+    let llng = Llng::start_behind(&app.url(""), USERS, public);
+    let substitute = Arc::new(AtomicBool::new(false));
+    relay::spawn(
+        listener,
+        relay::Relay {
+            upstream: llng.direct_url(),
+            other: other_clients_id_token(&llng, "louise").await,
+            substitute: substitute.clone(),
+            client: guichet::sso::http_client::client().expect("client"),
+        },
+    );
+    let admin = app.token("admin@demo.guichet").await;
+    let larochelle = organisation_of(&app, LA_ROCHELLE).await;
+    let response = app
+        .api(reqwest::Method::POST, "/api/v1/identity-providers", &admin)
+        .json(&json!({
+            "organisation_id": larochelle, "kind": "oidc", "label": "La Rochelle Université",
+            "server_url": llng.url, "client_id": OIDC_CLIENT, "client_secret": OIDC_SECRET,
+            "email_domains": ["univ-larochelle.demo.guichet"]
+        }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let provider = response.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+
+    let client = visitor();
+    let url = at_provider(&client, &app, provider, "louise").await;
+    let (status, _) = callback(&client, &url).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "through the relay, unchanged"
+    );
+    let signed_in_before = signed_in_sessions(&app).await;
+
+    substitute.store(true, Ordering::SeqCst);
+    let client = visitor();
+    let url = at_provider(&client, &app, provider, "louise").await;
+    let (status, page) = callback(&client, &url).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        page.contains("la réponse du fournisseur d’identité n’a pas passé les vérifications"),
+        "{page}"
+    );
+    assert!(!is_signed_in(&client, &app).await);
+    assert_eq!(signed_in_sessions(&app).await, signed_in_before);
+    drop(llng);
 }

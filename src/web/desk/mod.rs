@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod catalogue;
 pub mod mail_address;
 pub mod mailboxes;
+pub mod identity_providers;
 pub mod organisations;
 pub mod sla_form;
 pub mod slas;

@@ -34,5 +34,6 @@ refused-team-organisation-not-managed = You do not manage this organisation's te
 refused-team-read-only = You may read this team but not change it.
 refused-teams-not-created = Your role does not create teams.
 field-current-password-wrong = is not the password in use
-refused-identity-providers-admin = Only administrators manage identity providers.
 field-identity-provider-kind = must be cas, cas2 or oidc
+field-identity-provider-domains = must be a list of domain names (univ-tln.fr), separated by spaces or commas
+field-identity-provider-taken = this establishment already has a provider of this protocol on this server

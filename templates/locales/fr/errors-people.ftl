@@ -34,5 +34,6 @@ refused-team-organisation-not-managed = Vous ne gérez pas les équipes de cette
 refused-team-read-only = Vous pouvez consulter cette équipe, mais pas la modifier.
 refused-teams-not-created = Votre rôle ne permet pas de créer des équipes.
 field-current-password-wrong = n’est pas le mot de passe en vigueur
-refused-identity-providers-admin = Seuls les administrateurs gèrent les fournisseurs d’identité.
 field-identity-provider-kind = doit valoir cas, cas2 ou oidc
+field-identity-provider-domains = doit être une liste de noms de domaine (univ-tln.fr), séparés par des espaces ou des virgules
+field-identity-provider-taken = cet établissement a déjà un fournisseur de ce protocole sur ce serveur

@@ -65,6 +65,7 @@ pub const ORDER: &[(&str, &str)] = &[
     ("post", "/api/v1/mailboxes"),
     ("put", "/api/v1/mailboxes/{id}"),
     ("put", "/api/v1/me/digests/{code}"),
+    ("patch", "/api/v1/identity-providers/{id}"),
     ("post", "/api/v1/faqs"),
     ("patch", "/api/v1/faqs/{id}"),
     ("post", "/api/v1/faqs/{id}/feedback"),
@@ -431,6 +432,14 @@ pub async fn sending(
             let mut sending = to(ADMIN, here(), StatusCode::CREATED);
             sending.body["organisation_id"] = json!(toulon);
             sending
+        }
+        ("patch", "/api/v1/identity-providers/{id}") => {
+            let id = made(answers, "post", "/api/v1/identity-providers", "id");
+            to(
+                ADMIN,
+                format!("/api/v1/identity-providers/{id}"),
+                StatusCode::OK,
+            )
         }
         ("put", "/api/v1/offers/{code}/status") => to(
             SMSU_AGENT,

@@ -14,9 +14,6 @@ use serde_json::json;
 
 use super::smtp::free_port;
 
-/// A user of the identity provider: login (also the password), e-mail, display name.
-pub type User = (&'static str, &'static str, &'static str);
-
 /// The relying parties registered at the provider.
 pub const OIDC_CLIENT: &str = "guichet";
 /// Its secret.
@@ -31,6 +28,8 @@ pub struct Llng {
     child: Child,
     /// Its base URL, as it names itself (CAS server URL and OpenID Connect issuer).
     pub url: String,
+    /// The port it listens on (the public URL's, unless it runs behind a relay).
+    pub port: u16,
     _dir: tempfile::TempDir,
 }
 
@@ -46,7 +45,7 @@ fn run(command: &mut Command) {
     assert!(status.success(), "{command:?} failed");
 }
 
-fn users_db(path: &Path, users: &[User]) {
+fn users_db<S: AsRef<str>>(path: &Path, users: &[(S, S, S)]) {
     // Perl's DBI with DBD::SQLite is what the portal reads the users with: no other tool needed.
     let mut script = String::from(
         "use DBI; my $d = DBI->connect('dbi:SQLite:dbname=' . shift, '', '', {RaiseError => 1}); \
@@ -58,15 +57,35 @@ fn users_db(path: &Path, users: &[User]) {
     let mut command = Command::new("perl");
     command.arg("-e").arg(script).arg(path);
     for (login, mail, name) in users {
-        command.args([login, mail, name]);
+        command.args([login.as_ref(), mail.as_ref(), name.as_ref()]);
     }
     run(&mut command);
 }
 
 impl Llng {
-    /// The portal on a free port, with `users`, knowing Guichet at `guichet` (its base URL) as
+    /// The portal on a free port, with `users` (login, also the password; e-mail; display
+    /// name), knowing Guichet at `guichet` (its base URL) as
     /// a CAS service and as the OpenID Connect client [`OIDC_CLIENT`].
-    pub fn start(guichet: &str, users: &[User]) -> Llng {
+    pub fn start<S: AsRef<str>>(guichet: &str, users: &[(S, S, S)]) -> Llng {
+        Self::start_at(guichet, users, None)
+    }
+
+    /// The portal, naming itself (as CAS server and OpenID Connect issuer) at
+    /// `http://localhost:<public_port>/` while it listens on a port of its own: something
+    /// else (a test's relay) answers at the public port and passes requests on.
+    pub fn start_behind<S: AsRef<str>>(
+        guichet: &str,
+        users: &[(S, S, S)],
+        public_port: u16,
+    ) -> Llng {
+        Self::start_at(guichet, users, Some(public_port))
+    }
+
+    fn start_at<S: AsRef<str>>(
+        guichet: &str,
+        users: &[(S, S, S)],
+        public_port: Option<u16>,
+    ) -> Llng {
         assert!(
             Path::new("/usr/share/perl5/Lemonldap/NG/Portal/Main.pm").exists(),
             "LemonLDAP::NG is missing: `apt-get install liblemonldap-ng-portal-perl \
@@ -97,7 +116,7 @@ impl Llng {
         let port = free_port();
         // `localhost`, not 127.0.0.1: the portal's cookie needs a domain name, and it keeps the
         // provider a different site from Guichet, as in real life.
-        let url = format!("http://localhost:{port}/");
+        let url = format!("http://localhost:{}/", public_port.unwrap_or(port));
         let guichet = guichet.trim_end_matches('/');
         let callback = format!("{guichet}/login/sso/callback");
         let read = |sub: &str| std::fs::read_to_string(root.join(sub)).expect("the key");
@@ -213,6 +232,7 @@ impl Llng {
         let llng = Llng {
             child,
             url,
+            port,
             _dir: dir,
         };
         llng.wait_ready();
@@ -221,7 +241,7 @@ impl Llng {
 
     /// Waits until the portal serves its OpenID Connect discovery document.
     fn wait_ready(&self) {
-        let address = format!("127.0.0.1:{}", self.port());
+        let address = format!("127.0.0.1:{}", self.port);
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(mut stream) = std::net::TcpStream::connect(&address) {
@@ -246,13 +266,220 @@ impl Llng {
         }
     }
 
-    /// Its port.
-    pub fn port(&self) -> u16 {
-        self.url
-            .trim_end_matches('/')
-            .rsplit(':')
+    /// Where it listens, whatever it calls itself.
+    pub fn direct_url(&self) -> String {
+        format!("http://localhost:{}/", self.port)
+    }
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("a redirection")
+        .to_owned()
+}
+
+/// Starts a sign-in at `app` with `provider` and signs in at the portal as `user` (whose
+/// password is their login): the callback URL the portal sends the browser back to, not
+/// followed.
+pub async fn at_provider(
+    client: &reqwest::Client,
+    app: &super::TestApp,
+    provider: i64,
+    user: &str,
+) -> String {
+    let start = client
+        .get(app.url(&format!("/login/sso?provider={provider}")))
+        .send()
+        .await
+        .expect("start");
+    assert_eq!(start.status(), reqwest::StatusCode::SEE_OTHER);
+    let login = location(&start);
+    let page = client
+        .get(&login)
+        .send()
+        .await
+        .expect("portal")
+        .text()
+        .await
+        .expect("html");
+    let mut fields: Vec<(String, String)> = {
+        let doc = scraper::Html::parse_document(&page);
+        let hidden = scraper::Selector::parse("form#lform input[type=hidden]").expect("selector");
+        doc.select(&hidden)
+            .filter_map(|i| {
+                let name = i.value().attr("name")?;
+                Some((
+                    name.to_owned(),
+                    i.value().attr("value").unwrap_or("").to_owned(),
+                ))
+            })
+            .collect()
+    };
+    fields.push(("user".to_owned(), user.to_owned()));
+    fields.push(("password".to_owned(), user.to_owned()));
+    let signed = client
+        .post(&login)
+        .form(&fields)
+        .send()
+        .await
+        .expect("portal sign-in");
+    assert_eq!(
+        signed.status(),
+        reqwest::StatusCode::FOUND,
+        "{}",
+        signed.text().await.unwrap_or_default()
+    );
+    let callback = location(&signed);
+    assert!(
+        callback.starts_with(&app.url("/login/sso/callback")),
+        "{callback}"
+    );
+    callback
+}
+
+/// The identity provider that `TEST_SIGN_IN=sso` signs every account in through: the portal
+/// knows every account of the database (login = e-mail = password) and one CAS provider of
+/// each top organisation allows every domain they use, so the tests that sign accounts in run
+/// unchanged on sessions opened by single sign-on.
+pub struct SignInThrough {
+    _llng: Llng,
+    /// The provider of each top organisation, by its id.
+    providers: Vec<(i64, i64)>,
+}
+
+impl SignInThrough {
+    /// The portal and the providers for `app`'s accounts as they are now.
+    pub async fn start(app: &super::TestApp) -> SignInThrough {
+        use entity::{account, organisation};
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let accounts = guichet::db::Unscoped::find::<account::Entity>()
+            .all(&app.conn)
+            .await
+            .expect("accounts");
+        let users: Vec<(String, String, String)> = accounts
+            .iter()
+            .map(|a| (a.email.clone(), a.email.clone(), a.display_name.clone()))
+            .collect();
+        let llng = Llng::start(&app.url(""), &users);
+        let mut domains: Vec<String> = accounts
+            .iter()
+            .filter_map(|a| a.email.rsplit_once('@').map(|(_, d)| d.to_owned()))
+            .collect();
+        domains.sort();
+        domains.dedup();
+        let tops = guichet::db::Unscoped::find::<organisation::Entity>()
+            .filter(organisation::Column::ParentId.is_null())
+            .all(&app.conn)
+            .await
+            .expect("organisations");
+        let platform = app.state.platform();
+        let mut providers = Vec::new();
+        for top in tops {
+            let new = guichet::services::identity_providers::NewProvider {
+                organisation_id: top.id,
+                kind: "cas".to_owned(),
+                label: top.name.clone(),
+                server_url: format!("{}cas", llng.url),
+                client_id: None,
+                client_secret: None,
+                email_attribute: "mail".to_owned(),
+                name_attribute: "cn".to_owned(),
+                email_domains: domains.clone(),
+                create_contacts: false,
+                single_logout: true,
+            };
+            let created =
+                guichet::services::identity_providers::create(&platform, &app.state.sealer, new)
+                    .await
+                    .expect("the test provider");
+            providers.push((top.id, created.id));
+        }
+        SignInThrough {
+            _llng: llng,
+            providers,
+        }
+    }
+
+    /// A new browser signed in as `email` through the provider of its top organisation.
+    pub async fn browser(&self, app: &super::TestApp, email: &str) -> reqwest::Client {
+        use entity::account;
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let account = guichet::db::Unscoped::find::<account::Entity>()
+            .filter(account::Column::Email.eq(email))
+            .one(&app.conn)
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("{email}: no such account to sign in through SSO"));
+        let mut top = account.organisation_id;
+        while let Some(parent) = guichet::db::Unscoped::find::<entity::organisation::Entity>()
+            .filter(entity::organisation::Column::Id.eq(top))
+            .one(&app.conn)
+            .await
+            .expect("query")
+            .and_then(|o| o.parent_id)
+        {
+            top = parent;
+        }
+        let provider = self
+            .providers
+            .iter()
+            .find(|(org, _)| *org == top)
+            .map(|(_, p)| *p)
+            .expect("a provider of the top organisation");
+        let client = super::client();
+        let callback = at_provider(&client, app, provider, email).await;
+        let response = client.get(&callback).send().await.expect("callback");
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::SEE_OTHER,
+            "SSO sign-in of {email}: {}",
+            response.text().await.unwrap_or_default()
+        );
+        // The session says it came through the provider, so nothing signed in another way.
+        let account = client
+            .get(app.url("/account/notifications"))
+            .send()
+            .await
+            .expect("account page")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            account.contains("class=\"signed-via\""),
+            "{email}: not signed in via SSO"
+        );
+        client
+    }
+
+    /// A bearer token of `email` made by its SSO session on the personal tokens page.
+    pub async fn token(&self, app: &super::TestApp, email: &str) -> String {
+        let browser = self.browser(app, email).await;
+        let page = browser
+            .get(app.url("/account/tokens"))
+            .send()
+            .await
+            .expect("tokens page")
+            .text()
+            .await
+            .expect("html");
+        let csrf = super::csrf_of(&page);
+        let created = browser
+            .post(app.url("/account/tokens"))
+            .form(&[("_csrf", csrf.as_str()), ("name", "sso"), ("days", "1")])
+            .send()
+            .await
+            .expect("token creation")
+            .text()
+            .await
+            .expect("html");
+        let doc = scraper::Html::parse_document(&created);
+        let code = scraper::Selector::parse("#new-token").expect("selector");
+        doc.select(&code)
             .next()
-            .and_then(|p| p.parse().ok())
-            .expect("a port")
+            .map(|c| c.text().collect::<String>())
+            .unwrap_or_else(|| panic!("no token made by the SSO session of {email}"))
     }
 }

@@ -31,6 +31,18 @@ pub struct TestApp {
     pub conn: sea_orm::DatabaseConnection,
     db: TestDb,
     _dir: tempfile::TempDir,
+    /// With `TEST_SIGN_IN=sso`: the identity provider every sign-in goes through, started at
+    /// the first sign-in.
+    #[cfg(feature = "sso")]
+    sso: tokio::sync::OnceCell<llng::SignInThrough>,
+}
+
+/// Whether the tests sign accounts in through single sign-on (`TEST_SIGN_IN=sso`, a test-only
+/// switch, not a setting of Guichet's) rather than with their password: the sign-in helpers
+/// ([`TestApp::token`], [`browser_signed_in`]) then open each session through LemonLDAP::NG's
+/// CAS, so the same tests check access for accounts signed in that way.
+fn sign_in_through_sso() -> bool {
+    std::env::var("TEST_SIGN_IN").is_ok_and(|v| v == "sso")
 }
 
 impl TestApp {
@@ -108,7 +120,39 @@ impl TestApp {
             conn,
             db,
             _dir: dir,
+            #[cfg(feature = "sso")]
+            sso: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// The identity provider of `TEST_SIGN_IN=sso`, started on first use.
+    #[cfg(feature = "sso")]
+    async fn sso(&self) -> &llng::SignInThrough {
+        self.sso
+            .get_or_init(|| llng::SignInThrough::start(self))
+            .await
+    }
+
+    /// A browser signed in as `email` through single sign-on.
+    #[cfg(feature = "sso")]
+    async fn sso_browser(&self, email: &str) -> Client {
+        self.sso().await.browser(self, email).await
+    }
+
+    #[cfg(not(feature = "sso"))]
+    async fn sso_browser(&self, _email: &str) -> Client {
+        panic!("TEST_SIGN_IN=sso needs `--features sso`")
+    }
+
+    /// A bearer token made by a session opened through single sign-on.
+    #[cfg(feature = "sso")]
+    async fn sso_token(&self, email: &str) -> String {
+        self.sso().await.token(self, email).await
+    }
+
+    #[cfg(not(feature = "sso"))]
+    async fn sso_token(&self, _email: &str) -> String {
+        panic!("TEST_SIGN_IN=sso needs `--features sso`")
     }
 
     /// Runs the due jobs as a server would at `now`, until none is left (tests set
@@ -167,9 +211,13 @@ pub fn client() -> Client {
 }
 
 impl TestApp {
-    /// Signs in through the API and answers the bearer token.
+    /// Signs in through the API and answers the bearer token (with `TEST_SIGN_IN=sso`, a
+    /// token made by a session opened through single sign-on).
     #[allow(dead_code, reason = "not every test module uses the API")]
     pub async fn token(&self, email: &str) -> String {
+        if sign_in_through_sso() {
+            return self.sso_token(email).await;
+        }
         let response = self
             .client
             .post(self.url("/api/v1/auth/login"))
@@ -224,9 +272,13 @@ pub async fn form_login(browser: &Client, app: &TestApp, email: &str, password: 
         .expect("login post")
 }
 
-/// A browser: its own cookie jar, signed in through the login form.
+/// A browser: its own cookie jar, signed in through the login form (with `TEST_SIGN_IN=sso`,
+/// through single sign-on).
 #[allow(dead_code, reason = "not every test module signs in through pages")]
 pub async fn browser_signed_in(app: &TestApp, email: &str, password: &str) -> Client {
+    if sign_in_through_sso() {
+        return app.sso_browser(email).await;
+    }
     let browser = client();
     let response = form_login(&browser, app, email, password).await;
     assert_eq!(
