@@ -12,6 +12,7 @@ pub mod faqs;
 pub mod fulltext;
 pub mod idempotency;
 pub mod identity_providers;
+pub mod listing;
 pub mod mail_in;
 pub mod notifications;
 pub mod organisations;

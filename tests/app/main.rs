@@ -36,6 +36,7 @@ mod identity;
 mod jobs;
 mod knowledge;
 mod knowledge_pages;
+mod lists;
 mod mail_in;
 mod notifications;
 mod own_password;

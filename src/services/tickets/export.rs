@@ -9,8 +9,6 @@
 //! driver need not equal the stored text on SQLite, and the priority and deadline keys are
 //! expressions.
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Europe::Paris;
 use entity::ticket;
 use futures::{Stream, StreamExt};
 use sea_orm::{
@@ -21,9 +19,11 @@ use sea_orm::{
 use super::{TicketFilter, TicketView, list, views};
 use crate::{
     db::Ctx,
-    domain::spreadsheet::Sheet,
     i18n::Lang,
-    services::error::{ServiceError, ServiceResult},
+    services::{
+        error::{ServiceError, ServiceResult},
+        listing::{self, local},
+    },
 };
 
 /// Rows read per query.
@@ -48,12 +48,6 @@ const HEADERS: [&str; 16] = [
     "csv-ttr-deadline",
     "csv-satisfaction",
 ];
-
-/// A date in the consortium's time zone, as spreadsheets read it.
-fn local(at: Option<DateTime<Utc>>) -> String {
-    at.map(|t| t.with_timezone(&Paris).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
-}
 
 /// A vocabulary's exchanged word.
 fn word(value: &impl serde::Serialize) -> String {
@@ -151,18 +145,12 @@ pub async fn export(
     ctx: Ctx,
     filter: TicketFilter,
 ) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
-    let sheet = Sheet::new(filter.sep.as_deref())
-        .ok_or_else(|| ServiceError::field("sep", "export-separator", vec![]))?;
+    let sheet = listing::sheet(filter.sep.as_deref())?;
     let filtered = list::filtered(&ctx, &filter).await?;
     let sort = filter.sort.clone();
     let query = list::sorted(filtered.clone(), sort.as_deref())?;
     let lang = ctx.caller().language;
-    let mut head = "\u{feff}".as_bytes().to_vec();
-    head.extend(
-        sheet
-            .write([HEADERS.map(|k| lang.t(k)).to_vec()])
-            .map_err(|e| ServiceError::Internal(e.into()))?,
-    );
+    let head = listing::head(&ctx, sheet, &HEADERS)?;
     let start: Option<i64> = None;
     let rows = futures::stream::try_unfold(
         (ctx, filtered, query, start, false),
