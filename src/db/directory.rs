@@ -218,6 +218,22 @@ pub async fn provider_of(db: &impl ConnectionTrait, offer_id: i64) -> Result<i64
         .map_or(0, |o| o.provider_id))
 }
 
+/// The offers a team delivers: those with a subcategory it is the default team of.
+pub async fn offers_delivered_by(
+    db: &impl ConnectionTrait,
+    team: i64,
+) -> Result<Vec<i64>, DbErr> {
+    service_subcategory::Entity::find()
+        .select_only()
+        .column(service_subcategory::Column::OfferId)
+        .distinct()
+        .filter(service_subcategory::Column::DefaultTeamId.eq(team))
+        .limit(MAX_LABELS)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// `(team, account)` memberships of the teams `teams` names.
 pub async fn team_members(
     db: &impl ConnectionTrait,

@@ -1,5 +1,6 @@
 //! Pure rules of the domain: no I/O, each with table-driven tests.
 
+pub mod assignment;
 pub mod business_time;
 pub mod catalogue;
 pub mod control_chars;

@@ -13,6 +13,7 @@ pub mod faqs;
 pub mod fulltext;
 pub mod idempotency;
 pub mod identity_providers;
+pub mod listing;
 pub mod mail_in;
 pub mod mailboxes;
 pub mod notifications;

@@ -60,9 +60,9 @@ pub async fn conventions(ctx: Ctx) -> Result<Page, AppError> {
     let list = conventions::list(
         &ctx,
         &ConventionFilter {
-            client: None,
             page: Some(1),
             per_page: Some(crate::services::MAX_PER_PAGE),
+            ..ConventionFilter::default()
         },
     )
     .await?;

@@ -131,3 +131,110 @@ async fn exports_hold_only_the_readers_rows_with_formulas_neutralised() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// The references of a list, page after page of 200, as `token` reads it sorted by `sort`.
+async fn listed(app: &TestApp, token: &str, sort: &str) -> Vec<String> {
+    let mut refs = Vec::new();
+    for page in 1.. {
+        let list: serde_json::Value = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/tickets?sort={sort}&per_page=200&page={page}"),
+                token,
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let items = list["items"].as_array().unwrap();
+        if items.is_empty() {
+            break;
+        }
+        refs.extend(items.iter().map(|t| t["ref"].as_str().unwrap().to_owned()));
+    }
+    refs
+}
+
+#[tokio::test]
+async fn a_long_export_follows_the_lists_order_in_every_sort_across_chunks() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::spawn().await;
+    let b = app.builder().await;
+    let world = b.two_establishments().await;
+    b.ticket(&world.first, world.offer.incident, "Modèle").await;
+    let backend = app.conn.get_database_backend();
+    let template = app
+        .conn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT requester_id, organisation_id, offer_id, subcategory_id, team_id FROM ticket",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let id = |column: &str| template.try_get::<i64>("", column).unwrap();
+    let team = template
+        .try_get::<Option<i64>>("", "team_id")
+        .unwrap()
+        .map_or("NULL".to_owned(), |t| t.to_string());
+    // 1 200 tickets (more than two export chunks) with many ties on every sort key, so that
+    // the chunks' boundaries fall inside runs of equal keys.
+    let priorities = ["low", "medium", "high", "critical"];
+    let statuses = ["new", "assigned", "pending", "resolved", "closed"];
+    let rows: Vec<String> = (0..1200)
+        .map(|n| {
+            let deadline = if n % 3 == 0 {
+                "NULL".to_owned()
+            } else {
+                format!("'2026-12-{:02} 10:00:00'", 10 + n % 5)
+            };
+            format!(
+                "('Z-{n:06}', 'incident', 'T{}', 'x', {}, {}, {}, {}, 'person', 'low', '{}', \
+                 'api', '{}', {team}, NULL, 'organisation', '2026-11-{:02} 09:00:00', \
+                 '2026-11-{:02} 09:00:00', 1, {deadline}, {deadline})",
+                n % 13,
+                id("requester_id"),
+                id("organisation_id"),
+                id("offer_id"),
+                id("subcategory_id"),
+                priorities[n % 4],
+                statuses[n % 5],
+                1 + n % 7,
+                1 + n % 11,
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        app.conn
+            .execute_unprepared(&format!(
+                "INSERT INTO ticket (ref, kind, title, description, requester_id, \
+                 organisation_id, offer_id, subcategory_id, impact, urgency, priority, origin, \
+                 status, team_id, agent_id, visibility, created_at, updated_at, revision, \
+                 tto_deadline, ttr_deadline) VALUES {}",
+                chunk.join(", ")
+            ))
+            .await
+            .unwrap();
+    }
+    for sort in [
+        "updated", "-updated", "created", "ref", "-ref", "title", "-title", "status",
+        "priority", "-priority", "deadline", "-deadline",
+    ] {
+        let exported: Vec<String> = export(
+            &app,
+            &world.agent.token,
+            &format!("format=csv&sort={sort}"),
+            false,
+        )
+        .await
+        .lines()
+        .skip(1)
+        .map(|line| line.split(';').next().unwrap().to_owned())
+        .collect();
+        let expected = listed(&app, &world.agent.token, sort).await;
+        assert_eq!(expected.len(), 1201, "{sort}");
+        assert!(exported == expected, "{sort}: the export differs from the list");
+    }
+}

@@ -42,6 +42,7 @@ mod identity_providers;
 mod jobs;
 mod knowledge;
 mod knowledge_pages;
+mod lists;
 mod mail_in;
 mod mailboxes;
 mod notifications;

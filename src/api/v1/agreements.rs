@@ -26,14 +26,23 @@ use crate::{
     state::AppState,
 };
 
-/// The conventions the caller reads.
+/// The conventions the caller reads, filtered, sorted and paged; with `format=csv` or
+/// `Accept: text/csv`, the whole list (same filters and order) as CSV.
 #[utoipa::path(get, path = "/api/v1/conventions", tag = "agreements", params(ConventionFilter),
-    responses((status = 200, body = Paged<ConventionView>)), security(("bearer" = [])))]
+    responses((status = 200, description = "A page of conventions; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((Paged<ConventionView> = "application/json"), (String = "text/csv"))),
+        (status = 422)), security(("bearer" = [])))]
 pub async fn list(
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Query(filter): Query<ConventionFilter>,
-) -> Result<Json<Paged<ConventionView>>, AppError> {
-    Ok(Json(conventions::list(&ctx, &filter).await?))
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    if crate::http::wants_csv(&headers, filter.format.as_deref()) {
+        let chunks = conventions::export(ctx, filter).await?;
+        return crate::http::csv_stream("conventions.csv", chunks);
+    }
+    Ok(Json(conventions::list(&ctx, &filter).await?).into_response())
 }
 
 /// Creates a convention of a provider the caller manages.

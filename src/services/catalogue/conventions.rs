@@ -1,10 +1,11 @@
 //! Conventions (agreements) and the offers they cover.
 
 use chrono::NaiveDate;
-use entity::{attachment, convention, convention_offer};
+use entity::{attachment, convention, convention_offer, organisation};
+use futures::Stream;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, ExprTrait, Query, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,9 +14,11 @@ use super::{attachments::AttachmentView, offers::OrgRef, today};
 use crate::{
     db::{Ctx, Handle, directory},
     domain::catalogue::{ConventionKind, ConventionStatus, effective_status},
+    i18n::Lang,
     services::{
-        PageRequest, Paged, Problems,
+        Paged, Problems,
         error::{ServiceError, ServiceResult},
+        listing::{self, Sort, SortColumn},
         required_text,
     },
 };
@@ -93,17 +96,117 @@ pub struct ConventionInput {
     pub yearly_amount_cents: Option<i64>,
 }
 
-/// Filters of the convention list.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+/// Filters, sort and paging of the convention list.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ConventionFilter {
     /// Only this client's.
     pub client: Option<i64>,
+    /// Only this provider's.
+    pub provider: Option<i64>,
+    /// Only those covering this offer (its code).
+    pub offer: Option<String>,
+    /// `end` (default, latest end first), `start`, `title`, `kind`, `client`, `provider`, or
+    /// the same with `-` for the other order.
+    pub sort: Option<String>,
+    /// `csv`: the whole list as a CSV file (the API also answers CSV to `Accept: text/csv`).
+    pub format: Option<String>,
+    /// The CSV separator: `;` (default, for French spreadsheets) or `,`.
+    pub sep: Option<String>,
     /// Page number, from 1.
     pub page: Option<u64>,
-    /// Items per page.
+    /// Items per page, up to 200.
     pub per_page: Option<u64>,
 }
+
+impl ConventionFilter {
+    /// The filters and sort set, as query-string pairs (paging left out), for the page's links.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("client", self.client.map(|c| c.to_string())),
+            ("provider", self.provider.map(|p| p.to_string())),
+            ("offer", self.offer.clone()),
+            ("sort", self.sort.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// The columns the convention list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConventionColumn {
+    /// Title.
+    Title,
+    /// Kind.
+    Kind,
+    /// The client's name.
+    Client,
+    /// The provider's name.
+    Provider,
+    /// Start date.
+    Start,
+    /// End date.
+    End,
+}
+
+/// An organisation's name, for the convention in the row (a public label, as the directory's).
+fn party_name(party: convention::Column) -> SimpleExpr {
+    SimpleExpr::SubQuery(
+        None,
+        Box::new(
+            Query::select()
+                .column((organisation::Entity, organisation::Column::Name))
+                .from(organisation::Entity)
+                .and_where(
+                    Expr::col((organisation::Entity, organisation::Column::Id))
+                        .equals((convention::Entity, party)),
+                )
+                .to_owned()
+                .into(),
+        ),
+    )
+}
+
+impl SortColumn for ConventionColumn {
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("title", Self::Title),
+        ("kind", Self::Kind),
+        ("client", Self::Client),
+        ("provider", Self::Provider),
+        ("start", Self::Start),
+        ("end", Self::End),
+    ];
+
+    fn key(self) -> SimpleExpr {
+        match self {
+            Self::Title => Expr::col((convention::Entity, convention::Column::Title)),
+            Self::Kind => Expr::col((convention::Entity, convention::Column::Kind)),
+            Self::Client => party_name(convention::Column::ClientId),
+            Self::Provider => party_name(convention::Column::ProviderId),
+            Self::Start => Expr::col((convention::Entity, convention::Column::StartDate)),
+            Self::End => Expr::col((convention::Entity, convention::Column::EndDate)),
+        }
+    }
+
+    fn descending_first(self) -> bool {
+        matches!(self, Self::Start | Self::End)
+    }
+}
+
+/// The columns of the CSV export, by catalogue key.
+const HEADERS: [&str; 9] = [
+    "convention-title",
+    "convention-kind",
+    "convention-client",
+    "convention-provider",
+    "convention-offers",
+    "convention-start",
+    "convention-end",
+    "common-status",
+    "convention-cap",
+];
 
 /// The codes of the offers each convention covers, as (convention, code) pairs.
 async fn covered_offers<C: Handle>(ctx: &Ctx<C>, ids: &[i64]) -> ServiceResult<Vec<(i64, String)>> {
@@ -208,34 +311,89 @@ async fn views<C: Handle>(
         .collect())
 }
 
-/// The conventions the caller reads, latest end first.
-pub async fn list<C: Handle>(
+/// The caller's conventions with the list's filters, in the order asked.
+async fn filtered<C: Handle>(
     ctx: &Ctx<C>,
     filter: &ConventionFilter,
-) -> ServiceResult<Paged<ConventionView>> {
-    let page = PageRequest {
-        page: filter.page.unwrap_or(1),
-        per_page: filter.per_page.unwrap_or(50),
-    }
-    .checked()?;
+) -> ServiceResult<Select<convention::Entity>> {
+    let sort = Sort::parse(filter.sort.as_deref(), ConventionColumn::End)?;
     let mut query = ctx.find::<convention::Entity>();
     if let Some(client) = filter.client {
         query = query.filter(convention::Column::ClientId.eq(client));
     }
-    let total = query.clone().count(ctx).await?;
-    let rows = query
-        .order_by_desc(convention::Column::EndDate)
-        .order_by_asc(convention::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(ctx)
-        .await?;
+    if let Some(provider) = filter.provider {
+        query = query.filter(convention::Column::ProviderId.eq(provider));
+    }
+    if let Some(code) = filter.offer.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let offer = directory::offers_by_code(ctx, [code.to_uppercase()])
+            .await?
+            .first()
+            .map_or(0, |o| o.id);
+        // The links of the conventions the caller reads (the outer query is scoped).
+        query = query.filter(
+            convention::Column::Id.in_subquery(
+                Query::select()
+                    .column(convention_offer::Column::ConventionId)
+                    .from(convention_offer::Entity)
+                    .and_where(convention_offer::Column::OfferId.eq(offer))
+                    .to_owned(),
+            ),
+        );
+    }
+    Ok(sort.apply(query, convention::Column::Id))
+}
+
+/// The conventions the caller reads, filtered, sorted and paged (latest end first unless
+/// asked otherwise).
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &ConventionFilter,
+) -> ServiceResult<Paged<ConventionView>> {
+    let page = listing::paging(filter.page, filter.per_page)?;
+    let rows = listing::page_of(ctx, filtered(ctx, filter).await?, page).await?;
     Ok(Paged {
-        items: views(ctx, rows).await?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
+        items: views(ctx, rows.items).await?,
+        page: rows.page,
+        per_page: rows.per_page,
+        total: rows.total,
     })
+}
+
+/// One convention's cells, in the reader's language.
+fn cells(c: &ConventionView, lang: Lang) -> Vec<String> {
+    vec![
+        c.title.clone(),
+        lang.t(&format!("convention-kind-{}", c.kind.as_str())),
+        c.client.name.clone(),
+        c.provider.name.clone(),
+        c.offers.join(", "),
+        c.start_date.to_string(),
+        c.end_date.to_string(),
+        lang.t(&format!("convention-status-{}", c.status.as_str())),
+        c.open_ticket_cap.map(|n| n.to_string()).unwrap_or_default(),
+    ]
+}
+
+/// The whole list as the filters keep and sort it, as CSV (see [`listing::export`]); 422
+/// before the first byte on a bad filter or separator.
+pub async fn export(
+    ctx: Ctx,
+    filter: ConventionFilter,
+) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
+    let sheet = listing::sheet(filter.sep.as_deref())?;
+    let query = filtered(&ctx, &filter).await?;
+    listing::export(
+        ctx,
+        query,
+        sheet,
+        &HEADERS,
+        Box::new(|ctx, rows| {
+            Box::pin(async move {
+                let lang = ctx.caller().language;
+                Ok(views(ctx, rows).await?.iter().map(|c| cells(c, lang)).collect())
+            })
+        }),
+    )
 }
 
 /// One convention (404 outside the caller's reach).

@@ -55,9 +55,9 @@ pub async fn contact<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<ContactHome> {
     let list = conventions::list(
         ctx,
         &ConventionFilter {
-            client: None,
             page: Some(1),
             per_page: Some(MAX_PER_PAGE),
+            ..ConventionFilter::default()
         },
     )
     .await?;

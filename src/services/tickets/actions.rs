@@ -21,7 +21,10 @@ use super::{
 use crate::{
     access::Caller,
     db::{Ctx, Handle, directory},
-    domain::lifecycle::{self, Action, Side, Status},
+    domain::{
+        assignment,
+        lifecycle::{self, Action, Side, Status},
+    },
     services::{
         error::{ServiceError, ServiceResult},
         fulltext,
@@ -203,16 +206,10 @@ async fn assign<C: Handle>(
     let agent = input
         .agent
         .ok_or_else(|| ServiceError::field("agent", "field-required", vec![]))?;
-    let member = directory::team_members(ctx, vec![team])
-        .await?
-        .contains(&(team, agent));
-    if !member {
-        return Err(ServiceError::field(
-            "agent",
-            "ticket-agent-not-member",
-            vec![],
-        ));
-    }
+    let delivered = directory::offers_delivered_by(ctx, team).await?;
+    let members = directory::team_members(ctx, vec![team]).await?;
+    assignment::check(current.offer_id, team, agent, &delivered, &members)
+        .map_err(|refused| ServiceError::field(refused.field, refused.reason, vec![]))?;
     let mut update = plan
         .update
         .col_expr(ticket::Column::TeamId, Expr::value(team))

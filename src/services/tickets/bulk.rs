@@ -5,6 +5,7 @@
 //! others, and the answer says per ticket what was done or why not.
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{
@@ -25,7 +26,7 @@ pub const MAX_TICKETS: usize = 200;
 #[serde(rename_all = "snake_case")]
 pub enum BulkAction {
     /// Assign each ticket to the caller, in the ticket's team when the caller belongs to it,
-    /// otherwise in `team`.
+    /// otherwise in `team`; a ticket another agent holds is refused (`conflict`).
     AssignToMe,
     /// Assign each ticket to `agent` in `team` (a change of team when it is another one).
     Assign,
@@ -102,6 +103,12 @@ pub async fn bulk(ctx: &Ctx, input: BulkInput) -> ServiceResult<Vec<BulkOutcome>
                 actions::act(ctx, &reference, Action::Assign, assignment).await
             }
             BulkAction::AssignToMe => match row(ctx, &reference).await {
+                // Taking over another agent's ticket is a deliberate one-by-one act: a
+                // selection made on a list shown earlier must not steal what a colleague took
+                // meanwhile (the revision below catches one taken after this read).
+                Ok(current) if current.agent_id.is_some_and(|a| a != me) => {
+                    Err(ServiceError::conflict("bulk-held", vec![], json!({})))
+                }
                 Ok(current) => {
                     let team = current
                         .team_id

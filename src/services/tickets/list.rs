@@ -253,7 +253,7 @@ pub fn deadline_condition(word: &str, now: DateTime<Utc>) -> ServiceResult<Condi
 }
 
 /// The nearest running deadline: owning's while it runs (it comes first), else resolving's.
-fn nearest_deadline() -> SimpleExpr {
+pub(super) fn nearest_deadline() -> SimpleExpr {
     Func::coalesce([
         Expr::col(ticket::Column::TtoDeadline),
         Expr::col(ticket::Column::TtrDeadline),
@@ -281,13 +281,8 @@ fn sort_key(word: &str) -> Option<SimpleExpr> {
     })
 }
 
-/// The list in the order asked, from an allow-list of sort words; the id breaks ties. Dates and
-/// priorities come newest or highest first, the deadline nearest first (none last), text in
-/// alphabetical order; `-` reverses.
-pub fn sorted(
-    query: Select<ticket::Entity>,
-    sort: Option<&str>,
-) -> ServiceResult<Select<ticket::Entity>> {
+/// A sort word's key and whether it runs ascending (the default sort when none is asked).
+pub(super) fn ordering(sort: Option<&str>) -> ServiceResult<(&str, SimpleExpr, bool)> {
     let sort = sort.filter(|s| !s.is_empty()).unwrap_or("updated");
     let (word, reversed) = match sort.strip_prefix('-') {
         Some(word) => (word, true),
@@ -296,6 +291,17 @@ pub fn sorted(
     let key =
         sort_key(word).ok_or_else(|| ServiceError::field("sort", "ticket-filter-sort", vec![]))?;
     let ascending = matches!(word, "title" | "status" | "deadline") != reversed;
+    Ok((word, key, ascending))
+}
+
+/// The list in the order asked, from an allow-list of sort words; the id breaks ties. Dates and
+/// priorities come newest or highest first, the deadline nearest first (none last), text in
+/// alphabetical order; `-` reverses.
+pub fn sorted(
+    query: Select<ticket::Entity>,
+    sort: Option<&str>,
+) -> ServiceResult<Select<ticket::Entity>> {
+    let (word, key, ascending) = ordering(sort)?;
     let order = if ascending { Order::Asc } else { Order::Desc };
     let query = if word == "deadline" {
         // No deadline (paused or stopped clocks) after every running one, both ways.

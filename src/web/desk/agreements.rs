@@ -26,6 +26,7 @@ use crate::{
             slas::{self, SlaView},
         },
         error::ServiceError,
+        listing::PagerView,
         organisations::{self, OrganisationView},
     },
     state::AppState,
@@ -53,10 +54,16 @@ pub(super) struct Choices {
 struct ConventionsPage {
     /// A page of conventions.
     list: Paged<ConventionView>,
+    /// Its page links, sort and query strings.
+    pager: PagerView,
+    /// The filters set.
+    f: ConventionFilter,
     /// The client organisations, to filter by.
     clients: Vec<OrganisationView>,
-    /// The client filtered by.
-    client: Option<i64>,
+    /// The provider organisations, to filter by.
+    providers: Vec<OrganisationView>,
+    /// The offers, to filter by.
+    offers: Vec<OfferView>,
     /// Whether the caller manages some conventions (the "new" link).
     manages: bool,
 }
@@ -99,31 +106,38 @@ pub(super) async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
     })
 }
 
-/// `GET /desk/conventions`.
-pub async fn list(ctx: Ctx, Query(filter): Query<ConventionFilter>) -> Result<Page, AppError> {
+/// `GET /desk/conventions`: filters as selects, sortable headers, numbered pages; with
+/// `format=csv`, the whole list as a CSV file.
+pub async fn list(ctx: Ctx, Query(filter): Query<ConventionFilter>) -> Result<Response, AppError> {
     staff_only(ctx.caller())?;
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = conventions::export(ctx, filter).await?;
+        return crate::http::csv_stream("conventions.csv", chunks);
+    }
     let list = conventions::list(&ctx, &filter).await?;
-    let clients: Vec<_> = organisations::list(
-        &ctx,
-        PageRequest {
-            page: 1,
-            per_page: crate::services::MAX_PER_PAGE,
-        },
-    )
-    .await?
-    .items
-    .into_iter()
-    .filter(|o| o.is_client)
-    .collect();
+    let Choices {
+        organisations,
+        offers,
+        ..
+    } = choices(&ctx).await?;
+    let (clients, providers) = (
+        organisations.iter().filter(|o| o.is_client).cloned().collect(),
+        organisations.into_iter().filter(|o| o.is_provider).collect(),
+    );
+    let pairs = filter.pairs();
     Ok(Page::new(
         "desk/conventions.html",
         ConventionsPage {
+            pager: PagerView::new(&list, &pairs, "end"),
             list,
+            f: filter,
             clients,
-            client: filter.client,
+            providers,
+            offers,
             manages: ctx.scope().manages_anything(),
         },
-    ))
+    )
+    .into_response())
 }
 
 /// The convention form.

@@ -81,3 +81,6 @@ sort-deadline = Nearest deadline first
 sort-ref = Reference, newest first
 sort-title = Title (A → Z)
 sort-status = Status
+list-pages = Pages
+list-sort-unknown = is not a column this list sorts by
+convention-provider = Provider

@@ -17,6 +17,7 @@ ticket-provider-fields = Impact, urgency and parent are the provider's.
 ticket-requester-fields = Visibility is the requester's.
 ticket-action-not-now = { $action } is not possible on a { $status } ticket.
 ticket-agent-not-member = is not a member of this team
+ticket-team-not-delivering = this team does not deliver the ticket’s offer
 ticket-satisfaction-range = must be 1 (very satisfied) to 4 (dissatisfied)
 ticket-private-log-provider = Only the provider side writes in the private log.
 ticket-parent-unknown = no such ticket

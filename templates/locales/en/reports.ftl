@@ -33,6 +33,7 @@ bulk-outcome = Outcome
 bulk-done = Done
 bulk-refused = Refused
 bulk-not-found = no such ticket
+bulk-held = another agent has already taken this ticket
 bulk-back = Back to the list
 bulk-legend = Action on the ticked tickets
 bulk-select = Select

@@ -81,3 +81,6 @@ sort-deadline = Échéance la plus proche d'abord
 sort-ref = Référence, la plus récente d'abord
 sort-title = Titre (A → Z)
 sort-status = État
+list-pages = Pages
+list-sort-unknown = n’est pas une colonne de tri de cette liste
+convention-provider = Prestataire

@@ -17,6 +17,7 @@ ticket-provider-fields = L’impact, l’urgence et l’incident parent relèven
 ticket-requester-fields = La visibilité relève du demandeur.
 ticket-action-not-now = L’action « { $action } » n’est pas possible sur un ticket à l’état « { $status } ».
 ticket-agent-not-member = n’est pas membre de cette équipe
+ticket-team-not-delivering = cette équipe ne prend pas en charge l’offre du ticket
 ticket-satisfaction-range = doit aller de 1 (très satisfait) à 4 (insatisfait)
 ticket-private-log-provider = Seul le côté prestataire écrit dans le journal privé.
 ticket-parent-unknown = aucun ticket ne porte cette référence

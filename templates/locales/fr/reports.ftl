@@ -33,6 +33,7 @@ bulk-outcome = Résultat
 bulk-done = Fait
 bulk-refused = Refusé
 bulk-not-found = ticket introuvable
+bulk-held = un autre agent a déjà pris ce ticket
 bulk-back = Retour à la liste
 bulk-legend = Action sur les tickets cochés
 bulk-select = Sélectionner

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Each role's home on 100 000 tickets: seeds a demo database with the shared seeding
+# (bench/seed_100k.sh), serves it with the release binary, signs in as each demo role and
+# renders its home 50 times in a row with curl, printing the median, p90 and max; then prints
+# the plan of each query the homes ran (SQLite: EXPLAIN QUERY PLAN of the statements the server
+# logged; PostgreSQL: the statements' own times as the server logged them), on SQLite and, when
+# psql reaches 127.0.0.1:5432, on PostgreSQL.
+# Usage: cargo build --release && bash bench/homes_100k.sh [runs]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="$root/target/release/guichet"
+. "$root/bench/seed_100k.sh"
+runs="${1:-50}"
+work=$(mktemp -d)
+server=""
+db=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null
+  [ -n "$db" ] && psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# role, account, home
+roles="agent agent.geforp@demo.guichet /desk
+coordinator coordination@demo.guichet /desk
+committee comite@demo.guichet /desk
+steering copil@demo.guichet /desk
+contact contact@univ-toulon.demo.guichet /portal"
+
+# The SQL statements logged since line $1 of the server's log, one per line, deduplicated.
+statements() {
+  tail -n +"$1" "$work/log" | python3 -c '
+import re, sys
+seen = []
+for line in sys.stdin:
+    m = re.search(r"db\.statement=\"((?:[^\"\\\\]|\\\\.)*)\"", line)
+    if not m:
+        continue
+    sql = " ".join(m.group(1).encode().decode("unicode_escape").split())
+    if sql.upper().startswith(("SELECT", "WITH")) and sql not in seen:
+        seen.append(sql)
+print("\n".join(seen))'
+}
+
+# Times of the statements logged since line $1 (PostgreSQL: what each took in the server).
+timings() {
+  tail -n +"$1" "$work/log" | grep -o 'summary="[^"]*".*elapsed=[0-9.]*[a-zµ]*' \
+    | sed -E 's/summary="([^"]*)".*elapsed=([0-9.]+[a-zµ]+)/\2  \1/' | sort -u
+}
+
+serve() {
+  local url="$1" port=$((20000 + RANDOM % 20000))
+  base="http://127.0.0.1:$port"
+  (cd "$work" && GUICHET_DATABASE_URL="$url" GUICHET_LISTEN="127.0.0.1:$port" GUICHET_DEMO=false \
+    RUST_LOG="warn,sqlx::query=debug" "$bin" serve >"$work/log" 2>&1) &
+  server=$!
+  until curl -sf "$base/healthz" >/dev/null; do sleep 0.5; done
+}
+
+# Signs `$1` in with the demo password into the cookie jar `$2`.
+sign_in() {
+  local csrf
+  csrf=$(curl -s -c "$2" -b "$2" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -s -o /dev/null -c "$2" -b "$2" -H "Origin: $base" \
+    --data-urlencode "email=$1" --data-urlencode "password=demo" --data-urlencode "_csrf=$csrf" "$base/login"
+}
+
+measure() {
+  local engine="$1"
+  while read -r role account home; do
+    local jar="$work/$role.jar"
+    sign_in "$account" "$jar"
+    local from=$(($(wc -l <"$work/log") + 1))
+    local status
+    status=$(curl -s -o "$work/$role.html" -w '%{http_code}' -b "$jar" "$base$home")
+    [ "$status" = 200 ] || { echo "$role: $home answered $status"; continue; }
+    local queries
+    queries=$(statements "$from")
+    local times=()
+    for _ in $(seq "$runs"); do
+      times+=("$(curl -s -o /dev/null -w '%{time_total}' -b "$jar" "$base$home")")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk -v role="$role" -v home="$home" -v n="$runs" \
+      '{ t[NR] = $1 } END { printf "%s %s: median %.1f ms, p90 %.1f ms, max %.1f ms (%d runs)\n", role, home, t[int((n + 1) / 2)] * 1000, t[int(n * 0.9)] * 1000, t[n] * 1000, n }'
+    echo "  $(echo "$queries" | grep -c . || true) distinct queries"
+    if [ "$engine" = sqlite ]; then
+      while IFS= read -r sql; do
+        [ -n "$sql" ] || continue
+        echo "  -- ${sql:0:160}"
+        sqlite3 "$work/b.db" "EXPLAIN QUERY PLAN $sql" 2>&1 | sed 's/^/     /'
+      done <<<"$queries"
+    else
+      timings "$from" | sed 's/^/  /' | cut -c1-200
+    fi
+  done <<<"$roles"
+}
+
+echo "== SQLite (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+seed_sqlite "$work/b.db" 3 now 1
+serve "sqlite://$work/b.db?mode=rwc"
+measure sqlite
+kill "$server"
+wait "$server" 2>/dev/null || true
+server=""
+
+if postgres_reachable; then
+  echo "== PostgreSQL (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  db="guichet_bench_$$"
+  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db"
+  seed_postgres "$db" 3 now 1
+  serve "postgres://postgres@127.0.0.1:5432/$db"
+  measure postgres
+fi
