@@ -16,19 +16,12 @@ count="SELECT count(*) FROM ticket WHERE (requester_id = 6 OR id IN (SELECT tick
 # their scope, and "my tickets".
 desk="SELECT * FROM ticket WHERE (requester_id = 4 OR id IN (SELECT ticket_id FROM ticket_participant WHERE account_id = 4) OR offer_id IN (1) OR team_id IN (3)) AND status IN ('new','assigned','pending') ORDER BY updated_at DESC, id DESC LIMIT 50"
 mine="SELECT * FROM ticket WHERE (requester_id = 4 OR id IN (SELECT ticket_id FROM ticket_participant WHERE account_id = 4) OR offer_id IN (1) OR team_id IN (3)) AND agent_id = 4 AND status IN ('new','assigned','pending') ORDER BY updated_at DESC, id DESC LIMIT 50"
-columns="ref, kind, title, description, requester_id, organisation_id, offer_id, subcategory_id, impact, urgency, priority, origin, status, team_id, agent_id, visibility, created_at, updated_at, revision"
+source "$(dirname "$0")/seed.sh"
 
 echo "== SQLite"
 (cd "$work" && GUICHET_DATABASE_URL="sqlite://$work/b.db?mode=rwc" "$bin" demo >/dev/null)
+seed_sqlite "$work/b.db" 100000
 sqlite3 "$work/b.db" <<SQL
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
-INSERT INTO ticket ($columns)
-SELECT printf('P-%07d', i), 'incident', 'Ticket ' || i, 'x', 6 + i % 2, 5 + i % 2, 1 + i % 3, 1,
-       'person', 'low', 'low', 'api',
-       CASE i % 5 WHEN 0 THEN 'new' WHEN 1 THEN 'assigned' WHEN 2 THEN 'closed' WHEN 3 THEN 'resolved' ELSE 'pending' END,
-       3, CASE WHEN i % 7 = 0 THEN 4 END, 'organisation', datetime('now', '-' || i || ' minutes'), datetime('now', '-' || i || ' minutes'), 1
-FROM n;
-ANALYZE;
 .timer on
 EXPLAIN QUERY PLAN $page;
 SELECT count(*) FROM ($page);
@@ -45,13 +38,8 @@ if psql -h 127.0.0.1 -U postgres -qc 'SELECT 1' >/dev/null 2>&1; then
   psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db"
   trap 'psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "$work"' EXIT
   (cd "$work" && GUICHET_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" "$bin" demo >/dev/null)
+  seed_postgres "$db" 100000
   psql -h 127.0.0.1 -U postgres -d "$db" -q <<SQL
-INSERT INTO ticket ($columns)
-SELECT 'P-' || lpad(i::text, 7, '0'), 'incident', 'Ticket ' || i, 'x', 6 + i % 2, 5 + i % 2, 1 + i % 3, 1,
-       'person', 'low', 'low', 'api', (ARRAY['new','assigned','closed','resolved','pending'])[(i % 5) + 1],
-       3, CASE WHEN i % 7 = 0 THEN 4 END, 'organisation', now() - (i || ' minutes')::interval, now() - (i || ' minutes')::interval, 1
-FROM generate_series(1, 100000) AS i;
-ANALYZE;
 EXPLAIN ANALYZE $page;
 EXPLAIN ANALYZE $count;
 EXPLAIN ANALYZE $desk;
