@@ -45,6 +45,7 @@ mod knowledge_pages;
 mod lists;
 mod mail_in;
 mod mailboxes;
+mod mail_throughput;
 mod notifications;
 mod own_password;
 mod pages;

@@ -108,6 +108,16 @@ impl TestApp {
         // application starts exactly as in production.
         guichet::db::migrate(&conn).await.expect("migrate");
         let state = AppState::new(conn.clone(), config).expect("state");
+        if demo {
+            guichet::demo::load(&conn, guichet::clock::wall_now())
+                .await
+                .expect("demo data");
+        }
+        let state = AppState::new(conn.clone(), config)
+            .expect("state")
+            .with_readers()
+            .await
+            .expect("readers");
         tokio::spawn(guichet::server::serve(
             listener,
             state.clone(),
