@@ -20,11 +20,6 @@ mine="SELECT * FROM ticket WHERE (requester_id = 4 OR id IN (SELECT ticket_id FR
 
 echo "== SQLite"
 seed_sqlite "$work/b.db" 3 now 1
-source "$(dirname "$0")/seed.sh"
-
-echo "== SQLite"
-(cd "$work" && GUICHET_DATABASE_URL="sqlite://$work/b.db?mode=rwc" "$bin" demo >/dev/null)
-seed_sqlite "$work/b.db" 100000
 sqlite3 "$work/b.db" <<SQL
 .timer on
 EXPLAIN QUERY PLAN $page;
@@ -42,8 +37,6 @@ if postgres_reachable; then
   psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db"
   trap 'psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "$work"' EXIT
   seed_postgres "$db" 3 now 1
-  (cd "$work" && GUICHET_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" "$bin" demo >/dev/null)
-  seed_postgres "$db" 100000
   psql -h 127.0.0.1 -U postgres -d "$db" -q <<SQL
 EXPLAIN ANALYZE $page;
 EXPLAIN ANALYZE $count;

@@ -285,7 +285,7 @@ async fn serve(db: sea_orm::DatabaseConnection, config: Config) -> anyhow::Resul
     if demo::accounts_exist(&db).await? {
         print!("{}", demo::accounts_listing());
     }
-    let state = AppState::new(db, config)?;
+    let state = AppState::new(db, config)?.with_readers().await?;
     let applied = services::identity_providers::at_start(&state)
         .await
         .context("applying the identity providers of the configuration")?;
@@ -301,12 +301,6 @@ async fn serve(db: sea_orm::DatabaseConnection, config: Config) -> anyhow::Resul
     let local = listener.local_addr()?;
     println!("Guichet listens on http://{local}");
     server::serve(listener, state, server::shutdown_signal()).await?;
-    server::serve(
-        listener,
-        AppState::new(db, config)?.with_readers().await?,
-        server::shutdown_signal(),
-    )
-    .await?;
     println!("Guichet stopped.");
     Ok(())
 }
