@@ -141,13 +141,17 @@ impl PagerView {
     /// The pager of a page of `list` filtered by `pairs` (the sort among them), `default_sort`
     /// when none is set.
     pub fn new<T>(list: &Paged<T>, pairs: &[(&str, String)], default_sort: &str) -> Self {
-        let encode = |pairs: Vec<(&str, String)>| serde_html_form::to_string(pairs).unwrap_or_default();
+        let encode =
+            |pairs: Vec<(&str, String)>| serde_html_form::to_string(pairs).unwrap_or_default();
         let sort = pairs
             .iter()
             .find(|(k, _)| *k == "sort")
             .map_or_else(|| default_sort.to_owned(), |(_, v)| v.clone());
-        let mut kept: Vec<(&str, String)> =
-            pairs.iter().filter(|(k, _)| *k != "sort").cloned().collect();
+        let mut kept: Vec<(&str, String)> = pairs
+            .iter()
+            .filter(|(k, _)| *k != "sort")
+            .cloned()
+            .collect();
         kept.push(("per_page", list.per_page.to_string()));
         Self {
             pages: pages(list.page, list.per_page, list.total),
@@ -178,7 +182,10 @@ pub fn pages(page: u64, per_page: u64, total: u64) -> Vec<Option<u64>> {
     shown.sort_unstable();
     let mut links = Vec::new();
     for n in shown {
-        if links.last().is_some_and(|l: &Option<u64>| l.is_some_and(|l| l + 1 < n)) {
+        if links
+            .last()
+            .is_some_and(|l: &Option<u64>| l.is_some_and(|l| l + 1 < n))
+        {
             links.push(None);
         }
         links.push(Some(n));
@@ -271,12 +278,26 @@ mod tests {
                 5,
                 10,
                 100,
-                vec![Some(1), None, Some(3), Some(4), Some(5), Some(6), Some(7), None, Some(10)],
+                vec![
+                    Some(1),
+                    None,
+                    Some(3),
+                    Some(4),
+                    Some(5),
+                    Some(6),
+                    Some(7),
+                    None,
+                    Some(10),
+                ],
             ),
             (10, 10, 100, vec![Some(1), None, Some(8), Some(9), Some(10)]),
         ];
         for (page, per_page, total, expected) in cases {
-            assert_eq!(pages(page, per_page, total), expected, "{page}/{per_page}/{total}");
+            assert_eq!(
+                pages(page, per_page, total),
+                expected,
+                "{page}/{per_page}/{total}"
+            );
         }
     }
 

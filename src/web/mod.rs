@@ -141,10 +141,9 @@ fn ticket_routes() -> Router<AppState> {
 /// only, checked once here: anyone else finds nothing (404).
 fn admin_routes() -> Router<AppState> {
     use desk::{
-        accounts, agreements, catalogue, mail_address, mailboxes, organisations, slas, teams,
-        webhooks,
+        accounts, agreements, catalogue, identity_providers, mail_address, mailboxes,
+        organisations, slas, teams, webhooks,
     };
-    use desk::{accounts, agreements, catalogue, identity_providers, organisations, slas, teams};
     Router::new()
         .route("/desk/offers", get(catalogue::list).post(catalogue::create))
         .route("/desk/offers/new", get(catalogue::new_form))

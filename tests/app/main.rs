@@ -36,16 +36,16 @@ mod hardening_integrity;
 mod hardening_limits;
 mod hardening_signin;
 mod identity;
+mod identity_providers;
 #[cfg(feature = "imap")]
 mod imap;
-mod identity_providers;
 mod jobs;
 mod knowledge;
 mod knowledge_pages;
 mod lists;
 mod mail_in;
-mod mailboxes;
 mod mail_throughput;
+mod mailboxes;
 mod notifications;
 mod own_password;
 mod pages;

@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use entity::{attachment, convention, convention_offer, organisation};
 use futures::Stream;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Query, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
@@ -324,7 +326,12 @@ async fn filtered<C: Handle>(
     if let Some(provider) = filter.provider {
         query = query.filter(convention::Column::ProviderId.eq(provider));
     }
-    if let Some(code) = filter.offer.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    if let Some(code) = filter
+        .offer
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         let offer = directory::offers_by_code(ctx, [code.to_uppercase()])
             .await?
             .first()
@@ -390,7 +397,11 @@ pub async fn export(
         Box::new(|ctx, rows| {
             Box::pin(async move {
                 let lang = ctx.caller().language;
-                Ok(views(ctx, rows).await?.iter().map(|c| cells(c, lang)).collect())
+                Ok(views(ctx, rows)
+                    .await?
+                    .iter()
+                    .map(|c| cells(c, lang))
+                    .collect())
             })
         }),
     )

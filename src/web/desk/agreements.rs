@@ -121,8 +121,15 @@ pub async fn list(ctx: Ctx, Query(filter): Query<ConventionFilter>) -> Result<Re
         ..
     } = choices(&ctx).await?;
     let (clients, providers) = (
-        organisations.iter().filter(|o| o.is_client).cloned().collect(),
-        organisations.into_iter().filter(|o| o.is_provider).collect(),
+        organisations
+            .iter()
+            .filter(|o| o.is_client)
+            .cloned()
+            .collect(),
+        organisations
+            .into_iter()
+            .filter(|o| o.is_provider)
+            .collect(),
     );
     let pairs = filter.pairs();
     Ok(Page::new(

@@ -4,9 +4,9 @@
 pub mod accounts;
 pub mod agreements;
 pub mod catalogue;
+pub mod identity_providers;
 pub mod mail_address;
 pub mod mailboxes;
-pub mod identity_providers;
 pub mod organisations;
 pub mod sla_form;
 pub mod slas;
