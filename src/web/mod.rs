@@ -228,6 +228,8 @@ fn admin_routes() -> Router<AppState> {
         .route(
             "/desk/webhook-deliveries/{id}/resend",
             post(webhooks::resend),
+        )
+        .route(
             "/desk/identity-providers",
             get(identity_providers::list).post(identity_providers::create),
         )
