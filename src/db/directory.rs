@@ -219,10 +219,7 @@ pub async fn provider_of(db: &impl ConnectionTrait, offer_id: i64) -> Result<i64
 }
 
 /// The offers a team delivers: those with a subcategory it is the default team of.
-pub async fn offers_delivered_by(
-    db: &impl ConnectionTrait,
-    team: i64,
-) -> Result<Vec<i64>, DbErr> {
+pub async fn offers_delivered_by(db: &impl ConnectionTrait, team: i64) -> Result<Vec<i64>, DbErr> {
     service_subcategory::Entity::find()
         .select_only()
         .column(service_subcategory::Column::OfferId)

@@ -5,9 +5,11 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Paris;
+use entity::organisation;
 use futures::{Stream, StreamExt, future::BoxFuture};
 use sea_orm::{
-    EntityTrait, Order, PaginatorTrait, QueryOrder, QuerySelect, Select, sea_query::SimpleExpr,
+    EntityTrait, Order, PaginatorTrait, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, IntoIden, Query, SimpleExpr},
 };
 
 use super::{
@@ -37,6 +39,26 @@ pub trait SortColumn: Copy + Sized + 'static {
     fn descending_first(self) -> bool {
         false
     }
+}
+
+/// The name of the organisation that `table.column` points to, as a sort key: organisation
+/// names are public labels within the consortium (see [`crate::db::directory`]).
+pub fn organisation_name(table: impl IntoIden, column: impl IntoIden) -> SimpleExpr {
+    use sea_orm::sea_query::ExprTrait;
+    SimpleExpr::SubQuery(
+        None,
+        Box::new(
+            Query::select()
+                .column((organisation::Entity, organisation::Column::Name))
+                .from(organisation::Entity)
+                .and_where(
+                    Expr::col((organisation::Entity, organisation::Column::Id))
+                        .equals((table.into_iden(), column.into_iden())),
+                )
+                .to_owned()
+                .into(),
+        ),
+    )
 }
 
 /// A sort asked for: a column and its direction.
@@ -141,13 +163,17 @@ impl PagerView {
     /// The pager of a page of `list` filtered by `pairs` (the sort among them), `default_sort`
     /// when none is set.
     pub fn new<T>(list: &Paged<T>, pairs: &[(&str, String)], default_sort: &str) -> Self {
-        let encode = |pairs: Vec<(&str, String)>| serde_html_form::to_string(pairs).unwrap_or_default();
+        let encode =
+            |pairs: Vec<(&str, String)>| serde_html_form::to_string(pairs).unwrap_or_default();
         let sort = pairs
             .iter()
             .find(|(k, _)| *k == "sort")
             .map_or_else(|| default_sort.to_owned(), |(_, v)| v.clone());
-        let mut kept: Vec<(&str, String)> =
-            pairs.iter().filter(|(k, _)| *k != "sort").cloned().collect();
+        let mut kept: Vec<(&str, String)> = pairs
+            .iter()
+            .filter(|(k, _)| *k != "sort")
+            .cloned()
+            .collect();
         kept.push(("per_page", list.per_page.to_string()));
         Self {
             pages: pages(list.page, list.per_page, list.total),
@@ -178,7 +204,10 @@ pub fn pages(page: u64, per_page: u64, total: u64) -> Vec<Option<u64>> {
     shown.sort_unstable();
     let mut links = Vec::new();
     for n in shown {
-        if links.last().is_some_and(|l: &Option<u64>| l.is_some_and(|l| l + 1 < n)) {
+        if links
+            .last()
+            .is_some_and(|l: &Option<u64>| l.is_some_and(|l| l + 1 < n))
+        {
             links.push(None);
         }
         links.push(Some(n));
@@ -271,12 +300,26 @@ mod tests {
                 5,
                 10,
                 100,
-                vec![Some(1), None, Some(3), Some(4), Some(5), Some(6), Some(7), None, Some(10)],
+                vec![
+                    Some(1),
+                    None,
+                    Some(3),
+                    Some(4),
+                    Some(5),
+                    Some(6),
+                    Some(7),
+                    None,
+                    Some(10),
+                ],
             ),
             (10, 10, 100, vec![Some(1), None, Some(8), Some(9), Some(10)]),
         ];
         for (page, per_page, total, expected) in cases {
-            assert_eq!(pages(page, per_page, total), expected, "{page}/{per_page}/{total}");
+            assert_eq!(
+                pages(page, per_page, total),
+                expected,
+                "{page}/{per_page}/{total}"
+            );
         }
     }
 

@@ -252,5 +252,9 @@ async fn a_ticket_is_not_assigned_to_a_team_that_does_not_deliver_its_offer() {
     let (_, ticket) = call(&app, Method::GET, &path, &world.agent.token, None).await;
     assert_eq!(ticket["status"], "new", "nothing changed");
     assert_eq!(ticket["revision"], 1);
-    assert!(agent_changes(&app, &reference, &world.agent.token).await.is_empty());
+    assert!(
+        agent_changes(&app, &reference, &world.agent.token)
+            .await
+            .is_empty()
+    );
 }

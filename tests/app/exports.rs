@@ -219,8 +219,18 @@ async fn a_long_export_follows_the_lists_order_in_every_sort_across_chunks() {
             .unwrap();
     }
     for sort in [
-        "updated", "-updated", "created", "ref", "-ref", "title", "-title", "status",
-        "priority", "-priority", "deadline", "-deadline",
+        "updated",
+        "-updated",
+        "created",
+        "ref",
+        "-ref",
+        "title",
+        "-title",
+        "status",
+        "priority",
+        "-priority",
+        "deadline",
+        "-deadline",
     ] {
         let exported: Vec<String> = export(
             &app,
@@ -235,6 +245,9 @@ async fn a_long_export_follows_the_lists_order_in_every_sort_across_chunks() {
         .collect();
         let expected = listed(&app, &world.agent.token, sort).await;
         assert_eq!(expected.len(), 1201, "{sort}");
-        assert!(exported == expected, "{sort}: the export differs from the list");
+        assert!(
+            exported == expected,
+            "{sort}: the export differs from the list"
+        );
     }
 }

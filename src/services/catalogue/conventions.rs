@@ -1,11 +1,13 @@
 //! Conventions (agreements) and the offers they cover.
 
 use chrono::NaiveDate;
-use entity::{attachment, convention, convention_offer, organisation};
+use entity::{attachment, convention, convention_offer};
 use futures::Stream;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-    sea_query::{Expr, ExprTrait, Query, SimpleExpr},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, Query, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -151,24 +153,6 @@ pub enum ConventionColumn {
     End,
 }
 
-/// An organisation's name, for the convention in the row (a public label, as the directory's).
-fn party_name(party: convention::Column) -> SimpleExpr {
-    SimpleExpr::SubQuery(
-        None,
-        Box::new(
-            Query::select()
-                .column((organisation::Entity, organisation::Column::Name))
-                .from(organisation::Entity)
-                .and_where(
-                    Expr::col((organisation::Entity, organisation::Column::Id))
-                        .equals((convention::Entity, party)),
-                )
-                .to_owned()
-                .into(),
-        ),
-    )
-}
-
 impl SortColumn for ConventionColumn {
     const WORDS: &'static [(&'static str, Self)] = &[
         ("title", Self::Title),
@@ -183,8 +167,12 @@ impl SortColumn for ConventionColumn {
         match self {
             Self::Title => Expr::col((convention::Entity, convention::Column::Title)),
             Self::Kind => Expr::col((convention::Entity, convention::Column::Kind)),
-            Self::Client => party_name(convention::Column::ClientId),
-            Self::Provider => party_name(convention::Column::ProviderId),
+            Self::Client => {
+                listing::organisation_name(convention::Entity, convention::Column::ClientId)
+            }
+            Self::Provider => {
+                listing::organisation_name(convention::Entity, convention::Column::ProviderId)
+            }
             Self::Start => Expr::col((convention::Entity, convention::Column::StartDate)),
             Self::End => Expr::col((convention::Entity, convention::Column::EndDate)),
         }
@@ -324,7 +312,12 @@ async fn filtered<C: Handle>(
     if let Some(provider) = filter.provider {
         query = query.filter(convention::Column::ProviderId.eq(provider));
     }
-    if let Some(code) = filter.offer.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    if let Some(code) = filter
+        .offer
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         let offer = directory::offers_by_code(ctx, [code.to_uppercase()])
             .await?
             .first()
@@ -390,7 +383,11 @@ pub async fn export(
         Box::new(|ctx, rows| {
             Box::pin(async move {
                 let lang = ctx.caller().language;
-                Ok(views(ctx, rows).await?.iter().map(|c| cells(c, lang)).collect())
+                Ok(views(ctx, rows)
+                    .await?
+                    .iter()
+                    .map(|c| cells(c, lang))
+                    .collect())
             })
         }),
     )

@@ -89,9 +89,9 @@ pub(super) async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
     let offers = offers::list(
         ctx,
         &OfferFilter {
-            q: None,
             page: Some(1),
             per_page: Some(crate::services::MAX_PER_PAGE),
+            ..OfferFilter::default()
         },
     )
     .await?
@@ -121,8 +121,15 @@ pub async fn list(ctx: Ctx, Query(filter): Query<ConventionFilter>) -> Result<Re
         ..
     } = choices(&ctx).await?;
     let (clients, providers) = (
-        organisations.iter().filter(|o| o.is_client).cloned().collect(),
-        organisations.into_iter().filter(|o| o.is_provider).collect(),
+        organisations
+            .iter()
+            .filter(|o| o.is_client)
+            .cloned()
+            .collect(),
+        organisations
+            .into_iter()
+            .filter(|o| o.is_provider)
+            .collect(),
     );
     let pairs = filter.pairs();
     Ok(Page::new(
