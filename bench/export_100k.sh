@@ -29,7 +29,7 @@ SELECT printf('P-%07d', i), CASE WHEN i % 3 = 0 THEN 'request' ELSE 'incident' E
 FROM n;
 ANALYZE;
 SQL
-token() { (cd "$work" && GUICHET_DATABASE_URL="$url" "$bin" token create "$1" | grep -Eo 'gch_[A-Za-z0-9_]+' | head -1); }
+token() { (cd "$work" && GUICHET_DATABASE_URL="$url" "$bin" token create "$1" | grep -Eo 'gch_[A-Za-z0-9_-]+' | head -1); }
 admin=$(token admin@demo.guichet)
 agent=$(token agent.geforp@demo.guichet)
 contact=$(token contact@univ-toulon.demo.guichet)

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Each role's home on 100 000 tickets: seeds a demo database with the shared seeding
 # (bench/seed_100k.sh), serves it with the release binary, signs in as each demo role and
-# renders its home 50 times in a row with curl, printing the median, p90 and max; then prints
-# the plan of each query the homes ran (SQLite: EXPLAIN QUERY PLAN of the statements the server
-# logged; PostgreSQL: the statements' own times as the server logged them), on SQLite and, when
-# psql reaches 127.0.0.1:5432, on PostgreSQL.
-# Usage: cargo build --release && bash bench/homes_100k.sh [runs]
+# renders its home 50 times in a row with curl, printing the median, p90 and max, on SQLite and,
+# when psql reaches 127.0.0.1:5432, on PostgreSQL. On PostgreSQL it also prints the plan of
+# every query of one render of each home: `auto_explain` is set on the bench database, and the
+# plans are read back from the server's log (POSTGRES_LOG, the Debian cluster's log by default).
+# (Logging every plan costs PostgreSQL some time: its medians are a little pessimistic.)
+# The server turns sqlx's statement log off, so SQLite's plans are not printed here; the
+# grouped queries' SQLite plans are in bench/reports_100k.sh.
+# Usage: cargo build --release && bash bench/homes_100k.sh [runs] [release|debug]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$root/target/release/guichet"
+bin="$root/target/${2:-release}/guichet"
 . "$root/bench/seed_100k.sh"
 runs="${1:-50}"
 work=$(mktemp -d)
@@ -28,32 +31,21 @@ committee comite@demo.guichet /desk
 steering copil@demo.guichet /desk
 contact contact@univ-toulon.demo.guichet /portal"
 
-# The SQL statements logged since line $1 of the server's log, one per line, deduplicated.
-statements() {
-  tail -n +"$1" "$work/log" | python3 -c '
-import re, sys
-seen = []
-for line in sys.stdin:
-    m = re.search(r"db\.statement=\"((?:[^\"\\\\]|\\\\.)*)\"", line)
-    if not m:
-        continue
-    sql = " ".join(m.group(1).encode().decode("unicode_escape").split())
-    if sql.upper().startswith(("SELECT", "WITH")) and sql not in seen:
-        seen.append(sql)
-print("\n".join(seen))'
-}
+pg_log="${POSTGRES_LOG:-/var/log/postgresql/postgresql-15-main.log}"
 
-# Times of the statements logged since line $1 (PostgreSQL: what each took in the server).
-timings() {
-  tail -n +"$1" "$work/log" | grep -o 'summary="[^"]*".*elapsed=[0-9.]*[a-zµ]*' \
-    | sed -E 's/summary="([^"]*)".*elapsed=([0-9.]+[a-zµ]+)/\2  \1/' | sort -u
+# The plans auto_explain wrote for the bench database since byte $1 of the server's log.
+plans() {
+  tail -c +"$1" "$pg_log" | awk -v db="$db" '
+    /LOG:  duration: .* plan:/ { on = index($0, "@" db " ") > 0 }
+    /^[0-9]{4}-[0-9]{2}-[0-9]{2} / && !/plan:/ { on = 0 }
+    on' | sed 's/^/    /'
 }
 
 serve() {
   local url="$1" port=$((20000 + RANDOM % 20000))
   base="http://127.0.0.1:$port"
   (cd "$work" && GUICHET_DATABASE_URL="$url" GUICHET_LISTEN="127.0.0.1:$port" GUICHET_DEMO=false \
-    RUST_LOG="warn,sqlx::query=debug" "$bin" serve >"$work/log" 2>&1) &
+    "$bin" serve >"$work/log" 2>&1) &
   server=$!
   until curl -sf "$base/healthz" >/dev/null; do sleep 0.5; done
 }
@@ -71,28 +63,20 @@ measure() {
   while read -r role account home; do
     local jar="$work/$role.jar"
     sign_in "$account" "$jar"
-    local from=$(($(wc -l <"$work/log") + 1))
+    local from=0
+    [ "$engine" = postgres ] && from=$(($(stat -c %s "$pg_log") + 1))
     local status
     status=$(curl -s -o "$work/$role.html" -w '%{http_code}' -b "$jar" "$base$home")
     [ "$status" = 200 ] || { echo "$role: $home answered $status"; continue; }
-    local queries
-    queries=$(statements "$from")
+    local explained=""
+    [ "$engine" = postgres ] && { sleep 1; explained=$(plans "$from"); }
     local times=()
     for _ in $(seq "$runs"); do
       times+=("$(curl -s -o /dev/null -w '%{time_total}' -b "$jar" "$base$home")")
     done
     printf '%s\n' "${times[@]}" | sort -n | awk -v role="$role" -v home="$home" -v n="$runs" \
       '{ t[NR] = $1 } END { printf "%s %s: median %.1f ms, p90 %.1f ms, max %.1f ms (%d runs)\n", role, home, t[int((n + 1) / 2)] * 1000, t[int(n * 0.9)] * 1000, t[n] * 1000, n }'
-    echo "  $(echo "$queries" | grep -c . || true) distinct queries"
-    if [ "$engine" = sqlite ]; then
-      while IFS= read -r sql; do
-        [ -n "$sql" ] || continue
-        echo "  -- ${sql:0:160}"
-        sqlite3 "$work/b.db" "EXPLAIN QUERY PLAN $sql" 2>&1 | sed 's/^/     /'
-      done <<<"$queries"
-    else
-      timings "$from" | sed 's/^/  /' | cut -c1-200
-    fi
+    [ -n "$explained" ] && printf '  plans of one render:\n%s\n' "$explained"
   done <<<"$roles"
 }
 
@@ -109,6 +93,8 @@ if postgres_reachable; then
   db="guichet_bench_$$"
   psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db"
   seed_postgres "$db" 3 now 1
+  psql -h 127.0.0.1 -U postgres -qc "ALTER DATABASE $db SET session_preload_libraries = 'auto_explain'"
+  psql -h 127.0.0.1 -U postgres -qc "ALTER DATABASE $db SET auto_explain.log_min_duration = 0"
   serve "postgres://postgres@127.0.0.1:5432/$db"
   measure postgres
 fi

@@ -5,9 +5,11 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Paris;
+use entity::organisation;
 use futures::{Stream, StreamExt, future::BoxFuture};
 use sea_orm::{
-    EntityTrait, Order, PaginatorTrait, QueryOrder, QuerySelect, Select, sea_query::SimpleExpr,
+    EntityTrait, Order, PaginatorTrait, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, IntoIden, Query, SimpleExpr},
 };
 
 use super::{
@@ -37,6 +39,26 @@ pub trait SortColumn: Copy + Sized + 'static {
     fn descending_first(self) -> bool {
         false
     }
+}
+
+/// The name of the organisation that `table.column` points to, as a sort key: organisation
+/// names are public labels within the consortium (see [`crate::db::directory`]).
+pub fn organisation_name(table: impl IntoIden, column: impl IntoIden) -> SimpleExpr {
+    use sea_orm::sea_query::ExprTrait;
+    SimpleExpr::SubQuery(
+        None,
+        Box::new(
+            Query::select()
+                .column((organisation::Entity, organisation::Column::Name))
+                .from(organisation::Entity)
+                .and_where(
+                    Expr::col((organisation::Entity, organisation::Column::Id))
+                        .equals((table.into_iden(), column.into_iden())),
+                )
+                .to_owned()
+                .into(),
+        ),
+    )
 }
 
 /// A sort asked for: a column and its direction.

@@ -193,9 +193,9 @@ async fn form_page(
     let offers = offers::list(
         ctx,
         &OfferFilter {
-            q: None,
             page: Some(1),
             per_page: Some(crate::services::MAX_PER_PAGE),
+            ..OfferFilter::default()
         },
     )
     .await?;

@@ -40,6 +40,7 @@ async fn offers_to_file_on(ctx: &Ctx, search: Search, base: &str) -> Result<Page
         q: search.q.clone(),
         page: Some(1),
         per_page: Some(crate::services::MAX_PER_PAGE),
+        ..OfferFilter::default()
     };
     let offers = offers::list(ctx, &filter).await?;
     // Each offer's status, and first of all its ongoing major incident, which one joins

@@ -38,7 +38,7 @@ fn titles(page: &Value) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn conventions_sort_filter_page_and_export_only_what_the_caller_reads() {
+async fn conventions_and_offers_sort_filter_page_and_export_only_what_the_caller_reads() {
     let app = TestApp::spawn().await;
     let b = app.builder().await;
     // Two providers, and two establishments, none of which may see another's conventions.
@@ -218,6 +218,83 @@ async fn conventions_sort_filter_page_and_export_only_what_the_caller_reads() {
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
     }
+    // Offers: a contact reads those its organisation files on, in its list and its export.
+    let codes = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (_, offers) = call(
+        &app,
+        Method::GET,
+        "/api/v1/offers?sort=-code",
+        &b.admin,
+        None,
+    )
+    .await;
+    assert_eq!(codes(&offers), ["SECO", "PREM"]);
+    let (_, offers) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/offers?provider={second_provider}&status=production"),
+        &b.admin,
+        None,
+    )
+    .await;
+    assert_eq!(codes(&offers), ["SECO"]);
+    let (_, offers) = call(
+        &app,
+        Method::GET,
+        "/api/v1/offers?status=obsolete",
+        &b.admin,
+        None,
+    )
+    .await;
+    assert_eq!(offers["total"], 0);
+    let lines = csv(&app, &other_contact.token, "/api/v1/offers", true).await;
+    assert!(lines[0].starts_with("Code;"), "{lines:?}");
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[1].starts_with("PREM;"), "{lines:?}");
+    let lines = csv(
+        &app,
+        &b.admin,
+        "/api/v1/offers?format=csv&sort=-provider&sep=,",
+        false,
+    )
+    .await;
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[1].starts_with("SECO,") && lines[2].starts_with("PREM,"),
+        "{lines:?}"
+    );
+    for bad in ["sort=description", "status=vendue", "format=csv&sep=|"] {
+        let (status, _) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/offers?{bad}"),
+            &b.admin,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        "/api/v1/offers/SECO",
+        &other_contact.token,
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another provider's offer it does not file on"
+    );
+
     // Another organisation's convention is not found.
     for (token, id) in [
         (&a_contact.token, other_first),
@@ -287,4 +364,26 @@ async fn the_desk_convention_list_sorts_by_its_headers_pages_and_exports() {
     );
     let (status, _) = get("/desk/conventions?sort=secret".to_owned()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The offers' list, on the same machinery.
+    let (status, page) = get("/desk/offers?sort=-name&per_page=1".to_owned()).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = scraper::Html::parse_document(&page);
+    assert_eq!(doc.select(&select("tbody tr")).count(), 1);
+    assert!(doc.select(&select("select#provider option")).count() > 1);
+    assert!(doc.select(&select("select#status option")).count() == 4);
+    assert!(
+        doc.select(&select("nav.pager a")).any(|a| a
+            .value()
+            .attr("href")
+            .unwrap()
+            .contains("sort=-name&per_page=1&page=2")),
+        "{page}"
+    );
+    let (status, csv) = get("/desk/offers?format=csv&sep=,".to_owned()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.trim_start_matches('\u{feff}').starts_with("Code,"),
+        "{csv}"
+    );
 }

@@ -22,14 +22,24 @@ use crate::{
     },
 };
 
-/// The offers the caller reads; for a contact, those its organisation may file on.
+/// The offers the caller reads (for a contact, those its organisation may file on), filtered,
+/// sorted and paged; with `format=csv` or `Accept: text/csv`, the whole list (same filters and
+/// order) as CSV.
 #[utoipa::path(get, path = "/api/v1/offers", tag = "catalogue", params(OfferFilter),
-    responses((status = 200, body = Paged<OfferView>)), security(("bearer" = [])))]
+    responses((status = 200, description = "A page of offers; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((Paged<OfferView> = "application/json"), (String = "text/csv"))),
+        (status = 422)), security(("bearer" = [])))]
 pub async fn list(
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Query(filter): Query<OfferFilter>,
-) -> Result<Json<Paged<OfferView>>, AppError> {
-    Ok(Json(offers::list(&ctx, &filter).await?))
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    if crate::http::wants_csv(&headers, filter.format.as_deref()) {
+        let chunks = offers::export(ctx, filter).await?;
+        return crate::http::csv_stream("offers.csv", chunks);
+    }
+    Ok(Json(offers::list(&ctx, &filter).await?).into_response())
 }
 
 /// Creates an offer of a provider the caller manages.

@@ -1,13 +1,14 @@
 //! Conventions (agreements) and the offers they cover.
 
 use chrono::NaiveDate;
-use entity::{attachment, convention, convention_offer, organisation};
+use entity::{attachment, convention, convention_offer};
 use futures::Stream;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Query, SimpleExpr},
+    sea_query::{Expr, Query, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -153,24 +154,6 @@ pub enum ConventionColumn {
     End,
 }
 
-/// An organisation's name, for the convention in the row (a public label, as the directory's).
-fn party_name(party: convention::Column) -> SimpleExpr {
-    SimpleExpr::SubQuery(
-        None,
-        Box::new(
-            Query::select()
-                .column((organisation::Entity, organisation::Column::Name))
-                .from(organisation::Entity)
-                .and_where(
-                    Expr::col((organisation::Entity, organisation::Column::Id))
-                        .equals((convention::Entity, party)),
-                )
-                .to_owned()
-                .into(),
-        ),
-    )
-}
-
 impl SortColumn for ConventionColumn {
     const WORDS: &'static [(&'static str, Self)] = &[
         ("title", Self::Title),
@@ -185,8 +168,12 @@ impl SortColumn for ConventionColumn {
         match self {
             Self::Title => Expr::col((convention::Entity, convention::Column::Title)),
             Self::Kind => Expr::col((convention::Entity, convention::Column::Kind)),
-            Self::Client => party_name(convention::Column::ClientId),
-            Self::Provider => party_name(convention::Column::ProviderId),
+            Self::Client => {
+                listing::organisation_name(convention::Entity, convention::Column::ClientId)
+            }
+            Self::Provider => {
+                listing::organisation_name(convention::Entity, convention::Column::ProviderId)
+            }
             Self::Start => Expr::col((convention::Entity, convention::Column::StartDate)),
             Self::End => Expr::col((convention::Entity, convention::Column::EndDate)),
         }

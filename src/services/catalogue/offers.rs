@@ -1,11 +1,12 @@
 //! Offers: the catalogue's services, each with its subcategories (see [`super::subcategories`]).
 
 use entity::{offer, service_subcategory};
+use futures::Stream;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func},
+    ColumnTrait, Condition, QueryFilter, QueryOrder, Select,
+    sea_query::{Expr, ExprTrait, Func, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -14,9 +15,11 @@ use super::{clean_list, clean_url, json_list};
 use crate::{
     db::{Ctx, Handle, directory},
     domain::catalogue::OfferStatus,
+    i18n::Lang,
     services::{
-        PageRequest, Paged, Problems,
+        Paged, Problems,
         error::{ServiceError, ServiceResult},
+        listing::{self, Sort, SortColumn},
         required_text,
     },
 };
@@ -130,17 +133,84 @@ pub struct OfferChanges {
     pub environments: Option<Vec<String>>,
 }
 
-/// Filters of the offer list.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+/// Filters, sort and paging of the offer list.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct OfferFilter {
     /// Words of the code or name.
     pub q: Option<String>,
+    /// Only this provider's.
+    pub provider: Option<i64>,
+    /// Only offers in this state: `implementation`, `production` or `obsolete`.
+    pub status: Option<String>,
+    /// `code` (default), `name`, `provider`, `status`, or the same with `-` for the other
+    /// order.
+    pub sort: Option<String>,
+    /// `csv`: the whole list as a CSV file (the API also answers CSV to `Accept: text/csv`).
+    pub format: Option<String>,
+    /// The CSV separator: `;` (default, for French spreadsheets) or `,`.
+    pub sep: Option<String>,
     /// Page number, from 1.
     pub page: Option<u64>,
-    /// Items per page.
+    /// Items per page, up to 200.
     pub per_page: Option<u64>,
 }
+
+impl OfferFilter {
+    /// The filters and sort set, as query-string pairs (paging left out), for the page's links.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("q", self.q.clone()),
+            ("provider", self.provider.map(|p| p.to_string())),
+            ("status", self.status.clone()),
+            ("sort", self.sort.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// The columns the offer list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferColumn {
+    /// Code.
+    Code,
+    /// Name.
+    Name,
+    /// The provider's name.
+    Provider,
+    /// State.
+    Status,
+}
+
+impl SortColumn for OfferColumn {
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("code", Self::Code),
+        ("name", Self::Name),
+        ("provider", Self::Provider),
+        ("status", Self::Status),
+    ];
+
+    fn key(self) -> SimpleExpr {
+        match self {
+            Self::Code => Expr::col((offer::Entity, offer::Column::Code)),
+            Self::Name => Expr::col((offer::Entity, offer::Column::Name)),
+            Self::Provider => listing::organisation_name(offer::Entity, offer::Column::ProviderId),
+            Self::Status => Expr::col((offer::Entity, offer::Column::Status)),
+        }
+    }
+}
+
+/// The columns of the CSV export, by catalogue key.
+const HEADERS: [&str; 6] = [
+    "org-code",
+    "org-name",
+    "org-provider",
+    "common-status",
+    "offer-subcategories",
+    "offer-versions",
+];
 
 /// Builds the views of a page of offers: providers and subcategories in one query each.
 async fn views<C: Handle>(ctx: &Ctx<C>, rows: Vec<offer::Model>) -> ServiceResult<Vec<OfferView>> {
@@ -195,16 +265,9 @@ async fn views<C: Handle>(ctx: &Ctx<C>, rows: Vec<offer::Model>) -> ServiceResul
         .collect())
 }
 
-/// The offers the caller reads (for a contact: those its organisation may file on), by code.
-pub async fn list<C: Handle>(
-    ctx: &Ctx<C>,
-    filter: &OfferFilter,
-) -> ServiceResult<Paged<OfferView>> {
-    let page = PageRequest {
-        page: filter.page.unwrap_or(1),
-        per_page: filter.per_page.unwrap_or(50),
-    }
-    .checked()?;
+/// The caller's offers with the list's filters, in the order asked.
+fn filtered<C: Handle>(ctx: &Ctx<C>, filter: &OfferFilter) -> ServiceResult<Select<offer::Entity>> {
+    let sort = Sort::parse(filter.sort.as_deref(), OfferColumn::Code)?;
     let mut query = ctx.find::<offer::Entity>();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // A short catalogue: a LIKE on code and name is enough until full-text search lands.
@@ -215,19 +278,69 @@ pub async fn list<C: Handle>(
                 .add(Func::lower(Expr::col(offer::Column::Name)).like(pattern.to_lowercase())),
         );
     }
-    let total = query.clone().count(ctx).await?;
-    let rows = query
-        .order_by_asc(offer::Column::Code)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(ctx)
-        .await?;
+    if let Some(provider) = filter.provider {
+        query = query.filter(offer::Column::ProviderId.eq(provider));
+    }
+    if let Some(word) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+        let status = OfferStatus::parse(word)
+            .ok_or_else(|| ServiceError::field("status", "offer-filter-status", vec![]))?;
+        query = query.filter(offer::Column::Status.eq(offer::OfferStatus::from(status)));
+    }
+    Ok(sort.apply(query, offer::Column::Id))
+}
+
+/// The offers the caller reads (for a contact: those its organisation may file on), filtered,
+/// sorted (by code unless asked otherwise) and paged.
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &OfferFilter,
+) -> ServiceResult<Paged<OfferView>> {
+    let page = listing::paging(filter.page, filter.per_page)?;
+    let rows = listing::page_of(ctx, filtered(ctx, filter)?, page).await?;
     Ok(Paged {
-        items: views(ctx, rows).await?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
+        items: views(ctx, rows.items).await?,
+        page: rows.page,
+        per_page: rows.per_page,
+        total: rows.total,
     })
+}
+
+/// One offer's cells, in the reader's language.
+fn cells(o: &OfferView, lang: Lang) -> Vec<String> {
+    vec![
+        o.code.clone(),
+        o.name.clone(),
+        o.provider.name.clone(),
+        lang.t(&format!("offer-status-{}", o.status.as_str())),
+        o.subcategories.len().to_string(),
+        o.versions.join(", "),
+    ]
+}
+
+/// The whole list as the filters keep and sort it, as CSV (see [`listing::export`]); 422
+/// before the first byte on a bad filter or separator.
+pub async fn export(
+    ctx: Ctx,
+    filter: OfferFilter,
+) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
+    let sheet = listing::sheet(filter.sep.as_deref())?;
+    let query = filtered(&ctx, &filter)?;
+    listing::export(
+        ctx,
+        query,
+        sheet,
+        &HEADERS,
+        Box::new(|ctx, rows| {
+            Box::pin(async move {
+                let lang = ctx.caller().language;
+                Ok(views(ctx, rows)
+                    .await?
+                    .iter()
+                    .map(|o| cells(o, lang))
+                    .collect())
+            })
+        }),
+    )
 }
 
 /// The ids of the offers `codes` name (trimmed, upper-cased), or the first code no offer has.

@@ -89,9 +89,9 @@ pub(super) async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
     let offers = offers::list(
         ctx,
         &OfferFilter {
-            q: None,
             page: Some(1),
             per_page: Some(crate::services::MAX_PER_PAGE),
+            ..OfferFilter::default()
         },
     )
     .await?

@@ -22,7 +22,8 @@ use crate::{
             SubcategoryChanges,
         },
         error::ServiceError,
-        organisations::OrganisationView,
+        listing::PagerView,
+        organisations::{self, OrganisationView},
         teams,
         teams::TeamView,
     },
@@ -65,8 +66,14 @@ async fn choices(ctx: &Ctx) -> Result<Choices, AppError> {
 struct OffersPage {
     /// A page of offers.
     list: Paged<OfferView>,
-    /// The words searched.
-    q: Option<String>,
+    /// Its page links, sort and query strings.
+    pager: PagerView,
+    /// The filters set.
+    f: OfferFilter,
+    /// The providers, to filter by.
+    providers: Vec<OrganisationView>,
+    /// The states, to filter by.
+    statuses: Vec<&'static str>,
     /// Whether the caller manages some catalogue (the "new" link).
     manages: bool,
 }
@@ -83,17 +90,38 @@ struct OfferFormPage {
 }
 
 /// `GET /desk/offers`.
-pub async fn list(ctx: Ctx, Query(filter): Query<OfferFilter>) -> Result<Page, AppError> {
+pub async fn list(ctx: Ctx, Query(filter): Query<OfferFilter>) -> Result<Response, AppError> {
     staff_only(ctx.caller())?;
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = offers::export(ctx, filter).await?;
+        return crate::http::csv_stream("offers.csv", chunks);
+    }
     let list = offers::list(&ctx, &filter).await?;
+    let providers = organisations::list(
+        &ctx,
+        PageRequest {
+            page: 1,
+            per_page: crate::services::MAX_PER_PAGE,
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .filter(|o| o.is_provider)
+    .collect();
+    let pairs = filter.pairs();
     Ok(Page::new(
         "desk/offers.html",
         OffersPage {
+            pager: PagerView::new(&list, &pairs, "code"),
             list,
-            q: filter.q,
+            f: filter,
+            providers,
+            statuses: OfferStatus::ALL.iter().map(|s| s.as_str()).collect(),
             manages: ctx.scope().manages_anything(),
         },
-    ))
+    )
+    .into_response())
 }
 
 /// The offer form.

@@ -41,9 +41,9 @@ pub(crate) async fn offer_codes(ctx: &Ctx) -> Result<Value, AppError> {
     let offers = offers::list(
         ctx,
         &OfferFilter {
-            q: None,
             page: Some(1),
             per_page: Some(crate::services::MAX_PER_PAGE),
+            ..OfferFilter::default()
         },
     )
     .await?;

@@ -84,3 +84,4 @@ sort-status = Status
 list-pages = Pages
 list-sort-unknown = is not a column this list sorts by
 convention-provider = Provider
+offer-filter-status = must be implementation, production or obsolete

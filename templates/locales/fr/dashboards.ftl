@@ -84,3 +84,4 @@ sort-status = État
 list-pages = Pages
 list-sort-unknown = n’est pas une colonne de tri de cette liste
 convention-provider = Prestataire
+offer-filter-status = doit être implementation, production ou obsolete
