@@ -105,14 +105,17 @@ pub fn layers(router: Router<AppState>, state: AppState) -> Router {
                 ))
                 .layer(CompressionLayer::new())
                 .layer(
-                    SessionManagerLayer::new(DbSessionStore::new(state.connection().clone()))
-                        .with_name("guichet_session")
-                        .with_http_only(true)
-                        .with_same_site(SameSite::Lax)
-                        .with_secure(config.secure_cookies)
-                        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
-                            config.session_idle_minutes,
-                        ))),
+                    SessionManagerLayer::new(DbSessionStore::new(
+                        state.connection().clone(),
+                        state.reader().clone(),
+                    ))
+                    .with_name("guichet_session")
+                    .with_http_only(true)
+                    .with_same_site(SameSite::Lax)
+                    .with_secure(config.secure_cookies)
+                    .with_expiry(Expiry::OnInactivity(
+                        time::Duration::minutes(config.session_idle_minutes),
+                    )),
                 )
                 .layer(middleware::from_fn(csrf::same_site_only))
                 // Inside compression (it reads error bodies), outside everything that can
@@ -178,15 +181,14 @@ async fn finish(State(state): State<AppState>, mut request: Request, next: Next)
         None
     } else {
         match auth::identify(
-            state.connection(),
-            &state.config,
+            &state,
             session.as_ref(),
             auth::bearer(request.headers()),
             is_api(&path),
         )
         .await
         {
-            Ok(caller) => caller.map(Arc::new),
+            Ok(caller) => caller,
             Err(err) => return err.into_response(),
         }
     };

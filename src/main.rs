@@ -291,7 +291,7 @@ async fn serve(db: sea_orm::DatabaseConnection, config: Config) -> anyhow::Resul
     println!("Guichet listens on http://{local}");
     server::serve(
         listener,
-        AppState::new(db, config)?,
+        AppState::new(db, config)?.with_readers().await?,
         server::shutdown_signal(),
     )
     .await?;

@@ -19,8 +19,15 @@ use crate::{
 #[derive(Clone)]
 pub struct AppState {
     /// The connection pool: reached through a request context ([`AppState::platform`], the
-    /// `Ctx` extractor), never by handlers themselves.
+    /// `Ctx` extractor), never by handlers themselves. On SQLite, the single writer.
     db: DatabaseConnection,
+    /// Where plain reads go ([`crate::db::connect_readers`]): on SQLite, connections that only
+    /// read; elsewhere the same pool as `db`.
+    reads: DatabaseConnection,
+    /// The callers identified lately, kept while their scope holds.
+    pub callers: crate::auth::callers::CallerCache,
+    /// The database's last answer to `/healthz`'s probe.
+    health: Arc<HealthProbe>,
     /// Settings read at start.
     pub config: Arc<Config>,
     /// Page templates.
@@ -49,7 +56,10 @@ impl AppState {
                 &config.secrets_key,
                 &config.data_dir,
             )?,
+            reads: db.clone(),
             db,
+            callers: Default::default(),
+            health: Arc::default(),
             views: Views::new(),
             clock: Clock::default(),
             passwords: Hasher::new(
@@ -61,15 +71,22 @@ impl AppState {
         })
     }
 
+    /// The same state, sending plain reads to their own pool ([`crate::db::connect_readers`]):
+    /// the server and the tests open it; the command line's single tasks need not.
+    pub async fn with_readers(mut self) -> Result<Self, sea_orm::DbErr> {
+        self.reads = crate::db::connect_readers(&self.config, &self.db).await?;
+        Ok(self)
+    }
+
     /// The platform acting at the application clock's instant, for what has no caller: the
     /// pages and endpoints used before signing in, and the jobs.
     pub fn platform(&self) -> crate::db::Ctx {
-        crate::db::Ctx::platform(self.db.clone(), self.clock.now())
+        self.platform_at(self.clock.now())
     }
 
     /// The platform acting at `now` (a job's instant).
     pub fn platform_at(&self, now: chrono::DateTime<chrono::Utc>) -> crate::db::Ctx {
-        crate::db::Ctx::platform(self.db.clone(), now)
+        crate::db::Ctx::platform(self.db.clone(), now).reading_from(self.reads.clone())
     }
 
     /// The pool itself, for the layers beneath the request context: identifying the caller,
@@ -78,15 +95,38 @@ impl AppState {
         &self.db
     }
 
+    /// The readers' pool, for the same layers when they only read (identifying the caller,
+    /// loading the session).
+    pub(crate) fn reader(&self) -> &DatabaseConnection {
+        &self.reads
+    }
+
     /// `caller` acting at the application clock's instant, for a layer that runs before the
     /// handler's own extractor (the idempotency layer).
     pub fn ctx_for(&self, caller: std::sync::Arc<crate::access::Caller>) -> crate::db::Ctx {
         crate::db::Ctx::new(self.db.clone(), caller, self.clock.now())
+            .reading_from(self.reads.clone())
     }
 
-    /// Whether the database answers, for `/healthz`.
+    /// Whether the database answers, for `/healthz`: probed at most once a second, so that a
+    /// load balancer (or a flood) polling it costs the database nothing more.
     pub async fn database_answers(&self) -> bool {
-        crate::db::ping(&self.db).await
+        const FRESH: Duration = Duration::from_secs(1);
+        let last = *self.health.last.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, answers)) = last
+            && at.elapsed() < FRESH
+        {
+            return answers;
+        }
+        // One probe at a time: the others answer what the database last said rather than
+        // queue for the writer behind it.
+        let Ok(_probing) = self.health.probing.try_lock() else {
+            return last.is_none_or(|(_, answers)| answers);
+        };
+        let answers = crate::db::ping(&self.db).await;
+        *self.health.last.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), answers));
+        answers
     }
 
     /// Whether demo accounts could sign in when last checked.
@@ -106,4 +146,13 @@ impl AppState {
         self.demo_accounts.store(exist, Ordering::Relaxed);
         Ok(exist)
     }
+}
+
+/// What `/healthz` last heard from the database.
+#[derive(Default)]
+struct HealthProbe {
+    /// When it last answered, and whether it did.
+    last: std::sync::Mutex<Option<(std::time::Instant, bool)>>,
+    /// Held while a probe runs.
+    probing: tokio::sync::Mutex<()>,
 }

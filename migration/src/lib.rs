@@ -30,6 +30,7 @@ mod m20261206_000028_report_indexes;
 mod m20261206_000030_mail_in;
 mod m20261206_000031_webhooks;
 mod m20261206_000035_identity_providers;
+mod m20261207_000055_scope_revision;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_mail_in::Migration),
             Box::new(m20261206_000031_webhooks::Migration),
             Box::new(m20261206_000035_identity_providers::Migration),
+            Box::new(m20261207_000055_scope_revision::Migration),
         ]
     }
 }

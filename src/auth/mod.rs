@@ -2,6 +2,7 @@
 //! token; both end in the same [`Caller`] (see [`crate::access`]), built once per request by
 //! [`identify`] and read by handlers through the [`Signed`] and [`ApiCaller`] extractors.
 
+pub mod callers;
 pub mod client_ip;
 pub mod csrf;
 pub mod password_reset;
@@ -21,16 +22,12 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use entity::{account, account_role, api_token, committee_offer, feed_token, team_member};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QuerySelect, Statement,
-    sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect, Statement, sea_query::Expr};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use crate::{
     access::{Caller, Scope},
-    config::Config,
     db::{Ctx, Unscoped},
     domain::role::Role,
     error::AppError,
@@ -55,20 +52,20 @@ pub struct SignedIn {
 
 pub use crate::access::Identity;
 
-/// Finds who is calling: the bearer token for `/api/` paths, the session cookie for pages.
+/// Finds who is calling: the bearer token for `/api/` paths, the session cookie for pages. The
+/// caller comes from `state`'s cache while nothing its scope reads changed.
 pub async fn identify(
-    db: &DatabaseConnection,
-    config: &Config,
+    state: &AppState,
     session: Option<&Session>,
     bearer: Option<&str>,
     api: bool,
-) -> Result<Option<Caller>, AppError> {
+) -> Result<Option<Arc<Caller>>, AppError> {
     let now = crate::clock::wall_now();
     if api {
         let Some(token) = bearer else {
             return Ok(None);
         };
-        return from_token(db, token, now).await;
+        return from_token(state, token, now).await;
     }
     let Some(session) = session else {
         return Ok(None);
@@ -80,7 +77,7 @@ pub async fn identify(
     let Some(signed_in) = signed_in else {
         return Ok(None);
     };
-    let absolute = chrono::Duration::hours(config.session_absolute_hours);
+    let absolute = chrono::Duration::hours(state.config.session_absolute_hours);
     if now.timestamp() - signed_in.at > absolute.num_seconds() {
         session
             .flush()
@@ -88,14 +85,18 @@ pub async fn identify(
             .map_err(|e| AppError::Internal(e.into()))?;
         return Ok(None);
     }
-    Ok(load_caller(db, signed_in.account_id, None).await?)
+    Ok(state
+        .callers
+        .caller(state.reader(), signed_in.account_id, None)
+        .await?)
 }
 
 async fn from_token(
-    db: &DatabaseConnection,
+    state: &AppState,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Caller>, AppError> {
+) -> Result<Option<Arc<Caller>>, AppError> {
+    let db = state.reader();
     let Some(row) = Unscoped::find::<api_token::Entity>()
         .filter(api_token::Column::TokenHash.eq(secret::digest(token)))
         .filter(api_token::Column::RevokedAt.is_null())
@@ -113,10 +114,13 @@ async fn from_token(
         Unscoped::update_many::<api_token::Entity>()
             .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
             .filter(api_token::Column::Id.eq(row.id))
-            .exec(db)
+            .exec(state.connection())
             .await?;
     }
-    Ok(load_caller(db, row.account_id, Some(row.id)).await?)
+    Ok(state
+        .callers
+        .caller(db, row.account_id, Some(row.id))
+        .await?)
 }
 
 /// The context a service status feed is read in: the owner of the personal feed token in its

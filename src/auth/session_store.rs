@@ -20,12 +20,15 @@ use crate::db::Unscoped;
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    /// Where sessions are loaded from: the readers (a page load reads its session, and seldom
+    /// writes it).
+    reads: DatabaseConnection,
 }
 
 impl DbSessionStore {
-    /// A store over `db`.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// A store writing to `db` and loading from `reads`.
+    pub fn new(db: DatabaseConnection, reads: DatabaseConnection) -> Self {
+        Self { db, reads }
     }
 }
 
@@ -88,7 +91,7 @@ impl SessionStore for DbSessionStore {
         let row = Unscoped::find::<session::Entity>()
             .filter(session::Column::Id.eq(key(id)))
             .filter(session::Column::ExpiresAt.gt(crate::clock::wall_now()))
-            .one(&self.db)
+            .one(&self.reads)
             .await
             .map_err(backend)?;
         let Some(row) = row else {

@@ -57,6 +57,10 @@ impl<T: ConnectionTrait + Sync> Handle for &T {
 /// simply not found, which the edge answers with 404.
 pub struct Ctx<C = sea_orm::DatabaseConnection> {
     conn: C,
+    /// Where single `SELECT`s go when `conn` is the pool rather than a transaction: on SQLite,
+    /// the connections that only read, so that reads never queue behind the one writer (see
+    /// [`super::connect_readers`]). A transaction reads on its own connection, to see its writes.
+    reads: Option<sea_orm::DatabaseConnection>,
     caller: Arc<Caller>,
     now: DateTime<Utc>,
 }
@@ -64,7 +68,12 @@ pub struct Ctx<C = sea_orm::DatabaseConnection> {
 impl<C> Ctx<C> {
     /// `caller` acting on `conn` at `now`.
     pub fn new(conn: C, caller: Arc<Caller>, now: DateTime<Utc>) -> Self {
-        Self { conn, caller, now }
+        Self {
+            conn,
+            reads: None,
+            caller,
+            now,
+        }
     }
 
     /// Who is acting.
@@ -93,6 +102,12 @@ impl Ctx<sea_orm::DatabaseConnection> {
     /// organisation, and says so by being built here.
     pub fn platform(conn: sea_orm::DatabaseConnection, now: DateTime<Utc>) -> Self {
         Self::new(conn, Arc::new(Caller::platform()), now)
+    }
+
+    /// The same context, sending its single `SELECT`s to `reads` (the pool's readers).
+    pub fn reading_from(mut self, reads: sea_orm::DatabaseConnection) -> Self {
+        self.reads = Some(reads);
+        self
     }
 }
 
@@ -153,7 +168,17 @@ impl<C: Handle> Ctx<C> {
     /// The same connection and instant, acting as `caller` (filing on behalf of a requester
     /// checks the requester's own reach).
     pub fn acting_as(&self, caller: Arc<Caller>) -> Ctx<&C::Conn> {
-        Ctx::new(self.conn.conn(), caller, self.now)
+        Ctx {
+            conn: self.conn.conn(),
+            reads: self.reads.clone(),
+            caller,
+            now: self.now,
+        }
+    }
+
+    /// The readers, when `stmt` is a single `SELECT` and this context is not a transaction.
+    fn reader_for(&self, stmt: &Statement) -> Option<&sea_orm::DatabaseConnection> {
+        self.reads.as_ref().filter(|_| is_select(&stmt.sql))
     }
 }
 
@@ -165,6 +190,7 @@ where
     pub async fn begin(&self) -> Result<Ctx<<C::Conn as TransactionTrait>::Transaction>, DbErr> {
         Ok(Ctx {
             conn: self.conn.conn().begin().await?,
+            reads: None,
             caller: self.caller.clone(),
             now: self.now,
         })
@@ -193,10 +219,41 @@ impl<C: Handle> ConnectionTrait for Ctx<C> {
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        self.conn.conn().query_one_raw(stmt).await
+        match self.reader_for(&stmt) {
+            Some(reads) => reads.query_one_raw(stmt).await,
+            None => self.conn.conn().query_one_raw(stmt).await,
+        }
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        self.conn.conn().query_all_raw(stmt).await
+        match self.reader_for(&stmt) {
+            Some(reads) => reads.query_all_raw(stmt).await,
+            None => self.conn.conn().query_all_raw(stmt).await,
+        }
+    }
+}
+
+/// Whether `sql` only reads: a plain `SELECT` (an `INSERT … RETURNING` also comes through
+/// `query_one_raw`, and must reach the writer).
+fn is_select(sql: &str) -> bool {
+    sql.trim_start().get(..7).is_some_and(|head| {
+        head.eq_ignore_ascii_case("select ") || head.eq_ignore_ascii_case("select\n")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_select;
+
+    #[test]
+    fn only_plain_selects_go_to_the_readers() {
+        assert!(is_select("SELECT \"ticket\".\"id\" FROM \"ticket\""));
+        assert!(is_select("  select count(*) from t"));
+        assert!(!is_select("INSERT INTO t (a) VALUES (1) RETURNING id"));
+        assert!(!is_select("UPDATE t SET a = 1 RETURNING id"));
+        assert!(!is_select(
+            "WITH RECURSIVE sub(id) AS (SELECT 1) SELECT id FROM sub"
+        ));
+        assert!(!is_select("SELECTED"));
     }
 }

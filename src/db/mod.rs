@@ -18,8 +18,9 @@ pub use context::{Ctx, Handle};
 pub use rules::ProviderSide;
 pub use scoped::{ChildEntity, ScopedEntity, Unscoped, under_parent};
 
-/// Opens the pool for `config`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL and
-/// MariaDB with the configured pool size.
+/// Opens the pool for `config`: SQLite with WAL, foreign keys and a busy timeout, on one
+/// connection that every write goes through; PostgreSQL and MariaDB with the configured pool
+/// size.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     let url = config.database_url();
     if url.starts_with("sqlite:") && url.contains("mode=rwc") {
@@ -44,9 +45,39 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(config.database_max_connections);
     } else {
         // One connection: SQLite has a single writer, and a second pooled connection that
-        // upgrades a read transaction to a write one fails with SQLITE_BUSY at once.
+        // upgrades a read transaction to a write one fails with SQLITE_BUSY at once. Writes are
+        // serialised by this one connection rather than by waiting on the busy timeout; reads
+        // go to `connect_readers`' pool.
         options.max_connections(1);
     }
+    Database::connect(options).await
+}
+
+/// Opens the pool that plain reads go to (see [`Ctx`]): on a SQLite file, the configured number
+/// of connections that may only read (`query_only`), beside [`connect`]'s single writer; WAL lets
+/// each read the last commit while the writer writes, so reads never wait for each other or for
+/// a write. Elsewhere (and for an in-memory SQLite, which another connection would not see) it
+/// is `writer` itself.
+pub async fn connect_readers(
+    config: &Config,
+    writer: &DatabaseConnection,
+) -> Result<DatabaseConnection, DbErr> {
+    let url = config.database_url();
+    if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(writer.clone());
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(config.database_max_connections.max(1))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("query_only", "ON")
+        });
     Database::connect(options).await
 }
 

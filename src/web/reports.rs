@@ -217,17 +217,20 @@ pub async fn pipeline(ctx: Ctx, Query(filter): Query<ReportFilter>) -> Result<Re
 pub async fn sla(ctx: Ctx, Query(filter): Query<ReportFilter>) -> Result<Response, AppError> {
     let rows = reports::sla(&ctx, &filter).await?;
     let trend = reports::sla_trend(&rows, &filter, ctx.now())?;
-    let uncovered = tickets::list(
+    // A report counts exactly (a list stops counting at a thousand past its page).
+    let uncovered = sea_orm::PaginatorTrait::count(
+        tickets::list::filtered(
+            &ctx,
+            &TicketFilter {
+                status: Some("open".to_owned()),
+                sla: Some("none".to_owned()),
+                ..TicketFilter::default()
+            },
+        )
+        .await?,
         &ctx,
-        &TicketFilter {
-            status: Some("open".to_owned()),
-            sla: Some("none".to_owned()),
-            per_page: Some(1),
-            ..TicketFilter::default()
-        },
     )
-    .await?
-    .total;
+    .await?;
     let report = Report {
         path: "sla".to_owned(),
         title: "report-sla-title",

@@ -37,6 +37,7 @@ mod jobs;
 mod knowledge;
 mod knowledge_pages;
 mod mail_in;
+mod mail_throughput;
 mod notifications;
 mod own_password;
 mod pages;

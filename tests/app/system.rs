@@ -14,6 +14,8 @@ async fn healthz_reports_the_database() {
     assert_eq!(body, json!({"status": "ok", "database": "ok"}));
 
     app.conn.close_by_ref().await.unwrap();
+    // The probe's answer is kept for a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = response.json().await.unwrap();

@@ -13,7 +13,6 @@ use crate::{
     error::AppError,
     quota::CreationQuota,
     services::{
-        Paged,
         catalogue::attachments::Upload,
         tickets::{
             self, NewTicket, Origin, TicketFilter, TicketView,
@@ -21,6 +20,7 @@ use crate::{
             bulk::{BulkInput, BulkOutcome},
             changes::{self, TicketChanges},
             history::{self, HistoryEntry},
+            list::TicketPage,
             log::{self, LogEntryView, LogFile, NewLogEntry},
             settings,
             views::{self, NewView, SavedView},
@@ -32,8 +32,8 @@ use crate::{
 /// The tickets the caller reads, filtered, sorted and paged; with `format=csv` or
 /// `Accept: text/csv`, the whole list (same filters and order) as CSV.
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketFilter),
-    responses((status = 200, description = "A page of tickets; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
-            content((Paged<TicketView> = "application/json"), (String = "text/csv"))),
+    responses((status = 200, description = "A page of tickets (`total` stops counting 1000 tickets past the page; `more` says whether more match); with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((TicketPage = "application/json"), (String = "text/csv"))),
         (status = 422)), security(("bearer" = [])))]
 pub async fn list(
     ctx: Ctx,

@@ -41,6 +41,7 @@ pub async fn committee<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<CommitteeHome> 
         label: "home-to-assess",
         name: None,
         count,
+        more: false,
         href: "/desk/committee?assess=mine".to_owned(),
     }];
     let counts: Vec<(evolution::EvolutionState, i64)> = ctx
@@ -112,6 +113,7 @@ pub async fn steering<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<SteeringHome> {
         label: "home-to-vote",
         name: None,
         count,
+        more: false,
         href: "/desk/releases?ballot=missing".to_owned(),
     }];
     let since = ctx

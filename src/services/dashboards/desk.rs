@@ -71,6 +71,7 @@ pub async fn agent<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<AgentHome> {
         },
     )
     .await?
+    .page
     .items
     .into_iter()
     .filter(|t| t.tto_deadline.is_some() || t.ttr_deadline.is_some())

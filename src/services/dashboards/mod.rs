@@ -13,7 +13,7 @@ pub mod portal;
 
 use entity::ticket;
 use sea_orm::{
-    ColumnTrait, PaginatorTrait, QueryFilter, QuerySelect, Select, TryGetable, TryGetableMany,
+    ColumnTrait, QueryFilter, QuerySelect, Select, TryGetable, TryGetableMany,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Serialize;
@@ -35,8 +35,10 @@ pub struct Widget {
     pub label: &'static str,
     /// A name completing the label (a team's), if any.
     pub name: Option<String>,
-    /// How many.
+    /// How many (at most [`crate::services::tickets::list::COUNT_AHEAD`] for a ticket list).
     pub count: u64,
+    /// Whether more match than `count` says ("1000+").
+    pub more: bool,
     /// The list it counts, filtered.
     pub href: String,
 }
@@ -68,11 +70,17 @@ pub async fn widget<C: Handle>(
     base: &str,
     filter: TicketFilter,
 ) -> ServiceResult<Widget> {
-    let count = filtered(ctx, &filter).await?.count(ctx).await?;
+    let (count, more) = crate::services::tickets::list::capped_count(
+        ctx,
+        filtered(ctx, &filter).await?,
+        crate::services::tickets::list::COUNT_AHEAD,
+    )
+    .await?;
     Ok(Widget {
         label,
         name,
         count,
+        more,
         href: format!("{base}?{}", query_of(&filter)),
     })
 }

@@ -4,10 +4,11 @@ use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use entity::ticket;
 use sea_orm::{
-    ColumnTrait, Condition, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-    sea_query::{CaseStatement, Expr, ExprTrait, Func, SimpleExpr},
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select,
+    sea_query::{CaseStatement, Expr, ExprTrait, Func, Query, SimpleExpr},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{TicketView, log::OPEN, views};
@@ -111,29 +112,74 @@ impl TicketFilter {
     }
 }
 
-/// The tickets the caller reads, filtered, sorted and paged.
-pub async fn list<C: Handle>(
+/// Rows counted at most past the end of the page shown: beyond, a list says "1000+" and offers
+/// the next page. Counting every matching row on each page (100 000 on a large history) cost
+/// more than the page itself; an exact count past this is what an export or a report is for.
+pub const COUNT_AHEAD: u64 = 1000;
+
+/// A page of tickets: the page, and whether more tickets match than its `total` counts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketPage {
+    /// The page; `total` stops counting [`COUNT_AHEAD`] tickets past its end.
+    #[serde(flatten)]
+    pub page: Paged<TicketView>,
+    /// Whether more tickets match than `total` counts.
+    pub more: bool,
+}
+
+/// Counts the rows `query` selects, stopping at `cap`: how many (at most `cap`), and whether
+/// more match. The database stops reading at `cap + 1` rows.
+pub async fn capped_count<C: Handle, E: EntityTrait>(
     ctx: &Ctx<C>,
-    filter: &TicketFilter,
-) -> ServiceResult<Paged<TicketView>> {
+    query: Select<E>,
+    cap: u64,
+) -> ServiceResult<(u64, bool)> {
+    let rows = query
+        .select_only()
+        .expr_as(Expr::val(1), "one")
+        .limit(cap + 1)
+        .into_query();
+    let counted = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(rows, "capped")
+        .to_owned();
+    let backend = ctx.get_database_backend();
+    let n: i64 = match ctx.query_one_raw(backend.build(&counted)).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    let n = u64::try_from(n).unwrap_or_default();
+    Ok((std::cmp::Ord::min(n, cap), n > cap))
+}
+
+/// The tickets the caller reads, filtered, sorted and paged.
+pub async fn list<C: Handle>(ctx: &Ctx<C>, filter: &TicketFilter) -> ServiceResult<TicketPage> {
     let page = PageRequest {
         page: filter.page.unwrap_or(1),
         per_page: filter.per_page.unwrap_or(50),
     }
     .checked()?;
     let query = filtered(ctx, filter).await?;
-    let total = query.clone().count(ctx).await?;
+    let (total, more) = capped_count(
+        ctx,
+        query.clone(),
+        page.offset() + page.per_page + COUNT_AHEAD,
+    )
+    .await?;
     let query = sorted(query, filter.sort.as_deref())?;
     let rows = query
         .offset(page.offset())
         .limit(page.per_page)
         .all(ctx)
         .await?;
-    Ok(Paged {
-        items: views(ctx, rows).await?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
+    Ok(TicketPage {
+        page: Paged {
+            items: views(ctx, rows).await?,
+            page: page.page,
+            per_page: page.per_page,
+            total,
+        },
+        more,
     })
 }
 

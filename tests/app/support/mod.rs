@@ -91,7 +91,11 @@ impl TestApp {
                 .await
                 .expect("demo data");
         }
-        let state = AppState::new(conn.clone(), config).expect("state");
+        let state = AppState::new(conn.clone(), config)
+            .expect("state")
+            .with_readers()
+            .await
+            .expect("readers");
         tokio::spawn(guichet::server::serve(
             listener,
             state.clone(),
