@@ -301,12 +301,6 @@ async fn serve(db: sea_orm::DatabaseConnection, config: Config) -> anyhow::Resul
     let local = listener.local_addr()?;
     println!("Guichet listens on http://{local}");
     server::serve(listener, state, server::shutdown_signal()).await?;
-    server::serve(
-        listener,
-        AppState::new(db, config)?.with_readers().await?,
-        server::shutdown_signal(),
-    )
-    .await?;
     println!("Guichet stopped.");
     Ok(())
 }

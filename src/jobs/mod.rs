@@ -158,8 +158,6 @@ const PERIODIC: &[(Job, i64)] = &[
     (Job::Maintenance, 60),
     // Digests are due at a set hour; a quarter-hour slot sends them within minutes of it.
     (Job::Digest, 900),
-    // Only a build that can read IMAP puts the collection on the queue.
-    #[cfg(feature = "imap")]
     (Job::CollectMail, 60),
 ];
 
@@ -376,7 +374,6 @@ async fn warn_of_endings(state: &AppState, now: DateTime<Utc>) -> Result<(), App
 /// Reads every enabled mailbox once and notes each visit's result on it. Run by the periodic
 /// job (one process per slot); two processes running it at once take each message in once
 /// (the Message-ID claim of mail in).
-#[cfg(feature = "imap")]
 pub async fn collect_mail(state: &AppState, now: DateTime<Utc>) -> Result<(), AppError> {
     use crate::services::{mail_in, mailboxes};
     let platform = platform(state, now);
@@ -417,13 +414,5 @@ pub async fn collect_mail(state: &AppState, now: DateTime<Utc>) -> Result<(), Ap
         };
         mailboxes::visited(&platform, mailbox.id, failure).await?;
     }
-    Ok(())
-}
-
-/// Without the `imap` feature no collection is scheduled; one left on the queue by a build
-/// that had it does nothing.
-#[cfg(not(feature = "imap"))]
-pub async fn collect_mail(_state: &AppState, _now: DateTime<Utc>) -> Result<(), AppError> {
-    tracing::warn!("built without the imap feature: mailboxes are not read");
     Ok(())
 }

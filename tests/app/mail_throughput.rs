@@ -48,6 +48,7 @@ async fn ten_thousand_notifications_leave_within_a_minute() {
                     detail: None,
                     detail_en: None,
                     status: None,
+                    offer: None,
                 };
                 (BTreeSet::from([contact.id]), data)
             })

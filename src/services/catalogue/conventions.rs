@@ -8,7 +8,6 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Query, SimpleExpr},
-    sea_query::{Expr, Query, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -5,7 +5,6 @@
 //! mail is never answered; each Message-ID is handled once, however often it is fetched.
 
 pub mod address;
-#[cfg(feature = "imap")]
 pub mod collect;
 pub mod loops;
 pub mod parse;

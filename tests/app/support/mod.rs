@@ -107,11 +107,6 @@ impl TestApp {
         // A no-op on the template's copy, which is migrated already: kept so that the
         // application starts exactly as in production.
         guichet::db::migrate(&conn).await.expect("migrate");
-        if demo {
-            guichet::demo::load(&conn, guichet::clock::wall_now())
-                .await
-                .expect("demo data");
-        }
         let state = AppState::new(conn.clone(), config)
             .expect("state")
             .with_readers()
