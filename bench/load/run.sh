@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The load benchmark: Guichet against a minimal axum + sea-orm app over HTTP, in interleaved
-# rounds (bench/README.md, "load/"). Seeds N tickets (bench/seed.sh), starts the release
+# rounds (bench/README.md, "load/"). Seeds N tickets (bench/seed_100k.sh), starts the release
 # `guichet` and `guichet-baseline`, drives both with `wrk`, prints req/s, p50, p99, the ratio to
 # the baseline, server CPU per request and peak RSS, and writes the same as JSON.
 # Usage: cargo build --release && bench/load/run.sh [--tickets N] [--db sqlite|postgres]
@@ -39,21 +39,19 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-source "$root/bench/seed.sh"
+source "$root/bench/seed_100k.sh"
 
 echo "== seeding $tickets tickets on $db"
 if [ "$db" = sqlite ]; then
   url="sqlite://$work/g.db?mode=rwc"
-  (cd "$work" && GUICHET_DATABASE_URL="$url" "$bin" demo >/dev/null)
-  seed_sqlite "$work/g.db" "$tickets"
+  seed_sqlite "$work/g.db" 3 now 1 "$tickets"
   sqlite3 "$work/g.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
   cp "$work/g.db" "$work/b.db"
   base_url="sqlite://$work/b.db?mode=rwc"
 else
   psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE guichet_load_$$"
   url="postgres://postgres@127.0.0.1:5432/guichet_load_$$"
-  (cd "$work" && GUICHET_DATABASE_URL="$url" "$bin" demo >/dev/null)
-  seed_postgres "guichet_load_$$" "$tickets"
+  seed_postgres "guichet_load_$$" 3 now 1 "$tickets"
   psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE guichet_base_$$ TEMPLATE guichet_load_$$"
   base_url="postgres://postgres@127.0.0.1:5432/guichet_base_$$"
 fi
