@@ -154,6 +154,7 @@ pub fn availability_per_mille(minutes: &[i64; 5]) -> i64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 mod tests {
     use chrono::TimeZone;
 

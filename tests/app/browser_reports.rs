@@ -7,7 +7,7 @@ use crate::{
     support::TestApp,
 };
 
-const PAGES: [&str; 8] = [
+const PAGES: [&str; 9] = [
     "/desk/reports/volumes/offer",
     "/desk/reports/volumes/month",
     "/desk/reports/times",
@@ -15,6 +15,7 @@ const PAGES: [&str; 8] = [
     "/desk/reports/pipeline",
     "/desk/reports/sla",
     "/desk/reports/deflection",
+    "/desk/reports/availability",
     "/desk/tickets?status=open",
 ];
 

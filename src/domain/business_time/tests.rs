@@ -503,7 +503,8 @@ proptest! {
 fn a_pause_costs_its_overlap_with_the_window_and_nothing_outside_it() {
     // Office hours, Monday 2026-11-23; a 4-hour target filed at 09:00 is due at 13:00.
     // (pauses, start, minutes, expected deadline, business minutes 09:00–19:00 that day)
-    let cases: [(&[(&str, &str)], &str, i64, &str, i64); 6] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, i64, &'a str, i64);
+    let cases: [Case; 6] = [
         (&[], "2026-11-23 09:00", 240, "2026-11-23 13:00", 540),
         // Inside the window: pushed by its whole length.
         (

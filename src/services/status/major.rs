@@ -120,7 +120,7 @@ pub async fn open(ctx: &Ctx, code: &str, input: OpenMajor) -> ServiceResult<Majo
         .await
         .ok()
         .filter(|s| s.offer_id == offer.id && s.kind == RequestKind::Incident)
-        .ok_or_else(|| ServiceError::field("subcategory", "major-open-subcategory", vec![]))?;
+        .ok_or_else(|| ServiceError::field("subcategory", "major-open-not-incident", vec![]))?;
     let new = NewTicket {
         subcategory: subcategory.id,
         title: input.title,

@@ -41,6 +41,9 @@ impl Level {
 /// for all but the oldest open tickets, whose older windows then count as open time.
 const PAUSES_BACK_DAYS: i64 = 366;
 
+/// Stretches of real time `[from, to)` when a clock pauses.
+type Pauses = Vec<(DateTime<Utc>, DateTime<Utc>)>;
+
 /// The most maintenance windows of an offer read for its clocks.
 const MAX_PAUSES: u64 = 500;
 
@@ -78,7 +81,7 @@ pub async fn level<C: Handle>(
 
 /// A level from its row and the pauses of the ticket's offer (none when the window does not
 /// compile).
-fn compiled(row: sla::Model, pauses: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Option<Level> {
+fn compiled(row: sla::Model, pauses: Pauses) -> Option<Level> {
     let id = row.id;
     let view = SlaView::from(row);
     Calendar::new(&view.coverage_window)
@@ -94,7 +97,7 @@ fn compiled(row: sla::Model, pauses: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Opt
 pub async fn maintenance_pauses<C: Handle>(
     ctx: &Ctx<C>,
     offers: &[i64],
-) -> ServiceResult<HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>>> {
+) -> ServiceResult<HashMap<i64, Pauses>> {
     use maintenance_window::WindowState;
     // Unscoped: the windows of the offer of a ticket the caller reads or changes, as the clock
     // of any reader counts them.
@@ -108,7 +111,7 @@ pub async fn maintenance_pauses<C: Handle>(
         .limit(MAX_PAUSES)
         .all(ctx)
         .await?;
-    let mut out: HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::new();
+    let mut out: HashMap<i64, Pauses> = HashMap::new();
     for w in windows {
         let end = match (w.state, w.cancelled_at) {
             (WindowState::Cancelled, Some(at)) => at.min(w.ends_at),
