@@ -197,6 +197,22 @@ async fn every_page_of_every_role_passes_axe_core_and_fits_a_phone() {
                 .await;
         assert_eq!(status, reqwest::StatusCode::CREATED, "{made}");
     }
+    // Nor any maintenance window: one is announced on SMS-U for next month, so that its page
+    // (edit and cancel) is seen too.
+    let smsu_agent = app.token("agent.smsu@demo.guichet").await;
+    let starts = chrono::Utc::now() + chrono::Duration::days(30);
+    let (status, made) = crate::support::call(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/offers/SMS-U/maintenance",
+        &smsu_agent,
+        Some(
+            serde_json::json!({ "starts_at": starts, "ends_at": starts + chrono::Duration::hours(2),
+            "message": "Mise à jour de la passerelle SMS" }),
+        ),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{made}");
     // Nor any identity provider: one is added, so that its edit page and the sign-in page's
     // establishment button are seen too.
     let admin = app.token("admin@demo.guichet").await;

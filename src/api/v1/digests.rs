@@ -21,7 +21,7 @@ pub async fn list(ctx: Ctx) -> Result<Json<Vec<DigestChoiceView>>, AppError> {
     params(("code" = String, Path, description = "offer code")), request_body = DigestInput,
     responses((status = 200, body = DigestChoiceView), (status = 404), (status = 422)),
     security(("bearer" = [])))]
-pub async fn put(
+pub async fn choose(
     ctx: Ctx,
     Path(code): Path<String>,
     Json(body): Json<DigestInput>,
@@ -33,5 +33,5 @@ pub async fn put(
 pub fn routes() -> super::Area {
     super::Area::default()
         .routes(routes!(list))
-        .routes(routes!(put))
+        .routes(routes!(choose))
 }
