@@ -2,7 +2,7 @@
 //! 409), and one provider per establishment, protocol and server, so that applying the
 //! providers declared in `config.toml` from several processes at once creates each only once.
 
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::{prelude::*, schema::*, sea_orm::DbBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -44,6 +44,20 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // MariaDB dropped the index it had made for the organisation's foreign key when the
+        // unique index (which starts with that column) could serve it: give the key its own
+        // index back before dropping the unique one.
+        if manager.get_database_backend() == DbBackend::MySql {
+            manager
+                .create_index(
+                    Index::create()
+                        .name("ix_identity_provider_organisation")
+                        .table(IdentityProvider::Table)
+                        .col(IdentityProvider::OrganisationId)
+                        .to_owned(),
+                )
+                .await?;
+        }
         manager
             .drop_index(
                 Index::drop()

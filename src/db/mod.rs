@@ -105,6 +105,22 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
     )
 }
 
+/// Whether the database gave up a transaction because a concurrent one held what it needed: a
+/// deadlock (MariaDB 1213 and PostgreSQL, SQLSTATE 40001 or 40P01) or a serialisation failure.
+/// The transaction was rolled back whole, so the request changed nothing and lost a race, like
+/// a stale revision.
+pub fn is_lost_to_a_concurrent_transaction(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err))) = err
+    else {
+        return false;
+    };
+    let sea_orm::sqlx::Error::Database(err) = err.as_ref() else {
+        return false;
+    };
+    matches!(err.code().as_deref(), Some("40001" | "40P01"))
+}
+
 /// The folder of a `sqlite://path?...` URL, if it has one.
 fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
     let path = url

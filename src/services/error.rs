@@ -74,6 +74,9 @@ impl From<sea_orm::DbErr> for ServiceError {
         match err {
             // What the context answers for a child row under a parent out of reach.
             sea_orm::DbErr::RecordNotFound(_) => Self::NotFound,
+            // Two requests changed the same rows at once and the database chose this one to
+            // roll back: it lost the race, as with a stale revision (409, nothing changed).
+            err if crate::db::is_lost_to_a_concurrent_transaction(&err) => Self::stale(),
             err => Self::Internal(err.into()),
         }
     }
