@@ -244,7 +244,7 @@ pub type Cells<M> =
     dyn for<'a> Fn(&'a Ctx, Vec<M>) -> BoxFuture<'a, ServiceResult<Vec<Vec<String>>>> + Send + Sync;
 
 /// The whole of `query` (scoped, filtered and sorted) as CSV: the head, then a chunk of lines
-/// per query of [`CHUNK`] rows, each written out before the next is read. The lists exported
+/// per query of `CHUNK` rows, each written out before the next is read. The lists exported
 /// this way are the catalogue's and the people's, thousands of rows at most, so chunks follow
 /// by offset; the ticket export, which reaches 100 000 rows, follows by keyset instead.
 pub fn export<E>(

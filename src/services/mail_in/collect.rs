@@ -124,7 +124,7 @@ async fn within<T, E: Into<CollectError>>(
         .map_err(Into::into)
 }
 
-/// Reads one mailbox: each unseen message of its folder (up to [`BATCH`]) taken in and moved
+/// Reads one mailbox: each unseen message of its folder (up to `BATCH`) taken in and moved
 /// to its handled folder. `max_message_bytes` is the largest message taken (a larger one is
 /// moved aside, as `guichet mail-in` refuses it).
 #[expect(

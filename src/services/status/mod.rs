@@ -3,7 +3,7 @@
 //! (through the outbox, in the transaction of the change). Major incidents ([`major`]) and
 //! planned maintenance ([`maintenance`]) are told the same way, and all three can be followed
 //! from one's own tools through a personal Atom feed ([`feed`]); the history gives the availability
-//! per month ([`availability`]).
+//! per month ([`availability`](mod@availability)).
 
 pub mod availability;
 pub mod feed;
