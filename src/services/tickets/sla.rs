@@ -99,9 +99,11 @@ pub async fn maintenance_pauses<C: Handle>(
     offers: &[i64],
 ) -> ServiceResult<HashMap<i64, Pauses>> {
     use maintenance_window::WindowState;
-    // Unscoped: the windows of the offer of a ticket the caller reads or changes, as the clock
-    // of any reader counts them.
-    let windows = Unscoped::find::<maintenance_window::Entity>()
+    // As the platform: the windows of the offer of a ticket the caller reads or changes, as the
+    // clock of any reader counts them.
+    let platform = ctx.as_platform();
+    let windows = platform
+        .find::<maintenance_window::Entity>()
         .filter(maintenance_window::Column::OfferId.is_in(offers.iter().copied()))
         .filter(
             maintenance_window::Column::EndsAt
@@ -109,7 +111,7 @@ pub async fn maintenance_pauses<C: Handle>(
         )
         .order_by_desc(maintenance_window::Column::StartsAt)
         .limit(MAX_PAUSES)
-        .all(ctx)
+        .all(&platform)
         .await?;
     let mut out: HashMap<i64, Pauses> = HashMap::new();
     for w in windows {
@@ -133,9 +135,11 @@ pub async fn maintenance_pauses<C: Handle>(
 /// deadlines differ), compare-and-set on its revision so that a change of the ticket meanwhile
 /// keeps its own planning. Answers how many tickets were planned again.
 pub async fn replan_offer<C: Handle>(tx: &Ctx<C>, offer_id: i64) -> ServiceResult<usize> {
-    // Unscoped: the window's writer is the offer's provider side, and every open ticket of the
-    // offer is measured, whoever reads it.
-    let pausing: Vec<sla::Model> = Unscoped::find::<sla::Entity>()
+    // As the platform, in the same transaction: the window's writer is the offer's provider
+    // side, and every open ticket of the offer is measured, whoever reads it.
+    let platform = tx.as_platform();
+    let pausing: Vec<sla::Model> = platform
+        .find::<sla::Entity>()
         .filter(sla::Column::PauseDuringMaintenance.eq(true))
         .filter(
             sla::Column::Id.in_subquery(
@@ -146,13 +150,13 @@ pub async fn replan_offer<C: Handle>(tx: &Ctx<C>, offer_id: i64) -> ServiceResul
                     .to_owned(),
             ),
         )
-        .all(tx)
+        .all(&platform)
         .await?;
     if pausing.is_empty() {
         return Ok(0);
     }
-    // Unscoped: as above.
-    let tickets = Unscoped::find::<ticket::Entity>()
+    let tickets = platform
+        .find::<ticket::Entity>()
         .filter(ticket::Column::OfferId.eq(offer_id))
         .filter(ticket::Column::SlaId.is_in(pausing.iter().map(|s| s.id)))
         .filter(
@@ -162,7 +166,7 @@ pub async fn replan_offer<C: Handle>(tx: &Ctx<C>, offer_id: i64) -> ServiceResul
         )
         .order_by_asc(ticket::Column::Id)
         .limit(MAX_REPLANNED)
-        .all(tx)
+        .all(&platform)
         .await?;
     if tickets.is_empty() {
         return Ok(0);
