@@ -28,6 +28,9 @@ pub struct Config {
     pub database_url: String,
     /// Pool size for PostgreSQL and MariaDB.
     pub database_max_connections: u32,
+    /// Statements slower than this many milliseconds are logged as warnings with their SQL
+    /// (0: never); every statement is logged at `debug` under the `sqlx::query` target.
+    pub database_slow_statement_ms: u64,
     /// Folder for the SQLite file, attachments and `.eml` mail.
     pub data_dir: PathBuf,
     /// Whether to load the demo consortium into an empty database at start.

@@ -78,6 +78,55 @@ def wrk(url, headers, body, connections, seconds, scripts):
     return result
 
 
+def statements(cases, base, log, database, out):
+    """Statements each request issues, one request at a time: PostgreSQL logs every statement
+    (`log_statement = all`, for the time of this count) and the lines of `database` are counted."""
+    def psql(sql):
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qAtc", sql], check=True,
+                       capture_output=True)
+    psql("ALTER SYSTEM SET log_statement = 'all'")
+    psql("SELECT pg_reload_conf()")
+    time.sleep(0.5)
+    counts, dump = {}, []
+    try:
+        for name, (path, headers, body), _, _ in cases:
+            start = os.path.getsize(log)
+            call(base, name, path, headers, body)
+            time.sleep(0.3)
+            with open(log, "rb") as f:
+                f.seek(start)
+                lines = f.read().decode(errors="replace").splitlines()
+            mine = [l for l in lines if f"@{database} LOG:  " in l
+                    and re.search(r"LOG:  (statement|execute [^:]*):", l)]
+            dump.append(f"== {name}: {len(mine)} statements")
+            dump.extend(l.split("LOG:  ", 1)[1] for l in mine)
+            counts[name] = {
+                "statements": len(mine),
+                "selects": sum(1 for l in mine if re.search(r":\s+SELECT\b", l, re.I)),
+            }
+    finally:
+        psql("ALTER SYSTEM RESET log_statement")
+        psql("SELECT pg_reload_conf()")
+    with open(out + ".statements.txt", "w") as f:
+        f.write("\n".join(dump) + "\n")
+    print("\n== statements per request (PostgreSQL log, one request at a time; "
+          f"each statement in {out}.statements.txt)")
+    for name, c in counts.items():
+        print(f"{name:16} {c['statements']:4} statements, {c['selects']:3} of them SELECT")
+    return counts
+
+
+def call(base, name, path, headers, body):
+    """One request of a case; asserts it succeeded."""
+    req = urllib.request.Request(base + path, headers=dict(h.split(": ", 1) for h in headers),
+                                 data=json.dumps(body).encode() if body is not None else None,
+                                 method="POST" if body is not None else "GET")
+    if body is not None:
+        req.add_header("Content-Type", "application/json")
+    status = urllib.request.urlopen(req).status
+    assert status < 300, f"{name}: {status}"
+
+
 def measure(pid, url, headers, body, connections, seconds, scripts):
     before = cpu_ticks(pid)
     result = wrk(url, headers, body, connections, seconds, scripts)
@@ -98,6 +147,8 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--only", default="")
     p.add_argument("--json", default="")
+    p.add_argument("--pg-log", default="", help="PostgreSQL's log file: count statements per request")
+    p.add_argument("--pg-database", default="")
     a = p.parse_args()
     g, b = a.guichet, a.baseline
     contact = sign_in(g, "contact@univ-toulon.demo.guichet")
@@ -119,13 +170,9 @@ def main():
         keep = a.only.split(",")
         cases = [c for c in cases if c[0] in keep]
     for name, (path, headers, body), _, _ in cases:
-        req = urllib.request.Request(g + path, headers=dict(h.split(": ", 1) for h in headers),
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     method="POST" if body is not None else "GET")
-        if body is not None:
-            req.add_header("Content-Type", "application/json")
-        status = urllib.request.urlopen(req).status
-        assert status < 300, f"{name}: {status}"
+        call(g, name, path, headers, body)
+    out = a.json or f"load-{a.db}-{a.tickets}.json"
+    counted = statements(cases, g, a.pg_log, a.pg_database, out) if a.pg_log else {}
     load_before = os.getloadavg()
     rounds = []
     for r in range(a.rounds):
@@ -161,11 +208,10 @@ def main():
     rss = {"guichet_kb": hwm_kb(a.guichet_pid), "baseline_kb": hwm_kb(a.baseline_pid)}
     print(f"peak RSS (VmHWM): guichet {rss['guichet_kb'] / 1024:.1f} MB, "
           f"baseline {rss['baseline_kb'] / 1024:.1f} MB")
-    out = a.json or f"load-{a.db}-{a.tickets}.json"
     with open(out, "w") as f:
         json.dump({"db": a.db, "tickets": a.tickets, "seconds": a.seconds, "rounds": a.rounds,
                    "load_average": {"before": load_before, "after": load_after},
-                   "peak_rss": rss, "summary": summary, "runs": rounds}, f, indent=1)
+                   "peak_rss": rss, "statements": counted, "summary": summary, "runs": rounds}, f, indent=1)
     print(f"written to {out}")
 
 

@@ -72,6 +72,11 @@ for port in 3200 3201; do
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 done
 
+# On PostgreSQL, the statements each request issues are counted from the server's log first.
+if [ "$db" = postgres ]; then
+  pg_log=$(ls /var/log/postgresql/postgresql-*-main.log 2>/dev/null | head -1)
+  [ -r "$pg_log" ] && drive_args+=(--pg-log "$pg_log" --pg-database "guichet_load_$$")
+fi
 python3 "$here/drive.py" --guichet http://127.0.0.1:3200 --baseline http://127.0.0.1:3201 \
   --guichet-pid "$guichet_pid" --baseline-pid "$baseline_pid" \
   --token "$contact_token" --agent-token "$agent_token" --tickets "$tickets" --db "$db" --scripts "$here" "${drive_args[@]}"

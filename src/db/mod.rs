@@ -16,7 +16,7 @@ use crate::config::Config;
 
 pub use context::{Ctx, Handle};
 pub use rules::ProviderSide;
-pub use scoped::{ChildEntity, ScopedEntity, Unscoped, under_parent};
+pub use scoped::{ChildEntity, ScopedEntity, Unscoped, referencing, under_parent};
 
 /// Opens the pool for `config`: SQLite with WAL, foreign keys and a busy timeout, on one
 /// connection that every write goes through; PostgreSQL and MariaDB with the configured pool
@@ -31,10 +31,9 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         }
     }
     let mut options = ConnectOptions::new(url);
-    options
+    logged(&mut options, config)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
@@ -67,11 +66,10 @@ pub async fn connect_readers(
         return Ok(writer.clone());
     }
     let mut options = ConnectOptions::new(url);
-    options
+    logged(&mut options, config)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .max_connections(config.database_max_connections.max(1))
-        .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .foreign_keys(true)
@@ -79,6 +77,22 @@ pub async fn connect_readers(
                 .pragma("query_only", "ON")
         });
     Database::connect(options).await
+}
+
+/// Statement logging: each statement at `debug` (target `sqlx::query`, off unless the log
+/// filter asks for it), and those slower than `database_slow_statement_ms` as warnings, so that
+/// a slow page names its statement without a profiler.
+fn logged<'o>(options: &'o mut ConnectOptions, config: &Config) -> &'o mut ConnectOptions {
+    options
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug);
+    if config.database_slow_statement_ms > 0 {
+        options.sqlx_slow_statements_logging_settings(
+            log::LevelFilter::Warn,
+            Duration::from_millis(config.database_slow_statement_ms),
+        );
+    }
+    options
 }
 
 /// Applies every pending migration.

@@ -5,15 +5,12 @@ use entity::{
     attachment, convention, notification, notification_mute, offer, ticket, ticket_history,
     ticket_log, ticket_participant,
 };
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait,
-    sea_query::{Query, SelectStatement},
-};
+use sea_orm::{ColumnTrait, Condition, sea_query::Query};
 
 use super::{everything_if, offers_where};
 use crate::{
     access::Scope,
-    db::{ChildEntity, ScopedEntity, under_parent},
+    db::{ChildEntity, ScopedEntity, referencing, under_parent},
 };
 
 impl ScopedEntity for ticket::Entity {
@@ -95,15 +92,6 @@ impl ProviderSide<'_> {
     }
 }
 
-/// The ids of the rows of `E` that satisfy `condition`, as a subquery.
-fn ids_where<E: EntityTrait + Default>(id: E::Column, condition: Condition) -> SelectStatement {
-    Query::select()
-        .column(id)
-        .from(E::default())
-        .cond_where(condition)
-        .to_owned()
-}
-
 impl ChildEntity for ticket_log::Entity {
     type Parent = ticket::Entity;
     fn parent_column() -> ticket_log::Column {
@@ -117,7 +105,8 @@ impl ChildEntity for ticket_log::Entity {
 impl ScopedEntity for ticket_log::Entity {
     /// The entries of the tickets one reads; private ones only from the provider's side.
     fn readable(scope: &Scope) -> Condition {
-        let private_too = ids_where::<ticket::Entity>(
+        let private_too = referencing::<ticket::Entity>(
+            (ticket_log::Entity, ticket_log::Column::TicketId),
             ticket::Column::Id,
             Condition::all()
                 .add(ticket::Entity::readable(scope))
@@ -128,7 +117,7 @@ impl ScopedEntity for ticket_log::Entity {
             .add(
                 Condition::any()
                     .add(ticket_log::Column::Private.eq(false))
-                    .add(ticket_log::Column::TicketId.in_subquery(private_too)),
+                    .add(private_too),
             )
     }
     /// The log is append-only; what one reads of it is what one could have written.
@@ -195,23 +184,24 @@ impl ScopedEntity for attachment::Entity {
 
 /// The attachments whose owner satisfies its table's condition.
 fn attachments_of(conventions: Condition, tickets: Condition, entries: Condition) -> Condition {
-    let owned = |kind: attachment::OwnerKind, ids: SelectStatement| {
+    let owned = |kind: attachment::OwnerKind, owner: Condition| {
         Condition::all()
             .add(attachment::Column::OwnerKind.eq(kind))
-            .add(attachment::Column::OwnerId.in_subquery(ids))
+            .add(owner)
     };
+    let owner = (attachment::Entity, attachment::Column::OwnerId);
     Condition::any()
         .add(owned(
             attachment::OwnerKind::Convention,
-            ids_where::<convention::Entity>(convention::Column::Id, conventions),
+            referencing::<convention::Entity>(owner, convention::Column::Id, conventions),
         ))
         .add(owned(
             attachment::OwnerKind::Ticket,
-            ids_where::<ticket::Entity>(ticket::Column::Id, tickets),
+            referencing::<ticket::Entity>(owner, ticket::Column::Id, tickets),
         ))
         .add(owned(
             attachment::OwnerKind::TicketLog,
-            ids_where::<ticket_log::Entity>(ticket_log::Column::Id, entries),
+            referencing::<ticket_log::Entity>(owner, ticket_log::Column::Id, entries),
         ))
 }
 

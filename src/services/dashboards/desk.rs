@@ -62,20 +62,7 @@ pub async fn agent<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<AgentHome> {
         };
         widgets.push(widget(ctx, label, None, LIST, filter).await?);
     }
-    let nearest = tickets::list(
-        ctx,
-        &TicketFilter {
-            sort: Some("deadline".to_owned()),
-            per_page: Some(10),
-            ..status("open")
-        },
-    )
-    .await?
-    .page
-    .items
-    .into_iter()
-    .filter(|t| t.tto_deadline.is_some() || t.ttr_deadline.is_some())
-    .collect();
+    let nearest = tickets::list::nearest_deadlines(ctx, 10).await?;
     Ok(AgentHome { widgets, nearest })
 }
 

@@ -159,14 +159,16 @@ pub async fn list<C: Handle>(ctx: &Ctx<C>, filter: &TicketFilter) -> ServiceResu
         per_page: filter.per_page.unwrap_or(50),
     }
     .checked()?;
-    let query = filtered(ctx, filter).await?;
     let (total, more) = capped_count(
         ctx,
-        query.clone(),
+        filtered(ctx, filter).await?,
         page.offset() + page.per_page + COUNT_AHEAD,
     )
     .await?;
-    let query = sorted(query, filter.sort.as_deref())?;
+    let query = sorted(
+        filtered_as(ctx, filter, Reading::Page).await?,
+        filter.sort.as_deref(),
+    )?;
     let rows = query
         .offset(page.offset())
         .limit(page.per_page)
@@ -183,11 +185,86 @@ pub async fn list<C: Handle>(ctx: &Ctx<C>, filter: &TicketFilter) -> ServiceResu
     })
 }
 
+/// The caller's open tickets whose clocks run, nearest deadline first (owning's while it runs,
+/// else resolving's, as the `deadline` sort), at most `n`. Two queries, each walking one
+/// deadline's index from the nearest and stopping after `n`, merged here: ordering by
+/// `COALESCE(tto_deadline, ttr_deadline)` can use no index and sorted every open ticket of the
+/// caller (47 ms for an agent at 100 000 tickets on SQLite). Deadlines are set only while their
+/// clock runs, so these indexes hold only running clocks however long the history.
+pub async fn nearest_deadlines<C: Handle>(ctx: &Ctx<C>, n: u64) -> ServiceResult<Vec<TicketView>> {
+    let open = || {
+        ctx.find::<ticket::Entity>()
+            .filter(status_is(ctx, Reading::Page, OPEN))
+    };
+    let owning = open()
+        .filter(ticket::Column::TtoDeadline.is_not_null())
+        .order_by_asc(ticket::Column::TtoDeadline)
+        .order_by_asc(ticket::Column::Id)
+        .limit(n)
+        .all(ctx)
+        .await?;
+    let resolving = open()
+        .filter(ticket::Column::TtoDeadline.is_null())
+        .filter(ticket::Column::TtrDeadline.is_not_null())
+        .order_by_asc(ticket::Column::TtrDeadline)
+        .order_by_asc(ticket::Column::Id)
+        .limit(n)
+        .all(ctx)
+        .await?;
+    let mut rows: Vec<_> = owning.into_iter().chain(resolving).collect();
+    rows.sort_by_key(|t| (t.tto_deadline.or(t.ttr_deadline), t.id));
+    rows.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+    views(ctx, rows).await
+}
+
 /// The caller's tickets with the list's filters applied (unsorted: counts and exports start
 /// from here too, so that they count exactly what the list shows).
 pub async fn filtered<C: Handle>(
     ctx: &Ctx<C>,
     filter: &TicketFilter,
+) -> ServiceResult<Select<ticket::Entity>> {
+    filtered_as(ctx, filter, Reading::Every).await
+}
+
+/// What a filtered query is for, which decides how the status is matched (see [`status_is`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Reading {
+    /// Every matching row: counts, exports.
+    Every,
+    /// One sorted page.
+    Page,
+}
+
+/// The status condition of a query read as `reading`. For a page on SQLite, `+status`: the
+/// unary plus keeps the planner off the index that leads with the status
+/// (`ix_ticket_status_resolved`), through which the SQLite that sqlx bundles (3.51) read every
+/// open ticket of an agent and sorted them all for a page of 50 (42 ms at 100 000 tickets),
+/// where walking the date index newest first stops at the end of the page (0.5 ms). Counts
+/// and exports read every matching row anyway and keep the index; the other databases weigh
+/// the `LIMIT` themselves.
+fn status_is<C: Handle>(
+    ctx: &Ctx<C>,
+    reading: Reading,
+    statuses: impl IntoIterator<Item = ticket::Status>,
+) -> SimpleExpr {
+    let column = Expr::col((ticket::Entity, ticket::Column::Status));
+    let operand =
+        if reading == Reading::Page && ctx.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            Expr::cust_with_expr("+$1", column)
+        } else {
+            column.into()
+        };
+    operand.is_in(
+        statuses
+            .into_iter()
+            .map(|s| Expr::val(sea_orm::ActiveEnum::into_value(s))),
+    )
+}
+
+async fn filtered_as<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &TicketFilter,
+    reading: Reading,
 ) -> ServiceResult<Select<ticket::Entity>> {
     let mut query = ctx.find::<ticket::Entity>();
     if let Some(kind) = filter.kind {
@@ -196,17 +273,19 @@ pub async fn filtered<C: Handle>(
     match filter.status.as_deref() {
         None | Some("") | Some("all") => {}
         Some("open") => {
-            query = query.filter(ticket::Column::Status.is_in(OPEN));
+            query = query.filter(status_is(ctx, reading, OPEN));
         }
         Some("done") => {
-            query = query.filter(
-                ticket::Column::Status.is_in([ticket::Status::Resolved, ticket::Status::Closed]),
-            );
+            query = query.filter(status_is(
+                ctx,
+                reading,
+                [ticket::Status::Resolved, ticket::Status::Closed],
+            ));
         }
         Some(other) => {
             let status = Status::parse(other)
                 .ok_or_else(|| ServiceError::field("status", "ticket-filter-status", vec![]))?;
-            query = query.filter(ticket::Column::Status.eq(ticket::Status::from(status)));
+            query = query.filter(status_is(ctx, reading, [ticket::Status::from(status)]));
         }
     }
     if let Some(code) = &filter.offer {
