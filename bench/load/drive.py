@@ -90,19 +90,25 @@ def statements(cases, base, log, database, out):
     counts, dump = {}, []
     try:
         for name, (path, headers, body), _, _ in cases:
-            start = os.path.getsize(log)
-            call(base, name, path, headers, body)
-            time.sleep(0.3)
-            with open(log, "rb") as f:
-                f.seek(start)
-                lines = f.read().decode(errors="replace").splitlines()
-            mine = [l for l in lines if f"@{database} LOG:  " in l
-                    and re.search(r"LOG:  (statement|execute [^:]*):", l)]
-            dump.append(f"== {name}: {len(mine)} statements")
-            dump.extend(l.split("LOG:  ", 1)[1] for l in mine)
+            # The fewest of three: the job runner's polls, which share the database, fall into
+            # some of the windows.
+            best = None
+            for _ in range(3):
+                start = os.path.getsize(log)
+                call(base, name, path, headers, body)
+                time.sleep(0.15)
+                with open(log, "rb") as f:
+                    f.seek(start)
+                    lines = f.read().decode(errors="replace").splitlines()
+                mine = [l for l in lines if f"@{database} LOG:  " in l
+                        and re.search(r"LOG:  (statement|execute [^:]*):", l)]
+                if best is None or len(mine) < len(best):
+                    best = mine
+            dump.append(f"== {name}: {len(best)} statements")
+            dump.extend(l.split("LOG:  ", 1)[1] for l in best)
             counts[name] = {
-                "statements": len(mine),
-                "selects": sum(1 for l in mine if re.search(r":\s+SELECT\b", l, re.I)),
+                "statements": len(best),
+                "selects": sum(1 for l in best if re.search(r":\s+SELECT\b", l, re.I)),
             }
     finally:
         psql("ALTER SYSTEM RESET log_statement")

@@ -83,10 +83,14 @@ fn placeholders(backend: DbBackend, sql: &str) -> String {
     out
 }
 
-/// A contact's 50 newest tickets: those of their organisation (5, Toulon, in the seed).
+/// A contact's 50 newest tickets: those of their organisation (5, Toulon, in the seed). The
+/// unary plus keeps the planner on the date index, walked newest first until the page is full
+/// (the plan Guichet's scoped list gets): through the organisation's index, which leads with
+/// `(organisation_id, status, …)`, SQLite sorted all 50 000 of Toulon's tickets for each page
+/// (27–52 ms of CPU a request), and the ratio said nothing about Guichet.
 async fn list(State(db): State<DatabaseConnection>) -> Answer {
     let sql = format!(
-        "SELECT {COLUMNS} FROM ticket WHERE organisation_id = ? \
+        "SELECT {COLUMNS} FROM ticket WHERE +organisation_id = ? \
          ORDER BY updated_at DESC, id DESC LIMIT 50"
     );
     rows(&db, sql, vec![5i64.into()]).await
