@@ -250,7 +250,8 @@ fn status_is<C: Handle>(
     let column = Expr::col((ticket::Entity, ticket::Column::Status));
     let operand =
         if reading == Reading::Page && ctx.get_database_backend() == sea_orm::DbBackend::Sqlite {
-            Expr::cust_with_expr("+$1", column)
+            // `?` is where SQLite's builder writes the column.
+            Expr::cust_with_expr("+?", column)
         } else {
             column.into()
         };
