@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Paris;
-use entity::organisation;
+use entity::{offer, organisation};
 use futures::{Stream, StreamExt, future::BoxFuture};
 use sea_orm::{
     EntityTrait, Order, PaginatorTrait, QueryOrder, QuerySelect, Select,
@@ -53,6 +53,26 @@ pub fn organisation_name(table: impl IntoIden, column: impl IntoIden) -> SimpleE
                 .from(organisation::Entity)
                 .and_where(
                     Expr::col((organisation::Entity, organisation::Column::Id))
+                        .equals((table.into_iden(), column.into_iden())),
+                )
+                .to_owned()
+                .into(),
+        ),
+    )
+}
+
+/// The code of the offer that `table.column` points to, as a sort key: offer codes are public
+/// labels within the consortium (see [`crate::db::directory`]).
+pub fn offer_code(table: impl IntoIden, column: impl IntoIden) -> SimpleExpr {
+    use sea_orm::sea_query::ExprTrait;
+    SimpleExpr::SubQuery(
+        None,
+        Box::new(
+            Query::select()
+                .column((offer::Entity, offer::Column::Code))
+                .from(offer::Entity)
+                .and_where(
+                    Expr::col((offer::Entity, offer::Column::Id))
                         .equals((table.into_iden(), column.into_iden())),
                 )
                 .to_owned()

@@ -21,6 +21,7 @@ use crate::{
             self, FaqChanges, FaqFilter, NewFaq, Status, Visibility, categories, deflection,
             feedback,
         },
+        listing::PagerView,
         search::{self, SearchRequest},
     },
     view::Page,
@@ -122,19 +123,33 @@ pub async fn deflect(
     Ok(Redirect::to(&to).into_response())
 }
 
-/// `GET /desk/faqs`: every FAQ the caller reads, in every status it may see.
-pub async fn desk_list(ctx: Ctx, Query(filter): Query<FaqFilter>) -> Result<Page, AppError> {
+/// `GET /desk/faqs`: every FAQ the caller reads, in every status it may see: filters as
+/// selects, sortable headers, numbered pages; with `format=csv`, the whole list as a CSV file.
+pub async fn desk_list(ctx: Ctx, Query(filter): Query<FaqFilter>) -> Result<Response, AppError> {
     let filter = FaqFilter {
         status: filter.status.clone().or(Some("all".to_owned())),
         ..filter
     };
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = faqs::export(ctx, filter).await?;
+        return crate::http::csv_stream("faqs.csv", chunks);
+    }
     let found = faqs::list(&ctx, &filter).await?;
+    // With words and no sort, the search's relevance order is in force: no column is marked.
+    let default_sort = if filter.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        ""
+    } else {
+        "updated"
+    };
+    let pager = PagerView::new(&found, &filter.pairs(), default_sort);
     let categories = categories::list(&ctx).await?;
     Ok(Page::new(
         "desk/faqs.html",
-        json!({ "found": found, "filter": filter, "categories": categories,
+        json!({ "found": found, "pager": pager, "filter": filter, "categories": categories,
+                "offers": crate::web::evolutions::offer_codes(&ctx).await?,
                 "coordinator": ctx.scope().admin || !ctx.scope().managed.is_empty() }),
-    ))
+    )
+    .into_response())
 }
 
 /// `POST /desk/faq-categories`: a new heading (coordinators), back to the FAQ management page.

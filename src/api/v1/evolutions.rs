@@ -32,14 +32,22 @@ use crate::{
 };
 
 /// The evolution requests the caller reads: those of every offer its establishment subscribes
-/// to. `sort=queue` is the committee's order (score, support, age).
+/// to, filtered, sorted and paged. `sort=queue` is the committee's order (score, support, age).
+/// With `format=csv` or `Accept: text/csv`, the whole list (same filters and order) as CSV.
 #[utoipa::path(get, path = "/api/v1/evolutions", tag = "evolutions", params(EvolutionFilter),
-    responses((status = 200, body = Paged<EvolutionView>), (status = 422)), security(("bearer" = [])))]
+    responses((status = 200, description = "A page of requests; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((Paged<EvolutionView> = "application/json"), (String = "text/csv"))),
+        (status = 422)), security(("bearer" = [])))]
 pub async fn list(
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Query(filter): Query<EvolutionFilter>,
-) -> Result<Json<Paged<EvolutionView>>, AppError> {
-    Ok(Json(evolutions::list(&ctx, &filter).await?))
+) -> Result<axum::response::Response, AppError> {
+    if crate::http::wants_csv(&headers, filter.format.as_deref()) {
+        let chunks = evolutions::export(ctx, filter).await?;
+        return crate::http::csv_stream("evolutions.csv", chunks);
+    }
+    Ok(Json(evolutions::list(&ctx, &filter).await?).into_response())
 }
 
 /// Files an evolution request for the caller's establishment (same filing rule as tickets).
@@ -162,14 +170,23 @@ pub async fn roadmap(ctx: Ctx, Path(code): Path<String>) -> Result<Json<Roadmap>
     Ok(Json(releases::roadmap(&ctx, &code).await?))
 }
 
-/// The releases the caller reads.
+/// The releases the caller reads, filtered, sorted and paged (newest first unless asked
+/// otherwise); with `format=csv` or `Accept: text/csv`, the whole list (same filters and order)
+/// as CSV.
 #[utoipa::path(get, path = "/api/v1/releases", tag = "evolutions", params(ReleaseFilter),
-    responses((status = 200, body = Paged<ReleaseSummary>)), security(("bearer" = [])))]
+    responses((status = 200, description = "A page of releases; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((Paged<ReleaseSummary> = "application/json"), (String = "text/csv"))),
+        (status = 422)), security(("bearer" = [])))]
 pub async fn list_releases(
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Query(filter): Query<ReleaseFilter>,
-) -> Result<Json<Paged<ReleaseSummary>>, AppError> {
-    Ok(Json(releases::list(&ctx, &filter).await?))
+) -> Result<axum::response::Response, AppError> {
+    if crate::http::wants_csv(&headers, filter.format.as_deref()) {
+        let chunks = releases::export(ctx, filter).await?;
+        return crate::http::csv_stream("releases.csv", chunks);
+    }
+    Ok(Json(releases::list(&ctx, &filter).await?).into_response())
 }
 
 /// Opens a release in draft (project committee).

@@ -24,15 +24,25 @@ use crate::{
     },
 };
 
-/// The FAQs the caller reads. With `q`: an exact error code first, then by relevance (title
-/// above body), each with a `snippet` whose hits are in `<mark>`.
+/// The FAQs the caller reads, filtered, sorted and paged. With `q` and no `sort`: an exact
+/// error code first, then by relevance (title above body), each with a `snippet` whose hits are
+/// in `<mark>`. With `format=csv` or `Accept: text/csv`, the whole list (same filters and
+/// order) as CSV.
 #[utoipa::path(get, path = "/api/v1/faqs", tag = "faqs", params(FaqFilter),
-    responses((status = 200, body = Paged<FaqHit>), (status = 422)), security(("bearer" = [])))]
+    responses((status = 200, description = "A page of FAQs; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((Paged<FaqHit> = "application/json"), (String = "text/csv"))),
+        (status = 422)), security(("bearer" = [])))]
 pub async fn list(
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Query(filter): Query<FaqFilter>,
-) -> Result<Json<Paged<FaqHit>>, AppError> {
-    Ok(Json(faqs::list(&ctx, &filter).await?))
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    if crate::http::wants_csv(&headers, filter.format.as_deref()) {
+        let chunks = faqs::export(ctx, filter).await?;
+        return crate::http::csv_stream("faqs.csv", chunks);
+    }
+    Ok(Json(faqs::list(&ctx, &filter).await?).into_response())
 }
 
 /// Writes an FAQ (agents and coordinators of the offer; general ones: coordinators), as a

@@ -7,9 +7,10 @@ use entity::{
     evolution::{self, EvolutionState},
     evolution_support, offer, organisation, release,
 };
+use futures::Stream;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait},
+    ActiveEnum, ColumnTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, ExprTrait, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,42 +21,145 @@ use super::{
 use crate::{
     db::{Ctx, Handle},
     domain::{evolution::State, role::Role},
+    i18n::Lang,
     services::{
-        PageRequest, Paged,
+        Paged,
         error::{ServiceError, ServiceResult},
+        listing::{self, Sort, SortColumn},
     },
 };
 
-/// The filters of the list.
+/// The filters, sort and paging of the list.
 #[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvolutionFilter {
     /// Offer code.
+    #[param(example = "SMS-U")]
     pub offer: Option<String>,
     /// State, or `open` (not delivered, closed, rejected or duplicate).
+    #[param(example = "open")]
     pub state: Option<String>,
+    /// Only the requests of this establishment (its id).
+    #[param(example = 7)]
+    pub organisation: Option<i64>,
     /// `mine`: the caller's establishment's requests.
     pub scope: Option<String>,
     /// `mine`: the requests open to assessment the caller has not assessed yet.
     pub assess: Option<String>,
-    /// `queue` (score, then support, then age) or `recent` (default).
+    /// `queue` (score, then support, then age), `updated` (default, latest change first; also
+    /// `recent`), `ref`, `title`, `offer`, `organisation`, `state`, `supporters`, `score`,
+    /// `created`, or the same with `-` for the other order.
+    #[param(example = "-supporters")]
     pub sort: Option<String>,
+    /// `csv`: the whole list as a CSV file (the API also answers CSV to `Accept: text/csv`).
+    #[param(example = "csv")]
+    pub format: Option<String>,
+    /// The CSV separator: `;` (default, for French spreadsheets) or `,`.
+    #[param(example = ",")]
+    pub sep: Option<String>,
     /// Page, from 1.
     pub page: Option<u64>,
     /// Items per page, 1 to 200 (default 50).
     pub per_page: Option<u64>,
 }
 
-/// The requests the caller reads, filtered and paged.
-pub async fn list<C: Handle>(
+impl EvolutionFilter {
+    /// The filters and sort set, as query-string pairs (paging left out), for the page's links.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("offer", self.offer.clone()),
+            ("state", self.state.clone()),
+            ("organisation", self.organisation.map(|o| o.to_string())),
+            ("scope", self.scope.clone()),
+            ("assess", self.assess.clone()),
+            ("sort", self.sort.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// The columns the list sorts by (the committee's queue aside, which orders by three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvolutionColumn {
+    /// Reference (in filing order).
+    Reference,
+    /// Title.
+    Title,
+    /// The offer's code.
+    Offer,
+    /// The requesting establishment's name.
+    Organisation,
+    /// State (its word).
+    State,
+    /// Supporting establishments.
+    Supporters,
+    /// Consolidated score.
+    Score,
+    /// Filed.
+    Created,
+    /// Last changed.
+    Updated,
+}
+
+impl SortColumn for EvolutionColumn {
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("ref", Self::Reference),
+        ("title", Self::Title),
+        ("offer", Self::Offer),
+        ("organisation", Self::Organisation),
+        ("state", Self::State),
+        ("supporters", Self::Supporters),
+        ("score", Self::Score),
+        ("created", Self::Created),
+        ("updated", Self::Updated),
+        ("recent", Self::Updated),
+    ];
+
+    fn key(self) -> SimpleExpr {
+        let col = |c: evolution::Column| Expr::col((evolution::Entity, c));
+        match self {
+            Self::Reference => col(evolution::Column::Reference),
+            Self::Title => col(evolution::Column::Title),
+            Self::Offer => listing::offer_code(evolution::Entity, evolution::Column::OfferId),
+            Self::Organisation => {
+                listing::organisation_name(evolution::Entity, evolution::Column::OrganisationId)
+            }
+            Self::State => col(evolution::Column::State),
+            Self::Supporters => col(evolution::Column::Supporters),
+            Self::Score => col(evolution::Column::Score),
+            Self::Created => col(evolution::Column::CreatedAt),
+            Self::Updated => col(evolution::Column::UpdatedAt),
+        }
+    }
+
+    fn descending_first(self) -> bool {
+        matches!(
+            self,
+            Self::Supporters | Self::Score | Self::Created | Self::Updated
+        )
+    }
+}
+
+/// The columns of the CSV export, by catalogue key.
+const HEADERS: [&str; 9] = [
+    "evo-ref",
+    "evo-request",
+    "tickets-offer",
+    "list-establishment",
+    "evo-state",
+    "evo-supporters",
+    "evo-score",
+    "list-created",
+    "list-updated",
+];
+
+/// The caller's requests with the list's filters, in the order asked.
+async fn filtered<C: Handle>(
     ctx: &Ctx<C>,
     filter: &EvolutionFilter,
-) -> ServiceResult<Paged<EvolutionView>> {
-    let page = PageRequest {
-        page: filter.page.unwrap_or(1),
-        per_page: filter.per_page.unwrap_or(50),
-    }
-    .checked()?;
+) -> ServiceResult<Select<evolution::Entity>> {
     let mut select = ctx.find::<evolution::Entity>();
     if let Some(code) = filter.offer.as_deref().filter(|c| !c.trim().is_empty()) {
         select = select.filter(evolution::Column::OfferId.eq(offer_id(ctx, code).await?));
@@ -78,6 +182,9 @@ pub async fn list<C: Handle>(
             select = select.filter(evolution::Column::State.eq(state));
         }
     }
+    if let Some(organisation) = filter.organisation {
+        select = select.filter(evolution::Column::OrganisationId.eq(organisation));
+    }
     match filter.scope.as_deref() {
         None | Some("") => {}
         Some("mine") => {
@@ -91,29 +198,74 @@ pub async fn list<C: Handle>(
         Some("mine") => select = select.filter(to_assess(ctx.caller().account_id)),
         Some(_) => return Err(ServiceError::field("assess", "evo-scope-mine", vec![])),
     }
-    select = match filter.sort.as_deref().unwrap_or("recent") {
+    Ok(match filter.sort.as_deref().map(str::trim) {
         // The committee's queue: score (unassessed last), support, then the oldest first.
-        "queue" => select
+        Some("queue") => select
             .order_by_asc(Expr::col(evolution::Column::Score).is_null())
             .order_by_desc(evolution::Column::Score)
             .order_by_desc(evolution::Column::Supporters)
-            .order_by_asc(evolution::Column::CreatedAt),
-        "recent" => select.order_by_desc(evolution::Column::UpdatedAt),
-        _ => return Err(ServiceError::field("sort", "evo-sort-known", vec![])),
-    }
-    .order_by_asc(evolution::Column::Id);
-    let total = select.clone().count(ctx).await?;
-    let rows = select
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(ctx)
-        .await?;
-    Ok(Paged {
-        items: views(ctx, rows).await?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
+            .order_by_asc(evolution::Column::CreatedAt)
+            .order_by_asc(evolution::Column::Id),
+        sort => Sort::parse(sort, EvolutionColumn::Updated)
+            .map_err(|_| ServiceError::field("sort", "evo-sort-known", vec![]))?
+            .apply(select, evolution::Column::Id),
     })
+}
+
+/// The requests the caller reads, filtered, sorted and paged.
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &EvolutionFilter,
+) -> ServiceResult<Paged<EvolutionView>> {
+    let page = listing::paging(filter.page, filter.per_page)?;
+    let rows = listing::page_of(ctx, filtered(ctx, filter).await?, page).await?;
+    Ok(Paged {
+        items: views(ctx, rows.items).await?,
+        page: rows.page,
+        per_page: rows.per_page,
+        total: rows.total,
+    })
+}
+
+/// One request's cells, in the reader's language (the score only where the view shows it).
+fn cells(e: &EvolutionView, lang: Lang) -> Vec<String> {
+    vec![
+        e.reference.clone(),
+        e.title.clone(),
+        e.offer.clone(),
+        e.organisation.clone(),
+        lang.t(&format!("evo-state-{}", e.state.as_str())),
+        e.supporting_organisations.to_string(),
+        e.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
+        listing::local(Some(e.created_at)),
+        listing::local(Some(e.updated_at)),
+    ]
+}
+
+/// The whole list as the filters keep and sort it, as CSV (see [`listing::export`]); 422
+/// before the first byte on a bad filter or separator.
+pub async fn export(
+    ctx: Ctx,
+    filter: EvolutionFilter,
+) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
+    let sheet = listing::sheet(filter.sep.as_deref())?;
+    let query = filtered(&ctx, &filter).await?;
+    listing::export(
+        ctx,
+        query,
+        sheet,
+        &HEADERS,
+        Box::new(|ctx, rows| {
+            Box::pin(async move {
+                let lang = ctx.caller().language;
+                Ok(views(ctx, rows)
+                    .await?
+                    .iter()
+                    .map(|e| cells(e, lang))
+                    .collect())
+            })
+        }),
+    )
 }
 
 /// The requests in a state members assess in, without an assessment by `account`.

@@ -24,7 +24,7 @@ pub use self::{
     actions::{EvolutionActionInput, act, not_now},
     filing::{NewEvolution, file},
     history::{EvolutionStep, StepNote, Why, history, state_why, step, steps, told},
-    list::{EvolutionFilter, list, views},
+    list::{EvolutionFilter, export, list, views},
 };
 use crate::{
     access::Caller,

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 pub use read::{get, versions};
-pub use search::{list, offer_id, suggestions};
+pub use search::{export, list, offer_id, suggestions};
 pub use write::{FaqChanges, NewFaq, create, update};
 
 /// Who reads a published FAQ.
@@ -131,25 +131,60 @@ pub struct FaqHit {
     /// Where the query's words are, HTML-escaped with the hits in `<mark>`; the summary's start
     /// in a list without a query.
     pub snippet: String,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
 }
 
-/// The FAQ list's filters.
+/// The FAQ list's filters, sort and paging.
 #[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaqFilter {
     /// Words to find (French; accents and case do not matter) or an exact error code.
+    #[param(example = "sms")]
     pub q: Option<String>,
     /// Offer code; `general` for FAQs without an offer.
+    #[param(example = "SMS-U")]
     pub offer: Option<String>,
     /// Category id.
     pub category: Option<i64>,
     /// `published` (default), `draft`, `archived` or `all`: beyond published, only what the
     /// caller writes is found.
+    #[param(example = "all")]
     pub status: Option<String>,
+    /// `everyone`, `subscribers` or `agents`.
+    #[param(example = "subscribers")]
+    pub visibility: Option<String>,
+    /// `updated` (latest change first; the default without `q`), `title`, `offer`, `status`,
+    /// `visibility`, or the same with `-` for the other order. With `q` and no sort: relevance.
+    #[param(example = "title")]
+    pub sort: Option<String>,
+    /// `csv`: the whole list as a CSV file (the API also answers CSV to `Accept: text/csv`).
+    #[param(example = "csv")]
+    pub format: Option<String>,
+    /// The CSV separator: `;` (default, for French spreadsheets) or `,`.
+    #[param(example = ",")]
+    pub sep: Option<String>,
     /// Page, from 1.
     pub page: Option<u64>,
     /// Items per page, 1 to 200 (default 20).
     pub per_page: Option<u64>,
+}
+
+impl FaqFilter {
+    /// The filters and sort set, as query-string pairs (paging left out), for the page's links.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("q", self.q.clone()),
+            ("offer", self.offer.clone()),
+            ("category", self.category.map(|c| c.to_string())),
+            ("status", self.status.clone()),
+            ("visibility", self.visibility.clone()),
+            ("sort", self.sort.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect()
+    }
 }
 
 /// Snippet width, in characters.

@@ -4,33 +4,87 @@
 use std::collections::HashMap;
 
 use entity::{
-    faq::{self, FaqStatus},
+    faq::{self, FaqStatus, FaqVisibility},
     offer,
 };
+use futures::{Stream, StreamExt};
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
+    sea_query::{Expr, Query as SqlQuery, SimpleExpr},
 };
 
 use super::{FaqFilter, FaqHit, SNIPPET};
 use crate::{
     db::{Ctx, Handle, directory},
     domain::search_terms::{Query, snippet},
+    i18n::Lang,
     services::{
         PageRequest, Paged,
         error::{ServiceError, ServiceResult},
         fulltext,
+        listing::{self, Sort, SortColumn},
     },
 };
 
-/// The FAQs the caller reads, searched when `q` is given (exact error code first, then by
-/// relevance, title above body), else the latest changed first.
-pub async fn list<C: Handle>(ctx: &Ctx<C>, filter: &FaqFilter) -> ServiceResult<Paged<FaqHit>> {
-    let page = PageRequest {
-        page: filter.page.unwrap_or(1),
-        per_page: filter.per_page.unwrap_or(20),
+/// The columns the FAQ list sorts by (without `q`, or with an explicit sort).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaqColumn {
+    /// Question.
+    Title,
+    /// The offer's code (general FAQs first).
+    Offer,
+    /// Status (its word).
+    Status,
+    /// Visibility (its word).
+    Visibility,
+    /// Last changed.
+    Updated,
+}
+
+impl SortColumn for FaqColumn {
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("title", Self::Title),
+        ("offer", Self::Offer),
+        ("status", Self::Status),
+        ("visibility", Self::Visibility),
+        ("updated", Self::Updated),
+    ];
+
+    fn key(self) -> SimpleExpr {
+        let col = |c: faq::Column| Expr::col((faq::Entity, c));
+        match self {
+            Self::Title => col(faq::Column::Title),
+            Self::Offer => listing::offer_code(faq::Entity, faq::Column::OfferId),
+            Self::Status => col(faq::Column::Status),
+            Self::Visibility => col(faq::Column::Visibility),
+            Self::Updated => col(faq::Column::UpdatedAt),
+        }
     }
-    .checked()?;
+
+    fn descending_first(self) -> bool {
+        self == Self::Updated
+    }
+}
+
+/// The columns of the CSV export, by catalogue key.
+const HEADERS: [&str; 6] = [
+    "faq-question",
+    "tickets-offer",
+    "faq-error-code",
+    "faq-status",
+    "faq-visibility",
+    "list-updated",
+];
+
+/// Rows read per page while exporting.
+const CHUNK: u64 = 200;
+
+/// The list's filters as a condition, and the search text (checked).
+async fn conditions<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &FaqFilter,
+) -> ServiceResult<(Condition, String)> {
     let mut condition = Condition::all();
     let status = match filter.status.as_deref().unwrap_or("published") {
         "all" => None,
@@ -47,6 +101,12 @@ pub async fn list<C: Handle>(ctx: &Ctx<C>, filter: &FaqFilter) -> ServiceResult<
     };
     if let Some(status) = status {
         condition = condition.add(faq::Column::Status.eq(status));
+    }
+    if let Some(word) = filter.visibility.as_deref().filter(|v| !v.is_empty()) {
+        let visibility = FaqVisibility::try_from_value(&word.to_owned()).map_err(|_| {
+            ServiceError::field("visibility", "field-faq-visibility-filter", vec![])
+        })?;
+        condition = condition.add(faq::Column::Visibility.eq(visibility));
     }
     match filter
         .offer
@@ -72,7 +132,121 @@ pub async fn list<C: Handle>(ctx: &Ctx<C>, filter: &FaqFilter) -> ServiceResult<
             vec![("max", "200".to_owned())],
         ));
     }
-    search(ctx, condition, text, false, page).await
+    Ok((condition, text.to_owned()))
+}
+
+/// The FAQs the caller reads, searched when `q` is given (exact error code first, then by
+/// relevance, title above body) unless a sort is asked, else the latest changed first.
+pub async fn list<C: Handle>(ctx: &Ctx<C>, filter: &FaqFilter) -> ServiceResult<Paged<FaqHit>> {
+    let page = PageRequest {
+        page: filter.page.unwrap_or(1),
+        per_page: filter.per_page.unwrap_or(20),
+    }
+    .checked()?;
+    page_of(ctx, filter, page).await
+}
+
+/// One page of the list: the search's, in relevance order, when `q` is given without a sort;
+/// else the FAQs the filters keep (those `q` finds among them) in the order asked.
+async fn page_of<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &FaqFilter,
+    page: PageRequest,
+) -> ServiceResult<Paged<FaqHit>> {
+    let (mut condition, text) = conditions(ctx, filter).await?;
+    let sort = filter.sort.as_deref().filter(|s| !s.trim().is_empty());
+    if !text.is_empty() && sort.is_none() {
+        return search(ctx, condition, &text, false, page).await;
+    }
+    let sort = Sort::parse(sort, FaqColumn::Updated)?;
+    let query = Query::parse(&text, false);
+    if !text.is_empty() {
+        condition = condition.add(found_by(ctx, &text, &query));
+    }
+    let select = sort.apply(ctx.find::<faq::Entity>().filter(condition), faq::Column::Id);
+    let rows = listing::page_of(ctx, select, page).await?;
+    Ok(Paged {
+        items: hits_of(ctx, rows.items, &query).await?,
+        page: rows.page,
+        per_page: rows.per_page,
+        total: rows.total,
+    })
+}
+
+/// What the search finds for `text`: the FAQs with that exact error code, and those whose
+/// index matches the query's words.
+fn found_by<C: Handle>(ctx: &Ctx<C>, text: &str, query: &Query) -> Condition {
+    let exact = Condition::all().add(faq::Column::ErrorCode.eq(text.to_uppercase()));
+    if query.is_empty() {
+        return exact;
+    }
+    let mut matched = fulltext::matching(
+        ctx.get_database_backend(),
+        fulltext::Corpus::Faq,
+        SqlQuery::select()
+            .column((faq::Entity, faq::Column::Id))
+            .from(faq::Entity)
+            .to_owned(),
+        query,
+        fulltext::Private::Nowhere,
+    );
+    matched.clear_order_by();
+    Condition::any()
+        .add(exact)
+        .add(faq::Column::Id.in_subquery(matched))
+}
+
+/// One FAQ's cells, in the reader's language.
+fn cells(hit: &FaqHit, lang: Lang) -> Vec<String> {
+    vec![
+        hit.title.clone(),
+        hit.offer.clone().unwrap_or_else(|| lang.t("faq-general")),
+        hit.error_code.clone().unwrap_or_default(),
+        lang.t(&format!("faq-status-{}", hit.status)),
+        lang.t(&format!("faq-visibility-{}", hit.visibility)),
+        listing::local(Some(hit.updated_at)),
+    ]
+}
+
+/// The whole list as the filters keep and sort it (or as the search ranks it), as CSV: the
+/// head, then a page of lines per step, each written out before the next is read. The
+/// knowledge base holds hundreds of FAQs, so pages follow by offset, the search's ranking
+/// included. 422 before the first byte on a bad filter or separator.
+pub async fn export(
+    ctx: Ctx,
+    filter: FaqFilter,
+) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
+    let sheet = listing::sheet(filter.sep.as_deref())?;
+    conditions(&ctx, &filter).await?;
+    if let Some(sort) = filter.sort.as_deref().filter(|s| !s.trim().is_empty()) {
+        Sort::<FaqColumn>::parse(Some(sort), FaqColumn::Updated)?;
+    }
+    let head = listing::head(&ctx, sheet, &HEADERS)?;
+    let rows = futures::stream::try_unfold((ctx, filter, 1u64, false), move |state| async move {
+        let (ctx, filter, page, done) = state;
+        if done {
+            return Ok(None);
+        }
+        let found = page_of(
+            &ctx,
+            &filter,
+            PageRequest {
+                page,
+                per_page: CHUNK,
+            },
+        )
+        .await?;
+        if found.items.is_empty() {
+            return Ok(None);
+        }
+        let lang = ctx.caller().language;
+        let last = (found.items.len() as u64) < CHUNK;
+        let lines = sheet
+            .write(found.items.iter().map(|h| cells(h, lang)))
+            .map_err(|e| ServiceError::Internal(e.into()))?;
+        Ok(Some((lines, (ctx, filter, page + 1, last))))
+    });
+    Ok(futures::stream::once(async move { Ok(head) }).chain(rows))
 }
 
 /// The published FAQs of an offer (and general ones) matching what a contact is typing, for the
@@ -251,11 +425,20 @@ async fn hits<C: Handle>(ctx: &Ctx<C>, ids: &[i64], query: &Query) -> ServiceRes
         .filter(faq::Column::Id.is_in(ids.iter().copied()))
         .all(ctx)
         .await?;
-    let offers = offer_codes(ctx, rows.iter().filter_map(|r| r.offer_id)).await?;
     let mut by_id: HashMap<i64, faq::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
-    Ok(ids
-        .iter()
-        .filter_map(|id| by_id.remove(id))
+    let rows = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    hits_of(ctx, rows, query).await
+}
+
+/// The hits of some FAQs, in their order, with their snippets (offer codes in one query).
+async fn hits_of<C: Handle>(
+    ctx: &Ctx<C>,
+    rows: Vec<faq::Model>,
+    query: &Query,
+) -> ServiceResult<Vec<FaqHit>> {
+    let offers = offer_codes(ctx, rows.iter().filter_map(|r| r.offer_id)).await?;
+    Ok(rows
+        .into_iter()
         .map(|row| {
             let text = format!(
                 "{} {}",
@@ -271,6 +454,7 @@ async fn hits<C: Handle>(ctx: &Ctx<C>, ids: &[i64], query: &Query) -> ServiceRes
                 error_code: row.error_code,
                 status: row.status.to_value(),
                 visibility: row.visibility.to_value(),
+                updated_at: row.updated_at,
             }
         })
         .collect())

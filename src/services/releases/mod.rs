@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 pub use self::{
     ballots::{BallotInput, ChairDecision, decide_as_chair, vote},
     drafts::{NewRelease, ReleaseAction, ReleaseItems, Revision, act, create, set_items},
-    read::{DraftEffort, ReleaseFilter, decision, draft_efforts, get, list},
+    read::{DraftEffort, ReleaseFilter, decision, draft_efforts, export, get, list},
     roadmap::{Roadmap, RoadmapRelease, roadmap},
     steering::{SteeringSettings, may_set_steering, set_steering_settings, steering_settings},
 };

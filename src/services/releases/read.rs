@@ -6,7 +6,11 @@ use entity::{
     account, evolution, evolution_assessment, offer, organisation, release, steering_ballot,
     steering_decision,
 };
-use sea_orm::{ActiveEnum, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use futures::Stream;
+use sea_orm::{
+    ActiveEnum, ColumnTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, SimpleExpr},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,10 +25,12 @@ use crate::{
         steering::{self, Ballot, Vote},
         tenths::tenths,
     },
+    i18n::Lang,
     services::{
-        PageRequest, Paged,
+        Paged,
         error::{ServiceError, ServiceResult},
         evolutions::{self, committee, labels},
+        listing::{self, Sort, SortColumn},
     },
 };
 
@@ -301,32 +307,112 @@ pub async fn decision<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<Decisio
         .ok_or(ServiceError::NotFound)
 }
 
-/// The list's filters.
-#[derive(Debug, Default, Clone, Deserialize, IntoParams, ToSchema)]
+/// The list's filters, sort and paging.
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseFilter {
     /// Offer code.
+    #[param(example = "GEFORP")]
     pub offer: Option<String>,
     /// A state: `draft`, `proposed`, `approved`, `in_development`, `released`.
+    #[param(example = "draft")]
     pub state: Option<String>,
+    /// `major` or `minor`.
+    #[param(example = "minor")]
+    pub kind: Option<String>,
     /// `missing`: the releases before the steering committee the caller has not voted on yet.
     pub ballot: Option<String>,
+    /// `created` (default, newest first), `offer`, `version`, `kind`, `target`, `state`, or the
+    /// same with `-` for the other order.
+    #[param(example = "-target")]
+    pub sort: Option<String>,
+    /// `csv`: the whole list as a CSV file (the API also answers CSV to `Accept: text/csv`).
+    #[param(example = "csv")]
+    pub format: Option<String>,
+    /// The CSV separator: `;` (default, for French spreadsheets) or `,`.
+    #[param(example = ",")]
+    pub sep: Option<String>,
     /// Page, from 1.
     pub page: Option<u64>,
     /// Items per page, 1 to 200 (default 50).
     pub per_page: Option<u64>,
 }
 
-/// The releases the caller reads, latest target first.
-pub async fn list<C: Handle>(
+impl ReleaseFilter {
+    /// The filters and sort set, as query-string pairs (paging left out), for the page's links.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("offer", self.offer.clone()),
+            ("state", self.state.clone()),
+            ("kind", self.kind.clone()),
+            ("ballot", self.ballot.clone()),
+            ("sort", self.sort.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// The columns the release list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseColumn {
+    /// Created (in id order).
+    Created,
+    /// The offer's code.
+    Offer,
+    /// Version label.
+    Version,
+    /// Major or minor.
+    Kind,
+    /// Target date.
+    Target,
+    /// State (its word).
+    State,
+}
+
+impl SortColumn for ReleaseColumn {
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("created", Self::Created),
+        ("offer", Self::Offer),
+        ("version", Self::Version),
+        ("kind", Self::Kind),
+        ("target", Self::Target),
+        ("state", Self::State),
+    ];
+
+    fn key(self) -> SimpleExpr {
+        let col = |c: release::Column| Expr::col((release::Entity, c));
+        match self {
+            Self::Created => col(release::Column::Id),
+            Self::Offer => listing::offer_code(release::Entity, release::Column::OfferId),
+            Self::Version => col(release::Column::Version),
+            Self::Kind => col(release::Column::Kind),
+            Self::Target => col(release::Column::TargetDate),
+            Self::State => col(release::Column::State),
+        }
+    }
+
+    fn descending_first(self) -> bool {
+        matches!(self, Self::Created | Self::Target)
+    }
+}
+
+/// The columns of the CSV export, by catalogue key.
+const HEADERS: [&str; 5] = [
+    "tickets-offer",
+    "release-version",
+    "release-kind",
+    "release-target",
+    "evo-state",
+];
+
+/// The releases the caller reads with the list's filters, in the order asked.
+async fn filtered<C: Handle>(
     ctx: &Ctx<C>,
     filter: &ReleaseFilter,
-) -> ServiceResult<Paged<ReleaseSummary>> {
-    let page = PageRequest {
-        page: filter.page.unwrap_or(1),
-        per_page: filter.per_page.unwrap_or(50),
-    }
-    .checked()?;
+) -> ServiceResult<Select<release::Entity>> {
+    let sort = Sort::parse(filter.sort.as_deref(), ReleaseColumn::Created)?;
     let mut select = ctx.find::<release::Entity>();
     if let Some(code) = filter.offer.as_deref().filter(|c| !c.trim().is_empty()) {
         select = select.filter(release::Column::OfferId.eq(evolutions::offer_id(ctx, code).await?));
@@ -335,6 +421,11 @@ pub async fn list<C: Handle>(
         let state = release::ReleaseState::try_from_value(&word.to_owned())
             .map_err(|_| ServiceError::field("state", "release-state-unknown", vec![]))?;
         select = select.filter(release::Column::State.eq(state));
+    }
+    if let Some(word) = filter.kind.as_deref().filter(|s| !s.is_empty()) {
+        let kind = release::ReleaseKind::try_from_value(&word.to_owned())
+            .map_err(|_| ServiceError::field("kind", "release-kind-unknown", vec![]))?;
+        select = select.filter(release::Column::Kind.eq(kind));
     }
     match filter.ballot.as_deref() {
         None | Some("") => {}
@@ -361,24 +452,70 @@ pub async fn list<C: Handle>(
             ));
         }
     }
-    let total = select.clone().count(ctx).await?;
-    let rows = select
-        .order_by_desc(release::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(ctx)
-        .await?;
+    Ok(sort.apply(select, release::Column::Id))
+}
+
+/// The releases the caller reads, filtered, sorted and paged (newest first unless asked
+/// otherwise).
+pub async fn list<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &ReleaseFilter,
+) -> ServiceResult<Paged<ReleaseSummary>> {
+    let page = listing::paging(filter.page, filter.per_page)?;
+    let rows = listing::page_of(ctx, filtered(ctx, filter).await?, page).await?;
+    Ok(Paged {
+        items: summaries(ctx, rows.items).await?,
+        page: rows.page,
+        per_page: rows.per_page,
+        total: rows.total,
+    })
+}
+
+/// Some releases in a list, with their offers' codes (one query).
+async fn summaries<C: Handle>(
+    ctx: &Ctx<C>,
+    rows: Vec<release::Model>,
+) -> ServiceResult<Vec<ReleaseSummary>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let codes = offer_codes(ctx, &ids).await?;
-    Ok(Paged {
-        items: rows
-            .into_iter()
-            .map(|r| summary(r, &codes))
-            .collect::<ServiceResult<_>>()?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    })
+    rows.into_iter().map(|r| summary(r, &codes)).collect()
+}
+
+/// One release's cells, in the reader's language.
+fn cells(r: &ReleaseSummary, lang: Lang) -> Vec<String> {
+    vec![
+        r.offer.clone(),
+        r.version.clone(),
+        lang.t(&format!("release-kind-{}", r.kind)),
+        r.target_date.map(|d| d.to_string()).unwrap_or_default(),
+        lang.t(&format!("release-state-{}", r.state.as_str())),
+    ]
+}
+
+/// The whole list as the filters keep and sort it, as CSV (see [`listing::export`]); 422
+/// before the first byte on a bad filter or separator.
+pub async fn export(
+    ctx: Ctx,
+    filter: ReleaseFilter,
+) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
+    let sheet = listing::sheet(filter.sep.as_deref())?;
+    let query = filtered(&ctx, &filter).await?;
+    listing::export(
+        ctx,
+        query,
+        sheet,
+        &HEADERS,
+        Box::new(|ctx, rows| {
+            Box::pin(async move {
+                let lang = ctx.caller().language;
+                Ok(summaries(ctx, rows)
+                    .await?
+                    .iter()
+                    .map(|r| cells(r, lang))
+                    .collect())
+            })
+        }),
+    )
 }
 
 /// A release in a list, with its offer's code.

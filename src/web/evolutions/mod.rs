@@ -25,7 +25,11 @@ use crate::{
     access::Caller,
     db::Ctx,
     error::AppError,
-    services::catalogue::offers::{self, OfferFilter},
+    services::{
+        PageRequest,
+        catalogue::offers::{self, OfferFilter},
+        organisations,
+    },
 };
 
 fn base(caller: &Caller) -> &'static str {
@@ -48,4 +52,19 @@ pub(crate) async fn offer_codes(ctx: &Ctx) -> Result<Value, AppError> {
     )
     .await?;
     Ok(json!(offers.items))
+}
+
+/// The establishments the caller reads, for a filter's choice (those that file requests).
+pub(crate) async fn organisation_choices(ctx: &Ctx) -> Result<Value, AppError> {
+    let all = PageRequest {
+        page: 1,
+        per_page: crate::services::MAX_PER_PAGE,
+    };
+    let clients: Vec<_> = organisations::list(ctx, all)
+        .await?
+        .items
+        .into_iter()
+        .filter(|o| o.is_client)
+        .collect();
+    Ok(json!(clients))
 }

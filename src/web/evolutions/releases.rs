@@ -19,6 +19,7 @@ use crate::{
     services::error::ServiceError,
     services::{
         evolutions::{self, EvolutionFilter},
+        listing::PagerView,
         releases::{
             self, BallotInput, ChairDecision, NewRelease, ReleaseAction, ReleaseFilter,
             ReleaseItems,
@@ -28,16 +29,35 @@ use crate::{
     web::forms::field_errors_in,
 };
 
-/// `GET /desk/releases`.
+/// The releases page: the list as filtered, sorted and paged, and the new release's form.
+async fn releases_page(
+    ctx: &Ctx,
+    filter: ReleaseFilter,
+    errors: Value,
+    form: Value,
+) -> Result<Page, AppError> {
+    let found = releases::list(ctx, &filter).await?;
+    let pager = PagerView::new(&found, &filter.pairs(), "created");
+    Ok(Page::new(
+        "evolutions/releases.html",
+        json!({ "found": found, "pager": pager, "filter": filter,
+                "offers": offer_codes(ctx).await?, "errors": errors, "form": form }),
+    ))
+}
+
+/// `GET /desk/releases`: filters as selects, sortable headers, numbered pages; with
+/// `format=csv`, the whole list as a CSV file.
 pub async fn releases_list(
     ctx: Ctx,
     Query(filter): Query<ReleaseFilter>,
-) -> Result<Page, AppError> {
-    let found = releases::list(&ctx, &filter).await?;
-    Ok(Page::new(
-        "evolutions/releases.html",
-        json!({ "found": found, "offers": offer_codes(&ctx).await?, "errors": {}, "form": {} }),
-    ))
+) -> Result<Response, AppError> {
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = releases::export(ctx, filter).await?;
+        return crate::http::csv_stream("releases.csv", chunks);
+    }
+    Ok(releases_page(&ctx, filter, json!({}), json!({}))
+        .await?
+        .into_response())
 }
 
 /// The new release's form.
@@ -76,15 +96,9 @@ pub async fn release_create(
         Ok(r) => Ok(Redirect::to(&format!("/desk/releases/{}", r.id)).into_response()),
         Err(err) => {
             let errors = field_errors_in(err.into(), lang)?;
-            let found = releases::list(&ctx, &ReleaseFilter::default()).await?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Page::new(
-                    "evolutions/releases.html",
-                    json!({ "found": found, "offers": offer_codes(&ctx).await?, "errors": errors, "form": form }),
-                ),
-            )
-                .into_response())
+            let page =
+                releases_page(&ctx, ReleaseFilter::default(), json!(errors), json!(form)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
 }

@@ -9,7 +9,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{base, offer_codes};
+use super::{base, offer_codes, organisation_choices};
 use crate::{
     auth::csrf::CsrfForm,
     db::Ctx,
@@ -21,28 +21,40 @@ use crate::{
         evolutions::{
             self, EvolutionActionInput, EvolutionFilter, NewEvolution, assessments, support,
         },
+        listing::PagerView,
         releases,
     },
     view::Page,
     web::forms::field_errors_in,
 };
 
-/// `GET /portal/evolutions` and `/desk/committee`: the requests (the desk's in queue order).
-pub async fn list(ctx: Ctx, Query(filter): Query<EvolutionFilter>) -> Result<Page, AppError> {
+/// `GET /portal/evolutions` and `/desk/committee`: the requests (the desk's in queue order),
+/// filters as selects, sortable headers, numbered pages; with `format=csv`, the whole list as
+/// a CSV file.
+pub async fn list(ctx: Ctx, Query(filter): Query<EvolutionFilter>) -> Result<Response, AppError> {
     let desk = ctx.caller().is_staff();
+    let default_sort = if desk { "queue" } else { "updated" };
     let filter = EvolutionFilter {
         sort: filter
             .sort
             .clone()
-            .or_else(|| desk.then(|| "queue".to_owned())),
+            .filter(|s| !s.is_empty())
+            .or_else(|| Some(default_sort.to_owned())),
         ..filter
     };
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = evolutions::export(ctx, filter).await?;
+        return crate::http::csv_stream("evolutions.csv", chunks);
+    }
     let found = evolutions::list(&ctx, &filter).await?;
+    let pager = PagerView::new(&found, &filter.pairs(), default_sort);
     Ok(Page::new(
         "evolutions/list.html",
-        json!({ "found": found, "filter": filter, "offers": offer_codes(&ctx).await?,
+        json!({ "found": found, "pager": pager, "filter": filter, "offers": offer_codes(&ctx).await?,
+                "organisations": organisation_choices(&ctx).await?,
                 "base": base(ctx.caller()), "desk": desk, "contact": ctx.caller().has(crate::domain::role::Role::Contact) }),
-    ))
+    )
+    .into_response())
 }
 
 /// `GET /portal/evolutions/new`.

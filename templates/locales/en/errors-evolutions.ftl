@@ -2,7 +2,7 @@
 field-date = must be a date
 evo-state-unknown = unknown state
 evo-scope-mine = must be mine
-evo-sort-known = must be queue or recent
+evo-sort-known = must be queue, updated, recent, ref, title, offer, organisation, state, supporters, score or created (with "-" before for the other order)
 evo-offer-takes-none = this offer takes no evolution requests
 evo-filed-by-contacts = Evolution requests are filed by an establishment's contacts.
 evo-requester-answers = Only the requesting establishment answers.
@@ -48,3 +48,4 @@ session-attendees-limits = at most 100 names of 200 characters
 session-agenda-limits = at most 200 items of 200 characters
 release-state-unknown = expected draft, proposed, approved, in_development or released
 release-ballot-missing = the only value is missing
+release-kind-unknown = expected major or minor

@@ -7,6 +7,7 @@ field-faq-categories-full = the knowledge base already has { $max } categories, 
 field-faq-category-unusable = must be a general category or one of the FAQ's offer
 field-faq-error-code = at most { $max } letters, digits and - _ . :
 field-faq-status-filter = must be published, draft, archived or all
+field-faq-visibility-filter = must be everyone, subscribers or agents
 field-faq-ticket-not-resolved = must be a resolved or closed ticket
 field-language-fr-en = must be fr or en
 field-month = must be a month, YYYY-MM

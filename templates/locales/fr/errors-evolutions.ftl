@@ -2,7 +2,7 @@
 field-date = doit être une date
 evo-state-unknown = n’est pas un état connu
 evo-scope-mine = doit valoir « mine »
-evo-sort-known = doit valoir « queue » ou « recent »
+evo-sort-known = doit valoir queue, updated, recent, ref, title, offer, organisation, state, supporters, score ou created (avec « - » devant pour l’ordre inverse)
 evo-offer-takes-none = cette offre ne reçoit pas de demandes d’évolution
 evo-filed-by-contacts = Les demandes d’évolution sont déposées par les correspondants d’un établissement.
 evo-requester-answers = Seul l’établissement demandeur répond.
@@ -48,3 +48,4 @@ session-attendees-limits = au plus 100 noms de 200 caractères
 session-agenda-limits = au plus 200 points de 200 caractères
 release-state-unknown = valeurs possibles : draft, proposed, approved, in_development ou released
 release-ballot-missing = la seule valeur possible est « missing »
+release-kind-unknown = valeurs possibles : major ou minor

@@ -7,6 +7,7 @@ field-faq-categories-full = la base de connaissances compte déjà { $max } cat�
 field-faq-category-unusable = doit être une catégorie générale ou une catégorie de l’offre de la FAQ
 field-faq-error-code = { $max } lettres, chiffres et - _ . : au plus
 field-faq-status-filter = doit valoir published, draft, archived ou all
+field-faq-visibility-filter = doit valoir everyone, subscribers ou agents
 field-faq-ticket-not-resolved = doit être un ticket résolu ou clos
 field-language-fr-en = doit valoir fr ou en
 field-month = doit être un mois, au format AAAA-MM
