@@ -43,6 +43,7 @@ mod jobs;
 mod knowledge;
 mod knowledge_pages;
 mod lists;
+mod lists_directory;
 mod mail_in;
 mod mail_throughput;
 mod mailboxes;
