@@ -655,4 +655,46 @@ async fn the_directory_pages_and_the_portal_conventions_sort_page_filter_and_exp
     }
     let (status, _) = get(toulon.clone(), "/portal/conventions?sort=fee").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Every page reads in French and in English, no message left untranslated.
+    for (browser, paths) in [
+        (
+            &desk,
+            &["/desk/organisations", "/desk/accounts", "/desk/slas"][..],
+        ),
+        (&toulon, &["/portal/conventions"][..]),
+    ] {
+        for (lang, export, words) in [
+            ("fr", "Exporter en CSV (;)", "Par page"),
+            ("en", "Export as CSV (;)", "Per page"),
+        ] {
+            let (status, _) = get(browser.clone(), &format!("/lang?to={lang}&next=/")).await;
+            assert!(status.is_success() || status.is_redirection());
+            for path in paths {
+                let (status, html) = get(browser.clone(), path).await;
+                assert_eq!(status, StatusCode::OK, "{path} in {lang}");
+                assert!(
+                    html.contains(export) && html.contains(words),
+                    "{path} in {lang}"
+                );
+                for key in [
+                    "directory-",
+                    "org-",
+                    "account-",
+                    "sla-",
+                    "convention-",
+                    "list-",
+                ] {
+                    let text: String = scraper::Html::parse_document(&html)
+                        .root_element()
+                        .text()
+                        .collect();
+                    assert!(
+                        !text.contains(key),
+                        "{path} in {lang}: an untranslated {key}…"
+                    );
+                }
+            }
+        }
+    }
 }
