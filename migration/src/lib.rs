@@ -36,6 +36,7 @@ mod m20261207_000040_mailboxes;
 mod m20261207_000041_digests;
 mod m20261207_000045_identity_provider_revision;
 mod m20261207_000046_evolution_list_index;
+mod m20261207_000050_directory_list_indexes;
 mod m20261207_000055_scope_revision;
 
 /// The ordered list of every migration of Guichet.
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000041_digests::Migration),
             Box::new(m20261207_000045_identity_provider_revision::Migration),
             Box::new(m20261207_000046_evolution_list_index::Migration),
+            Box::new(m20261207_000050_directory_list_indexes::Migration),
             Box::new(m20261207_000055_scope_revision::Migration),
         ]
     }

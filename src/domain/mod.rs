@@ -26,6 +26,5 @@ pub mod spreadsheet;
 pub mod steering;
 pub mod tenths;
 pub mod throttle;
-pub mod tree;
 pub mod web_address;
 pub mod what_if;

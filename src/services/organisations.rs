@@ -1,19 +1,27 @@
 //! Organisations: the consortium, its establishments and their components, as a hierarchy.
 
 use entity::organisation;
+use futures::Stream;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
     PageRequest, Paged, Problems,
+    catalogue::offers::OrgRef,
     error::{ServiceError, ServiceResult},
+    listing::{self, Sort, SortColumn},
     required_text,
 };
-use crate::db::{Ctx, Handle};
+use crate::{
+    db::{Ctx, Handle, directory},
+    i18n::Lang,
+};
 
 /// An organisation as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -51,33 +59,227 @@ impl From<organisation::Model> for OrganisationView {
     }
 }
 
-impl crate::domain::tree::Node for OrganisationView {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn parent(&self) -> Option<i64> {
-        self.parent_id
-    }
-    fn sort_key(&self) -> &str {
-        &self.name
+/// An organisation as listed: with its parent's code and name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrganisationRow {
+    /// The organisation.
+    #[serde(flatten)]
+    pub organisation: OrganisationView,
+    /// Its parent, none for the consortium.
+    pub parent: Option<OrgRef>,
+}
+
+/// Filters, sort and paging of the organisation list.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationFilter {
+    /// Only clients (`client`) or only providers (`provider`).
+    #[param(example = "client")]
+    pub kind: Option<String>,
+    /// Only the organisations right under this one.
+    #[param(example = 1)]
+    pub parent: Option<i64>,
+    /// Only active (`true`) or inactive (`false`) ones.
+    #[param(example = true)]
+    pub active: Option<bool>,
+    /// `code` (default), `name`, `parent`, `kind`, `active`, or the same with `-` for the
+    /// other order.
+    #[param(example = "name")]
+    pub sort: Option<String>,
+    /// `csv`: the whole list as a CSV file (the API also answers CSV to `Accept: text/csv`).
+    #[param(example = "csv")]
+    pub format: Option<String>,
+    /// The CSV separator: `;` (default, for French spreadsheets) or `,`.
+    #[param(example = ",")]
+    pub sep: Option<String>,
+    /// Page number, from 1.
+    #[param(example = 1)]
+    pub page: Option<u64>,
+    /// Items per page, up to 200.
+    #[param(example = 50)]
+    pub per_page: Option<u64>,
+}
+
+impl OrganisationFilter {
+    /// The filters and sort set, as query-string pairs (paging left out), for the page's links.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("kind", self.kind.clone()),
+            ("parent", self.parent.map(|p| p.to_string())),
+            ("active", self.active.map(|a| a.to_string())),
+            ("sort", self.sort.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect()
     }
 }
 
-/// The organisations the caller reads as a tree (the first [`super::MAX_PER_PAGE`]), each with
-/// its depth, and whether more exist than shown.
-pub async fn tree<C: Handle>(
+/// The columns the organisation list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganisationColumn {
+    /// Code.
+    Code,
+    /// Name.
+    Name,
+    /// The parent's name.
+    Parent,
+    /// Client, provider or both.
+    Kind,
+    /// Active or not.
+    Active,
+}
+
+impl SortColumn for OrganisationColumn {
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("code", Self::Code),
+        ("name", Self::Name),
+        ("parent", Self::Parent),
+        ("kind", Self::Kind),
+        ("active", Self::Active),
+    ];
+
+    fn key(self) -> SimpleExpr {
+        match self {
+            Self::Code => Expr::col((organisation::Entity, organisation::Column::Code)),
+            Self::Name => Expr::col((organisation::Entity, organisation::Column::Name)),
+            Self::Parent => {
+                listing::organisation_name(organisation::Entity, organisation::Column::ParentId)
+            }
+            // Neither, clients, then providers (those that are both among the providers): the
+            // order the kind column reads in.
+            Self::Kind => Expr::case(organisation::Column::IsProvider.eq(true), 2)
+                .case(organisation::Column::IsClient.eq(true), 1)
+                .finally(0)
+                .into(),
+            Self::Active => Expr::col((organisation::Entity, organisation::Column::Active)),
+        }
+    }
+}
+
+/// The columns of the CSV export, by catalogue key.
+const HEADERS: [&str; 6] = [
+    "org-code",
+    "org-name",
+    "org-parent",
+    "org-client",
+    "org-provider",
+    "common-status",
+];
+
+/// The organisations the caller reads with the list's filters, in the order asked; 422 on
+/// `kind` for a kind other than `client` or `provider`.
+fn filtered<C: Handle>(
     ctx: &Ctx<C>,
-) -> ServiceResult<(Vec<(usize, OrganisationView)>, bool)> {
-    let page = list(
+    filter: &OrganisationFilter,
+) -> ServiceResult<Select<organisation::Entity>> {
+    let sort = Sort::parse(filter.sort.as_deref(), OrganisationColumn::Code)?;
+    let mut query = ctx.find::<organisation::Entity>();
+    match filter.kind.as_deref().map(str::trim).unwrap_or_default() {
+        "" => {}
+        "client" => query = query.filter(organisation::Column::IsClient.eq(true)),
+        "provider" => query = query.filter(organisation::Column::IsProvider.eq(true)),
+        _ => return Err(ServiceError::field("kind", "directory-filter-kind", vec![])),
+    }
+    if let Some(parent) = filter.parent {
+        query = query.filter(organisation::Column::ParentId.eq(parent));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(organisation::Column::Active.eq(active));
+    }
+    Ok(sort.apply(query, organisation::Column::Id))
+}
+
+/// A chunk of organisations with their parents, named in one query (an organisation's parent
+/// is a public label even where the caller does not read it).
+async fn rows<C: Handle>(
+    ctx: &Ctx<C>,
+    chunk: Vec<organisation::Model>,
+) -> ServiceResult<Vec<OrganisationRow>> {
+    let parents = directory::organisations(
         ctx,
-        PageRequest {
-            page: 1,
-            per_page: super::MAX_PER_PAGE,
-        },
+        chunk.iter().filter_map(|o| o.parent_id).collect::<Vec<_>>(),
     )
     .await?;
-    let more = page.total > page.items.len() as u64;
-    Ok((crate::domain::tree::depth_first(page.items), more))
+    Ok(chunk
+        .into_iter()
+        .map(|o| {
+            let parent = o.parent_id.and_then(|id| {
+                parents.iter().find(|p| p.id == id).map(|p| OrgRef {
+                    id,
+                    code: p.code.clone(),
+                    name: p.name.clone(),
+                })
+            });
+            OrganisationRow {
+                organisation: o.into(),
+                parent,
+            }
+        })
+        .collect())
+}
+
+/// The organisations the caller reads, filtered, sorted (by code unless asked otherwise) and
+/// paged.
+pub async fn listed<C: Handle>(
+    ctx: &Ctx<C>,
+    filter: &OrganisationFilter,
+) -> ServiceResult<Paged<OrganisationRow>> {
+    let page = listing::paging(filter.page, filter.per_page)?;
+    let found = listing::page_of(ctx, filtered(ctx, filter)?, page).await?;
+    Ok(Paged {
+        items: rows(ctx, found.items).await?,
+        page: found.page,
+        per_page: found.per_page,
+        total: found.total,
+    })
+}
+
+/// One organisation's cells, in the reader's language.
+fn cells(row: &OrganisationRow, lang: Lang) -> Vec<String> {
+    let o = &row.organisation;
+    let yes_no = |b: bool| lang.t(if b { "directory-yes" } else { "directory-no" });
+    vec![
+        o.code.clone(),
+        o.name.clone(),
+        row.parent
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        yes_no(o.is_client),
+        yes_no(o.is_provider),
+        lang.t(if o.active {
+            "common-active"
+        } else {
+            "common-inactive"
+        }),
+    ]
+}
+
+/// The whole list as the filters keep and sort it, as CSV (see [`listing::export`]); 422
+/// before the first byte on a bad filter or separator.
+pub fn export(
+    ctx: Ctx,
+    filter: &OrganisationFilter,
+) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
+    let sheet = listing::sheet(filter.sep.as_deref())?;
+    let query = filtered(&ctx, filter)?;
+    listing::export(
+        ctx,
+        query,
+        sheet,
+        &HEADERS,
+        Box::new(|ctx, chunk| {
+            Box::pin(async move {
+                let lang = ctx.caller().language;
+                Ok(rows(ctx, chunk)
+                    .await?
+                    .iter()
+                    .map(|r| cells(r, lang))
+                    .collect())
+            })
+        }),
+    )
 }
 
 /// A new organisation.

@@ -3,17 +3,21 @@
 
 use axum::{
     extract::{Path, Query, State},
-    response::Response,
+    response::{IntoResponse, Response},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{
     db::Ctx,
     error::AppError,
-    services::catalogue::{
-        conventions::{self, ConventionFilter},
-        offers::{self, OfferFilter},
+    services::{
+        Paged,
+        catalogue::{
+            conventions::{self, ConventionFilter, ConventionView},
+            offers::{self, OfferFilter, OfferView, OrgRef},
+        },
+        listing::PagerView,
     },
     state::AppState,
     view::Page,
@@ -56,21 +60,57 @@ async fn offers_to_file_on(ctx: &Ctx, search: Search, base: &str) -> Result<Page
     ))
 }
 
-/// `GET /portal/conventions`: the conventions that concern the contact's organisation.
-pub async fn conventions(ctx: Ctx) -> Result<Page, AppError> {
-    let list = conventions::list(
+/// `portal/conventions.html`.
+#[derive(Serialize)]
+struct ConventionsPage {
+    /// A page of conventions.
+    list: Paged<ConventionView>,
+    /// Its page links, sort and query strings.
+    pager: PagerView,
+    /// The filters set.
+    f: ConventionFilter,
+    /// The providers of the offers the contact reads, to filter by.
+    providers: Vec<OrgRef>,
+    /// The offers the contact reads, to filter by.
+    offers: Vec<OfferView>,
+}
+
+/// `GET /portal/conventions`: the conventions that concern the contact's organisation, with
+/// the desk list's filters, sort, pages and export (`format=csv`).
+pub async fn conventions(
+    ctx: Ctx,
+    Query(filter): Query<ConventionFilter>,
+) -> Result<Response, AppError> {
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = conventions::export(ctx, filter).await?;
+        return crate::http::csv_stream("conventions.csv", chunks);
+    }
+    let list = conventions::list(&ctx, &filter).await?;
+    let offers = offers::list(
         &ctx,
-        &ConventionFilter {
+        &OfferFilter {
             page: Some(1),
             per_page: Some(crate::services::MAX_PER_PAGE),
-            ..ConventionFilter::default()
+            ..OfferFilter::default()
         },
     )
-    .await?;
+    .await?
+    .items;
+    let mut providers: Vec<OrgRef> = offers.iter().map(|o| o.provider.clone()).collect();
+    providers.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    providers.dedup_by_key(|p| p.id);
+    let pairs = filter.pairs();
     Ok(Page::new(
         "portal/conventions.html",
-        json!({ "list": list }),
-    ))
+        ConventionsPage {
+            pager: PagerView::new(&list, &pairs, "end"),
+            list,
+            f: filter,
+            providers,
+            offers,
+        },
+    )
+    .into_response())
 }
 
 /// `GET /attachments/{id}`: a document whose owner the visitor reads.

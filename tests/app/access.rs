@@ -387,11 +387,11 @@ async fn desk_pages_answer_404_outside_the_scope_in_html() {
 }
 
 #[tokio::test]
-async fn the_desk_shows_the_organisation_tree() {
+async fn the_desk_lists_the_organisations_with_their_parents() {
     let app = TestApp::with_demo().await;
     let admin = browser_signed_in(&app, "admin@demo.guichet", "demo").await;
     let html = admin
-        .get(app.url("/desk/organisations"))
+        .get(app.url("/desk/organisations?sort=name"))
         .send()
         .await
         .unwrap()
@@ -399,21 +399,27 @@ async fn the_desk_shows_the_organisation_tree() {
         .await
         .unwrap();
     let doc = scraper::Html::parse_document(&html);
-    let cells = scraper::Selector::parse("table.tree tbody td:first-child").unwrap();
+    let cells = scraper::Selector::parse("tbody tr").unwrap();
+    let td = scraper::Selector::parse("td").unwrap();
+    // Name and parent of each row.
     let rows: Vec<(String, String)> = doc
         .select(&cells)
-        .map(|td| {
-            (
-                td.value().attr("class").unwrap_or_default().to_owned(),
-                td.text().collect::<String>(),
-            )
+        .map(|tr| {
+            let texts: Vec<String> = tr.select(&td).map(|c| c.text().collect()).collect();
+            (texts[1].clone(), texts[2].clone())
         })
         .collect();
     assert_eq!(rows.len(), 8);
-    assert_eq!(rows[0], ("depth-0".to_owned(), "ESUP-Portail".to_owned()));
+    assert_eq!(rows[0].0, "Aix-Marseille Université");
+    let consortium = rows
+        .iter()
+        .find(|(name, _)| name == "ESUP-Portail")
+        .unwrap();
+    assert_eq!(consortium.1, "", "the consortium has no parent");
     assert!(
-        rows[1..].iter().all(|(class, _)| class == "depth-1"),
+        rows.iter()
+            .filter(|(name, _)| name != "ESUP-Portail")
+            .all(|(_, parent)| parent == "ESUP-Portail"),
         "{rows:?}"
     );
-    assert_eq!(rows[1].1, "Aix-Marseille Université");
 }

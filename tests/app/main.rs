@@ -44,6 +44,7 @@ mod knowledge;
 mod knowledge_pages;
 mod lists;
 mod lists_committee;
+mod lists_directory;
 mod mail_in;
 mod mail_throughput;
 mod mailboxes;

@@ -4,55 +4,37 @@ use axum::{
     Json,
     extract::{Path, Query, State},
     http::StatusCode,
+    response::{IntoResponse, Response},
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::routes;
 
 use crate::{
     db::Ctx,
     error::AppError,
     services::{
-        PageRequest, Paged,
-        accounts::{self, AccountChanges, AccountDetail, AccountView, NewAccount},
+        Paged,
+        accounts::{self, AccountChanges, AccountDetail, AccountFilter, AccountView, NewAccount},
     },
     state::AppState,
 };
 
-/// Filters of the account list.
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct AccountQuery {
-    /// Only the accounts of this organisation.
-    organisation: Option<i64>,
-    /// Page number, from 1.
-    #[serde(default = "first")]
-    page: u64,
-    /// Items per page, 1 to 200.
-    #[serde(default = "fifty")]
-    per_page: u64,
-}
-
-fn first() -> u64 {
-    1
-}
-
-fn fifty() -> u64 {
-    50
-}
-
-/// The accounts the caller reads.
-#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountQuery),
-    responses((status = 200, body = Paged<AccountView>)), security(("bearer" = [])))]
+/// The accounts the caller reads, filtered, sorted and paged; with `format=csv` or
+/// `Accept: text/csv`, the whole list (same filters and order) as CSV. Neither holds a
+/// password hash.
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountFilter),
+    responses((status = 200, description = "A page of accounts; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((Paged<AccountView> = "application/json"), (String = "text/csv"))),
+        (status = 422)), security(("bearer" = [])))]
 pub async fn list(
     ctx: Ctx,
-    Query(query): Query<AccountQuery>,
-) -> Result<Json<Paged<AccountView>>, AppError> {
-    let page = PageRequest {
-        page: query.page,
-        per_page: query.per_page,
-    };
-    Ok(Json(accounts::list(&ctx, query.organisation, page).await?))
+    headers: axum::http::HeaderMap,
+    Query(filter): Query<AccountFilter>,
+) -> Result<Response, AppError> {
+    if crate::http::wants_csv(&headers, filter.format.as_deref()) {
+        let chunks = accounts::export(ctx, &filter)?;
+        return crate::http::csv_stream("accounts.csv", chunks);
+    }
+    Ok(Json(accounts::listed(&ctx, &filter).await?).into_response())
 }
 
 /// Creates an account in an organisation the caller manages and mails it a link to choose

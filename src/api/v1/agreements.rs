@@ -15,11 +15,11 @@ use crate::{
     error::AppError,
     quota::CreationQuota,
     services::{
-        PageRequest, Paged,
+        Paged,
         catalogue::{
             attachments::{self, AttachmentView, Upload},
             conventions::{self, ConventionFilter, ConventionInput, ConventionView},
-            slas::{self, SlaInput, SlaView},
+            slas::{self, SlaFilter, SlaInput, SlaRow, SlaView},
             what_if::{self, WhatIfInput, WhatIfView},
         },
     },
@@ -165,14 +165,23 @@ pub async fn download(
     crate::http::download(&row, bytes)
 }
 
-/// The SLAs the caller reads.
-#[utoipa::path(get, path = "/api/v1/slas", tag = "agreements", params(PageRequest),
-    responses((status = 200, body = Paged<SlaView>)), security(("bearer" = [])))]
+/// The SLAs the caller reads, filtered, sorted and paged; with `format=csv` or
+/// `Accept: text/csv`, the whole list (same filters and order) as CSV.
+#[utoipa::path(get, path = "/api/v1/slas", tag = "agreements", params(SlaFilter),
+    responses((status = 200, description = "A page of SLAs; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((Paged<SlaRow> = "application/json"), (String = "text/csv"))),
+        (status = 422)), security(("bearer" = [])))]
 pub async fn list_slas(
     ctx: Ctx,
-    Query(page): Query<PageRequest>,
-) -> Result<Json<Paged<SlaView>>, AppError> {
-    Ok(Json(slas::list(&ctx, page).await?))
+    headers: axum::http::HeaderMap,
+    Query(filter): Query<SlaFilter>,
+) -> Result<Response, AppError> {
+    use axum::response::IntoResponse;
+    if crate::http::wants_csv(&headers, filter.format.as_deref()) {
+        let chunks = slas::export(ctx, &filter)?;
+        return crate::http::csv_stream("slas.csv", chunks);
+    }
+    Ok(Json(slas::listed(&ctx, &filter).await?).into_response())
 }
 
 /// Creates an SLA for a provider the caller manages.

@@ -4,6 +4,7 @@ use axum::{
     Json,
     extract::{Path, Query},
     http::StatusCode,
+    response::{IntoResponse, Response},
 };
 use utoipa_axum::routes;
 
@@ -11,19 +12,31 @@ use crate::{
     db::Ctx,
     error::AppError,
     services::{
-        PageRequest, Paged,
-        organisations::{self, NewOrganisation, OrganisationChanges, OrganisationView},
+        Paged,
+        organisations::{
+            self, NewOrganisation, OrganisationChanges, OrganisationFilter, OrganisationRow,
+            OrganisationView,
+        },
     },
 };
 
-/// The organisations the caller reads.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(PageRequest),
-    responses((status = 200, body = Paged<OrganisationView>)), security(("bearer" = [])))]
+/// The organisations the caller reads, filtered, sorted and paged; with `format=csv` or
+/// `Accept: text/csv`, the whole list (same filters and order) as CSV.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
+    params(OrganisationFilter),
+    responses((status = 200, description = "A page of organisations; with format=csv or Accept: text/csv, the whole list as CSV (UTF-8 with BOM, `;`-separated)",
+            content((Paged<OrganisationRow> = "application/json"), (String = "text/csv"))),
+        (status = 422)), security(("bearer" = [])))]
 pub async fn list(
     ctx: Ctx,
-    Query(page): Query<PageRequest>,
-) -> Result<Json<Paged<OrganisationView>>, AppError> {
-    Ok(Json(organisations::list(&ctx, page).await?))
+    headers: axum::http::HeaderMap,
+    Query(filter): Query<OrganisationFilter>,
+) -> Result<Response, AppError> {
+    if crate::http::wants_csv(&headers, filter.format.as_deref()) {
+        let chunks = organisations::export(ctx, &filter)?;
+        return crate::http::csv_stream("organisations.csv", chunks);
+    }
+    Ok(Json(organisations::listed(&ctx, &filter).await?).into_response())
 }
 
 /// Creates an organisation under one the caller manages.

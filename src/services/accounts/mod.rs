@@ -1,5 +1,7 @@
 //! Accounts: one per person, in one organisation, with additive roles.
 
+mod list;
+pub use list::{AccountColumn, AccountFilter, export, listed};
 pub mod own;
 mod stored;
 
@@ -42,6 +44,8 @@ pub struct AccountView {
     pub display_name: String,
     /// The account's organisation.
     pub organisation_id: i64,
+    /// Its name.
+    pub organisation_name: String,
     /// `fr` or `en`.
     pub language: String,
     /// Inactive accounts cannot sign in.
@@ -141,7 +145,7 @@ pub async fn list<C: Handle>(
     })
 }
 
-/// Attaches their roles to a page of accounts, in one query.
+/// Attaches their roles and their organisations' names to a page of accounts, in two queries.
 async fn with_roles<C: Handle>(
     ctx: &Ctx<C>,
     rows: Vec<account::Model>,
@@ -151,6 +155,12 @@ async fn with_roles<C: Handle>(
         .filter(account_role::Column::AccountId.is_in(rows.iter().map(|a| a.id)))
         .all(ctx)
         .await?;
+    // An account the caller reads names its organisation (a public label).
+    let organisations = directory::organisations(
+        ctx,
+        rows.iter().map(|a| a.organisation_id).collect::<Vec<_>>(),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|a| AccountView {
@@ -162,6 +172,11 @@ async fn with_roles<C: Handle>(
             id: a.id,
             email: a.email,
             display_name: a.display_name,
+            organisation_name: organisations
+                .iter()
+                .find(|o| o.id == a.organisation_id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
             organisation_id: a.organisation_id,
             language: Lang::from(a.language).code().to_owned(),
             active: a.active,

@@ -1,21 +1,26 @@
 //! Service level agreements.
 
 use entity::sla;
+use futures::Stream;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::json_list;
+use super::{json_list, offers::OrgRef};
 use crate::{
-    db::{Ctx, Handle},
+    db::{Ctx, Handle, directory},
     domain::sla::{CoverageWindow, Target, check},
     error::FieldError,
+    i18n::Lang,
     services::{
         PageRequest, Paged, Problems,
         error::{ServiceError, ServiceResult},
+        listing::{self, Sort, SortColumn},
         required_text,
     },
 };
@@ -100,6 +105,193 @@ pub async fn list<C: Handle>(ctx: &Ctx<C>, page: PageRequest) -> ServiceResult<P
         per_page: page.per_page,
         total,
     })
+}
+
+/// An SLA as listed: with its provider's code and name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SlaRow {
+    /// The SLA.
+    #[serde(flatten)]
+    pub sla: SlaView,
+    /// Its provider.
+    pub provider: OrgRef,
+}
+
+/// Filters, sort and paging of the SLA list.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SlaFilter {
+    /// Only this provider's.
+    #[param(example = 4)]
+    pub provider: Option<i64>,
+    /// Only those that pause (`true`) or not (`false`) during announced maintenance.
+    #[param(example = true)]
+    pub pause: Option<bool>,
+    /// `name` (default), `provider`, `zone`, `pause`, or the same with `-` for the other order.
+    #[param(example = "provider")]
+    pub sort: Option<String>,
+    /// `csv`: the whole list as a CSV file (the API also answers CSV to `Accept: text/csv`).
+    #[param(example = "csv")]
+    pub format: Option<String>,
+    /// The CSV separator: `;` (default, for French spreadsheets) or `,`.
+    #[param(example = ",")]
+    pub sep: Option<String>,
+    /// Page number, from 1.
+    #[param(example = 1)]
+    pub page: Option<u64>,
+    /// Items per page, up to 200.
+    #[param(example = 50)]
+    pub per_page: Option<u64>,
+}
+
+impl SlaFilter {
+    /// The filters and sort set, as query-string pairs (paging left out), for the page's links.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("provider", self.provider.map(|p| p.to_string())),
+            ("pause", self.pause.map(|p| p.to_string())),
+            ("sort", self.sort.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// The columns the SLA list sorts by (not the targets: a count of a JSON list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaColumn {
+    /// Name.
+    Name,
+    /// The provider's name.
+    Provider,
+    /// Time zone.
+    Zone,
+    /// Whether the clocks pause during maintenance.
+    Pause,
+}
+
+impl SortColumn for SlaColumn {
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("name", Self::Name),
+        ("provider", Self::Provider),
+        ("zone", Self::Zone),
+        ("pause", Self::Pause),
+    ];
+
+    fn key(self) -> SimpleExpr {
+        match self {
+            Self::Name => Expr::col((sla::Entity, sla::Column::Name)),
+            Self::Provider => listing::organisation_name(sla::Entity, sla::Column::ProviderId),
+            Self::Zone => Expr::col((sla::Entity, sla::Column::TimeZone)),
+            Self::Pause => Expr::col((sla::Entity, sla::Column::PauseDuringMaintenance)),
+        }
+    }
+}
+
+/// The columns of the CSV export, by catalogue key.
+const HEADERS: [&str; 6] = [
+    "directory-sla-name",
+    "convention-provider",
+    "sla-time-zone",
+    "sla-always-choice",
+    "sla-targets",
+    "directory-sla-pause",
+];
+
+/// The SLAs the caller reads with the list's filters, in the order asked.
+fn filtered<C: Handle>(ctx: &Ctx<C>, filter: &SlaFilter) -> ServiceResult<Select<sla::Entity>> {
+    let sort = Sort::parse(filter.sort.as_deref(), SlaColumn::Name)?;
+    let mut query = ctx.find::<sla::Entity>();
+    if let Some(provider) = filter.provider {
+        query = query.filter(sla::Column::ProviderId.eq(provider));
+    }
+    if let Some(pause) = filter.pause {
+        query = query.filter(sla::Column::PauseDuringMaintenance.eq(pause));
+    }
+    Ok(sort.apply(query, sla::Column::Id))
+}
+
+/// A chunk of SLAs with their providers, named in one query (a public label).
+async fn rows<C: Handle>(ctx: &Ctx<C>, chunk: Vec<sla::Model>) -> ServiceResult<Vec<SlaRow>> {
+    let providers =
+        directory::organisations(ctx, chunk.iter().map(|s| s.provider_id).collect::<Vec<_>>())
+            .await?;
+    Ok(chunk
+        .into_iter()
+        .map(|s| {
+            let provider = providers
+                .iter()
+                .find(|p| p.id == s.provider_id)
+                .map_or_else(
+                    || OrgRef {
+                        id: s.provider_id,
+                        code: String::new(),
+                        name: String::new(),
+                    },
+                    |p| OrgRef {
+                        id: p.id,
+                        code: p.code.clone(),
+                        name: p.name.clone(),
+                    },
+                );
+            SlaRow {
+                sla: s.into(),
+                provider,
+            }
+        })
+        .collect())
+}
+
+/// The SLAs the caller reads, filtered, sorted (by name unless asked otherwise) and paged.
+pub async fn listed<C: Handle>(ctx: &Ctx<C>, filter: &SlaFilter) -> ServiceResult<Paged<SlaRow>> {
+    let page = listing::paging(filter.page, filter.per_page)?;
+    let found = listing::page_of(ctx, filtered(ctx, filter)?, page).await?;
+    Ok(Paged {
+        items: rows(ctx, found.items).await?,
+        page: found.page,
+        per_page: found.per_page,
+        total: found.total,
+    })
+}
+
+/// One SLA's cells, in the reader's language.
+fn cells(row: &SlaRow, lang: Lang) -> Vec<String> {
+    let yes_no = |b: bool| lang.t(if b { "directory-yes" } else { "directory-no" });
+    vec![
+        row.sla.name.clone(),
+        row.provider.name.clone(),
+        row.sla.coverage_window.time_zone.clone(),
+        yes_no(row.sla.coverage_window.round_the_clock),
+        row.sla.targets.len().to_string(),
+        yes_no(row.sla.pause_during_maintenance),
+    ]
+}
+
+/// The whole list as the filters keep and sort it, as CSV (see [`listing::export`]); 422
+/// before the first byte on a bad filter or separator.
+pub fn export(
+    ctx: Ctx,
+    filter: &SlaFilter,
+) -> ServiceResult<impl Stream<Item = ServiceResult<Vec<u8>>> + Send + 'static> {
+    let sheet = listing::sheet(filter.sep.as_deref())?;
+    let query = filtered(&ctx, filter)?;
+    listing::export(
+        ctx,
+        query,
+        sheet,
+        &HEADERS,
+        Box::new(|ctx, chunk| {
+            Box::pin(async move {
+                let lang = ctx.caller().language;
+                Ok(rows(ctx, chunk)
+                    .await?
+                    .iter()
+                    .map(|r| cells(r, lang))
+                    .collect())
+            })
+        }),
+    )
 }
 
 /// One SLA (404 outside the caller's reach).

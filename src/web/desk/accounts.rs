@@ -5,7 +5,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{staff_only, ticked};
@@ -17,40 +17,64 @@ use crate::{
     error::AppError,
     services::error::ServiceError,
     services::{
-        PageRequest, accounts,
-        accounts::{AccountChanges, NewAccount},
-        organisations,
+        PageRequest, Paged, accounts,
+        accounts::{AccountChanges, AccountFilter, AccountView, NewAccount},
+        listing::PagerView,
+        organisations::{self, OrganisationView},
     },
     state::AppState,
     view::Page,
     web::forms::field_errors_in,
 };
 
-/// Filters of the account list.
-#[derive(Deserialize)]
-pub struct AccountFilter {
-    organisation: Option<i64>,
-    #[serde(default = "first")]
-    page: u64,
+/// `desk/accounts.html`.
+#[derive(Serialize)]
+struct AccountsPage {
+    /// A page of accounts.
+    list: Paged<AccountView>,
+    /// Its page links, sort and query strings.
+    pager: PagerView,
+    /// The filters set.
+    f: AccountFilter,
+    /// The organisations the caller reads, to filter by.
+    organisations: Vec<OrganisationView>,
+    /// The roles, to filter by.
+    roles: Vec<&'static str>,
+    /// Whether the caller manages some accounts (the "new" link).
+    manages: bool,
 }
 
-fn first() -> u64 {
-    1
-}
-
-/// `GET /desk/accounts`.
-pub async fn list(ctx: Ctx, Query(filter): Query<AccountFilter>) -> Result<Page, AppError> {
+/// `GET /desk/accounts`: filters as selects, sortable headers, numbered pages; with
+/// `format=csv`, the whole list as a CSV file.
+pub async fn list(ctx: Ctx, Query(filter): Query<AccountFilter>) -> Result<Response, AppError> {
     staff_only(ctx.caller())?;
-    let page = PageRequest {
-        page: filter.page,
-        per_page: 50,
-    };
-    let list = accounts::list(&ctx, filter.organisation, page).await?;
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = accounts::export(ctx, &filter)?;
+        return crate::http::csv_stream("accounts.csv", chunks);
+    }
+    let list = accounts::listed(&ctx, &filter).await?;
+    let organisations = organisations::list(
+        &ctx,
+        PageRequest {
+            page: 1,
+            per_page: crate::services::MAX_PER_PAGE,
+        },
+    )
+    .await?
+    .items;
+    let pairs = filter.pairs();
     Ok(Page::new(
         "desk/accounts.html",
-        json!({ "list": list, "organisation": filter.organisation,
-                "manages": ctx.scope().manages_anything() }),
-    ))
+        AccountsPage {
+            pager: PagerView::new(&list, &pairs, "email"),
+            list,
+            f: filter,
+            organisations,
+            roles: Role::ALL.into_iter().map(Role::as_str).collect(),
+            manages: ctx.scope().manages_anything(),
+        },
+    )
+    .into_response())
 }
 
 fn grantable(caller: &crate::access::Caller) -> Vec<&'static str> {

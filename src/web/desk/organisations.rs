@@ -1,11 +1,11 @@
 //! Desk pages for the organisation hierarchy.
 
 use axum::{
-    extract::Path,
+    extract::{Path, Query},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{staff_only, ticked};
@@ -15,25 +15,65 @@ use crate::{
     error::AppError,
     services::error::ServiceError,
     services::{
-        PageRequest, accounts, organisations,
-        organisations::{NewOrganisation, OrganisationChanges},
+        PageRequest, Paged, accounts,
+        listing::PagerView,
+        organisations::{
+            self, NewOrganisation, OrganisationChanges, OrganisationFilter, OrganisationRow,
+            OrganisationView,
+        },
     },
     view::Page,
     web::forms::field_errors_in,
 };
 
-/// `GET /desk/organisations`: the hierarchy as a tree.
-pub async fn list(ctx: Ctx) -> Result<Page, AppError> {
+/// `desk/organisations.html`.
+#[derive(Serialize)]
+struct OrganisationsPage {
+    /// A page of organisations.
+    list: Paged<OrganisationRow>,
+    /// Its page links, sort and query strings.
+    pager: PagerView,
+    /// The filters set.
+    f: OrganisationFilter,
+    /// The organisations the caller reads, as parents to filter by.
+    parents: Vec<OrganisationView>,
+    /// Whether the caller manages some organisations (the "new" link).
+    manages: bool,
+}
+
+/// `GET /desk/organisations`: filters as selects, sortable headers, numbered pages; with
+/// `format=csv`, the whole list as a CSV file.
+pub async fn list(
+    ctx: Ctx,
+    Query(filter): Query<OrganisationFilter>,
+) -> Result<Response, AppError> {
     staff_only(ctx.caller())?;
-    let (tree, more) = organisations::tree(&ctx).await?;
-    let rows: Vec<_> = tree
-        .into_iter()
-        .map(|(depth, org)| json!({ "depth": depth, "org": org }))
-        .collect();
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = organisations::export(ctx, &filter)?;
+        return crate::http::csv_stream("organisations.csv", chunks);
+    }
+    let list = organisations::listed(&ctx, &filter).await?;
+    let parents = organisations::list(
+        &ctx,
+        PageRequest {
+            page: 1,
+            per_page: crate::services::MAX_PER_PAGE,
+        },
+    )
+    .await?
+    .items;
+    let pairs = filter.pairs();
     Ok(Page::new(
         "desk/organisations.html",
-        json!({ "rows": rows, "more": more, "manages": ctx.scope().manages_anything() }),
-    ))
+        OrganisationsPage {
+            pager: PagerView::new(&list, &pairs, "code"),
+            list,
+            f: filter,
+            parents,
+            manages: ctx.scope().manages_anything(),
+        },
+    )
+    .into_response())
 }
 
 /// The organisation form.

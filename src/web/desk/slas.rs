@@ -17,13 +17,15 @@ use crate::{
     error::AppError,
     i18n::Lang,
     services::{
-        PageRequest,
+        PageRequest, Paged,
         catalogue::{
-            slas::{self, SlaInput},
+            slas::{self, SlaFilter, SlaInput, SlaRow},
             today,
             what_if::{self, PauseInput, SlaDraft, WhatIfInput, WhatIfView},
         },
         error::{ServiceError, ServiceResult},
+        listing::PagerView,
+        organisations::{self, OrganisationView},
     },
     view::Page,
     web::forms::{FieldErrors, field_errors_in},
@@ -36,22 +38,50 @@ const PAUSE_ROWS: usize = 3;
 #[derive(serde::Serialize)]
 struct SlasPage {
     /// A page of SLAs.
-    list: crate::services::Paged<slas::SlaView>,
+    list: Paged<SlaRow>,
+    /// Its page links, sort and query strings.
+    pager: PagerView,
+    /// The filters set.
+    f: SlaFilter,
+    /// The provider organisations, to filter by.
+    providers: Vec<OrganisationView>,
     /// Whether the caller manages some SLAs (the "new" link).
     manages: bool,
 }
 
-/// `GET /desk/slas`.
-pub async fn list(ctx: Ctx, Query(page): Query<PageRequest>) -> Result<Page, AppError> {
+/// `GET /desk/slas`: filters as selects, sortable headers, numbered pages; with `format=csv`,
+/// the whole list as a CSV file.
+pub async fn list(ctx: Ctx, Query(filter): Query<SlaFilter>) -> Result<Response, AppError> {
     staff_only(ctx.caller())?;
-    let list = slas::list(&ctx, page).await?;
+    if filter.format.as_deref() == Some("csv") {
+        let chunks = slas::export(ctx, &filter)?;
+        return crate::http::csv_stream("slas.csv", chunks);
+    }
+    let list = slas::listed(&ctx, &filter).await?;
+    let providers = organisations::list(
+        &ctx,
+        PageRequest {
+            page: 1,
+            per_page: crate::services::MAX_PER_PAGE,
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .filter(|o| o.is_provider)
+    .collect();
+    let pairs = filter.pairs();
     Ok(Page::new(
         "desk/slas.html",
         SlasPage {
+            pager: PagerView::new(&list, &pairs, "name"),
             list,
+            f: filter,
+            providers,
             manages: ctx.scope().manages_anything(),
         },
-    ))
+    )
+    .into_response())
 }
 
 /// The what-if form's choices, for both pages that carry it.

@@ -111,7 +111,6 @@ mail-reset-body =
     { $link }
 
     If you did not ask for this, ignore this message: your password does not change.
-org-more = Only the first 200 organisations are shown; the API lists them all.
 common-search = Search
 common-back = Back
 portal-new-title = New request
@@ -159,7 +158,6 @@ convention-kind-usage = Terms of use (client)
 convention-kind-provider = Service provider
 convention-client = Client
 convention-offers = Offers covered
-convention-period = Period
 convention-start = Start
 convention-end = End
 convention-cap = Cap on open tickets

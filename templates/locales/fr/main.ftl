@@ -111,7 +111,6 @@ mail-reset-body =
     { $link }
 
     Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe ne change pas.
-org-more = Seules les 200 premières organisations sont affichées ; l’API les liste toutes.
 common-search = Rechercher
 common-back = Retour
 portal-new-title = Nouvelle demande
@@ -159,7 +158,6 @@ convention-kind-usage = Conditions d'utilisation (client)
 convention-kind-provider = Fournisseur de service
 convention-client = Client
 convention-offers = Offres couvertes
-convention-period = Période
 convention-start = Début
 convention-end = Fin
 convention-cap = Plafond de tickets ouverts
