@@ -35,9 +35,9 @@ mod m20261207_000037_sla_pause_during_maintenance;
 mod m20261207_000040_mailboxes;
 mod m20261207_000041_digests;
 mod m20261207_000045_identity_provider_revision;
-mod m20261207_000046_evolution_list_index;
-mod m20261207_000050_directory_list_indexes;
 mod m20261207_000055_scope_revision;
+mod m20261207_000056_evolution_list_index;
+mod m20261207_000057_directory_list_indexes;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -77,9 +77,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000040_mailboxes::Migration),
             Box::new(m20261207_000041_digests::Migration),
             Box::new(m20261207_000045_identity_provider_revision::Migration),
-            Box::new(m20261207_000046_evolution_list_index::Migration),
-            Box::new(m20261207_000050_directory_list_indexes::Migration),
             Box::new(m20261207_000055_scope_revision::Migration),
+            Box::new(m20261207_000056_evolution_list_index::Migration),
+            Box::new(m20261207_000057_directory_list_indexes::Migration),
         ]
     }
 }
