@@ -304,7 +304,10 @@ pub async fn organisations_ancestors<C: ConnectionTrait>(
         .await?;
     rows.iter()
         .map(|row| {
-            Ok((row.try_get::<i64>("", "origin")?, row.try_get::<i64>("", "id")?))
+            Ok((
+                row.try_get::<i64>("", "origin")?,
+                row.try_get::<i64>("", "id")?,
+            ))
         })
         .collect::<Result<_, sea_orm::DbErr>>()
         .map_err(crate::services::error::ServiceError::from)

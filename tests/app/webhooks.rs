@@ -1,15 +1,18 @@
 //! Webhooks against a local receiver (an axum server in the test): the Standard Webhooks
 //! signature, a 500 retried after the back-off, the delivery log, "send again", one
 //! organisation's endpoint never hearing of another's tickets, and the other events people are
-//! notified of (evolution requests, service status) reaching the endpoints that asked for them.
+//! notified of (evolution requests, service status, conventions ending) reaching the endpoints
+//! that asked for them.
 
 use std::sync::{Arc, Mutex};
 
 use axum::{Router, http::HeaderMap, http::StatusCode as Answer, routing::post};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::Duration;
+use guichet::db::Unscoped;
 use hmac::{Hmac, Mac};
 use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
@@ -262,19 +265,19 @@ async fn evolution_and_status_events_reach_the_endpoints_concerned_that_asked_fo
     let mut subscribers = Vec::new();
     for code in ["ETAB-A", "ETAB-B"] {
         let establishment = build.establishment(code, None).await;
-        build
+        let convention = build
             .convention(establishment, provider, &[&offer], Some(sla))
             .await;
         let contact = build.account(establishment, &["contact"]).await;
         let coordinator = build
             .account(establishment, &["contact", "coordinator"])
             .await;
-        subscribers.push((contact, coordinator));
+        subscribers.push((contact, coordinator, convention));
     }
-    let (a_contact, a_coordinator) = &subscribers[0];
+    let (a_contact, a_coordinator, a_convention) = &subscribers[0];
     // B subscribes to the offer too, and so reads A's requests: only its organisation keeps
     // A's events from its endpoint.
-    let (_, b_coordinator) = &subscribers[1];
+    let (_, b_coordinator, _) = &subscribers[1];
     let elsewhere = build.establishment("ETAB-C", None).await;
     let c_coordinator = build.account(elsewhere, &["contact", "coordinator"]).await;
     let both = json!(["evolution", "service_status"]);
@@ -310,7 +313,10 @@ async fn evolution_and_status_events_reach_the_endpoints_concerned_that_asked_fo
         tickets_got.lock().unwrap().is_empty(),
         "an endpoint that asked for ticket events only"
     );
-    assert!(b_got.lock().unwrap().is_empty(), "B's endpoint, though B reads it");
+    assert!(
+        b_got.lock().unwrap().is_empty(),
+        "B's endpoint, though B reads it"
+    );
     assert!(c_got.lock().unwrap().is_empty(), "C's endpoint");
 
     // The provider's agent announces an outage: the subscribers' endpoints hear of it, the
@@ -340,6 +346,42 @@ async fn evolution_and_status_events_reach_the_endpoints_concerned_that_asked_fo
         "the provider's endpoint asked for requests only"
     );
     assert!(tickets_got.lock().unwrap().is_empty());
+
+    // A's convention ends within a month: the platform's watch tells A's endpoint that asked
+    // for it, never B's.
+    let (ending_url, ending_got) = receiver(0).await;
+    let ending_secret = register(
+        &app,
+        a_coordinator,
+        &ending_url,
+        json!(["convention_expiring"]),
+    )
+    .await;
+    let (b_ending_url, b_ending_got) = receiver(0).await;
+    register(
+        &app,
+        b_coordinator,
+        &b_ending_url,
+        json!(["convention_expiring"]),
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive();
+    Unscoped::update_many::<entity::convention::Entity>()
+        .col_expr(
+            entity::convention::Column::EndDate,
+            Expr::value(today + Duration::days(10)),
+        )
+        .filter(entity::convention::Column::Id.eq(*a_convention))
+        .exec(&app.conn)
+        .await
+        .unwrap();
+    app.run_jobs_at(chrono::Utc::now()).await;
+    let heard = payloads(&ending_got, &ending_secret);
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert_eq!(heard[0]["type"], "convention.expiring");
+    assert_eq!(heard[0]["data"]["id"], *a_convention);
+    assert!(b_ending_got.lock().unwrap().is_empty(), "B's endpoint");
+    assert_eq!(a_got.lock().unwrap().len(), 2, "not asked for");
 }
 
 #[tokio::test]

@@ -182,7 +182,13 @@ pub async fn convention_event<C: Handle>(
         organisations: vec![row.client_id, row.provider_id],
         body: body(ctx, "convention.expiring".to_owned(), data)?,
     };
-    deliver(ctx, Kind::ConventionExpiring, Subject::Convention, vec![event]).await
+    deliver(
+        ctx,
+        Kind::ConventionExpiring,
+        Subject::Convention,
+        vec![event],
+    )
+    .await
 }
 
 /// The job that sends a delivery.
