@@ -90,12 +90,10 @@ pub async fn deliver<C: Handle>(
     // The owner's reach is asked once per owner, however many endpoints they registered and
     // however many events there are.
     let subjects: Vec<i64> = events.iter().map(|event| event.subject).collect();
+    let owners: BTreeSet<i64> = endpoints.iter().map(|e| e.created_by).collect();
     let mut reads: HashMap<i64, BTreeSet<i64>> = HashMap::new();
-    for endpoint in &endpoints {
-        if !reads.contains_key(&endpoint.created_by) {
-            let read = readable(ctx, endpoint.created_by, subject, &subjects).await?;
-            reads.insert(endpoint.created_by, read);
-        }
+    for owner in owners {
+        reads.insert(owner, readable(ctx, owner, subject, &subjects).await?);
     }
     let mut rows = Vec::new();
     for (event, concerned) in events.iter().zip(&concerned) {
