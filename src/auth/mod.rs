@@ -275,6 +275,44 @@ pub async fn organisation_ancestors<C: ConnectionTrait>(
         .collect()
 }
 
+/// Each of some organisations with itself and its ancestors, as `(organisation, ancestor)`
+/// pairs, by one recursive query whatever their number (the webhooks of a release's requests).
+pub async fn organisations_ancestors<C: ConnectionTrait>(
+    db: &C,
+    starts: &[i64],
+) -> Result<Vec<(i64, i64)>, crate::services::error::ServiceError> {
+    if starts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let placeholders: Vec<String> = (1..=starts.len())
+        .map(|n| match backend {
+            sea_orm::DbBackend::Postgres => format!("${n}"),
+            _ => "?".to_owned(),
+        })
+        .collect();
+    // Each walk up carries the organisation it started from.
+    let sql = format!(
+        "WITH RECURSIVE up(origin, id, parent_id) AS (SELECT id, id, parent_id FROM organisation \
+         WHERE id IN ({}) UNION ALL SELECT up.origin, o.id, o.parent_id FROM organisation o \
+         JOIN up ON o.id = up.parent_id) SELECT origin, id FROM up",
+        placeholders.join(", ")
+    );
+    let values = starts.iter().map(|id| (*id).into());
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<i64>("", "origin")?,
+                row.try_get::<i64>("", "id")?,
+            ))
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()
+        .map_err(crate::services::error::ServiceError::from)
+}
+
 /// A page handler's signed-in caller; anyone else is sent to the sign-in page.
 pub struct Signed(pub Arc<Caller>);
 

@@ -1,6 +1,7 @@
 //! Digests with the application's clock fixed: a contact on a daily digest of an offer gets
 //! no single mail of it, then one mail the next morning with the day's events, nothing more
-//! from a second run, and nothing on a quiet day.
+//! from a second run, and nothing on a quiet day; on a weekly digest, one mail on Monday
+//! morning with the week's events, and nothing after a quiet week.
 
 use chrono::{DateTime, Utc};
 use guichet::db::Unscoped;
@@ -189,4 +190,83 @@ async fn a_daily_digest_gathers_the_day_once_and_a_quiet_day_sends_nothing() {
     app.run_jobs_at(utc("2026-12-09T06:10:00Z")).await;
     assert_eq!(mails_about(&app, TOULON, &reference).len(), 2);
     assert_eq!(digests_sent(&app, TOULON).await, 1);
+}
+
+/// The agent's public answer on `reference`, at the clock's instant.
+async fn answer(app: &TestApp, agent: &str, reference: &str, body: &str) {
+    let (status, _) = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/tickets/{reference}/log"),
+        agent,
+        Some(json!({"body": body})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_weekly_digest_gathers_the_week_on_monday_morning_and_a_quiet_week_sends_nothing() {
+    let app = TestApp::with_demo().await;
+    // Monday 7 December 2026, 10:00 in Paris: after this week's digest hour.
+    app.state.clock.set(Some(utc("2026-12-07T09:00:00Z")));
+    let contact = app.token(TOULON).await;
+    let agent = app.token(GEFORP_AGENT).await;
+    let (status, chosen) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/digests/GEFORP",
+        &contact,
+        Some(json!({"frequency": "weekly"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{chosen}");
+    assert_eq!(chosen["frequency"], "weekly");
+
+    // The week's events: an answer on Monday, another on Wednesday.
+    let request = subcategory(&app, &contact, "GEFORP", "demande de service").await;
+    let (status, filed) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tickets",
+        &contact,
+        Some(json!({"subcategory": request, "title": "Import refusé",
+                    "description": "Le fichier est refusé.", "impact": "person", "urgency": "medium"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let reference = filed["ref"].as_str().unwrap().to_owned();
+    answer(&app, &agent, &reference, "Quel est le format du fichier ?").await;
+    // Tuesday morning: a daily digest would go, a weekly one waits for Monday.
+    app.run_jobs_at(utc("2026-12-08T06:05:00Z")).await;
+    app.state.clock.set(Some(utc("2026-12-09T14:00:00Z")));
+    answer(&app, &agent, &reference, "Le format est corrigé.").await;
+    // Sunday evening, then Monday just before 07:00 in Paris: still nothing.
+    for early in ["2026-12-13T19:00:00Z", "2026-12-14T05:55:00Z"] {
+        app.run_jobs_at(utc(early)).await;
+        assert!(
+            mails_about(&app, TOULON, &reference).is_empty(),
+            "held until the set day and hour ({early})"
+        );
+        assert_eq!(digests_sent(&app, TOULON).await, 0);
+    }
+
+    // Monday 14 December, 07:05 in Paris: one mail with the week's two events.
+    app.run_jobs_at(utc("2026-12-14T06:05:00Z")).await;
+    let mails = mails_about(&app, TOULON, &reference);
+    assert_eq!(mails.len(), 1, "one digest");
+    assert_eq!(digests_sent(&app, TOULON).await, 1);
+    // Each event's line and link name the ticket: two events, four mentions.
+    assert!(mails[0].matches(&reference).count() >= 4, "{}", mails[0]);
+    app.run_jobs_at(utc("2026-12-14T06:30:00Z")).await;
+    assert_eq!(digests_sent(&app, TOULON).await, 1, "once a week");
+
+    // A quiet week: nothing on the next Monday.
+    app.run_jobs_at(utc("2026-12-21T06:05:00Z")).await;
+    assert_eq!(
+        digests_sent(&app, TOULON).await,
+        1,
+        "nothing when nothing happened"
+    );
+    assert_eq!(mails_about(&app, TOULON, &reference).len(), 1);
 }

@@ -1,18 +1,22 @@
 //! Webhooks against a local receiver (an axum server in the test): the Standard Webhooks
-//! signature, a 500 retried after the back-off, the delivery log, "send again", and one
-//! organisation's endpoint never hearing of another's tickets.
+//! signature, a 500 retried after the back-off, the delivery log, "send again", one
+//! organisation's endpoint never hearing of another's tickets, and the other events people are
+//! notified of (evolution requests, service status, conventions ending) reaching the endpoints
+//! that asked for them.
 
 use std::sync::{Arc, Mutex};
 
 use axum::{Router, http::HeaderMap, http::StatusCode as Answer, routing::post};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::Duration;
+use guichet::db::Unscoped;
 use hmac::{Hmac, Mac};
 use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::support::{TestApp, call};
+use crate::support::{TestApp, builders::Person, call};
 
 /// What a receiver got: each request's headers and body.
 type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
@@ -211,6 +215,173 @@ async fn a_signed_event_is_retried_logged_sent_again_and_kept_to_its_organisatio
     app.run_due_jobs(now + Duration::seconds(62)).await;
     assert_eq!(a_got.lock().unwrap().len(), 3);
     assert!(b_got.lock().unwrap().is_empty());
+}
+
+/// Registers an endpoint for `kinds` as `owner` (its organisation's); answers its secret.
+async fn register(app: &TestApp, owner: &Person, url: &str, kinds: Value) -> String {
+    let (status, endpoint) = call(
+        app,
+        Method::POST,
+        "/api/v1/webhooks",
+        &owner.token,
+        Some(json!({"url": url, "kinds": kinds})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{endpoint}");
+    endpoint["secret"].as_str().unwrap().to_owned()
+}
+
+/// The payloads a receiver got, each checked against the endpoint's secret.
+fn payloads(got: &Received, secret: &str) -> Vec<Value> {
+    got.lock()
+        .unwrap()
+        .iter()
+        .map(|(headers, body)| {
+            assert!(verify(secret, headers, body), "signature of {body}");
+            serde_json::from_str(body).unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn evolution_and_status_events_reach_the_endpoints_concerned_that_asked_for_them() {
+    let app = TestApp::with_settings(false, &[("webhook_allow_loopback_http", "true")]).await;
+    let build = app.builder().await;
+    let provider = build.provider("FOURNISSEUR").await;
+    let agent = build.account(provider, &["agent"]).await;
+    let team = build.team(provider, &[&agent]).await;
+    let offer = build.offer("OFFRE", provider, team).await;
+    let provider_coordinator = build.account(provider, &["coordinator"]).await;
+    let (status, evolutions) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/offers/{}/subcategories", offer.code),
+        &build.admin,
+        Some(json!({ "name": "Évolution", "kind": "evolution", "default_team_id": team })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{evolutions}");
+    let sla = build.sla(provider).await;
+    let mut subscribers = Vec::new();
+    for code in ["ETAB-A", "ETAB-B"] {
+        let establishment = build.establishment(code, None).await;
+        let convention = build
+            .convention(establishment, provider, &[&offer], Some(sla))
+            .await;
+        let contact = build.account(establishment, &["contact"]).await;
+        let coordinator = build
+            .account(establishment, &["contact", "coordinator"])
+            .await;
+        subscribers.push((contact, coordinator, convention));
+    }
+    let (a_contact, a_coordinator, a_convention) = &subscribers[0];
+    // B subscribes to the offer too, and so reads A's requests: only its organisation keeps
+    // A's events from its endpoint.
+    let (_, b_coordinator, _) = &subscribers[1];
+    let elsewhere = build.establishment("ETAB-C", None).await;
+    let c_coordinator = build.account(elsewhere, &["contact", "coordinator"]).await;
+    let both = json!(["evolution", "service_status"]);
+    let (a_url, a_got) = receiver(0).await;
+    let a_secret = register(&app, a_coordinator, &a_url, both.clone()).await;
+    let (tickets_url, tickets_got) = receiver(0).await;
+    register(&app, a_coordinator, &tickets_url, json!(["received"])).await;
+    let (b_url, b_got) = receiver(0).await;
+    let b_secret = register(&app, b_coordinator, &b_url, both.clone()).await;
+    let (c_url, c_got) = receiver(0).await;
+    register(&app, &c_coordinator, &c_url, both).await;
+    let (provider_url, provider_got) = receiver(0).await;
+    let provider_secret = register(
+        &app,
+        &provider_coordinator,
+        &provider_url,
+        json!(["evolution"]),
+    )
+    .await;
+
+    // A's contact files a request: A's endpoint and the provider's hear of it.
+    let request = build.evolution(a_contact, &offer, "Export CSV").await;
+    app.run_due_jobs(chrono::Utc::now()).await;
+    for (got, secret) in [(&a_got, &a_secret), (&provider_got, &provider_secret)] {
+        let heard = payloads(got, secret);
+        assert_eq!(heard.len(), 1, "{heard:?}");
+        assert_eq!(heard[0]["type"], "evolution.submitted");
+        assert_eq!(heard[0]["data"]["reference"], request["ref"]);
+        assert_eq!(heard[0]["data"]["title"], "Export CSV");
+        assert_eq!(heard[0]["data"]["state"], "submitted");
+    }
+    assert!(
+        tickets_got.lock().unwrap().is_empty(),
+        "an endpoint that asked for ticket events only"
+    );
+    assert!(
+        b_got.lock().unwrap().is_empty(),
+        "B's endpoint, though B reads it"
+    );
+    assert!(c_got.lock().unwrap().is_empty(), "C's endpoint");
+
+    // The provider's agent announces an outage: the subscribers' endpoints hear of it, the
+    // endpoint of an organisation that does not subscribe never.
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/offers/{}/status", offer.code),
+        &agent.token,
+        Some(json!({"status": "major_outage", "message": "Plus rien ne part."})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.run_due_jobs(chrono::Utc::now()).await;
+    let heard = payloads(&a_got, &a_secret);
+    assert_eq!(heard.len(), 2, "{heard:?}");
+    for payload in [&heard[1], &payloads(&b_got, &b_secret)[0]] {
+        assert_eq!(payload["type"], "service_status.major_outage");
+        assert_eq!(payload["data"]["reference"], offer.code);
+        assert_eq!(payload["data"]["detail"], "Plus rien ne part.");
+    }
+    assert_eq!(b_got.lock().unwrap().len(), 1);
+    assert!(c_got.lock().unwrap().is_empty(), "C does not subscribe");
+    assert_eq!(
+        provider_got.lock().unwrap().len(),
+        1,
+        "the provider's endpoint asked for requests only"
+    );
+    assert!(tickets_got.lock().unwrap().is_empty());
+
+    // A's convention ends within a month: the platform's watch tells A's endpoint that asked
+    // for it, never B's.
+    let (ending_url, ending_got) = receiver(0).await;
+    let ending_secret = register(
+        &app,
+        a_coordinator,
+        &ending_url,
+        json!(["convention_expiring"]),
+    )
+    .await;
+    let (b_ending_url, b_ending_got) = receiver(0).await;
+    register(
+        &app,
+        b_coordinator,
+        &b_ending_url,
+        json!(["convention_expiring"]),
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive();
+    Unscoped::update_many::<entity::convention::Entity>()
+        .col_expr(
+            entity::convention::Column::EndDate,
+            Expr::value(today + Duration::days(10)),
+        )
+        .filter(entity::convention::Column::Id.eq(*a_convention))
+        .exec(&app.conn)
+        .await
+        .unwrap();
+    app.run_jobs_at(chrono::Utc::now()).await;
+    let heard = payloads(&ending_got, &ending_secret);
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert_eq!(heard[0]["type"], "convention.expiring");
+    assert_eq!(heard[0]["data"]["id"], *a_convention);
+    assert!(b_ending_got.lock().unwrap().is_empty(), "B's endpoint");
+    assert_eq!(a_got.lock().unwrap().len(), 2, "not asked for");
 }
 
 #[tokio::test]

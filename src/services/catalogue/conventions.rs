@@ -652,8 +652,8 @@ pub async fn ending_soon<C: Handle>(
         .await?)
 }
 
-/// Tells the coordinators of the client and of the provider (and above) that a convention ends
-/// soon. For the platform's warning job: `ctx` is the platform's.
+/// Tells the coordinators of the client and of the provider (and above), and the webhooks that
+/// asked for it, that a convention ends soon. For the platform's warning job: `ctx` is the platform's.
 pub async fn warn_ending<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<()> {
     use crate::services::notifications::{self, Kind, MailData};
     let Some(row) = ctx
@@ -669,6 +669,7 @@ pub async fn warn_ending<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<()> 
     let mut organisations = crate::auth::organisation_ancestors(ctx, row.client_id).await?;
     organisations.extend(crate::auth::organisation_ancestors(ctx, row.provider_id).await?);
     let people = notifications::coordinators_of(ctx, &organisations).await?;
+    crate::services::webhooks::events::convention_event(ctx, &row).await?;
     // The mail carries the title and the end date as data; each recipient's mail renders them.
     let data = MailData {
         kind: Kind::ConventionExpiring,

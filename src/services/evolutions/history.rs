@@ -90,7 +90,7 @@ pub fn told(
 }
 
 /// Records a step in the history and tells the requester and the supporting contacts (not the
-/// actor), in the change's transaction, at its instant.
+/// actor) and the webhooks that asked for it, in the change's transaction, at its instant.
 pub async fn step<C: Handle>(
     tx: &Ctx<C>,
     row: &evolution::Model,
@@ -154,6 +154,8 @@ pub async fn steps<C: Handle>(
         why.note.as_ref().map(|(_, about)| about.as_str()),
         why.reason.as_deref(),
     );
+    let moved: Vec<&evolution::Model> = rows.iter().map(|(row, _)| *row).collect();
+    crate::services::webhooks::events::evolution_events(tx, &moved, to, said.as_deref()).await?;
     let detail = match &said {
         Some(said) => format!("{} — {said}", to.as_str()),
         None => to.as_str().to_owned(),

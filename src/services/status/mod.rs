@@ -349,9 +349,12 @@ pub struct Told {
 }
 
 /// Tells every contact of every subscriber of `row` of an event, once each, through the outbox
-/// (minus those who muted service status mail), in the change's transaction.
+/// (minus those who muted service status mail), and the webhooks that asked for it, in the
+/// change's transaction.
 pub async fn tell<C: Handle>(tx: &Ctx<C>, row: &offer::Model, told: Told) -> ServiceResult<()> {
-    let people = subscribers(tx, row.id).await?;
+    let organisations = subscribing(tx, row.id).await?;
+    crate::services::webhooks::events::status_event(tx, row, &organisations, &told).await?;
+    let people = contacts_of(tx, organisations).await?;
     let data = MailData {
         kind: Kind::ServiceStatus,
         reference: row.code.clone(),
@@ -367,12 +370,12 @@ pub async fn tell<C: Handle>(tx: &Ctx<C>, row: &offer::Model, told: Told) -> Ser
     notifications::notify(tx, people, &data).await
 }
 
-/// The active contacts of the organisations that subscribe to an offer today (a usage
-/// convention in force, held by the organisation or one above it).
-pub async fn subscribers<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResult<BTreeSet<i64>> {
+/// The organisations that subscribe to an offer today: a usage convention in force, held by
+/// the organisation or one above it.
+async fn subscribing<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResult<Vec<i64>> {
     let today = today(ctx.now());
     // The platform tells the subscribers of an offer of its status whoever changes it: their
-    // conventions, organisations and accounts are not the actor's to read.
+    // conventions and organisations are not the actor's to read.
     let platform = ctx.as_platform();
     let holders: Vec<i64> = platform
         .find::<convention::Entity>()
@@ -396,7 +399,16 @@ pub async fn subscribers<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResul
         .all(&platform)
         .await?;
     // A convention held higher up covers the organisations below: their subtrees, in one query.
-    let organisations = crate::auth::organisation_subtrees(&platform, &holders).await?;
+    crate::auth::organisation_subtrees(&platform, &holders).await
+}
+
+/// The active contacts of some organisations (those subscribing to an offer).
+async fn contacts_of<C: Handle>(
+    ctx: &Ctx<C>,
+    organisations: Vec<i64>,
+) -> ServiceResult<BTreeSet<i64>> {
+    // The platform tells them: their accounts are not the actor's to read.
+    let platform = ctx.as_platform();
     Ok(platform
         .find::<account::Entity>()
         .select_only()

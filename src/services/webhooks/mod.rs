@@ -34,11 +34,14 @@ const LOG_SIZE: u64 = 100;
 /// A new endpoint.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"url": "https://hooks.univ-tln.fr/guichet", "kinds": ["received", "commented"]}))]
+#[schema(example = json!({"url": "https://hooks.univ-tln.fr/guichet", "kinds": ["received", "commented", "evolution"]}))]
 pub struct EndpointInput {
     /// HTTPS address the events are posted to.
     pub url: String,
-    /// The event kinds to send (the kinds of notifications).
+    /// The event kinds to send (the kinds of notifications). A payload's `type` says what
+    /// happened: `ticket.<kind>`, `evolution.<state>` (the request's new state),
+    /// `service_status.<event>` (a status, `major_incident`, `maintenance_planned`…) or
+    /// `convention.expiring`.
     pub kinds: Vec<Kind>,
     /// The organisation whose events are sent (its subtree's too); default the caller's.
     #[serde(default)]

@@ -21,3 +21,18 @@ webhook-delete = Delete this webhook
 webhook-state-pending = pending
 webhook-state-delivered = delivered
 webhook-state-failed = failed
+
+## The event kinds an endpoint chooses (and the `type` its payloads carry).
+
+webhook-kind-received = Ticket recorded (ticket.received)
+webhook-kind-assigned = Ticket assigned (ticket.assigned)
+webhook-kind-commented = Public message on a ticket (ticket.commented)
+webhook-kind-pending = Ticket waiting for its requester (ticket.pending)
+webhook-kind-resolved = Ticket resolved (ticket.resolved)
+webhook-kind-closed = Ticket closed (ticket.closed)
+webhook-kind-reopened = Ticket reopened (ticket.reopened)
+webhook-kind-sla75 = 75% of a ticket's target used (ticket.sla75)
+webhook-kind-sla100 = A ticket's target passed (ticket.sla100)
+webhook-kind-convention_expiring = Convention about to end (convention.expiring)
+webhook-kind-evolution = Evolution request moving on: filing, committees' decisions, releases (evolution.<state>)
+webhook-kind-service_status = An offer's status: outage, major incident, maintenance announced, changed or cancelled (service_status.<event>)

@@ -21,3 +21,18 @@ webhook-delete = Supprimer ce webhook
 webhook-state-pending = en attente
 webhook-state-delivered = remis
 webhook-state-failed = en échec
+
+## The event kinds an endpoint chooses (and the `type` its payloads carry).
+
+webhook-kind-received = Ticket enregistré (ticket.received)
+webhook-kind-assigned = Ticket attribué (ticket.assigned)
+webhook-kind-commented = Message public sur un ticket (ticket.commented)
+webhook-kind-pending = Ticket en attente du demandeur (ticket.pending)
+webhook-kind-resolved = Ticket résolu (ticket.resolved)
+webhook-kind-closed = Ticket clôturé (ticket.closed)
+webhook-kind-reopened = Ticket rouvert (ticket.reopened)
+webhook-kind-sla75 = 75 % du délai d'un ticket consommé (ticket.sla75)
+webhook-kind-sla100 = Délai d'un ticket dépassé (ticket.sla100)
+webhook-kind-convention_expiring = Convention arrivant à échéance (convention.expiring)
+webhook-kind-evolution = Demande d'évolution qui avance : dépôt, décisions des comités, versions (evolution.<état>)
+webhook-kind-service_status = État d'une offre : panne, incident majeur, maintenance annoncée, modifiée ou annulée (service_status.<événement>)

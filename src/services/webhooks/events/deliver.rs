@@ -1,0 +1,199 @@
+//! What every webhook event shares: the active endpoints that asked for its kind and whose
+//! organisation is one the event is about (or one of their ancestors), the reach of each
+//! endpoint's owner (asked once per owner, for all the events at once), and a delivery with its
+//! job per endpoint that may hear of it, written on the change's transaction.
+
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::Arc,
+};
+
+use entity::{convention, evolution, offer, ticket, webhook_delivery, webhook_endpoint};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::{
+    auth::{load_caller, organisations_ancestors},
+    db::{Ctx, Handle},
+    jobs::queue,
+    services::{error::ServiceResult, notifications::Kind},
+};
+
+/// What an event is about, which an endpoint's owner must read for the endpoint to hear of it.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject {
+    /// A ticket.
+    Ticket,
+    /// An evolution request.
+    Evolution,
+    /// An offer (its service status).
+    Offer,
+    /// A convention.
+    Convention,
+}
+
+/// One event to deliver.
+#[derive(Debug)]
+pub struct Event {
+    /// The id of the ticket, request, offer or convention it is about.
+    pub subject: i64,
+    /// The organisations it is about: their endpoints and their ancestors' hear of it.
+    pub organisations: Vec<i64>,
+    /// The JSON sent, the same to every endpoint.
+    pub body: String,
+}
+
+/// Writes the deliveries of some events of one kind, with their jobs, on the change's
+/// transaction.
+pub async fn deliver<C: Handle>(
+    ctx: &Ctx<C>,
+    kind: Kind,
+    subject: Subject,
+    events: Vec<Event>,
+) -> ServiceResult<()> {
+    let starts: BTreeSet<i64> = events
+        .iter()
+        .flat_map(|event| event.organisations.iter().copied())
+        .collect();
+    let mut above: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (origin, ancestor) in
+        organisations_ancestors(ctx, &starts.into_iter().collect::<Vec<_>>()).await?
+    {
+        above.entry(origin).or_default().push(ancestor);
+    }
+    let concerned: Vec<BTreeSet<i64>> = events
+        .iter()
+        .map(|event| {
+            event
+                .organisations
+                .iter()
+                .filter_map(|o| above.get(o))
+                .flatten()
+                .copied()
+                .collect()
+        })
+        .collect();
+    let organisations: BTreeSet<i64> = concerned.iter().flatten().copied().collect();
+    if organisations.is_empty() {
+        return Ok(());
+    }
+    // The platform finds the endpoints concerned: they are seldom the actor's to read.
+    let platform = ctx.as_platform();
+    let endpoints: Vec<webhook_endpoint::Model> = platform
+        .find::<webhook_endpoint::Entity>()
+        .filter(webhook_endpoint::Column::Active.eq(true))
+        .filter(webhook_endpoint::Column::OrganisationId.is_in(organisations))
+        .all(&platform)
+        .await?
+        .into_iter()
+        .filter(|endpoint| wants(endpoint, kind))
+        .collect();
+    // The owner's reach is asked once per owner, however many endpoints they registered and
+    // however many events there are.
+    let subjects: Vec<i64> = events.iter().map(|event| event.subject).collect();
+    let owners: BTreeSet<i64> = endpoints.iter().map(|e| e.created_by).collect();
+    let mut reads: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+    for owner in owners {
+        reads.insert(owner, readable(ctx, owner, subject, &subjects).await?);
+    }
+    let mut rows = Vec::new();
+    for (event, concerned) in events.iter().zip(&concerned) {
+        for endpoint in &endpoints {
+            let owner_reads = reads
+                .get(&endpoint.created_by)
+                .is_some_and(|read| read.contains(&event.subject));
+            if !owner_reads || !concerned.contains(&endpoint.organisation_id) {
+                continue;
+            }
+            let event_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+            rows.push((
+                event_id.clone(),
+                webhook_delivery::ActiveModel {
+                    endpoint_id: Set(endpoint.id),
+                    event_id: Set(event_id),
+                    kind: Set(kind.as_str().to_owned()),
+                    payload: Set(event.body.clone()),
+                    state: Set("pending".to_owned()),
+                    attempts: Set(0),
+                    created_at: Set(ctx.now()),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let jobs = rows
+        .iter()
+        .map(|(event_id, _)| super::job(event_id, ctx.now()))
+        .collect();
+    webhook_delivery::Entity::insert_many(rows.into_iter().map(|(_, row)| row))
+        .exec_without_returning(ctx)
+        .await?;
+    queue::enqueue_many(ctx, ctx.now(), jobs).await
+}
+
+/// Whether an endpoint asked for a kind (its kinds are stored as a JSON list of words).
+fn wants(endpoint: &webhook_endpoint::Model, kind: Kind) -> bool {
+    serde_json::from_str::<Vec<Kind>>(&endpoint.kinds)
+        .unwrap_or_default()
+        .contains(&kind)
+}
+
+/// Which of `ids` the endpoint's owner (still active) reads, through its own scope, in one
+/// query.
+async fn readable<C: Handle>(
+    ctx: &Ctx<C>,
+    owner: i64,
+    subject: Subject,
+    ids: &[i64],
+) -> ServiceResult<BTreeSet<i64>> {
+    let Some(caller) = load_caller(ctx, owner, None).await? else {
+        return Ok(BTreeSet::new());
+    };
+    let as_owner = ctx.acting_as(Arc::new(caller));
+    let ids = ids.iter().copied();
+    let found: Vec<i64> = match subject {
+        Subject::Ticket => {
+            as_owner
+                .find::<ticket::Entity>()
+                .select_only()
+                .column(ticket::Column::Id)
+                .filter(ticket::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(&as_owner)
+                .await?
+        }
+        Subject::Evolution => {
+            as_owner
+                .find::<evolution::Entity>()
+                .select_only()
+                .column(evolution::Column::Id)
+                .filter(evolution::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(&as_owner)
+                .await?
+        }
+        Subject::Offer => {
+            as_owner
+                .find::<offer::Entity>()
+                .select_only()
+                .column(offer::Column::Id)
+                .filter(offer::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(&as_owner)
+                .await?
+        }
+        Subject::Convention => {
+            as_owner
+                .find::<convention::Entity>()
+                .select_only()
+                .column(convention::Column::Id)
+                .filter(convention::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(&as_owner)
+                .await?
+        }
+    };
+    Ok(found.into_iter().collect())
+}
