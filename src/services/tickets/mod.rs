@@ -86,8 +86,10 @@ pub struct TicketView {
     pub title: String,
     /// Description, Markdown as written.
     pub description: String,
-    /// Description rendered and sanitised.
-    pub description_html: String,
+    /// Description rendered and sanitised: in a ticket's own view, not in lists (rendering 50
+    /// descriptions was most of a list's cost).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_html: Option<String>,
     /// Where it stands.
     pub status: Status,
     /// Impact.

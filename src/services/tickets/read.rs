@@ -117,7 +117,7 @@ fn view_of(caller: &Caller, names: &Referred, t: ticket::Model) -> ServiceResult
         requester_side: sides.contains(&Side::Requester),
         attachments: Vec::new(),
         participants: Vec::new(),
-        description_html: markdown::to_safe_html(&t.description),
+        description_html: None,
         kind: t.kind.into(),
         status: t.status.into(),
         impact: t.impact.into(),
@@ -184,6 +184,7 @@ pub async fn get<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<Tick
         .await?
         .pop()
         .ok_or(ServiceError::NotFound)?;
+    view.description_html = Some(markdown::to_safe_html(&view.description));
     view.attachments = super::log::files(ctx, id).await?;
     view.participants = participants(ctx, id).await?;
     if let Some(level) = level {
