@@ -242,7 +242,7 @@ async fn tell_children<C: Handle>(
         .await?;
     told.insert(tx.caller().account_id);
     let mut events = Vec::new();
-    for child in children {
+    for child in &children {
         let people: BTreeSet<i64> = std::iter::once(child.requester_id)
             .chain(
                 followers
@@ -265,7 +265,10 @@ async fn tell_children<C: Handle>(
         };
         events.push((people, data));
     }
-    notifications::notify_many(tx, &events).await
+    notifications::notify_many(tx, &events).await?;
+    let children: Vec<&ticket::Model> = children.iter().collect();
+    crate::services::webhooks::events::ticket_events(tx, Kind::Commented, &children, Some(body))
+        .await
 }
 
 /// A public entry on a parent incident, copied to its open children (those the caller reads),

@@ -89,19 +89,42 @@ pub async fn ticket_event<C: Handle>(
     ticket: &ticket::Model,
     detail: Option<&str>,
 ) -> ServiceResult<()> {
-    let provider = directory::provider_of(ctx, ticket.offer_id).await?;
-    let data = TicketData {
-        reference: &ticket.reference,
-        title: &ticket.title,
-        status: sea_orm::ActiveEnum::to_value(&ticket.status),
-        detail,
-    };
-    let event = Event {
-        subject: ticket.id,
-        organisations: vec![ticket.organisation_id, provider],
-        body: body(ctx, format!("ticket.{}", kind.as_str()), data)?,
-    };
-    deliver(ctx, kind, Subject::Ticket, vec![event]).await
+    ticket_events(ctx, kind, &[ticket], detail).await
+}
+
+/// Writes the deliveries of the same event on several tickets (a parent incident's word copied
+/// to its children: the same few statements however many), as [`ticket_event`] does for one.
+pub async fn ticket_events<C: Handle>(
+    ctx: &Ctx<C>,
+    kind: Kind,
+    tickets: &[&ticket::Model],
+    detail: Option<&str>,
+) -> ServiceResult<()> {
+    let offers: Vec<i64> = tickets.iter().map(|t| t.offer_id).collect();
+    let providers: HashMap<i64, i64> = directory::offers(ctx, offers)
+        .await?
+        .into_iter()
+        .map(|offer| (offer.id, offer.provider_id))
+        .collect();
+    let events = tickets
+        .iter()
+        .map(|ticket| {
+            let data = TicketData {
+                reference: &ticket.reference,
+                title: &ticket.title,
+                status: sea_orm::ActiveEnum::to_value(&ticket.status),
+                detail,
+            };
+            Ok(Event {
+                subject: ticket.id,
+                organisations: std::iter::once(ticket.organisation_id)
+                    .chain(providers.get(&ticket.offer_id).copied())
+                    .collect(),
+                body: body(ctx, format!("ticket.{}", kind.as_str()), data)?,
+            })
+        })
+        .collect::<ServiceResult<Vec<_>>>()?;
+    deliver(ctx, kind, Subject::Ticket, events).await
 }
 
 /// Writes the deliveries of requests taking a step (one request, or a release's items: the
