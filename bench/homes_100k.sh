@@ -76,7 +76,7 @@ measure() {
     done
     printf '%s\n' "${times[@]}" | sort -n | awk -v role="$role" -v home="$home" -v n="$runs" \
       '{ t[NR] = $1 } END { printf "%s %s: median %.1f ms, p90 %.1f ms, max %.1f ms (%d runs)\n", role, home, t[int((n + 1) / 2)] * 1000, t[int(n * 0.9)] * 1000, t[n] * 1000, n }'
-    [ -n "$explained" ] && printf '  plans of one render:\n%s\n' "$explained"
+    if [ -n "$explained" ]; then printf '  plans of one render:\n%s\n' "$explained"; fi
   done <<<"$roles"
 }
 
