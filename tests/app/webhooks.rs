@@ -453,3 +453,47 @@ async fn webhooks_through_the_desk() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_parent_incidents_public_word_reaches_webhooks_for_each_open_child() {
+    use crate::status::{AGENT, ROCHELLE, sms_u_major_incident};
+    let app = TestApp::with_settings(true, &[("webhook_allow_loopback_http", "true")]).await;
+    let (master, major) = sms_u_major_incident(&app).await;
+    let rochelle = app.token(ROCHELLE).await;
+    let join = format!("/api/v1/major-incidents/{}/join", major["id"]);
+    let (status, child) = call(&app, Method::POST, &join, &rochelle, None).await;
+    assert_eq!(status, StatusCode::OK, "{child}");
+    // The consortium's administrator listens to every organisation below it.
+    let admin = app.token("admin@demo.guichet").await;
+    let (url, got) = receiver(0).await;
+    let (status, endpoint) = call(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        &admin,
+        Some(json!({"url": url, "kinds": ["commented"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{endpoint}");
+    let secret = endpoint["secret"].as_str().unwrap().to_owned();
+
+    let agent = app.token(AGENT).await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/tickets/{master}/log"),
+        &agent,
+        Some(json!({"body": "Cause trouvée : la passerelle SMS"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    app.run_due_jobs(chrono::Utc::now()).await;
+    let heard = payloads(&got, &secret);
+    let about = |reference: &str| {
+        heard
+            .iter()
+            .filter(|p| p["type"] == "ticket.commented" && p["data"]["reference"] == reference)
+            .count()
+    };
+    assert_eq!(about(child["ref"].as_str().unwrap()), 1, "{heard:?}");
+}

@@ -253,7 +253,7 @@ fn status_is<C: Handle>(
             // `?` is where SQLite's builder writes the column.
             Expr::cust_with_expr("+?", column)
         } else {
-            column.into()
+            column
         };
     operand.is_in(
         statuses
