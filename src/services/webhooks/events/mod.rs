@@ -81,6 +81,18 @@ fn body<C: Handle>(ctx: &Ctx<C>, kind: String, data: impl Serialize) -> ServiceR
     .map_err(|e| ServiceError::Internal(e.into()))
 }
 
+/// The provider of each of these offers, in one query.
+async fn providers_of<C: Handle>(
+    ctx: &Ctx<C>,
+    offers: impl Iterator<Item = i64>,
+) -> ServiceResult<HashMap<i64, i64>> {
+    Ok(directory::offers(ctx, offers.collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .map(|offer| (offer.id, offer.provider_id))
+        .collect())
+}
+
 /// Writes the deliveries of one ticket event (type `ticket.<kind>`), with their jobs, on the
 /// change's transaction: for the ticket's organisation and its offer's provider.
 pub async fn ticket_event<C: Handle>(
@@ -100,12 +112,7 @@ pub async fn ticket_events<C: Handle>(
     tickets: &[&ticket::Model],
     detail: Option<&str>,
 ) -> ServiceResult<()> {
-    let offers: Vec<i64> = tickets.iter().map(|t| t.offer_id).collect();
-    let providers: HashMap<i64, i64> = directory::offers(ctx, offers)
-        .await?
-        .into_iter()
-        .map(|offer| (offer.id, offer.provider_id))
-        .collect();
+    let providers = providers_of(ctx, tickets.iter().map(|t| t.offer_id)).await?;
     let events = tickets
         .iter()
         .map(|ticket| {
@@ -136,12 +143,7 @@ pub async fn evolution_events<C: Handle>(
     to: State,
     detail: Option<&str>,
 ) -> ServiceResult<()> {
-    let offers: Vec<i64> = rows.iter().map(|row| row.offer_id).collect();
-    let providers: HashMap<i64, i64> = directory::offers(ctx, offers)
-        .await?
-        .into_iter()
-        .map(|offer| (offer.id, offer.provider_id))
-        .collect();
+    let providers = providers_of(ctx, rows.iter().map(|row| row.offer_id)).await?;
     let events = rows
         .iter()
         .map(|row| {
