@@ -5,10 +5,9 @@ use sea_orm::{ColumnTrait, QueryFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Bar, Widget, count_by, open_tickets, query_of, ranked, status, widget};
+use super::{Bar, Widget, count_by, query_of, status, widget};
 use crate::{
-    db::{Ctx, Handle, directory},
-    domain::{catalogue::RequestKind, lifecycle::Status},
+    db::{Ctx, Handle},
     services::{
         error::ServiceResult,
         reports::{self, ReportFilter, SlaReportRow},
@@ -102,125 +101,16 @@ pub async fn coordinator<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<CoordinatorHo
         },
     )
     .await?;
+    let backlog = super::backlog::bars(ctx, LIST).await?;
     Ok(CoordinatorHome {
         incidents: super::incidents::fortnight(ctx).await?,
-        by_status: by_status(ctx).await?,
-        by_agent: by_agent(ctx).await?,
-        by_organisation: by_organisation(ctx).await?,
-        by_offer: by_offer(ctx).await?,
+        by_status: backlog.by_status,
+        by_agent: backlog.by_agent,
+        by_organisation: backlog.by_organisation,
+        by_offer: backlog.by_offer,
         satisfaction: satisfaction(ctx).await?,
         sla,
     })
-}
-
-fn href(filter: &TicketFilter) -> String {
-    format!("{LIST}?{}", query_of(filter))
-}
-
-/// Open incidents and requests by kind and status.
-async fn by_status<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
-    let mut bars = Vec::new();
-    for kind in [RequestKind::Incident, RequestKind::Request] {
-        let query = open_tickets(ctx).filter(ticket::Column::Kind.eq(ticket::Kind::from(kind)));
-        let counts: Vec<(ticket::Status, i64)> =
-            count_by(ctx, query, ticket::Column::Status).await?;
-        for (state, count) in counts {
-            let word = Status::from(state).as_str();
-            bars.push(Bar {
-                label: format!("{}:{word}", kind.as_str()),
-                keys: vec![format!("kind-{}", kind.as_str()), format!("status-{word}")],
-                count: count.unsigned_abs(),
-                href: href(&TicketFilter {
-                    kind: Some(kind),
-                    ..status(word)
-                }),
-            });
-        }
-    }
-    bars.sort_by(|a, b| a.label.cmp(&b.label));
-    Ok(bars)
-}
-
-/// Open tickets by agent, the unassigned ones as one bar with an empty label.
-async fn by_agent<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
-    let counts: Vec<(Option<i64>, i64)> =
-        count_by(ctx, open_tickets(ctx), ticket::Column::AgentId).await?;
-    let ids: Vec<i64> = counts.iter().filter_map(|(id, _)| *id).collect();
-    let names: Vec<(i64, String)> = directory::account_names(ctx, ids).await?;
-    Ok(ranked(
-        counts
-            .into_iter()
-            .map(|(id, count)| Bar {
-                label: id.map(|id| name_of(&names, id)).unwrap_or_default(),
-                keys: Vec::new(),
-                count: count.unsigned_abs(),
-                href: href(&TicketFilter {
-                    agent: id,
-                    unassigned: id.is_none().then_some(true),
-                    ..status("open")
-                }),
-            })
-            .collect(),
-    ))
-}
-
-fn name_of(names: &[(i64, String)], id: i64) -> String {
-    names
-        .iter()
-        .find(|(i, _)| *i == id)
-        .map(|(_, n)| n.clone())
-        .unwrap_or_default()
-}
-
-/// Open tickets by the requester's organisation.
-async fn by_organisation<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
-    let counts: Vec<(i64, i64)> =
-        count_by(ctx, open_tickets(ctx), ticket::Column::OrganisationId).await?;
-    let names: Vec<(i64, String)> =
-        directory::organisation_names(ctx, counts.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-            .await?;
-    Ok(ranked(
-        counts
-            .into_iter()
-            .map(|(id, count)| Bar {
-                label: name_of(&names, id),
-                keys: Vec::new(),
-                count: count.unsigned_abs(),
-                href: href(&TicketFilter {
-                    organisation: Some(id),
-                    ..status("open")
-                }),
-            })
-            .collect(),
-    ))
-}
-
-/// Open tickets by offer.
-async fn by_offer<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
-    let counts: Vec<(i64, i64)> = count_by(ctx, open_tickets(ctx), ticket::Column::OfferId).await?;
-    let codes: Vec<(i64, String)> =
-        directory::offers(ctx, counts.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.code))
-            .collect();
-    Ok(ranked(
-        counts
-            .into_iter()
-            .map(|(id, count)| {
-                let code = name_of(&codes, id);
-                Bar {
-                    href: href(&TicketFilter {
-                        offer: Some(code.clone()),
-                        ..status("open")
-                    }),
-                    label: code,
-                    keys: Vec::new(),
-                    count: count.unsigned_abs(),
-                }
-            })
-            .collect(),
-    ))
 }
 
 /// Rated tickets by rating, 5 to 1.
@@ -239,10 +129,13 @@ async fn satisfaction<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Bar>> {
                 label: rating.to_string(),
                 keys: Vec::new(),
                 count: count.unsigned_abs(),
-                href: href(&TicketFilter {
-                    satisfaction: Some(rating),
-                    ..TicketFilter::default()
-                }),
+                href: format!(
+                    "{LIST}?{}",
+                    query_of(&TicketFilter {
+                        satisfaction: Some(rating),
+                        ..TicketFilter::default()
+                    })
+                ),
             })
         })
         .collect())

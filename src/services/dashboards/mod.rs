@@ -6,6 +6,7 @@
 //! Breakdowns (by status, agent, organisation, offer, day and priority) are one grouped query
 //! each over the caller's tickets, never a query per row.
 
+pub mod backlog;
 pub mod committees;
 pub mod desk;
 pub mod incidents;
@@ -13,7 +14,7 @@ pub mod portal;
 
 use entity::ticket;
 use sea_orm::{
-    ColumnTrait, QueryFilter, QuerySelect, Select, TryGetable, TryGetableMany,
+    QuerySelect, Select, TryGetable, TryGetableMany,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Serialize;
@@ -24,7 +25,7 @@ use crate::{
     domain::role::Role,
     services::{
         error::ServiceResult,
-        tickets::{TicketFilter, list::filtered, log::OPEN},
+        tickets::{TicketFilter, list::filtered},
     },
 };
 
@@ -93,12 +94,6 @@ pub fn status(word: &str) -> TicketFilter {
     }
 }
 
-/// The caller's open tickets.
-fn open_tickets<C: Handle>(ctx: &Ctx<C>) -> Select<ticket::Entity> {
-    ctx.find::<ticket::Entity>()
-        .filter(ticket::Column::Status.is_in(OPEN))
-}
-
 /// How many of `query`'s tickets fall under each value of `column`, in one grouped query.
 async fn count_by<C, V>(
     ctx: &Ctx<C>,
@@ -121,7 +116,7 @@ where
 }
 
 /// Bars sorted by count (largest first), then label.
-fn ranked(mut bars: Vec<Bar>) -> Vec<Bar> {
+pub(super) fn ranked(mut bars: Vec<Bar>) -> Vec<Bar> {
     bars.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
     bars
 }
