@@ -50,7 +50,7 @@ serve() {
   local url="$1" port=$((20000 + RANDOM % 20000))
   base="http://127.0.0.1:$port"
   (cd "$work" && GUICHET_DATABASE_URL="$url" GUICHET_LISTEN="127.0.0.1:$port" GUICHET_DEMO=false \
-    "$bin" serve >"$work/log" 2>&1) &
+    exec "$bin" serve >"$work/log" 2>&1) &
   server=$!
   until curl -sf "$base/healthz" >/dev/null; do sleep 0.5; done
 }
