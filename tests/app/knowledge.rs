@@ -737,10 +737,10 @@ async fn the_indexes_are_rebuilt_from_the_rows() {
 
     // An index lost (or made under other rules) finds nothing…
     let backend = app.conn.get_database_backend();
-    let tables: &[&str] = if backend == sea_orm::DbBackend::Sqlite {
-        &["faq_fts", "ticket_fts"]
-    } else {
-        &["faq_search", "ticket_search"]
+    let tables: &[&str] = match backend {
+        sea_orm::DbBackend::Sqlite => &["faq_fts", "ticket_fts"],
+        sea_orm::DbBackend::MySql => &["faq_search", "ticket_term"],
+        _ => &["faq_search", "ticket_search"],
     };
     for table in tables {
         app.conn

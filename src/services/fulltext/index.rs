@@ -1,6 +1,8 @@
 //! Writing the full-text indexes: an FAQ, a new ticket, text added to tickets; each call runs
 //! in the transaction of the row it indexes.
 
+use std::collections::BTreeMap;
+
 use sea_orm::{
     ConnectionTrait, DbBackend, Statement, Value,
     sea_query::{Alias, Expr, ExprTrait, Func, Query as SqlQuery},
@@ -74,8 +76,12 @@ pub(super) async fn put<C: ConnectionTrait>(
 ) -> ServiceResult<()> {
     let backend = db.get_database_backend();
     let (table, key) = Engine::of(backend).table(corpus);
-    if backend == DbBackend::Postgres && corpus == Corpus::Ticket {
-        return put_ticket_documents(db, id, &columns).await;
+    match (backend, corpus) {
+        (DbBackend::Postgres, Corpus::Ticket) => {
+            return put_ticket_documents(db, id, &columns).await;
+        }
+        (DbBackend::MySql, Corpus::Ticket) => return put_ticket_terms(db, id, &columns).await,
+        _ => {}
     }
     let names = match corpus {
         Corpus::Faq => "title, body",
@@ -139,6 +145,71 @@ async fn put_ticket_documents<C: ConnectionTrait>(
     Ok(())
 }
 
+/// MariaDB counts a ticket's terms per part (see [`super::terms`]): title, body, private text.
+async fn put_ticket_terms<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    columns: &[String],
+) -> ServiceResult<()> {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::MySql,
+        "DELETE FROM ticket_term WHERE ticket_id = ?",
+        [id.into()],
+    ))
+    .await?;
+    let mut counts: BTreeMap<&str, [u16; 3]> = BTreeMap::new();
+    for (part, text) in columns.iter().enumerate().take(3) {
+        for (term, n) in term_counts(text) {
+            counts.entry(term).or_default()[part] = n;
+        }
+    }
+    let rows = counts.into_iter().map(|(term, [title, body, private])| {
+        [
+            term.into(),
+            id.into(),
+            title.into(),
+            body.into(),
+            private.into(),
+        ]
+    });
+    insert_terms(db, rows.collect(), "").await
+}
+
+/// How many times each term is in a document (terms separated by spaces), terms too long for
+/// the table left out.
+fn term_counts(document: &str) -> BTreeMap<&str, u16> {
+    let mut counts = BTreeMap::new();
+    for term in document
+        .split_whitespace()
+        .filter(|t| t.len() <= super::terms::MAX_TERM)
+    {
+        let count: &mut u16 = counts.entry(term).or_default();
+        *count = count.saturating_add(1);
+    }
+    counts
+}
+
+/// Inserts rows of `ticket_term` (term, ticket, title, body and private counts), 2 000 per
+/// statement (a statement takes at most 65 535 placeholders), followed by `tail`.
+async fn insert_terms<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<[Value; 5]>,
+    tail: &str,
+) -> ServiceResult<()> {
+    for chunk in rows.chunks(2_000) {
+        let marks = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        db.execute_raw(Statement::from_sql_and_values(
+            DbBackend::MySql,
+            format!(
+                "INSERT INTO ticket_term (term, ticket_id, title, body, private) VALUES {marks}{tail}"
+            ),
+            chunk.iter().flatten().cloned().collect::<Vec<_>>(),
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Adds text to the body (public) or private part of some tickets' index, in the transaction
 /// that adds it to the tickets (a log entry, a solution, an entry copied to child incidents).
 pub async fn append_to_tickets<C: ConnectionTrait>(
@@ -153,6 +224,29 @@ pub async fn append_to_tickets<C: ConnectionTrait>(
     }
     let backend = db.get_database_backend();
     let (table, key) = Engine::of(backend).table(Corpus::Ticket);
+    if backend == DbBackend::MySql {
+        // Counts added to those of the terms already there (capped where the column ends).
+        let part = usize::from(private);
+        let counts = term_counts(&terms);
+        let rows = ids.iter().flat_map(|&id| {
+            counts.iter().map(move |(&term, &n)| {
+                let mut row: [Value; 5] = [
+                    term.into(),
+                    id.into(),
+                    0_u16.into(),
+                    0_u16.into(),
+                    0_u16.into(),
+                ];
+                row[3 + part] = n.into();
+                row
+            })
+        });
+        let column = if private { "private" } else { "body" };
+        let tail = format!(
+            " ON DUPLICATE KEY UPDATE {column} = LEAST({column} + VALUES({column}), 65535)"
+        );
+        return insert_terms(db, rows.collect(), &tail).await;
+    }
     if backend == DbBackend::Postgres {
         let added = Expr::cust_with_values("setweight(to_tsvector('simple', $1), 'B')", [terms]);
         let mut update = SqlQuery::update();

@@ -1,6 +1,7 @@
 //! Full-text search of FAQs and tickets: one interface over each database's own engine (SQLite
-//! FTS5, PostgreSQL `tsvector` + GIN, MariaDB InnoDB FULLTEXT), fed with the terms of
-//! [`crate::domain::search_terms`], so the three find the same rows.
+//! FTS5, PostgreSQL `tsvector` + GIN, MariaDB InnoDB FULLTEXT for FAQs and a table of terms for
+//! tickets), fed with the terms of [`crate::domain::search_terms`], so the three find the same
+//! rows.
 //!
 //! Writing: the services call [`index_faq`], [`index_ticket`] and [`append_to_tickets`] inside the
 //! transaction of the row they index, so a search never sees a row its index disagrees with.
@@ -17,6 +18,7 @@ use crate::{domain::search_terms::Query, services::error::ServiceResult};
 
 mod index;
 mod reindex;
+mod terms;
 
 pub use self::{
     index::{FaqText, append_to_tickets, index_faq, index_ticket},
@@ -30,7 +32,8 @@ pub enum Engine {
     Fts5,
     /// PostgreSQL tables `faq_search` and `ticket_search` with generated `tsvector` columns.
     TsVector,
-    /// MariaDB tables `faq_search` and `ticket_search` with FULLTEXT indexes.
+    /// MariaDB: table `faq_search` with FULLTEXT indexes, table of terms `ticket_term` (see
+    /// `terms`).
     InnoDb,
 }
 
@@ -67,6 +70,7 @@ impl Engine {
         match (self, corpus) {
             (Engine::Fts5, Corpus::Faq) => ("faq_fts", "rowid"),
             (Engine::Fts5, Corpus::Ticket) => ("ticket_fts", "rowid"),
+            (Engine::InnoDb, Corpus::Ticket) => ("ticket_term", "ticket_id"),
             (_, Corpus::Faq) => ("faq_search", "faq_id"),
             (_, Corpus::Ticket) => ("ticket_search", "ticket_id"),
         }
@@ -127,16 +131,28 @@ pub fn matching(
     let engine = Engine::of(backend);
     let (index, key) = engine.table(corpus);
     let row = corpus.row_table();
-    let text = engine.syntax(query);
-    select.join(
-        JoinType::InnerJoin,
-        Alias::new(index),
-        Expr::cust(format!("{index}.{key} = {row}.id")),
-    );
-    match engine {
-        Engine::Fts5 => fts5(&mut select, corpus, &text, private),
-        Engine::TsVector => tsvector(&mut select, corpus, &text, private),
-        Engine::InnoDb => innodb(&mut select, corpus, &text, private),
+    let join = |select: &mut SelectStatement| {
+        select.join(
+            JoinType::InnerJoin,
+            Alias::new(index),
+            Expr::cust(format!("{index}.{key} = {row}.id")),
+        );
+    };
+    match (engine, corpus) {
+        (Engine::Fts5, _) => {
+            join(&mut select);
+            fts5(&mut select, corpus, &engine.syntax(query), private);
+        }
+        (Engine::TsVector, _) => {
+            join(&mut select);
+            tsvector(&mut select, corpus, &engine.syntax(query), private);
+        }
+        (Engine::InnoDb, Corpus::Faq) => {
+            join(&mut select);
+            innodb_faqs(&mut select, &engine.syntax(query));
+        }
+        // One join per term: see `terms`.
+        (Engine::InnoDb, Corpus::Ticket) => terms::matching(&mut select, query, private),
     }
     select.order_by_expr(Expr::cust(format!("{row}.id")), Order::Desc);
     select
@@ -226,43 +242,25 @@ fn tsvector(select: &mut SelectStatement, corpus: Corpus, text: &str, private: P
     }
 }
 
-/// MariaDB: `MATCH … AGAINST` in boolean mode, title hits counted three times.
-fn innodb(select: &mut SelectStatement, corpus: Corpus, text: &str, private: Private) {
+/// MariaDB's FAQs: `MATCH … AGAINST` in boolean mode, title hits counted three times.
+fn innodb_faqs(select: &mut SelectStatement, text: &str) {
     let value = || Value::from(text.to_owned());
-    let (table, all) = match corpus {
-        Corpus::Faq => ("faq_search", "faq_search.title, faq_search.body"),
-        Corpus::Ticket => ("ticket_search", "ticket_search.title, ticket_search.body"),
-    };
-    let full = "MATCH (ticket_search.title, ticket_search.body, ticket_search.private) \
-                    AGAINST (? IN BOOLEAN MODE)";
-    let public = format!("MATCH ({all}) AGAINST (? IN BOOLEAN MODE)");
-    match (corpus, private) {
-        (Corpus::Ticket, Private::Everywhere) => {
-            select.and_where(Expr::cust_with_values(full, [value()]));
-        }
-        (Corpus::Ticket, Private::Where(provider)) => {
-            select
-                .and_where(Expr::cust_with_values(full, [value()]))
-                .cond_where(
-                    sea_orm::Condition::any()
-                        .add(provider)
-                        .add(Expr::cust_with_values(public, [value()])),
-                );
-        }
-        _ => {
-            select.and_where(Expr::cust_with_values(public, [value()]));
-        }
-    }
-    select.order_by_expr(
-        Expr::cust_with_values(
-            format!(
-                "MATCH ({table}.title) AGAINST (? IN BOOLEAN MODE) * 3 \
+    let all = "faq_search.title, faq_search.body";
+    select
+        .and_where(Expr::cust_with_values(
+            format!("MATCH ({all}) AGAINST (? IN BOOLEAN MODE)"),
+            [value()],
+        ))
+        .order_by_expr(
+            Expr::cust_with_values(
+                format!(
+                    "MATCH (faq_search.title) AGAINST (? IN BOOLEAN MODE) * 3 \
                      + MATCH ({all}) AGAINST (? IN BOOLEAN MODE)"
+                ),
+                [value(), value()],
             ),
-            [value(), value()],
-        ),
-        Order::Desc,
-    );
+            Order::Desc,
+        );
 }
 
 /// How far a ranked search reads.
