@@ -38,6 +38,7 @@ mod m20261207_000045_identity_provider_revision;
 mod m20261207_000055_scope_revision;
 mod m20261207_000056_evolution_list_index;
 mod m20261207_000057_directory_list_indexes;
+mod m20261207_000060_ticket_number_sequences;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000055_scope_revision::Migration),
             Box::new(m20261207_000056_evolution_list_index::Migration),
             Box::new(m20261207_000057_directory_list_indexes::Migration),
+            Box::new(m20261207_000060_ticket_number_sequences::Migration),
         ]
     }
 }

@@ -269,8 +269,8 @@ pub async fn file_in<C: Handle>(
     Ok(created)
 }
 
-/// The next number of a kind. The sequence row is locked by this update until commit: numbers
-/// are never handed out twice, and a rolled-back filing leaves a gap rather than a reuse.
+/// The next number of a kind: never handed out twice; a rolled-back filing leaves a gap rather
+/// than a reuse (see [`directory::next_number`]).
 async fn next_number<C: Handle>(tx: &Ctx<C>, kind: RequestKind) -> ServiceResult<i64> {
     Ok(directory::next_number(tx, ticket::Kind::from(kind)).await?)
 }
