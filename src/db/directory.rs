@@ -333,11 +333,16 @@ async fn labels<E: EntityTrait>(
     label: E::Column,
     ids: impl Into<Ids>,
 ) -> Result<Vec<(i64, String)>, DbErr> {
+    let ids = ids.into();
+    // Nothing to name (a ticket without a parent): no query.
+    if matches!(&ids, Ids::List(list) if list.is_empty()) {
+        return Ok(Vec::new());
+    }
     E::find()
         .select_only()
         .column(id)
         .column(label)
-        .filter(ids.into().on(id))
+        .filter(ids.on(id))
         .order_by_asc(label)
         .limit(MAX_LABELS)
         .into_tuple()

@@ -63,10 +63,39 @@ pub async fn index_ticket<C: ConnectionTrait>(
         document(title)
     );
     let body = document(&crate::markdown::to_plain_text(description));
-    put(db, Corpus::Ticket, id, vec![title, body, String::new()]).await
+    insert(db, Corpus::Ticket, id, vec![title, body, String::new()]).await
 }
 
+/// Replaces the index row of `id`, or makes it.
 pub(super) async fn put<C: ConnectionTrait>(
+    db: &C,
+    corpus: Corpus,
+    id: i64,
+    columns: Vec<String>,
+) -> ServiceResult<()> {
+    let backend = db.get_database_backend();
+    let (table, key) = Engine::of(backend).table(corpus);
+    // PostgreSQL's ticket documents are replaced by the insert itself (`ON CONFLICT`).
+    if backend == DbBackend::Postgres && corpus == Corpus::Ticket {
+        return insert(db, corpus, id, columns).await;
+    }
+    let first = match backend {
+        DbBackend::Postgres => "$1",
+        _ => "?",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        format!("DELETE FROM {table} WHERE {key} = {first}"),
+        [id.into()],
+    ))
+    .await?;
+    insert(db, corpus, id, columns).await
+}
+
+/// Makes the index row of `id`, which has none: a new ticket's. No delete first, since on
+/// MariaDB deleting a row that is not there locks the gap at the end of the index, and two
+/// filings that both hold it deadlock on their inserts.
+async fn insert<C: ConnectionTrait>(
     db: &C,
     corpus: Corpus,
     id: i64,
@@ -87,16 +116,6 @@ pub(super) async fn put<C: ConnectionTrait>(
         (_, Corpus::Faq) => "?, ?, ?",
         (_, Corpus::Ticket) => "?, ?, ?, ?",
     };
-    let first = match backend {
-        DbBackend::Postgres => "$1",
-        _ => "?",
-    };
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        format!("DELETE FROM {table} WHERE {key} = {first}"),
-        [id.into()],
-    ))
-    .await?;
     let mut values: Vec<Value> = vec![id.into()];
     values.extend(columns.into_iter().map(Value::from));
     db.execute_raw(Statement::from_sql_and_values(
