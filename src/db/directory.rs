@@ -16,9 +16,7 @@
     reason = "the directory reads the public columns of the catalogue and people tables"
 )]
 
-use entity::{
-    account, offer, organisation, service_subcategory, team, team_member, ticket,
-};
+use entity::{account, offer, organisation, service_subcategory, team, team_member, ticket};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Statement,

@@ -1065,8 +1065,10 @@ async fn parallel_creations_take_unique_numbers_that_follow_each_other() {
     let contact = app.token(TOULON).await;
     let request = subcategory(&app, &contact, "ESUP-HEB", "demande générale").await;
     let body = |n: usize| {
-        Some(json!({"subcategory": request, "title": format!("En même temps {n}"),
-            "description": "Douze à la fois", "impact": "person", "urgency": "low"}))
+        Some(
+            json!({"subcategory": request, "title": format!("En même temps {n}"),
+            "description": "Douze à la fois", "impact": "person", "urgency": "low"}),
+        )
     };
     let (status, first) = call(&app, Method::POST, "/api/v1/tickets", &contact, body(0)).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
@@ -1077,7 +1079,10 @@ async fn parallel_creations_take_unique_numbers_that_follow_each_other() {
     let mut numbers = Vec::new();
     for (status, ticket) in &answers {
         assert_eq!(*status, StatusCode::CREATED, "{ticket}");
-        assert!(ticket["ref"].as_str().unwrap().starts_with("R-"), "{ticket}");
+        assert!(
+            ticket["ref"].as_str().unwrap().starts_with("R-"),
+            "{ticket}"
+        );
         numbers.push(number_of(ticket));
     }
     numbers.sort_unstable();

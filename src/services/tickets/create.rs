@@ -248,13 +248,9 @@ async fn decide<C: Handle>(ctx: &Ctx<C>, new: NewTicket) -> ServiceResult<Decide
     let matrix = super::settings::matrix(ctx).await?;
     let priority = matrix.priority(new.impact, new.urgency);
     let level = super::sla::level(ctx, allowed.sla_id, allowed.offer_id).await?;
-    let saw_suggestions = deflection::saw_suggestions(
-        ctx,
-        ctx.caller().account_id,
-        allowed.offer_id,
-        ctx.now(),
-    )
-    .await?;
+    let saw_suggestions =
+        deflection::saw_suggestions(ctx, ctx.caller().account_id, allowed.offer_id, ctx.now())
+            .await?;
     Ok(Decided {
         new,
         subcategory,
