@@ -1,4 +1,6 @@
-//! The next reference number of each ticket kind, global across tenants, never reused.
+//! The next reference number of each ticket kind, global across tenants, never reused. SQLite
+//! numbers from these rows; PostgreSQL and MariaDB from a sequence per kind, which started at
+//! the row's value (migration 000060) and leaves the row behind.
 
 use sea_orm::entity::prelude::*;
 

@@ -39,6 +39,7 @@ mod m20261207_000055_scope_revision;
 mod m20261207_000056_evolution_list_index;
 mod m20261207_000057_directory_list_indexes;
 mod m20261207_000058_dashboard_indexes;
+mod m20261207_000060_ticket_number_sequences;
 mod m20261207_000061_mariadb_ticket_terms;
 
 /// The ordered list of every migration of Guichet.
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000056_evolution_list_index::Migration),
             Box::new(m20261207_000057_directory_list_indexes::Migration),
             Box::new(m20261207_000058_dashboard_indexes::Migration),
+            Box::new(m20261207_000060_ticket_number_sequences::Migration),
             Box::new(m20261207_000061_mariadb_ticket_terms::Migration),
         ]
     }

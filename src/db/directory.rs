@@ -16,13 +16,11 @@
     reason = "the directory reads the public columns of the catalogue and people tables"
 )]
 
-use entity::{
-    account, offer, organisation, service_subcategory, team, team_member, ticket, ticket_sequence,
-};
+use entity::{account, offer, organisation, service_subcategory, team, team_member, ticket};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, SelectStatement, SimpleExpr},
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
+    sea_query::{SelectStatement, SimpleExpr},
 };
 
 /// The most labels one lookup answers: a page names a bounded number of things.
@@ -283,27 +281,31 @@ where
     E::find().count(db).await
 }
 
-/// The next number of a kind's sequence, shared by every tenant, in the caller's transaction:
-/// the increment locks the row until commit, so a number is never handed out twice, and a
-/// rolled-back filing leaves a gap rather than a reuse.
+/// The next number of a kind's sequence, shared by every tenant, never handed out twice; a
+/// rolled-back filing leaves a gap rather than a reuse. PostgreSQL and MariaDB draw it from the
+/// kind's own sequence (migration 000060), which holds no lock: concurrent filings do not wait
+/// for each other's commit. SQLite increments the kind's `ticket_sequence` row in the caller's
+/// transaction, in one statement; its one writer serialises filings anyway.
 pub async fn next_number(db: &impl ConnectionTrait, kind: ticket::Kind) -> Result<i64, DbErr> {
-    ticket_sequence::Entity::update_many()
-        .col_expr(
-            ticket_sequence::Column::NextValue,
-            Expr::col(ticket_sequence::Column::NextValue).add(1),
-        )
-        .filter(ticket_sequence::Column::Kind.eq(kind))
-        .exec(db)
-        .await?;
-    ticket_sequence::Entity::find()
-        .select_only()
-        .column(ticket_sequence::Column::NextValue)
-        .filter(ticket_sequence::Column::Kind.eq(kind))
-        .into_tuple::<i64>()
-        .one(db)
+    let backend = db.get_database_backend();
+    let (name, sequence) = match kind {
+        ticket::Kind::Incident => ("incident", "ticket_number_incident"),
+        ticket::Kind::Request => ("request", "ticket_number_request"),
+        ticket::Kind::Evolution => ("evolution", "ticket_number_evolution"),
+    };
+    let stmt = match backend {
+        DbBackend::Postgres => format!("SELECT nextval('{sequence}')"),
+        DbBackend::MySql => format!("SELECT NEXT VALUE FOR {sequence}"),
+        // SQLite: the number taken is the one before the row's new value.
+        _ => format!(
+            "UPDATE ticket_sequence SET next_value = next_value + 1 WHERE kind = '{name}' \
+             RETURNING next_value - 1"
+        ),
+    };
+    db.query_one_raw(Statement::from_string(backend, stmt))
         .await?
-        .map(|next| next - 1)
-        .ok_or_else(|| DbErr::RecordNotFound("ticket_sequence".into()))
+        .ok_or_else(|| DbErr::RecordNotFound("ticket_sequence".into()))?
+        .try_get_by_index(0)
 }
 
 async fn offers_where(
@@ -329,11 +331,16 @@ async fn labels<E: EntityTrait>(
     label: E::Column,
     ids: impl Into<Ids>,
 ) -> Result<Vec<(i64, String)>, DbErr> {
+    let ids = ids.into();
+    // Nothing to name (a ticket without a parent): no query.
+    if matches!(&ids, Ids::List(list) if list.is_empty()) {
+        return Ok(Vec::new());
+    }
     E::find()
         .select_only()
         .column(id)
         .column(label)
-        .filter(ids.into().on(id))
+        .filter(ids.on(id))
         .order_by_asc(label)
         .limit(MAX_LABELS)
         .into_tuple()

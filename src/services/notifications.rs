@@ -283,7 +283,12 @@ pub async fn ticket_event_told<C: Handle>(
     ctx: &Ctx<C>,
     event: TicketEvent<'_>,
 ) -> ServiceResult<BTreeSet<i64>> {
-    let mut people = recipients(ctx, event.ticket, event.audience).await?;
+    // The acknowledgement is of a ticket just filed, which has no participants yet.
+    let mut people = if event.kind == Kind::Received {
+        BTreeSet::from([event.ticket.requester_id])
+    } else {
+        recipients(ctx, event.ticket, event.audience).await?
+    };
     if let Some(actor) = event.actor {
         people.remove(&actor);
     }

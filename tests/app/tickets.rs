@@ -1053,3 +1053,42 @@ async fn saved_views_are_personal_filters_of_the_lists() {
     let (_, mine) = call(&app, Method::GET, "/api/v1/ticket-views", &agent, None).await;
     assert_eq!(mine, json!([]));
 }
+
+/// The number of a reference (`R-000042` → 42).
+fn number_of(ticket: &Value) -> i64 {
+    ticket["ref"].as_str().unwrap()[2..].parse().unwrap()
+}
+
+#[tokio::test]
+async fn parallel_creations_take_unique_numbers_that_follow_each_other() {
+    let app = TestApp::with_demo().await;
+    let contact = app.token(TOULON).await;
+    let request = subcategory(&app, &contact, "ESUP-HEB", "demande générale").await;
+    let body = |n: usize| {
+        Some(
+            json!({"subcategory": request, "title": format!("En même temps {n}"),
+            "description": "Douze à la fois", "impact": "person", "urgency": "low"}),
+        )
+    };
+    let (status, first) = call(&app, Method::POST, "/api/v1/tickets", &contact, body(0)).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let answers = futures::future::join_all(
+        (1..=12).map(|n| call(&app, Method::POST, "/api/v1/tickets", &contact, body(n))),
+    )
+    .await;
+    let mut numbers = Vec::new();
+    for (status, ticket) in &answers {
+        assert_eq!(*status, StatusCode::CREATED, "{ticket}");
+        assert!(
+            ticket["ref"].as_str().unwrap().starts_with("R-"),
+            "{ticket}"
+        );
+        numbers.push(number_of(ticket));
+    }
+    numbers.sort_unstable();
+    // None lost, none given twice: the twelve numbers after the first, whatever the order.
+    let expected: Vec<i64> = (1..=12).map(|n| number_of(&first) + n).collect();
+    assert_eq!(numbers, expected);
+    let (_, next) = call(&app, Method::POST, "/api/v1/tickets", &contact, body(13)).await;
+    assert_eq!(number_of(&next), number_of(&first) + 13);
+}

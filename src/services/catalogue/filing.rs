@@ -26,6 +26,10 @@ pub struct Allowed {
     pub sla_id: Option<i64>,
     /// The offer.
     pub offer_id: i64,
+    /// Whether the convention caps its open tickets: a filing counts them again in its own
+    /// transaction.
+    #[serde(skip)]
+    pub capped: bool,
 }
 
 /// Answers whether the caller's organisation may file on `subcategory_id` today. A subcategory
@@ -61,23 +65,24 @@ pub async fn check<C: Handle>(ctx: &Ctx<C>, subcategory_id: i64) -> ServiceResul
         .filter(convention::Column::ClientId.is_in(ctx.scope().ancestors.clone()))
         .all(ctx)
         .await?;
-    let readable = super::offers::get(ctx, &offer.code).await.is_ok();
-    if conventions.is_empty() && !readable {
+    // Whether the caller reads the offer matters only without a convention on it.
+    if conventions.is_empty() && super::offers::get(ctx, &offer.code).await.is_err() {
         return Err(ServiceError::NotFound);
     }
     let facts = facts(ctx, &conventions).await?;
     let subcategory_status = SubcategoryStatus::from(subcategory.status);
     let offer_open = offer.status == offer::OfferStatus::Production;
     match decide(subcategory_status, offer_open, &facts, today(ctx.now())) {
-        Ok(convention_id) => Ok(Allowed {
-            allowed: true,
-            convention_id,
-            sla_id: conventions
-                .iter()
-                .find(|c| c.id == convention_id)
-                .and_then(|c| c.sla_id),
-            offer_id: offer.id,
-        }),
+        Ok(convention_id) => {
+            let chosen = conventions.iter().find(|c| c.id == convention_id);
+            Ok(Allowed {
+                allowed: true,
+                convention_id,
+                sla_id: chosen.and_then(|c| c.sla_id),
+                offer_id: offer.id,
+                capped: chosen.is_some_and(|c| c.open_ticket_cap.is_some()),
+            })
+        }
         Err(refusal) => {
             let (key, args) = refusal.reason(&offer.code);
             Err(ServiceError::field("subcategory", key, args))
@@ -85,22 +90,33 @@ pub async fn check<C: Handle>(ctx: &Ctx<C>, subcategory_id: i64) -> ServiceResul
     }
 }
 
-/// What the rule weighs of each convention, with its open tickets counted in one grouped query.
+/// What the rule weighs of each convention, with the open tickets of the capped ones counted in
+/// one grouped query (none when no convention is capped: the rule weighs the count only against
+/// a cap, and it grows with the history).
 async fn facts<C: Handle>(
     ctx: &Ctx<C>,
     conventions: &[convention::Model],
 ) -> ServiceResult<Vec<ConventionFacts>> {
-    // Unscoped: the cap counts every open ticket of the convention, not only the caller's.
-    let open: Vec<(i64, i64)> = Unscoped::find::<ticket::Entity>()
-        .select_only()
-        .column(ticket::Column::ConventionId)
-        .column_as(ticket::Column::Id.count(), "open")
-        .filter(ticket::Column::ConventionId.is_in(conventions.iter().map(|c| c.id)))
-        .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
-        .group_by(ticket::Column::ConventionId)
-        .into_tuple()
-        .all(ctx)
-        .await?;
+    let capped: Vec<i64> = conventions
+        .iter()
+        .filter(|c| c.open_ticket_cap.is_some())
+        .map(|c| c.id)
+        .collect();
+    let open: Vec<(i64, i64)> = if capped.is_empty() {
+        Vec::new()
+    } else {
+        // Unscoped: the cap counts every open ticket of the convention, not only the caller's.
+        Unscoped::find::<ticket::Entity>()
+            .select_only()
+            .column(ticket::Column::ConventionId)
+            .column_as(ticket::Column::Id.count(), "open")
+            .filter(ticket::Column::ConventionId.is_in(capped))
+            .filter(ticket::Column::Status.is_in(["new", "assigned", "pending"]))
+            .group_by(ticket::Column::ConventionId)
+            .into_tuple()
+            .all(ctx)
+            .await?
+    };
     Ok(conventions
         .iter()
         .map(|c| ConventionFacts {

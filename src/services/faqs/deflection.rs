@@ -140,8 +140,19 @@ pub async fn deflect<C: Handle>(ctx: &Ctx<C>, faq_id: i64, offer_id: i64) -> Ser
     .await
 }
 
+/// Whether the filer saw suggestions on the offer lately, read before a filing so that its
+/// transaction only writes the note ([`note_filing`]).
+pub async fn saw_suggestions<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    offer_id: i64,
+    now: DateTime<Utc>,
+) -> ServiceResult<bool> {
+    seen_lately(db, account_id, offer_id, now).await
+}
+
 /// Records, in the filing's transaction, that a ticket was filed after its filer saw
-/// suggestions on the offer.
+/// suggestions on the offer ([`saw_suggestions`]).
 pub async fn note_filing<C: ConnectionTrait>(
     txn: &C,
     account_id: i64,
@@ -149,19 +160,16 @@ pub async fn note_filing<C: ConnectionTrait>(
     ticket_id: i64,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    if seen_lately(txn, account_id, offer_id, now).await? {
-        record(
-            txn,
-            Event::Filed,
-            offer_id,
-            account_id,
-            None,
-            Some(ticket_id),
-            now,
-        )
-        .await?;
-    }
-    Ok(())
+    record(
+        txn,
+        Event::Filed,
+        offer_id,
+        account_id,
+        None,
+        Some(ticket_id),
+        now,
+    )
+    .await
 }
 
 /// Which months and offer the report covers: the reports' filter.

@@ -65,10 +65,51 @@ pub async fn index_ticket<C: ConnectionTrait>(
         document(title)
     );
     let body = document(&crate::markdown::to_plain_text(description));
-    put(db, Corpus::Ticket, id, vec![title, body, String::new()]).await
+    insert(db, Corpus::Ticket, id, vec![title, body, String::new()]).await
 }
 
+/// Replaces the index row of `id`, or makes it.
 pub(super) async fn put<C: ConnectionTrait>(
+    db: &C,
+    corpus: Corpus,
+    id: i64,
+    columns: Vec<String>,
+) -> ServiceResult<()> {
+    let backend = db.get_database_backend();
+    let (table, key) = Engine::of(backend).table(corpus);
+    match (backend, corpus) {
+        // PostgreSQL's ticket documents are replaced by the insert itself (`ON CONFLICT`).
+        (DbBackend::Postgres, Corpus::Ticket) => {
+            return put_ticket_documents(db, id, &columns).await;
+        }
+        (DbBackend::MySql, Corpus::Ticket) => {
+            db.execute_raw(Statement::from_sql_and_values(
+                DbBackend::MySql,
+                "DELETE FROM ticket_term WHERE ticket_id = ?",
+                [id.into()],
+            ))
+            .await?;
+            return insert_ticket_terms(db, id, &columns).await;
+        }
+        _ => {}
+    }
+    let first = match backend {
+        DbBackend::Postgres => "$1",
+        _ => "?",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        format!("DELETE FROM {table} WHERE {key} = {first}"),
+        [id.into()],
+    ))
+    .await?;
+    insert(db, corpus, id, columns).await
+}
+
+/// Makes the index row of `id`, which has none: a new ticket's. No delete first, since on
+/// MariaDB deleting a row that is not there locks the gap at the end of the index, and two
+/// filings that both hold it deadlock on their inserts.
+async fn insert<C: ConnectionTrait>(
     db: &C,
     corpus: Corpus,
     id: i64,
@@ -80,7 +121,7 @@ pub(super) async fn put<C: ConnectionTrait>(
         (DbBackend::Postgres, Corpus::Ticket) => {
             return put_ticket_documents(db, id, &columns).await;
         }
-        (DbBackend::MySql, Corpus::Ticket) => return put_ticket_terms(db, id, &columns).await,
+        (DbBackend::MySql, Corpus::Ticket) => return insert_ticket_terms(db, id, &columns).await,
         _ => {}
     }
     let names = match corpus {
@@ -93,16 +134,6 @@ pub(super) async fn put<C: ConnectionTrait>(
         (_, Corpus::Faq) => "?, ?, ?",
         (_, Corpus::Ticket) => "?, ?, ?, ?",
     };
-    let first = match backend {
-        DbBackend::Postgres => "$1",
-        _ => "?",
-    };
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        format!("DELETE FROM {table} WHERE {key} = {first}"),
-        [id.into()],
-    ))
-    .await?;
     let mut values: Vec<Value> = vec![id.into()];
     values.extend(columns.into_iter().map(Value::from));
     db.execute_raw(Statement::from_sql_and_values(
@@ -146,17 +177,12 @@ async fn put_ticket_documents<C: ConnectionTrait>(
 }
 
 /// MariaDB counts a ticket's terms per part (see [`super::terms`]): title, body, private text.
-async fn put_ticket_terms<C: ConnectionTrait>(
+/// The ticket has no rows yet (a new one's, or [`put`] deleted them).
+async fn insert_ticket_terms<C: ConnectionTrait>(
     db: &C,
     id: i64,
     columns: &[String],
 ) -> ServiceResult<()> {
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::MySql,
-        "DELETE FROM ticket_term WHERE ticket_id = ?",
-        [id.into()],
-    ))
-    .await?;
     let mut counts: BTreeMap<&str, [u16; 3]> = BTreeMap::new();
     for (part, text) in columns.iter().enumerate().take(3) {
         for (term, n) in term_counts(text) {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use entity::ticket;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
-use super::{NewTicket, Origin, TicketView, Visibility, get, history::TicketField, record};
+use super::{NewTicket, Origin, TicketView, Visibility, history::TicketField, record};
 use crate::{
     access::Caller,
     db::{Ctx, Handle, directory},
@@ -22,6 +22,7 @@ use crate::{
             offers::{self, SubcategoryView},
         },
         error::{ServiceError, ServiceResult},
+        faqs::deflection,
         notifications::{self, Audience, Kind, TicketEvent},
         required_text,
     },
@@ -199,12 +200,19 @@ fn checked(new: &NewTicket, subcategory: &SubcategoryView) -> ServiceResult<Stri
 
 /// Files a ticket for the caller (or, from the provider's side, for a contact), through the
 /// filing rule, with its priority from the current matrix, in one transaction with its first
-/// history entry.
+/// history entry. The checks read before the transaction opens (on SQLite, on the readers), so
+/// that the transaction, which holds SQLite's one writer, only writes; under a convention with a
+/// cap they are made again inside it, where SQLite counts the open tickets one filing at a time.
+/// The answer is built from what was written, not read again.
 pub async fn create(ctx: &Ctx, new: NewTicket, origin: Origin) -> ServiceResult<TicketView> {
+    let mut decided = decide(ctx, new).await?;
     let tx = ctx.begin().await?;
-    let created = file_in(&tx, new, origin).await?;
+    if decided.allowed.capped {
+        decided = decide(&tx, decided.new).await?;
+    }
+    let (created, level) = write(&tx, decided, origin).await?;
     tx.commit().await?;
-    get(ctx, &created.reference).await
+    super::read::detailed(ctx, created, level.as_ref(), Vec::new(), Vec::new()).await
 }
 
 /// Files a ticket as [`create`] does, inside the caller's transaction `tx` (joining a major
@@ -214,13 +222,64 @@ pub async fn file_in<C: Handle>(
     new: NewTicket,
     origin: Origin,
 ) -> ServiceResult<ticket::Model> {
-    let subcategory = offers::subcategory(tx, new.subcategory).await?;
-    let (requester, allowed) = filer(tx, &new, &subcategory).await?;
-    let title = checked(&new, &subcategory)?;
-    let matrix = super::settings::matrix(tx).await?;
-    let priority = matrix.priority(new.impact, new.urgency);
-    let level = super::sla::level(tx, allowed.sla_id, allowed.offer_id).await?;
+    let decided = decide(tx, new).await?;
+    Ok(write(tx, decided, origin).await?.0)
+}
 
+/// What is decided about a ticket before it is written.
+struct Decided {
+    new: NewTicket,
+    subcategory: SubcategoryView,
+    requester: Arc<Caller>,
+    allowed: Allowed,
+    title: String,
+    priority: Priority,
+    level: Option<super::sla::Level>,
+    /// Whether the filer saw FAQ suggestions on the offer just before.
+    saw_suggestions: bool,
+}
+
+/// The checks and choices of a filing, which only read: the subcategory, who files under which
+/// convention, the form's rules, the priority and the service level.
+async fn decide<C: Handle>(ctx: &Ctx<C>, new: NewTicket) -> ServiceResult<Decided> {
+    let subcategory = offers::subcategory(ctx, new.subcategory).await?;
+    let (requester, allowed) = filer(ctx, &new, &subcategory).await?;
+    let title = checked(&new, &subcategory)?;
+    let matrix = super::settings::matrix(ctx).await?;
+    let priority = matrix.priority(new.impact, new.urgency);
+    let level = super::sla::level(ctx, allowed.sla_id, allowed.offer_id).await?;
+    let saw_suggestions =
+        deflection::saw_suggestions(ctx, ctx.caller().account_id, allowed.offer_id, ctx.now())
+            .await?;
+    Ok(Decided {
+        new,
+        subcategory,
+        requester,
+        allowed,
+        title,
+        priority,
+        level,
+        saw_suggestions,
+    })
+}
+
+/// Writes a decided ticket in `tx`: its number, row, index, first history entry, deflection
+/// note and acknowledgement. Answers the row and its service level.
+async fn write<C: Handle>(
+    tx: &Ctx<C>,
+    decided: Decided,
+    origin: Origin,
+) -> ServiceResult<(ticket::Model, Option<super::sla::Level>)> {
+    let Decided {
+        new,
+        subcategory,
+        requester,
+        allowed,
+        title,
+        priority,
+        level,
+        saw_suggestions,
+    } = decided;
     let number = next_number(tx, subcategory.kind).await?;
     let filed = Filed {
         reference: reference(subcategory.kind, number),
@@ -249,14 +308,16 @@ pub async fn file_in<C: Handle>(
         &[(TicketField::Status, None, Some("new".to_owned()))],
     )
     .await?;
-    crate::services::faqs::deflection::note_filing(
-        tx,
-        tx.caller().account_id,
-        created.offer_id,
-        created.id,
-        tx.now(),
-    )
-    .await?;
+    if saw_suggestions {
+        deflection::note_filing(
+            tx,
+            tx.caller().account_id,
+            created.offer_id,
+            created.id,
+            tx.now(),
+        )
+        .await?;
+    }
     // The acknowledgement, to the requester even when an agent filed for them.
     let event = TicketEvent {
         kind: Kind::Received,
@@ -266,11 +327,11 @@ pub async fn file_in<C: Handle>(
         detail: None,
     };
     notifications::ticket_event(tx, event).await?;
-    Ok(created)
+    Ok((created, level))
 }
 
-/// The next number of a kind. The sequence row is locked by this update until commit: numbers
-/// are never handed out twice, and a rolled-back filing leaves a gap rather than a reuse.
+/// The next number of a kind: never handed out twice; a rolled-back filing leaves a gap rather
+/// than a reuse (see [`directory::next_number`]).
 async fn next_number<C: Handle>(tx: &Ctx<C>, kind: RequestKind) -> ServiceResult<i64> {
     Ok(directory::next_number(tx, ticket::Kind::from(kind)).await?)
 }

@@ -178,15 +178,30 @@ pub async fn row<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<tick
 pub async fn get<C: Handle>(ctx: &Ctx<C>, reference: &str) -> ServiceResult<TicketView> {
     let row = row(ctx, reference).await?;
     let id = row.id;
-    let clocks = super::sla::Clocks::of(&row);
     let level = super::sla::level(ctx, row.sla_id, row.offer_id).await?;
+    let attachments = super::log::files(ctx, id).await?;
+    let participants = participants(ctx, id).await?;
+    detailed(ctx, row, level.as_ref(), attachments, participants).await
+}
+
+/// One ticket's whole view, from its row and what was read beside it: its service level, files
+/// and participants (a ticket just filed has neither files nor participants, and its level was
+/// read to file it).
+pub(super) async fn detailed<C: Handle>(
+    ctx: &Ctx<C>,
+    row: ticket::Model,
+    level: Option<&super::sla::Level>,
+    attachments: Vec<crate::services::catalogue::attachments::AttachmentView>,
+    participants: Vec<Named>,
+) -> ServiceResult<TicketView> {
+    let clocks = super::sla::Clocks::of(&row);
     let mut view = views(ctx, vec![row])
         .await?
         .pop()
         .ok_or(ServiceError::NotFound)?;
     view.description_html = Some(markdown::to_safe_html(&view.description));
-    view.attachments = super::log::files(ctx, id).await?;
-    view.participants = participants(ctx, id).await?;
+    view.attachments = attachments;
+    view.participants = participants;
     if let Some(level) = level {
         let now = ctx.now();
         let left = |clock: &crate::domain::sla_clock::MetricClock| {

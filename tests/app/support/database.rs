@@ -93,11 +93,13 @@ enum Template {
     SqliteFile(PathBuf),
     /// The template database's name.
     Postgres(String),
-    /// The template database's name, its tables and its triggers.
+    /// The template database's name, its tables, sequences and triggers.
     Mariadb {
         name: String,
         /// `SHOW CREATE TABLE` of each table, in the template's order.
         tables: Vec<(String, String)>,
+        /// Statements that make each sequence and bring it where the template's stands.
+        sequences: Vec<String>,
         /// `SHOW CREATE TRIGGER` of each trigger, made after the rows are copied.
         triggers: Vec<String>,
     },
@@ -131,10 +133,11 @@ impl TestDb {
             Template::Mariadb {
                 name,
                 tables,
+                sequences,
                 triggers,
             } => {
                 let db = TestDb::create(dir).await;
-                copy_mariadb(&db.url, name, tables, triggers).await;
+                copy_mariadb(&db.url, name, tables, sequences, triggers).await;
                 db
             }
         }
@@ -163,6 +166,7 @@ async fn make_template(start: Start) -> Template {
             Template::Mariadb {
                 name: name.clone(),
                 tables: Vec::new(),
+                sequences: Vec::new(),
                 triggers: Vec::new(),
             },
         )
@@ -194,6 +198,7 @@ async fn make_template(start: Start) -> Template {
     let template = match source {
         Template::Mariadb { name, .. } => Template::Mariadb {
             tables: mariadb_tables(&conn).await,
+            sequences: mariadb_sequences(&conn).await,
             triggers: mariadb_triggers(&conn).await,
             name,
         },
@@ -251,6 +256,44 @@ async fn mariadb_tables(conn: &DatabaseConnection) -> Vec<(String, String)> {
     tables
 }
 
+/// The template's sequences (the ticket numbers), as statements that create each and set its
+/// next value to the template's.
+async fn mariadb_sequences(conn: &DatabaseConnection) -> Vec<String> {
+    let backend = conn.get_database_backend();
+    let names = conn
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SHOW FULL TABLES WHERE Table_type = 'SEQUENCE'",
+        ))
+        .await
+        .expect("the template's sequences");
+    let mut statements = Vec::new();
+    for row in names {
+        let sequence: String = row.try_get_by_index(0).expect("sequence name");
+        let create = conn
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SHOW CREATE SEQUENCE `{sequence}`"),
+            ))
+            .await
+            .expect("SHOW CREATE SEQUENCE")
+            .expect("a row");
+        statements.push(create.try_get_by_index(1).expect("its statement"));
+        let next: i64 = conn
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT next_not_cached_value FROM `{sequence}`"),
+            ))
+            .await
+            .expect("the sequence's next value")
+            .expect("a row")
+            .try_get_by_index(0)
+            .expect("an integer");
+        statements.push(format!("SELECT SETVAL(`{sequence}`, {next}, 0)"));
+    }
+    statements
+}
+
 /// The template's triggers, as statements that create them.
 async fn mariadb_triggers(conn: &DatabaseConnection) -> Vec<String> {
     let backend = conn.get_database_backend();
@@ -276,7 +319,13 @@ async fn mariadb_triggers(conn: &DatabaseConnection) -> Vec<String> {
 
 /// Fills the new MariaDB database at `url` with the template's tables and rows, on one
 /// connection so that the foreign-key checks stay off throughout.
-async fn copy_mariadb(url: &str, template: &str, tables: &[(String, String)], triggers: &[String]) {
+async fn copy_mariadb(
+    url: &str,
+    template: &str,
+    tables: &[(String, String)],
+    sequences: &[String],
+    triggers: &[String],
+) {
     let mut options = sea_orm::ConnectOptions::new(url.to_owned());
     options.max_connections(1).sqlx_logging(false);
     let conn = Database::connect(options)
@@ -296,6 +345,11 @@ async fn copy_mariadb(url: &str, template: &str, tables: &[(String, String)], tr
         ))
         .await
         .expect("copy a table's rows");
+    }
+    for statement in sequences {
+        conn.execute_unprepared(statement)
+            .await
+            .expect("make a sequence");
     }
     for create in triggers {
         conn.execute_unprepared(create)
