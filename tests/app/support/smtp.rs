@@ -3,7 +3,7 @@
 //! it and a socket, a thread per connection. What it receives is kept for the test to read.
 
 use std::{
-    io::{BufRead, BufReader, Write},
+    io::{BufRead, BufReader, BufWriter, Write},
     net::{IpAddr, TcpListener, TcpStream},
     sync::{
         Arc, Mutex,
@@ -67,9 +67,14 @@ fn converse(stream: TcpStream, collector: Collector) -> std::io::Result<()> {
         .peer_addr()
         .map_or(IpAddr::from([127, 0, 0, 1]), |a| a.ip());
     let mut session = SessionBuilder::new("guichet-tests").build(remote, collector);
-    let mut writer = stream.try_clone()?;
+    // Each answer leaves in one segment, at once: `mailin` writes an answer in several
+    // pieces, and with Nagle's algorithm the second piece waited for the client's delayed
+    // acknowledgement (40 ms), which held every message for a few of them.
+    stream.set_nodelay(true)?;
+    let mut writer = BufWriter::new(stream.try_clone()?);
     let mut reader = BufReader::new(stream);
     session.greeting().write_to(&mut writer)?;
+    writer.flush()?;
     let mut line = Vec::with_capacity(128);
     loop {
         line.clear();
@@ -79,7 +84,10 @@ fn converse(stream: TcpStream, collector: Collector) -> std::io::Result<()> {
         let answer = session.process(&line);
         match answer.action {
             Action::NoReply => {}
-            Action::Reply | Action::UpgradeTls => answer.write_to(&mut writer)?,
+            Action::Reply | Action::UpgradeTls => {
+                answer.write_to(&mut writer)?;
+                writer.flush()?;
+            }
             Action::Close => {
                 answer.write_to(&mut writer)?;
                 return writer.flush();
