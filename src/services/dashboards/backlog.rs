@@ -22,6 +22,7 @@ use crate::{
     domain::{catalogue::RequestKind, lifecycle::Status},
     services::{
         error::ServiceResult,
+        reports::label_of,
         tickets::{TicketFilter, log::OPEN},
     },
 };
@@ -185,7 +186,7 @@ pub async fn bars<C: Handle>(ctx: &Ctx<C>, list: &str) -> ServiceResult<BacklogB
         .by_agent
         .iter()
         .map(|(&id, &count)| Bar {
-            label: id.map(|id| name_of(&agents, id)).unwrap_or_default(),
+            label: id.map(|id| label_of(&agents, id)).unwrap_or_default(),
             keys: Vec::new(),
             count,
             href: href(&TicketFilter {
@@ -199,7 +200,7 @@ pub async fn bars<C: Handle>(ctx: &Ctx<C>, list: &str) -> ServiceResult<BacklogB
         .by_organisation
         .iter()
         .map(|(&id, &count)| Bar {
-            label: name_of(&organisations, id),
+            label: label_of(&organisations, id),
             keys: Vec::new(),
             count,
             href: href(&TicketFilter {
@@ -212,7 +213,7 @@ pub async fn bars<C: Handle>(ctx: &Ctx<C>, list: &str) -> ServiceResult<BacklogB
         .by_offer
         .iter()
         .map(|(&id, &count)| {
-            let code = name_of(&offers, id);
+            let code = label_of(&offers, id);
             Bar {
                 href: href(&TicketFilter {
                     offer: Some(code.clone()),
@@ -230,15 +231,6 @@ pub async fn bars<C: Handle>(ctx: &Ctx<C>, list: &str) -> ServiceResult<BacklogB
         by_organisation: ranked(by_organisation),
         by_offer: ranked(by_offer),
     })
-}
-
-/// The name of `id` among `(id, name)` pairs, empty if absent.
-pub fn name_of(names: &[(i64, String)], id: i64) -> String {
-    names
-        .iter()
-        .find(|(i, _)| *i == id)
-        .map(|(_, n)| n.clone())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
