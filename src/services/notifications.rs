@@ -136,6 +136,8 @@ both_ways!(
 /// Who is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
+    /// The requester alone: a ticket just filed, which nobody follows yet.
+    Filer,
     /// The requester and the participants.
     Requester,
     /// The agent on the ticket, or its team's members when nobody holds it.
@@ -217,6 +219,9 @@ async fn recipients<C: Handle>(
             .collect())
     };
     match audience {
+        Audience::Filer => {
+            people.insert(ticket.requester_id);
+        }
         Audience::Requester => {
             people.insert(ticket.requester_id);
             // The actor (or the platform) reads the ticket it acts on, and so its followers.
@@ -283,12 +288,7 @@ pub async fn ticket_event_told<C: Handle>(
     ctx: &Ctx<C>,
     event: TicketEvent<'_>,
 ) -> ServiceResult<BTreeSet<i64>> {
-    // The acknowledgement is of a ticket just filed, which has no participants yet.
-    let mut people = if event.kind == Kind::Received {
-        BTreeSet::from([event.ticket.requester_id])
-    } else {
-        recipients(ctx, event.ticket, event.audience).await?
-    };
+    let mut people = recipients(ctx, event.ticket, event.audience).await?;
     if let Some(actor) = event.actor {
         people.remove(&actor);
     }
@@ -301,7 +301,7 @@ pub async fn ticket_event_told<C: Handle>(
         None => None,
     };
     let side = match event.audience {
-        Audience::Requester => "/portal",
+        Audience::Filer | Audience::Requester => "/portal",
         Audience::Provider | Audience::Escalation => "/desk",
     };
     crate::services::webhooks::events::ticket_event(

@@ -30,7 +30,7 @@ use crate::{
 /// The most cells read: far above any consortium's agents × organisations × offers with open
 /// tickets; past it the largest cells are kept and the bars undercount, which
 /// [`Backlog::complete`] says.
-pub const MAX_CELLS: u64 = 20_000;
+pub const MAX_CELLS: usize = 20_000;
 
 /// Open tickets of one kind, status, agent, organisation and offer.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
@@ -93,7 +93,7 @@ impl Backlog {
 /// grouped query.
 pub async fn backlog<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Backlog> {
     let count = Expr::col((ticket::Entity, ticket::Column::Id)).count();
-    let cells: Vec<Cell> = ctx
+    let mut cells: Vec<Cell> = ctx
         .find::<ticket::Entity>()
         .filter(ticket::Column::Status.is_in(OPEN))
         .select_only()
@@ -110,15 +110,14 @@ pub async fn backlog<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Backlog> {
         .group_by(ticket::Column::OrganisationId)
         .group_by(ticket::Column::OfferId)
         .order_by_desc(count)
-        .limit(MAX_CELLS + 1)
+        .limit(MAX_CELLS as u64 + 1)
         .into_model()
         .all(ctx)
         .await?;
-    let complete = u64::try_from(cells.len()).unwrap_or(u64::MAX) <= MAX_CELLS;
-    let read = cells
-        .len()
-        .min(usize::try_from(MAX_CELLS).unwrap_or(usize::MAX));
-    Ok(Backlog::fold(&cells[..read], complete))
+    // One more than the cap was asked for, to tell whether any was left out.
+    let complete = cells.len() <= MAX_CELLS;
+    cells.truncate(MAX_CELLS);
+    Ok(Backlog::fold(&cells, complete))
 }
 
 /// The bars of the four breakdowns, each bar linking to the list it counts, names read in one

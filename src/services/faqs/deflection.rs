@@ -67,8 +67,9 @@ async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Whether `account_id` was shown suggestions on the offer lately.
-async fn seen_lately<C: ConnectionTrait>(
+/// Whether `account_id` was shown suggestions on the offer lately (a filing reads it before its
+/// transaction, which then only writes the note: [`note_filing`]).
+pub async fn seen_lately<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
     offer_id: i64,
@@ -140,19 +141,8 @@ pub async fn deflect<C: Handle>(ctx: &Ctx<C>, faq_id: i64, offer_id: i64) -> Ser
     .await
 }
 
-/// Whether the filer saw suggestions on the offer lately, read before a filing so that its
-/// transaction only writes the note ([`note_filing`]).
-pub async fn saw_suggestions<C: ConnectionTrait>(
-    db: &C,
-    account_id: i64,
-    offer_id: i64,
-    now: DateTime<Utc>,
-) -> ServiceResult<bool> {
-    seen_lately(db, account_id, offer_id, now).await
-}
-
 /// Records, in the filing's transaction, that a ticket was filed after its filer saw
-/// suggestions on the offer ([`saw_suggestions`]).
+/// suggestions on the offer ([`seen_lately`]).
 pub async fn note_filing<C: ConnectionTrait>(
     txn: &C,
     account_id: i64,

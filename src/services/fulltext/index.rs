@@ -76,33 +76,21 @@ pub(super) async fn put<C: ConnectionTrait>(
     columns: Vec<String>,
 ) -> ServiceResult<()> {
     let backend = db.get_database_backend();
-    let (table, key) = Engine::of(backend).table(corpus);
-    match (backend, corpus) {
-        // PostgreSQL's ticket documents are replaced by the insert itself (`ON CONFLICT`).
-        (DbBackend::Postgres, Corpus::Ticket) => {
-            return put_ticket_documents(db, id, &columns).await;
-        }
-        (DbBackend::MySql, Corpus::Ticket) => {
-            db.execute_raw(Statement::from_sql_and_values(
-                DbBackend::MySql,
-                "DELETE FROM ticket_term WHERE ticket_id = ?",
-                [id.into()],
-            ))
-            .await?;
-            return insert_ticket_terms(db, id, &columns).await;
-        }
-        _ => {}
+    // PostgreSQL's ticket documents are replaced by the insert itself (`ON CONFLICT`).
+    if !(backend == DbBackend::Postgres && corpus == Corpus::Ticket) {
+        // The engine's table: FTS5's, MariaDB's terms of a ticket (several rows), the others'.
+        let (table, key) = Engine::of(backend).table(corpus);
+        let first = match backend {
+            DbBackend::Postgres => "$1",
+            _ => "?",
+        };
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            format!("DELETE FROM {table} WHERE {key} = {first}"),
+            [id.into()],
+        ))
+        .await?;
     }
-    let first = match backend {
-        DbBackend::Postgres => "$1",
-        _ => "?",
-    };
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        format!("DELETE FROM {table} WHERE {key} = {first}"),
-        [id.into()],
-    ))
-    .await?;
     insert(db, corpus, id, columns).await
 }
 
@@ -129,8 +117,8 @@ async fn insert<C: ConnectionTrait>(
         Corpus::Ticket => "title, body, private",
     };
     let marks = match (backend, corpus) {
-        (DbBackend::Postgres, Corpus::Faq) => "$1, $2, $3",
-        (DbBackend::Postgres, Corpus::Ticket) => "$1, $2, $3, $4",
+        // FAQs only: PostgreSQL's ticket documents were written above.
+        (DbBackend::Postgres, _) => "$1, $2, $3",
         (_, Corpus::Faq) => "?, ?, ?",
         (_, Corpus::Ticket) => "?, ?, ?, ?",
     };

@@ -249,8 +249,7 @@ async fn decide<C: Handle>(ctx: &Ctx<C>, new: NewTicket) -> ServiceResult<Decide
     let priority = matrix.priority(new.impact, new.urgency);
     let level = super::sla::level(ctx, allowed.sla_id, allowed.offer_id).await?;
     let saw_suggestions =
-        deflection::saw_suggestions(ctx, ctx.caller().account_id, allowed.offer_id, ctx.now())
-            .await?;
+        deflection::seen_lately(ctx, ctx.caller().account_id, allowed.offer_id, ctx.now()).await?;
     Ok(Decided {
         new,
         subcategory,
@@ -322,7 +321,7 @@ async fn write<C: Handle>(
     let event = TicketEvent {
         kind: Kind::Received,
         ticket: &created,
-        audience: Audience::Requester,
+        audience: Audience::Filer,
         actor: None,
         detail: None,
     };
