@@ -18,7 +18,6 @@ use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
@@ -46,63 +45,19 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 /// The policy of downloaded files: a sandbox with nothing allowed.
 const DOWNLOAD_CSP: &str = "sandbox; default-src 'none'";
 
-/// Wraps the routes with every cross-cutting layer, outermost first.
-pub fn layers(router: Router<AppState>, state: AppState) -> Router {
+/// Wraps the routes with every cross-cutting layer, outermost first. The probes (`/healthz`)
+/// take the outer ones only (request id, tracing, security headers, panics, timeout): a load
+/// balancer asks them many times a second, and they have no session, form, caller or page.
+pub fn layers(router: Router<AppState>, probes: Router<AppState>, state: AppState) -> Router {
     let config = state.config.clone();
     let timeout = Duration::from_secs(config.request_timeout_secs);
     let hsts = config
         .secure_cookies
         .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
-    router
+    let pages_and_api = router
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-                .layer(
-                    TraceLayer::new_for_http().make_span_with(|request: &Request| {
-                        // Every log line of the request carries its id, method and path.
-                        let id = request
-                            .headers()
-                            .get(REQUEST_ID)
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or("-");
-                        tracing::info_span!(
-                            "request",
-                            id,
-                            method = %request.method(),
-                            path = %request.uri().path(),
-                        )
-                    }),
-                )
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(security_header(
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(CSP),
-                ))
-                .layer(security_header(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ))
-                .layer(security_header(
-                    header::X_FRAME_OPTIONS,
-                    HeaderValue::from_static("DENY"),
-                ))
-                .layer(security_header(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("same-origin"),
-                ))
-                .layer(security_header(
-                    HeaderName::from_static("cross-origin-opener-policy"),
-                    HeaderValue::from_static("same-origin"),
-                ))
-                .layer(security_header(
-                    HeaderName::from_static("permissions-policy"),
-                    HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::STRICT_TRANSPORT_SECURITY,
-                    hsts,
-                ))
                 .layer(CompressionLayer::new())
                 .layer(
                     SessionManagerLayer::new(DbSessionStore::new(
@@ -134,12 +89,79 @@ pub fn layers(router: Router<AppState>, state: AppState) -> Router {
                     crate::controls::refuse_controls,
                 ))
                 .layer(RequestBodyLimitLayer::new(config.body_limit_bytes)),
+        );
+    let probes = probes.layer(ServiceBuilder::new().layer(CatchPanicLayer::new()).layer(
+        TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout),
+    ));
+    pages_and_api
+        .merge(probes)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                        // Every log line of the request carries its id, method and path.
+                        let id = request
+                            .headers()
+                            .get(REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!(
+                            "request",
+                            id,
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                        )
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(middleware::map_response_with_state(
+                    SecurityHeaders { hsts },
+                    security_headers,
+                )),
         )
         .with_state(state)
 }
 
-fn security_header(name: HeaderName, value: HeaderValue) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(name, value)
+/// The headers every response carries unless its handler set its own (a download's sandbox
+/// policy, the API docs' inline styles); `hsts` only when cookies are secure (behind HTTPS).
+#[derive(Clone)]
+struct SecurityHeaders {
+    hsts: Option<HeaderValue>,
+}
+
+/// Adds the security headers in one step: one layer rather than one per header, whose nested
+/// futures every request paid for (moved around on each poll, under load).
+async fn security_headers(
+    State(policy): State<SecurityHeaders>,
+    mut response: Response,
+) -> Response {
+    let headers = response.headers_mut();
+    let fixed = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
+    ];
+    for (name, value) in fixed {
+        headers
+            .entry(name)
+            .or_insert_with(|| HeaderValue::from_static(value));
+    }
+    if let Some(hsts) = policy.hsts {
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(hsts);
+    }
+    response
 }
 
 /// Whether a path belongs to the JSON API, whose errors are JSON whatever went wrong.
@@ -175,8 +197,8 @@ fn code_for(status: StatusCode) -> &'static str {
 async fn finish(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let session = request.extensions().get::<Session>().cloned();
-    // Assets and the health probe need no identity: spare them the database.
-    let anonymous = path.starts_with("/static/") || path == "/healthz";
+    // Assets need no identity: spare them the database.
+    let anonymous = path.starts_with("/static/");
     let caller = if anonymous {
         None
     } else {
@@ -259,7 +281,7 @@ async fn shape(
     }
     let response = match response.extensions().get::<ErrorInfo>() {
         Some(_) => response,
-        // A handler's own JSON answer with an error status (e.g. /healthz's 503) stays as it is.
+        // A handler's own JSON answer with an error status stays as it is.
         None if is_json(&response) => return response,
         None => as_json_error(response).await,
     };

@@ -32,9 +32,10 @@ pub use state::AppState;
 
 /// The whole application: pages, API and every layer around them.
 pub fn app(state: AppState) -> Router {
+    let (api, probes) = api::routes(&state);
     let routes = Router::new()
         .merge(web::routes())
-        .merge(api::routes(&state))
+        .merge(api)
         .fallback(|| async { error::AppError::NotFound });
-    http::layers(routes, state)
+    http::layers(routes, probes, state)
 }

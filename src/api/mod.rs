@@ -63,11 +63,15 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The API's routes, the OpenAPI document at `/api/v1/openapi.json` and the docs UI.
-pub fn routes(state: &AppState) -> Router<AppState> {
+/// The API's routes, the OpenAPI document at `/api/v1/openapi.json` and the docs UI; and apart,
+/// documented with them, the probes (`/healthz`).
+pub fn routes(state: &AppState) -> (Router<AppState>, Router<AppState>) {
+    let (routes, probes) = v1::routes();
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(v1::routes())
+        .merge(routes)
         .split_for_parts();
+    let (probes, probes_doc) = probes.split_for_parts();
+    openapi.merge(probes_doc);
     document::complete(&mut openapi);
     // Only on matched routes: an unknown path stays a plain 404, key or not.
     let router = router.route_layer(middleware::from_fn_with_state(
@@ -84,5 +88,5 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                  base-uri 'self'; frame-ancestors 'none'",
             ),
         ));
-    router.merge(docs)
+    (router.merge(docs), probes)
 }

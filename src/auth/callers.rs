@@ -12,7 +12,10 @@ use std::{
 };
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{
+    ConnectionTrait, Statement,
+    sea_query::{Expr, SimpleExpr},
+};
 
 use crate::{access::Caller, services::error::ServiceResult};
 
@@ -48,6 +51,18 @@ impl CallerCache {
     ) -> ServiceResult<Option<Arc<Caller>>> {
         // Read before building: a change committed meanwhile makes the entry stale at once.
         let revision = scope_revision(db).await?;
+        self.caller_at(db, account_id, token_id, revision).await
+    }
+
+    /// [`Self::caller`], with the scope revision already read (by the caller's own query, e.g.
+    /// with its token), before anything the scope is built from.
+    pub async fn caller_at<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        account_id: i64,
+        token_id: Option<i64>,
+        revision: i64,
+    ) -> ServiceResult<Option<Arc<Caller>>> {
         let day = crate::services::catalogue::today(crate::clock::wall_now());
         let key = (account_id, token_id);
         if let Some(caller) = self.fresh(key, revision, day) {
@@ -80,6 +95,12 @@ impl CallerCache {
             .filter(|e| e.revision == revision && e.day == day)
             .map(|e| e.caller.clone())
     }
+}
+
+/// The scope revision as an expression, to read with another row: one row read by its
+/// primary key (0 when it is missing).
+pub fn scope_revision_expr() -> SimpleExpr {
+    Expr::cust("COALESCE((SELECT revision FROM scope_revision WHERE id = 1), 0)")
 }
 
 /// The scope revision: one row read by its primary key.

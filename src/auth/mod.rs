@@ -22,7 +22,9 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use entity::{account, account_role, api_token, committee_offer, feed_token, team_member};
-use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect, Statement, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect, QueryTrait, Statement, sea_query::Expr,
+};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -97,13 +99,19 @@ async fn from_token(
     now: DateTime<Utc>,
 ) -> Result<Option<Arc<Caller>>, AppError> {
     let db = state.reader();
-    let Some(row) = Unscoped::find::<api_token::Entity>()
+    // The scope revision comes with the token, in the same statement: on SQLite every
+    // statement is a round trip to the connection's thread, and this one is on every call.
+    let query = Unscoped::find::<api_token::Entity>()
+        .select_only()
+        .column(api_token::Column::Id)
+        .column(api_token::Column::AccountId)
+        .column(api_token::Column::LastUsedAt)
+        .expr_as(callers::scope_revision_expr(), "scope_revision")
         .filter(api_token::Column::TokenHash.eq(secret::digest(token)))
         .filter(api_token::Column::RevokedAt.is_null())
         .filter(api_token::Column::ExpiresAt.gt(now))
-        .one(db)
-        .await?
-    else {
+        .into_query();
+    let Some(row) = crate::db::first::<TokenUse>(db, query).await? else {
         return Ok(None);
     };
     // Recorded at most once a minute: a busy client should not turn every read into a write.
@@ -119,8 +127,17 @@ async fn from_token(
     }
     Ok(state
         .callers
-        .caller(db, row.account_id, Some(row.id))
+        .caller_at(db, row.account_id, Some(row.id), row.scope_revision)
         .await?)
+}
+
+/// What a request needs of its bearer token, and the scope revision read with it.
+#[derive(sea_orm::FromQueryResult)]
+struct TokenUse {
+    id: i64,
+    account_id: i64,
+    last_used_at: Option<DateTime<Utc>>,
+    scope_revision: i64,
 }
 
 /// The context a service status feed is read in: the owner of the personal feed token in its

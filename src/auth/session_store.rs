@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use entity::session;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryTrait,
     sea_query::OnConflict,
 };
 use tower_sessions::{
@@ -88,10 +88,11 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let row = Unscoped::find::<session::Entity>()
+        let query = Unscoped::find::<session::Entity>()
             .filter(session::Column::Id.eq(key(id)))
             .filter(session::Column::ExpiresAt.gt(crate::clock::wall_now()))
-            .one(&self.reads)
+            .into_query();
+        let row = crate::db::first::<session::Model>(&self.reads, query)
             .await
             .map_err(backend)?;
         let Some(row) = row else {

@@ -219,6 +219,7 @@ impl<C: Handle> ConnectionTrait for Ctx<C> {
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        let stmt = for_backend(stmt);
         match self.reader_for(&stmt) {
             Some(reads) => reads.query_one_raw(stmt).await,
             None => self.conn.conn().query_one_raw(stmt).await,
@@ -226,6 +227,7 @@ impl<C: Handle> ConnectionTrait for Ctx<C> {
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        let stmt = for_backend(stmt);
         match self.reader_for(&stmt) {
             Some(reads) => reads.query_all_raw(stmt).await,
             None => self.conn.conn().query_all_raw(stmt).await,
@@ -239,6 +241,15 @@ fn is_select(sql: &str) -> bool {
     sql.trim_start().get(..7).is_some_and(|head| {
         head.eq_ignore_ascii_case("select ") || head.eq_ignore_ascii_case("select\n")
     })
+}
+
+/// A read as its database runs it best: on SQLite, with its `LIMIT` and `OFFSET` as integers
+/// (see [`super::literal_limits`]).
+pub(crate) fn for_backend(stmt: Statement) -> Statement {
+    match stmt.db_backend {
+        DbBackend::Sqlite => super::literal_limits::inline(stmt),
+        _ => stmt,
+    }
 }
 
 #[cfg(test)]

@@ -183,15 +183,6 @@ pub async fn subcategory_names(
     .await
 }
 
-/// `(id, reference)` of tickets (a child incident names its master, which its requester may not
-/// read).
-pub async fn ticket_references(
-    db: &impl ConnectionTrait,
-    ids: impl Into<Ids>,
-) -> Result<Vec<(i64, String)>, DbErr> {
-    labels::<ticket::Entity>(db, ticket::Column::Id, ticket::Column::Reference, ids).await
-}
-
 /// The offers `ids` names, with their codes and providers.
 pub async fn offers(
     db: &impl ConnectionTrait,
@@ -346,4 +337,180 @@ async fn labels<E: EntityTrait>(
         .into_tuple()
         .all(db)
         .await
+}
+
+/// The ids a page of tickets names, table by table.
+#[derive(Debug, Default)]
+pub struct TicketLabelIds {
+    /// Requesters and agents.
+    pub people: Vec<i64>,
+    /// Requesters' organisations.
+    pub organisations: Vec<i64>,
+    /// Offers.
+    pub offers: Vec<i64>,
+    /// Subcategories.
+    pub subcategories: Vec<i64>,
+    /// Teams.
+    pub teams: Vec<i64>,
+    /// Master tickets.
+    pub parents: Vec<i64>,
+}
+
+/// The labels a page of tickets shows, as [`TicketLabelIds`] asked for them.
+#[derive(Debug, Default)]
+pub struct TicketLabels {
+    /// `(id, display name)` of accounts.
+    pub people: Vec<(i64, String)>,
+    /// `(id, name)` of organisations.
+    pub organisations: Vec<(i64, String)>,
+    /// Offers, with their codes and providers.
+    pub offers: Vec<OfferLabel>,
+    /// `(id, name)` of subcategories.
+    pub subcategories: Vec<(i64, String)>,
+    /// `(id, name)` of teams.
+    pub teams: Vec<(i64, String)>,
+    /// `(id, reference)` of tickets (a child incident names its master, which its requester
+    /// may not read).
+    pub parents: Vec<(i64, String)>,
+}
+
+/// Which table a row of [`ticket_labels`]'s union comes from.
+#[derive(Clone, Copy)]
+enum LabelOf {
+    Person = 1,
+    Organisation,
+    Offer,
+    Subcategory,
+    Team,
+    Parent,
+}
+
+impl LabelOf {
+    const ALL: [Self; 6] = [
+        Self::Person,
+        Self::Organisation,
+        Self::Offer,
+        Self::Subcategory,
+        Self::Team,
+        Self::Parent,
+    ];
+}
+
+/// Every label a page of tickets shows, in one statement (a `UNION ALL` of one select per
+/// table): a list page asked six tables one after the other, and on SQLite each statement is a
+/// round trip to the connection's thread, which under load cost more than the selects
+/// themselves. Tables with nothing to name are left out of the union; at most
+/// [`MAX_LABELS`] ids per table.
+pub async fn ticket_labels(
+    db: &impl ConnectionTrait,
+    mut ids: TicketLabelIds,
+) -> Result<TicketLabels, DbErr> {
+    use sea_orm::sea_query::{Expr, Query, UnionType};
+
+    fn part<E: EntityTrait>(
+        of: LabelOf,
+        id: E::Column,
+        label: E::Column,
+        extra: Option<E::Column>,
+        ids: &mut Vec<i64>,
+    ) -> Option<SelectStatement> {
+        ids.sort_unstable();
+        ids.dedup();
+        ids.truncate(usize::try_from(MAX_LABELS).unwrap_or(usize::MAX));
+        if ids.is_empty() {
+            return None;
+        }
+        let extra = extra.map_or_else(|| Expr::val(0i64).into(), |c| Expr::col(c).into());
+        Some(
+            Query::select()
+                .expr(Expr::val(of as i64))
+                .expr(Expr::col(id))
+                .expr(Expr::col(label))
+                .expr::<SimpleExpr>(extra)
+                .from(E::default())
+                .and_where(id.is_in(std::mem::take(ids)))
+                .to_owned(),
+        )
+    }
+
+    let parts = [
+        part::<account::Entity>(
+            LabelOf::Person,
+            account::Column::Id,
+            account::Column::DisplayName,
+            None,
+            &mut ids.people,
+        ),
+        part::<organisation::Entity>(
+            LabelOf::Organisation,
+            organisation::Column::Id,
+            organisation::Column::Name,
+            None,
+            &mut ids.organisations,
+        ),
+        part::<offer::Entity>(
+            LabelOf::Offer,
+            offer::Column::Id,
+            offer::Column::Code,
+            Some(offer::Column::ProviderId),
+            &mut ids.offers,
+        ),
+        part::<service_subcategory::Entity>(
+            LabelOf::Subcategory,
+            service_subcategory::Column::Id,
+            service_subcategory::Column::Name,
+            None,
+            &mut ids.subcategories,
+        ),
+        part::<team::Entity>(
+            LabelOf::Team,
+            team::Column::Id,
+            team::Column::Name,
+            None,
+            &mut ids.teams,
+        ),
+        part::<ticket::Entity>(
+            LabelOf::Parent,
+            ticket::Column::Id,
+            ticket::Column::Reference,
+            None,
+            &mut ids.parents,
+        ),
+    ];
+    let mut parts = parts.into_iter().flatten();
+    let mut labels = TicketLabels::default();
+    let Some(mut union) = parts.next() else {
+        return Ok(labels);
+    };
+    for part in parts {
+        union.union(UnionType::All, part);
+    }
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&union))
+        .await?;
+    for row in rows {
+        let of: i64 = row.try_get_by_index(0)?;
+        let id: i64 = row.try_get_by_index(1)?;
+        let label: String = row.try_get_by_index(2)?;
+        let Some(of) = LabelOf::ALL.into_iter().find(|o| *o as i64 == of) else {
+            continue;
+        };
+        let list = match of {
+            LabelOf::Offer => {
+                labels.offers.push(OfferLabel {
+                    id,
+                    code: label,
+                    provider_id: row.try_get_by_index(3)?,
+                });
+                continue;
+            }
+            LabelOf::Person => &mut labels.people,
+            LabelOf::Organisation => &mut labels.organisations,
+            LabelOf::Subcategory => &mut labels.subcategories,
+            LabelOf::Team => &mut labels.teams,
+            LabelOf::Parent => &mut labels.parents,
+        };
+        list.push((id, label));
+    }
+    Ok(labels)
 }

@@ -3,6 +3,7 @@
 
 mod context;
 pub mod directory;
+mod literal_limits;
 mod rules;
 mod scoped;
 pub mod settings;
@@ -10,7 +11,10 @@ pub mod settings;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    FromQueryResult, sea_query::SelectStatement,
+};
 
 use crate::config::Config;
 
@@ -98,6 +102,21 @@ fn logged<'o>(options: &'o mut ConnectOptions, config: &Config) -> &'o mut Conne
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+/// The first row `query` selects, for the reads made outside a [`Ctx`] (the session store,
+/// the bearer token): `.one()`, with its `LIMIT 1` written as SQLite runs it best (see
+/// [`literal_limits`]).
+pub async fn first<M: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    mut query: SelectStatement,
+) -> Result<Option<M>, DbErr> {
+    query.limit(1);
+    let stmt = context::for_backend(db.get_database_backend().build(&query));
+    match db.query_one_raw(stmt).await? {
+        Some(row) => Ok(Some(M::from_query_result(&row, "")?)),
+        None => Ok(None),
+    }
 }
 
 /// Answers whether the database responds, for `/healthz`.

@@ -72,11 +72,14 @@ fn areas() -> [Area; 20] {
     ]
 }
 
-/// Every documented route of the API.
-pub fn routes() -> OpenApiRouter<AppState> {
-    areas()
+/// Every documented route of the API, and apart the probes (`/healthz`), which are served
+/// around the session, CSRF and page layers (see [`crate::http::layers`]).
+pub fn routes() -> (OpenApiRouter<AppState>, OpenApiRouter<AppState>) {
+    let [probes, others @ ..] = areas();
+    let others = others
         .into_iter()
-        .fold(OpenApiRouter::new(), |all, area| all.merge(area.router))
+        .fold(OpenApiRouter::new(), |all, area| all.merge(area.router));
+    (others, probes.router)
 }
 
 /// The schema names that two different schemas claim (e.g. the ticket's and the FAQ's

@@ -15,18 +15,8 @@ use crate::{
     services::error::{ServiceError, ServiceResult},
 };
 
-/// `(id, name)` pairs of one table, for the rows a page shows.
-type Names = Vec<(i64, String)>;
-
-/// The names a list of tickets refers to, one query per table.
-struct Referred {
-    people: Names,
-    orgs: Names,
-    offers: Vec<(i64, String, i64)>,
-    subs: Names,
-    teams: Names,
-    parents: Names,
-}
+/// The names a list of tickets refers to, read in one statement.
+struct Referred(directory::TicketLabels);
 
 impl Referred {
     fn named(list: &[(i64, String)], id: i64) -> Named {
@@ -40,59 +30,39 @@ impl Referred {
         }
     }
 
+    fn offer_label(&self, offer_id: i64) -> Option<&directory::OfferLabel> {
+        self.0.offers.iter().find(|o| o.id == offer_id)
+    }
+
     fn provider_of(&self, offer_id: i64) -> i64 {
-        self.offers
-            .iter()
-            .find(|(id, _, _)| *id == offer_id)
-            .map(|(_, _, provider)| *provider)
-            .unwrap_or_default()
+        self.offer_label(offer_id).map_or(0, |o| o.provider_id)
     }
 
     fn offer(&self, offer_id: i64) -> Named {
-        let codes: Names = self
-            .offers
-            .iter()
-            .map(|(id, code, _)| (*id, code.clone()))
-            .collect();
-        Self::named(&codes, offer_id)
+        Named {
+            id: offer_id,
+            name: self
+                .offer_label(offer_id)
+                .map(|o| o.code.clone())
+                .unwrap_or_default(),
+        }
     }
 }
 
 async fn referred<C: Handle>(ctx: &Ctx<C>, rows: &[ticket::Model]) -> ServiceResult<Referred> {
-    let offers = directory::offers(ctx, rows.iter().map(|t| t.offer_id).collect::<Vec<_>>())
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.code, o.provider_id))
-        .collect();
-    let people: Vec<i64> = rows
-        .iter()
-        .flat_map(|t| [Some(t.requester_id), t.agent_id])
-        .flatten()
-        .collect();
-    Ok(Referred {
-        people: directory::account_names(ctx, people).await?,
-        orgs: directory::organisation_names(
-            ctx,
-            rows.iter().map(|t| t.organisation_id).collect::<Vec<_>>(),
-        )
-        .await?,
-        offers,
-        subs: directory::subcategory_names(
-            ctx,
-            rows.iter().map(|t| t.subcategory_id).collect::<Vec<_>>(),
-        )
-        .await?,
-        teams: directory::team_names(
-            ctx,
-            rows.iter().filter_map(|t| t.team_id).collect::<Vec<_>>(),
-        )
-        .await?,
-        parents: directory::ticket_references(
-            ctx,
-            rows.iter().filter_map(|t| t.parent_id).collect::<Vec<_>>(),
-        )
-        .await?,
-    })
+    let ids = directory::TicketLabelIds {
+        people: rows
+            .iter()
+            .flat_map(|t| [Some(t.requester_id), t.agent_id])
+            .flatten()
+            .collect(),
+        organisations: rows.iter().map(|t| t.organisation_id).collect(),
+        offers: rows.iter().map(|t| t.offer_id).collect(),
+        subcategories: rows.iter().map(|t| t.subcategory_id).collect(),
+        teams: rows.iter().filter_map(|t| t.team_id).collect(),
+        parents: rows.iter().filter_map(|t| t.parent_id).collect(),
+    };
+    Ok(Referred(directory::ticket_labels(ctx, ids).await?))
 }
 
 /// Builds the views of some tickets: names in one query per table.
@@ -125,13 +95,13 @@ fn view_of(caller: &Caller, names: &Referred, t: ticket::Model) -> ServiceResult
         priority: t.priority.into(),
         origin: t.origin.into(),
         visibility: t.visibility.into(),
-        organisation: named(&names.orgs, t.organisation_id),
+        organisation: named(&names.0.organisations, t.organisation_id),
         offer: names.offer(t.offer_id),
-        subcategory: named(&names.subs, t.subcategory_id),
-        requester: named(&names.people, t.requester_id),
-        team: t.team_id.map(|id| named(&names.teams, id)),
-        agent: t.agent_id.map(|id| named(&names.people, id)),
-        parent: t.parent_id.map(|id| named(&names.parents, id).name),
+        subcategory: named(&names.0.subcategories, t.subcategory_id),
+        requester: named(&names.0.people, t.requester_id),
+        team: t.team_id.map(|id| named(&names.0.teams, id)),
+        agent: t.agent_id.map(|id| named(&names.0.people, id)),
+        parent: t.parent_id.map(|id| named(&names.0.parents, id).name),
         reference: t.reference,
         title: t.title,
         description: t.description,
@@ -253,12 +223,13 @@ pub async fn assignable<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<Vec<Assignable
     // names, for the assign form.
     let links =
         directory::team_members(ctx, teams.iter().map(|t| t.id).collect::<Vec<_>>()).await?;
-    let people: Names = directory::people(ctx, links.iter().map(|(_, a)| *a).collect::<Vec<_>>())
-        .await?
-        .into_iter()
-        .filter(|p| p.active)
-        .map(|p| (p.id, p.display_name))
-        .collect();
+    let people: Vec<(i64, String)> =
+        directory::people(ctx, links.iter().map(|(_, a)| *a).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .filter(|p| p.active)
+            .map(|p| (p.id, p.display_name))
+            .collect();
     Ok(teams
         .into_iter()
         .map(|t| Assignable {
