@@ -400,7 +400,7 @@ impl LabelOf {
 /// table): a list page asked six tables one after the other, and on SQLite each statement is a
 /// round trip to the connection's thread, which under load cost more than the selects
 /// themselves. Tables with nothing to name are left out of the union; at most
-/// [`MAX_LABELS`] ids per table.
+/// `MAX_LABELS` ids per table.
 pub async fn ticket_labels(
     db: &impl ConnectionTrait,
     mut ids: TicketLabelIds,
@@ -420,13 +420,13 @@ pub async fn ticket_labels(
         if ids.is_empty() {
             return None;
         }
-        let extra = extra.map_or_else(|| Expr::val(0i64).into(), |c| Expr::col(c).into());
+        let extra = extra.map_or_else(|| Expr::val(0i64), Expr::col);
         Some(
             Query::select()
                 .expr(Expr::val(of as i64))
                 .expr(Expr::col(id))
                 .expr(Expr::col(label))
-                .expr::<SimpleExpr>(extra)
+                .expr(extra)
                 .from(E::default())
                 .and_where(id.is_in(std::mem::take(ids)))
                 .to_owned(),

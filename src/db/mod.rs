@@ -106,7 +106,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// The first row `query` selects, for the reads made outside a [`Ctx`] (the session store,
 /// the bearer token): `.one()`, with its `LIMIT 1` written as SQLite runs it best (see
-/// [`literal_limits`]).
+/// `literal_limits`).
 pub async fn first<M: FromQueryResult>(
     db: &impl ConnectionTrait,
     mut query: SelectStatement,
