@@ -57,7 +57,9 @@ def millis(text):
 
 
 def wrk(url, headers, body, connections, seconds, scripts):
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    # wrk wants at least one connection per thread: one client runs on one thread.
+    threads = min(2, connections)
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     for h in headers:
         cmd += ["-H", h]
     env = dict(os.environ)
