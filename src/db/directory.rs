@@ -386,14 +386,19 @@ enum LabelOf {
 }
 
 impl LabelOf {
-    const ALL: [Self; 6] = [
-        Self::Person,
-        Self::Organisation,
-        Self::Offer,
-        Self::Subcategory,
-        Self::Team,
-        Self::Parent,
-    ];
+    /// The table a union row's first column names.
+    fn of(tag: i64) -> Option<Self> {
+        [
+            Self::Person,
+            Self::Organisation,
+            Self::Offer,
+            Self::Subcategory,
+            Self::Team,
+            Self::Parent,
+        ]
+        .into_iter()
+        .find(|of| *of as i64 == tag)
+    }
 }
 
 /// Every label a page of tickets shows, in one statement (a `UNION ALL` of one select per
@@ -489,28 +494,21 @@ pub async fn ticket_labels(
         .query_all_raw(db.get_database_backend().build(&union))
         .await?;
     for row in rows {
-        let of: i64 = row.try_get_by_index(0)?;
         let id: i64 = row.try_get_by_index(1)?;
         let label: String = row.try_get_by_index(2)?;
-        let Some(of) = LabelOf::ALL.into_iter().find(|o| *o as i64 == of) else {
-            continue;
-        };
-        let list = match of {
-            LabelOf::Offer => {
-                labels.offers.push(OfferLabel {
-                    id,
-                    code: label,
-                    provider_id: row.try_get_by_index(3)?,
-                });
-                continue;
-            }
-            LabelOf::Person => &mut labels.people,
-            LabelOf::Organisation => &mut labels.organisations,
-            LabelOf::Subcategory => &mut labels.subcategories,
-            LabelOf::Team => &mut labels.teams,
-            LabelOf::Parent => &mut labels.parents,
-        };
-        list.push((id, label));
+        match LabelOf::of(row.try_get_by_index(0)?) {
+            Some(LabelOf::Person) => labels.people.push((id, label)),
+            Some(LabelOf::Organisation) => labels.organisations.push((id, label)),
+            Some(LabelOf::Offer) => labels.offers.push(OfferLabel {
+                id,
+                code: label,
+                provider_id: row.try_get_by_index(3)?,
+            }),
+            Some(LabelOf::Subcategory) => labels.subcategories.push((id, label)),
+            Some(LabelOf::Team) => labels.teams.push((id, label)),
+            Some(LabelOf::Parent) => labels.parents.push((id, label)),
+            None => {}
+        }
     }
     Ok(labels)
 }
