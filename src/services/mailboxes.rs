@@ -5,8 +5,10 @@
 use chrono::{DateTime, Utc};
 use entity::{mailbox, offer};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -345,7 +347,12 @@ pub async fn update(
         .col_expr(mailbox::Column::Enabled, Expr::value(input.enabled))
         // New settings deserve a fresh report from the next visit.
         .col_expr(mailbox::Column::LastError, Expr::value(None::<String>))
-        .col_expr(mailbox::Column::Revision, Expr::value(revision + 1));
+        // Counted from the stored value: `revision` is the caller's number, and adding to it
+        // here would overflow on a forged i32::MAX instead of answering 409.
+        .col_expr(
+            mailbox::Column::Revision,
+            Expr::col(mailbox::Column::Revision).add(1),
+        );
     if let Some(password) = good.password {
         change = change.col_expr(
             mailbox::Column::Password,

@@ -125,9 +125,20 @@ async fn mailboxes_through_the_api() {
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["label"], "Support");
     assert_eq!(sealed_password(&app, id).await, sealed);
-    // The same revision again is stale.
-    let (status, _) = call(&app, Method::PUT, &path, &coordination, Some(change)).await;
+    // The same revision again is stale, and so is the largest number a client can forge
+    // (the contract's fuzzer found it answered 500).
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        &path,
+        &coordination,
+        Some(change.clone()),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
+    change["revision"] = json!(i32::MAX);
+    let (status, body) = call(&app, Method::PUT, &path, &coordination, Some(change)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
 
     // Another organisation's coordinator finds nothing.
     let (status, list) = call(
