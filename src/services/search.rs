@@ -6,18 +6,21 @@
 use std::collections::HashMap;
 
 use entity::ticket;
-use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, FromQueryResult, QueryFilter, QuerySelect,
+    sea_query::Expr,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    db::{Ctx, Handle, ProviderSide, directory},
+    db::{Ctx, Handle, ProviderSide},
     domain::search_terms::{Query, snippet},
     services::{
         PageRequest, Paged,
         error::{ServiceError, ServiceResult},
         faqs::{self, FaqFilter, FaqHit},
-        fulltext,
+        fulltext, listing,
     },
 };
 
@@ -58,6 +61,17 @@ pub struct SearchResults {
     pub more_tickets: bool,
     /// Published FAQs, by relevance.
     pub faqs: Paged<FaqHit>,
+}
+
+/// What a ticket hit shows, read with its offer's code.
+#[derive(FromQueryResult)]
+struct HitRow {
+    id: i64,
+    reference: String,
+    title: String,
+    description: String,
+    status: ticket::Status,
+    offer: Option<String>,
 }
 
 /// Results per list and page.
@@ -140,19 +154,30 @@ async fn tickets<C: Handle>(
         total += count;
         more = count >= MAX_COUNTED;
     }
-    let rows = ctx
+    // The hits with their offers' codes, in one statement.
+    let rows: Vec<HitRow> = ctx
         .find::<ticket::Entity>()
+        .select_only()
+        .columns([
+            ticket::Column::Id,
+            ticket::Column::Title,
+            ticket::Column::Description,
+            ticket::Column::Status,
+        ])
+        // The column is `ref`, a word SQL keeps.
+        .expr_as(
+            Expr::col((ticket::Entity, ticket::Column::Reference)),
+            "reference",
+        )
+        .expr_as(
+            listing::offer_code(ticket::Entity, ticket::Column::OfferId),
+            "offer",
+        )
         .filter(ticket::Column::Id.is_in(ids.iter().copied()))
-        .order_by_asc(ticket::Column::Id)
+        .into_model()
         .all(ctx)
         .await?;
-    let codes: HashMap<i64, String> =
-        directory::offers(ctx, rows.iter().map(|r| r.offer_id).collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.code))
-            .collect();
-    let mut by_id: HashMap<i64, ticket::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
+    let mut by_id: HashMap<i64, HitRow> = rows.into_iter().map(|r| (r.id, r)).collect();
     let items = ids
         .iter()
         .filter_map(|id| by_id.remove(id))
@@ -167,7 +192,7 @@ async fn tickets<C: Handle>(
                 &query,
                 160,
             ),
-            offer: codes.get(&row.offer_id).cloned().unwrap_or_default(),
+            offer: row.offer.unwrap_or_default(),
             reference: row.reference,
             title: row.title,
             status: row.status.to_value(),

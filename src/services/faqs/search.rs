@@ -3,14 +3,15 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use entity::{
     faq::{self, FaqStatus, FaqVisibility},
     offer,
 };
 use futures::{Stream, StreamExt};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, Query as SqlQuery, SimpleExpr},
 };
 
@@ -415,19 +416,53 @@ async fn search<C: Handle>(
     })
 }
 
-/// The hits of some FAQ ids, in the order given, with their snippets.
+/// What a hit shows of an FAQ, with its offer's code.
+#[derive(FromQueryResult)]
+struct HitRow {
+    id: i64,
+    title: String,
+    summary: String,
+    body: String,
+    error_code: Option<String>,
+    status: FaqStatus,
+    visibility: FaqVisibility,
+    updated_at: DateTime<Utc>,
+    offer: Option<String>,
+}
+
+/// The hits of some FAQ ids, in the order given, with their snippets: one statement, the
+/// offers' codes read with the rows.
 async fn hits<C: Handle>(ctx: &Ctx<C>, ids: &[i64], query: &Query) -> ServiceResult<Vec<FaqHit>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = ctx
+    let rows: Vec<HitRow> = ctx
         .find::<faq::Entity>()
+        .select_only()
+        .columns([
+            faq::Column::Id,
+            faq::Column::Title,
+            faq::Column::Summary,
+            faq::Column::Body,
+            faq::Column::ErrorCode,
+            faq::Column::Status,
+            faq::Column::Visibility,
+            faq::Column::UpdatedAt,
+        ])
+        .expr_as(
+            listing::offer_code(faq::Entity, faq::Column::OfferId),
+            "offer",
+        )
         .filter(faq::Column::Id.is_in(ids.iter().copied()))
+        .into_model()
         .all(ctx)
         .await?;
-    let mut by_id: HashMap<i64, faq::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
-    let rows = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    hits_of(ctx, rows, query).await
+    let mut by_id: HashMap<i64, HitRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+    Ok(ids
+        .iter()
+        .filter_map(|id| by_id.remove(id))
+        .map(|row| hit(row, query))
+        .collect())
 }
 
 /// The hits of some FAQs, in their order, with their snippets (offer codes in one query).
@@ -440,24 +475,43 @@ async fn hits_of<C: Handle>(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let text = format!(
-                "{} {}",
-                row.summary,
-                crate::markdown::to_plain_text(&row.body)
-            );
-            FaqHit {
-                id: row.id,
-                snippet: snippet(&text, query, SNIPPET),
-                offer: row.offer_id.and_then(|o| offers.get(&o).cloned()),
-                title: row.title,
-                summary: row.summary,
-                error_code: row.error_code,
-                status: row.status.to_value(),
-                visibility: row.visibility.to_value(),
-                updated_at: row.updated_at,
-            }
+            let offer = row.offer_id.and_then(|o| offers.get(&o).cloned());
+            hit(
+                HitRow {
+                    id: row.id,
+                    title: row.title,
+                    summary: row.summary,
+                    body: row.body,
+                    error_code: row.error_code,
+                    status: row.status,
+                    visibility: row.visibility,
+                    updated_at: row.updated_at,
+                    offer,
+                },
+                query,
+            )
         })
         .collect())
+}
+
+/// One hit: the row, and where the query's words are in its summary and body.
+fn hit(row: HitRow, query: &Query) -> FaqHit {
+    let text = format!(
+        "{} {}",
+        row.summary,
+        crate::markdown::to_plain_text(&row.body)
+    );
+    FaqHit {
+        id: row.id,
+        snippet: snippet(&text, query, SNIPPET),
+        offer: row.offer,
+        title: row.title,
+        summary: row.summary,
+        error_code: row.error_code,
+        status: row.status.to_value(),
+        visibility: row.visibility.to_value(),
+        updated_at: row.updated_at,
+    }
 }
 
 /// Offer codes by id, in one query. Offer codes are public within the consortium.

@@ -278,7 +278,9 @@ pub enum Reach {
 }
 
 /// The ids of one page of a ranked select over `corpus`, and how many rows it has in all (at
-/// most the cap of [`Reach::Newest`]).
+/// most the cap of [`Reach::Newest`]). Two statements for [`Reach::Newest`] (the window, then
+/// the page); for [`Reach::All`] the page, and a count only when the page is full or past the
+/// end. Each is a full-text match run again, which costs more than the rows it returns.
 pub async fn page_of_ids<C: ConnectionTrait>(
     db: &C,
     corpus: Corpus,
@@ -290,47 +292,86 @@ pub async fn page_of_ids<C: ConnectionTrait>(
     let backend = db.get_database_backend();
     let (index, key) = Engine::of(backend).table(corpus);
     let mut page = select.clone();
-    let mut unordered = select;
-    unordered.clear_order_by();
     let total = match reach {
         Reach::Newest(cap) if cap > 0 => {
-            // The cap-th newest match, if there are that many: found by walking ids downwards,
-            // which stops early precisely when the matches are many. The walk is on the index
-            // table's key, which FTS5 reads downwards as it is stored (on `ticket.id` SQLite
-            // sorts every match first: 100 ms against 3 ms for "erreur" on the bench corpus).
-            let mut nth = unordered.clone();
-            nth.order_by_expr(Expr::cust(format!("{index}.{key}")), Order::Desc)
-                .limit(1)
-                .offset(cap - 1);
-            match first_i64(db, backend.build(&nth)).await? {
-                Some(bound) => {
-                    // Written into the SQL rather than bound: PostgreSQL's generic plan of a
-                    // prepared `id >= $n` cannot know that it keeps a thousand rows, and scans
-                    // every match instead (measured: 50 ms against 3.5 ms on the bench corpus).
-                    // An integer read from the database cannot carry SQL. The index table's key
-                    // gets the bound too: planners carry an equality across a join, not a range.
-                    page.and_where(Expr::cust(format!(
-                        "{}.id >= {bound} AND {index}.{key} >= {bound}",
-                        corpus.row_table()
-                    )));
-                    cap
-                }
-                None => count(db, unordered).await?,
+            // The newest `cap` matches, counted, and the least of their keys: when they are
+            // `cap`, that key bounds the window relevance orders. Found by walking ids
+            // downwards, which stops early precisely when the matches are many. The walk is on
+            // the index table's key, which FTS5 reads downwards as it is stored (on
+            // `ticket.id` SQLite sorts every match first: 100 ms against 3 ms for "erreur" on
+            // the bench corpus).
+            let key_column = format!("{index}.{key}");
+            let mut newest = select;
+            newest
+                .clear_order_by()
+                .clear_selects()
+                .expr_as(Expr::cust(key_column.clone()), Alias::new("newest_key"))
+                .order_by_expr(Expr::cust(key_column), Order::Desc)
+                .limit(cap);
+            let window = SqlQuery::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .expr(Expr::cust("MIN(newest_key)"))
+                .from_subquery(newest, Alias::new("newest"))
+                .to_owned();
+            let (count, least) = match db.query_one_raw(backend.build(&window)).await? {
+                Some(row) => (
+                    row.try_get_by_index::<i64>(0)?,
+                    row.try_get_by_index::<Option<i64>>(1)?,
+                ),
+                None => (0, None),
+            };
+            let count = u64::try_from(count).unwrap_or(0);
+            if let (true, Some(bound)) = (count >= cap, least) {
+                // Written into the SQL rather than bound: PostgreSQL's generic plan of a
+                // prepared `id >= $n` cannot know that it keeps a thousand rows, and scans
+                // every match instead (measured: 50 ms against 3.5 ms on the bench corpus).
+                // An integer read from the database cannot carry SQL. The index table's key
+                // gets the bound too: planners carry an equality across a join, not a range.
+                page.and_where(Expr::cust(format!(
+                    "{}.id >= {bound} AND {index}.{key} >= {bound}",
+                    corpus.row_table()
+                )));
             }
+            count
         }
-        _ => count(db, unordered).await?,
+        _ => {
+            let mut unordered = select;
+            unordered.clear_order_by();
+            if limit == 0 {
+                return Ok((Vec::new(), count(db, unordered).await?));
+            }
+            page.limit(limit).offset(offset);
+            let ids = ids_of(db, backend.build(&page)).await?;
+            // A page that is not full, and not past the end, tells the count: no second match.
+            let read = ids.len() as u64;
+            let total = match last_page_total(offset, limit, read) {
+                Some(total) => total,
+                None => count(db, unordered).await?,
+            };
+            return Ok((ids, total));
+        }
     };
     if limit == 0 {
         return Ok((Vec::new(), total));
     }
     page.limit(limit).offset(offset);
-    let ids = db
-        .query_all_raw(backend.build(&page))
+    Ok((ids_of(db, backend.build(&page)).await?, total))
+}
+
+/// The whole count, when one page at `offset` of at most `limit` rows that read `read` tells
+/// it: the page is the last (not full) and not past the end (or nothing matches at all).
+fn last_page_total(offset: u64, limit: u64, read: u64) -> Option<u64> {
+    (read < limit && (read > 0 || offset == 0)).then_some(offset + read)
+}
+
+/// The first column of every row, as ids.
+async fn ids_of<C: ConnectionTrait>(db: &C, statement: Statement) -> ServiceResult<Vec<i64>> {
+    Ok(db
+        .query_all_raw(statement)
         .await?
         .iter()
         .map(|row| row.try_get_by_index::<i64>(0))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((ids, total))
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// How many rows a select has.
@@ -356,4 +397,22 @@ async fn first_i64<C: ConnectionTrait>(db: &C, statement: Statement) -> ServiceR
 /// are numbered, `$1`, each expression counting its own values; the others' are `?`.)
 pub fn statement<Q: QueryTrait<QueryStatement = SelectStatement>>(select: Q) -> SelectStatement {
     select.into_query()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_page_total;
+
+    #[test]
+    fn a_page_that_is_not_full_tells_the_count() {
+        assert_eq!(last_page_total(0, 20, 7), Some(7));
+        assert_eq!(last_page_total(40, 20, 3), Some(43));
+        assert_eq!(last_page_total(0, 20, 0), Some(0));
+    }
+
+    #[test]
+    fn a_full_page_or_one_past_the_end_does_not() {
+        assert_eq!(last_page_total(0, 20, 20), None);
+        assert_eq!(last_page_total(20, 20, 0), None);
+    }
 }
