@@ -41,6 +41,7 @@ mod m20261207_000057_directory_list_indexes;
 mod m20261207_000058_dashboard_indexes;
 mod m20261207_000060_ticket_number_sequences;
 mod m20261207_000061_mariadb_ticket_terms;
+mod m20261207_000062_backlog_index_visibility;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000058_dashboard_indexes::Migration),
             Box::new(m20261207_000060_ticket_number_sequences::Migration),
             Box::new(m20261207_000061_mariadb_ticket_terms::Migration),
+            Box::new(m20261207_000062_backlog_index_visibility::Migration),
         ]
     }
 }

@@ -1,18 +1,23 @@
 //! The contacts' home: their organisation's requests and their conventions' consumption.
 
+use std::collections::HashMap;
+
 use entity::ticket;
-use sea_orm::{ColumnTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect, QueryTrait,
+    sea_query::{Alias, Expr, Query, UnionType},
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Widget, count_by, status, widget};
+use super::{Widget, status, widget};
 use crate::{
     db::{Ctx, Handle},
     services::{
         MAX_PER_PAGE,
         catalogue::conventions::{self, ConventionFilter, ConventionView},
         error::ServiceResult,
-        tickets::{TicketFilter, log::OPEN},
+        tickets::{TicketFilter, list::COUNT_AHEAD, log::OPEN},
     },
 };
 
@@ -23,12 +28,16 @@ const LIST: &str = "/portal/tickets";
 pub struct Consumption {
     /// The convention.
     pub convention: ConventionView,
-    /// Tickets filed under it, and their list.
+    /// Tickets filed under it (at most [`COUNT_AHEAD`]).
     pub tickets: u64,
+    /// Whether more were filed than `tickets` says ("1000+").
+    pub tickets_more: bool,
     /// Their list.
     pub tickets_href: String,
-    /// Those still open (what a cap limits), and their list.
+    /// Those still open (what a cap limits; at most [`COUNT_AHEAD`]).
     pub open: u64,
+    /// Whether more are open than `open` says.
+    pub open_more: bool,
     /// Their list.
     pub open_href: String,
 }
@@ -62,23 +71,8 @@ pub async fn contact<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<ContactHome> {
     )
     .await?;
     let ids: Vec<i64> = list.items.iter().map(|c| c.id).collect();
-    let filed = ctx
-        .find::<ticket::Entity>()
-        .filter(ticket::Column::ConventionId.is_in(ids.clone()));
-    let all: Vec<(Option<i64>, i64)> =
-        count_by(ctx, filed.clone(), ticket::Column::ConventionId).await?;
-    let open: Vec<(Option<i64>, i64)> = count_by(
-        ctx,
-        filed.filter(ticket::Column::Status.is_in(OPEN)),
-        ticket::Column::ConventionId,
-    )
-    .await?;
-    let of = |counts: &[(Option<i64>, i64)], id: i64| {
-        counts
-            .iter()
-            .find(|(c, _)| *c == Some(id))
-            .map_or(0, |(_, n)| n.unsigned_abs())
-    };
+    let counts = consumption(ctx, &ids).await?;
+    let of = |id: i64, open: bool| counts.get(&(id, open)).copied().unwrap_or((0, false));
     let href = |id: i64, word: Option<&str>| {
         super::query_of(&TicketFilter {
             convention: Some(id),
@@ -89,16 +83,72 @@ pub async fn contact<C: Handle>(ctx: &Ctx<C>) -> ServiceResult<ContactHome> {
     let conventions = list
         .items
         .into_iter()
-        .map(|c| Consumption {
-            tickets: of(&all, c.id),
-            tickets_href: format!("{LIST}?{}", href(c.id, None)),
-            open: of(&open, c.id),
-            open_href: format!("{LIST}?{}", href(c.id, Some("open"))),
-            convention: c,
+        .map(|c| {
+            let ((tickets, tickets_more), (open, open_more)) = (of(c.id, false), of(c.id, true));
+            Consumption {
+                tickets,
+                tickets_more,
+                tickets_href: format!("{LIST}?{}", href(c.id, None)),
+                open,
+                open_more,
+                open_href: format!("{LIST}?{}", href(c.id, Some("open"))),
+                convention: c,
+            }
         })
         .collect();
     Ok(ContactHome {
         widgets,
         conventions,
     })
+}
+
+/// How many of the caller's tickets each convention has, all and open, each counted up to
+/// [`COUNT_AHEAD`] ("1000+"), keyed by (convention, open): one statement, one capped count per
+/// convention and state. A convention's tickets are all of its history, so an exact count
+/// would read more rows every year; the figures only need to be exact up to a cap on open
+/// tickets.
+async fn consumption<C: Handle>(
+    ctx: &Ctx<C>,
+    ids: &[i64],
+) -> ServiceResult<HashMap<(i64, bool), (u64, bool)>> {
+    let mut arms = Vec::with_capacity(ids.len() * 2);
+    for (i, &id) in ids.iter().enumerate() {
+        for open in [false, true] {
+            let mut filed = ctx
+                .find::<ticket::Entity>()
+                .filter(ticket::Column::ConventionId.eq(id));
+            if open {
+                filed = filed.filter(ticket::Column::Status.is_in(OPEN));
+            }
+            let rows = filed
+                .select_only()
+                .expr_as(Expr::val(1), "one")
+                .limit(COUNT_AHEAD + 1)
+                .into_query();
+            arms.push(
+                Query::select()
+                    .expr_as(Expr::val(id), "convention")
+                    .expr_as(Expr::val(i64::from(open)), "open")
+                    .expr_as(Expr::cust("COUNT(*)"), "n")
+                    .from_subquery(rows, Alias::new(format!("c{i}_{}", u8::from(open))))
+                    .to_owned(),
+            );
+        }
+    }
+    let mut arms = arms.into_iter();
+    let Some(mut statement) = arms.next() else {
+        return Ok(HashMap::new());
+    };
+    for arm in arms {
+        statement.union(UnionType::All, arm);
+    }
+    let backend = ctx.get_database_backend();
+    let mut counts = HashMap::new();
+    for row in ctx.query_all_raw(backend.build(&statement)).await? {
+        let id: i64 = row.try_get_by_index(0)?;
+        let open: i64 = row.try_get_by_index(1)?;
+        let n = u64::try_from(row.try_get_by_index::<i64>(2)?).unwrap_or_default();
+        counts.insert((id, open == 1), (n.min(COUNT_AHEAD), n > COUNT_AHEAD));
+    }
+    Ok(counts)
 }
