@@ -42,6 +42,7 @@ mod m20261207_000058_dashboard_indexes;
 mod m20261207_000060_ticket_number_sequences;
 mod m20261207_000061_mariadb_ticket_terms;
 mod m20261207_000062_backlog_index_visibility;
+mod m20261207_000063_recent_tickets_index;
 
 /// The ordered list of every migration of Guichet.
 pub struct Migrator;
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000060_ticket_number_sequences::Migration),
             Box::new(m20261207_000061_mariadb_ticket_terms::Migration),
             Box::new(m20261207_000062_backlog_index_visibility::Migration),
+            Box::new(m20261207_000063_recent_tickets_index::Migration),
         ]
     }
 }
