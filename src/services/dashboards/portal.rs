@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use entity::ticket;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect, QueryTrait,
-    sea_query::{Alias, Expr, Query, UnionType},
+    ColumnTrait, ConnectionTrait, QueryFilter,
+    sea_query::{Expr, UnionType},
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,7 +17,11 @@ use crate::{
         MAX_PER_PAGE,
         catalogue::conventions::{self, ConventionFilter, ConventionView},
         error::ServiceResult,
-        tickets::{TicketFilter, list::COUNT_AHEAD, log::OPEN},
+        tickets::{
+            TicketFilter,
+            list::{COUNT_AHEAD, capped, capped_count_statement},
+            log::OPEN,
+        },
     },
 };
 
@@ -112,7 +116,7 @@ async fn consumption<C: Handle>(
     ids: &[i64],
 ) -> ServiceResult<HashMap<(i64, bool), (u64, bool)>> {
     let mut arms = Vec::with_capacity(ids.len() * 2);
-    for (i, &id) in ids.iter().enumerate() {
+    for &id in ids {
         for open in [false, true] {
             let mut filed = ctx
                 .find::<ticket::Entity>()
@@ -120,19 +124,10 @@ async fn consumption<C: Handle>(
             if open {
                 filed = filed.filter(ticket::Column::Status.is_in(OPEN));
             }
-            let rows = filed
-                .select_only()
-                .expr_as(Expr::val(1), "one")
-                .limit(COUNT_AHEAD + 1)
-                .into_query();
-            arms.push(
-                Query::select()
-                    .expr_as(Expr::val(id), "convention")
-                    .expr_as(Expr::val(i64::from(open)), "open")
-                    .expr_as(Expr::cust("COUNT(*)"), "n")
-                    .from_subquery(rows, Alias::new(format!("c{i}_{}", u8::from(open))))
-                    .to_owned(),
-            );
+            let mut arm = capped_count_statement(filed, COUNT_AHEAD);
+            arm.expr_as(Expr::val(id), "convention")
+                .expr_as(Expr::val(i64::from(open)), "open");
+            arms.push(arm);
         }
     }
     let mut arms = arms.into_iter();
@@ -145,10 +140,10 @@ async fn consumption<C: Handle>(
     let backend = ctx.get_database_backend();
     let mut counts = HashMap::new();
     for row in ctx.query_all_raw(backend.build(&statement)).await? {
-        let id: i64 = row.try_get_by_index(0)?;
-        let open: i64 = row.try_get_by_index(1)?;
-        let n = u64::try_from(row.try_get_by_index::<i64>(2)?).unwrap_or_default();
-        counts.insert((id, open == 1), (n.min(COUNT_AHEAD), n > COUNT_AHEAD));
+        let n: i64 = row.try_get_by_index(0)?;
+        let id: i64 = row.try_get_by_index(1)?;
+        let open: i64 = row.try_get_by_index(2)?;
+        counts.insert((id, open == 1), capped(n, COUNT_AHEAD));
     }
     Ok(counts)
 }

@@ -290,72 +290,76 @@ pub async fn page_of_ids<C: ConnectionTrait>(
     reach: Reach,
 ) -> ServiceResult<(Vec<i64>, u64)> {
     let backend = db.get_database_backend();
-    let (index, key) = Engine::of(backend).table(corpus);
     let mut page = select.clone();
-    let total = match reach {
+    let mut unordered = select;
+    unordered.clear_order_by();
+    match reach {
         Reach::Newest(cap) if cap > 0 => {
-            // The newest `cap` matches, counted, and the least of their keys: when they are
-            // `cap`, that key bounds the window relevance orders. Found by walking ids
-            // downwards, which stops early precisely when the matches are many. The walk is on
-            // the index table's key, which FTS5 reads downwards as it is stored (on
-            // `ticket.id` SQLite sorts every match first: 100 ms against 3 ms for "erreur" on
-            // the bench corpus).
-            let key_column = format!("{index}.{key}");
-            let mut newest = select;
-            newest
-                .clear_order_by()
-                .clear_selects()
-                .expr_as(Expr::cust(key_column.clone()), Alias::new("newest_key"))
-                .order_by_expr(Expr::cust(key_column), Order::Desc)
-                .limit(cap);
-            let window = SqlQuery::select()
-                .expr(Expr::cust("COUNT(*)"))
-                .expr(Expr::cust("MIN(newest_key)"))
-                .from_subquery(newest, Alias::new("newest"))
-                .to_owned();
-            let (count, least) = match db.query_one_raw(backend.build(&window)).await? {
-                Some(row) => (
-                    row.try_get_by_index::<i64>(0)?,
-                    row.try_get_by_index::<Option<i64>>(1)?,
-                ),
-                None => (0, None),
-            };
-            let count = u64::try_from(count).unwrap_or(0);
-            if let (true, Some(bound)) = (count >= cap, least) {
+            let (total, bound) = newest_window(db, corpus, unordered, cap).await?;
+            if let Some(bound) = bound {
                 // Written into the SQL rather than bound: PostgreSQL's generic plan of a
                 // prepared `id >= $n` cannot know that it keeps a thousand rows, and scans
                 // every match instead (measured: 50 ms against 3.5 ms on the bench corpus).
                 // An integer read from the database cannot carry SQL. The index table's key
                 // gets the bound too: planners carry an equality across a join, not a range.
+                let (index, key) = Engine::of(backend).table(corpus);
                 page.and_where(Expr::cust(format!(
                     "{}.id >= {bound} AND {index}.{key} >= {bound}",
                     corpus.row_table()
                 )));
             }
-            count
+            if limit == 0 {
+                return Ok((Vec::new(), total));
+            }
+            page.limit(limit).offset(offset);
+            Ok((ids_of(db, backend.build(&page)).await?, total))
         }
         _ => {
-            let mut unordered = select;
-            unordered.clear_order_by();
             if limit == 0 {
                 return Ok((Vec::new(), count(db, unordered).await?));
             }
             page.limit(limit).offset(offset);
             let ids = ids_of(db, backend.build(&page)).await?;
             // A page that is not full, and not past the end, tells the count: no second match.
-            let read = ids.len() as u64;
-            let total = match last_page_total(offset, limit, read) {
+            let total = match last_page_total(offset, limit, ids.len() as u64) {
                 Some(total) => total,
                 None => count(db, unordered).await?,
             };
-            return Ok((ids, total));
+            Ok((ids, total))
         }
-    };
-    if limit == 0 {
-        return Ok((Vec::new(), total));
     }
-    page.limit(limit).offset(offset);
-    Ok((ids_of(db, backend.build(&page)).await?, total))
+}
+
+/// The newest `cap` matches of `unordered`, counted, and the least of their keys when they are
+/// `cap` (the bound of the window relevance orders): one statement. Found by walking ids
+/// downwards, which stops early precisely when the matches are many. The walk is on the index
+/// table's key, which FTS5 reads downwards as it is stored (on `ticket.id` SQLite sorts every
+/// match first: 100 ms against 3 ms for "erreur" on the bench corpus).
+async fn newest_window<C: ConnectionTrait>(
+    db: &C,
+    corpus: Corpus,
+    mut unordered: SelectStatement,
+    cap: u64,
+) -> ServiceResult<(u64, Option<i64>)> {
+    let backend = db.get_database_backend();
+    let (index, key) = Engine::of(backend).table(corpus);
+    let key_column = format!("{index}.{key}");
+    unordered
+        .clear_selects()
+        .expr_as(Expr::cust(key_column.clone()), Alias::new("newest_key"))
+        .order_by_expr(Expr::cust(key_column), Order::Desc)
+        .limit(cap);
+    let window = SqlQuery::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .expr(Expr::cust("MIN(newest_key)"))
+        .from_subquery(unordered, Alias::new("newest"))
+        .to_owned();
+    let Some(row) = db.query_one_raw(backend.build(&window)).await? else {
+        return Ok((0, None));
+    };
+    let count = u64::try_from(row.try_get_by_index::<i64>(0)?).unwrap_or(0);
+    let least = row.try_get_by_index::<Option<i64>>(1)?;
+    Ok((count, least.filter(|_| count >= cap)))
 }
 
 /// The whole count, when one page at `offset` of at most `limit` rows that read `read` tells

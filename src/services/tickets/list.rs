@@ -6,7 +6,7 @@ use entity::ticket;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Select,
-    sea_query::{CaseStatement, Expr, ExprTrait, Func, Query, SimpleExpr},
+    sea_query::{CaseStatement, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -134,22 +134,35 @@ pub async fn capped_count<C: Handle, E: EntityTrait>(
     query: Select<E>,
     cap: u64,
 ) -> ServiceResult<(u64, bool)> {
+    let backend = ctx.get_database_backend();
+    let n: i64 = match ctx
+        .query_one_raw(backend.build(&capped_count_statement(query, cap)))
+        .await?
+    {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(capped(n, cap))
+}
+
+/// `SELECT COUNT(*)` of at most `cap + 1` of the rows `query` selects (its first column), for
+/// [`capped_count`] and for statements that gather several such counts.
+pub fn capped_count_statement<E: EntityTrait>(query: Select<E>, cap: u64) -> SelectStatement {
     let rows = query
         .select_only()
         .expr_as(Expr::val(1), "one")
         .limit(cap + 1)
         .into_query();
-    let counted = Query::select()
+    Query::select()
         .expr(Expr::cust("COUNT(*)"))
         .from_subquery(rows, "capped")
-        .to_owned();
-    let backend = ctx.get_database_backend();
-    let n: i64 = match ctx.query_one_raw(backend.build(&counted)).await? {
-        Some(row) => row.try_get_by_index(0)?,
-        None => 0,
-    };
+        .to_owned()
+}
+
+/// A count read by [`capped_count_statement`]: at most `cap`, and whether more match.
+pub fn capped(n: i64, cap: u64) -> (u64, bool) {
     let n = u64::try_from(n).unwrap_or_default();
-    Ok((std::cmp::Ord::min(n, cap), n > cap))
+    (std::cmp::Ord::min(n, cap), n > cap)
 }
 
 /// The tickets the caller reads, filtered, sorted and paged.
