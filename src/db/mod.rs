@@ -4,9 +4,11 @@
 mod context;
 pub mod directory;
 mod literal_limits;
+pub mod recipients;
 mod rules;
 mod scoped;
 pub mod settings;
+pub mod webhook_reach;
 
 use std::time::Duration;
 

@@ -245,27 +245,6 @@ async fn send_one(
     Ok(true)
 }
 
-/// The digest choices of some accounts for some offers, as (account, offer) → frequency, for
-/// the outbox deciding what to hold. Unscoped: the recipients' preferences, not the actor's.
-pub async fn held_for<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    accounts: impl IntoIterator<Item = i64>,
-    offers: impl IntoIterator<Item = i64>,
-) -> ServiceResult<BTreeMap<(i64, i64), String>> {
-    let offers: Vec<i64> = offers.into_iter().collect();
-    if offers.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(crate::db::Unscoped::find::<digest_choice::Entity>()
-        .filter(digest_choice::Column::AccountId.is_in(accounts))
-        .filter(digest_choice::Column::OfferId.is_in(offers))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| ((c.account_id, c.offer_id), c.frequency))
-        .collect())
-}
-
 /// Reads the `digest_at` setting (`HH:MM`, Paris time).
 pub fn hour_of(setting: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(setting.trim(), "%H:%M").ok()

@@ -3,7 +3,7 @@
 //! change and its mail are committed together or not at all. The job sends it later (see
 //! [`send`]); a mail server that is down delays mail, it never loses it nor fails the change.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use entity::{account, account_role, notification, notification_mute, ticket, ticket_participant};
 use sea_orm::{
@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    db::{Ctx, Handle, Unscoped, directory},
+    db::{
+        Ctx, Handle, directory,
+        recipients::{self, Recipients},
+    },
     i18n::Lang,
     jobs::{
         Job,
@@ -337,7 +340,7 @@ pub async fn notify<C: Handle>(
 }
 
 /// [`notify`] for several events at once (the requests of a release that moves on): the same
-/// four statements whatever the number of events.
+/// three statements whatever the number of events (the recipients, the outbox, its jobs).
 pub async fn notify_many<C: Handle>(
     ctx: &Ctx<C>,
     events: &[(BTreeSet<i64>, MailData)],
@@ -354,10 +357,10 @@ pub async fn notify_many<C: Handle>(
         .map(|(_, data)| notification::Kind::from(data.kind))
         .collect();
     let offers: BTreeSet<i64> = events.iter().filter_map(|(_, data)| data.offer).collect();
-    let audience = Recipients::read(ctx, &everyone, kinds, offers).await?;
+    let audience = recipients::read(ctx, &everyone, &kinds, &offers).await?;
     let mut rows: Vec<(String, bool, notification::ActiveModel)> = Vec::new();
     for (people, data) in events {
-        rows.extend(audience.rows(people, data, ctx.now())?);
+        rows.extend(outbox_rows(&audience, people, data, ctx.now())?);
     }
     if rows.is_empty() {
         return Ok(());
@@ -383,118 +386,64 @@ pub async fn notify_many<C: Handle>(
     queue::enqueue_many(ctx, ctx.now(), jobs).await
 }
 
-/// The recipients of some events as the outbox needs them: their address and language, and
-/// the kinds they muted.
-struct Recipients {
-    muted: BTreeSet<(i64, notification::Kind)>,
-    accounts: HashMap<i64, (String, account::AccountLanguage)>,
-    /// (account, offer) → `daily` or `weekly`: that offer's events are held for a digest.
-    digests: std::collections::BTreeMap<(i64, i64), String>,
-}
-
-impl Recipients {
-    async fn read<C: Handle>(
-        ctx: &Ctx<C>,
-        everyone: &BTreeSet<i64>,
-        kinds: BTreeSet<notification::Kind>,
-        offers: BTreeSet<i64>,
-    ) -> ServiceResult<Self> {
-        // Unscoped: the recipients' preferences, which are theirs and not the actor's to read.
-        let muted = Unscoped::find::<notification_mute::Entity>()
-            .select_only()
-            .column(notification_mute::Column::AccountId)
-            .column(notification_mute::Column::Kind)
-            .filter(notification_mute::Column::AccountId.is_in(everyone.iter().copied()))
-            .filter(notification_mute::Column::Kind.is_in(kinds))
-            .into_tuple()
-            .all(ctx)
-            .await?
-            .into_iter()
-            .collect();
-        // The platform writes to them: the recipients' addresses, across organisations.
-        let accounts = ctx
-            .as_platform()
-            .find::<account::Entity>()
-            .select_only()
-            .column(account::Column::Id)
-            .column(account::Column::Email)
-            .column(account::Column::Language)
-            .filter(account::Column::Id.is_in(everyone.iter().copied()))
-            .filter(account::Column::Active.eq(true))
-            .into_tuple::<(i64, String, account::AccountLanguage)>()
-            .all(ctx)
-            .await?
-            .into_iter()
-            .map(|(id, email, language)| (id, (email, language)))
-            .collect();
-        let digests =
-            crate::services::digests::held_for(ctx, everyone.iter().copied(), offers).await?;
-        Ok(Self {
-            muted,
-            accounts,
-            digests,
-        })
-    }
-
-    /// One row per recipient of an event (minus inactive accounts and those who muted the
-    /// kind), with its Message-ID, whether it is held for a digest, and its subject in the
-    /// recipient's language.
-    fn rows(
-        &self,
-        people: &BTreeSet<i64>,
-        data: &MailData,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> ServiceResult<Vec<(String, bool, notification::ActiveModel)>> {
-        let data_json = serde_json::to_string(data)
-            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("notification data: {e}")))?;
-        let reference: String = data
-            .reference
-            .to_lowercase()
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .take(40)
-            .collect();
-        let mut rows = Vec::new();
-        for account_id in people {
-            if self
-                .muted
-                .contains(&(*account_id, notification::Kind::from(data.kind)))
-            {
-                continue;
-            }
-            let Some((email, language)) = self.accounts.get(account_id) else {
-                continue;
-            };
-            let lang = Lang::from(*language);
-            let subject = lang.t_args(
-                &format!("mail-{}-subject", data.kind.as_str()),
-                &[
-                    ("reference", data.reference.clone()),
-                    ("title", data.title.chars().take(120).collect()),
-                    ("status", data.status.clone().unwrap_or_default()),
-                ],
-            );
-            let message_id = format!("{reference}.{}@guichet", uuid::Uuid::new_v4().simple());
-            let digest = data
-                .offer
-                .and_then(|offer| self.digests.get(&(*account_id, offer)).cloned());
-            let row = notification::ActiveModel {
-                kind: Set(data.kind.into()),
-                account_id: Set(*account_id),
-                email: Set(email.clone()),
-                language: Set(*language),
-                subject: Set(subject.chars().take(200).collect()),
-                data: Set(data_json.clone()),
-                message_id: Set(message_id.clone()),
-                sent_at: Set(None),
-                created_at: Set(now),
-                digest: Set(digest.clone()),
-                ..Default::default()
-            };
-            rows.push((message_id, digest.is_some(), row));
+/// One row per recipient of an event (minus inactive accounts and those who muted the kind),
+/// with its Message-ID, whether it is held for a digest, and its subject in the recipient's
+/// language.
+fn outbox_rows(
+    audience: &Recipients,
+    people: &BTreeSet<i64>,
+    data: &MailData,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<Vec<(String, bool, notification::ActiveModel)>> {
+    let data_json = serde_json::to_string(data)
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("notification data: {e}")))?;
+    let reference: String = data
+        .reference
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(40)
+        .collect();
+    let mut rows = Vec::new();
+    for account_id in people {
+        if audience
+            .muted
+            .contains(&(*account_id, notification::Kind::from(data.kind)))
+        {
+            continue;
         }
-        Ok(rows)
+        let Some((email, language)) = audience.accounts.get(account_id) else {
+            continue;
+        };
+        let lang = Lang::from(*language);
+        let subject = lang.t_args(
+            &format!("mail-{}-subject", data.kind.as_str()),
+            &[
+                ("reference", data.reference.clone()),
+                ("title", data.title.chars().take(120).collect()),
+                ("status", data.status.clone().unwrap_or_default()),
+            ],
+        );
+        let message_id = format!("{reference}.{}@guichet", uuid::Uuid::new_v4().simple());
+        let digest = data
+            .offer
+            .and_then(|offer| audience.digests.get(&(*account_id, offer)).cloned());
+        let row = notification::ActiveModel {
+            kind: Set(data.kind.into()),
+            account_id: Set(*account_id),
+            email: Set(email.clone()),
+            language: Set(*language),
+            subject: Set(subject.chars().take(200).collect()),
+            data: Set(data_json.clone()),
+            message_id: Set(message_id.clone()),
+            sent_at: Set(None),
+            created_at: Set(now),
+            digest: Set(digest.clone()),
+            ..Default::default()
+        };
+        rows.push((message_id, digest.is_some(), row));
     }
+    Ok(rows)
 }
 
 /// Sends one notification (the `mail` job, on the platform's context), found by its

@@ -1,7 +1,7 @@
 //! The filing rule as a service: may this contact file on this subcategory today?
 
 use entity::{convention, convention_offer, offer, service_subcategory, ticket};
-use sea_orm::{ColumnTrait, QueryFilter, QuerySelect, sea_query::Query};
+use sea_orm::{ColumnTrait, JoinType, QueryFilter, QuerySelect, sea_query::Query};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -37,18 +37,27 @@ pub struct Allowed {
 /// it — so the refusal can name the convention without revealing anything else.
 pub async fn check<C: Handle>(ctx: &Ctx<C>, subcategory_id: i64) -> ServiceResult<Allowed> {
     // Unscoped: a subcategory of an offer the caller no longer reads (its convention expired) is
-    // still answered with the reason, when the caller's organisation holds a convention on it.
-    let subcategory = Unscoped::find::<service_subcategory::Entity>()
+    // still answered with the reason, when the caller's organisation holds a convention on it;
+    // and its offer, for the same reason.
+    let Some((subcategory, Some(offer))) = Unscoped::find::<service_subcategory::Entity>()
         .filter(service_subcategory::Column::Id.eq(subcategory_id))
+        .join(JoinType::InnerJoin, super::subcategories::on_its_offer())
+        .select_also(offer::Entity)
         .one(ctx)
         .await?
-        .ok_or(ServiceError::NotFound)?;
-    // Unscoped: its offer, for the same reason.
-    let offer = Unscoped::find::<offer::Entity>()
-        .filter(offer::Column::Id.eq(subcategory.offer_id))
-        .one(ctx)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    else {
+        return Err(ServiceError::NotFound);
+    };
+    check_on(ctx, subcategory.status.into(), &offer).await
+}
+
+/// [`check`] for a subcategory (its status) and its offer already read: a filing reads them
+/// first, through the filer's scope.
+pub async fn check_on<C: Handle>(
+    ctx: &Ctx<C>,
+    subcategory_status: SubcategoryStatus,
+    offer: &offer::Model,
+) -> ServiceResult<Allowed> {
     // Unscoped: the conventions of the caller's organisation and its ancestors covering this
     // offer, whatever their kind, as the filing rule weighs them (a provider's agreement held by
     // the consortium is not readable by its members).
@@ -70,7 +79,6 @@ pub async fn check<C: Handle>(ctx: &Ctx<C>, subcategory_id: i64) -> ServiceResul
         return Err(ServiceError::NotFound);
     }
     let facts = facts(ctx, &conventions).await?;
-    let subcategory_status = SubcategoryStatus::from(subcategory.status);
     let offer_open = offer.status == offer::OfferStatus::Production;
     match decide(subcategory_status, offer_open, &facts, today(ctx.now())) {
         Ok(convention_id) => {

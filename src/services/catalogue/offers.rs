@@ -37,7 +37,7 @@ pub struct OrgRef {
 
 pub use super::subcategories::{
     NewSubcategory, SubcategoryChanges, SubcategoryView, add_subcategory, subcategory,
-    update_subcategory,
+    subcategory_with_offer, update_subcategory,
 };
 
 /// An offer as shown.

@@ -2,7 +2,8 @@
 
 use entity::{offer, service_subcategory, team};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, PaginatorTrait, QueryFilter, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QuerySelect, RelationDef, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -148,6 +149,32 @@ pub async fn subcategory<C: Handle>(ctx: &Ctx<C>, id: i64) -> ServiceResult<Subc
         .await?
         .map(SubcategoryView::from)
         .ok_or(ServiceError::NotFound)
+}
+
+/// One subcategory the caller reads, with its offer, in one statement: a filing weighs both.
+pub async fn subcategory_with_offer<C: Handle>(
+    ctx: &Ctx<C>,
+    id: i64,
+) -> ServiceResult<(SubcategoryView, offer::Model)> {
+    match ctx
+        .find::<service_subcategory::Entity>()
+        .filter(service_subcategory::Column::Id.eq(id))
+        .join(JoinType::InnerJoin, on_its_offer())
+        .select_also(offer::Entity)
+        .one(ctx)
+        .await?
+    {
+        Some((subcategory, Some(offer))) => Ok((subcategory.into(), offer)),
+        _ => Err(ServiceError::NotFound),
+    }
+}
+
+/// A subcategory's join to its offer (the entities declare no relations).
+pub(super) fn on_its_offer() -> RelationDef {
+    service_subcategory::Entity::belongs_to(offer::Entity)
+        .from(service_subcategory::Column::OfferId)
+        .to(offer::Column::Id)
+        .into()
 }
 
 /// Changes a subcategory of an offer the caller manages.

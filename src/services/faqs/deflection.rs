@@ -8,8 +8,8 @@ use entity::{
     faq_suggestion,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -82,9 +82,12 @@ pub async fn seen_lately<C: ConnectionTrait>(
         .filter(faq_suggestion::Column::OfferId.eq(offer_id))
         .filter(faq_suggestion::Column::CreatedAt.gte(now - Duration::minutes(SEEN_WITHIN_MINUTES)))
         .filter(faq_suggestion::Column::Kind.eq(Event::Shown))
-        .count(db)
+        .select_only()
+        .column(faq_suggestion::Column::Id)
+        .into_tuple::<i64>()
+        .one(db)
         .await?
-        > 0)
+        .is_some())
 }
 
 /// The best published FAQs of the offer for what the caller is typing; a showing is recorded

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use entity::ticket;
+use entity::{offer, ticket};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use super::{NewTicket, Origin, TicketView, Visibility, history::TicketField, record};
@@ -62,10 +62,10 @@ pub fn missing_fields(required: &[ExtraField], new: &NewTicket) -> Vec<ExtraFiel
 /// nothing but "a contact you may file for or not", and only to the offer's provider.
 async fn contact_to_file_for<C: Handle>(
     ctx: &Ctx<C>,
-    offer_id: i64,
+    offer: &offer::Model,
     account_id: i64,
 ) -> ServiceResult<Caller> {
-    may_file_for_contacts(ctx, offer_id).await?;
+    may_file_for_contacts(ctx, offer)?;
     let contact = crate::auth::load_caller(ctx, account_id, None)
         .await?
         .ok_or_else(not_a_contact)?;
@@ -76,12 +76,11 @@ async fn contact_to_file_for<C: Handle>(
 }
 
 /// Whether the caller files tickets for contacts on this offer: its provider only (403).
-async fn may_file_for_contacts<C: Handle>(ctx: &Ctx<C>, offer_id: i64) -> ServiceResult<()> {
-    let provider_id = super::actions::provider_of(ctx, offer_id).await?;
+fn may_file_for_contacts<C: Handle>(ctx: &Ctx<C>, offer: &offer::Model) -> ServiceResult<()> {
     let scope = ctx.scope();
     if scope.admin
-        || scope.delivered_offers.contains(&offer_id)
-        || scope.managed.contains(&provider_id)
+        || scope.delivered_offers.contains(&offer.id)
+        || scope.managed.contains(&offer.provider_id)
     {
         Ok(())
     } else {
@@ -106,8 +105,8 @@ pub async fn requester_by_email<C: Handle>(
     subcategory: i64,
     email: &str,
 ) -> ServiceResult<i64> {
-    let offer_id = offers::subcategory(ctx, subcategory).await?.offer_id;
-    may_file_for_contacts(ctx, offer_id).await?;
+    let (_, offer) = offers::subcategory_with_offer(ctx, subcategory).await?;
+    may_file_for_contacts(ctx, &offer)?;
     account_by_email(ctx, email)
         .await?
         .ok_or_else(not_a_contact)
@@ -131,9 +130,10 @@ async fn filer<C: Handle>(
     ctx: &Ctx<C>,
     new: &NewTicket,
     subcategory: &SubcategoryView,
+    offer: &offer::Model,
 ) -> ServiceResult<(Arc<Caller>, Allowed)> {
     let on_behalf = match new.requester.filter(|r| *r != ctx.caller().account_id) {
-        Some(id) => Some(contact_to_file_for(ctx, subcategory.offer_id, id).await?),
+        Some(id) => Some(contact_to_file_for(ctx, offer, id).await?),
         None => None,
     };
     let requester = match on_behalf {
@@ -142,7 +142,7 @@ async fn filer<C: Handle>(
     };
     let on_behalf = requester.account_id != ctx.caller().account_id;
     let as_requester = ctx.acting_as(requester.clone());
-    let allowed = filing::check(&as_requester, new.subcategory)
+    let allowed = filing::check_on(&as_requester, subcategory.status, offer)
         .await
         .map_err(|err| match err {
             ServiceError::NotFound if on_behalf => {
@@ -242,8 +242,8 @@ struct Decided {
 /// The checks and choices of a filing, which only read: the subcategory, who files under which
 /// convention, the form's rules, the priority and the service level.
 async fn decide<C: Handle>(ctx: &Ctx<C>, new: NewTicket) -> ServiceResult<Decided> {
-    let subcategory = offers::subcategory(ctx, new.subcategory).await?;
-    let (requester, allowed) = filer(ctx, &new, &subcategory).await?;
+    let (subcategory, offer) = offers::subcategory_with_offer(ctx, new.subcategory).await?;
+    let (requester, allowed) = filer(ctx, &new, &subcategory, &offer).await?;
     let title = checked(&new, &subcategory)?;
     let matrix = super::settings::matrix(ctx).await?;
     let priority = matrix.priority(new.impact, new.urgency);

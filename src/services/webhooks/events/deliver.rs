@@ -1,7 +1,8 @@
 //! What every webhook event shares: the active endpoints that asked for its kind and whose
-//! organisation is one the event is about (or one of their ancestors), the reach of each
-//! endpoint's owner (asked once per owner, for all the events at once), and a delivery with its
-//! job per endpoint that may hear of it, written on the change's transaction.
+//! organisation is one the event is about, the provider of an offer it is about, or one of their
+//! ancestors (found in one statement); the reach of each endpoint's owner (asked once per owner,
+//! for all the events at once); and a delivery with its job per endpoint that may hear of it,
+//! written on the change's transaction.
 
 use std::{
     collections::{BTreeSet, HashMap},
@@ -12,8 +13,11 @@ use entity::{convention, evolution, offer, ticket, webhook_delivery, webhook_end
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::{
-    auth::{load_caller, organisations_ancestors},
-    db::{Ctx, Handle},
+    auth::load_caller,
+    db::{
+        Ctx, Handle,
+        webhook_reach::{self, Via},
+    },
     jobs::queue,
     services::{error::ServiceResult, notifications::Kind},
 };
@@ -38,8 +42,20 @@ pub struct Event {
     pub subject: i64,
     /// The organisations it is about: their endpoints and their ancestors' hear of it.
     pub organisations: Vec<i64>,
+    /// The offers it is about: their providers' endpoints and their ancestors' hear of it.
+    pub offers: Vec<i64>,
     /// The JSON sent, the same to every endpoint.
     pub body: String,
+}
+
+impl Event {
+    /// Whether an endpoint reached this way hears of this event.
+    fn reaches(&self, via: Via) -> bool {
+        match via {
+            Via::Organisation(id) => self.organisations.contains(&id),
+            Via::OfferProvider(id) => self.offers.contains(&id),
+        }
+    }
 }
 
 /// Writes the deliveries of some events of one kind, with their jobs, on the change's
@@ -50,43 +66,42 @@ pub async fn deliver<C: Handle>(
     subject: Subject,
     events: Vec<Event>,
 ) -> ServiceResult<()> {
-    let starts: BTreeSet<i64> = events
+    let organisations: BTreeSet<i64> = events
         .iter()
         .flat_map(|event| event.organisations.iter().copied())
         .collect();
-    let mut above: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (origin, ancestor) in
-        organisations_ancestors(ctx, &starts.into_iter().collect::<Vec<_>>()).await?
-    {
-        above.entry(origin).or_default().push(ancestor);
-    }
+    let offers: BTreeSet<i64> = events
+        .iter()
+        .flat_map(|event| event.offers.iter().copied())
+        .collect();
+    let reached = webhook_reach::endpoints_above(
+        ctx,
+        &organisations.into_iter().collect::<Vec<_>>(),
+        &offers.into_iter().collect::<Vec<_>>(),
+    )
+    .await?;
+    // The endpoints each event reaches, once each however many ways it reached them.
     let concerned: Vec<BTreeSet<i64>> = events
         .iter()
         .map(|event| {
-            event
-                .organisations
+            reached
                 .iter()
-                .filter_map(|o| above.get(o))
-                .flatten()
-                .copied()
+                .filter(|(via, endpoint)| event.reaches(*via) && wants(endpoint, kind))
+                .map(|(_, endpoint)| endpoint.id)
                 .collect()
         })
         .collect();
-    let organisations: BTreeSet<i64> = concerned.iter().flatten().copied().collect();
-    if organisations.is_empty() {
+    let mut endpoints: Vec<webhook_endpoint::Model> = Vec::new();
+    for (_, endpoint) in reached {
+        if concerned.iter().any(|ids| ids.contains(&endpoint.id))
+            && !endpoints.iter().any(|e| e.id == endpoint.id)
+        {
+            endpoints.push(endpoint);
+        }
+    }
+    if endpoints.is_empty() {
         return Ok(());
     }
-    // The platform finds the endpoints concerned: they are seldom the actor's to read.
-    let platform = ctx.as_platform();
-    let endpoints: Vec<webhook_endpoint::Model> = platform
-        .find::<webhook_endpoint::Entity>()
-        .filter(webhook_endpoint::Column::Active.eq(true))
-        .filter(webhook_endpoint::Column::OrganisationId.is_in(organisations))
-        .all(&platform)
-        .await?
-        .into_iter()
-        .filter(|endpoint| wants(endpoint, kind))
-        .collect();
     // The owner's reach is asked once per owner, however many endpoints they registered and
     // however many events there are.
     let subjects: Vec<i64> = events.iter().map(|event| event.subject).collect();
@@ -101,7 +116,7 @@ pub async fn deliver<C: Handle>(
             let owner_reads = reads
                 .get(&endpoint.created_by)
                 .is_some_and(|read| read.contains(&event.subject));
-            if !owner_reads || !concerned.contains(&endpoint.organisation_id) {
+            if !owner_reads || !concerned.contains(&endpoint.id) {
                 continue;
             }
             let event_id = format!("msg_{}", uuid::Uuid::new_v4().simple());

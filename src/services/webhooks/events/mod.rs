@@ -6,14 +6,12 @@
 
 mod deliver;
 
-use std::collections::HashMap;
-
 use entity::{convention, evolution, offer, ticket};
 use serde::Serialize;
 
 use self::deliver::{Event, Subject, deliver};
 use crate::{
-    db::{Ctx, Handle, directory},
+    db::{Ctx, Handle},
     domain::evolution::State,
     jobs::{Job, queue::NewJob},
     services::{
@@ -81,18 +79,6 @@ fn body<C: Handle>(ctx: &Ctx<C>, kind: String, data: impl Serialize) -> ServiceR
     .map_err(|e| ServiceError::Internal(e.into()))
 }
 
-/// The provider of each of these offers, in one query.
-async fn providers_of<C: Handle>(
-    ctx: &Ctx<C>,
-    offers: impl Iterator<Item = i64>,
-) -> ServiceResult<HashMap<i64, i64>> {
-    Ok(directory::offers(ctx, offers.collect::<Vec<_>>())
-        .await?
-        .into_iter()
-        .map(|offer| (offer.id, offer.provider_id))
-        .collect())
-}
-
 /// Writes the deliveries of one ticket event (type `ticket.<kind>`), with their jobs, on the
 /// change's transaction: for the ticket's organisation and its offer's provider.
 pub async fn ticket_event<C: Handle>(
@@ -112,7 +98,6 @@ pub async fn ticket_events<C: Handle>(
     tickets: &[&ticket::Model],
     detail: Option<&str>,
 ) -> ServiceResult<()> {
-    let providers = providers_of(ctx, tickets.iter().map(|t| t.offer_id)).await?;
     let events = tickets
         .iter()
         .map(|ticket| {
@@ -124,9 +109,8 @@ pub async fn ticket_events<C: Handle>(
             };
             Ok(Event {
                 subject: ticket.id,
-                organisations: std::iter::once(ticket.organisation_id)
-                    .chain(providers.get(&ticket.offer_id).copied())
-                    .collect(),
+                organisations: vec![ticket.organisation_id],
+                offers: vec![ticket.offer_id],
                 body: body(ctx, format!("ticket.{}", kind.as_str()), data)?,
             })
         })
@@ -143,7 +127,6 @@ pub async fn evolution_events<C: Handle>(
     to: State,
     detail: Option<&str>,
 ) -> ServiceResult<()> {
-    let providers = providers_of(ctx, rows.iter().map(|row| row.offer_id)).await?;
     let events = rows
         .iter()
         .map(|row| {
@@ -155,9 +138,8 @@ pub async fn evolution_events<C: Handle>(
             };
             Ok(Event {
                 subject: row.id,
-                organisations: std::iter::once(row.organisation_id)
-                    .chain(providers.get(&row.offer_id).copied())
-                    .collect(),
+                organisations: vec![row.organisation_id],
+                offers: vec![row.offer_id],
                 body: body(ctx, format!("evolution.{}", to.as_str()), data)?,
             })
         })
@@ -186,6 +168,7 @@ pub async fn status_event<C: Handle>(
         organisations: std::iter::once(offer.provider_id)
             .chain(subscribing.iter().copied())
             .collect(),
+        offers: Vec::new(),
         body: body(ctx, format!("service_status.{}", told.event), data)?,
     };
     deliver(ctx, Kind::ServiceStatus, Subject::Offer, vec![event]).await
@@ -205,6 +188,7 @@ pub async fn convention_event<C: Handle>(
     let event = Event {
         subject: row.id,
         organisations: vec![row.client_id, row.provider_id],
+        offers: Vec::new(),
         body: body(ctx, "convention.expiring".to_owned(), data)?,
     };
     deliver(
