@@ -48,7 +48,7 @@ fn part(tag: Part, columns: [Expr; 4], from: impl IntoTableRef) -> SelectStateme
         .to_owned()
 }
 
-/// Reads what the outbox needs of `accounts` (at most [`MAX_RECIPIENTS`]) for events of
+/// Reads what the outbox needs of `accounts` (the first thousand) for events of
 /// `kinds` on `offers`: inactive accounts are left out.
 pub async fn read<C: ConnectionTrait>(
     db: &C,

@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn postgres_numbers_the_organisations_then_the_offers() {
-        let sql = statement(DbBackend::Postgres, 2, 1).expect("a statement");
+        let sql = statement(DbBackend::Postgres, 2, 1).unwrap_or_default();
         assert!(sql.contains("SELECT o.id, $1, o.id"), "{sql}");
         assert!(sql.contains("o.id IN ($2, $3)"), "{sql}");
         assert!(sql.contains("SELECT $4, f.id"), "{sql}");
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn offers_alone_start_from_their_providers() {
-        let sql = statement(DbBackend::MySql, 0, 2).expect("a statement");
+        let sql = statement(DbBackend::MySql, 0, 2).unwrap_or_default();
         assert!(sql.contains("f.id IN (?, ?)"), "{sql}");
         assert!(!sql.contains("o.id IN"), "{sql}");
     }
