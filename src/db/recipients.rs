@@ -13,7 +13,8 @@ use sea_orm::{
     sea_query::{Expr, IntoTableRef, Query, SelectStatement, UnionType},
 };
 
-/// The most recipients one read answers: a change notifies a bounded number of people.
+/// The most recipients one statement reads (the rest in further statements): a bound on the
+/// size of its `IN` lists.
 const MAX_RECIPIENTS: usize = 1000;
 
 /// The recipients of some events as the outbox needs them.
@@ -48,8 +49,9 @@ fn part(tag: Part, columns: [Expr; 4], from: impl IntoTableRef) -> SelectStateme
         .to_owned()
 }
 
-/// Reads what the outbox needs of `accounts` (the first thousand) for events of
-/// `kinds` on `offers`: inactive accounts are left out.
+/// Reads what the outbox needs of `accounts` for events of `kinds` on `offers`: inactive
+/// accounts are left out. One statement per thousand accounts (a service status event
+/// tells every contact of every subscriber).
 pub async fn read<C: ConnectionTrait>(
     db: &C,
     accounts: &BTreeSet<i64>,
@@ -57,10 +59,39 @@ pub async fn read<C: ConnectionTrait>(
     offers: &BTreeSet<i64>,
 ) -> Result<Recipients, DbErr> {
     let mut found = Recipients::default();
-    if accounts.is_empty() {
-        return Ok(found);
+    let ids: Vec<i64> = accounts.iter().copied().collect();
+    for chunk in ids.chunks(MAX_RECIPIENTS) {
+        let union = statement(chunk, kinds, offers);
+        for row in db
+            .query_all_raw(db.get_database_backend().build(&union))
+            .await?
+        {
+            let tag: i64 = row.try_get_by_index(0)?;
+            let account: i64 = row.try_get_by_index(1)?;
+            let word: String = row.try_get_by_index(2)?;
+            if tag == Part::Account as i64 {
+                let language = account::AccountLanguage::try_from_value(&row.try_get_by_index(3)?)?;
+                found.accounts.insert(account, (word, language));
+            } else if tag == Part::Mute as i64 {
+                found
+                    .muted
+                    .insert((account, notification::Kind::try_from_value(&word)?));
+            } else if tag == Part::Digest as i64 {
+                found
+                    .digests
+                    .insert((account, row.try_get_by_index(4)?), word);
+            }
+        }
     }
-    let ids: Vec<i64> = accounts.iter().copied().take(MAX_RECIPIENTS).collect();
+    Ok(found)
+}
+
+/// The union that reads what the outbox needs of these accounts.
+fn statement(
+    ids: &[i64],
+    kinds: &BTreeSet<notification::Kind>,
+    offers: &BTreeSet<i64>,
+) -> SelectStatement {
     let mut union = part(
         Part::Account,
         [
@@ -71,7 +102,7 @@ pub async fn read<C: ConnectionTrait>(
         ],
         account::Entity,
     )
-    .and_where(account::Column::Id.is_in(ids.clone()))
+    .and_where(account::Column::Id.is_in(ids.iter().copied()))
     .and_where(account::Column::Active.eq(true))
     .to_owned();
     if !kinds.is_empty() {
@@ -87,7 +118,7 @@ pub async fn read<C: ConnectionTrait>(
                 ],
                 notification_mute::Entity,
             )
-            .and_where(notification_mute::Column::AccountId.is_in(ids.clone()))
+            .and_where(notification_mute::Column::AccountId.is_in(ids.iter().copied()))
             .and_where(notification_mute::Column::Kind.is_in(kinds.iter().copied()))
             .to_owned(),
         );
@@ -105,30 +136,10 @@ pub async fn read<C: ConnectionTrait>(
                 ],
                 digest_choice::Entity,
             )
-            .and_where(digest_choice::Column::AccountId.is_in(ids))
+            .and_where(digest_choice::Column::AccountId.is_in(ids.iter().copied()))
             .and_where(digest_choice::Column::OfferId.is_in(offers.iter().copied()))
             .to_owned(),
         );
     }
-    let rows = db
-        .query_all_raw(db.get_database_backend().build(&union))
-        .await?;
-    for row in rows {
-        let tag: i64 = row.try_get_by_index(0)?;
-        let account: i64 = row.try_get_by_index(1)?;
-        let word: String = row.try_get_by_index(2)?;
-        if tag == Part::Account as i64 {
-            let language = account::AccountLanguage::try_from_value(&row.try_get_by_index(3)?)?;
-            found.accounts.insert(account, (word, language));
-        } else if tag == Part::Mute as i64 {
-            found
-                .muted
-                .insert((account, notification::Kind::try_from_value(&word)?));
-        } else if tag == Part::Digest as i64 {
-            found
-                .digests
-                .insert((account, row.try_get_by_index(4)?), word);
-        }
-    }
-    Ok(found)
+    union
 }

@@ -91,14 +91,11 @@ pub async fn deliver<C: Handle>(
                 .collect()
         })
         .collect();
-    let mut endpoints: Vec<webhook_endpoint::Model> = Vec::new();
-    for (_, endpoint) in reached {
-        if concerned.iter().any(|ids| ids.contains(&endpoint.id))
-            && !endpoints.iter().any(|e| e.id == endpoint.id)
-        {
-            endpoints.push(endpoint);
-        }
-    }
+    let mut wanted: BTreeSet<i64> = concerned.iter().flatten().copied().collect();
+    let endpoints: Vec<webhook_endpoint::Model> = reached
+        .into_iter()
+        .filter_map(|(_, endpoint)| wanted.remove(&endpoint.id).then_some(endpoint))
+        .collect();
     if endpoints.is_empty() {
         return Ok(());
     }
