@@ -94,7 +94,8 @@ async fn violations(browser: &Client) -> Vec<String> {
         .execute_async(
             "const done = arguments[arguments.length - 1];\
              axe.run(document, { runOnly: { type: 'tag',\
-               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },\
+               resultTypes: ['violations'] })\
                .then(r => done(r.violations.map(v => v.id + ': ' +\
                  v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))));",
             vec![],
@@ -117,8 +118,15 @@ async fn overflow(browser: &Client) -> Option<i64> {
 }
 
 /// The pages a role reaches: the router's GET routes, those with parameters through the
-/// first link to them met on the role's other pages.
-async fn pages_of(me: &Person<'_>, routes: &[String]) -> BTreeMap<String, String> {
+/// first link to them met on the role's other pages. Each page is checked by axe-core as it is
+/// reached (the window is 1366 px wide), its violations added to `problems`: loading every
+/// page a second time for the check made this test the suite's longest.
+async fn pages_of(
+    me: &Person<'_>,
+    account: &str,
+    routes: &[String],
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, String> {
     let mut pages = BTreeMap::new();
     let mut seen_links = BTreeSet::new();
     let mut queue: Vec<String> = routes
@@ -143,6 +151,9 @@ async fn pages_of(me: &Person<'_>, routes: &[String]) -> BTreeMap<String, String
             || me.browser.find(Locator::Css(".error-page")).await.is_ok()
         {
             continue;
+        }
+        for v in violations(me.browser).await {
+            problems.push(format!("{account} {path}: {v}"));
         }
         pages.insert(route.clone(), path);
         for link in links(me.browser).await {
@@ -249,15 +260,10 @@ async fn every_page_of_every_role_passes_axe_core_and_fits_a_phone() {
     for account in ROLES {
         browser.set_window_size(1366, 900).await.unwrap();
         me.sign_in(account).await;
-        let pages = pages_of(&me, &routes).await;
+        let pages = pages_of(&me, account, &routes, &mut problems).await;
         eprintln!("{account}: {} pages", pages.len());
+        browser.set_window_size(390, 844).await.unwrap();
         for (route, path) in &pages {
-            browser.set_window_size(1366, 900).await.unwrap();
-            me.open(path).await;
-            for v in violations(&browser).await {
-                problems.push(format!("{account} {path}: {v}"));
-            }
-            browser.set_window_size(390, 844).await.unwrap();
             me.open(path).await;
             let inner = browser.execute("return window.innerWidth;", vec![]).await;
             assert_eq!(inner.unwrap(), 390, "the window is as narrow as a phone");
