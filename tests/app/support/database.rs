@@ -9,7 +9,10 @@
 //! the migrations and the loader wrote; the demo's instants are those of the template's making,
 //! minutes before the test at most.
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::{OnceLock, mpsc},
+};
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use tokio::sync::OnceCell;
@@ -56,7 +59,8 @@ impl TestDb {
         }
         let base = base.replacen("mariadb://", "mysql://", 1);
         let name = format!(
-            "guichet_t_{}",
+            "{TEST_PREFIX}{}_{}",
+            std::process::id(),
             &uuid::Uuid::new_v4().simple().to_string()[..16]
         );
         let admin = Database::connect(&base)
@@ -111,6 +115,10 @@ static DEMO: OnceCell<Template> = OnceCell::const_new();
 /// Prefix of template names; the process id follows, so a later run can drop those of
 /// processes that are gone.
 const TEMPLATE_PREFIX: &str = "guichet_tpl_";
+/// Prefix of the tests' own databases, followed by the process id for the same reason: a
+/// test does not wait for its database to be dropped, so the last few of a run are left to
+/// the next.
+const TEST_PREFIX: &str = "guichet_t_";
 
 impl TestDb {
     /// A database holding what `start` says, copied from this process's template.
@@ -362,17 +370,20 @@ async fn copy_mariadb(
     conn.close().await.ok();
 }
 
-/// Whether the process whose id ends a template's name is gone.
+/// Whether the process whose id follows the prefix of a template's or a test database's name
+/// is gone.
 fn ended(name: &str) -> bool {
     let pid = name
-        .trim_start_matches(TEMPLATE_PREFIX)
+        .strip_prefix(TEMPLATE_PREFIX)
+        .or_else(|| name.strip_prefix(TEST_PREFIX))
+        .unwrap_or_default()
         .split(['_', '.'])
         .next()
         .unwrap_or_default();
     !pid.is_empty() && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// Drops the server templates that earlier test processes left.
+/// Drops the server templates and test databases that earlier test processes left.
 async fn drop_templates_of_ended_processes(base: &str) {
     let admin = Database::connect(base)
         .await
@@ -380,9 +391,9 @@ async fn drop_templates_of_ended_processes(base: &str) {
     let backend = admin.get_database_backend();
     let postgres = base.starts_with("postgres");
     let list = if postgres {
-        "SELECT datname FROM pg_database WHERE datname LIKE 'guichet\\_tpl\\_%'"
+        "SELECT datname FROM pg_database WHERE datname LIKE 'guichet\\_t%'"
     } else {
-        "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'guichet\\_tpl\\_%'"
+        "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'guichet\\_t%'"
     };
     let rows = admin
         .query_all_raw(Statement::from_string(backend, list))
@@ -418,31 +429,44 @@ fn remove_files_of_ended_processes(folder: &Path) {
 }
 
 impl Drop for TestDb {
+    /// Hands the server database to the process's dropper and returns: dropping one takes
+    /// PostgreSQL a checkpoint (0.5–1.2 s) and MariaDB a file removal per table, which each test
+    /// waited for. What the dropper has not reached when the process ends, the next run drops
+    /// ([`drop_templates_of_ended_processes`]).
     fn drop(&mut self) {
-        let Some(server) = self.server.take() else {
-            return;
-        };
-        // Drop runs inside the test's runtime, which cannot block on itself: use a thread with
-        // its own small runtime.
-        let dropped = std::thread::spawn(move || {
+        if let Some(server) = self.server.take() {
+            dropper().send(server).ok();
+        }
+    }
+}
+
+/// The process's dropper: a thread with its own small runtime (a test's runtime may already be
+/// gone when its database is dropped) that drops the databases sent to it, one at a time.
+fn dropper() -> &'static mpsc::Sender<ServerDb> {
+    static DROPPER: OnceLock<mpsc::Sender<ServerDb>> = OnceLock::new();
+    DROPPER.get_or_init(|| {
+        let (send, receive) = mpsc::channel::<ServerDb>();
+        std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("runtime");
-            runtime.block_on(async {
-                let admin = Database::connect(&server.admin_url).await?;
-                let sql = if server.postgres {
-                    format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", server.name)
-                } else {
-                    format!("DROP DATABASE IF EXISTS `{}`", server.name)
-                };
-                admin.execute_unprepared(&sql).await?;
-                admin.close().await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop a test database: {dropped:?}");
-        }
-    }
+            for server in receive {
+                let dropped = runtime.block_on(async {
+                    let admin = Database::connect(&server.admin_url).await?;
+                    let sql = if server.postgres {
+                        format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", server.name)
+                    } else {
+                        format!("DROP DATABASE IF EXISTS `{}`", server.name)
+                    };
+                    admin.execute_unprepared(&sql).await?;
+                    admin.close().await
+                });
+                if let Err(e) = dropped {
+                    eprintln!("could not drop the test database {}: {e}", server.name);
+                }
+            }
+        });
+        send
+    })
 }
