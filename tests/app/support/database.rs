@@ -162,12 +162,12 @@ async fn make_template(start: Start) -> Template {
     };
     let name = format!("{TEMPLATE_PREFIX}{}_{suffix}", std::process::id());
     let (url, source) = if base.starts_with("postgres") {
-        drop_templates_of_ended_processes(&base).await;
+        drop_databases_of_ended_processes(&base).await;
         let url = server_database(&base, &name, true).await;
         (url, Template::Postgres(name.clone()))
     } else if base.starts_with("mysql") || base.starts_with("mariadb") {
         let base = base.replacen("mariadb://", "mysql://", 1);
-        drop_templates_of_ended_processes(&base).await;
+        drop_databases_of_ended_processes(&base).await;
         let url = server_database(&base, &name, false).await;
         (
             url,
@@ -384,7 +384,7 @@ fn ended(name: &str) -> bool {
 }
 
 /// Drops the server templates and test databases that earlier test processes left.
-async fn drop_templates_of_ended_processes(base: &str) {
+async fn drop_databases_of_ended_processes(base: &str) {
     let admin = Database::connect(base)
         .await
         .expect("connect to the test server");
@@ -404,15 +404,23 @@ async fn drop_templates_of_ended_processes(base: &str) {
             continue;
         };
         if ended(&name) {
-            let drop = if postgres {
-                format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")
-            } else {
-                format!("DROP DATABASE IF EXISTS `{name}`")
-            };
-            admin.execute_unprepared(&drop).await.ok();
+            admin
+                .execute_unprepared(&drop_database(&name, postgres))
+                .await
+                .ok();
         }
     }
     admin.close().await.ok();
+}
+
+/// The statement that drops the server database `name` (on PostgreSQL, closing the sessions
+/// still on it).
+fn drop_database(name: &str, postgres: bool) -> String {
+    if postgres {
+        format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")
+    } else {
+        format!("DROP DATABASE IF EXISTS `{name}`")
+    }
 }
 
 /// Removes the SQLite templates that earlier test processes left.
@@ -432,7 +440,7 @@ impl Drop for TestDb {
     /// Hands the server database to the process's dropper and returns: dropping one takes
     /// PostgreSQL a checkpoint (0.5–1.2 s) and MariaDB a file removal per table, which each test
     /// waited for. What the dropper has not reached when the process ends, the next run drops
-    /// ([`drop_templates_of_ended_processes`]).
+    /// ([`drop_databases_of_ended_processes`]).
     fn drop(&mut self) {
         if let Some(server) = self.server.take() {
             dropper().send(server).ok();
@@ -454,12 +462,9 @@ fn dropper() -> &'static mpsc::Sender<ServerDb> {
             for server in receive {
                 let dropped = runtime.block_on(async {
                     let admin = Database::connect(&server.admin_url).await?;
-                    let sql = if server.postgres {
-                        format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", server.name)
-                    } else {
-                        format!("DROP DATABASE IF EXISTS `{}`", server.name)
-                    };
-                    admin.execute_unprepared(&sql).await?;
+                    admin
+                        .execute_unprepared(&drop_database(&server.name, server.postgres))
+                        .await?;
                     admin.close().await
                 });
                 if let Err(e) = dropped {
